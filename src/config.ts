@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/** Parses "90s", "30m", "48h", "2d" (or a bare number of milliseconds) into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) return undefined;
+  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+  const unit = (match[2] ?? 'ms') as keyof typeof unitMs;
+  return Math.round(Number(match[1]) * unitMs[unit]);
+}
+
+const duration = (example: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as ${example}, got "${text}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const url = (what: string) => z.string().refine((text) => URL.canParse(text), { message: `expected a URL (${what})` });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((text) => (text?.trim() ? text.trim() : undefined));
+
+/** Every setting of DESIGN.md §3, read from the environment (and `.env`). */
+export const settingsSchema = z.object({
+  DATABASE_URL: optionalText.pipe(url('postgres://user:password@host:5432/db').optional()),
+  REBUT_DATA_DIR: z.string().default('.rebut'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  STRIPE_SECRET_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected a key starting sk_test_, sk_live_, rk_test_ or rk_live_')
+      .optional(),
+  ),
+  STRIPE_WEBHOOK_SECRET: optionalText.pipe(
+    z.string().startsWith('whsec_', 'expected the endpoint signing secret, starting whsec_').optional(),
+  ),
+  STRIPE_API_URL: optionalText.pipe(url('for example http://127.0.0.1:12111').optional()),
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'expected a bot token starting xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z.string().startsWith('xapp-', 'expected an app-level token starting xapp-').optional(),
+  ),
+  SLACK_CHANNEL_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789 (not a #name)')
+      .optional(),
+  ),
+  SLACK_APPROVERS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[US][A-Z0-9]{2,}$/, 'expected user ids (U…) or user-group ids (S…)'))),
+  SLACK_API_URL: optionalText.pipe(url('for example http://127.0.0.1:4010/api/').optional()),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(url('an OpenAI-compatible API base such as http://127.0.0.1:8000/v1').optional()),
+  OPENAI_MODEL: z.string().default('gpt-4.1-mini'),
+  REVIEW_WINDOW: duration('48h').default(48 * 3_600_000),
+  SUBMIT_BUFFER: duration('12h').default(12 * 3_600_000),
+  EVIDENCE_CONFIG: optionalText,
+  APP_DATABASE_URL: optionalText.pipe(url('the business database, postgres://…').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a worker may go without a heartbeat before its jobs are handed to another instance. */
+  REBUT_WORKER_LEASE: duration('30s').default(30_000),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** What each command cannot run without; the message names every missing one at once. */
+const requiredFor = {
+  serve: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SLACK_CHANNEL_ID'],
+  slack: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+  stripe: ['STRIPE_SECRET_KEY'],
+  none: [],
+} as const satisfies Record<string, readonly (keyof Settings)[]>;
+
+export type Requirement = keyof typeof requiredFor;
+
+const hints: Partial<Record<keyof Settings, string>> = {
+  STRIPE_SECRET_KEY: 'Stripe dashboard → Developers → API keys (a restricted key with Disputes, Charges, Files write)',
+  STRIPE_WEBHOOK_SECRET: 'Stripe dashboard → Developers → Webhooks → your endpoint → Signing secret',
+  SLACK_BOT_TOKEN: 'Slack app → OAuth & Permissions → Bot User OAuth Token',
+  SLACK_SIGNING_SECRET: 'Slack app → Basic Information → Signing Secret',
+  SLACK_CHANNEL_ID: 'right-click the channel → View channel details → the id at the bottom',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `rebut cannot start: ${problems.length === 1 ? 'one setting needs' : `${problems.length} settings need`} attention\n${problems
+        .map((line) => `  - ${line}`)
+        .join('\n')}\nSet them in the environment or in .env (see README → Configuration).`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'settings');
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  const settings = parsed.success ? parsed.data : undefined;
+  for (const need of needs) {
+    for (const name of requiredFor[need]) {
+      if (!settings || settings[name] !== undefined) continue;
+      const hint = hints[name];
+      problems.push(`${name}: missing${hint ? ` (${hint})` : ''}`);
+    }
+  }
+  if (problems.length > 0 || !settings) throw new ConfigError(problems);
+  return settings;
+}
+
+/** Test-mode keys may only see test-mode events, and live keys live ones. */
+export function stripeKeyIsLive(secretKey: string): boolean {
+  return /^(sk|rk)_live_/.test(secretKey);
+}

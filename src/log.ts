@@ -1,0 +1,55 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/**
+ * Card numbers, secrets and full email addresses never reach a log line: known secret keys are
+ * censored by path, and every finished line is masked by pattern, whatever field it came from.
+ */
+const REDACT_PATHS = [
+  '*.STRIPE_SECRET_KEY',
+  '*.STRIPE_WEBHOOK_SECRET',
+  '*.SLACK_BOT_TOKEN',
+  '*.SLACK_SIGNING_SECRET',
+  '*.SLACK_APP_TOKEN',
+  '*.OPENAI_API_KEY',
+  '*.DATABASE_URL',
+  '*.APP_DATABASE_URL',
+  'headers.authorization',
+  'headers["stripe-signature"]',
+  'headers["x-slack-signature"]',
+];
+
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_…')
+    .replace(/\bwhsec_[A-Za-z0-9]+/g, 'whsec_…')
+    .replace(/\bxox[abpr]-[A-Za-z0-9-]+/g, 'xox…')
+    .replace(/\bxapp-[A-Za-z0-9-]+/g, 'xapp-…')
+    .replace(/postgres(ql)?:\/\/([^:@/\s]+):[^@\s]+@/g, 'postgres$1://$2:…@')
+    .replace(/\b\d(?:[ -]?\d){12,18}\b/g, (digits) =>
+      passesLuhn(digits) ? `…${digits.replace(/\D/g, '').slice(-4)}` : digits,
+    )
+    .replace(/\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g, '$1…@$2');
+}
+
+/** Card numbers carry a Luhn check digit; other long numbers (ids, amounts) are left alone. */
+function passesLuhn(text: string): boolean {
+  const digits = text.replace(/\D/g, '');
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** A pino logger whose every output line passes through `maskSecrets` on its way out. */
+export function createLogger(level: string, destination: { write(line: string): unknown } = process.stdout): Logger {
+  const masked = { write: (line: string) => destination.write(maskSecrets(line)) };
+  return pino(
+    { level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    masked,
+  );
+}
