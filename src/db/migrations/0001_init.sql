@@ -11,6 +11,7 @@ CREATE TABLE stripe_events (
   created      timestamptz NOT NULL,      -- when Stripe created the event
   received_at  timestamptz NOT NULL DEFAULT now(),
   processed_at timestamptz,
+  problem      text,                      -- why processing gave up (e.g. the dispute no longer exists)
   payload      jsonb NOT NULL
 );
 CREATE INDEX stripe_events_object_id ON stripe_events (object_id);

@@ -1,0 +1,86 @@
+import 'dotenv/config';
+import { ConfigError, loadSettings } from './config.js';
+import { startEmbeddedPostgres } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { createLogger } from './log.js';
+import { startApp } from './main.js';
+
+const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebuttal and one click in Slack
+
+Usage:
+  rebut serve                 run the service (HTTP server, queue workers, timer)
+  rebut migrate               apply database migrations and exit
+  rebut demo                  the whole flow offline (npm run demo)
+  rebut sync [--since DATE]   import past disputes from Stripe
+  rebut stats [--json]        win rates and what evidence wins
+
+Settings come from the environment or .env; see README → Configuration.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  switch (command) {
+    case 'serve': {
+      const settings = loadSettings(process.env, 'serve');
+      const app = await startApp(settings);
+      const shutdown = (signal: string) => {
+        app.log.info({ signal }, 'shutting down: no new requests or jobs; finishing running jobs');
+        const force = setTimeout(() => {
+          app.log.error('shutdown took over 30 s; exiting');
+          process.exit(1);
+        }, 30_000);
+        force.unref();
+        app.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            app.log.error({ err: error }, 'error during shutdown');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      return new Promise<number>(() => {});
+    }
+    case 'migrate': {
+      const settings = loadSettings(process.env);
+      const log = createLogger(settings.LOG_LEVEL);
+      const database = settings.DATABASE_URL
+        ? { url: settings.DATABASE_URL, stop: async () => {} }
+        : await startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+      const pool = createPool(database.url, { max: 2 });
+      try {
+        const applied = await migrate(pool, (line) => log.warn(line));
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await pool.end();
+        await database.stop();
+      }
+      return 0;
+    }
+    case 'demo':
+    case 'sync':
+    case 'stats':
+      console.error(`rebut ${command} is not available in this version yet.`);
+      return 2;
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

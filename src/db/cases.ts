@@ -1,0 +1,60 @@
+import type { CaseState } from '../cases/states.js';
+import type { Pool, PoolClient } from './pool.js';
+
+type Db = Pool | PoolClient;
+
+export interface CaseRow {
+  id: number;
+  dispute_id: string;
+  state: CaseState;
+  auto_submit_at: Date | null;
+  triage: unknown;
+  handled_by: string | null;
+  problem: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  slack_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Opens the one case of a dispute; returns it only when this call created it. */
+export async function openCase(db: Db, disputeId: string, autoSubmitAt: Date): Promise<CaseRow | undefined> {
+  const { rows } = await db.query<CaseRow>(
+    `INSERT INTO cases (dispute_id, state, auto_submit_at) VALUES ($1, 'new', $2)
+     ON CONFLICT (dispute_id) DO NOTHING RETURNING *`,
+    [disputeId, autoSubmitAt],
+  );
+  return rows[0];
+}
+
+export async function getCaseByDispute(db: Db, disputeId: string): Promise<CaseRow | undefined> {
+  const { rows } = await db.query<CaseRow>('SELECT * FROM cases WHERE dispute_id = $1', [disputeId]);
+  return rows[0];
+}
+
+export async function getCase(db: Db, id: number): Promise<CaseRow | undefined> {
+  const { rows } = await db.query<CaseRow>('SELECT * FROM cases WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/**
+ * Compare-and-set: moves the case to `to` only if it is in one of `from`. The single place where
+ * two actors racing for a case (two clicks, a click and the timer) are told apart.
+ */
+export async function transitionCase(
+  db: Db,
+  id: number,
+  from: readonly CaseState[],
+  to: CaseState,
+  changes: { problem?: string | null; handledBy?: string | null } = {},
+): Promise<CaseRow | undefined> {
+  const { rows } = await db.query<CaseRow>(
+    `UPDATE cases SET state = $3, updated_at = now(),
+            problem = CASE WHEN $4::boolean THEN $5 ELSE problem END,
+            handled_by = COALESCE($6, handled_by)
+      WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`,
+    [id, from, to, 'problem' in changes, changes.problem ?? null, changes.handledBy ?? null],
+  );
+  return rows[0];
+}

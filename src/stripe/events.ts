@@ -1,0 +1,109 @@
+import type Stripe from 'stripe';
+import { autoSubmitAt, type CaseState, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
+import { audit } from '../db/audit.js';
+import { getCaseByDispute, openCase, transitionCase } from '../db/cases.js';
+import { isClosedStatus, upsertDispute } from '../db/disputes.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { enqueue } from '../queue.js';
+import { onAccount } from './client.js';
+
+/** The events rebut works on; the webhook acknowledges and ignores the rest. */
+export const HANDLED_EVENT_TYPES = [
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+] as const;
+
+export function isHandledEventType(type: string): boolean {
+  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export interface ProcessEventDeps {
+  pool: Pool;
+  stripe: Stripe;
+  log: Logger;
+  reviewWindowMs: number;
+  submitBufferMs: number;
+}
+
+const OUTCOME_STATE: Record<string, CaseState> = { won: 'won', lost: 'lost', warning_closed: 'closed' };
+
+/**
+ * The `process-event` job. The event only says *which* dispute changed: events arrive late,
+ * twice and out of order, so the dispute is read again from Stripe and that state is stored.
+ */
+export async function processEvent(deps: ProcessEventDeps, eventId: string): Promise<void> {
+  const { pool, stripe, log } = deps;
+  const { rows } = await pool.query<{ id: string; type: string; account: string | null; object_id: string | null }>(
+    'SELECT id, type, account, object_id FROM stripe_events WHERE id = $1',
+    [eventId],
+  );
+  const event = rows[0];
+  if (!event?.object_id) return;
+
+  const readAt = new Date();
+  let dispute: Stripe.Dispute;
+  try {
+    dispute = await stripe.disputes.retrieve(
+      event.object_id,
+      { expand: ['charge', 'payment_intent'] },
+      onAccount(event.account),
+    );
+  } catch (error) {
+    // A dispute Stripe says does not exist will not appear by retrying; everything else is retried.
+    if (error instanceof Error && 'statusCode' in error && error.statusCode === 404) {
+      await pool.query('UPDATE stripe_events SET processed_at = now(), problem = $2 WHERE id = $1', [
+        eventId,
+        `dispute ${event.object_id} not found on Stripe`,
+      ]);
+      log.warn({ eventId, disputeId: event.object_id }, 'event names a dispute Stripe does not know; skipped');
+      return;
+    }
+    throw error;
+  }
+
+  await withTransaction(pool, async (tx) => {
+    await upsertDispute(tx, dispute, event.account, readAt);
+    const existing = await getCaseByDispute(tx, dispute.id);
+    if (!existing && disputeNeedsResponse(dispute.status) && !dispute.evidence_details?.submission_count) {
+      const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+      const opened = await openCase(
+        tx,
+        dispute.id,
+        autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs),
+      );
+      if (opened) {
+        await audit(tx, {
+          actor: 'stripe',
+          action: 'case.opened',
+          caseId: opened.id,
+          disputeId: dispute.id,
+          detail: { eventId, status: dispute.status, reason: dispute.reason },
+        });
+        await enqueue(tx, 'prepare-case', { caseId: opened.id }, { jobKey: `prepare-case:${opened.id}` });
+      }
+    } else if (existing && isClosedStatus(dispute.status)) {
+      const outcome = OUTCOME_STATE[dispute.status];
+      const closable: CaseState[] = [...OPEN_STATES, 'submitting', 'submitted', 'accepting', 'accepted', 'expired'];
+      if (outcome && (await transitionCase(tx, existing.id, closable, outcome))) {
+        await audit(tx, {
+          actor: 'stripe',
+          action: `case.${outcome}`,
+          caseId: existing.id,
+          disputeId: dispute.id,
+          detail: { eventId },
+        });
+        await enqueue(
+          tx,
+          'update-case-message',
+          { caseId: existing.id },
+          { jobKey: `update-case-message:${existing.id}` },
+        );
+      }
+    }
+    await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
+  });
+}
