@@ -5,7 +5,7 @@ import { BodyTooLargeError, readBody } from '../http/body.js';
 import { sendJson } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
+import { createEventStore } from './event-store.js';
 import { isHandledEventType } from './events.js';
 
 /** Stripe's events are a few kB; 1 MiB leaves room and keeps a flood of junk cheap to refuse. */
@@ -24,11 +24,12 @@ export interface WebhookDeps {
 
 /**
  * `POST /stripe/webhook`: verify the signature on the raw bytes, store the event and its job in
- * one statement (a crash can never keep one without the other), acknowledge. The work happens
+ * one statement (a crash can never keep one without the other), acknowledge only once stored. The work happens
  * in the `process-event` job.
  */
 export function stripeWebhookHandler(deps: WebhookDeps) {
-  const { pool, stripe, webhookSecret, liveKey, metrics, log } = deps;
+  const { stripe, webhookSecret, liveKey, metrics, log } = deps;
+  const store = createEventStore(deps.pool);
   const reject = (res: ServerResponse, status: number, reason: string, message: string) => {
     metrics.stripeEvents.inc({ outcome: 'rejected', reason });
     log.warn({ reason }, `stripe webhook refused: ${message}`);
@@ -73,29 +74,8 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
       return;
     }
 
-    const object = event.data.object as { id?: unknown };
     try {
-      const result = await pool.query(
-        `WITH stored AS (
-           INSERT INTO stripe_events (id, type, account, livemode, api_version, object_id, created, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7), $8)
-           ON CONFLICT (id) DO NOTHING
-           RETURNING id)
-         SELECT graphile_worker.add_job('process-event', json_build_object('eventId', id), max_attempts => $9)
-           FROM stored`,
-        [
-          event.id,
-          event.type,
-          event.account ?? null,
-          event.livemode,
-          event.api_version,
-          typeof object.id === 'string' ? object.id : null,
-          event.created,
-          raw.toString('utf8'),
-          DEFAULT_MAX_ATTEMPTS,
-        ],
-      );
-      const duplicate = result.rowCount === 0;
+      const duplicate = await store.store({ event, raw: raw.toString('utf8') });
       metrics.stripeEvents.inc({ outcome: duplicate ? 'duplicate' : 'received', reason: '' });
       sendJson(res, 200, { received: true, duplicate });
       stopTimer();

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { autoSubmitAt } from '../../src/cases/states.js';
+import { ConfigError, loadSettings, parseDuration, stripeKeyIsLive } from '../../src/config.js';
+import { maskSecrets } from '../../src/log.js';
+
+describe('settings', () => {
+  it('defaults match DESIGN.md', () => {
+    const settings = loadSettings({});
+    expect(settings.PORT).toBe(3000);
+    expect(settings.REBUT_DATA_DIR).toBe('.rebut');
+    expect(settings.REVIEW_WINDOW).toBe(48 * 3_600_000);
+    expect(settings.SUBMIT_BUFFER).toBe(12 * 3_600_000);
+    expect(settings.LOG_LEVEL).toBe('info');
+    expect(settings.SLACK_APPROVERS).toEqual([]);
+  });
+
+  it('serve without its settings names every missing one, with where to find it, in one message', () => {
+    let error: unknown;
+    try {
+      loadSettings({}, 'serve');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('STRIPE_SECRET_KEY: missing (Stripe dashboard');
+    expect(message).toContain('STRIPE_WEBHOOK_SECRET: missing');
+    expect(message).toContain('SLACK_CHANNEL_ID: missing');
+    expect(message).toContain('3 settings need attention');
+  });
+
+  it('malformed settings are each named with what was expected', () => {
+    expect(() =>
+      loadSettings({
+        PORT: 'eighty',
+        REVIEW_WINDOW: 'two days',
+        STRIPE_SECRET_KEY: 'pk_test_123',
+        SLACK_CHANNEL_ID: '#disputes',
+        SLACK_APPROVERS: 'U123,alice',
+        DATABASE_URL: 'not a url',
+      }),
+    ).toThrowError(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.stringMatching(/^PORT: /),
+          'REVIEW_WINDOW: expected a duration such as 48h, got "two days"',
+          expect.stringMatching(/^STRIPE_SECRET_KEY: expected a key starting sk_test_/),
+          expect.stringMatching(/^SLACK_CHANNEL_ID: expected a channel id/),
+          expect.stringMatching(/^SLACK_APPROVERS: expected user ids/),
+          expect.stringMatching(/^DATABASE_URL: expected a URL/),
+        ]),
+      }),
+    );
+  });
+
+  it('durations read as people write them', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('30m')).toBe(1_800_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('2d')).toBe(172_800_000);
+    expect(parseDuration('soon')).toBeUndefined();
+  });
+
+  it('a live key is told from a test key', () => {
+    expect(stripeKeyIsLive('sk_live_abc')).toBe(true);
+    expect(stripeKeyIsLive('rk_live_abc')).toBe(true);
+    expect(stripeKeyIsLive('sk_test_abc')).toBe(false);
+  });
+});
+
+describe('auto_submit_at', () => {
+  const hour = 3_600_000;
+  const created = new Date('2026-11-01T00:00:00Z');
+  it('is the end of the review window when the deadline is far', () => {
+    const due = new Date(created.getTime() + 20 * 24 * hour);
+    expect(autoSubmitAt(created, due, 48 * hour, 12 * hour)).toEqual(new Date(created.getTime() + 48 * hour));
+  });
+  it('is the deadline less the buffer when the deadline is near', () => {
+    const due = new Date(created.getTime() + 30 * hour);
+    expect(autoSubmitAt(created, due, 48 * hour, 12 * hour)).toEqual(new Date(created.getTime() + 18 * hour));
+  });
+});
+
+describe('log masking', () => {
+  it('masks secrets, card numbers and email local parts but leaves ids and amounts', () => {
+    const line = maskSecrets(
+      'key sk_live_51Habc secret whsec_abc123 token xoxb-1-2-abc card 4242 4242 4242 4242 email jenny.rosen@example.com du_123 amount 4900 at 1732450000000',
+    );
+    expect(line).not.toContain('sk_live_51Habc');
+    expect(line).not.toContain('whsec_abc123');
+    expect(line).not.toContain('xoxb-1-2-abc');
+    expect(line).not.toContain('4242 4242 4242 4242');
+    expect(line).toContain('…4242');
+    expect(line).not.toContain('jenny.rosen@');
+    expect(line).toContain('j…@example.com');
+    expect(line).toContain('du_123 amount 4900 at 1732450000000');
+  });
+  it('masks the password in a connection string', () => {
+    expect(maskSecrets('postgres://rebut:hunter2@db:5432/rebut')).toBe('postgres://rebut:…@db:5432/rebut');
+  });
+});
