@@ -1,0 +1,129 @@
+// A local stand-in for api.stripe.com that the official `stripe` SDK talks to unchanged, plus
+// in-process controls for tests and the demo (scenarios, events, webhook delivery, faults).
+import Stripe from 'stripe';
+import { DEFAULT_API_VERSION, type Delivery, SandboxCore, type WebhookTarget } from './core.js';
+import {
+  type CreateDisputeInput,
+  createDispute,
+  type DisputeScenario,
+  getDispute,
+  type SeedOptions,
+  seedDisputes,
+  setDisputeStatus,
+} from './scenarios.js';
+import { type DelayRule, type FaultRule, type RecordedRequest, SandboxServer } from './server.js';
+import type { DeliverOptions } from './webhooks.js';
+
+export { EVIDENCE_LIMITS } from './evidence.js';
+export { signStripePayload } from './webhooks.js';
+export type {
+  CreateDisputeInput,
+  DelayRule,
+  DeliverOptions,
+  Delivery,
+  DisputeScenario,
+  FaultRule,
+  RecordedRequest,
+  SeedOptions,
+};
+
+export interface StripeSandboxOptions {
+  webhook?: WebhookTarget;
+  apiVersion?: string;
+  /** Requests per second before 429s; default unlimited. */
+  requestsPerSecond?: number;
+}
+
+export interface StripeSandbox {
+  /** Base URL, e.g. `http://127.0.0.1:54321`; give it to the app as `STRIPE_API_URL`. */
+  url: string;
+  port: number;
+  /** An official SDK client pointed at the sandbox (API calls and file uploads), no retries. */
+  stripe(key?: string): Stripe;
+  createDispute(input: CreateDisputeInput): DisputeScenario;
+  /** The stored dispute, wherever it lives (platform or connected account). */
+  dispute(id: string): Stripe.Dispute;
+  setDisputeStatus(id: string, status: Stripe.Dispute.Status): Stripe.Dispute;
+  emit(
+    type: string,
+    object: { object: string; livemode?: boolean },
+    options?: { account?: string; livemode?: boolean; previousAttributes?: Record<string, unknown> },
+  ): Stripe.Event;
+  deliver(event: Stripe.Event, options?: DeliverOptions & { url?: string }): Promise<Response[]>;
+  /** Waits until every automatic webhook delivery started so far has been answered. */
+  webhooksSettled(): Promise<void>;
+  /** Every automatic or explicit delivery with the receiver's status. */
+  deliveries: Delivery[];
+  setWebhook(webhook: WebhookTarget | undefined): void;
+  seedDisputes(count: number, options?: SeedOptions): void;
+  /** Lets `Stripe-Account: id` through (accounts also appear when a scenario uses them). */
+  addAccount(id: string): void;
+  /** Bytes of an uploaded file. */
+  fileContents(id: string, account?: string): Buffer | undefined;
+  requests: RecordedRequest[];
+  failNext(rule: FaultRule): void;
+  delay(rule: DelayRule): void;
+  clearFaults(): void;
+  setRateLimit(requestsPerSecond: number | undefined): void;
+  close(): Promise<void>;
+}
+
+export async function startStripeSandbox(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
+  const core = new SandboxCore(options.apiVersion ?? DEFAULT_API_VERSION, options.webhook);
+  const server = new SandboxServer(core, options.requestsPerSecond);
+  const url = await server.listen();
+  const port = server.port;
+  return {
+    url,
+    port,
+    stripe: (key = 'sk_test_sandbox') => stripeClient(url, key),
+    createDispute: (input) => createDispute(core, input),
+    dispute: (id) => getDispute(core, id),
+    setDisputeStatus: (id, status) => setDisputeStatus(core, id, status),
+    emit: (type, object, emitOptions = {}) => core.emit(type, object, emitOptions),
+    deliver: (event, deliverOptions) => core.deliver(event, deliverOptions),
+    webhooksSettled: () => core.settled(),
+    deliveries: core.deliveries,
+    setWebhook: (webhook) => {
+      core.webhook = webhook;
+    },
+    seedDisputes: (count, seedOptions) => seedDisputes(core, count, seedOptions),
+    addAccount: (id) => {
+      core.store.accounts.add(id);
+    },
+    fileContents: (id, account) => {
+      for (const livemode of [false, true]) {
+        const content = core.store.partition(account, livemode).fileContents.get(id);
+        if (content) return content.data;
+      }
+      return undefined;
+    },
+    requests: server.requests,
+    failNext: (rule) => server.failNext(rule),
+    delay: (rule) => server.delay(rule),
+    clearFaults: () => server.clearFaults(),
+    setRateLimit: (rps) => server.setRateLimit(rps),
+    close: async () => {
+      await core.settled();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * How the app points the SDK at another Stripe base URL (`STRIPE_API_URL`). A non-default `host`
+ * also redirects uploads: stripe-node's `resolveBaseAddress` uses the instance host for
+ * `files.stripe.com` whenever `host` is not `api.stripe.com`.
+ */
+export function stripeClient(baseUrl: string, key: string, config: Stripe.StripeConfig = {}): Stripe {
+  const parsed = new URL(baseUrl);
+  const protocol = parsed.protocol === 'http:' ? 'http' : 'https';
+  return new Stripe(key, {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : protocol === 'http' ? 80 : 443,
+    protocol,
+    maxNetworkRetries: 0,
+    telemetry: false,
+    ...config,
+  });
+}

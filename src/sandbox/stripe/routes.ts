@@ -1,0 +1,438 @@
+// The API surface: one handler per Stripe endpoint rebut uses, each validating its params the
+// way Stripe does and answering with Stripe-shaped objects.
+import type Stripe from 'stripe';
+import { previousAttributes } from './changes.js';
+import type { Collection, PageRequest } from './collection.js';
+import type { SandboxCore } from './core.js';
+import { invalidRequest, resourceMissing } from './errors.js';
+import { applyDisputeUpdate, EVIDENCE_LIMITS } from './evidence.js';
+import { expandList, expandObject } from './expand.js';
+import { countPdfPages, type MultipartPart, sniffFileKind } from './multipart.js';
+import { fileObject } from './objects.js';
+import {
+  bool,
+  type FormObject,
+  int,
+  LIST_PARAMS,
+  obj,
+  range,
+  type Spec,
+  str,
+  strings,
+  validateParams,
+} from './params.js';
+import type { Partition } from './store.js';
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  params: FormObject;
+  parts: MultipartPart[] | undefined;
+  partition: Partition;
+  requestId: string;
+  idempotencyKey: string | undefined;
+  baseUrl: string;
+}
+
+type Handler = (core: SandboxCore, ctx: RequestContext, match: string[]) => unknown;
+
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handler: Handler;
+}
+
+const ID = '([^/]+)';
+
+function route(method: 'GET' | 'POST', path: string, handler: Handler): Route {
+  return { method, pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`), handler };
+}
+
+export function findRoute(method: string, path: string): { handler: Handler; match: string[] } | undefined {
+  for (const candidate of ROUTES) {
+    if (candidate.method !== method) continue;
+    const match = candidate.pattern.exec(path);
+    if (match) return { handler: candidate.handler, match: match.slice(1).map((part) => decodeURIComponent(part)) };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+type Json = Record<string, unknown>;
+
+function respond(ctx: RequestContext, object: object): Json {
+  const copy = structuredClone(object) as Json;
+  expandObject(copy, strings(ctx.params, 'expand'), (id) => ctx.partition.find(id));
+  return copy;
+}
+
+function listLimit(params: FormObject): number {
+  const limit = int(params, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidRequest(
+      limit < 1
+        ? `This value must be greater than or equal to 1 (it currently is '${limit}').`
+        : `This value must be less than or equal to 100 (it currently is '${limit}').`,
+      { param: 'limit' },
+    );
+  }
+  return limit;
+}
+
+function listOf<T extends { id: string; created: number }>(
+  ctx: RequestContext,
+  url: string,
+  collection: Collection<T>,
+  filter?: (value: T) => boolean,
+): Json {
+  const page = collection.page(pageRequest(ctx.params, listLimit(ctx.params), filter));
+  const data = page.data.map((item) => structuredClone(item) as unknown as Json);
+  expandList(data, strings(ctx.params, 'expand'), (id) => ctx.partition.find(id));
+  return { object: 'list', data, has_more: page.hasMore, url };
+}
+
+function pageRequest<T>(params: FormObject, limit: number, filter?: (value: T) => boolean): PageRequest<T> {
+  const startingAfter = str(params, 'starting_after');
+  const endingBefore = str(params, 'ending_before');
+  if (startingAfter !== undefined && endingBefore !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', {
+      code: 'parameters_exclusive',
+      param: 'ending_before',
+    });
+  }
+  const created = range(params, 'created');
+  return {
+    limit,
+    ...(filter ? { filter } : {}),
+    ...(startingAfter !== undefined ? { startingAfter } : {}),
+    ...(endingBefore !== undefined ? { endingBefore } : {}),
+    ...(created ? { created } : {}),
+  };
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+function retrieve<T extends object>(found: T | undefined, resource: string, id: string, ctx: RequestContext): Json {
+  validateParams(ctx.params, { expand: 'expand' });
+  if (!found) throw resourceMissing(resource, id);
+  return respond(ctx, found);
+}
+
+function eventRequest(ctx: RequestContext): { id: string; idempotency_key: string | null } {
+  return { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disputes
+
+const DISPUTE_LIST: Spec = { ...LIST_PARAMS, created: 'range', charge: 'string', payment_intent: 'string' };
+
+function listDisputes(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, DISPUTE_LIST);
+  const charge = str(ctx.params, 'charge');
+  const paymentIntent = str(ctx.params, 'payment_intent');
+  const filter =
+    charge || paymentIntent
+      ? (dispute: Stripe.Dispute) =>
+          (!charge || idOf(dispute.charge) === charge) &&
+          (!paymentIntent || idOf(dispute.payment_intent) === paymentIntent)
+      : undefined;
+  return listOf(ctx, '/v1/disputes', ctx.partition.disputes, filter);
+}
+
+function disputeOrThrow(ctx: RequestContext, id: string): Stripe.Dispute {
+  const dispute = ctx.partition.disputes.get(id);
+  if (!dispute) throw resourceMissing('dispute', id, 'dispute');
+  return dispute;
+}
+
+function updateDispute(core: SandboxCore, ctx: RequestContext, [id = '']: string[]): Json {
+  const dispute = disputeOrThrow(ctx, id);
+  const partition = ctx.partition;
+  const updated = applyDisputeUpdate(dispute, ctx.params, {
+    now: Math.floor(Date.now() / 1000),
+    file: (fileId) => {
+      const file = partition.files.get(fileId);
+      const content = partition.fileContents.get(fileId);
+      return file ? { id: file.id, purpose: file.purpose, size: file.size, pages: content?.pages ?? 1 } : undefined;
+    },
+    chargeExists: (chargeId) => partition.charges.get(chargeId) !== undefined,
+  });
+  const previous = previousAttributes(dispute, updated);
+  if (Object.keys(previous).length > 0) {
+    partition.disputes.replace(updated);
+    core.emit('charge.dispute.updated', updated, {
+      account: partition.account,
+      livemode: partition.livemode,
+      previousAttributes: previous,
+      request: eventRequest(ctx),
+    });
+  }
+  return respond(ctx, updated);
+}
+
+function closeDispute(core: SandboxCore, ctx: RequestContext, [id = '']: string[]): Json {
+  validateParams(ctx.params, { expand: 'expand' });
+  const dispute = disputeOrThrow(ctx, id);
+  const inquiry = dispute.status === 'warning_needs_response';
+  if (!inquiry && dispute.status !== 'needs_response') {
+    throw invalidRequest(
+      `This dispute cannot be closed because its status is '${dispute.status}'. Only disputes that need a response can be closed.`,
+    );
+  }
+  const closed = structuredClone(dispute);
+  closed.status = inquiry ? 'warning_closed' : 'lost';
+  closed.is_charge_refundable = inquiry;
+  ctx.partition.disputes.replace(closed);
+  core.emit('charge.dispute.closed', closed, {
+    account: ctx.partition.account,
+    livemode: ctx.partition.livemode,
+    previousAttributes: previousAttributes(dispute, closed),
+    request: eventRequest(ctx),
+  });
+  return respond(ctx, closed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments side: charges, customers, payment intents, refunds, subscriptions, invoices
+
+function listCharges(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    ...LIST_PARAMS,
+    created: 'range',
+    customer: 'string',
+    payment_intent: 'string',
+    transfer_group: 'string',
+  });
+  const customer = str(ctx.params, 'customer');
+  const paymentIntent = str(ctx.params, 'payment_intent');
+  const transferGroup = str(ctx.params, 'transfer_group');
+  const filter = (charge: Stripe.Charge): boolean =>
+    (!customer || idOf(charge.customer) === customer) &&
+    (!paymentIntent || idOf(charge.payment_intent) === paymentIntent) &&
+    (!transferGroup || charge.transfer_group === transferGroup);
+  return listOf(ctx, '/v1/charges', ctx.partition.charges, filter);
+}
+
+function listRefunds(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, { ...LIST_PARAMS, created: 'range', charge: 'string', payment_intent: 'string' });
+  const charge = str(ctx.params, 'charge');
+  const paymentIntent = str(ctx.params, 'payment_intent');
+  const filter = (refund: Stripe.Refund): boolean =>
+    (!charge || idOf(refund.charge) === charge) && (!paymentIntent || idOf(refund.payment_intent) === paymentIntent);
+  return listOf(ctx, '/v1/refunds', ctx.partition.refunds, filter);
+}
+
+function listInvoicePayments(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    ...LIST_PARAMS,
+    created: 'range',
+    invoice: 'string',
+    status: { enum: ['canceled', 'open', 'paid'] },
+    payment: {
+      object: {
+        type: { enum: ['payment_intent', 'payment_record'] },
+        payment_intent: 'string',
+        payment_record: 'string',
+      },
+    },
+  });
+  const invoice = str(ctx.params, 'invoice');
+  const status = str(ctx.params, 'status');
+  const payment = obj(ctx.params, 'payment');
+  const paymentType = payment && str(payment, 'type');
+  const paymentIntent = payment && str(payment, 'payment_intent');
+  if (payment && !paymentType) {
+    throw invalidRequest('Missing required param: payment[type].', {
+      code: 'parameter_missing',
+      param: 'payment[type]',
+    });
+  }
+  const filter = (item: Stripe.InvoicePayment): boolean =>
+    (!invoice || idOf(item.invoice) === invoice) &&
+    (!status || item.status === status) &&
+    (!paymentType || item.payment.type === paymentType) &&
+    (!paymentIntent || idOf(item.payment.payment_intent) === paymentIntent);
+  return listOf(ctx, '/v1/invoice_payments', ctx.partition.invoicePayments, filter);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+function listEvents(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    ...LIST_PARAMS,
+    created: 'range',
+    type: 'string',
+    types: { list: 'string' },
+    delivery_success: 'boolean',
+  });
+  const type = str(ctx.params, 'type');
+  const types = strings(ctx.params, 'types');
+  const deliverySuccess = bool(ctx.params, 'delivery_success');
+  if (type && types.length > 0) {
+    throw invalidRequest('You may only specify one of these parameters: type, types.', {
+      code: 'parameters_exclusive',
+      param: 'types',
+    });
+  }
+  // `type` accepts one `*` wildcard, as in `charge.dispute.*`.
+  const typePattern = type ? new RegExp(`^${type.replaceAll('.', '\\.').replace('*', '.*')}$`) : undefined;
+  const filter = (event: Stripe.Event): boolean =>
+    (!typePattern || typePattern.test(event.type)) &&
+    (types.length === 0 || types.includes(event.type)) &&
+    (deliverySuccess === undefined || (ctx.partition.deliverySuccess.get(event.id) ?? false) === deliverySuccess);
+  return listOf(ctx, '/v1/events', ctx.partition.events, filter);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+const FILE_PURPOSES = [
+  'account_requirement',
+  'additional_verification',
+  'business_icon',
+  'business_logo',
+  'customer_signature',
+  'dispute_evidence',
+  'identity_document',
+  'issuing_regulatory_reporting',
+  'pci_document',
+  'tax_document_user_upload',
+  'terminal_reader_splashscreen',
+];
+
+function uploadFile(_core: SandboxCore, ctx: RequestContext): Json {
+  if (!ctx.parts) {
+    throw invalidRequest('File uploads must be sent as multipart/form-data.', { param: 'file' });
+  }
+  const fields: FormObject = {};
+  let upload: MultipartPart | undefined;
+  for (const part of ctx.parts) {
+    if (part.name === 'file') upload = part;
+    else fields[part.name] = part.data.toString('utf8');
+  }
+  const allowed = new Set([
+    'purpose',
+    'expand',
+    'file_link_data[create]',
+    'file_link_data[expires_at]',
+    'file_link_data[metadata]',
+  ]);
+  for (const name of Object.keys(fields)) {
+    if (!allowed.has(name) && !name.startsWith('expand[') && !name.startsWith('file_link_data[metadata]')) {
+      throw invalidRequest(`Received unknown parameter: ${name}`, { code: 'parameter_unknown', param: name });
+    }
+  }
+  const purpose = str(fields, 'purpose');
+  if (!purpose)
+    throw invalidRequest('Missing required param: purpose.', { code: 'parameter_missing', param: 'purpose' });
+  if (!FILE_PURPOSES.includes(purpose)) {
+    throw invalidRequest(`Invalid purpose: must be one of ${FILE_PURPOSES.join(', ')}`, { param: 'purpose' });
+  }
+  if (!upload) throw invalidRequest('Missing required param: file.', { code: 'parameter_missing', param: 'file' });
+  const data = upload.data;
+  if (data.length > EVIDENCE_LIMITS.fileBytes) {
+    throw invalidRequest(
+      `The file you uploaded is ${(data.length / (1024 * 1024)).toFixed(2)} MB, which is over the 5 MB maximum for files with purpose '${purpose}'.`,
+      { param: 'file' },
+    );
+  }
+  const kind = sniffFileKind(data);
+  if (purpose === 'dispute_evidence' && !kind) {
+    throw invalidRequest(
+      'The file you uploaded is not a supported type. Dispute evidence must be a PDF, JPEG or PNG file.',
+      { param: 'file' },
+    );
+  }
+  const pages = kind === 'pdf' ? countPdfPages(data) : 1;
+  if (purpose === 'dispute_evidence' && pages >= 50) {
+    throw invalidRequest(`Dispute evidence files must have fewer than 50 pages; this file has ${pages}.`, {
+      param: 'file',
+    });
+  }
+  const file = fileObject({
+    purpose: purpose as Stripe.File.Purpose,
+    size: data.length,
+    type: kind ?? 'pdf',
+    filename: upload.filename ?? null,
+    created: Math.floor(Date.now() / 1000),
+    baseUrl: ctx.baseUrl,
+  });
+  ctx.partition.files.insert(file);
+  ctx.partition.fileContents.set(file.id, { pages, data });
+  return structuredClone(file) as unknown as Json;
+}
+
+function listFiles(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, { ...LIST_PARAMS, created: 'range', purpose: 'string' });
+  const purpose = str(ctx.params, 'purpose');
+  return listOf(
+    ctx,
+    '/v1/files',
+    ctx.partition.files,
+    purpose ? (file: Stripe.File) => file.purpose === purpose : undefined,
+  );
+}
+
+/** File contents are not JSON; the server writes these bytes as they are. */
+export class RawBody {
+  constructor(
+    readonly data: Buffer,
+    readonly contentType: string,
+  ) {}
+}
+
+function fileContents(_core: SandboxCore, ctx: RequestContext, [id = '']: string[]): RawBody {
+  const file = ctx.partition.files.get(id);
+  const content = ctx.partition.fileContents.get(id);
+  if (!file || !content) throw resourceMissing('file', id);
+  const types: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', png: 'image/png' };
+  return new RawBody(content.data, types[file.type ?? ''] ?? 'application/octet-stream');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ROUTES: Route[] = [
+  route('GET', '/v1/disputes', listDisputes),
+  route('GET', '/v1/disputes/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.disputes.get(id), 'dispute', id, ctx),
+  ),
+  route('POST', '/v1/disputes/:id', updateDispute),
+  route('POST', '/v1/disputes/:id/close', closeDispute),
+  route('GET', '/v1/charges', listCharges),
+  route('GET', '/v1/charges/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.charges.get(id), 'charge', id, ctx),
+  ),
+  route('GET', '/v1/customers/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.customers.get(id), 'customer', id, ctx),
+  ),
+  route('GET', '/v1/payment_intents/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.paymentIntents.get(id), 'payment_intent', id, ctx),
+  ),
+  route('GET', '/v1/refunds', listRefunds),
+  route('GET', '/v1/refunds/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.refunds.get(id), 'refund', id, ctx),
+  ),
+  route('GET', '/v1/subscriptions/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.subscriptions.get(id), 'subscription', id, ctx),
+  ),
+  route('GET', '/v1/invoices/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.invoices.get(id), 'invoice', id, ctx),
+  ),
+  route('GET', '/v1/invoice_payments', listInvoicePayments),
+  route('GET', '/v1/invoice_payments/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.invoicePayments.get(id), 'invoice_payment', id, ctx),
+  ),
+  route('GET', '/v1/events', listEvents),
+  route('GET', '/v1/events/:id', (_core, ctx, [id = '']) => retrieve(ctx.partition.events.get(id), 'event', id, ctx)),
+  route('POST', '/v1/files', uploadFile),
+  route('GET', '/v1/files', listFiles),
+  route('GET', '/v1/files/:id', (_core, ctx, [id = '']) => retrieve(ctx.partition.files.get(id), 'file', id, ctx)),
+  route('GET', '/v1/files/:id/contents', fileContents),
+];

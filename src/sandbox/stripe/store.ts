@@ -1,0 +1,86 @@
+import type Stripe from 'stripe';
+import { Collection } from './collection.js';
+
+export interface FileContent {
+  pages: number;
+  data: Buffer;
+}
+
+/**
+ * Everything one Stripe account holds in one mode. The platform is `account: undefined`;
+ * connected accounts (`Stripe-Account: acct_…`) and live vs. test data never see each other.
+ */
+export class Partition {
+  readonly disputes = new Collection<Stripe.Dispute>('dispute');
+  readonly charges = new Collection<Stripe.Charge>('charge');
+  readonly customers = new Collection<Stripe.Customer>('customer');
+  readonly paymentIntents = new Collection<Stripe.PaymentIntent>('payment_intent');
+  readonly refunds = new Collection<Stripe.Refund>('refund');
+  readonly subscriptions = new Collection<Stripe.Subscription>('subscription');
+  readonly invoices = new Collection<Stripe.Invoice>('invoice');
+  readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
+  readonly events = new Collection<Stripe.Event>('event');
+  readonly files = new Collection<Stripe.File>('file');
+  readonly fileContents = new Map<string, FileContent>();
+  /** Whether each event's webhook delivery succeeded (for `events.list({ delivery_success })`). */
+  readonly deliverySuccess = new Map<string, boolean>();
+
+  constructor(
+    readonly account: string | undefined,
+    readonly livemode: boolean,
+  ) {}
+
+  /** Finds any stored object by its id prefix, for `expand`. */
+  find(id: string): { object: string } | undefined {
+    const prefix = id.slice(0, id.indexOf('_'));
+    switch (prefix) {
+      case 'du':
+      case 'dp':
+        return this.disputes.get(id);
+      case 'ch':
+      case 'py':
+        return this.charges.get(id);
+      case 'cus':
+        return this.customers.get(id);
+      case 'pi':
+        return this.paymentIntents.get(id);
+      case 're':
+        return this.refunds.get(id);
+      case 'sub':
+        return this.subscriptions.get(id);
+      case 'in':
+        return this.invoices.get(id);
+      case 'inpay':
+        return this.invoicePayments.get(id);
+      case 'evt':
+        return this.events.get(id);
+      case 'file':
+        return this.files.get(id);
+      default:
+        return undefined;
+    }
+  }
+}
+
+export class Store {
+  private readonly partitions = new Map<string, Partition>();
+  /** Connected accounts the sandbox knows; others get Stripe's 403. */
+  readonly accounts = new Set<string>();
+  /** Which partition each dispute lives in, so test helpers can address a dispute by id alone. */
+  readonly disputeHome = new Map<string, Partition>();
+
+  partition(account: string | undefined, livemode: boolean): Partition {
+    if (account) this.accounts.add(account);
+    const key = `${account ?? 'platform'}:${livemode ? 'live' : 'test'}`;
+    let partition = this.partitions.get(key);
+    if (!partition) {
+      partition = new Partition(account, livemode);
+      this.partitions.set(key, partition);
+    }
+    return partition;
+  }
+
+  all(): Partition[] {
+    return [...this.partitions.values()];
+  }
+}
