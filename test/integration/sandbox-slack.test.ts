@@ -235,3 +235,132 @@ describe('Slack sandbox: modals', () => {
     expect(error.data.error).toBe('invalid_trigger_id');
   });
 });
+
+describe('Slack sandbox: files', () => {
+  it('files.uploadV2 uploads the bytes to the loopback upload URL and shares them in the thread', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0DISPUTES', text: 'stats' });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3, 255]);
+    const result = await client.files.uploadV2({
+      channel_id: 'C0DISPUTES',
+      thread_ts: parent.ts ?? '',
+      file: png,
+      filename: 'win-rate.png',
+      title: 'Win rate, last 30 days',
+      alt_text: 'bar chart',
+      initial_comment: 'Win rate by reason',
+    });
+    expect(result.ok).toBe(true);
+    const file = sandbox.uploadedFiles.at(-1);
+    expect(file).toMatchObject({
+      name: 'win-rate.png',
+      title: 'Win rate, last 30 days',
+      channel: 'C0DISPUTES',
+      thread_ts: parent.ts,
+      altText: 'bar chart',
+      initialComment: 'Win rate by reason',
+    });
+    expect(file?.bytes.equals(png)).toBe(true);
+    const getUrl = sandbox.callsTo('files.getUploadURLExternal').at(-1);
+    expect(getUrl?.args).toMatchObject({ filename: 'win-rate.png', length: String(png.length) });
+    const complete = sandbox.callsTo('files.completeUploadExternal').at(-1);
+    expect(complete?.args.files).toEqual([{ id: file?.id, title: 'Win rate, last 30 days' }]);
+    const thread = sandbox.messages('C0DISPUTES').find((m) => m.ts === parent.ts)?.replies ?? [];
+    expect(thread.at(-1)).toMatchObject({
+      text: 'Win rate by reason',
+      files: [{ id: file?.id, name: 'win-rate.png' }],
+    });
+  });
+
+  it('completing an upload whose bytes never arrived is refused', async () => {
+    const url = await client.files.getUploadURLExternal({ filename: 'a.pdf', length: 10 });
+    expect(url.upload_url).toMatch(new RegExp(`^${sandbox.url}/upload/v1/F`));
+    const error = await slackError(
+      client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'C0DISPUTES' }),
+    );
+    expect(error.data.error).toBe('file_not_found');
+  });
+});
+
+describe('Slack sandbox: people and channels', () => {
+  let people: SlackSandbox;
+  let peopleClient: WebClient;
+  beforeAll(async () => {
+    people = await startSlackSandbox({
+      usergroups: { S0APPROVERS: ['U0ALICE001', 'U0CAROL001'] },
+      users: [{ id: 'U0ALICE001', name: 'alice', realName: 'Alice Approver' }],
+    });
+    peopleClient = new WebClient(people.botToken, { slackApiUrl: people.apiUrl, retryConfig: { retries: 0 } });
+  });
+  afterAll(async () => {
+    await people.close();
+  });
+
+  it('usergroups.users.list returns the members of a configured group and no_such_subteam otherwise', async () => {
+    const group = await peopleClient.usergroups.users.list({ usergroup: 'S0APPROVERS' });
+    expect(group.users).toEqual(['U0ALICE001', 'U0CAROL001']);
+    const error = await slackError(peopleClient.usergroups.users.list({ usergroup: 'S0NOBODY' }));
+    expect(error.data.error).toBe('no_such_subteam');
+  });
+
+  it('users.info knows configured users and group members, and conversations.info the channels', async () => {
+    const alice = await peopleClient.users.info({ user: 'U0ALICE001' });
+    expect(alice.user).toMatchObject({ id: 'U0ALICE001', name: 'alice', real_name: 'Alice Approver', is_bot: false });
+    const carol = await peopleClient.users.info({ user: 'U0CAROL001' });
+    expect(carol.user?.id).toBe('U0CAROL001');
+    expect((await slackError(peopleClient.users.info({ user: 'U0NOBODY01' }))).data.error).toBe('user_not_found');
+    const channel = await peopleClient.conversations.info({ channel: 'C0DISPUTES' });
+    expect(channel.channel).toMatchObject({ id: 'C0DISPUTES', name: 'disputes', is_member: true });
+    const missing = await slackError(peopleClient.conversations.info({ channel: 'C0NOPE0001' }));
+    expect(missing.data.error).toBe('channel_not_found');
+  });
+});
+
+describe('Slack sandbox: response URLs', () => {
+  it('a POST to a response URL is recorded and answered 200; an unknown one gets 404', async () => {
+    const url = sandbox.responseUrl('cmd-1');
+    expect(url).toBe(`${sandbox.url}/response/cmd-1`);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: 'Syncing…', replace_original: false }),
+    });
+    expect(response.status).toBe(200);
+    expect(sandbox.responses.at(-1)).toMatchObject({
+      id: 'cmd-1',
+      response_type: 'ephemeral',
+      text: 'Syncing…',
+      replace_original: false,
+    });
+    const unknown = await fetch(`${sandbox.url}/response/never-issued`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('a response URL tied to a message replaces it on replace_original and works five times at most', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C0DISPUTES', text: 'Case dp_7: awaiting review' });
+    const url = sandbox.responseUrl(undefined, { channel: 'C0DISPUTES', messageTs: posted.ts ?? '' });
+    const send = (text: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ replace_original: true, text }),
+      });
+    expect((await send('Case dp_7: submitted')).status).toBe(200);
+    expect(sandbox.messages('C0DISPUTES').find((m) => m.ts === posted.ts)?.text).toBe('Case dp_7: submitted');
+    for (let use = 2; use <= 5; use += 1) expect((await send(`use ${use}`)).status).toBe(200);
+    expect((await send('sixth')).status).toBe(404);
+  });
+
+  it('a response with invalid blocks is refused with 400 and not recorded', async () => {
+    const url = sandbox.responseUrl('bad-blocks');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }],
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(sandbox.responses.some((r) => r.id === 'bad-blocks')).toBe(false);
+  });
+});

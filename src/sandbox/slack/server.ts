@@ -118,6 +118,19 @@ function parseArgs(contentType: string, body: Buffer, query: URLSearchParams): P
   return badJson === undefined ? { args } : { args, badJson };
 }
 
+/** A response URL body: JSON as Bolt's `respond()` sends it, or a form with a `payload` field. */
+function parseResponseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    try {
+      return JSON.parse(new URLSearchParams(body).get('payload') ?? '');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
@@ -234,16 +247,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   }
 
   async function handleResponse(req: IncomingMessage, res: ServerResponse, id: string) {
-    const body = (await readBody(req)).toString('utf8');
-    let payload: unknown;
-    try {
-      payload = req.headers['content-type']?.startsWith('application/json')
-        ? JSON.parse(body)
-        : JSON.parse(new URLSearchParams(body).get('payload') ?? '');
-    } catch {
-      return send(res, 400, 'invalid_payload');
-    }
-    const result = workspace.respond(id, payload);
+    const result = workspace.respond(id, parseResponseBody((await readBody(req)).toString('utf8')));
     send(res, result.status, result.body);
   }
 
