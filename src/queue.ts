@@ -11,7 +11,13 @@ import type { Metrics } from './metrics.js';
  * see README → Design decisions). Jobs are added with SQL, so a job can be enqueued in the
  * same transaction as the row that needs it.
  */
-export type TaskName = 'process-event' | 'prepare-case' | 'post-case' | 'submit-case' | 'update-case-message';
+export type TaskName =
+  | 'process-event' // a stored Stripe event: re-read the dispute, open or close its case
+  | 'prepare-case' // evidence → packet → triage → staged on Stripe
+  | 'draft-case' // the rebuttal: LLM (grounded) or template
+  | 'post-case' // the case message in Slack, or autopilot's submission and notice
+  | 'update-case-message' // the Slack message after any state change
+  | 'remind-case'; // a reminder in the case's thread before the automatic submission
 
 export type TaskHandler = (payload: unknown, job: { attempts: number; maxAttempts: number }) => Promise<void>;
 

@@ -61,6 +61,7 @@ CREATE TABLE cases (
   slack_channel  text,
   slack_ts       text,
   slack_version  integer NOT NULL DEFAULT 0,
+  reminded_at    timestamptz,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now()
 );
@@ -79,6 +80,19 @@ CREATE TABLE evidence_items (
   included   boolean NOT NULL DEFAULT true,
   note       text,                 -- why it was left out, or a source problem
   UNIQUE (case_id, fact_id)
+);
+
+-- The files of the packet as staged on Stripe (kept for the Slack thread, the demo and audits).
+CREATE TABLE evidence_files (
+  id             bigserial PRIMARY KEY,
+  case_id        bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  field          text NOT NULL,      -- the Stripe evidence field it fills; one file per field
+  filename       text NOT NULL,
+  content_type   text NOT NULL,
+  pages          integer NOT NULL,
+  bytes          bytea NOT NULL,
+  stripe_file_id text,
+  UNIQUE (case_id, field)
 );
 
 -- Every version of a rebuttal, and who wrote it.
@@ -146,4 +160,4 @@ CREATE TABLE queue_workers (
 );
 
 -- Down Migration
-DROP TABLE queue_workers, sync_runs, autopilot_rules, audit_log, submissions, drafts, evidence_items, cases, disputes, stripe_events;
+DROP TABLE queue_workers, sync_runs, autopilot_rules, audit_log, submissions, drafts, evidence_files, evidence_items, cases, disputes, stripe_events;

@@ -1,0 +1,197 @@
+import type Stripe from 'stripe';
+import { audit } from '../db/audit.js';
+import { type CaseRow, getCase, transitionCase } from '../db/cases.js';
+import { getDispute, upsertDispute } from '../db/disputes.js';
+import { latestDraft } from '../db/drafts.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { enqueue } from '../queue.js';
+import { onAccount } from '../stripe/client.js';
+import { type CaseState, disputeNeedsResponse } from './states.js';
+
+export type SubmitTrigger = 'approve' | 'autopilot' | 'timer';
+
+export type SubmitOutcome =
+  | { kind: 'submitted'; caseRow: CaseRow; draftVersion: number }
+  | { kind: 'not_allowed'; state: CaseState; message: string }
+  | { kind: 'refused'; message: string } // Stripe's state says no: already submitted elsewhere, past due, closed
+  | { kind: 'failed'; message: string }; // Stripe failed; the case can be retried
+
+/** Cases a person or the timer may submit from. `failed` is there so the retry button works. */
+export const SUBMITTABLE: readonly CaseState[] = ['awaiting_review', 'failed'];
+
+export interface SubmitDeps {
+  pool: Pool;
+  stripe: Stripe;
+  log: Logger;
+}
+
+/**
+ * The Stripe idempotency key of a submission: from the dispute and draft version, plus the attempt
+ * number, because Stripe replays a saved 500 for the same key for 24 h and a retry after a failure
+ * must really be sent again. A retry can never double-submit: it re-reads the dispute first.
+ */
+export function submissionKey(disputeId: string, draftVersion: number, attempt: number): string {
+  return `rebut:submit:${disputeId}:v${draftVersion}:a${attempt}`;
+}
+
+async function earlierAttempts(pool: Pool, caseId: number): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND action = 'submission.attempt'`,
+    [caseId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The one path to Stripe's `submit: true`, whoever triggers it (button, timer, autopilot, two
+ * instances at once). A dispute is submitted at most once:
+ * 1. compare-and-set the case to `submitting` (only one actor wins);
+ * 2. re-read the dispute from Stripe: still needs a response, never submitted, not past due;
+ * 3. submit with an idempotency key from the dispute and draft version (a retried request
+ *    replays rather than resubmits);
+ * 4. re-read to confirm it landed, then record it in `submissions` (unique per dispute) and `audit_log`.
+ */
+export async function submitCase(
+  deps: SubmitDeps,
+  caseId: number,
+  trigger: SubmitTrigger,
+  actor: string,
+): Promise<SubmitOutcome> {
+  const { pool, stripe, log } = deps;
+  const held = await transitionCase(pool, caseId, SUBMITTABLE, 'submitting', { problem: null });
+  if (!held) {
+    const current = await getCase(pool, caseId);
+    const state = current?.state ?? 'closed';
+    return { kind: 'not_allowed', state, message: notAllowedMessage(state) };
+  }
+  const dispute = await getDispute(pool, held.dispute_id);
+  const draft = await latestDraft(pool, caseId);
+  if (!dispute || !draft) {
+    await transitionCase(pool, caseId, ['submitting'], 'failed', { problem: 'no rebuttal drafted yet' });
+    return { kind: 'failed', message: 'There is no rebuttal to submit yet.' };
+  }
+  const options = onAccount(dispute.account);
+
+  let current: Stripe.Dispute;
+  try {
+    current = await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }, options);
+  } catch (error) {
+    return fail(deps, held, `Stripe could not be reached to check the dispute: ${messageOf(error)}`, trigger, actor);
+  }
+  await upsertDispute(pool, current, dispute.account, new Date());
+  const attempts = await earlierAttempts(pool, caseId);
+  // Our own earlier attempt may have landed with its answer lost: then this is that submission, confirmed.
+  if ((current.evidence_details?.submission_count ?? 0) > 0 && attempts > 0) {
+    return record(deps, held, current, dispute.account, draft, trigger, actor, submissionKey(dispute.id, draft.version, attempts));
+  }
+  const refusal = whyNotSubmittable(current, new Date());
+  if (refusal) {
+    const to: CaseState = refusal.state;
+    await withTransaction(pool, async (tx) => {
+      await transitionCase(tx, caseId, ['submitting'], to, { problem: refusal.message });
+      await audit(tx, { actor, action: 'submission.refused', caseId, disputeId: dispute.id, detail: { trigger, reason: refusal.message } });
+      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    });
+    log.info({ caseId, disputeId: dispute.id, reason: refusal.message }, 'submission refused by the dispute state on Stripe');
+    return { kind: 'refused', message: refusal.message };
+  }
+
+  const idempotencyKey = submissionKey(dispute.id, draft.version, attempts + 1);
+  await audit(pool, { actor, action: 'submission.attempt', caseId, disputeId: dispute.id, detail: { trigger, idempotencyKey } });
+  try {
+    await stripe.disputes.update(
+      dispute.id,
+      { evidence: { uncategorized_text: draft.text }, submit: true, intended_submission_method: 'manual' },
+      { ...options, idempotencyKey },
+    );
+  } catch (error) {
+    return fail(deps, held, `Stripe refused or failed the submission: ${messageOf(error)}`, trigger, actor);
+  }
+
+  // Confirm it landed before recording it: the Stripe answer can be lost on the way back.
+  let confirmed: Stripe.Dispute | undefined;
+  try {
+    confirmed = await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }, options);
+  } catch (error) {
+    log.warn({ err: error, disputeId: dispute.id }, 'could not re-read the dispute after submitting; recording from the update answer');
+  }
+  if (confirmed && !confirmed.evidence_details?.submission_count) {
+    return fail(deps, held, 'Stripe accepted the request but the dispute shows no submission', trigger, actor);
+  }
+  return record(deps, held, confirmed, dispute.account, draft, trigger, actor, idempotencyKey);
+}
+
+async function record(
+  deps: SubmitDeps,
+  held: CaseRow,
+  confirmed: Stripe.Dispute | undefined,
+  account: string | null,
+  draft: { version: number; author: string },
+  trigger: SubmitTrigger,
+  actor: string,
+  idempotencyKey: string,
+): Promise<SubmitOutcome> {
+  const { pool, log } = deps;
+  const caseId = held.id;
+  const disputeId = held.dispute_id;
+  const handledBy = trigger === 'approve' ? (draft.author.startsWith('slack:') ? 'edited' : 'approved') : trigger;
+  const caseRow = await withTransaction(pool, async (tx) => {
+    if (confirmed) await upsertDispute(tx, confirmed, account, new Date());
+    await tx.query(
+      `INSERT INTO submissions (case_id, dispute_id, draft_version, trigger, actor, idempotency_key, stripe_status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dispute_id) DO NOTHING`,
+      [caseId, disputeId, draft.version, trigger, actor, idempotencyKey, confirmed?.status ?? null],
+    );
+    const moved = await transitionCase(tx, caseId, ['submitting'], 'submitted', { handledBy });
+    await audit(tx, { actor, action: 'submission.sent', caseId, disputeId, detail: { trigger, draftVersion: draft.version, idempotencyKey } });
+    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    return moved;
+  });
+  log.info({ caseId, disputeId, trigger }, 'evidence submitted to Stripe');
+  return { kind: 'submitted', caseRow: caseRow ?? held, draftVersion: draft.version };
+}
+
+/** Why Stripe would not (or should not) take evidence now; undefined when it would. */
+export function whyNotSubmittable(dispute: Stripe.Dispute, now: Date): { state: CaseState; message: string } | undefined {
+  const details = dispute.evidence_details;
+  if ((details?.submission_count ?? 0) > 0) {
+    return { state: 'submitted', message: 'Evidence was already submitted for this dispute (for example from the Stripe Dashboard).' };
+  }
+  if (!disputeNeedsResponse(dispute.status)) {
+    const state: CaseState = dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'closed';
+    return { state, message: `The dispute is ${dispute.status.replaceAll('_', ' ')} on Stripe and no longer takes evidence.` };
+  }
+  if (details?.past_due || (details?.due_by && details.due_by * 1000 <= now.getTime())) {
+    return { state: 'expired', message: 'The deadline to respond has passed.' };
+  }
+  return undefined;
+}
+
+function notAllowedMessage(state: CaseState): string {
+  switch (state) {
+    case 'submitting':
+      return 'This case is being submitted right now.';
+    case 'submitted':
+      return 'This case was already submitted.';
+    case 'new':
+    case 'drafting':
+      return 'The evidence and rebuttal are still being prepared.';
+    default:
+      return `This case is ${state.replaceAll('_', ' ')} and cannot be submitted.`;
+  }
+}
+
+async function fail(deps: SubmitDeps, held: CaseRow, message: string, trigger: SubmitTrigger, actor: string): Promise<SubmitOutcome> {
+  await withTransaction(deps.pool, async (tx) => {
+    await transitionCase(tx, held.id, ['submitting'], 'failed', { problem: message });
+    await audit(tx, { actor, action: 'submission.failed', caseId: held.id, disputeId: held.dispute_id, detail: { trigger, message } });
+    await enqueue(tx, 'update-case-message', { caseId: held.id }, { jobKey: `update-case-message:${held.id}` });
+  });
+  deps.log.warn({ caseId: held.id, disputeId: held.dispute_id }, message);
+  return { kind: 'failed', message };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,96 @@
+import cron from 'node-cron';
+import type Stripe from 'stripe';
+import { audit } from '../db/audit.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { enqueue } from '../queue.js';
+import { submitCase } from './submit.js';
+
+/** Any constant works; it names rebut's advisory lock so one instance acts per tick. */
+export const TIMER_LOCK_KEY = 0x72656275; // "rebu"
+/** A failed submission is retried by the timer at most this often. */
+export const FAILED_RETRY_AFTER_MS = 5 * 60_000;
+/** A case stuck in `submitting` this long lost its instance mid-submission; the timer takes it back. */
+export const STUCK_SUBMITTING_AFTER_MS = 5 * 60_000;
+/** The reminder in the case's thread goes out this long before the automatic submission. */
+export const REMINDER_BEFORE_MS = 6 * 3_600_000;
+
+export interface TimerDeps {
+  pool: Pool;
+  stripe: Stripe;
+  log: Logger;
+}
+
+export interface TickResult {
+  acted: boolean;
+  submitted: number[];
+  reminded: number[];
+}
+
+/**
+ * One tick: under a PostgreSQL advisory lock (so one instance acts per tick), submit every case
+ * whose `auto_submit_at` has passed, queue reminders, and recover cases an instance died holding.
+ */
+export async function timerTick(deps: TimerDeps, now = new Date()): Promise<TickResult> {
+  const { pool, log } = deps;
+  const client = await pool.connect();
+  const result: TickResult = { acted: false, submitted: [], reminded: [] };
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [TIMER_LOCK_KEY]);
+    if (!rows[0]?.locked) return result;
+    result.acted = true;
+    try {
+      await client.query(
+        `UPDATE cases SET state = 'failed', problem = 'interrupted while submitting; checking again', updated_at = now()
+          WHERE state = 'submitting' AND updated_at < $1`,
+        [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS)],
+      );
+      const due = await client.query<{ id: number }>(
+        `SELECT id FROM cases
+          WHERE auto_submit_at <= $1
+            AND (state = 'awaiting_review' OR (state = 'failed' AND updated_at < $2))
+          ORDER BY auto_submit_at LIMIT 100`,
+        [now, new Date(now.getTime() - FAILED_RETRY_AFTER_MS)],
+      );
+      for (const { id } of due.rows) {
+        const outcome = await submitCase(deps, id, 'timer', 'timer');
+        if (outcome.kind === 'submitted') result.submitted.push(id);
+      }
+      const remind = await client.query<{ id: number }>(
+        `UPDATE cases SET reminded_at = now()
+          WHERE state = 'awaiting_review' AND reminded_at IS NULL AND slack_ts IS NOT NULL
+            AND auto_submit_at <= $1 AND auto_submit_at > $2
+          RETURNING id`,
+        [new Date(now.getTime() + REMINDER_BEFORE_MS), now],
+      );
+      for (const { id } of remind.rows) {
+        await enqueue(pool, 'remind-case', { caseId: id }, { jobKey: `remind-case:${id}` });
+        await audit(pool, { actor: 'timer', action: 'case.reminder', caseId: id });
+        result.reminded.push(id);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [TIMER_LOCK_KEY]);
+    }
+  } catch (error) {
+    log.error({ err: error }, 'timer tick failed; the next tick tries again');
+  } finally {
+    client.release();
+  }
+  return result;
+}
+
+/** Ticks every minute (or on `schedule`, e.g. every 2 s in the demo). */
+export function startTimer(deps: TimerDeps, schedule = '* * * * *'): { stop(): Promise<void> } {
+  const task = cron.schedule(
+    schedule,
+    async () => {
+      await timerTick(deps);
+    },
+    { name: 'rebut-auto-submit', noOverlap: true, timezone: 'UTC' },
+  );
+  return {
+    async stop() {
+      await task.destroy();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { CaseRow } from '../db/cases.js';
+import type { DisputeRow } from '../db/disputes.js';
+import type { Pool } from '../db/pool.js';
+import type { CaseState } from './states.js';
+
+/** Everything a person needs to decide a case: what Slack shows, built from the database alone. */
+export interface CaseView {
+  caseId: number;
+  state: CaseState;
+  problem: string | null;
+  handledBy: string | null;
+  dispute: {
+    id: string;
+    amount: number; // minor units
+    currency: string;
+    reason: string;
+    status: string;
+    cardBrand: string | null;
+    network: string | null;
+    customerEmail: string | null;
+    customerName: string | null;
+    chargeId: string;
+    created: Date;
+    dueBy: Date | null;
+    livemode: boolean;
+    inquiry: boolean;
+  };
+  autoSubmitAt: Date | null;
+  autopilot: boolean;
+  triage: {
+    decision: string;
+    reasons: string[];
+    gaps: { item: string; weight: number }[];
+  } | null;
+  checklist: { item: string; found: boolean }[];
+  /** Sources that failed or timed out while gathering evidence. */
+  missingSources: { source: string; problem: string }[];
+  droppedEvidence: { what: string; why: string }[];
+  draft: {
+    version: number;
+    author: string;
+    text: string;
+    grounded: boolean;
+    findings: string[];
+    needsReview: boolean;
+    fallbackReason: string | null;
+  } | null;
+  submission: { trigger: string; actor: string; at: Date } | null;
+  /** Slack message coordinates, when posted. */
+  slack: { channel: string; ts: string; version: number } | null;
+}
+
+interface Stored {
+  checklist?: { item: string; found: boolean }[];
+  missingSources?: { source: string; problem: string }[];
+  dropped?: { what: string; why: string }[];
+  decision?: string;
+  reasons?: string[];
+  gaps?: { item: string; weight: number }[];
+}
+
+export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView | undefined> {
+  const { rows } = await pool.query<
+    CaseRow & {
+      d: DisputeRow;
+      autopilot: boolean | null;
+      draft: { version: number; author: string; text: string; grounding: Record<string, unknown> } | null;
+      submission: { trigger: string; actor: string; submitted_at: string } | null;
+    }
+  >(
+    `SELECT c.*, to_jsonb(d) AS d,
+            (SELECT enabled FROM autopilot_rules r WHERE r.reason = d.reason) AS autopilot,
+            (SELECT to_jsonb(x) FROM (SELECT version, author, text, grounding FROM drafts WHERE case_id = c.id
+                                      ORDER BY version DESC LIMIT 1) x) AS draft,
+            (SELECT to_jsonb(s) FROM submissions s WHERE s.case_id = c.id) AS submission
+       FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = $1`,
+    [caseId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const d = row.d;
+  const stored = (row.triage ?? {}) as Stored;
+  const charge = typeof d.stripe_object.charge === 'object' ? d.stripe_object.charge : null;
+  const grounding = (row.draft?.grounding ?? {}) as {
+    ok?: boolean;
+    findings?: { message: string }[];
+    needsReview?: boolean;
+    fallbackReason?: string | null;
+  };
+  return {
+    caseId: row.id,
+    state: row.state,
+    problem: row.problem,
+    handledBy: row.handled_by,
+    dispute: {
+      id: d.id,
+      amount: Number(d.amount),
+      currency: d.currency,
+      reason: d.reason,
+      status: d.status,
+      cardBrand: d.card_brand,
+      network: d.stripe_object.payment_method_details?.card?.network ?? null,
+      customerEmail: d.customer_email,
+      customerName: charge?.billing_details?.name ?? null,
+      chargeId: d.charge_id,
+      created: new Date(d.created),
+      dueBy: d.due_by ? new Date(d.due_by) : null,
+      livemode: d.livemode,
+      inquiry: d.status.startsWith('warning_'),
+    },
+    autoSubmitAt: row.auto_submit_at,
+    autopilot: row.autopilot ?? false,
+    triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons ?? [], gaps: stored.gaps ?? [] } : null,
+    checklist: stored.checklist ?? [],
+    missingSources: stored.missingSources ?? [],
+    droppedEvidence: stored.dropped ?? [],
+    draft: row.draft
+      ? {
+          version: row.draft.version,
+          author: row.draft.author,
+          text: row.draft.text,
+          grounded: grounding.ok ?? false,
+          findings: (grounding.findings ?? []).map((finding) => finding.message),
+          needsReview: grounding.needsReview ?? false,
+          fallbackReason: grounding.fallbackReason ?? null,
+        }
+      : null,
+    submission: row.submission
+      ? { trigger: row.submission.trigger, actor: row.submission.actor, at: new Date(row.submission.submitted_at) }
+      : null,
+    slack: row.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts, version: row.slack_version } : null,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Pool, PoolClient } from './pool.js';
+
+type Db = Pool | PoolClient;
+
+export interface DraftRow {
+  id: number;
+  case_id: number;
+  version: number;
+  author: string;
+  text: string;
+  cited_facts: string[];
+  grounding: { ok?: boolean; findings?: { kind: string; value?: string; message: string }[]; fallbackReason?: string | null; needsReview?: boolean; confidence?: number | null; weaknesses?: string[] };
+  usage: unknown;
+  created_at: Date;
+}
+
+/** Stores the next version of a case's rebuttal; versions start at 1 and never repeat. */
+export async function addDraft(
+  db: Db,
+  draft: { caseId: number; author: string; text: string; citedFacts: string[]; grounding: object; usage?: object | null },
+): Promise<DraftRow> {
+  const { rows } = await db.query<DraftRow>(
+    `INSERT INTO drafts (case_id, version, author, text, cited_facts, grounding, usage)
+     SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM drafts WHERE case_id = $1
+     RETURNING *`,
+    [draft.caseId, draft.author, draft.text, draft.citedFacts, JSON.stringify(draft.grounding), draft.usage ? JSON.stringify(draft.usage) : null],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`could not store a draft for case ${draft.caseId}`);
+  return row;
+}
+
+export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | undefined> {
+  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1', [caseId]);
+  return rows[0];
+}
+
+/** Rebuttals of won disputes with this reason, newest first: the drafter's examples. */
+export async function winningRebuttals(db: Db, reason: string, limit = 3): Promise<string[]> {
+  const { rows } = await db.query<{ text: string }>(
+    `SELECT DISTINCT ON (d.id) dr.text
+       FROM disputes d
+       JOIN cases c ON c.dispute_id = d.id
+       JOIN submissions s ON s.case_id = c.id
+       JOIN drafts dr ON dr.case_id = c.id AND dr.version = s.draft_version
+      WHERE d.status = 'won' AND d.reason = $1
+      ORDER BY d.id, d.closed_at DESC NULLS LAST
+      LIMIT $2`,
+    [reason, limit],
+  );
+  return rows.map((row) => row.text);
+}
