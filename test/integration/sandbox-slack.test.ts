@@ -158,6 +158,19 @@ describe('Slack sandbox: auth', () => {
     expect(error.data.error).toBe('invalid_auth');
   });
 
+  it('a JSON body with a Bearer token is accepted like the form encoding', async () => {
+    const response = await fetch(`${sandbox.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.botToken}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: 'C0DISPUTES', text: 'json', blocks: [{ type: 'divider', block_id: 'd' }] }),
+    });
+    const reply = (await response.json()) as { ok: boolean; ts: string };
+    expect(reply.ok).toBe(true);
+    expect(sandbox.messages('C0DISPUTES').find((m) => m.ts === reply.ts)?.blocks).toEqual([
+      { type: 'divider', block_id: 'd' },
+    ]);
+  });
+
   it('auth.test names the bot and an unknown method is unknown_method', async () => {
     const auth = await client.auth.test();
     expect(auth).toMatchObject({ ok: true, user_id: sandbox.botUserId, bot_id: sandbox.botId });

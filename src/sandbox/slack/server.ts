@@ -2,12 +2,12 @@
 // behaviour over HTTP, every call recorded, faults injectable. The workspace state lives in workspace.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from './rate-limit.js';
+import { SANDBOX_BOT_ID, SANDBOX_BOT_USER_ID } from './requests.js';
 import {
   type EphemeralMessage,
   type RecordedResponse,
   type Reply,
   type ResponseTarget,
-  SANDBOX_DEFAULTS,
   type SandboxChannel,
   type SandboxUser,
   type SlackMessage,
@@ -176,8 +176,8 @@ function normaliseUsers(options: SlackSandboxOptions): SandboxUser[] {
 
 export async function startSlackSandbox(options: SlackSandboxOptions = {}): Promise<SlackSandbox> {
   const botToken = options.botToken ?? 'xoxb-sandbox-token';
-  const botUserId = options.botUserId ?? SANDBOX_DEFAULTS.botUserId;
-  const botId = options.botId ?? SANDBOX_DEFAULTS.botId;
+  const botUserId = options.botUserId ?? SANDBOX_BOT_USER_ID;
+  const botId = options.botId ?? SANDBOX_BOT_ID;
   let origin = '';
   const workspace = new Workspace({
     channels: normaliseChannels(options.channels),

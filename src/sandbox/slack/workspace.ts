@@ -78,9 +78,15 @@ export interface ResponseTarget {
   userId?: string;
 }
 
+interface ViewLinks {
+  rootViewId: string | null;
+  previousViewId: string | null;
+}
+
 interface StoredView {
   view: Record<string, unknown>;
   hash: string;
+  links: ViewLinks;
 }
 
 interface PendingUpload {
@@ -398,10 +404,7 @@ export class Workspace {
     if (args.hash !== undefined && args.hash !== stored.hash) return fail('hash_conflict');
     const errors = validateView(args.view);
     if (errors.length > 0) return invalidArguments(errors);
-    const view = this.storeView(id, args.view, {
-      rootViewId: (stored.view.root_view_id as string | null) ?? id,
-      previousViewId: (stored.view.previous_view_id as string | null) ?? null,
-    });
+    const view = this.storeView(id, args.view, stored.links);
     return ok({ view });
   }
 
@@ -412,11 +415,7 @@ export class Workspace {
     return ok({ view: this.storeView(slackId('V'), args.view, { rootViewId: null, previousViewId: null }) });
   }
 
-  private storeView(
-    id: string,
-    view: unknown,
-    links: { rootViewId: string | null; previousViewId: string | null },
-  ): Record<string, unknown> {
+  private storeView(id: string, view: unknown, links: ViewLinks): Record<string, unknown> {
     // Only called after validateView, which rejects anything but an object.
     const input: Record<string, unknown> = typeof view === 'object' && view !== null ? { ...view } : {};
     const hash = `${Math.floor(Date.now() / 1000)}.${randomBytes(6).toString('base64url')}`;
@@ -441,7 +440,7 @@ export class Workspace {
       app_installed_team_id: SANDBOX_TEAM.id,
       bot_id: this.options.botId,
     };
-    this.views.set(id, { view: stored, hash });
+    this.views.set(id, { view: stored, hash, links });
     return structuredClone(stored);
   }
 
@@ -697,8 +696,3 @@ function mimeType(filename: string): string {
   };
   return (extension === undefined ? undefined : types[extension]) ?? 'application/octet-stream';
 }
-
-export const SANDBOX_DEFAULTS = {
-  botUserId: SANDBOX_BOT_USER_ID,
-  botId: SANDBOX_BOT_ID,
-} as const;
