@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from './block-kit.js';
-import { newTriggerId, SANDBOX_APP_ID, SANDBOX_BOT_ID, SANDBOX_BOT_USER_ID, SANDBOX_TEAM } from './requests.js';
+import { newTriggerId, SANDBOX_APP_ID, SANDBOX_BOT_USER_ID, SANDBOX_TEAM } from './requests.js';
 
 export type Reply = { ok: boolean } & Record<string, unknown>;
 
