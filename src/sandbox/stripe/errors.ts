@@ -88,7 +88,7 @@ export function missingApiKey(): StripeApiError {
 
 export function invalidApiKey(key: string): StripeApiError {
   const masked =
-    key.length > 8 ? `${key.slice(0, 8)}${'*'.repeat(Math.min(key.length - 12, 20))}${key.slice(-4)}` : key;
+    key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(Math.min(key.length - 12, 20))}${key.slice(-4)}` : key;
   return new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${masked}`, {
     code: 'api_key_invalid',
   });
