@@ -64,7 +64,7 @@ describe('retrieving', () => {
     });
     expect(payments.data).toHaveLength(1);
     const invoice = payments.data[0]?.invoice;
-    if (typeof invoice !== 'object' || invoice === null) throw new Error('invoice not expanded');
+    if (typeof invoice !== 'object' || invoice === null || 'deleted' in invoice) throw new Error('invoice not expanded');
     const subscriptionId = invoice.parent?.subscription_details?.subscription;
     expect(subscriptionId).toBe(scenario.subscription?.id);
     const subscription = await stripe.subscriptions.retrieve(String(subscriptionId));
@@ -361,7 +361,8 @@ describe('authentication, accounts and faults', () => {
       const error = await rejection(client.disputes.list());
       expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
       expect(error.code).toBe('rate_limit');
-      expect(error.headers['stripe-should-retry']).toBeUndefined();
+      expect(error.headers?.['request-id']).toMatch(/^req_/);
+      expect(error.headers?.['stripe-should-retry']).toBeUndefined();
       limited.setRateLimit(undefined);
       expect((await client.disputes.list()).object).toBe('list');
     } finally {
