@@ -44,6 +44,25 @@ describe('retrieving', () => {
     expect(dispute.payment_intent).toMatchObject({ id: scenario.paymentIntent.id, object: 'payment_intent' });
   });
 
+  it('expands the fee-bearing balance transaction and the card payment method', async () => {
+    const scenario = sandbox.createDispute({ reason: 'fraudulent', amount: 10_000, silent: true });
+    const dispute = await stripe.disputes.retrieve(scenario.dispute.id, {
+      expand: ['charge.balance_transaction', 'payment_intent.payment_method'],
+    });
+    expect(dispute.charge).toMatchObject({
+      balance_transaction: { object: 'balance_transaction', fee: 320, net: 9680 },
+    });
+    const card = scenario.charge.payment_method_details?.card;
+    expect(dispute.payment_intent).toMatchObject({
+      payment_method: { object: 'payment_method', card: { fingerprint: card?.fingerprint, last4: card?.last4 } },
+    });
+    expect(dispute.balance_transactions[0]).toMatchObject({
+      amount: -10_000,
+      fee: 1500,
+      reporting_category: 'dispute',
+    });
+  });
+
   it('serves the charge, customer, payment intent, subscription, invoice and refunds behind a dispute', async () => {
     const scenario = sandbox.createDispute({
       reason: 'subscription_canceled',
@@ -64,7 +83,8 @@ describe('retrieving', () => {
     });
     expect(payments.data).toHaveLength(1);
     const invoice = payments.data[0]?.invoice;
-    if (typeof invoice !== 'object' || invoice === null || 'deleted' in invoice) throw new Error('invoice not expanded');
+    if (typeof invoice !== 'object' || invoice === null || 'deleted' in invoice)
+      throw new Error('invoice not expanded');
     const subscriptionId = invoice.parent?.subscription_details?.subscription;
     expect(subscriptionId).toBe(scenario.subscription?.id);
     const subscription = await stripe.subscriptions.retrieve(String(subscriptionId));

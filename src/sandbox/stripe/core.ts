@@ -30,6 +30,8 @@ export class SandboxCore {
   readonly store = new Store();
   readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Automatic deliveries go out one at a time, in emit order, so tests are deterministic. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly apiVersion: string,
@@ -53,7 +55,8 @@ export class SandboxCore {
     const partition = this.store.partition(options.account, livemode);
     partition.events.insert(event);
     if (this.webhook) {
-      const delivery = this.deliver(event).catch(() => undefined);
+      const delivery = this.queue.then(() => this.deliver(event)).catch(() => undefined);
+      this.queue = delivery;
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));
     }

@@ -15,6 +15,7 @@ interface SampleTypes {
   invoice: Stripe.Invoice;
   invoice_payment: Stripe.InvoicePayment;
   balance_transaction: Stripe.BalanceTransaction;
+  payment_method: Stripe.PaymentMethod;
   event: Stripe.Event;
 }
 
@@ -120,6 +121,8 @@ export function customerObject(input: CustomerInput): Stripe.Customer {
   customer.created = input.created;
   customer.livemode = input.livemode;
   customer.discount = null;
+  customer.shipping = null;
+  customer.invoice_prefix = newId('x').slice(2, 10).toUpperCase();
   customer.metadata = input.metadata ?? {};
   if (input.address) customer.address = { ...input.address };
   return customer;
@@ -149,6 +152,7 @@ export interface ChargeInput {
   amountRefunded?: number;
   description?: string | null;
   metadata?: Record<string, string>;
+  balanceTransaction?: string;
 }
 
 export function chargeObject(input: ChargeInput): Stripe.Charge {
@@ -169,7 +173,7 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
   charge.customer = input.customer;
   charge.payment_intent = input.paymentIntent;
   charge.payment_method = input.paymentMethod;
-  charge.balance_transaction = newId('txn');
+  charge.balance_transaction = input.balanceTransaction ?? newId('txn');
   charge.description = input.description ?? null;
   charge.disputed = input.disputed ?? false;
   charge.metadata = input.metadata ?? {};
@@ -178,6 +182,7 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
   charge.receipt_url = `https://pay.stripe.com/receipts/payment/${id}`;
   charge.calculated_statement_descriptor = 'REBUT SANDBOX';
   charge.transfer_data = null;
+  charge.shipping = null;
   charge.billing_details = {
     address: { ...input.billingAddress },
     email: input.billingEmail,
@@ -228,6 +233,74 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
   delete loose.source;
   delete loose.refunds;
   return charge;
+}
+
+/** The balance transaction of a card payment: Stripe's standard US fee, 2.9% + 30¢. */
+export function chargeBalanceTransaction(input: {
+  charge: string;
+  amount: number;
+  currency: string;
+  created: number;
+}): Stripe.BalanceTransaction {
+  const txn = sample('balance_transaction');
+  const fee = Math.round(input.amount * 0.029) + 30;
+  txn.id = newId('txn');
+  txn.amount = input.amount;
+  txn.fee = fee;
+  txn.fee_details = [
+    {
+      amount: fee,
+      application: null,
+      currency: input.currency,
+      description: 'Stripe processing fees',
+      type: 'stripe_fee',
+    },
+  ];
+  txn.net = input.amount - fee;
+  txn.currency = input.currency;
+  txn.created = input.created;
+  txn.available_on = input.created + 2 * 86_400;
+  txn.description = null;
+  txn.reporting_category = 'charge';
+  txn.type = 'charge';
+  txn.source = input.charge;
+  return txn;
+}
+
+export function paymentMethodObject(input: {
+  id: string;
+  created: number;
+  livemode: boolean;
+  customer: string | null;
+  brand: CardBrand;
+  fingerprint: string;
+  billingName: string;
+  billingEmail: string;
+  billingAddress: Address;
+}): Stripe.PaymentMethod {
+  const method = sample('payment_method');
+  method.id = input.id;
+  method.created = input.created;
+  method.livemode = input.livemode;
+  method.customer = input.customer;
+  method.metadata = {};
+  method.billing_details = {
+    address: { ...input.billingAddress },
+    email: input.billingEmail,
+    name: input.billingName,
+    phone: null,
+    tax_id: null,
+  };
+  if (method.card) {
+    method.card.brand = input.brand;
+    method.card.display_brand = input.brand;
+    method.card.last4 = LAST4[input.brand];
+    method.card.fingerprint = input.fingerprint;
+    method.card.wallet = null;
+    method.card.networks = { available: [input.brand], preferred: null };
+    method.card.generated_from = null;
+  }
+  return method;
 }
 
 export interface PaymentIntentInput {

@@ -415,6 +415,12 @@ const ROUTES: Route[] = [
   route('GET', '/v1/payment_intents/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.paymentIntents.get(id), 'payment_intent', id, ctx),
   ),
+  route('GET', '/v1/payment_methods/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.paymentMethods.get(id), 'payment_method', id, ctx),
+  ),
+  route('GET', '/v1/balance_transactions/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.balanceTransactions.get(id), 'balance_transaction', id, ctx),
+  ),
   route('GET', '/v1/refunds', listRefunds),
   route('GET', '/v1/refunds/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.refunds.get(id), 'refund', id, ctx),

@@ -7,6 +7,7 @@ import { base62, decodeIndex, encodeIndex, newId } from './ids.js';
 import {
   type Address,
   type CardBrand,
+  chargeBalanceTransaction,
   chargeObject,
   customerObject,
   disputeBalanceTransaction,
@@ -14,6 +15,7 @@ import {
   invoiceObject,
   invoicePaymentObject,
   paymentIntentObject,
+  paymentMethodObject,
   refundObject,
   subscriptionObject,
 } from './objects.js';
@@ -120,6 +122,19 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
     address,
   });
   partition.customers.insert(customer);
+  partition.paymentMethods.insert(
+    paymentMethodObject({
+      id: paymentMethod,
+      created: customer.created,
+      livemode,
+      customer: customer.id,
+      brand,
+      fingerprint,
+      billingName: person.name,
+      billingEmail: person.email,
+      billingAddress: address,
+    }),
+  );
 
   const subscription = input.subscription
     ? subscriptionObject({
@@ -139,6 +154,8 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
 
   const pay = (at: number, payAmount: number, disputed: boolean, refunded = 0): Payment => {
     const chargeId = newId('ch');
+    const balance = chargeBalanceTransaction({ charge: chargeId, amount: payAmount, currency, created: at });
+    partition.balanceTransactions.insert(balance);
     const paymentIntent = paymentIntentObject({
       amount: payAmount,
       currency,
@@ -151,6 +168,7 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
     });
     const charge = chargeObject({
       id: chargeId,
+      balanceTransaction: balance.id,
       amount: payAmount,
       currency,
       created: at,
@@ -251,6 +269,7 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
     ...(input.metadata ? { metadata: input.metadata } : {}),
   });
   partition.disputes.insert(dispute);
+  for (const txn of dispute.balance_transactions) partition.balanceTransactions.insert(txn);
   core.store.disputeHome.set(dispute.id, partition);
 
   const events: Stripe.Event[] = [];

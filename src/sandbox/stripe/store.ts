@@ -21,6 +21,8 @@ export class Partition {
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
   readonly events = new Collection<Stripe.Event>('event');
   readonly files = new Collection<Stripe.File>('file');
+  readonly balanceTransactions = new Collection<Stripe.BalanceTransaction>('balance_transaction');
+  readonly paymentMethods = new Collection<Stripe.PaymentMethod>('payment_method');
   readonly fileContents = new Map<string, FileContent>();
   /** Whether each event's webhook delivery succeeded (for `events.list({ delivery_success })`). */
   readonly deliverySuccess = new Map<string, boolean>();
@@ -56,6 +58,11 @@ export class Partition {
         return this.events.get(id);
       case 'file':
         return this.files.get(id);
+      case 'txn':
+        return this.balanceTransactions.get(id);
+      case 'pm':
+      case 'card':
+        return this.paymentMethods.get(id);
       default:
         return undefined;
     }

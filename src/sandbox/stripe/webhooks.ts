@@ -47,6 +47,8 @@ export async function postEvent(
         'stripe-signature': header,
       },
       body,
+      // Stripe gives up on an endpoint that does not answer within seconds.
+      signal: AbortSignal.timeout(10_000),
     });
     // Read the body so the connection is released; the caller inspects status (and may clone first).
     await response.clone().arrayBuffer();
