@@ -1,0 +1,129 @@
+/**
+ * How the drafting code writes money, dates and customer text. The fact sheet, the template
+ * and the grounding check all go through these, so a value written here is always one the
+ * check recognises.
+ */
+
+/** Stripe's zero-decimal currencies: `amount` 5000 in JPY is ¥5,000, not ¥50.00. */
+export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+
+/** Stripe's three-decimal currencies (the last digit must be 0, but the unit is still 1/1000). */
+export const THREE_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+export function currencyDecimals(currency: string): number {
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;
+  if (THREE_DECIMAL_CURRENCIES.has(code)) return 3;
+  return 2;
+}
+
+/** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`. */
+export function formatAmount(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  const major = minor / 10 ** decimals;
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    })
+      .format(major)
+      .replace(/\u00a0/g, ' ');
+  } catch {
+    // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
+    return `${major.toFixed(decimals)} ${currency.toUpperCase()}`;
+  }
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** `2026-03-04T14:03:22Z` → `March 4, 2026` (UTC), the form a bank analyst cannot misread. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
+}
+
+/** `2026-03-04T14:03:22Z` → `2026-03-04 14:03 UTC`. */
+export function formatTimestamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
+}
+
+/** `2026-03-04T14:03:22Z` → `March 4, 2026 at 14:03 UTC`, or just the date when the time is midnight exactly. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const time = date.toISOString().slice(11, 16);
+  return time === '00:00' && date.getUTCSeconds() === 0 ? formatDate(iso) : `${formatDate(iso)} at ${time} UTC`;
+}
+
+// C0/C1 controls, bidi overrides and zero-width characters: invisible to a reviewer, not to a model.
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const LINE_BREAKS = /[\t\n\r\u2028\u2029\u0085]+/g;
+
+/** One line of plain text: no control or invisible characters, whitespace collapsed, at most `max` characters. */
+export function plainText(text: string, max: number): string {
+  const flat = text.replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return truncate(flat, max);
+}
+
+/** Cuts at a word boundary and marks the cut, so a half number never looks like a whole one. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/**
+ * Customer-controlled text as a quoted string literal for the prompt: it cannot close its quotes,
+ * start a new line that looks like a fact, or open and close the sheet's tags.
+ */
+export function quoteUntrusted(text: string): string {
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(/["\u201c\u201d\u201e\u00ab\u00bb]/g, '\\"')
+    .replace(/</g, '‹')
+    .replace(/>/g, '›');
+  return `"${escaped}"`;
+}
+
+/** `20000` → `20 s`, `1500` → `1.5 s`: how timeouts read in a fallback reason. */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

@@ -1,0 +1,339 @@
+import type { FactSheet } from './fact-sheet.js';
+import { MAX_REBUTTAL_CHARS } from './limits.js';
+import { brandsIn, extractMentions, type Mention, normaliseBrand, normaliseText, type ValueKind } from './values.js';
+
+/**
+ * The grounding check (DESIGN.md §5): a draft may cite only facts that exist and may state only
+ * values (amounts, dates, times, IPs, emails, card details, ids, URLs, counts) that the fact
+ * sheet contains, in whatever format. It may not claim a refund or credit no fact records, the
+ * invention a model is most tempted by. Pure: text in, findings out.
+ */
+
+export type FindingKind = 'unknown_fact' | 'no_citation' | 'empty' | 'length' | ValueKind | 'refund_claim';
+
+export interface GroundingFinding {
+  kind: FindingKind;
+  /** What the draft said, as written. */
+  value: string;
+  message: string;
+}
+
+export interface GroundingResult {
+  ok: boolean;
+  findings: GroundingFinding[];
+}
+
+/** Findings in the order a reviewer should hear them: an invented refund or amount before a stray URL. */
+const SEVERITY: readonly FindingKind[] = [
+  'empty',
+  'length',
+  'refund_claim',
+  'amount',
+  'unknown_fact',
+  'date',
+  'time',
+  'card',
+  'ip',
+  'email',
+  'id',
+  'url',
+  'count',
+  'no_citation',
+];
+
+export function checkGrounding(text: string, citedFacts: readonly string[], sheet: FactSheet): GroundingResult {
+  const index = indexOf(sheet);
+  const findings: GroundingFinding[] = [];
+  const add = (kind: FindingKind, value: string, message: string) => {
+    if (!findings.some((finding) => finding.kind === kind && finding.value === value)) {
+      findings.push({ kind, value, message });
+    }
+  };
+
+  if (text.trim() === '') add('empty', '', 'the rebuttal is empty');
+  if (text.length > MAX_REBUTTAL_CHARS) {
+    add(
+      'length',
+      String(text.length),
+      `the rebuttal has ${text.length} characters; Stripe takes ${MAX_REBUTTAL_CHARS}`,
+    );
+  }
+  for (const cited of citedFacts) {
+    const ref = normaliseFactRef(cited);
+    if (ref === null || !index.refs.has(ref))
+      add('unknown_fact', cited, `cites ${cited}, which is not in the fact sheet`);
+  }
+  if (citedFacts.length === 0 && sheet.facts.length > 0) {
+    add('no_citation', '', 'cites no facts; every rebuttal must rest on numbered facts');
+  }
+  for (const match of normaliseText(text).matchAll(/\bF(\d{1,4})\b/g)) {
+    if (!index.refs.has(`F${match[1]}`))
+      add('unknown_fact', match[0], `mentions ${match[0]}, which is not in the fact sheet`);
+  }
+
+  for (const finding of checkStatements(text, sheet)) add(finding.kind, finding.value, finding.message);
+  findings.sort((a, b) => SEVERITY.indexOf(a.kind) - SEVERITY.indexOf(b.kind));
+  return { ok: findings.length === 0, findings };
+}
+
+/** The values and refund claims in `text` that the sheet does not back; citations are not looked at. */
+export function checkStatements(text: string, sheet: FactSheet): GroundingFinding[] {
+  const index = indexOf(sheet);
+  const findings: GroundingFinding[] = [];
+  for (const mention of extractMentions(text, { currencies: index.currencies })) {
+    if (mention.problem) findings.push({ kind: mention.kind, value: mention.raw, message: mention.problem });
+    else if (!isGrounded(mention, index)) {
+      findings.push({ kind: mention.kind, value: mention.raw, message: unknownValueMessage(mention) });
+    }
+  }
+  if (!index.refundRecorded) {
+    for (const claim of findRefundClaims(text, index.quotable)) {
+      findings.push({
+        kind: 'refund_claim',
+        value: claim,
+        message: `claims a refund or credit ("${claim}"), but no fact records one`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** `F3`, `f3`, `[F3]`, `3` → `F3`; anything else → null. */
+export function normaliseFactRef(value: string): string | null {
+  const match = /^\s*\[?\s*F?(\d{1,4})\s*\]?\s*$/i.exec(value);
+  return match ? `F${Number(match[1])}` : null;
+}
+
+const FINDING_NOUNS: Record<FindingKind, string> = {
+  unknown_fact: 'cited an unknown fact',
+  no_citation: 'cited no facts',
+  empty: 'wrote an empty rebuttal',
+  length: 'wrote a rebuttal over the length limit',
+  amount: 'invented an amount',
+  date: 'invented a date',
+  time: 'invented a time',
+  ip: 'invented an IP address',
+  email: 'invented an email address',
+  card: 'invented a card detail',
+  id: 'invented an id',
+  url: 'invented a URL',
+  count: 'invented a count',
+  refund_claim: 'invented a refund',
+};
+
+/** One line for a reviewer: `model invented an amount: $120.00 (and 1 more finding)`. */
+export function describeFindings(findings: readonly GroundingFinding[], who = 'model'): string {
+  const [first, ...rest] = findings;
+  if (!first) return `${who}'s draft passed the grounding check`;
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more finding${rest.length === 1 ? '' : 's'})`;
+  const problem = first.kind === 'date' && /not a real date|that day was/.test(first.message);
+  const noun = problem ? 'wrote a wrong date' : FINDING_NOUNS[first.kind];
+  return `${who} ${noun}${first.value ? `: ${first.value}` : ''}${more}`;
+}
+
+function unknownValueMessage(mention: Mention): string {
+  if (mention.kind === 'date' && mention.all) {
+    return `"${mention.raw}" can be read as two dates and the fact sheet does not have both; write the month as a word`;
+  }
+  const what: Record<ValueKind, string> = {
+    amount: 'amount',
+    date: 'date',
+    time: 'time',
+    ip: 'IP address',
+    email: 'email address',
+    card: 'card detail',
+    id: 'id',
+    url: 'URL',
+    count: 'number',
+  };
+  return `${what[mention.kind]} "${mention.raw}" does not appear in the fact sheet`;
+}
+
+// Refund claims ------------------------------------------------------------------------------
+
+const REFUND_PATTERNS: RegExp[] = [
+  /\b(?:re-?funded|reimbursed|credited(?:\s+back)?)\b/gi,
+  /\b(?:issued|issuing|processed|processing|granted|provided|sent|gave|given|applied|made|initiated|completed|received|returned|paid)\b(?:\s+[\w'-]+){0,4}?\s+(?:re-?fund|credit|reimbursement|chargeback reversal)s?\b(?!\s*(?:card|or debit|limit|score|check|request|polic|window|period|eligib|terms|option|form))/gi,
+  /\b(?:re-?fund|credit|reimbursement)s?\b(?:\s+[\w$.,'-]+){0,4}?\s+(?:was|were|has been|have been|had been|is being|got|is)\s+(?:issued|processed|granted|applied|made|sent|completed|initiated|posted|approved|returned)\b/gi,
+  /\b(?:money|payment|funds|amount|charge)\s+(?:was|were|has been|have been|had been)\s+(?:returned|reversed|voided|refunded|given back|paid back)\b/gi,
+  /\b(?:returned|reversed|voided)\s+(?:the|their|his|her|your)\s+(?:money|payment|funds|charge)\b/gi,
+];
+
+/** Words that, just before a refund phrase, turn it into a denial, a request or a hypothesis. */
+const NOT_A_CLAIM = new Set([
+  'not',
+  'never',
+  'no',
+  'without',
+  'nor',
+  'neither',
+  'none',
+  'nothing',
+  'cannot',
+  'if',
+  'would',
+  'could',
+  'should',
+  'can',
+  'may',
+  'might',
+  'asked',
+  'requested',
+  'request',
+  'requesting',
+  'wanted',
+  'wants',
+  'demanded',
+  'demands',
+  'expects',
+  'expected',
+  'hoped',
+  'claims',
+  'claimed',
+  'alleges',
+  'alleged',
+  'says',
+  'said',
+  'eligible',
+  'be',
+]);
+
+/**
+ * Phrases that assert money went back to the customer. Customer words quoted verbatim from an
+ * untrusted fact are skipped: quoting what they wrote is not the business claiming it.
+ */
+export function findRefundClaims(text: string, quotable: readonly string[]): string[] {
+  let scan = normaliseText(text);
+  for (const match of scan.matchAll(/"([^"]{8,})"|“([^”]{8,})”|«([^»]{8,})»/g)) {
+    const inner = flatten(match[1] ?? match[2] ?? match[3] ?? '');
+    if (quotable.some((source) => flatten(source).includes(inner))) {
+      scan = `${scan.slice(0, match.index)}${' '.repeat(match[0].length)}${scan.slice(match.index + match[0].length)}`;
+    }
+  }
+  const claims: string[] = [];
+  for (const pattern of REFUND_PATTERNS) {
+    for (const match of scan.matchAll(pattern)) {
+      const before = scan
+        .slice(Math.max(0, match.index - 60), match.index)
+        .split(/[.;:!?\n]/)
+        .pop();
+      const words = (before ?? '').toLowerCase().match(/[a-z']+/g) ?? [];
+      const window = words.slice(-4);
+      const inside = match[0].toLowerCase().match(/[a-z']+/g) ?? [];
+      if ([...window, ...inside].some((word) => NOT_A_CLAIM.has(word) || word.endsWith("n't"))) continue;
+      claims.push(match[0].replace(/\s+/g, ' ').trim());
+    }
+  }
+  return [...new Set(claims)];
+}
+
+function flatten(text: string): string {
+  return text
+    .replace(/\\(["\\])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+// The sheet's index -------------------------------------------------------------------------
+
+interface SheetIndex {
+  /** `kind|canonical key` for every value the sheet contains. */
+  keys: Set<string>;
+  exactTokens: Set<string>;
+  upperTokens: Set<string>;
+  numbers: Set<string>;
+  urlText: string;
+  currencies: string[];
+  refs: Set<string>;
+  refundRecorded: boolean;
+  quotable: string[];
+}
+
+const indexes = new WeakMap<FactSheet, SheetIndex>();
+const RECORD_KINDS: ReadonlySet<string> = new Set(['dispute', 'charge', 'subscription', 'invoice', 'communication']);
+
+function indexOf(sheet: FactSheet): SheetIndex {
+  const cached = indexes.get(sheet);
+  if (cached) return cached;
+  const { context } = sheet;
+  const currency = context.currency.toLowerCase();
+  const currencies = new Set([currency]);
+  for (const fact of sheet.facts) {
+    if (typeof fact.data.currency === 'string') currencies.add(fact.data.currency.toLowerCase());
+  }
+  const index: SheetIndex = {
+    keys: new Set([`amount|${currency}:${context.amount}`]),
+    exactTokens: new Set(),
+    upperTokens: new Set(),
+    numbers: new Set(),
+    urlText: '',
+    currencies: [...currencies],
+    refs: new Set(sheet.facts.map((fact) => fact.ref)),
+    // A refund is on record when a trusted fact is about one, or a trusted payment record says one
+    // happened; policies are left out, since "refunds are issued within 14 days" records nothing.
+    refundRecorded: sheet.facts.some(
+      (fact) =>
+        !fact.untrusted &&
+        (fact.kind === 'refund' || (RECORD_KINDS.has(fact.kind) && findRefundClaims(fact.text, []).length > 0)),
+    ),
+    quotable: sheet.facts.filter((fact) => fact.untrusted).map((fact) => fact.text),
+  };
+
+  const texts = [sheet.text, context.created, context.dueBy ?? ''];
+  for (const fact of sheet.facts) {
+    texts.push(fact.text, fact.at ?? '');
+    for (const [key, value] of Object.entries(fact.data)) {
+      if (typeof value === 'string') texts.push(value);
+      if (typeof value === 'number' && /amount|price|total/i.test(key)) {
+        const dataCurrency = typeof fact.data.currency === 'string' ? fact.data.currency.toLowerCase() : currency;
+        index.keys.add(`amount|${dataCurrency}:${value}`);
+      }
+      if (/last_?4/i.test(key) && value !== null) index.keys.add(`card|last4:${String(value)}`);
+      if (/brand/i.test(key) && typeof value === 'string') index.keys.add(`card|brand:${normaliseBrand(value)}`);
+    }
+  }
+  if (context.cardBrand) index.keys.add(`card|brand:${normaliseBrand(context.cardBrand)}`);
+
+  const urlTexts: string[] = [];
+  for (const text of texts) {
+    for (const mention of extractMentions(text, { currencies: index.currencies })) {
+      for (const key of mention.keys) {
+        index.keys.add(`${mention.kind}|${key}`);
+        if (key.startsWith('d:')) index.keys.add(`${mention.kind}|md:${key.slice(7)}`);
+      }
+    }
+    for (const brand of brandsIn(text)) index.keys.add(`card|brand:${brand}`);
+    const normalised = normaliseText(text);
+    for (const token of normalised.split(/[^A-Za-z0-9_-]+/)) {
+      if (!token) continue;
+      index.exactTokens.add(token);
+      index.upperTokens.add(token.toUpperCase());
+      for (const piece of token.split(/[-_]+/)) if (piece) index.upperTokens.add(piece.toUpperCase());
+    }
+    for (const number of normalised.match(/(?<![A-Za-z0-9])\d[\d,]*/g) ?? []) {
+      index.numbers.add(number.replace(/,/g, ''));
+      index.numbers.add(number.replace(/,$/, ''));
+    }
+    urlTexts.push(
+      normalised
+        .toLowerCase()
+        .replace(/https?:\/\//g, '')
+        .replace(/\bwww\./g, ''),
+    );
+  }
+  index.urlText = urlTexts.join('\n');
+  indexes.set(sheet, index);
+  return index;
+}
+
+function isGrounded(mention: Mention, index: SheetIndex): boolean {
+  const [first] = mention.keys;
+  if (first === undefined) return false;
+  if (mention.kind === 'url') return first.length > 0 && index.urlText.includes(first);
+  if (mention.token === 'exact') return index.exactTokens.has(first);
+  if (mention.token === 'upper') return index.upperTokens.has(first);
+  if (mention.kind === 'count') return index.numbers.has(first);
+  const known = (key: string) => index.keys.has(`${mention.kind}|${key}`);
+  return mention.all ? mention.keys.every(known) : mention.keys.some(known);
+}

@@ -1,0 +1,360 @@
+import type { FactKind } from '../evidence/types.js';
+
+/**
+ * How to answer each Stripe dispute reason for a digital product (Stripe's dispute-categories
+ * guidance, notes/stripe-disputes-api.md §4). The template drafter and the LLM prompt read the
+ * same strategy, so both argue a case the same way.
+ */
+export interface ReasonStrategy {
+  /** Stripe's `dispute.reason`, or `fallback`. */
+  reason: string;
+  /** What the cardholder says, in one neutral sentence; opens the template's rebuttal. */
+  claim: string;
+  /** The approach, one paragraph; goes into the LLM prompt. */
+  advice: string;
+  /** Fact kinds from most to least important; the template drops the tail first when it must trim. */
+  priority: readonly FactKind[];
+  /** Sentences the template states when the rebuttal includes a fact of one of these kinds. */
+  points: readonly { kinds: readonly FactKind[]; text: string }[];
+  /** What a reviewer should know when the sheet has no fact of these kinds. */
+  gaps: readonly { kinds: readonly FactKind[]; text: string }[];
+}
+
+const IDENTITY_POINT = {
+  kinds: ['payment_check'] as const,
+  text: 'The card checks recorded for the payment (CVC, postal code, 3-D Secure) are listed below.',
+};
+const PRIOR_POINT = {
+  kinds: ['prior_payment'] as const,
+  text: 'The same card was used for earlier payments to us that were not disputed.',
+};
+const USAGE_POINT = {
+  kinds: ['activity', 'deliverable'] as const,
+  text: "The customer's use of the product, with times and IP addresses, is listed below in order.",
+};
+const POLICY_POINT = {
+  kinds: ['policy_acceptance'] as const,
+  text: 'The customer accepted our terms at checkout, as recorded below.',
+};
+const COMMUNICATION_POINT = {
+  kinds: ['communication'] as const,
+  text: 'Our correspondence with the customer is listed below.',
+};
+const REFUND_POINT = {
+  kinds: ['refund'] as const,
+  text: 'Refunds or credits already issued on this payment are listed below.',
+};
+const USAGE_GAP = {
+  kinds: ['activity', 'deliverable'] as const,
+  text: 'No use of the product after the payment is on record.',
+};
+
+export const REASON_STRATEGIES = {
+  fraudulent: {
+    reason: 'fraudulent',
+    claim: 'The cardholder says they did not authorise this payment.',
+    advice:
+      'Show that the cardholder made the payment and benefited from it. Lead with the strongest link between the ' +
+      'purchase and the person: 3-D Secure authentication, the same IP address or device at checkout and in later ' +
+      'use, earlier undisputed payments on the same card. Then give the identity used at checkout (name, email, IP), ' +
+      'the card checks (CVC, postal code), and the account activity after the payment (logins, usage, downloads with ' +
+      'IP addresses and times).',
+    priority: [
+      'payment_check',
+      'charge',
+      'activity',
+      'prior_payment',
+      'customer',
+      'account',
+      'deliverable',
+      'policy_acceptance',
+      'communication',
+      'refund',
+      'subscription',
+      'invoice',
+      'product',
+      'policy',
+      'dispute',
+    ],
+    points: [IDENTITY_POINT, PRIOR_POINT, USAGE_POINT, REFUND_POINT],
+    gaps: [
+      { kinds: ['payment_check'], text: 'No card checks (CVC, postal code, 3-D Secure) are on record.' },
+      { kinds: ['prior_payment'], text: 'No earlier undisputed payments on the same card are on record.' },
+      USAGE_GAP,
+    ],
+  },
+  unrecognized: {
+    reason: 'unrecognized',
+    claim: 'The cardholder says they do not recognise this payment.',
+    advice:
+      'Help the cardholder recognise the charge: who was paid and for what, when it was bought, the name, email ' +
+      'and account it was bought with, and the use of the product afterwards. The customer has often simply ' +
+      'forgotten; a clear description, a matching identity and usage after the payment usually settle it.',
+    priority: [
+      'charge',
+      'product',
+      'customer',
+      'account',
+      'activity',
+      'deliverable',
+      'payment_check',
+      'prior_payment',
+      'subscription',
+      'invoice',
+      'policy_acceptance',
+      'communication',
+      'refund',
+      'policy',
+      'dispute',
+    ],
+    points: [
+      { kinds: ['product', 'charge'], text: 'The records below show what the payment was for and when it was made.' },
+      { kinds: ['customer', 'account'], text: 'The purchase was made with the account and email listed below.' },
+      USAGE_POINT,
+      PRIOR_POINT,
+      REFUND_POINT,
+    ],
+    gaps: [{ kinds: ['customer', 'account'], text: 'No customer account is on record.' }, USAGE_GAP],
+  },
+  product_not_received: {
+    reason: 'product_not_received',
+    claim: 'The cardholder says they did not receive what they paid for.',
+    advice:
+      'Show that the digital product was delivered and used: when access was granted, what was produced or ' +
+      'downloaded, and the logins and usage after the payment, with IP addresses and times. Include any message in ' +
+      'which the customer acknowledged receiving it.',
+    priority: [
+      'deliverable',
+      'activity',
+      'charge',
+      'account',
+      'communication',
+      'product',
+      'customer',
+      'policy_acceptance',
+      'subscription',
+      'payment_check',
+      'prior_payment',
+      'invoice',
+      'refund',
+      'policy',
+      'dispute',
+    ],
+    points: [
+      { kinds: ['deliverable'], text: 'The product was delivered; what was produced and downloaded is listed below.' },
+      { kinds: ['activity'], text: "The customer's logins and use after the payment are listed below." },
+      COMMUNICATION_POINT,
+      REFUND_POINT,
+    ],
+    gaps: [
+      { kinds: ['deliverable'], text: 'No delivery record (files produced or downloaded) is on record.' },
+      { kinds: ['activity'], text: 'No logins or usage after the payment are on record.' },
+    ],
+  },
+  product_unacceptable: {
+    reason: 'product_unacceptable',
+    claim: 'The cardholder says the product was defective or not as described.',
+    advice:
+      'Show that the product matched its description and was used: what was promised at purchase, what was ' +
+      'delivered, how much the customer used it, the refund policy they accepted, and whether they contacted the ' +
+      'business for help or a refund before disputing. Do not argue about quality beyond what the facts show.',
+    priority: [
+      'product',
+      'deliverable',
+      'activity',
+      'policy_acceptance',
+      'policy',
+      'communication',
+      'charge',
+      'account',
+      'refund',
+      'customer',
+      'subscription',
+      'invoice',
+      'payment_check',
+      'prior_payment',
+      'dispute',
+    ],
+    points: [
+      { kinds: ['product'], text: 'The product as described at purchase is set out below.' },
+      USAGE_POINT,
+      POLICY_POINT,
+      COMMUNICATION_POINT,
+      REFUND_POINT,
+    ],
+    gaps: [
+      { kinds: ['policy', 'policy_acceptance'], text: 'No refund policy or its acceptance is on record.' },
+      { kinds: ['communication'], text: 'No correspondence with the customer is on record.' },
+      USAGE_GAP,
+    ],
+  },
+  subscription_canceled: {
+    reason: 'subscription_canceled',
+    claim: 'The cardholder says they cancelled the subscription before this payment.',
+    advice:
+      'Show that the subscription was active when it renewed, or that the charge followed the cancellation policy: ' +
+      'the subscription and renewal dates, the actual cancellation date if there is one, the cancellation policy and ' +
+      'its acceptance, renewal notices, and use of the product after the cancellation the customer claims.',
+    priority: [
+      'subscription',
+      'invoice',
+      'charge',
+      'activity',
+      'policy_acceptance',
+      'policy',
+      'communication',
+      'deliverable',
+      'account',
+      'refund',
+      'customer',
+      'product',
+      'payment_check',
+      'prior_payment',
+      'dispute',
+    ],
+    points: [
+      { kinds: ['subscription', 'invoice'], text: "The subscription's history and renewals are listed below." },
+      { kinds: ['activity', 'deliverable'], text: 'The customer used the product during the period paid for.' },
+      POLICY_POINT,
+      COMMUNICATION_POINT,
+      REFUND_POINT,
+    ],
+    gaps: [
+      { kinds: ['subscription'], text: 'No subscription record is on file.' },
+      { kinds: ['policy', 'policy_acceptance'], text: 'No cancellation policy or its acceptance is on record.' },
+    ],
+  },
+  credit_not_processed: {
+    reason: 'credit_not_processed',
+    claim: 'The cardholder says a refund or credit they were owed was not processed.',
+    advice:
+      'Show that the customer is not owed a refund or credit, or that it was already issued: the refund or ' +
+      'cancellation policy and its acceptance, why no refund is due under it, any refund already issued (amount and ' +
+      'date), and the use of the product. Never state that a refund was issued unless a fact records it.',
+    priority: [
+      'refund',
+      'policy_acceptance',
+      'policy',
+      'communication',
+      'activity',
+      'deliverable',
+      'charge',
+      'subscription',
+      'invoice',
+      'account',
+      'customer',
+      'product',
+      'payment_check',
+      'prior_payment',
+      'dispute',
+    ],
+    points: [
+      POLICY_POINT,
+      { kinds: ['policy'], text: 'Our refund and cancellation terms are quoted below.' },
+      USAGE_POINT,
+      COMMUNICATION_POINT,
+      REFUND_POINT,
+    ],
+    gaps: [
+      { kinds: ['policy', 'policy_acceptance'], text: 'No refund policy or its acceptance is on record.' },
+      { kinds: ['communication'], text: 'No correspondence about the refund request is on record.' },
+    ],
+  },
+  duplicate: {
+    reason: 'duplicate',
+    claim: 'The cardholder says they were charged more than once for the same purchase.',
+    advice:
+      'Show that each charge paid for something different: each charge with its id, date, amount and what it paid ' +
+      'for (separate invoices, orders or subscription periods), or that a duplicate was already refunded.',
+    priority: [
+      'charge',
+      'invoice',
+      'prior_payment',
+      'subscription',
+      'refund',
+      'deliverable',
+      'activity',
+      'communication',
+      'product',
+      'customer',
+      'account',
+      'policy_acceptance',
+      'payment_check',
+      'policy',
+      'dispute',
+    ],
+    points: [
+      { kinds: ['charge', 'invoice', 'prior_payment'], text: 'Each payment and what it paid for is listed below.' },
+      REFUND_POINT,
+    ],
+    gaps: [{ kinds: ['invoice', 'prior_payment'], text: 'No other payment or invoice to tell the charges apart.' }],
+  },
+  general: {
+    reason: 'general',
+    claim: 'The cardholder disputes this payment.',
+    advice:
+      'State what was bought, that it was delivered and used, and the terms the customer agreed to, in the order ' +
+      'things happened. Include any correspondence with the customer.',
+    priority: [
+      'charge',
+      'product',
+      'deliverable',
+      'activity',
+      'policy_acceptance',
+      'communication',
+      'customer',
+      'account',
+      'subscription',
+      'invoice',
+      'refund',
+      'payment_check',
+      'prior_payment',
+      'policy',
+      'dispute',
+    ],
+    points: [USAGE_POINT, POLICY_POINT, COMMUNICATION_POINT, REFUND_POINT],
+    gaps: [USAGE_GAP],
+  },
+  fallback: {
+    reason: 'fallback',
+    claim: 'The cardholder disputes this payment.',
+    advice:
+      'Set out, in the order things happened, what was bought, who bought it, that it was delivered and used, and ' +
+      'the terms the customer accepted. Let the facts carry the argument.',
+    priority: [
+      'charge',
+      'payment_check',
+      'customer',
+      'product',
+      'deliverable',
+      'activity',
+      'policy_acceptance',
+      'communication',
+      'account',
+      'subscription',
+      'invoice',
+      'refund',
+      'prior_payment',
+      'policy',
+      'dispute',
+    ],
+    points: [USAGE_POINT, POLICY_POINT, REFUND_POINT],
+    gaps: [USAGE_GAP],
+  },
+} satisfies Record<string, ReasonStrategy>;
+
+export type StrategyName = keyof typeof REASON_STRATEGIES;
+
+/** Stripe's reasons with a strategy of their own; the rest (bank_cannot_process, noncompliant…) use `fallback`. */
+export function strategyFor(reason: string): ReasonStrategy {
+  const strategies: Record<string, ReasonStrategy> = REASON_STRATEGIES;
+  return Object.hasOwn(strategies, reason)
+    ? (strategies[reason] ?? REASON_STRATEGIES.fallback)
+    : REASON_STRATEGIES.fallback;
+}
+
+/** Stripe's advice for every rebuttal, whatever the reason. */
+export const STRIPE_ADVICE =
+  'Be concise, factual and neutral; tell what happened in chronological order. No links (the analyst cannot ' +
+  'open them), no requests to call or contact anyone, no emotional language. Keep it under 2,500 characters. If ' +
+  'a refund or credit was already issued, say so plainly with its amount and date.';

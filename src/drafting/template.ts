@@ -1,0 +1,142 @@
+import type { FactKind } from '../evidence/types.js';
+import { chronological, type FactSheet, type SheetFact } from './fact-sheet.js';
+import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
+import { checkGrounding, checkStatements } from './grounding.js';
+import { TARGET_REBUTTAL_CHARS } from './limits.js';
+import { type ReasonStrategy, strategyFor } from './strategies.js';
+
+export { REASON_STRATEGIES, type ReasonStrategy, STRIPE_ADVICE, strategyFor } from './strategies.js';
+
+/**
+ * The deterministic drafter: what runs without an API key, and what replaces a model draft that
+ * failed. It only copies the sheet's own sentences, in time order, under the reason's strategy,
+ * and checks every line it writes, so its output always passes the grounding check.
+ */
+export interface TemplateDraft {
+  text: string;
+  citedFacts: string[];
+  weaknesses: string[];
+  /** Facts left out to stay within the length target (lowest priority first). */
+  omittedFacts: string[];
+}
+
+/** Longest single fact line; a long fact is cut at a word, and dropped if the cut loses a value. */
+const LINE_MAX = 320;
+
+export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_REBUTTAL_CHARS): TemplateDraft {
+  const { context } = sheet;
+  const strategy = strategyFor(context.reason);
+  const business = plainText(context.businessName, 120);
+  const header = `${business} contests dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
+    context.amount,
+    context.currency,
+  )}. ${strategy.claim}`;
+  const customer = customerLine(sheet);
+  const closing = `Based on these records, ${business} asks that this dispute be decided in its favour.`;
+
+  const candidates = rankedCandidates(sheet, strategy);
+  const allPoints = strategy.points.map((point) => point.text).join(' ');
+  let budget = maxChars - [header, customer, allPoints, 'Timeline:', 'Other records:', closing].join('\n\n').length;
+  const chosen: Candidate[] = [];
+  const omitted: string[] = [];
+  for (const candidate of candidates) {
+    if (candidate.line.length + 1 <= budget) {
+      chosen.push(candidate);
+      budget -= candidate.line.length + 1;
+    } else {
+      omitted.push(candidate.fact.ref);
+    }
+  }
+
+  // Guard against a value split across two lines reading as something else; drop the least important until clean.
+  let text = render(header, customer, strategy, chosen, closing);
+  let citedFacts = citations(chosen);
+  while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
+    const dropped = chosen.pop();
+    if (dropped) omitted.push(dropped.fact.ref);
+    text = render(header, customer, strategy, chosen, closing);
+    citedFacts = citations(chosen);
+  }
+
+  return { text, citedFacts, weaknesses: weaknessesOf(sheet, strategy), omittedFacts: omitted };
+}
+
+interface Candidate {
+  fact: SheetFact;
+  line: string;
+}
+
+/** Every fact that can be stated, most important first; each line has passed the grounding check on its own. */
+function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate[] {
+  const rank = (kind: FactKind) => {
+    const position = strategy.priority.indexOf(kind);
+    return position === -1 ? strategy.priority.length : position;
+  };
+  const ordered = chronological(sheet.facts).sort((a, b) => rank(a.kind) - rank(b.kind));
+  const candidates: Candidate[] = [];
+  for (const fact of ordered) {
+    const sentence = factSentence(fact);
+    if (sentence === null) continue;
+    const line = [truncate(sentence, LINE_MAX), sentence]
+      .map((text) => `- ${fact.at ? `${formatDateTime(fact.at)}: ` : ''}${text}`)
+      .find((candidate) => checkStatements(candidate, sheet).length === 0);
+    if (line) candidates.push({ fact, line });
+  }
+  return candidates;
+}
+
+/** What the template says about a fact; customer-written text is referred to, never repeated. */
+function factSentence(fact: SheetFact): string | null {
+  if (fact.untrusted) return fact.kind === 'communication' ? 'The customer wrote to us.' : null;
+  // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
+  const text = fact.text.replace(/\b(?:https?:\/\/|www\.)[^\s<>"']+/gi, '(link on file)').trim();
+  if (text === '') return null;
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+function customerLine(sheet: FactSheet): string {
+  const { customerName, customerEmail } = sheet.context;
+  const parts = [customerName, customerEmail]
+    .filter((part): part is string => Boolean(part))
+    .map((part) => plainText(part, 80));
+  if (parts.length === 0) return '';
+  const line = `Customer: ${parts.join(', ')}.`;
+  // A name the customer typed may read as a claim ("refunded"); then the rebuttal goes without it.
+  return checkStatements(line, sheet).length === 0 ? line : '';
+}
+
+function render(
+  header: string,
+  customer: string,
+  strategy: ReasonStrategy,
+  chosen: Candidate[],
+  closing: string,
+): string {
+  const kinds = new Set(chosen.map((candidate) => candidate.fact.kind));
+  const points = [
+    ...new Set(
+      strategy.points.filter((point) => point.kinds.some((kind) => kinds.has(kind))).map((point) => point.text),
+    ),
+  ];
+  const dated = chronological(chosen.filter((candidate) => candidate.fact.at).map((candidate) => candidate.fact));
+  const lineOf = new Map(chosen.map((candidate) => [candidate.fact.ref, candidate.line]));
+  const timeline = dated.map((fact) => lineOf.get(fact.ref) ?? '');
+  const undated = chosen.filter((candidate) => !candidate.fact.at).map((candidate) => candidate.line);
+
+  const sections = [customer ? `${header}\n${customer}` : header];
+  if (points.length > 0) sections.push(points.join(' '));
+  if (timeline.length > 0) sections.push(['Timeline:', ...timeline].join('\n'));
+  if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
+  sections.push(closing);
+  return sections.join('\n\n');
+}
+
+function citations(chosen: Candidate[]): string[] {
+  return chosen.map((candidate) => candidate.fact.ref).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+function weaknessesOf(sheet: FactSheet, strategy: ReasonStrategy): string[] {
+  if (sheet.facts.length === 0) return ['No evidence was found; the rebuttal states only the dispute details.'];
+  const kinds = new Set(sheet.facts.filter((fact) => !fact.untrusted).map((fact) => fact.kind));
+  return strategy.gaps.filter((gap) => !gap.kinds.some((kind) => kinds.has(kind))).map((gap) => gap.text);
+}

@@ -1,0 +1,517 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { currencyDecimals } from './format.js';
+
+/**
+ * Finds the checkable values in a piece of text (amounts, dates, times, IPs, emails, card
+ * details, ids, URLs, counts) and writes each in one canonical form, so `$49.00`, `49.00 USD`,
+ * `USD 49` and `4900 cents` all become `usd:4900`. Pure; used on the fact sheet and on drafts.
+ */
+
+export type ValueKind = 'amount' | 'date' | 'time' | 'ip' | 'email' | 'card' | 'id' | 'url' | 'count';
+
+export interface Mention {
+  kind: ValueKind;
+  /** As written in the text. */
+  raw: string;
+  /** Canonical forms; the mention is grounded when one of them (or every one, with `all`) is in the sheet. */
+  keys: string[];
+  all?: boolean;
+  /** Set when the value is wrong whatever the sheet says (a date that does not exist, a wrong weekday). */
+  problem?: string;
+  /** Ids and order numbers are looked up among the sheet's words, not among canonical keys. */
+  token?: 'exact' | 'upper';
+}
+
+/** Canonicalises look-alikes (full-width digits, `＄`), drops invisible characters, flattens odd spaces. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]/g, '')
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ');
+}
+
+const MONTH_NAMES =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const WEEKDAY_NAMES = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?';
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const WEEKDAY_TITLES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** Symbols and the currencies they can mean; a bare `$` is any dollar. */
+const SYMBOLS: Record<string, string[]> = {
+  US$: ['usd'],
+  CA$: ['cad'],
+  C$: ['cad'],
+  AU$: ['aud'],
+  A$: ['aud'],
+  NZ$: ['nzd'],
+  HK$: ['hkd'],
+  MX$: ['mxn'],
+  SG$: ['sgd'],
+  S$: ['sgd'],
+  NT$: ['twd'],
+  R$: ['brl'],
+  'CN¥': ['cny'],
+  'JP¥': ['jpy'],
+  $: ['usd', 'cad', 'aud', 'nzd', 'hkd', 'mxn', 'sgd', 'twd'],
+  '¥': ['jpy', 'cny'],
+  '€': ['eur'],
+  '£': ['gbp'],
+  '₹': ['inr'],
+  '₩': ['krw'],
+  '₽': ['rub'],
+  '₺': ['try'],
+  '₪': ['ils'],
+  '₫': ['vnd'],
+  '₱': ['php'],
+  '฿': ['thb'],
+};
+const SYMBOL_PATTERN = Object.keys(SYMBOLS)
+  .sort((a, b) => b.length - a.length)
+  .map((symbol) => symbol.replace(/[$]/g, '\\$'))
+  .join('|');
+
+/** Upper-case ISO codes only: `TRY 5` is lira, `try 5 times` is not. */
+const CODES = [
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'NZD',
+  'JPY',
+  'CNY',
+  'HKD',
+  'SGD',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'BGN',
+  'INR',
+  'BRL',
+  'MXN',
+  'KRW',
+  'TWD',
+  'THB',
+  'IDR',
+  'MYR',
+  'PHP',
+  'VND',
+  'ZAR',
+  'AED',
+  'SAR',
+  'ILS',
+  'TRY',
+  'CLP',
+  'COP',
+  'PEN',
+  'ARS',
+  'ISK',
+  'BHD',
+  'KWD',
+  'JOD',
+  'OMR',
+  'TND',
+  'XOF',
+  'XAF',
+  'UGX',
+  'RWF',
+];
+const CODE_PATTERN = `(?:${CODES.join('|')}|usd|eur|gbp|cad|aud|jpy)`;
+const WORD_CURRENCIES: Record<string, string[]> = {
+  dollar: SYMBOLS.$ ?? ['usd'],
+  euro: ['eur'],
+  pound: ['gbp'],
+  yen: ['jpy'],
+  rupee: ['inr'],
+};
+const NUMBER_PATTERN = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d{1,3}(?:\\.\\d{3})+,\\d+|\\d+(?:[.,]\\d+)?)';
+
+const CARD_BRANDS =
+  'visa|master\\s?card|amex|american\\s+express|discover|diners(?:\\s+club)?|jcb|union\\s?pay|maestro|cartes\\s+bancaires';
+
+/** The Stripe object prefixes a rebuttal might mention (charges, payment intents, disputes, invoices…). */
+const STRIPE_ID =
+  /\b(?:ch|py|pi|du|dp|in|cus|sub|re|pm|card|src|evt|txn|prod|price|cs|seti|si|ii|il|cn|po|tr|acct|pyr|ipi|inpay)_[A-Za-z0-9]{3,}(?:_[A-Za-z0-9]+)*\b/g;
+
+export interface ExtractOptions {
+  /** Currencies an amount written without one (`49.00`, `4900 cents`) may be in. */
+  currencies: readonly string[];
+}
+
+/** Every value mention in `text`. Each pattern masks what it matched, so `2026-03-04` is one date, not an amount too. */
+export function extractMentions(text: string, options: ExtractOptions): Mention[] {
+  const scan = new Scanner(normaliseText(text));
+  const mentions: Mention[] = [];
+  const add = (found: Mention | Mention[] | null) => {
+    if (found === null) return;
+    if (Array.isArray(found)) mentions.push(...found);
+    else mentions.push(found);
+  };
+
+  scan.each(/\b(?:https?:\/\/|www\.)[^\s<>"'‹›]+/gi, (match) => {
+    const raw = match[0].replace(/[.,;:!?)\]}'"]+$/, '');
+    add({ kind: 'url', raw, keys: [normaliseUrl(raw)] });
+    return raw.length;
+  });
+  scan.each(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, (match) => {
+    add({ kind: 'email', raw: match[0], keys: [match[0].toLowerCase()] });
+  });
+  scan.each(
+    /\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|io|co|app|dev|ai|shop|store|biz|info|me|xyz|site|online|tech|cloud)\b(?:\/[^\s<>"'‹›]*)?/gi,
+    (match) => {
+      const raw = match[0].replace(/[.,;:!?)\]}'"]+$/, '');
+      add({ kind: 'url', raw, keys: [normaliseUrl(raw)] });
+      return raw.length;
+    },
+  );
+  scan.each(STRIPE_ID, (match) => {
+    add({ kind: 'id', raw: match[0], keys: [match[0]], token: 'exact' });
+  });
+
+  // ISO 8601 date-times carry a date and, often, a time with an offset.
+  scan.each(
+    /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s?(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?)?(?![\d-])/g,
+    (match) => {
+      const [raw, year, month, day, hour, minute, , zone] = match;
+      const date = dateKey(Number(year), Number(month), Number(day));
+      if (hour === undefined || minute === undefined) {
+        add(date ? dateMention(raw, [date]) : invalidDate(raw));
+        return;
+      }
+      const utc = toUtc(Number(year), Number(month), Number(day), Number(hour), Number(minute), zone);
+      const dates = date ? [date] : [];
+      if (utc) dates.push(utc.date);
+      add(date ? dateMention(raw, unique(dates)) : invalidDate(raw));
+      add(timeMention(raw, Number(hour), Number(minute), zone));
+    },
+  );
+
+  scan.each(
+    /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g,
+    (match) => {
+      if (isIPv4(match[0])) add({ kind: 'ip', raw: match[0], keys: [match[0]] });
+    },
+  );
+  scan.each(/(?<![0-9a-z:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-z:])/gi, (match) => {
+    const raw = match[0];
+    // `14:03:22` is a time; an IPv6 address has more groups or a `::`.
+    if (!isIPv6(raw) || ((raw.match(/:/g)?.length ?? 0) < 3 && !raw.includes('::'))) return 0;
+    add({ kind: 'ip', raw, keys: [expandIPv6(raw)] });
+  });
+
+  // Named dates: `4 March 2026`, `4th of March`, then `March 4, 2026`, `Wed, Mar 4`.
+  scan.each(
+    new RegExp(
+      `\\b(?:(${WEEKDAY_NAMES}),?\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+of)?\\s+(${MONTH_NAMES})\\b\\.?(?:,?\\s+(\\d{4})(?!\\d))?`,
+      'gi',
+    ),
+    (match) => add(namedDate(match[0], match[1], match[3], match[2], match[4])),
+  );
+  scan.each(
+    new RegExp(
+      `\\b(?:(${WEEKDAY_NAMES}),?\\s+)?(${MONTH_NAMES})\\b\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?!\\d)(?:,?\\s+(\\d{4})(?!\\d))?`,
+      'gi',
+    ),
+    (match) => add(namedDate(match[0], match[1], match[2], match[3], match[4])),
+  );
+  // Numeric dates: year first is unambiguous; `03/04/2026` could be March 4 or April 3.
+  scan.each(/(?<![\d/.-])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)/g, (match) => {
+    const key = dateKey(Number(match[1]), Number(match[2]), Number(match[3]));
+    add(key ? dateMention(match[0], [key]) : invalidDate(match[0]));
+  });
+  scan.each(/(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)/g, (match) => {
+    add(numericDate(match[0], Number(match[1]), Number(match[3]), match[4] ?? ''));
+  });
+
+  scan.each(
+    /(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?:\s?([ap])(?:m\b|\.m\.))?(?:\s?(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?(?![\d:])/gi,
+    (match) => {
+      const hour = twentyFourHour(Number(match[1]), match[4]);
+      add(timeMention(match[0], hour, Number(match[2]), match[5]));
+    },
+  );
+  scan.each(/\b(1[0-2]|0?[1-9])\s?([ap])(?:m\b|\.m\.)(?:\s?(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?/gi, (match) => {
+    add(timeMention(match[0], twentyFourHour(Number(match[1]), match[2]), 0, match[3]));
+  });
+
+  // Card details: brand with digits, "ending in 4242", masked numbers, and whole card numbers.
+  scan.each(
+    new RegExp(
+      `\\b(${CARD_BRANDS})\\b(?:\\s+(?:credit|debit|prepaid))?(?:\\s+card)?(?:\\s+(?:ending(?:\\s+(?:in|with))?|number|no\\.?))?\\s*[:#]?\\s*(?:[•*xX…]+\\s?)?(\\d{4})(?!\\d)`,
+      'gi',
+    ),
+    (match) => {
+      add({
+        kind: 'card',
+        raw: match[0],
+        keys: [`brand:${normaliseBrand(match[1] ?? '')}`, `last4:${match[2]}`],
+        all: true,
+      });
+    },
+  );
+  scan.each(
+    /(?:\bending(?:\s+(?:in|with))?|\blast\s+(?:4|four)(?:\s+digits)?(?:\s+(?:of|are|is))?|[•*…]{2,}|\b[xX]{2,})\s*[:#-]?\s*(\d{4})(?!\d)/g,
+    (match) => {
+      add({ kind: 'card', raw: match[0], keys: [`last4:${match[1]}`] });
+    },
+  );
+  scan.each(/(?<!\d)[2-6](?:[ -]?\d){12,18}(?!\d)/g, (match) => {
+    const digits = match[0].replace(/\D/g, '');
+    if (!passesLuhn(digits)) return 0;
+    add({ kind: 'card', raw: match[0], keys: [`pan:${digits}`] });
+  });
+
+  // Order, invoice and receipt numbers: `#1234`, `order 1234`, `invoice INV-0042`.
+  scan.each(/#\s?([A-Za-z0-9-]*\d[A-Za-z0-9-]*)/g, (match) => {
+    const token = (match[1] ?? '').replace(/-+$/, '');
+    if (token.length < 2) return 0;
+    add({ kind: 'id', raw: match[0], keys: [token.toUpperCase()], token: 'upper' });
+  });
+  scan.each(
+    /\b(?:order|invoice|receipt|ticket|transaction|booking|reference|ref|confirmation)\s*(?:(?:no|num|number|id)\.?\s*)?[:#]?\s*([A-Za-z]{0,6}[-_]?\d[A-Za-z0-9_-]*)/gi,
+    (match) => {
+      const token = (match[1] ?? '').replace(/-+$/, '');
+      if (token.length < 3) return 0;
+      add({ kind: 'id', raw: match[0], keys: [token.toUpperCase()], token: 'upper' });
+    },
+  );
+
+  extractAmounts(scan, options, add);
+
+  scan.each(
+    /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:successful|separate|different|unique|failed|prior|earlier|previous|total|more)\s+)?(?:logins?|log-ins?|sign-ins?|sessions?|downloads?|visits?|messages?|emails?|requests?|times|uses|exports?|files?|designs?|images?|projects?|payments?|charges?|orders?|invoices?|devices?|renders?|generations?)\b/gi,
+    (match) => {
+      add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/,/g, '')] });
+    },
+  );
+  return mentions;
+}
+
+function extractAmounts(scan: Scanner, options: ExtractOptions, add: (found: Mention | null) => void): void {
+  const amount = (raw: string, number: string, currencies: readonly string[], minorUnits = false): Mention => {
+    const keys = unique(
+      currencies.flatMap((currency) => {
+        const minor = minorUnits ? toMinor(number, 0) : toMinor(number, currencyDecimals(currency));
+        return minor === null ? [] : [`${currency.toLowerCase()}:${minor}`];
+      }),
+    );
+    return { kind: 'amount', raw: raw.trim(), keys };
+  };
+  const symbol = (text: string): readonly string[] => SYMBOLS[text] ?? options.currencies;
+  const code = (text: string): string[] => [text.toLowerCase()];
+
+  scan.each(
+    new RegExp(`(?<![A-Za-z0-9])(${SYMBOL_PATTERN})\\s?-?${NUMBER_PATTERN}(?:\\s?(${CODE_PATTERN})\\b)?`, 'g'),
+    (match) => add(amount(match[0], match[2] ?? '', match[3] ? code(match[3]) : symbol(match[1] ?? ''))),
+  );
+  scan.each(new RegExp(`(?<![A-Za-z])(${CODE_PATTERN})\\s?-?${NUMBER_PATTERN}(?![\\d])`, 'g'), (match) =>
+    add(amount(match[0], match[2] ?? '', code(match[1] ?? ''))),
+  );
+  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${CODE_PATTERN})\\b`, 'g'), (match) =>
+    add(amount(match[0], match[1] ?? '', code(match[2] ?? ''))),
+  );
+  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${SYMBOL_PATTERN})`, 'g'), (match) =>
+    add(amount(match[0], match[1] ?? '', symbol(match[2] ?? ''))),
+  );
+  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(dollar|euro|pound|yen|rupee)s?\\b`, 'gi'), (match) =>
+    add(amount(match[0], match[1] ?? '', WORD_CURRENCIES[(match[2] ?? '').toLowerCase()] ?? options.currencies)),
+  );
+  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(?:cents?|pence|minor units?)\\b`, 'gi'), (match) =>
+    add(amount(match[0], match[1] ?? '', options.currencies, true)),
+  );
+  // A bare `49.00` in a rebuttal is money: checked against the sheet's currencies.
+  scan.each(/(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?![\d%]|\.\d|\s?%)/g, (match) =>
+    add(amount(match[0], match[0], options.currencies)),
+  );
+}
+
+/** `1,234.56` / `1.234,56` / `49,00` / `5,000` → minor units in a currency with `decimals` digits; null if it has more. */
+export function toMinor(number: string, decimals: number): number | null {
+  let text = number;
+  const comma = text.lastIndexOf(',');
+  const dot = text.lastIndexOf('.');
+  if (comma >= 0 && dot >= 0) {
+    text = comma > dot ? text.replace(/\./g, '').replace(',', '.') : text.replace(/,/g, '');
+  } else if (comma >= 0) {
+    text = /^\d{1,3}(,\d{3})+$/.test(text) ? text.replace(/,/g, '') : text.replace(',', '.');
+  } else if (dot >= 0 && /^\d{1,3}(\.\d{3}){2,}$/.test(text)) {
+    text = text.replace(/\./g, '');
+  }
+  const [whole = '', fraction = ''] = text.split('.');
+  if (!/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) return null;
+  if (/[1-9]/.test(fraction.slice(decimals))) return null;
+  const minor = Number(whole) * 10 ** decimals + Number(fraction.slice(0, decimals).padEnd(decimals, '0') || '0');
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+export function normaliseUrl(url: string): string {
+  return url
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[/?#]+$/, '');
+}
+
+export function normaliseBrand(brand: string): string {
+  const name = brand.toLowerCase().replace(/\s+/g, ' ');
+  if (name.startsWith('master')) return 'mastercard';
+  if (name === 'american express') return 'amex';
+  if (name.startsWith('diners')) return 'diners';
+  if (name.startsWith('union')) return 'unionpay';
+  return name.replace(/ /g, '_');
+}
+
+/** Brand names anywhere in a text (the sheet's `Card brand: visa`, a fact's "Visa card"). */
+export function brandsIn(text: string): string[] {
+  return [...normaliseText(text).matchAll(new RegExp(`\\b(${CARD_BRANDS})\\b`, 'gi'))].map((match) =>
+    normaliseBrand(match[1] ?? ''),
+  );
+}
+
+function dateMention(raw: string, keys: string[]): Mention {
+  return { kind: 'date', raw, keys };
+}
+
+function invalidDate(raw: string): Mention {
+  return { kind: 'date', raw, keys: [], problem: `"${raw}" is not a real date` };
+}
+
+function namedDate(
+  raw: string,
+  weekday: string | undefined,
+  monthName: string | undefined,
+  dayText: string | undefined,
+  yearText: string | undefined,
+): Mention {
+  const month = monthIndex(monthName ?? '') + 1;
+  const day = Number(dayText);
+  if (!yearText) {
+    const valid = dateKey(2024, month, day) !== null; // a leap year, so February 29 passes
+    return valid ? dateMention(raw, [`md:${pad(month)}-${pad(day)}`]) : invalidDate(raw);
+  }
+  const year = Number(yearText);
+  const key = dateKey(year, month, day);
+  if (!key) return invalidDate(raw);
+  if (weekday) {
+    const actual = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+    if (!weekday.toLowerCase().startsWith(WEEKDAYS[actual] ?? '')) {
+      return { ...dateMention(raw, [key]), problem: `"${raw}": that day was a ${WEEKDAY_TITLES[actual]}` };
+    }
+  }
+  return dateMention(raw, [key]);
+}
+
+function numericDate(raw: string, first: number, second: number, yearText: string): Mention {
+  const year = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  const monthFirst = dateKey(year, first, second);
+  const dayFirst = dateKey(year, second, first);
+  const readings = unique([monthFirst, dayFirst].filter((key): key is string => key !== null));
+  if (readings.length === 0) return invalidDate(raw);
+  // Both readings valid and different: only acceptable if the sheet has both, so no reading can be wrong.
+  return { kind: 'date', raw, keys: readings, all: readings.length > 1 };
+}
+
+function timeMention(raw: string, hour: number, minute: number, zone: string | undefined): Mention {
+  const keys = [`${pad(hour)}:${pad(minute)}`];
+  const offset = zoneOffsetMinutes(zone);
+  if (offset !== null && offset !== 0) {
+    const total = (((hour * 60 + minute - offset) % 1440) + 1440) % 1440;
+    keys.push(`${pad(Math.floor(total / 60))}:${pad(total % 60)}`);
+  }
+  return { kind: 'time', raw, keys };
+}
+
+function toUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  zone: string | undefined,
+): { date: string } | null {
+  const offset = zoneOffsetMinutes(zone);
+  if (offset === null || offset === 0) return null;
+  const time = new Date(Date.UTC(year, month - 1, day, hour, minute) - offset * 60_000);
+  return { date: time.toISOString().slice(0, 10) };
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number | null {
+  if (!zone) return null;
+  if (/^(Z|UTC|GMT)$/i.test(zone)) return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!match) return null;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}
+
+function twentyFourHour(hour: number, meridiem: string | undefined): number {
+  if (!meridiem || hour > 12) return hour;
+  const pm = meridiem.toLowerCase() === 'p';
+  if (hour === 12) return pm ? 12 : 0;
+  return pm ? hour + 12 : hour;
+}
+
+export function dateKey(year: number, month: number, day: number): string | null {
+  if (!Number.isInteger(year) || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return `d:${year}-${pad(month)}-${pad(day)}`;
+}
+
+function monthIndex(name: string): number {
+  const prefix = name.toLowerCase().slice(0, 3);
+  return ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(prefix);
+}
+
+function expandIPv6(address: string): string {
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const missing = tail === undefined ? 0 : 8 - headGroups.length - tailGroups.length;
+  const groups = [...headGroups, ...Array.from({ length: missing }, () => '0'), ...tailGroups];
+  return groups.map((group) => group.replace(/^0+(?=.)/, '')).join(':');
+}
+
+/** Card numbers carry a Luhn check digit; most other long numbers do not. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return digits.length >= 13 && sum % 10 === 0;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Runs patterns in turn over one text, blanking what each one matched so later patterns do not see it again. */
+class Scanner {
+  constructor(private text: string) {}
+
+  /** `visit` may return how many characters of the match to mask (0: leave it for later patterns). */
+  each(pattern: RegExp, visit: (match: RegExpExecArray) => unknown): void {
+    const masks: [number, number][] = [];
+    for (const match of this.text.matchAll(pattern)) {
+      const result = visit(match as RegExpExecArray);
+      const length = typeof result === 'number' ? result : match[0].length;
+      if (length > 0) masks.push([match.index, match.index + length]);
+    }
+    for (const [start, end] of masks) {
+      this.text = `${this.text.slice(0, start)}${' '.repeat(end - start)}${this.text.slice(end)}`;
+    }
+  }
+}
