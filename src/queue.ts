@@ -141,7 +141,9 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     taskList,
     logger: new WorkerLogger((scope) => (level, message, meta) => {
       const line = { scope: { ...scope, ...(meta ?? {}) } };
-      if (level === 'error') log.error(line, message);
+      // Job failures are already logged, readably, by the task wrapper above.
+      if (meta && 'failure' in meta) log.debug(line, message);
+      else if (level === 'error') log.error(line, message);
       else if (level === 'warning') log.warn(line, message);
       else log.debug(line, message);
     }),

@@ -23,7 +23,10 @@ export async function acceptCase(
   const held = await transitionCase(pool, caseId, SUBMITTABLE, 'accepting', { problem: null });
   if (!held) {
     const state = (await getCase(pool, caseId))?.state ?? 'closed';
-    return { kind: 'not_allowed', message: `This case is ${state.replaceAll('_', ' ')} and can no longer be accepted.` };
+    return {
+      kind: 'not_allowed',
+      message: `This case is ${state.replaceAll('_', ' ')} and can no longer be accepted.`,
+    };
   }
   const dispute = await getDispute(pool, held.dispute_id);
   try {

@@ -10,7 +10,9 @@ export interface AutopilotRule {
 
 /** Whether cases with this dispute reason are submitted as soon as they are drafted. */
 export async function autopilotFor(pool: Pool, reason: string): Promise<boolean> {
-  const { rows } = await pool.query<{ enabled: boolean }>('SELECT enabled FROM autopilot_rules WHERE reason = $1', [reason]);
+  const { rows } = await pool.query<{ enabled: boolean }>('SELECT enabled FROM autopilot_rules WHERE reason = $1', [
+    reason,
+  ]);
   return rows[0]?.enabled ?? false;
 }
 

@@ -83,22 +83,46 @@ export async function submitCase(
   const attempts = await earlierAttempts(pool, caseId);
   // Our own earlier attempt may have landed with its answer lost: then this is that submission, confirmed.
   if ((current.evidence_details?.submission_count ?? 0) > 0 && attempts > 0) {
-    return record(deps, held, current, dispute.account, draft, trigger, actor, submissionKey(dispute.id, draft.version, attempts));
+    return record(
+      deps,
+      held,
+      current,
+      dispute.account,
+      draft,
+      trigger,
+      actor,
+      submissionKey(dispute.id, draft.version, attempts),
+    );
   }
   const refusal = whyNotSubmittable(current, new Date());
   if (refusal) {
     const to: CaseState = refusal.state;
     await withTransaction(pool, async (tx) => {
       await transitionCase(tx, caseId, ['submitting'], to, { problem: refusal.message });
-      await audit(tx, { actor, action: 'submission.refused', caseId, disputeId: dispute.id, detail: { trigger, reason: refusal.message } });
+      await audit(tx, {
+        actor,
+        action: 'submission.refused',
+        caseId,
+        disputeId: dispute.id,
+        detail: { trigger, reason: refusal.message },
+      });
       await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
     });
-    log.info({ caseId, disputeId: dispute.id, reason: refusal.message }, 'submission refused by the dispute state on Stripe');
+    log.info(
+      { caseId, disputeId: dispute.id, reason: refusal.message },
+      'submission refused by the dispute state on Stripe',
+    );
     return { kind: 'refused', message: refusal.message };
   }
 
   const idempotencyKey = submissionKey(dispute.id, draft.version, attempts + 1);
-  await audit(pool, { actor, action: 'submission.attempt', caseId, disputeId: dispute.id, detail: { trigger, idempotencyKey } });
+  await audit(pool, {
+    actor,
+    action: 'submission.attempt',
+    caseId,
+    disputeId: dispute.id,
+    detail: { trigger, idempotencyKey },
+  });
   try {
     await stripe.disputes.update(
       dispute.id,
@@ -114,7 +138,10 @@ export async function submitCase(
   try {
     confirmed = await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }, options);
   } catch (error) {
-    log.warn({ err: error, disputeId: dispute.id }, 'could not re-read the dispute after submitting; recording from the update answer');
+    log.warn(
+      { err: error, disputeId: dispute.id },
+      'could not re-read the dispute after submitting; recording from the update answer',
+    );
   }
   if (confirmed && !confirmed.evidence_details?.submission_count) {
     return fail(deps, held, 'Stripe accepted the request but the dispute shows no submission', trigger, actor);
@@ -144,7 +171,13 @@ async function record(
       [caseId, disputeId, draft.version, trigger, actor, idempotencyKey, confirmed?.status ?? null],
     );
     const moved = await transitionCase(tx, caseId, ['submitting'], 'submitted', { handledBy });
-    await audit(tx, { actor, action: 'submission.sent', caseId, disputeId, detail: { trigger, draftVersion: draft.version, idempotencyKey } });
+    await audit(tx, {
+      actor,
+      action: 'submission.sent',
+      caseId,
+      disputeId,
+      detail: { trigger, draftVersion: draft.version, idempotencyKey },
+    });
     await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
     return moved;
   });
@@ -153,14 +186,23 @@ async function record(
 }
 
 /** Why Stripe would not (or should not) take evidence now; undefined when it would. */
-export function whyNotSubmittable(dispute: Stripe.Dispute, now: Date): { state: CaseState; message: string } | undefined {
+export function whyNotSubmittable(
+  dispute: Stripe.Dispute,
+  now: Date,
+): { state: CaseState; message: string } | undefined {
   const details = dispute.evidence_details;
   if ((details?.submission_count ?? 0) > 0) {
-    return { state: 'submitted', message: 'Evidence was already submitted for this dispute (for example from the Stripe Dashboard).' };
+    return {
+      state: 'submitted',
+      message: 'Evidence was already submitted for this dispute (for example from the Stripe Dashboard).',
+    };
   }
   if (!disputeNeedsResponse(dispute.status)) {
     const state: CaseState = dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'closed';
-    return { state, message: `The dispute is ${dispute.status.replaceAll('_', ' ')} on Stripe and no longer takes evidence.` };
+    return {
+      state,
+      message: `The dispute is ${dispute.status.replaceAll('_', ' ')} on Stripe and no longer takes evidence.`,
+    };
   }
   if (details?.past_due || (details?.due_by && details.due_by * 1000 <= now.getTime())) {
     return { state: 'expired', message: 'The deadline to respond has passed.' };
@@ -182,10 +224,22 @@ function notAllowedMessage(state: CaseState): string {
   }
 }
 
-async function fail(deps: SubmitDeps, held: CaseRow, message: string, trigger: SubmitTrigger, actor: string): Promise<SubmitOutcome> {
+async function fail(
+  deps: SubmitDeps,
+  held: CaseRow,
+  message: string,
+  trigger: SubmitTrigger,
+  actor: string,
+): Promise<SubmitOutcome> {
   await withTransaction(deps.pool, async (tx) => {
     await transitionCase(tx, held.id, ['submitting'], 'failed', { problem: message });
-    await audit(tx, { actor, action: 'submission.failed', caseId: held.id, disputeId: held.dispute_id, detail: { trigger, message } });
+    await audit(tx, {
+      actor,
+      action: 'submission.failed',
+      caseId: held.id,
+      disputeId: held.dispute_id,
+      detail: { trigger, message },
+    });
     await enqueue(tx, 'update-case-message', { caseId: held.id }, { jobKey: `update-case-message:${held.id}` });
   });
   deps.log.warn({ caseId: held.id, disputeId: held.dispute_id }, message);

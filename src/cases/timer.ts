@@ -36,7 +36,9 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
   const client = await pool.connect();
   const result: TickResult = { acted: false, submitted: [], reminded: [] };
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [TIMER_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      TIMER_LOCK_KEY,
+    ]);
     if (!rows[0]?.locked) return result;
     result.acted = true;
     try {

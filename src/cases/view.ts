@@ -110,7 +110,9 @@ export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView
     },
     autoSubmitAt: row.auto_submit_at,
     autopilot: row.autopilot ?? false,
-    triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons ?? [], gaps: stored.gaps ?? [] } : null,
+    triage: stored.decision
+      ? { decision: stored.decision, reasons: stored.reasons ?? [], gaps: stored.gaps ?? [] }
+      : null,
     checklist: stored.checklist ?? [],
     missingSources: stored.missingSources ?? [],
     droppedEvidence: stored.dropped ?? [],
@@ -128,6 +130,9 @@ export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView
     submission: row.submission
       ? { trigger: row.submission.trigger, actor: row.submission.actor, at: new Date(row.submission.submitted_at) }
       : null,
-    slack: row.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts, version: row.slack_version } : null,
+    slack:
+      row.slack_channel && row.slack_ts
+        ? { channel: row.slack_channel, ts: row.slack_ts, version: row.slack_version }
+        : null,
   };
 }

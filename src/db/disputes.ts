@@ -58,8 +58,8 @@ export async function upsertDispute(
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
                            created, due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence,
                            stripe_object, read_at, closed_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,to_timestamp($15),to_timestamp($16),$17,$18,$19,$20,$21,$22,$23,
-             CASE WHEN $24::boolean THEN $23 END)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,to_timestamp($15),to_timestamp($16),$17,$18,$19,$20,$21,$22,$23::timestamptz,
+             CASE WHEN $24::boolean THEN $23::timestamptz END)
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
        has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,

@@ -9,7 +9,14 @@ export interface DraftRow {
   author: string;
   text: string;
   cited_facts: string[];
-  grounding: { ok?: boolean; findings?: { kind: string; value?: string; message: string }[]; fallbackReason?: string | null; needsReview?: boolean; confidence?: number | null; weaknesses?: string[] };
+  grounding: {
+    ok?: boolean;
+    findings?: { kind: string; value?: string; message: string }[];
+    fallbackReason?: string | null;
+    needsReview?: boolean;
+    confidence?: number | null;
+    weaknesses?: string[];
+  };
   usage: unknown;
   created_at: Date;
 }
@@ -17,13 +24,27 @@ export interface DraftRow {
 /** Stores the next version of a case's rebuttal; versions start at 1 and never repeat. */
 export async function addDraft(
   db: Db,
-  draft: { caseId: number; author: string; text: string; citedFacts: string[]; grounding: object; usage?: object | null },
+  draft: {
+    caseId: number;
+    author: string;
+    text: string;
+    citedFacts: string[];
+    grounding: object;
+    usage?: object | null;
+  },
 ): Promise<DraftRow> {
   const { rows } = await db.query<DraftRow>(
     `INSERT INTO drafts (case_id, version, author, text, cited_facts, grounding, usage)
      SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM drafts WHERE case_id = $1
      RETURNING *`,
-    [draft.caseId, draft.author, draft.text, draft.citedFacts, JSON.stringify(draft.grounding), draft.usage ? JSON.stringify(draft.usage) : null],
+    [
+      draft.caseId,
+      draft.author,
+      draft.text,
+      draft.citedFacts,
+      JSON.stringify(draft.grounding),
+      draft.usage ? JSON.stringify(draft.usage) : null,
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error(`could not store a draft for case ${draft.caseId}`);
@@ -31,7 +52,9 @@ export async function addDraft(
 }
 
 export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | undefined> {
-  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1', [caseId]);
+  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1', [
+    caseId,
+  ]);
   return rows[0];
 }
 
