@@ -146,7 +146,8 @@ describe('process-event', () => {
 
   it('an event naming a dispute Stripe does not know is recorded as a problem and not retried forever', async () => {
     const { dispute } = stripe.createDispute({ reason: 'general', silent: true });
-    const event = stripe.emit('charge.dispute.created', { ...dispute, id: 'du_doesnotexist' });
+    const unknown: typeof dispute = { ...dispute, id: 'du_doesnotexist' };
+    const event = stripe.emit('charge.dispute.created', unknown);
     await stripe.deliver(event, { url: `${app.url}/stripe/webhook` });
     await waitFor(() => processed(event.id), { what: 'the event to be given up' });
     const { rows } = await db.pool.query('SELECT problem FROM stripe_events WHERE id = $1', [event.id]);
