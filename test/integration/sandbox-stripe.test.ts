@@ -208,8 +208,20 @@ describe('listing', () => {
         new Set(['won', 'lost', 'warning_closed', 'under_review', 'needs_response', 'warning_needs_response']),
       );
       // A seeded dispute's charge and customer resolve like any other.
-      const expanded = await client100k.disputes.retrieve(last?.id ?? '', { expand: ['charge.customer'] });
-      expect(expanded.charge).toMatchObject({ object: 'charge', disputed: true, customer: { object: 'customer' } });
+      const expanded = await client100k.disputes.retrieve(last?.id ?? '', {
+        expand: ['charge.customer', 'charge.balance_transaction'],
+      });
+      expect(expanded.charge).toMatchObject({
+        object: 'charge',
+        disputed: true,
+        customer: { object: 'customer' },
+        balance_transaction: { object: 'balance_transaction', type: 'charge' },
+      });
+      // Seeded objects are built on read, the same every time.
+      const again = await client100k.disputes.retrieve(last?.id ?? '', {
+        expand: ['charge.customer', 'charge.balance_transaction'],
+      });
+      expect(JSON.stringify(again)).toBe(JSON.stringify(expanded));
     } finally {
       await big.close();
     }

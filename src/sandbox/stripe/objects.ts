@@ -19,9 +19,28 @@ interface SampleTypes {
   event: Stripe.Event;
 }
 
+const sampleText = new Map<string, string>();
+
 /** A fresh deep copy of Stripe's sample object. The JSON is typed loosely, hence the one cast. */
 function sample<K extends keyof SampleTypes>(name: K): SampleTypes[K] {
-  return structuredClone(samples[name]) as unknown as SampleTypes[K];
+  let text = sampleText.get(name);
+  if (text === undefined) {
+    text = JSON.stringify(samples[name]);
+    sampleText.set(name, text);
+  }
+  // Parsing cached text is faster than structuredClone, which matters for 100,000 seeded disputes.
+  return JSON.parse(text) as SampleTypes[K];
+}
+
+/** Digits derived from an id (FNV-1a), so an object's incidental numbers are stable across reads. */
+function digitsOf(text: string, length: number): string {
+  let out = '';
+  let hash = 0x811c9dc5;
+  for (let round = 0; out.length < length; round++) {
+    for (const char of `${text}:${round}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    out += String(hash % 1_000_000_000).padStart(9, '0');
+  }
+  return out.slice(0, length);
 }
 
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay';
@@ -122,7 +141,7 @@ export function customerObject(input: CustomerInput): Stripe.Customer {
   customer.livemode = input.livemode;
   customer.discount = null;
   customer.shipping = null;
-  customer.invoice_prefix = newId('x').slice(2, 10).toUpperCase();
+  customer.invoice_prefix = customer.id.slice(-7).toUpperCase();
   customer.metadata = input.metadata ?? {};
   if (input.address) customer.address = { ...input.address };
   return customer;
@@ -178,7 +197,8 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
   charge.disputed = input.disputed ?? false;
   charge.metadata = input.metadata ?? {};
   charge.receipt_email = input.billingEmail;
-  charge.receipt_number = `${1000 + Math.floor(Math.random() * 9000)}-${1000 + Math.floor(Math.random() * 9000)}`;
+  const digits = digitsOf(id, 29);
+  charge.receipt_number = `${digits.slice(0, 4)}-${digits.slice(4, 8)}`;
   charge.receipt_url = `https://pay.stripe.com/receipts/payment/${id}`;
   charge.calculated_statement_descriptor = 'REBUT SANDBOX';
   charge.transfer_data = null;
@@ -208,8 +228,8 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
     card.last4 = LAST4[input.brand];
     card.fingerprint = input.fingerprint;
     card.amount_authorized = input.amount;
-    card.authorization_code = String(100000 + Math.floor(Math.random() * 900000));
-    card.network_transaction_id = String(Math.floor(Math.random() * 1e15)).padStart(15, '0');
+    card.authorization_code = digits.slice(8, 14);
+    card.network_transaction_id = digits.slice(14, 29);
     card.wallet = null;
     card.checks = {
       address_line1_check: input.addressLine1Check === undefined ? 'pass' : input.addressLine1Check,
@@ -237,6 +257,7 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
 
 /** The balance transaction of a card payment: Stripe's standard US fee, 2.9% + 30¢. */
 export function chargeBalanceTransaction(input: {
+  id?: string;
   charge: string;
   amount: number;
   currency: string;
@@ -244,7 +265,7 @@ export function chargeBalanceTransaction(input: {
 }): Stripe.BalanceTransaction {
   const txn = sample('balance_transaction');
   const fee = Math.round(input.amount * 0.029) + 30;
-  txn.id = newId('txn');
+  txn.id = input.id ?? newId('txn');
   txn.amount = input.amount;
   txn.fee = fee;
   txn.fee_details = [
@@ -336,7 +357,7 @@ export function paymentIntentObject(input: PaymentIntentInput): Stripe.PaymentIn
   intent.next_action = null;
   intent.processing = null;
   intent.transfer_data = null;
-  intent.client_secret = `${id}_secret_${newId('x').slice(2)}`;
+  intent.client_secret = `${id}_secret_${digitsOf(id, 24)}`;
   intent.receipt_email = null;
   return intent;
 }
@@ -367,6 +388,7 @@ export function refundObject(input: RefundInput): Stripe.Refund {
 
 /** The balance transaction Stripe attaches to a dispute when it withdraws (negative) or reinstates funds. */
 export function disputeBalanceTransaction(input: {
+  id?: string;
   dispute: string;
   amount: number;
   currency: string;
@@ -375,7 +397,7 @@ export function disputeBalanceTransaction(input: {
 }): Stripe.BalanceTransaction {
   const txn = sample('balance_transaction');
   const fee = input.withdrawal ? 1500 : 0;
-  txn.id = newId('txn');
+  txn.id = input.id ?? newId('txn');
   txn.amount = input.withdrawal ? -input.amount : input.amount;
   txn.fee = fee;
   txn.fee_details = fee
@@ -409,6 +431,8 @@ export interface DisputeInput {
   dueBy: number | null;
   ce3Eligible?: boolean;
   metadata?: Record<string, string>;
+  /** Id of the withdrawal balance transaction (seeded disputes derive it from their index). */
+  withdrawalId?: string;
 }
 
 export function disputeObject(input: DisputeInput): Stripe.Dispute {
@@ -430,6 +454,7 @@ export function disputeObject(input: DisputeInput): Stripe.Dispute {
     ? []
     : [
         disputeBalanceTransaction({
+          ...(input.withdrawalId ? { id: input.withdrawalId } : {}),
           dispute: id,
           amount: input.amount,
           currency: input.currency,

@@ -63,8 +63,10 @@ export function findRoute(method: string, path: string): { handler: Handler; mat
 type Json = Record<string, unknown>;
 
 function respond(ctx: RequestContext, object: object): Json {
-  const copy = structuredClone(object) as Json;
-  expandObject(copy, strings(ctx.params, 'expand'), (id) => ctx.partition.find(id));
+  const expand = strings(ctx.params, 'expand');
+  // Expansion edits the response in place, so only then is a copy of the stored object needed.
+  const copy = (expand.length > 0 ? structuredClone(object) : object) as Json;
+  expandObject(copy, expand, (id) => ctx.partition.find(id));
   return copy;
 }
 
@@ -88,8 +90,9 @@ function listOf<T extends { id: string; created: number }>(
   filter?: (value: T) => boolean,
 ): Json {
   const page = collection.page(pageRequest(ctx.params, listLimit(ctx.params), filter));
-  const data = page.data.map((item) => structuredClone(item) as unknown as Json);
-  expandList(data, strings(ctx.params, 'expand'), (id) => ctx.partition.find(id));
+  const expand = strings(ctx.params, 'expand');
+  const data = page.data.map((item) => (expand.length > 0 ? structuredClone(item) : item) as unknown as Json);
+  expandList(data, expand, (id) => ctx.partition.find(id));
   return { object: 'list', data, has_more: page.hasMore, url };
 }
 

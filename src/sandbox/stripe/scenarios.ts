@@ -412,11 +412,11 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
   // Ids are a batch prefix plus the index, so a seeded charge or customer is found from its id alone.
   const batch = base62(16);
   const idFor = (prefix: string, index: number) => `${prefix}_${batch}${encodeIndex(index, 8)}`;
-  const indexOf = (prefix: string, id: string): number => {
+  const indexOf = (prefix: string, id: string, limit = count): number => {
     const head = `${prefix}_${batch}`;
     if (!id.startsWith(head) || id.length !== head.length + 8) return -1;
     const index = decodeIndex(id.slice(head.length));
-    return index < count ? index : -1;
+    return index < limit ? index : -1;
   };
 
   const facts = (index: number) => {
@@ -454,6 +454,7 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
       customer: idFor('cus', index),
       paymentIntent: idFor('pi', index),
       paymentMethod: idFor('pm', index),
+      balanceTransaction: idFor('txn', index * 3),
       brand: f.brand,
       fingerprint: `${batch.slice(0, 8)}${encodeIndex(index, 8)}`,
       billingName: `Customer ${index}`,
@@ -492,6 +493,7 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
       brand: f.brand,
       inquiry: f.inquiry,
       dueBy: f.created + 9 * DAY,
+      withdrawalId: idFor('txn', index * 3 + 1),
     });
     if (f.submitted) {
       dispute.evidence.uncategorized_text = `Seeded evidence for dispute ${index}: the customer used the product after purchase.`;
@@ -503,6 +505,7 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
     if (f.status === 'won' && !f.inquiry) {
       dispute.balance_transactions.push(
         disputeBalanceTransaction({
+          id: idFor('txn', index * 3 + 2),
           dispute: dispute.id,
           amount: f.amount,
           currency,
@@ -520,6 +523,39 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
   partition.paymentIntents.addFallback((id) =>
     indexOf('pi', id) >= 0 ? paymentIntentFor(indexOf('pi', id)) : undefined,
   );
+  partition.paymentMethods.addFallback((id) => {
+    const index = indexOf('pm', id);
+    if (index < 0) return undefined;
+    const f = facts(index);
+    return paymentMethodObject({
+      id,
+      created: f.chargeCreated - 30 * DAY,
+      livemode,
+      customer: idFor('cus', index),
+      brand: f.brand,
+      fingerprint: `${batch.slice(0, 8)}${encodeIndex(index, 8)}`,
+      billingName: `Customer ${index}`,
+      billingEmail: `customer${index}@example.com`,
+      billingAddress: DEFAULT_ADDRESS,
+    });
+  });
+  // Three balance transactions per seeded index: the payment, the withdrawal, the reinstatement.
+  partition.balanceTransactions.addFallback((id) => {
+    const n = indexOf('txn', id, count * 3);
+    if (n < 0) return undefined;
+    const index = Math.floor(n / 3);
+    if (n % 3 === 0) {
+      const f = facts(index);
+      return chargeBalanceTransaction({
+        id,
+        charge: idFor('ch', index),
+        amount: f.amount,
+        currency,
+        created: f.chargeCreated,
+      });
+    }
+    return disputeFor(index).balance_transactions.find((txn) => txn.id === id);
+  });
   partition.disputes.insertLazy(
     (function* () {
       for (let index = 0; index < count; index++) {
