@@ -116,6 +116,54 @@ describe('retrieving', () => {
   });
 });
 
+describe('wire format', () => {
+  const headers = { authorization: 'Bearer sk_test_raw', 'content-type': 'application/x-www-form-urlencoded' };
+
+  it('reads bracket syntax in query strings and form bodies, encoded or not', async () => {
+    const { dispute, charge } = sandbox.createDispute({ reason: 'general', silent: true });
+    const retrieved = await fetch(`${sandbox.url}/v1/disputes/${dispute.id}?expand%5B%5D=charge`, { headers });
+    expect(((await retrieved.json()) as { charge: { id: string } }).charge.id).toBe(charge.id);
+    const indexed = await fetch(`${sandbox.url}/v1/disputes/${dispute.id}?expand[0]=charge&expand[1]=payment_intent`, {
+      headers,
+    });
+    expect(await indexed.json()).toMatchObject({
+      charge: { object: 'charge' },
+      payment_intent: { object: 'payment_intent' },
+    });
+    const updated = await fetch(`${sandbox.url}/v1/disputes/${dispute.id}`, {
+      method: 'POST',
+      headers,
+      body: 'evidence%5Buncategorized_text%5D=Used+it+daily&evidence[customer_name]=Jenny&submit=false&metadata[a]=1',
+    });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({
+      evidence: { uncategorized_text: 'Used it daily', customer_name: 'Jenny' },
+      evidence_details: { submission_count: 0 },
+      metadata: { a: '1' },
+    });
+  });
+
+  it('answers errors in Stripe’s envelope with a request id and log url', async () => {
+    const response = await fetch(`${sandbox.url}/v1/disputes?colour=blue`, { headers });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('request-id')).toMatch(/^req_/);
+    const body = (await response.json()) as { error: Record<string, string> };
+    expect(body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'parameter_unknown',
+      param: 'colour',
+      message: 'Received unknown parameter: colour',
+      doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
+    });
+    expect(body.error.request_log_url).toContain(response.headers.get('request-id'));
+    const unknownRoute = await fetch(`${sandbox.url}/v1/nothing`, { headers });
+    expect(unknownRoute.status).toBe(404);
+    expect(((await unknownRoute.json()) as { error: { message: string } }).error.message).toContain(
+      'Unrecognized request URL',
+    );
+  });
+});
+
 describe('listing', () => {
   let sandboxForList: StripeSandbox;
   let client: Stripe;
