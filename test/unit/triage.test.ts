@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import type { ChecklistItem } from '../../src/evidence/playbooks.js';
+import type { Fact } from '../../src/evidence/types.js';
+import {
+  breakEvenWinRate,
+  COUNTERED_FEE_SINCE,
+  feesFor,
+  MIN_DECIDED_SAMPLE,
+  PRIOR_WIN_RATE,
+  type TriageDispute,
+  type TriageInput,
+  triage,
+} from '../../src/triage/index.js';
+
+const NOW = Date.UTC(2026, 2, 10) / 1000;
+const DAY = 86_400;
+
+function dispute(overrides: Partial<TriageDispute> = {}): TriageDispute {
+  return {
+    amount: 4_900,
+    currency: 'usd',
+    reason: 'fraudulent',
+    status: 'needs_response',
+    created: NOW - DAY,
+    network_reason_code: '10.4',
+    payment_method_details: { card: { brand: 'visa', network_reason_code: '10.4' } },
+    evidence_details: { due_by: NOW + 8 * DAY },
+    ...overrides,
+  };
+}
+
+function item(id: ChecklistItem['id'], found: boolean, weight: number, core = false): ChecklistItem {
+  return { id, item: `${id} evidence`, found, weight, core };
+}
+
+const strongChecklist = [
+  item('post_payment_activity', true, 0.85, true),
+  item('purchase_ip', true, 0.75, true),
+  item('prior_payments', false, 0.65),
+  item('card_checks', false, 0.5),
+];
+
+function run(overrides: Partial<TriageInput> = {}) {
+  return triage({ dispute: dispute(), checklist: strongChecklist, now: NOW, ...overrides });
+}
+
+const chargeFact = (at: string): Fact => ({
+  id: 'stripe.charge',
+  kind: 'charge',
+  text: 'charge',
+  at,
+  source: 'stripe',
+  data: { amount: 4_900, currency: 'usd' },
+});
+const refundFact = (at: string, amount: number): Fact => ({
+  id: `stripe.refund.${at}`,
+  kind: 'refund',
+  text: 'refund',
+  at,
+  source: 'stripe',
+  data: { amount, currency: 'usd', status: 'succeeded' },
+});
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+describe('triage: the countered-fee break-even', () => {
+  it('is F / (A + F): a 49.00 USD dispute against a 15.00 USD countered fee breaks even at 23.4%', () => {
+    expect(breakEvenWinRate(4_900, { countered: 1_500, received: 1_500, receivedReturnedOnWin: false })).toBeCloseTo(
+      1_500 / 6_400,
+      10,
+    );
+    expect(run().breakEven).toBeCloseTo(0.234375, 10);
+  });
+
+  it('a dispute smaller than the fee is still worth countering above its break-even (10 USD vs 15 USD → 60%)', () => {
+    expect(breakEvenWinRate(1_000, { countered: 1_500, received: 1_500, receivedReturnedOnWin: false })).toBeCloseTo(
+      0.6,
+      10,
+    );
+  });
+
+  it('adds the received fee to the prize where a win returns it (Mexico)', () => {
+    expect(breakEvenWinRate(10_000, { countered: 500, received: 500, receivedReturnedOnWin: true })).toBeCloseTo(
+      500 / 11_000,
+      10,
+    );
+  });
+
+  it('is zero where answering costs nothing: inquiries, Japan and Mexico, and disputes opened before the fee existed', () => {
+    expect(feesFor('usd', NOW, true)?.countered).toBe(0);
+    expect(feesFor('jpy', NOW, false)?.countered).toBe(0);
+    expect(feesFor('mxn', NOW, false)?.countered).toBe(0);
+    expect(feesFor('usd', COUNTERED_FEE_SINCE - 1, false)?.countered).toBe(0);
+    expect(feesFor('usd', COUNTERED_FEE_SINCE, false)?.countered).toBe(1_500);
+    expect(feesFor('eur', NOW, false)?.countered).toBe(2_000);
+    expect(run({ dispute: dispute({ created: COUNTERED_FEE_SINCE - DAY }) }).breakEven).toBe(0);
+  });
+
+  it('names a currency it has no fee figures for, and uses fees passed in instead', () => {
+    const unknown = run({ dispute: dispute({ currency: 'chf' }) });
+    expect(unknown.fees).toBeNull();
+    expect(unknown.breakEven).toBe(0);
+    expect(unknown.reasons.join(' ')).toContain('no Stripe fee figures for CHF');
+    const given = run({
+      dispute: dispute({ currency: 'chf' }),
+      fees: { received: 1_500, countered: 1_000, receivedReturnedOnWin: false },
+    });
+    expect(given.breakEven).toBeCloseTo(1_000 / 5_900, 10);
+  });
+});
+
+describe('triage: the business win rate and the minimum sample', () => {
+  const small = dispute({ amount: 500 }); // 5.00 USD vs 15.00 USD: break-even 75%
+
+  it(`below ${MIN_DECIDED_SAMPLE} decided disputes the win rate is a prior, reported but not used to concede`, () => {
+    const verdict = run({ dispute: small, history: { decided: MIN_DECIDED_SAMPLE - 1, won: 0 } });
+    expect(verdict.breakEven).toBeCloseTo(0.75, 10);
+    expect(verdict.winRate).toEqual({ value: PRIOR_WIN_RATE, sample: MIN_DECIDED_SAMPLE - 1, used: false });
+    expect(verdict.decision).toBe('fight');
+  });
+
+  it('at the minimum sample a measured rate below break-even means do not fight', () => {
+    const verdict = run({ dispute: small, history: { decided: MIN_DECIDED_SAMPLE, won: 2 } });
+    expect(verdict.winRate).toEqual({ value: 0.2, sample: MIN_DECIDED_SAMPLE, used: true });
+    expect(verdict.decision).toBe('do_not_fight');
+    expect(verdict.reasons.join(' ')).toContain('won 2 of 10 fraudulent disputes (20%), below the 75% break-even');
+  });
+
+  it('a measured rate above break-even fights', () => {
+    const verdict = run({ history: { decided: 40, won: 12 } });
+    expect(verdict.winRate.used).toBe(true);
+    expect(verdict.decision).toBe('fight');
+  });
+});
+
+describe('triage: cases decided by the facts, not the money', () => {
+  it('Visa 10.5 has no recourse: accept', () => {
+    const verdict = run({
+      dispute: dispute({ network_reason_code: '10.5', payment_method_details: { card: { brand: 'visa' } } }),
+    });
+    expect(verdict.decision).toBe('accept');
+    expect(verdict.reasons[0]).toContain('10.5');
+  });
+
+  it('a dispute the network allows no response to (due_by 0) is accepted', () => {
+    expect(run({ dispute: dispute({ evidence_details: { due_by: 0 } }) }).decision).toBe('accept');
+  });
+
+  it('a passed deadline is not fought', () => {
+    expect(run({ dispute: dispute({ evidence_details: { due_by: NOW - 60 } }) }).decision).toBe('do_not_fight');
+  });
+
+  it('a charge refunded in full after the dispute opened is accepted', () => {
+    const created = NOW - DAY;
+    const verdict = run({
+      dispute: dispute({ created }),
+      facts: [chargeFact(iso(created - 20 * DAY)), refundFact(iso(created + 3_600), 4_900)],
+    });
+    expect(verdict.decision).toBe('accept');
+  });
+
+  it('a charge refunded in full before the dispute is answered with the refund, never accepted (that pays twice)', () => {
+    const created = NOW - DAY;
+    const verdict = run({
+      dispute: dispute({ created, reason: 'credit_not_processed' }),
+      facts: [chargeFact(iso(created - 20 * DAY)), refundFact(iso(created - 5 * DAY), 4_900)],
+    });
+    expect(verdict.decision).toBe('fight');
+    expect(verdict.reasons[0]).toContain('already refunded in full (49.00 USD');
+  });
+
+  it('a partial refund is reported and the rest is triaged as usual', () => {
+    const created = NOW - DAY;
+    const verdict = run({
+      dispute: dispute({ created, amount: 2_900 }),
+      facts: [chargeFact(iso(created - 20 * DAY)), refundFact(iso(created - 5 * DAY), 2_000)],
+    });
+    expect(verdict.decision).toBe('fight');
+    expect(verdict.reasons.join(' ')).toContain(
+      '20.00 USD was refunded before the dispute; 29.00 USD is still disputed',
+    );
+  });
+
+  it('a subscription cancelled before the charge is accepted', () => {
+    const chargeAt = iso(NOW - 10 * DAY);
+    const verdict = run({
+      dispute: dispute({ reason: 'subscription_canceled' }),
+      facts: [
+        chargeFact(chargeAt),
+        {
+          id: 'stripe.subscription',
+          kind: 'subscription',
+          text: 'sub',
+          at: iso(NOW - 100 * DAY),
+          source: 'stripe',
+          data: { canceled_at: iso(NOW - 15 * DAY) },
+        },
+      ],
+    });
+    expect(verdict.decision).toBe('accept');
+  });
+
+  it('with none of the core evidence found, do not fight, whatever the money says', () => {
+    const verdict = run({
+      checklist: [
+        item('post_payment_activity', false, 0.85, true),
+        item('purchase_ip', false, 0.75, true),
+        item('card_checks', true, 0.5),
+      ],
+      history: { decided: 50, won: 45 },
+    });
+    expect(verdict.decision).toBe('do_not_fight');
+  });
+
+  it('with some core evidence missing, fight and say what is missing', () => {
+    const verdict = run({
+      checklist: [item('post_payment_activity', true, 0.85, true), item('purchase_ip', false, 0.75, true)],
+    });
+    expect(verdict.decision).toBe('fight');
+    expect(verdict.reasons.join(' ')).toContain('Missing core evidence: purchase_ip evidence');
+  });
+
+  it('an inquiry is answered and costs no countered fee', () => {
+    const verdict = run({
+      dispute: dispute({ status: 'warning_needs_response', amount: 300 }),
+      history: { decided: 30, won: 0 },
+    });
+    expect(verdict.decision).toBe('fight');
+    expect(verdict.breakEven).toBe(0);
+    expect(verdict.reasons[0]).toContain('inquiry');
+  });
+
+  it('lists the gaps strongest first', () => {
+    const verdict = run({
+      checklist: [
+        item('card_checks', false, 0.5),
+        item('post_payment_activity', true, 0.85, true),
+        item('prior_payments', false, 0.65),
+        item('customer_communication', false, 0.2),
+      ],
+    });
+    expect(verdict.gaps.map((gap) => gap.weight)).toEqual([0.65, 0.5, 0.2]);
+    expect(verdict.gaps[0]?.item).toBe('prior_payments evidence');
+  });
+});
