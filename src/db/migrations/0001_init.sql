@@ -76,6 +76,8 @@ CREATE TABLE evidence_items (
   source     text NOT NULL,
   text       text NOT NULL,
   at         timestamptz,
+  untrusted  boolean NOT NULL DEFAULT false,  -- customer-controlled text: quoted wherever shown
+  data       jsonb,                -- structured values behind the sentence (IP, amount, email…)
   field      text,                 -- the Stripe evidence field it went into, if any
   included   boolean NOT NULL DEFAULT true,
   note       text,                 -- why it was left out, or a source problem

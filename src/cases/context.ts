@@ -1,0 +1,24 @@
+import type { DisputeRow } from '../db/disputes.js';
+import type { DraftContext } from '../drafting/fact-sheet.js';
+
+/** The dispute basics the drafter and the grounding check start from. */
+export function draftContext(
+  dispute: DisputeRow,
+  business: { name: string; productDescription: string | null },
+): DraftContext {
+  const charge = typeof dispute.stripe_object.charge === 'object' ? dispute.stripe_object.charge : null;
+  return {
+    disputeId: dispute.id,
+    reason: dispute.reason,
+    amount: Number(dispute.amount),
+    currency: dispute.currency,
+    chargeId: dispute.charge_id,
+    created: new Date(dispute.created).toISOString(),
+    dueBy: dispute.due_by ? new Date(dispute.due_by).toISOString() : null,
+    cardBrand: dispute.card_brand,
+    customerName: charge?.billing_details?.name ?? null,
+    customerEmail: dispute.customer_email,
+    productDescription: business.productDescription,
+    businessName: business.name,
+  };
+}

@@ -1,0 +1,63 @@
+import { audit } from '../db/audit.js';
+import { getCase } from '../db/cases.js';
+import { getDispute } from '../db/disputes.js';
+import { addDraft, type DraftRow } from '../db/drafts.js';
+import { loadFacts } from '../db/evidence.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import { buildFactSheet } from '../drafting/fact-sheet.js';
+import { checkStatements } from '../drafting/grounding.js';
+import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
+import { enqueue } from '../queue.js';
+import { draftContext } from './context.js';
+import { SUBMITTABLE } from './submit.js';
+
+export class EditRefused extends Error {}
+
+/**
+ * A person's rebuttal: stored as the next draft version under their name, after the same
+ * grounding check the model gets. A person may keep a claim the facts do not back, but the
+ * findings are stored and shown next to the draft, so the choice is made knowingly.
+ */
+export async function saveEditedDraft(
+  pool: Pool,
+  caseId: number,
+  text: string,
+  userId: string,
+  business: { name: string; productDescription: string | null },
+): Promise<{ draft: DraftRow; findings: string[] }> {
+  if (text.length > MAX_REBUTTAL_CHARS) {
+    throw new EditRefused(
+      `The rebuttal is ${text.length.toLocaleString('en-US')} characters; Stripe allows at most 20,000.`,
+    );
+  }
+  if (!text.trim()) throw new EditRefused('The rebuttal is empty.');
+  const caseRow = await getCase(pool, caseId);
+  if (!caseRow || !SUBMITTABLE.includes(caseRow.state)) {
+    throw new EditRefused(
+      `This case is ${caseRow?.state.replaceAll('_', ' ') ?? 'unknown'} and can no longer be edited.`,
+    );
+  }
+  const dispute = await getDispute(pool, caseRow.dispute_id);
+  if (!dispute) throw new EditRefused('The dispute of this case is missing.');
+  const sheet = buildFactSheet(await loadFacts(pool, caseId), draftContext(dispute, business));
+  const findings = checkStatements(text, sheet);
+  const draft = await withTransaction(pool, async (tx) => {
+    const stored = await addDraft(tx, {
+      caseId,
+      author: `slack:${userId}`,
+      text,
+      citedFacts: [],
+      grounding: { ok: findings.length === 0, findings, needsReview: findings.length > 0, fallbackReason: null },
+    });
+    await audit(tx, {
+      actor: `slack:${userId}`,
+      action: 'draft.edited',
+      caseId,
+      disputeId: dispute.id,
+      detail: { version: stored.version, findings: findings.length },
+    });
+    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    return stored;
+  });
+  return { draft, findings: findings.map((finding) => finding.message) };
+}
