@@ -1,0 +1,56 @@
+import type { PolicyName } from '../config.js';
+import type { Fact, SourceResult } from '../types.js';
+import type { EvidenceContext } from './context.js';
+
+/** Longest policy text kept in a fact; Stripe's long evidence fields hold 20,000 characters. */
+export const MAX_POLICY_CHARS = 20_000;
+
+const POLICY_TITLE: Record<PolicyName, string> = {
+  refund: 'Refund policy',
+  cancellation: 'Cancellation policy',
+  terms: 'Terms of service',
+};
+
+/** What the business says about itself in `rebut.evidence.yml`: the product as sold and its policies. */
+export async function gatherConfigEvidence(ctx: EvidenceContext): Promise<SourceResult> {
+  const { business, policies } = ctx.config;
+  const facts: Fact[] = [
+    {
+      id: 'config.product',
+      kind: 'product',
+      text: `${business.name} (${business.website}): ${business.product_description.trim()} Support: ${business.support_email}.`,
+      at: null,
+      source: 'config',
+      data: {
+        name: business.name,
+        website: business.website,
+        support_email: business.support_email,
+        product_description: business.product_description.trim(),
+        merchandise_or_services: business.merchandise_or_services,
+      },
+    },
+  ];
+  for (const name of ['refund', 'cancellation', 'terms'] as const) {
+    const policy = policies[name];
+    if (!policy) continue;
+    const shown = policy.shown_at.map((place) => place.replaceAll('_', ' ')).join(', ');
+    const text = policy.text.length > MAX_POLICY_CHARS ? `${policy.text.slice(0, MAX_POLICY_CHARS)}…` : policy.text;
+    facts.push({
+      id: `config.policy.${name}`,
+      kind: 'policy',
+      text:
+        `${POLICY_TITLE[name]}${policy.effective ? ` (in effect since ${policy.effective})` : ''}, shown to customers on: ${shown}` +
+        `${policy.url ? `; published at ${policy.url}` : ''}. It reads: ${text}`,
+      at: policy.effective ? `${policy.effective}T00:00:00.000Z` : null,
+      source: 'config',
+      data: {
+        policy: name,
+        shown_at: policy.shown_at.join(','),
+        shown_at_checkout: policy.shown_at.includes('checkout_page'),
+        url: policy.url ?? null,
+        effective: policy.effective ?? null,
+      },
+    });
+  }
+  return { source: 'config', facts, artefacts: [] };
+}

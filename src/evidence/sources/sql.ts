@@ -1,0 +1,109 @@
+import pg from 'pg';
+import { BUSINESS_EVIDENCE_KINDS, compileNamedQuery, type QueryParameter } from '../config.js';
+import type { Artefact, Fact, SourceResult } from '../types.js';
+import { type CustomerKeys, customerKeys, type EvidenceContext, errorMessage } from './context.js';
+import { parseRow, rowsToEvidence } from './rows.js';
+
+/** Connecting should be quick; a business database that takes longer is down for our purposes. */
+export const SQL_CONNECT_TIMEOUT_MS = 5_000;
+
+function parameterValue(parameter: QueryParameter, keys: CustomerKeys): string | null {
+  if (parameter === 'email') return keys.email;
+  if (parameter === 'customer_id') return keys.customerId;
+  return keys.chargeAt;
+}
+
+/**
+ * The business's own PostgreSQL (`APP_DATABASE_URL`): runs each configured named query in one
+ * read-only transaction with a statement timeout, and maps the rows to facts and artefacts.
+ * Never throws: a failing query is reported and the other queries still count.
+ */
+export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceResult> {
+  const result: SourceResult = { source: 'sql', facts: [], artefacts: [] };
+  const sql = ctx.config.sql;
+  if (!sql) return result;
+  if (!ctx.appDatabaseUrl) {
+    return { ...result, problem: 'sql queries are configured but APP_DATABASE_URL is not set' };
+  }
+  const keys = customerKeys(ctx.dispute);
+  const problems: string[] = [];
+  const facts: Fact[] = [];
+  const artefacts: Artefact[] = [];
+
+  const client = new pg.Client({
+    connectionString: ctx.appDatabaseUrl,
+    connectionTimeoutMillis: SQL_CONNECT_TIMEOUT_MS,
+    application_name: 'rebut-evidence',
+  });
+  client.on('error', () => {});
+  const stop = () => {
+    client.end().catch(() => {});
+  };
+  ctx.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    if (ctx.signal?.aborted) throw new Error('aborted before it started');
+    await client.connect();
+    // Read-only whatever the configured SQL says: rebut must never change the business's data.
+    await client.query('BEGIN TRANSACTION READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(sql.statement_timeout))}`);
+    for (const kind of BUSINESS_EVIDENCE_KINDS) {
+      const configured = sql.queries[kind];
+      if (!configured) continue;
+      const compiled = compileNamedQuery(configured.query);
+      if ('unknown' in compiled) {
+        problems.push(`${kind}: unknown parameter ${compiled.unknown.join(', ')}`);
+        continue;
+      }
+      // A savepoint per query: one failing query must not abort the transaction for the others.
+      await client.query('SAVEPOINT evidence_query');
+      let rows: Record<string, unknown>[];
+      try {
+        const answer = await client.query<Record<string, unknown>>(
+          compiled.text,
+          compiled.params.map((parameter) => parameterValue(parameter, keys)),
+        );
+        rows = answer.rows;
+        await client.query('RELEASE SAVEPOINT evidence_query');
+      } catch (error) {
+        if (ctx.signal?.aborted) throw error;
+        problems.push(`${kind}: ${errorMessage(error)}`);
+        await client.query('ROLLBACK TO SAVEPOINT evidence_query');
+        continue;
+      }
+      if (rows.length > sql.max_rows) {
+        problems.push(`${kind}: ${rows.length} rows, kept the first ${sql.max_rows} (sql.max_rows)`);
+        rows = rows.slice(0, sql.max_rows);
+      }
+      const imageColumn = configured.image_column;
+      const parsed = [];
+      for (const [index, raw] of rows.entries()) {
+        const row =
+          kind === 'deliverables' && imageColumn && imageColumn !== 'image'
+            ? renameColumn(raw, imageColumn, 'image')
+            : raw;
+        const checked = parseRow(kind, row);
+        if (checked.ok) parsed.push(checked.row);
+        else problems.push(`${kind} row ${index + 1}: ${checked.problem}`);
+      }
+      const evidence = rowsToEvidence(kind, parsed, {
+        source: 'sql',
+        untrustedColumns: configured.untrusted_columns,
+        businessName: ctx.config.business.name,
+      });
+      facts.push(...evidence.facts);
+      artefacts.push(...evidence.artefacts);
+    }
+    await client.query('ROLLBACK');
+  } catch (error) {
+    problems.push(ctx.signal?.aborted ? 'stopped: out of time' : errorMessage(error));
+  } finally {
+    ctx.signal?.removeEventListener('abort', stop);
+    await client.end().catch(() => {});
+  }
+  return { ...result, facts, artefacts, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+}
+
+function renameColumn(row: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
+  const { [from]: moved, ...rest } = row;
+  return { ...rest, [to]: moved };
+}

@@ -1,0 +1,626 @@
+import { isIP } from 'node:net';
+import type Stripe from 'stripe';
+import type { Fact, SourceResult } from '../types.js';
+import { type EvidenceContext, errorMessage } from './context.js';
+import { formatAmount, formatDate, isoFromUnix } from './format.js';
+import { cleanText, MAX_VALUE_CHARS } from './rows.js';
+
+/**
+ * Stripe's own records of the disputed payment: the charge (billing details, AVS/CVC, 3-D Secure,
+ * Radar, receipt, card), the customer, the payment intent, refunds, the invoice and subscription
+ * behind it, and the customer's earlier good payments (for Visa CE 3.0 and "a history of good
+ * payments"). Each part that fails is reported; the others still count.
+ */
+
+/** Earlier charges looked at; CE 3.0 reaches back 365 days, and a customer with more has history enough. */
+export const MAX_PRIOR_CHARGES_SCANNED = 300;
+
+/**
+ * Metadata keys businesses commonly use for the purchase's identifiers (on the charge or its
+ * payment intent). Stripe does not record the buyer's IP or device on a charge itself.
+ */
+export const METADATA_IDENTIFIER_KEYS = {
+  ip: ['customer_ip', 'purchase_ip', 'ip_address', 'client_ip', 'ip'],
+  device_id: ['device_id', 'customer_device_id'],
+  device_fingerprint: ['device_fingerprint', 'customer_device_fingerprint'],
+  account_id: ['customer_account_id', 'account_id', 'user_id'],
+} as const;
+
+type Data = Record<string, string | number | boolean | null>;
+
+function identifiersFromMetadata(...sources: (Stripe.Metadata | null | undefined)[]): Data {
+  const lookup = new Map<string, string>();
+  for (const metadata of sources) {
+    for (const [key, value] of Object.entries(metadata ?? {})) {
+      if (!lookup.has(key.toLowerCase())) lookup.set(key.toLowerCase(), value);
+    }
+  }
+  const data: Data = {};
+  for (const [field, keys] of Object.entries(METADATA_IDENTIFIER_KEYS)) {
+    const found = keys.map((key) => lookup.get(key)).find((value) => value?.trim());
+    if (!found) continue;
+    if (field === 'ip') {
+      if (isIP(found.trim())) data.ip = found.trim();
+    } else {
+      data[field] = cleanText(found, MAX_VALUE_CHARS);
+    }
+  }
+  return data;
+}
+
+function addressData(prefix: string, address: Stripe.Address | null | undefined): Data {
+  if (!address) return {};
+  return {
+    [`${prefix}_line1`]: address.line1,
+    [`${prefix}_line2`]: address.line2,
+    [`${prefix}_city`]: address.city,
+    [`${prefix}_state`]: address.state,
+    [`${prefix}_postal_code`]: address.postal_code,
+    [`${prefix}_country`]: address.country,
+  };
+}
+
+export function formatAddress(address: Stripe.Address | null | undefined): string | null {
+  if (!address) return null;
+  const parts = [address.line1, address.line2, address.city, address.state, address.postal_code, address.country]
+    .map((part) => part?.trim())
+    .filter((part): part is string => Boolean(part));
+  return parts.length > 0 ? cleanText(parts.join(', '), MAX_VALUE_CHARS) : null;
+}
+
+const CVC_MEANING: Record<string, string> = {
+  pass: 'the person paying entered the correct security code',
+  fail: 'the security code entered was wrong, yet the issuer authorised the payment',
+  unavailable: 'the issuer did not check the security code',
+  unchecked: 'the security code was given but the issuer did not check it',
+};
+
+function cardFacts(charge: Stripe.Charge): Fact[] {
+  const card = charge.payment_method_details?.card;
+  if (!card) return [];
+  const at = isoFromUnix(charge.created);
+  const facts: Fact[] = [];
+  const wallet = card.wallet?.type ? ` via ${card.wallet.type.replaceAll('_', ' ')}` : '';
+  facts.push({
+    id: 'stripe.charge.card',
+    kind: 'charge',
+    text:
+      `Paid with a ${card.brand ?? 'card'}${card.funding ? ` ${card.funding}` : ''} card ending ${card.last4 ?? '????'}` +
+      `${card.country ? ` issued in ${card.country}` : ''}${wallet}` +
+      `${card.fingerprint ? `, card fingerprint ${card.fingerprint}` : ''}${card.network ? `, processed on the ${card.network} network` : ''}.`,
+    at,
+    source: 'stripe',
+    data: {
+      brand: card.brand,
+      last4: card.last4 ?? null,
+      funding: card.funding,
+      country: card.country,
+      fingerprint: card.fingerprint ?? null,
+      network: card.network,
+      network_transaction_id: card.network_transaction_id,
+      exp: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year}`,
+    },
+  });
+  const checks = card.checks;
+  if (checks && (checks.address_line1_check || checks.address_postal_code_check)) {
+    facts.push({
+      id: 'stripe.charge.avs',
+      kind: 'payment_check',
+      text: `Address verification (AVS): street address ${checks.address_line1_check ?? 'not checked'}, postal code ${checks.address_postal_code_check ?? 'not checked'}.`,
+      at,
+      source: 'stripe',
+      data: {
+        address_line1_check: checks.address_line1_check,
+        address_postal_code_check: checks.address_postal_code_check,
+      },
+    });
+  }
+  if (checks?.cvc_check) {
+    facts.push({
+      id: 'stripe.charge.cvc',
+      kind: 'payment_check',
+      text: `CVC check: ${checks.cvc_check}${CVC_MEANING[checks.cvc_check] ? ` (${CVC_MEANING[checks.cvc_check]})` : ''}.`,
+      at,
+      source: 'stripe',
+      data: { cvc_check: checks.cvc_check },
+    });
+  }
+  const secure = card.three_d_secure;
+  if (secure) {
+    const authenticated = secure.result === 'authenticated' || secure.result === 'attempt_acknowledged';
+    facts.push({
+      id: 'stripe.charge.3ds',
+      kind: 'payment_check',
+      text:
+        `3-D Secure${secure.version ? ` ${secure.version}` : ''}: ${secure.result ?? 'no result'}` +
+        `${secure.authentication_flow ? ` (${secure.authentication_flow} flow)` : ''}` +
+        `${authenticated ? '; the cardholder was authenticated by the issuer, which shifts fraud liability to the issuer' : ''}.`,
+      at,
+      source: 'stripe',
+      data: {
+        result: secure.result,
+        version: secure.version,
+        authentication_flow: secure.authentication_flow,
+        result_reason: secure.result_reason,
+        liability_shift: authenticated,
+      },
+    });
+  }
+  return facts;
+}
+
+function chargeFacts(charge: Stripe.Charge, paymentIntent: Stripe.PaymentIntent | null): Fact[] {
+  const at = isoFromUnix(charge.created);
+  const card = charge.payment_method_details?.card;
+  const customerId = typeof charge.customer === 'string' ? charge.customer : (charge.customer?.id ?? null);
+  const identifiers = identifiersFromMetadata(charge.metadata, paymentIntent?.metadata);
+  const description = charge.description ?? paymentIntent?.description ?? null;
+  const facts: Fact[] = [
+    {
+      id: 'stripe.charge',
+      kind: 'charge',
+      text:
+        `Charge ${charge.id} of ${formatAmount(charge.amount, charge.currency)} ${charge.status} on ${formatWhenUnix(charge.created)}` +
+        `${description ? ` for "${cleanText(description, MAX_VALUE_CHARS)}"` : ''}` +
+        `${charge.calculated_statement_descriptor ? `; it appeared on the statement as "${charge.calculated_statement_descriptor}"` : ''}` +
+        `${charge.amount_refunded > 0 ? `; ${formatAmount(charge.amount_refunded, charge.currency)} of it has been refunded` : ''}.`,
+      at,
+      source: 'stripe',
+      data: {
+        charge_id: charge.id,
+        amount: charge.amount,
+        amount_refunded: charge.amount_refunded,
+        currency: charge.currency,
+        status: charge.status,
+        paid: charge.paid,
+        created: at,
+        description: description ? cleanText(description, MAX_VALUE_CHARS) : null,
+        statement_descriptor: charge.calculated_statement_descriptor,
+        customer_id: customerId,
+        payment_intent_id:
+          paymentIntent?.id ?? (typeof charge.payment_intent === 'string' ? charge.payment_intent : null),
+        card_fingerprint: card?.fingerprint ?? null,
+        card_brand: card?.brand ?? null,
+        card_last4: card?.last4 ?? null,
+        email: charge.billing_details?.email ?? charge.receipt_email ?? null,
+        ...identifiers,
+        ...addressData('shipping', charge.shipping?.address),
+        shipping_name: charge.shipping?.name ?? null,
+      },
+    },
+  ];
+  if (identifiers.ip) {
+    facts.push({
+      id: 'stripe.charge.purchase_ip',
+      kind: 'charge',
+      text: `The purchase was made from IP address ${identifiers.ip} (recorded with the payment).`,
+      at,
+      source: 'stripe',
+      data: { ip: identifiers.ip },
+    });
+  }
+  if (charge.receipt_url || charge.receipt_number || charge.receipt_email) {
+    facts.push({
+      id: 'stripe.charge.receipt',
+      kind: 'charge',
+      text:
+        `A receipt${charge.receipt_number ? ` (number ${charge.receipt_number})` : ''} was issued` +
+        `${charge.receipt_email ? ` and emailed to ${charge.receipt_email}` : ''}` +
+        `${charge.receipt_url ? `; it is at ${charge.receipt_url}` : ''}.`,
+      at,
+      source: 'stripe',
+      data: {
+        receipt_number: charge.receipt_number,
+        receipt_url: charge.receipt_url,
+        receipt_email: charge.receipt_email,
+      },
+    });
+  }
+  const billing = charge.billing_details;
+  const billingAddress = formatAddress(billing?.address);
+  if (billing && (billing.name || billing.email || billingAddress)) {
+    // The cardholder typed these at checkout: quoted, and flagged as customer text.
+    const parts = [
+      billing.name ? `name "${cleanText(billing.name, MAX_VALUE_CHARS)}"` : null,
+      billing.email ? `email ${cleanText(billing.email, MAX_VALUE_CHARS)}` : null,
+      billingAddress ? `address "${billingAddress}"` : null,
+    ].filter(Boolean);
+    facts.push({
+      id: 'stripe.charge.billing',
+      kind: 'charge',
+      text: `Billing details entered with the payment: ${parts.join(', ')}.`,
+      at,
+      source: 'stripe',
+      untrusted: Boolean(billing.name || billingAddress) || undefined,
+      data: {
+        name: billing.name ? cleanText(billing.name, MAX_VALUE_CHARS) : null,
+        email: billing.email,
+        address: billingAddress,
+        ...addressData('address', billing.address),
+      },
+    });
+  }
+  const shipping = formatAddress(charge.shipping?.address);
+  if (shipping) {
+    facts.push({
+      id: 'stripe.charge.shipping',
+      kind: 'charge',
+      text: `Shipping address given with the payment: "${shipping}".`,
+      at,
+      source: 'stripe',
+      untrusted: true,
+      data: { address: shipping, ...addressData('shipping', charge.shipping?.address) },
+    });
+  }
+  facts.push(...cardFacts(charge));
+  const outcome = charge.outcome;
+  if (outcome && (outcome.risk_level || outcome.network_status)) {
+    const approved = outcome.network_status === 'approved_by_network';
+    facts.push({
+      id: 'stripe.charge.risk',
+      kind: 'payment_check',
+      text:
+        `${outcome.risk_level ? `Stripe Radar rated the payment ${outcome.risk_level} risk${outcome.risk_score !== undefined ? ` (score ${outcome.risk_score} of 100)` : ''}` : 'Stripe Radar gave no risk rating'}` +
+        `${outcome.network_status ? `; ${approved ? 'the card issuer approved it' : `network status ${outcome.network_status}`}` : ''}.`,
+      at,
+      source: 'stripe',
+      data: {
+        risk_level: outcome.risk_level ?? null,
+        risk_score: outcome.risk_score ?? null,
+        network_status: outcome.network_status,
+        outcome_type: outcome.type,
+        seller_message: outcome.seller_message,
+      },
+    });
+  }
+  if (paymentIntent) {
+    facts.push({
+      id: 'stripe.payment_intent',
+      kind: 'charge',
+      text:
+        `Payment intent ${paymentIntent.id} was created on ${formatWhenUnix(paymentIntent.created)} and is ${paymentIntent.status}` +
+        `${paymentIntent.amount_received ? `, ${formatAmount(paymentIntent.amount_received, paymentIntent.currency)} received` : ''}.`,
+      at: isoFromUnix(paymentIntent.created),
+      source: 'stripe',
+      data: {
+        payment_intent_id: paymentIntent.id,
+        status: paymentIntent.status,
+        amount_received: paymentIntent.amount_received,
+        created: isoFromUnix(paymentIntent.created),
+        ...identifiersFromMetadata(paymentIntent.metadata),
+      },
+    });
+  }
+  return facts;
+}
+
+function formatWhenUnix(seconds: number): string {
+  const iso = isoFromUnix(seconds);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+const BRAND_NAMES: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  jcb: 'JCB',
+  diners: 'Diners Club',
+  unionpay: 'UnionPay',
+  cartes_bancaires: 'Cartes Bancaires',
+  eftpos_au: 'eftpos',
+};
+
+function disputeFact(dispute: Stripe.Dispute): Fact {
+  const card = dispute.payment_method_details?.card;
+  const code = dispute.network_reason_code ?? card?.network_reason_code ?? null;
+  const due = dispute.evidence_details?.due_by ? isoFromUnix(dispute.evidence_details.due_by) : null;
+  return {
+    id: 'stripe.dispute',
+    kind: 'dispute',
+    text:
+      `Dispute ${dispute.id}: ${dispute.status.startsWith('warning_') ? 'an inquiry' : 'a chargeback'} over ${formatAmount(dispute.amount, dispute.currency)}` +
+      ` with reason "${dispute.reason}"${code ? ` (${(card?.brand && BRAND_NAMES[card.brand]) ?? card?.brand ?? 'network'} reason code ${code})` : ''}, opened on ${formatWhenUnix(dispute.created)}` +
+      `${due ? `; evidence is due by ${formatWhenUnix(dispute.evidence_details.due_by ?? 0)}` : ''}.`,
+    at: isoFromUnix(dispute.created),
+    source: 'stripe',
+    data: {
+      dispute_id: dispute.id,
+      amount: dispute.amount,
+      currency: dispute.currency,
+      reason: dispute.reason,
+      status: dispute.status,
+      network_reason_code: code,
+      brand: card?.brand ?? null,
+      case_type: card?.case_type ?? null,
+      due_by: due,
+      is_charge_refundable: dispute.is_charge_refundable,
+      ce3_eligible: dispute.enhanced_eligibility_types?.includes('visa_compelling_evidence_3') ?? false,
+    },
+  };
+}
+
+function customerFacts(customer: Stripe.Customer): Fact[] {
+  const since = isoFromUnix(customer.created);
+  const facts: Fact[] = [
+    {
+      id: 'stripe.customer',
+      kind: 'customer',
+      text: `Stripe customer ${customer.id}${customer.email ? ` (${customer.email})` : ''} has been a customer since ${formatDate(since)}.`,
+      at: since,
+      source: 'stripe',
+      data: {
+        customer_id: customer.id,
+        email: customer.email,
+        created: since,
+        ...identifiersFromMetadata(customer.metadata),
+      },
+    },
+  ];
+  if (customer.name) {
+    facts.push({
+      id: 'stripe.customer.name',
+      kind: 'customer',
+      text: `The name on Stripe customer ${customer.id} is "${cleanText(customer.name, MAX_VALUE_CHARS)}".`,
+      at: since,
+      source: 'stripe',
+      untrusted: true,
+      data: { name: cleanText(customer.name, MAX_VALUE_CHARS) },
+    });
+  }
+  return facts;
+}
+
+function refundFact(refund: Stripe.Refund): Fact {
+  const at = isoFromUnix(refund.created);
+  return {
+    id: `stripe.refund.${refund.id}`,
+    kind: 'refund',
+    text: `Refund ${refund.id} of ${formatAmount(refund.amount, refund.currency)} (${refund.status ?? 'unknown status'}) on ${formatWhenUnix(refund.created)}${refund.reason ? `, reason ${refund.reason}` : ''}.`,
+    at,
+    source: 'stripe',
+    data: {
+      refund_id: refund.id,
+      amount: refund.amount,
+      currency: refund.currency,
+      status: refund.status,
+      reason: refund.reason,
+      created: at,
+    },
+  };
+}
+
+function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fact {
+  const paidAt = invoice.status_transitions?.paid_at ? isoFromUnix(invoice.status_transitions.paid_at) : null;
+  const line = invoice.lines?.data?.[0];
+  const periodStart = line?.period?.start ?? invoice.period_start;
+  const periodEnd = line?.period?.end ?? invoice.period_end;
+  return {
+    id: `stripe.invoice.${invoice.id}`,
+    kind: 'invoice',
+    text:
+      `Invoice ${invoice.number ?? invoice.id} for ${formatAmount(invoice.amount_paid, invoice.currency)}` +
+      `${paidAt ? ` paid on ${formatDate(paidAt)}` : ` (${invoice.status})`}` +
+      `${invoice.billing_reason ? `, billing reason ${invoice.billing_reason}` : ''}` +
+      `, covering ${formatDate(isoFromUnix(periodStart))} to ${formatDate(isoFromUnix(periodEnd))}` +
+      `${subscriptionId ? ` of subscription ${subscriptionId}` : ''}.`,
+    at: paidAt ?? isoFromUnix(invoice.created),
+    source: 'stripe',
+    data: {
+      invoice_id: invoice.id ?? null,
+      number: invoice.number,
+      amount_paid: invoice.amount_paid,
+      currency: invoice.currency,
+      billing_reason: invoice.billing_reason,
+      period_start: isoFromUnix(periodStart),
+      period_end: isoFromUnix(periodEnd),
+      hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+      subscription_id: subscriptionId,
+    },
+  };
+}
+
+function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
+  const started = isoFromUnix(subscription.start_date);
+  const canceledAt = subscription.canceled_at ? isoFromUnix(subscription.canceled_at) : null;
+  const cancelAt = subscription.cancel_at ? isoFromUnix(subscription.cancel_at) : null;
+  const endedAt = subscription.ended_at ? isoFromUnix(subscription.ended_at) : null;
+  const item = subscription.items?.data?.[0];
+  const periodEnd = item?.current_period_end ? isoFromUnix(item.current_period_end) : null;
+  const interval = item?.price?.recurring?.interval ?? null;
+  const details = subscription.cancellation_details;
+  const state = canceledAt
+    ? `cancellation was requested on ${formatWhenUnix(subscription.canceled_at ?? 0)}${endedAt ? ` and it ended on ${formatDate(endedAt)}` : cancelAt ? `, effective ${formatDate(cancelAt)}` : ''}`
+    : subscription.cancel_at_period_end
+      ? `it is set to end at the close of the current period${periodEnd ? ` (${formatDate(periodEnd)})` : ''}`
+      : 'no cancellation has been requested';
+  const facts: Fact[] = [
+    {
+      id: 'stripe.subscription',
+      kind: 'subscription',
+      text:
+        `Subscription ${subscription.id}${interval ? ` (billed every ${interval})` : ''} started on ${formatDate(started)} and is ${subscription.status}; ${state}` +
+        `${details?.reason ? ` (cancellation reason: ${details.reason.replaceAll('_', ' ')})` : ''}.`,
+      at: started,
+      source: 'stripe',
+      data: {
+        subscription_id: subscription.id,
+        status: subscription.status,
+        start_date: started,
+        canceled_at: canceledAt,
+        cancel_at: cancelAt,
+        cancel_at_period_end: subscription.cancel_at_period_end,
+        ended_at: endedAt,
+        current_period_end: periodEnd,
+        interval,
+        cancellation_reason: details?.reason ?? null,
+        cancellation_feedback: details?.feedback ?? null,
+      },
+    },
+  ];
+  if (details?.comment) {
+    facts.push({
+      id: 'stripe.subscription.cancellation_comment',
+      kind: 'subscription',
+      text: `When cancelling, the customer wrote: "${cleanText(details.comment, 2_000)}".`,
+      at: canceledAt,
+      source: 'stripe',
+      untrusted: true,
+    });
+  }
+  return facts;
+}
+
+function priorChargeFact(prior: Stripe.Charge, disputedFingerprint: string | null): Fact {
+  const at = isoFromUnix(prior.created);
+  const card = prior.payment_method_details?.card;
+  const sameCard = Boolean(disputedFingerprint && card?.fingerprint === disputedFingerprint);
+  return {
+    id: `stripe.prior.${prior.id}`,
+    kind: 'prior_payment',
+    text:
+      `Earlier payment ${prior.id} of ${formatAmount(prior.amount, prior.currency)} on ${formatWhenUnix(prior.created)}` +
+      `${sameCard ? ` with the same card (${card?.brand ?? 'card'} ending ${card?.last4 ?? '????'})` : card?.last4 ? ` with a ${card.brand ?? ''} card ending ${card.last4}` : ''}` +
+      `: paid, never disputed or refunded.`,
+    at,
+    source: 'stripe',
+    data: {
+      charge_id: prior.id,
+      amount: prior.amount,
+      currency: prior.currency,
+      created: at,
+      card_fingerprint: card?.fingerprint ?? null,
+      same_card: sameCard,
+      description: prior.description ? cleanText(prior.description, MAX_VALUE_CHARS) : null,
+      email: prior.billing_details?.email ?? prior.receipt_email ?? null,
+      ...identifiersFromMetadata(prior.metadata),
+      ...addressData('shipping', prior.shipping?.address),
+      shipping_name: prior.shipping?.name ?? null,
+    },
+  };
+}
+
+/** A payment that counts as "good history": paid, kept, and never disputed. */
+export function isUndisputedPaidCharge(charge: Stripe.Charge): boolean {
+  return (
+    charge.status === 'succeeded' &&
+    charge.paid &&
+    !charge.disputed &&
+    !charge.refunded &&
+    charge.amount_refunded === 0 &&
+    charge.amount > 0
+  );
+}
+
+export async function gatherStripeEvidence(ctx: EvidenceContext): Promise<SourceResult> {
+  const { stripe, dispute } = ctx;
+  // Connect direct charges: the dispute and everything around it live on the connected account.
+  const options: Stripe.RequestOptions = ctx.stripeAccount ? { stripeAccount: ctx.stripeAccount } : {};
+  const facts: Fact[] = [disputeFact(dispute)];
+  const problems: string[] = [];
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (error) {
+      problems.push(`${what}: ${errorMessage(error)}`);
+      return null;
+    }
+  };
+
+  const chargeId = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
+  const charge =
+    typeof dispute.charge === 'string'
+      ? await attempt('charge', () => stripe.charges.retrieve(chargeId, {}, options))
+      : dispute.charge;
+  if (!charge) return { source: 'stripe', facts, artefacts: [], problem: problems.join('; ') };
+
+  const paymentIntentId =
+    typeof dispute.payment_intent === 'string'
+      ? dispute.payment_intent
+      : (dispute.payment_intent?.id ??
+        (typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null)));
+  const expandedIntent =
+    dispute.payment_intent && typeof dispute.payment_intent !== 'string'
+      ? dispute.payment_intent
+      : charge.payment_intent && typeof charge.payment_intent !== 'string'
+        ? charge.payment_intent
+        : null;
+
+  const customerRef = charge.customer;
+  const [paymentIntent, customer, refunds, invoicePayments] = await Promise.all([
+    expandedIntent ??
+      (paymentIntentId
+        ? attempt('payment intent', () => stripe.paymentIntents.retrieve(paymentIntentId, {}, options))
+        : null),
+    typeof customerRef === 'string'
+      ? attempt('customer', () => stripe.customers.retrieve(customerRef, {}, options))
+      : Promise.resolve(customerRef),
+    attempt('refunds', () => stripe.refunds.list({ charge: charge.id, limit: 100 }, options)),
+    // Charge.invoice is gone from current API versions: the invoice is found through its payments.
+    paymentIntentId
+      ? attempt('invoice payments', () =>
+          stripe.invoicePayments.list(
+            { payment: { type: 'payment_intent', payment_intent: paymentIntentId }, expand: ['data.invoice'] },
+            options,
+          ),
+        )
+      : null,
+  ]);
+
+  facts.push(...chargeFacts(charge, paymentIntent));
+  if (customer && !customer.deleted) facts.push(...customerFacts(customer));
+  for (const refund of refunds?.data ?? []) facts.push(refundFact(refund));
+
+  let subscriptionId: string | null = null;
+  for (const payment of invoicePayments?.data ?? []) {
+    const invoice = payment.invoice;
+    if (typeof invoice === 'string' || invoice.deleted) continue;
+    const subscription = invoice.parent?.subscription_details?.subscription ?? null;
+    const id = typeof subscription === 'string' ? subscription : (subscription?.id ?? null);
+    subscriptionId ??= id;
+    facts.push(invoiceFact(invoice, id));
+  }
+  if (subscriptionId) {
+    const id = subscriptionId;
+    const subscription = await attempt('subscription', () => stripe.subscriptions.retrieve(id, {}, options));
+    if (subscription) facts.push(...subscriptionFacts(subscription));
+  }
+
+  const customerId = typeof customerRef === 'string' ? customerRef : (customerRef?.id ?? null);
+  if (customerId) {
+    const fingerprint = charge.payment_method_details?.card?.fingerprint ?? null;
+    const priors = await attempt('earlier charges', async () => {
+      const found: Stripe.Charge[] = [];
+      let scanned = 0;
+      for await (const earlier of stripe.charges.list(
+        { customer: customerId, created: { lt: charge.created }, limit: 100 },
+        options,
+      )) {
+        if (++scanned > MAX_PRIOR_CHARGES_SCANNED) break;
+        if (earlier.id === charge.id || earlier.created >= charge.created) continue;
+        if (isUndisputedPaidCharge(earlier)) found.push(earlier);
+      }
+      return found;
+    });
+    if (priors && priors.length > 0) {
+      const priorFacts = priors
+        .sort((a, b) => a.created - b.created)
+        .map((prior) => priorChargeFact(prior, fingerprint));
+      const sameCard = priorFacts.filter((fact) => fact.data?.same_card === true).length;
+      const first = priorFacts[0]?.at ?? null;
+      facts.push({
+        id: 'stripe.prior.summary',
+        kind: 'prior_payment',
+        text:
+          `The customer made ${priorFacts.length} earlier payment${priorFacts.length === 1 ? '' : 's'} since ${first ? formatDate(first) : 'signing up'}` +
+          `${sameCard > 0 ? ` (${sameCard} with the same card)` : ''}, none of them disputed or refunded.`,
+        at: first,
+        source: 'stripe',
+        data: { count: priorFacts.length, same_card_count: sameCard, first_at: first },
+      });
+      facts.push(...priorFacts);
+    }
+  }
+
+  return { source: 'stripe', facts, artefacts: [], ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+}
