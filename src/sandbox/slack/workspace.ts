@@ -166,6 +166,15 @@ const CompleteUploadArgs = z.looseObject({
 });
 const UsergroupArgs = z.looseObject({ usergroup: optionalString, include_disabled: flag });
 const ChannelArgs = z.looseObject({ channel: optionalString });
+const HistoryArgs = z.looseObject({
+  channel: optionalString,
+  oldest: optionalString,
+  latest: optionalString,
+  inclusive: flag,
+  include_all_metadata: flag,
+  limit: z.coerce.number().int().min(1).max(999).optional(),
+  cursor: optionalString,
+});
 const UserArgs = z.looseObject({ user: optionalString });
 const ResponseBody = z.looseObject({
   text: optionalString,
@@ -214,6 +223,7 @@ export class Workspace {
     'files.completeUploadExternal': withArgs(CompleteUploadArgs, (args) => this.completeUpload(args)),
     'usergroups.users.list': withArgs(UsergroupArgs, (args) => this.usergroupUsers(args)),
     'conversations.info': withArgs(ChannelArgs, (args) => this.conversationInfo(args)),
+    'conversations.history': withArgs(HistoryArgs, (args) => this.history(args)),
     'users.info': withArgs(UserArgs, (args) => this.userInfo(args)),
   };
 
@@ -345,6 +355,7 @@ export class Workspace {
     message.text = args.text ?? '';
     if (Array.isArray(args.blocks)) message.blocks = args.blocks;
     else delete message.blocks;
+    if (args.metadata !== undefined) message.metadata = args.metadata;
     message.edited = { user: this.options.botUserId, ts: this.nextTs() };
     return ok({ channel, ts: message.ts, text: message.text, message: this.wireMessage(message) });
   }
@@ -543,6 +554,32 @@ export class Workspace {
         created: 1_700_000_000,
         creator: SANDBOX_BOT_USER_ID,
       },
+    });
+  }
+
+  /** Top-level messages newest first, as Slack pages them; `metadata` only with `include_all_metadata`. */
+  private history(args: z.infer<typeof HistoryArgs>): Reply {
+    const channel = this.resolveChannel(args.channel);
+    if (channel === undefined) return fail('channel_not_found');
+    const inclusive = truthy(args.inclusive) || args.inclusive === '1';
+    const oldest = args.oldest === undefined ? -Infinity : Number(args.oldest);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    const after = (ts: string) => (inclusive ? Number(ts) >= oldest : Number(ts) > oldest);
+    const before = (ts: string) => (inclusive ? Number(ts) <= latest : Number(ts) < latest);
+    const matching = (this.messagesByChannel.get(channel) ?? []).filter((m) => after(m.ts) && before(m.ts)).reverse();
+    const start = args.cursor === undefined ? 0 : Number(Buffer.from(args.cursor, 'base64url').toString('utf8')) || 0;
+    const limit = args.limit ?? 100;
+    const page = matching.slice(start, start + limit);
+    const withMetadata = truthy(args.include_all_metadata) || args.include_all_metadata === '1';
+    const next = start + limit < matching.length ? Buffer.from(String(start + limit)).toString('base64url') : '';
+    return ok({
+      messages: page.map((m) => {
+        const { metadata, ...wire } = this.wireMessage(m);
+        return withMetadata && metadata !== undefined ? { ...wire, metadata } : wire;
+      }),
+      has_more: next !== '',
+      pin_count: 0,
+      response_metadata: { next_cursor: next },
     });
   }
 
