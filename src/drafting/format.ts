@@ -127,3 +127,24 @@ export function quoteUntrusted(text: string): string {
 export function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
+
+/** Text that keeps its paragraphs: control and invisible characters removed, blank runs collapsed, cut at `max`. */
+export function plainParagraphs(text: string, max: number): string {
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/[\t\u2028\u2029\u0085]/g, ' ')
+        .replace(INVISIBLE, '')
+        .replace(/[ ]+/g, ' ')
+        .trim(),
+    );
+  return truncate(
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+    max,
+  );
+}

@@ -54,7 +54,7 @@ export function checkGrounding(text: string, citedFacts: readonly string[], shee
   if (text.length > MAX_REBUTTAL_CHARS) {
     add(
       'length',
-      String(text.length),
+      `${text.length} characters`,
       `the rebuttal has ${text.length} characters; Stripe takes ${MAX_REBUTTAL_CHARS}`,
     );
   }
@@ -91,7 +91,7 @@ export function checkStatements(text: string, sheet: FactSheet): GroundingFindin
       findings.push({
         kind: 'refund_claim',
         value: claim,
-        message: `claims a refund or credit ("${claim}"), but no fact records one`,
+        message: `claims a refund or credit, but no fact records one: "${claim}"`,
       });
     }
   }
@@ -221,10 +221,27 @@ export function findRefundClaims(text: string, quotable: readonly string[]): str
       const window = words.slice(-4);
       const inside = match[0].toLowerCase().match(/[a-z']+/g) ?? [];
       if ([...window, ...inside].some((word) => NOT_A_CLAIM.has(word) || word.endsWith("n't"))) continue;
-      claims.push(match[0].replace(/\s+/g, ' ').trim());
+      claims.push(sentenceAround(scan, match.index, match.index + match[0].length));
     }
   }
   return [...new Set(claims)];
+}
+
+/** The sentence a claim sits in, so a reviewer reads "we refunded the customer in full", not "refunded". */
+function sentenceAround(text: string, start: number, end: number): string {
+  const before = text.slice(0, start);
+  const from = Math.max(
+    before.lastIndexOf('. '),
+    before.lastIndexOf('\n'),
+    before.lastIndexOf('! '),
+    before.lastIndexOf('? '),
+  );
+  const after = text.slice(end).search(/[.!?](\s|$)|\n/);
+  const sentence = text
+    .slice(from === -1 ? 0 : from + 1, after === -1 ? text.length : end + after + 1)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return sentence.length <= 160 ? sentence : `${sentence.slice(0, 159)}…`;
 }
 
 function flatten(text: string): string {

@@ -1,0 +1,244 @@
+import type { Fact } from '../evidence/types.js';
+import { buildFactSheet, type DraftContext, type FactSheet } from './fact-sheet.js';
+import { formatSeconds, plainText } from './format.js';
+import {
+  checkGrounding,
+  describeFindings,
+  type GroundingFinding,
+  type GroundingResult,
+  normaliseFactRef,
+} from './grounding.js';
+import { TARGET_REBUTTAL_CHARS } from './limits.js';
+import { addUsage, type LlmAnswer, type LlmDrafter, type LlmDraftOutcome, type LlmUsage } from './llm.js';
+import { strategyFor } from './strategies.js';
+import { draftFromTemplate, type TemplateDraft } from './template.js';
+
+export { MAX_REBUTTAL_CHARS, TARGET_REBUTTAL_CHARS } from './limits.js';
+
+/**
+ * Drafting a rebuttal (DESIGN.md §5): the model writes, the grounding check judges, one retry
+ * with the findings, and the template draft (flagged for review) whenever the model cannot
+ * deliver a grounded draft in time. Always resolves, within `timeoutMs`.
+ */
+
+/** The whole drafting call, model retries included, ends within this unless the caller says otherwise. */
+export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
+
+export interface DraftInput {
+  facts: Fact[];
+  context: DraftContext;
+  /** Rebuttals that won earlier disputes with the same reason; the prompt uses up to three. */
+  examples: string[];
+  llm?: LlmDrafter;
+  timeoutMs?: number;
+}
+
+export interface DraftAttempt {
+  author: string;
+  /** `accepted` was returned; `rejected` failed the grounding check; `failed` never produced an answer. */
+  outcome: 'accepted' | 'rejected' | 'failed';
+  durationMs: number;
+  findings: GroundingFinding[];
+  failure: string | null;
+  usage: LlmUsage | null;
+}
+
+export interface DraftResult {
+  text: string;
+  author: 'template' | `llm:${string}`;
+  /** Fact numbers as in the sheet (`F3`), ascending. */
+  citedFacts: string[];
+  grounding: GroundingResult;
+  confidence: number | null;
+  needsReview: boolean;
+  weaknesses: string[];
+  /** Tokens and cost of every model call made, accepted or not. */
+  usage: LlmUsage | null;
+  /** Why the template draft stands in for the model's, e.g. "model invented an amount: $120.00". */
+  fallbackReason: string | null;
+  attempts: DraftAttempt[];
+  /** The numbered facts the citations refer to. */
+  sheet: FactSheet;
+}
+
+export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
+  const started = Date.now();
+  const timeoutMs = input.timeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS;
+  const deadline = started + timeoutMs;
+  const sheet = buildFactSheet(input.facts, input.context);
+  const template = draftFromTemplate(sheet);
+  const attempts: DraftAttempt[] = [];
+  const { llm } = input;
+
+  if (!llm) return templateResult(sheet, template, attempts, null, null);
+
+  const strategy = strategyFor(input.context.reason);
+  const author = `llm:${llm.model}` as const;
+  let usage: LlmUsage | null = null;
+  let retry: { previous: LlmAnswer; findings: GroundingFinding[] } | undefined;
+
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const attemptStarted = Date.now();
+    const outcome = await withDeadline(
+      (signal) => llm.draft({ sheet, strategy, examples: input.examples, signal, ...(retry ? { retry } : {}) }),
+      deadline,
+    );
+    const durationMs = Date.now() - attemptStarted;
+    if (outcome === 'deadline') {
+      const limit = `within the ${formatSeconds(timeoutMs)} drafting limit`;
+      const reason = `model did not finish ${limit}`;
+      attempts.push({ author, outcome: 'failed', durationMs, findings: [], failure: reason, usage: null });
+      const fallbackReason = retry ? `${describeFindings(retry.findings)}; the retry did not finish ${limit}` : reason;
+      return templateResult(sheet, template, attempts, usage, fallbackReason);
+    }
+    usage = addUsage(usage, outcome.usage);
+    if (!outcome.ok) {
+      attempts.push({
+        author,
+        outcome: 'failed',
+        durationMs,
+        findings: [],
+        failure: outcome.failure.message,
+        usage: outcome.usage,
+      });
+      const fallbackReason = retry
+        ? `${describeFindings(retry.findings)}; the retry failed: ${outcome.failure.message}`
+        : outcome.failure.message;
+      return templateResult(sheet, template, attempts, usage, fallbackReason);
+    }
+
+    const { answer } = outcome;
+    const text = answer.rebuttal.trim();
+    const grounding = checkGrounding(text, answer.cited_facts, sheet);
+    attempts.push({
+      author,
+      outcome: grounding.ok ? 'accepted' : 'rejected',
+      durationMs,
+      findings: grounding.findings,
+      failure: null,
+      usage: outcome.usage,
+    });
+    if (grounding.ok) return acceptedResult(sheet, template, answer, author, attempts, usage);
+    if (attempt === 2) return templateResult(sheet, template, attempts, usage, describeFindings(grounding.findings));
+    retry = { previous: answer, findings: grounding.findings };
+  }
+  // Unreachable: the loop returns on every path of its second turn.
+  return templateResult(sheet, template, attempts, usage, 'model drafting ended unexpectedly');
+}
+
+function templateResult(
+  sheet: FactSheet,
+  template: TemplateDraft,
+  attempts: DraftAttempt[],
+  usage: LlmUsage | null,
+  fallbackReason: string | null,
+): DraftResult {
+  attempts.push({ author: 'template', outcome: 'accepted', durationMs: 0, findings: [], failure: null, usage: null });
+  return {
+    text: template.text,
+    author: 'template',
+    citedFacts: template.citedFacts,
+    grounding: checkGrounding(template.text, template.citedFacts, sheet),
+    confidence: null,
+    // Without a model the template is the intended draft; standing in for a failed model, someone should look.
+    needsReview: fallbackReason !== null,
+    weaknesses: template.weaknesses,
+    usage,
+    fallbackReason,
+    attempts,
+    sheet,
+  };
+}
+
+function acceptedResult(
+  sheet: FactSheet,
+  template: TemplateDraft,
+  answer: LlmAnswer,
+  author: `llm:${string}`,
+  attempts: DraftAttempt[],
+  usage: LlmUsage | null,
+): DraftResult {
+  const original = answer.rebuttal.trim();
+  const stripped = stripFactMarkers(original);
+  const strippedFacts = sortRefs([...answer.cited_facts, ...stripped.markers]);
+  const strippedGrounding = checkGrounding(stripped.text, strippedFacts, sheet);
+  // Removing the markers should change nothing else; if it somehow does, keep the text that passed.
+  const [text, citedFacts, grounding] = strippedGrounding.ok
+    ? [stripped.text, strippedFacts, strippedGrounding]
+    : [original, sortRefs(answer.cited_facts), checkGrounding(original, answer.cited_facts, sheet)];
+  const weaknesses = [
+    ...answer.weaknesses.map((weakness) => plainText(weakness, 300)).filter((weakness) => weakness !== ''),
+    ...template.weaknesses,
+  ];
+  const overTarget = text.length > TARGET_REBUTTAL_CHARS;
+  if (overTarget) {
+    weaknesses.push(`The draft has ${text.length} characters; Stripe advises under ${TARGET_REBUTTAL_CHARS}.`);
+  }
+  const rejected = attempts.find((attempt) => attempt.outcome === 'rejected');
+  if (rejected) weaknesses.push(`The model's first draft was rejected: ${describeFindings(rejected.findings, 'it')}.`);
+  return {
+    text,
+    author,
+    citedFacts,
+    grounding,
+    confidence: answer.confidence,
+    needsReview: answer.needs_review || overTarget,
+    weaknesses: [...new Set(weaknesses)].slice(0, 12),
+    usage,
+    fallbackReason: null,
+    attempts,
+    sheet,
+  };
+}
+
+/** `… succeeded [F3].` → `… succeeded.`: fact numbers mean nothing to the bank; they move to the citations. */
+export function stripFactMarkers(text: string): { text: string; markers: string[] } {
+  const markers: string[] = [];
+  const stripped = text.replace(/\s?[[(]\s*F\d+(?:\s*[,;]\s*F\d+)*\s*[\])]/g, (match) => {
+    markers.push(...(match.match(/F\d+/g) ?? []));
+    return '';
+  });
+  return { text: stripped, markers };
+}
+
+function sortRefs(refs: readonly string[]): string[] {
+  const normalised = refs.map(normaliseFactRef).filter((ref): ref is string => ref !== null);
+  return [...new Set(normalised)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+/**
+ * Runs `work` with a signal that aborts at `deadline`, and returns `'deadline'` then even if the
+ * work does not stop: the SDK sleeps through `retry-after` without watching the signal.
+ */
+async function withDeadline(
+  work: (signal: AbortSignal) => Promise<LlmDraftOutcome>,
+  deadline: number,
+): Promise<LlmDraftOutcome | 'deadline'> {
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) return 'deadline';
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('deadline');
+    }, remaining);
+  });
+  // A drafter that throws (it should not) is a failed attempt, not a failed drafting call.
+  const running = work(controller.signal).catch(
+    (error: unknown): LlmDraftOutcome => ({
+      ok: false,
+      failure: {
+        kind: 'unknown',
+        message: `model call failed: ${error instanceof Error ? error.message : String(error)}`,
+        status: null,
+      },
+      usage: null,
+    }),
+  );
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
