@@ -1,0 +1,180 @@
+// Words and numbers as a person reads them in Slack: money by currency, reasons in words, dates that Slack
+// renders in each reader's own time zone, and text cut to Block Kit's limits.
+
+/** Stripe's zero-decimal currencies: the amount is already in whole units (stripe.com/docs/currencies). */
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+/** Stripe's three-decimal currencies: minor units are thousandths. */
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+export function minorUnitDigits(currency: string): number {
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL.has(code)) return 0;
+  if (THREE_DECIMAL.has(code)) return 3;
+  return 2;
+}
+
+/** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; an unknown code still reads `49.00 XYZ`. */
+export function formatAmount(minor: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const value = minor / 10 ** digits;
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  } catch {
+    return `${value.toFixed(digits)} ${currency.toUpperCase()}`;
+  }
+}
+
+/** Stripe's dispute reasons (Dispute.reason), as a reviewer would say them. */
+const REASONS: Record<string, string> = {
+  bank_cannot_process: 'Bank cannot process',
+  check_returned: 'Check returned',
+  credit_not_processed: 'Credit not processed',
+  customer_initiated: 'Customer initiated',
+  debit_not_authorized: 'Debit not authorized',
+  duplicate: 'Duplicate charge',
+  fraudulent: 'Fraudulent',
+  general: 'General',
+  incorrect_account_details: 'Incorrect account details',
+  insufficient_funds: 'Insufficient funds',
+  noncompliant: 'Noncompliant',
+  product_not_received: 'Product not received',
+  product_unacceptable: 'Product unacceptable',
+  subscription_canceled: 'Subscription canceled',
+  unrecognized: 'Unrecognized',
+};
+
+export const DISPUTE_REASONS: readonly string[] = Object.keys(REASONS);
+
+export function reasonInWords(reason: string): string {
+  return REASONS[reason] ?? capitalise(reason.replaceAll('_', ' '));
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CARD_NETWORKS: Record<string, string> = {
+  amex: 'American Express',
+  cartes_bancaires: 'Cartes Bancaires',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  eftpos_au: 'eftpos Australia',
+  interac: 'Interac',
+  jcb: 'JCB',
+  mastercard: 'Mastercard',
+  unionpay: 'UnionPay',
+  visa: 'Visa',
+};
+
+export function cardNetworkInWords(network: string | null, brand: string | null): string {
+  const name = network ?? brand;
+  if (!name || name === 'unknown') return 'Unknown';
+  return CARD_NETWORKS[name] ?? capitalise(name.replaceAll('_', ' '));
+}
+
+/**
+ * A date Slack shows in the reader's own time zone (`<!date^…>`), with a UTC fallback for clients
+ * and notifications that cannot render it.
+ */
+export function slackDate(at: Date, format = '{date_short_pretty} at {time}'): string {
+  const unix = Math.floor(at.getTime() / 1000);
+  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${unix}^${format}|${fallback}>`;
+}
+
+/** "in 5 hours", "2 days ago", "in 40 minutes": how far `at` is from `now`, roughly. */
+export function relativeTime(at: Date, now: Date): string {
+  const ms = at.getTime() - now.getTime();
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const span =
+    minutes < 1
+      ? 'less than a minute'
+      : minutes < 90
+        ? plural(minutes, 'minute')
+        : minutes < 36 * 60
+          ? plural(Math.round(minutes / 60), 'hour')
+          : plural(Math.round(minutes / 1440), 'day');
+  return ms >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Who did it, as Slack shows it: `slack:U123` → a mention; `timer`, `autopilot` in words. */
+export function actorInWords(actor: string): string {
+  if (actor.startsWith('slack:')) return `<@${actor.slice('slack:'.length)}>`;
+  if (actor === 'timer') return 'rebut (the review window ended)';
+  if (actor === 'autopilot') return 'autopilot';
+  return escapeMrkdwn(actor);
+}
+
+/** Slack's mrkdwn needs only these three escaped; everything else is shown as typed. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** At most `max` characters, ending in `…` when cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/**
+ * `raw` escaped for mrkdwn in at most `max` characters: cut before escaping, so an entity such as `&amp;`
+ * is never split, and ends in `…` when cut.
+ */
+export function fitMrkdwn(raw: string, max: number): string {
+  const escaped = escapeMrkdwn(raw);
+  if (escaped.length <= max) return escaped;
+  let length = 0;
+  let end = 0;
+  for (const char of raw) {
+    const width = escapeMrkdwn(char).length;
+    if (length + width > max - 1) break;
+    length += width;
+    end += char.length;
+  }
+  return `${escapeMrkdwn(raw.slice(0, end)).trimEnd()}…`;
+}
+
+/**
+ * Bullet lines (already mrkdwn) within `max` characters: as many whole lines as fit, then "…and N more".
+ * A line too long on its own is clipped.
+ */
+export function bulletList(lines: string[], max: number, bullet = '•'): string {
+  let out = '';
+  for (const [index, line] of lines.entries()) {
+    const entry = `${out === '' ? '' : '\n'}${bullet ? `${bullet} ` : ''}${clip(line, Math.max(1, max - 40))}`;
+    const left = lines.length - index - 1;
+    const tail = left > 0 ? `\n…and ${left} more` : '';
+    if (out.length + entry.length + tail.length > max) {
+      // The previous line left room for this marker.
+      return `${out}${out === '' ? '' : '\n'}…and ${lines.length - index} more`;
+    }
+    out += entry;
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// The short ephemeral answers to a click or a command: what happened, in a sentence, for the person who acted.
+import type { AcceptOutcome } from '../../cases/accept.js';
+import type { AutopilotRule } from '../../cases/autopilot.js';
+import type { SubmitOutcome } from '../../cases/submit.js';
+import { bulletList, escapeMrkdwn, plural, reasonInWords, slackDate } from './format.js';
+
+export function submitReply(outcome: SubmitOutcome): string {
+  switch (outcome.kind) {
+    case 'submitted':
+      return `:white_check_mark: Submitted to Stripe (rebuttal version ${outcome.draftVersion}). The case message shows the result.`;
+    case 'not_allowed':
+      return `:information_source: Nothing was sent: ${escapeMrkdwn(outcome.message)}`;
+    case 'refused':
+      return `:no_entry_sign: Nothing was sent: ${escapeMrkdwn(outcome.message)}`;
+    case 'failed':
+      return `:warning: The submission failed: ${escapeMrkdwn(outcome.message)} The case message has a *Retry* button.`;
+  }
+}
+
+export function acceptReply(outcome: AcceptOutcome): string {
+  switch (outcome.kind) {
+    case 'accepted':
+      return ':white_flag: Accepted: the dispute is closed on Stripe and counts as lost.';
+    case 'not_allowed':
+      return `:information_source: Nothing was changed: ${escapeMrkdwn(outcome.message)}`;
+    case 'failed':
+      return `:warning: ${escapeMrkdwn(outcome.message)} The case is marked failed; you can try again from the message.`;
+  }
+}
+
+export function autoReply(reason: string, outcome: SubmitOutcome): string {
+  const words = escapeMrkdwn(reasonInWords(reason));
+  return `:robot_face: *${words}* is on autopilot: new ${words} cases are submitted as soon as they are drafted (\`/disputes auto off ${escapeMrkdwn(reason)}\` stops it).\nThis case: ${submitReply(outcome)}`;
+}
+
+export function editSavedReply(version: number, findings: readonly string[]): string {
+  if (findings.length === 0) {
+    return `:pencil2: Saved as rebuttal version ${version}. Every claim is backed by the evidence. Approve it from the case message.`;
+  }
+  return `:pencil2: Saved as rebuttal version ${version}. ${plural(findings.length, 'claim')} ${findings.length === 1 ? 'is' : 'are'} not backed by the evidence; you may keep ${findings.length === 1 ? 'it' : 'them'}, but check before approving:\n${bulletList(findings.map(escapeMrkdwn), 2500)}`;
+}
+
+export function autopilotList(rules: readonly AutopilotRule[]): string {
+  const on = rules.filter((rule) => rule.enabled);
+  if (on.length === 0) {
+    return 'Autopilot is off for every reason: each case waits for a person (or the review window). Turn it on with `/disputes auto on <reason>`.';
+  }
+  const lines = on.map(
+    (rule) =>
+      `*${escapeMrkdwn(reasonInWords(rule.reason))}* (\`${escapeMrkdwn(rule.reason)}\`), turned on by ${rule.setBy.startsWith('slack:') ? `<@${rule.setBy.slice(6)}>` : escapeMrkdwn(rule.setBy)} ${slackDate(rule.setAt)}`,
+  );
+  return `Autopilot is on for:\n${bulletList(lines, 2800)}\nOther reasons wait for a person. \`/disputes auto off <reason>\` turns one off.`;
+}
+
+export const HELP_TEXT = [
+  '*`/disputes`* — rebut, the Stripe dispute desk',
+  '• `/disputes help` — this help',
+  '• `/disputes show <dispute id>` — a case as its message shows it (only to you)',
+  '• `/disputes auto` — which dispute reasons are on autopilot',
+  '• `/disputes auto on <reason>` / `/disputes auto off <reason>` — submit cases with this reason without review, or stop',
+  '• `/disputes sync [since]` — import past disputes from Stripe (not available in this version yet)',
+  '• `/disputes stats [30d|90d|all]` — win rates (not available in this version yet)',
+  'Reasons: `fraudulent`, `product_not_received`, `product_unacceptable`, `subscription_canceled`, `duplicate`, `credit_not_processed`, `unrecognized`, `general`, …',
+].join('\n');

@@ -1,0 +1,79 @@
+// What every case button does before its own work: read the case id, check the person may decide, and answer
+// only them (ephemeral), through the click's response_url or, failing that, chat.postEphemeral.
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { recordRefusal, refusalText } from '../../authorize.js';
+import { messageOf } from '../../errors.js';
+import type { ListenerDeps } from '../deps.js';
+
+export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+const caseIdSchema = z.coerce.number().int().positive();
+
+/** The case a button belongs to: its `value`, set by the case message builder. */
+export function caseIdOf(args: ButtonArgs): number | undefined {
+  const parsed = caseIdSchema.safeParse(args.action.value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Answers only the person who clicked. */
+export async function tell(deps: ListenerDeps, args: ButtonArgs, text: string): Promise<void> {
+  try {
+    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+    return;
+  } catch (error) {
+    deps.log.warn({ err: error }, 'response_url failed; answering with chat.postEphemeral');
+  }
+  const channel = args.body.channel?.id ?? args.body.container?.channel_id ?? deps.channel;
+  if (!channel) return;
+  await args.client.chat
+    .postEphemeral({ channel, user: args.body.user.id, text })
+    .catch((error: unknown) =>
+      deps.log.warn({ err: error }, `could not answer ${args.body.user.id}: ${messageOf(error)}`),
+    );
+}
+
+/** True when the clicking person may decide cases; otherwise refuses them, audits it and returns false. */
+export async function mayDecide(
+  deps: ListenerDeps,
+  args: ButtonArgs,
+  attempted: string,
+  caseId: number,
+): Promise<boolean> {
+  const userId = args.body.user.id;
+  const permission = await deps.approvers.check(userId);
+  if (permission.allowed) return true;
+  await recordRefusal(deps.pool, { userId, attempted: args.action.action_id, reason: permission.reason, caseId });
+  deps.log.info({ userId, caseId, action: args.action.action_id }, 'refused a click by someone who may not decide');
+  await tell(deps, args, refusalText(permission.reason, attempted));
+  return false;
+}
+
+/**
+ * A button listener: acknowledge at once (Slack waits 3 s), then do the work; errors become an answer to the
+ * person and a log line, never an unhandled rejection.
+ */
+export function buttonListener(
+  deps: ListenerDeps,
+  name: string,
+  work: (args: ButtonArgs, caseId: number) => Promise<void>,
+): (args: ButtonArgs) => Promise<void> {
+  return async (args) => {
+    try {
+      await args.ack();
+      const caseId = caseIdOf(args);
+      if (caseId === undefined) {
+        await tell(deps, args, ':warning: This button does not belong to a case rebut knows.');
+        return;
+      }
+      await work(args, caseId);
+    } catch (error) {
+      deps.log.error({ err: error, action: name }, `the ${name} button failed`);
+      await tell(
+        deps,
+        args,
+        `:warning: Something went wrong (${messageOf(error)}). Check the case message before trying again.`,
+      ).catch(() => {});
+    }
+  };
+}

@@ -1,0 +1,18 @@
+import type { App } from '@slack/bolt';
+import { CASE_ACTIONS } from '../../blocks/case-message.js';
+import type { ListenerDeps } from '../deps.js';
+import { acceptCallback } from './accept.js';
+import { approveCallback } from './approve.js';
+import { autoCallback } from './auto.js';
+import { editCallback } from './edit.js';
+import { retryCallback } from './retry.js';
+
+const register = (app: App, deps: ListenerDeps) => {
+  app.action(CASE_ACTIONS.approve, approveCallback(deps));
+  app.action(CASE_ACTIONS.edit, editCallback(deps));
+  app.action(CASE_ACTIONS.auto, autoCallback(deps));
+  app.action(CASE_ACTIONS.accept, acceptCallback(deps));
+  app.action(CASE_ACTIONS.retry, retryCallback(deps));
+};
+
+export default { register };

@@ -1,0 +1,126 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
+import { loadCaseView } from '../../../cases/view.js';
+import { getCaseByDispute } from '../../../db/cases.js';
+import { recordRefusal, refusalText } from '../../authorize.js';
+import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
+import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
+import { renderCase } from '../../case-messages.js';
+import { messageOf } from '../../errors.js';
+import type { ListenerDeps } from '../deps.js';
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+/** What `/disputes <text>` asks for; anything unrecognised gets the help. */
+export type DisputesCommand =
+  | { kind: 'help' }
+  | { kind: 'auto-list' }
+  | { kind: 'auto-set'; enabled: boolean; reason: string }
+  | { kind: 'show'; disputeId: string }
+  | { kind: 'sync' }
+  | { kind: 'stats' }
+  | { kind: 'invalid'; message: string };
+
+/** Parses the command text (pure). */
+export function parseDisputesCommand(text: string): DisputesCommand {
+  const [word = 'help', ...rest] = text.trim().split(/\s+/).filter(Boolean);
+  switch (word.toLowerCase()) {
+    case 'help':
+      return { kind: 'help' };
+    case 'auto': {
+      if (rest.length === 0) return { kind: 'auto-list' };
+      const [first = '', second] = rest;
+      const toggle = first.toLowerCase();
+      const enabled = toggle !== 'off';
+      const reason = (toggle === 'on' || toggle === 'off' ? second : first)?.toLowerCase();
+      if (!reason)
+        return { kind: 'invalid', message: `Which reason? For example \`/disputes auto ${toggle} fraudulent\`.` };
+      if (!DISPUTE_REASONS.includes(reason)) {
+        return {
+          kind: 'invalid',
+          message: `\`${escapeMrkdwn(reason)}\` is not a Stripe dispute reason. Use one of: ${DISPUTE_REASONS.map((r) => `\`${r}\``).join(', ')}.`,
+        };
+      }
+      return { kind: 'auto-set', enabled, reason };
+    }
+    case 'show': {
+      const disputeId = rest[0];
+      if (!disputeId) return { kind: 'invalid', message: 'Which dispute? For example `/disputes show dp_1Abc…`.' };
+      return { kind: 'show', disputeId };
+    }
+    case 'sync':
+      return { kind: 'sync' };
+    case 'stats':
+      return { kind: 'stats' };
+    default:
+      return { kind: 'invalid', message: `rebut does not know \`${escapeMrkdwn(word)}\`.\n${HELP_TEXT}` };
+  }
+}
+
+/** `/disputes`: every answer is ephemeral (the ack body of a slash command is seen by the caller only). */
+export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs) => {
+  const { ack, command } = args;
+  const userId = command.user_id;
+  const parsed = parseDisputesCommand(command.text);
+
+  /** For commands that change or reveal cases: approvers only; others are refused and audited. */
+  const allowed = async (attempted: string, what: string): Promise<boolean> => {
+    const permission = await deps.approvers.check(userId);
+    if (permission.allowed) return true;
+    await recordRefusal(deps.pool, { userId, attempted, reason: permission.reason, detail: { command: command.text } });
+    await ack(refusalText(permission.reason, what));
+    return false;
+  };
+
+  try {
+    switch (parsed.kind) {
+      case 'help':
+        await ack(HELP_TEXT);
+        return;
+      case 'invalid':
+        await ack(parsed.message);
+        return;
+      case 'auto-list':
+        await ack(autopilotList(await listAutopilot(deps.pool)));
+        return;
+      case 'auto-set': {
+        const words = escapeMrkdwn(reasonInWords(parsed.reason));
+        if (
+          !(await allowed(`auto ${parsed.enabled ? 'on' : 'off'}`, `turn autopilot ${parsed.enabled ? 'on' : 'off'}`))
+        )
+          return;
+        await setAutopilot(deps.pool, parsed.reason, parsed.enabled, `slack:${userId}`);
+        await ack(
+          parsed.enabled
+            ? `:robot_face: Autopilot is on for *${words}*: new ${words} cases are submitted as soon as they are drafted, without review.`
+            : `Autopilot is off for *${words}*: new ${words} cases wait for a person (or the review window).`,
+        );
+        return;
+      }
+      case 'show': {
+        if (!(await allowed('show', 'look up cases'))) return;
+        const found = await getCaseByDispute(deps.pool, parsed.disputeId);
+        const view = found ? await loadCaseView(deps.pool, found.id) : undefined;
+        if (!view) {
+          await ack(`rebut has no case for \`${escapeMrkdwn(parsed.disputeId)}\`.`);
+          return;
+        }
+        const message = await renderCase(deps.pool, view, (deps.clock ?? (() => new Date()))());
+        await ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+        return;
+      }
+      case 'sync':
+        if (!(await allowed('sync', 'sync disputes'))) return;
+        await ack(
+          '`/disputes sync` is not available in this version of rebut yet. New disputes still arrive through the Stripe webhook.',
+        );
+        return;
+      case 'stats':
+        await ack('`/disputes stats` is not available in this version of rebut yet.');
+        return;
+    }
+  } catch (error) {
+    deps.log.error({ err: error, command: command.text }, '/disputes failed');
+    await ack(`:warning: Something went wrong: ${messageOf(error)}`).catch(() => {});
+  }
+};

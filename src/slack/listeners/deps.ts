@@ -1,0 +1,18 @@
+// What every listener may use: the domain's dependencies and the approver check. Listeners call the domain
+// (src/cases); nothing there knows about Slack.
+import type Stripe from 'stripe';
+import type { Pool } from '../../db/pool.js';
+import type { Logger } from '../../log.js';
+import type { Approvers } from '../authorize.js';
+
+export interface ListenerDeps {
+  pool: Pool;
+  stripe: Stripe;
+  log: Logger;
+  approvers: Approvers;
+  /** Where cases are posted; ephemeral notes go there when no message is at hand. */
+  channel: string | undefined;
+  /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */
+  business: { name: string; productDescription: string | null };
+  clock?: () => Date;
+}
