@@ -1,0 +1,406 @@
+/**
+ * What each evidence file says and how it is laid out: pure functions from data to composed
+ * pages. Every string that reaches a page goes through `pdfText` first.
+ */
+import type { Fact } from '../types.js';
+import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
+import { formatCardBrand, formatMoney, formatReason, formatTime, plural } from './format.js';
+import { CONTENT_WIDTH, type Column, Composer, HALF_PAGE_SLOT, type Measurer, type Row, STYLES } from './pdf.js';
+import { neutraliseUrls, sanitizeText } from './sanitize.js';
+
+/** Sanitised, cut to `max` characters, links made plain text: the only way text reaches a PDF. */
+export function pdfText(text: string | null | undefined, max: number, singleLine = false): string {
+  return neutraliseUrls(sanitizeText(text ?? '', max, { singleLine }));
+}
+
+/** Longest a name, title or caption is shown. */
+const MAX_LABEL_CHARS = 200;
+/** Longest one fact is shown in a table or list; the full text stays in Stripe's text fields and the drafter's sheet. */
+const MAX_FACT_CHARS = 600;
+/** Longest one message is shown in the communications file. */
+const MAX_MESSAGE_CHARS = 4_000;
+/** Longest policy text read before laying out; longer policies are cut to their page cap anyway. */
+const MAX_POLICY_CHARS = 60_000;
+
+export interface DisputeSummary {
+  id: string;
+  reason: string;
+  amount: number;
+  currency: string;
+  cardBrand: string | null;
+  created: string;
+}
+
+export interface BusinessSummary {
+  name: string;
+  productDescription: string;
+  supportEmail?: string;
+  website?: string;
+}
+
+export interface SummaryContent {
+  dispute: DisputeSummary;
+  business: BusinessSummary;
+  keyFacts: readonly string[];
+  /** "In this packet" lines. */
+  contents: readonly string[];
+  /** What was left out, in plain sentences. */
+  notShown: readonly string[];
+}
+
+/**
+ * Page 1 of the service documentation. Always exactly one page: key facts fill the space that
+ * is left, and a long "not shown" list is cut with a count of the rest.
+ */
+export function composeSummary(measure: Measurer, content: SummaryContent): Composer {
+  const build = (facts: number, notes: number): Composer => {
+    const c = new Composer(measure);
+    const { dispute, business } = content;
+    c.paragraph(`Evidence for dispute ${pdfText(dispute.id, 80, true)}`, { style: STYLES.title, maxLines: 2 });
+    c.paragraph(`Submitted by ${pdfText(business.name, MAX_LABEL_CHARS, true)} to the card issuer.`, { maxLines: 2 });
+    c.heading('The dispute');
+    c.field('Reason', formatReason(pdfText(dispute.reason, 60, true)));
+    c.field('Amount', formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)));
+    c.field('Card', pdfText(formatCardBrand(dispute.cardBrand), 60, true));
+    c.field('Opened', formatTime(dispute.created));
+    c.heading('The business and what was sold');
+    c.field('Business', pdfText(business.name, MAX_LABEL_CHARS, true));
+    c.field('Product', pdfText(business.productDescription, 800));
+    if (business.website) c.field('Website', pdfText(business.website, MAX_LABEL_CHARS, true));
+    if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, MAX_LABEL_CHARS, true));
+    if (facts > 0) {
+      c.heading('Key facts');
+      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 3, indent: 0 });
+    }
+    if (content.contents.length > 0) {
+      c.heading('In this packet');
+      for (const line of content.contents) c.paragraph(`•  ${line}`, { maxLines: 3 });
+    }
+    if (notes > 0) {
+      c.heading('Not shown');
+      const shown = content.notShown.slice(0, notes);
+      const rest = content.notShown.length - shown.length;
+      for (const line of shown) c.paragraph(`•  ${line}`, { maxLines: 3 });
+      if (rest > 0) c.paragraph(`•  ${plural(rest, 'further omission')} (listed with the case).`);
+    }
+    return c;
+  };
+  const fits = (c: Composer) => c.pageCount <= 1;
+  const notes = largestFitting(0, content.notShown.length, (n) => fits(build(0, n)));
+  const facts = largestFitting(0, content.keyFacts.length, (n) => fits(build(n, notes)));
+  return build(facts, notes);
+}
+
+/** Facts worth a line on the summary, most telling first: the payment and its checks, then who the customer is. */
+const KEY_FACT_KINDS = [
+  'charge',
+  'payment_check',
+  'customer',
+  'account',
+  'prior_payment',
+  'policy_acceptance',
+  'refund',
+  'subscription',
+  'invoice',
+  'product',
+] as const;
+const KEY_FACTS_PER_KIND = 3;
+
+export function keyFacts(timeline: readonly Fact[]): string[] {
+  const chosen: string[] = [];
+  for (const kind of KEY_FACT_KINDS) {
+    const facts = timeline.filter((f) => f.kind === kind).slice(0, KEY_FACTS_PER_KIND);
+    for (const fact of facts) chosen.push(pdfText(fact.text, 300, true));
+  }
+  return chosen.filter((t) => t !== '');
+}
+
+/** A section that starts on a new page: heading, one line of introduction, then a table. */
+export function composeTableSection(
+  measure: Measurer,
+  title: string,
+  intro: string,
+  columns: readonly Column[],
+  rows: readonly Row[],
+): Composer {
+  const c = new Composer(measure);
+  c.newPage();
+  c.heading(title);
+  if (intro) c.paragraph(intro);
+  c.table(columns, rows);
+  return c;
+}
+
+export interface ChronologicalRows {
+  /** Every row, measured and laid out by the caller's choice of which to keep. */
+  rows: readonly Row[];
+  times: readonly (string | null)[];
+  /** Index of the first row at or after the charge: trimming keeps the rows around it. */
+  anchor: number;
+  /** What a row is called in "… 57 events not shown …". */
+  noun: string;
+}
+
+/** The kept rows with a muted note in each gap, so a reader sees where and how much was left out. */
+export function withGapNotes(all: ChronologicalRows, kept: readonly number[]): Row[] {
+  const rows: Row[] = [];
+  const gapAfter = new Map(gaps(all.rows.length, kept).map((g) => [g.after, g]));
+  const note = (g: { from: number; to: number }): Row => {
+    const count = g.to - g.from + 1;
+    const from = formatTime(all.times[g.from]);
+    const to = formatTime(all.times[g.to]);
+    return { note: `… ${plural(count, all.noun)} ${count === 1 ? `at ${from}` : `from ${from} to ${to}`} not shown …` };
+  };
+  const leading = gapAfter.get(-1);
+  if (leading) rows.push(note(leading));
+  for (const index of kept) {
+    const row = all.rows[index];
+    if (row) rows.push(row);
+    const gap = gapAfter.get(index);
+    if (gap) rows.push(note(gap));
+  }
+  return rows;
+}
+
+export function keepRows(all: ChronologicalRows, k: number): number[] {
+  return keepAround(all.rows.length, k, all.anchor);
+}
+
+export const TIMELINE_COLUMNS: readonly Column[] = [
+  { title: 'When', width: 84 },
+  { title: 'What happened', width: CONTENT_WIDTH - 84 - 64 - 16 },
+  { title: 'Source', width: 64 },
+];
+
+const SOURCE_NAMES: Record<string, string> = {
+  stripe: 'Stripe',
+  sql: 'Business',
+  http: 'Business',
+  config: 'Business',
+};
+
+export interface TimelineEntry {
+  at: string | null;
+  text: string;
+  source: string;
+}
+
+/** Runs of this many deliverables or more become one timeline row; the images section shows them. */
+const DELIVERABLE_RUN = 4;
+
+/** The timeline's rows: one per fact, except that a run of deliverables reads as one line. */
+export function timelineEntries(facts: readonly Fact[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (let i = 0; i < facts.length; ) {
+    let end = i;
+    while (facts[end]?.kind === 'deliverable') end++;
+    const run = facts.slice(i, end);
+    const first = run[0];
+    const last = run.at(-1);
+    if (run.length >= DELIVERABLE_RUN && first && last) {
+      entries.push({
+        at: first.at,
+        text: `${run.length} deliverables delivered from ${formatTime(first.at)} to ${formatTime(last.at)}, the first: ${first.text} The last: ${last.text}`,
+        source: first.source,
+      });
+      i = end;
+      continue;
+    }
+    const fact = facts[i];
+    if (fact) entries.push({ at: fact.at, text: fact.text, source: fact.source });
+    i += 1;
+  }
+  return entries;
+}
+
+export function timelineRows(entries: readonly TimelineEntry[], chargeAt: string | null): ChronologicalRows {
+  const times = entries.map((f) => f.at);
+  return {
+    rows: entries.map((f) => ({
+      cells: [whenCell(f.at), pdfText(f.text, MAX_FACT_CHARS), SOURCE_NAMES[f.source] ?? pdfText(f.source, 40, true)],
+    })),
+    times,
+    anchor: anchorIndex(times, chargeAt),
+    noun: 'event',
+  };
+}
+
+export const ACTIVITY_COLUMNS: readonly Column[] = [
+  { title: 'Time (UTC)', width: 84 },
+  { title: 'Event', width: 110 },
+  { title: 'IP address', width: 112 },
+  { title: 'Detail', width: CONTENT_WIDTH - 84 - 110 - 112 - 24 },
+];
+
+const QUOTED_DETAIL = /\s\(("[\s\S]*")\)\.?$/;
+
+/** The activity sources put event and IP in `data`; what the customer did is in `data.detail` or quoted at the end of the sentence. */
+export function activityRows(facts: readonly Fact[], chargeAt: string | null): ChronologicalRows {
+  const times = facts.map((f) => f.at);
+  return {
+    rows: facts.map((f) => {
+      const data = f.data ?? {};
+      const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
+      const event = text('event');
+      if (event === null) return { cells: [whenCell(f.at, true), '', '', pdfText(f.text, MAX_FACT_CHARS)] };
+      const detail = [
+        text('detail') ?? f.text.match(QUOTED_DETAIL)?.[1] ?? null,
+        text('device_id') ? `device ${text('device_id')}` : null,
+        text('user_agent'),
+      ].filter((part): part is string => part !== null && part !== '');
+      return {
+        cells: [
+          whenCell(f.at, true),
+          pdfText(event, MAX_LABEL_CHARS, true),
+          pdfText(text('ip') ?? '—', 60, true),
+          pdfText(detail.join(' · ') || '—', MAX_FACT_CHARS),
+        ],
+      };
+    }),
+    times,
+    anchor: anchorIndex(times, chargeAt),
+    noun: 'event',
+  };
+}
+
+function whenCell(at: string | null, seconds = false): string {
+  const formatted = formatTime(at, seconds);
+  // Date on one line, time on the next: the column stays narrow at 12 pt.
+  return formatted.includes(' ') ? formatted.replace(' ', '\n').replace(' UTC', seconds ? '' : ' UTC') : formatted;
+}
+
+export interface ImageSlot {
+  key: string;
+  caption: string;
+  /** width / height once the image is encoded; null while only measuring. */
+  aspect: number | null;
+}
+
+/** Deliverable images, two to a page, each with its title and time below it. */
+export function composeImages(measure: Measurer, intro: string, slots: readonly ImageSlot[]): Composer {
+  const c = new Composer(measure);
+  if (slots.length === 0) return c;
+  c.newPage();
+  c.heading('What the customer received');
+  const introHeight = intro ? c.heightOf(intro) : 0;
+  if (intro) c.paragraph(intro);
+  slots.forEach((slot, index) => {
+    // The first page gives the heading's and intro's height to the first two images.
+    const firstPage = index < 2;
+    const slotHeight = firstPage ? HALF_PAGE_SLOT - (48 + introHeight) / 2 : HALF_PAGE_SLOT;
+    if (index >= 2 && index % 2 === 0) c.newPage();
+    c.image(slot.key, slot.caption, slotHeight, slot.aspect);
+  });
+  return c;
+}
+
+export function imagesPageCount(count: number): number {
+  return Math.ceil(count / 2);
+}
+
+/** The receipt: what was charged, when, and what the customer was told. */
+export function composeReceipt(
+  measure: Measurer,
+  dispute: DisputeSummary,
+  business: BusinessSummary,
+  facts: readonly Fact[],
+): Composer {
+  const c = new Composer(measure);
+  c.paragraph(`Receipt — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, { style: STYLES.title, maxLines: 2 });
+  c.paragraph(
+    `For the payment disputed in ${pdfText(dispute.id, 80, true)} (${formatMoney(dispute.amount, pdfText(dispute.currency, 10, true))}).`,
+  );
+  c.heading('Payment record');
+  for (const fact of facts) {
+    const when = fact.at ? `${formatTime(fact.at)} — ` : '';
+    c.paragraph(`${when}${pdfText(fact.text, MAX_FACT_CHARS)}`, { maxLines: 8 });
+  }
+  return c;
+}
+
+export interface PolicyDocument {
+  title: string;
+  text: string;
+  shownAt?: string;
+}
+
+/** One file per policy field: each policy with where and when the customer saw it, and their acceptances. */
+export function composePolicies(
+  measure: Measurer,
+  heading: string,
+  business: BusinessSummary,
+  policies: readonly PolicyDocument[],
+  acceptances: readonly Fact[],
+  maxChars: number,
+): Composer {
+  const c = new Composer(measure);
+  c.paragraph(`${heading} — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, { style: STYLES.title, maxLines: 2 });
+  if (acceptances.length > 0) {
+    c.heading('The customer accepted it');
+    for (const fact of acceptances.slice(0, 6))
+      c.paragraph(`•  ${pdfText(fact.text, MAX_FACT_CHARS)}`, { maxLines: 3 });
+  }
+  let budget = maxChars;
+  for (const policy of policies) {
+    c.heading(pdfText(policy.title, MAX_LABEL_CHARS, true) || heading);
+    if (policy.shownAt) c.paragraph(`Shown to the customer: ${shownAt(policy.shownAt)}`, { style: STYLES.strong });
+    const text = pdfText(policy.text, MAX_POLICY_CHARS);
+    if (budget >= text.length) {
+      c.paragraph(text);
+      budget -= text.length;
+    } else {
+      c.paragraph(`${text.slice(0, Math.max(budget, 0)).trimEnd()} …`);
+      c.paragraph(`The rest of this policy (${plural(text.length - Math.max(budget, 0), 'character')}) is not shown.`, {
+        muted: true,
+      });
+      budget = 0;
+    }
+  }
+  return c;
+}
+
+function shownAt(value: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? formatTime(value) : pdfText(value, 300, true);
+}
+
+/** Customer messages, oldest first, each with when, which way and how it was sent. */
+export function composeCommunications(
+  measure: Measurer,
+  business: BusinessSummary,
+  messages: readonly Fact[],
+  kept: readonly number[],
+): Composer {
+  const c = new Composer(measure);
+  c.paragraph(`Communication with the customer — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, {
+    style: STYLES.title,
+    maxLines: 2,
+  });
+  const left = messages.length - kept.length;
+  if (left > 0) c.paragraph(`${plural(left, 'further message')} not shown here.`, { muted: true });
+  for (const index of kept) {
+    const fact = messages[index];
+    if (!fact) continue;
+    const data = fact.data ?? {};
+    const direction =
+      data.direction === 'inbound'
+        ? 'From the customer'
+        : data.direction === 'outbound'
+          ? 'To the customer'
+          : 'Message';
+    const channel = typeof data.channel === 'string' ? ` by ${pdfText(data.channel, 40, true)}` : '';
+    c.heading(`${formatTime(fact.at)} · ${direction}${channel}`, STYLES.subheading);
+    c.paragraph(pdfText(stripTimePrefix(fact.text), MAX_MESSAGE_CHARS), { maxLines: 40 });
+  }
+  return c;
+}
+
+/** Sources start sentences with "2025-03-01 14:02 UTC: "; under a heading that already says when, it is noise. */
+function stripTimePrefix(text: string): string {
+  return text.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC: /, '');
+}
+
+export function deliverableCaption(title: string, at: string | null, index: number, total: number): string {
+  const name = pdfText(title, MAX_LABEL_CHARS, true) || 'Untitled';
+  return `Deliverable ${index + 1} of ${total}: ${name} — delivered ${at ? formatTime(at) : 'at an unknown time'}`;
+}

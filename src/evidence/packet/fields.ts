@@ -1,0 +1,141 @@
+import type Stripe from 'stripe';
+import { MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOTAL_TEXT_CHARS } from './limits.js';
+import { sanitizeText, truncateText } from './sanitize.js';
+
+type Evidence = Stripe.DisputeUpdateParams.Evidence;
+
+/** Free-text fields Stripe caps at 20,000 characters each. */
+export const LONG_TEXT_FIELDS = [
+  'access_activity_log',
+  'cancellation_policy_disclosure',
+  'cancellation_rebuttal',
+  'duplicate_charge_explanation',
+  'product_description',
+  'refund_policy_disclosure',
+  'refund_refusal_explanation',
+  'uncategorized_text',
+] as const satisfies readonly (keyof Evidence)[];
+
+/** Short text fields (identifiers, addresses, dates): 5,000 characters each. */
+export const SHORT_TEXT_FIELDS = [
+  'billing_address',
+  'customer_email_address',
+  'customer_name',
+  'customer_purchase_ip',
+  'duplicate_charge_id',
+  'service_date',
+  'shipping_address',
+  'shipping_carrier',
+  'shipping_date',
+  'shipping_tracking_number',
+] as const satisfies readonly (keyof Evidence)[];
+
+/** Fields that take the id of a file uploaded with purpose `dispute_evidence`. */
+export const EVIDENCE_FILE_FIELDS = [
+  'cancellation_policy',
+  'customer_communication',
+  'customer_signature',
+  'duplicate_charge_documentation',
+  'receipt',
+  'refund_policy',
+  'service_documentation',
+  'shipping_documentation',
+  'uncategorized_file',
+] as const satisfies readonly (keyof Evidence)[];
+
+export type LongTextField = (typeof LONG_TEXT_FIELDS)[number];
+export type ShortTextField = (typeof SHORT_TEXT_FIELDS)[number];
+export type EvidenceTextField = LongTextField | ShortTextField;
+export type EvidenceFileField = (typeof EVIDENCE_FILE_FIELDS)[number];
+/** The text part of what goes to `disputes.update`, typed by Stripe. */
+export type EvidenceText = Pick<Evidence, EvidenceTextField>;
+
+/** Every classic field is either text or file: a field Stripe adds fails tsc here until someone places it. */
+type Unplaced = Exclude<keyof Evidence, EvidenceTextField | EvidenceFileField | 'appeal' | 'enhanced_evidence'>;
+export const EVERY_EVIDENCE_FIELD_PLACED: [Unplaced] extends [never] ? true : never = true;
+
+export const TEXT_FIELDS: readonly EvidenceTextField[] = [...LONG_TEXT_FIELDS, ...SHORT_TEXT_FIELDS];
+
+/** Addresses keep their line breaks; the other short fields are one line. */
+const MULTILINE_SHORT_FIELDS: ReadonlySet<EvidenceTextField> = new Set(['billing_address', 'shipping_address']);
+
+export function textLimitOf(field: EvidenceTextField): number {
+  return (LONG_TEXT_FIELDS as readonly string[]).includes(field) ? MAX_LONG_TEXT_CHARS : MAX_SHORT_TEXT_CHARS;
+}
+
+export interface Dropped {
+  what: string;
+  why: string;
+}
+
+const TRUNCATION_MARK = ' … [truncated]';
+
+/**
+ * Sanitises each field, cuts it to its own limit, then, if all of them together pass
+ * 150,000 characters, lowers the longest fields to one common cap (the short ones are untouched).
+ */
+export function fitTextFields(fields: Partial<Record<EvidenceTextField, string>>): {
+  textFields: EvidenceText;
+  dropped: Dropped[];
+  chars: number;
+} {
+  const dropped: Dropped[] = [];
+  const kept = new Map<EvidenceTextField, string>();
+  for (const field of TEXT_FIELDS) {
+    const raw = fields[field];
+    if (raw === undefined) continue;
+    const limit = textLimitOf(field);
+    const clean = sanitizeText(raw, Number.MAX_SAFE_INTEGER, {
+      singleLine: textLimitOf(field) === MAX_SHORT_TEXT_CHARS && !MULTILINE_SHORT_FIELDS.has(field),
+      maxInput: limit * 4,
+    });
+    if (clean === '') continue;
+    const cut = truncateText(clean, limit, TRUNCATION_MARK);
+    if (cut !== clean) {
+      dropped.push({
+        what: `text field ${field}`,
+        why: `cut from ${clean.length} to ${limit} characters (Stripe's limit)`,
+      });
+    }
+    kept.set(field, cut);
+  }
+
+  let total = sum([...kept.values()].map((v) => v.length));
+  if (total > MAX_TOTAL_TEXT_CHARS) {
+    const cap = commonCap(
+      [...kept.values()].map((v) => v.length),
+      MAX_TOTAL_TEXT_CHARS,
+    );
+    for (const [field, value] of kept) {
+      if (value.length <= cap) continue;
+      kept.set(field, truncateText(value, cap, TRUNCATION_MARK));
+      dropped.push({
+        what: `text field ${field}`,
+        why: `cut from ${value.length} to ${cap} characters to keep all text within ${MAX_TOTAL_TEXT_CHARS}`,
+      });
+    }
+    total = sum([...kept.values()].map((v) => v.length));
+  }
+
+  const textFields: EvidenceText = {};
+  for (const [field, value] of kept) textFields[field] = value;
+  return { textFields, dropped, chars: total };
+}
+
+/** The largest cap c with Σ min(len, c) ≤ budget ("water filling"): the longest texts give way first. */
+export function commonCap(lengths: readonly number[], budget: number): number {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  let used = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const remaining = sorted.length - i;
+    const fair = Math.floor((budget - used) / remaining);
+    const length = sorted[i] ?? 0;
+    if (length > fair) return fair;
+    used += length;
+  }
+  return sorted.at(-1) ?? budget;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,397 @@
+/**
+ * A small page-layout engine over pdfkit. Layout is done here, line by line, before anything
+ * is drawn: each page is a list of placed items, so the page count is known while laying out
+ * (the budget needs it before deciding what to keep) and drawing never breaks a page by itself.
+ */
+import PDFDocument from 'pdfkit';
+import { FONT_FILES, type FontName } from '../fonts.js';
+
+// pdfkit has these, @types/pdfkit omits them: an opened image is embedded once however often it is drawn.
+declare global {
+  namespace PDFKit.Mixins {
+    interface OpenedImage {
+      width: number;
+      height: number;
+    }
+    interface PDFImage {
+      openImage(src: Buffer): OpenedImage;
+      image(src: OpenedImage, x?: number, y?: number, options?: ImageOption): this;
+    }
+  }
+}
+
+export interface TextStyle {
+  font: FontName;
+  /** Points; Stripe asks for 12 pt or more, so nothing here is smaller. */
+  size: number;
+}
+
+export const STYLES = {
+  title: { font: 'bold', size: 20 },
+  heading: { font: 'bold', size: 16 },
+  subheading: { font: 'bold', size: 13 },
+  body: { font: 'regular', size: 12 },
+  strong: { font: 'bold', size: 12 },
+} as const satisfies Record<string, TextStyle>;
+
+export const MIN_FONT_SIZE = 12;
+
+/** US Letter portrait, ¾-inch margins; the footer sits below the content area. */
+export const FRAME = {
+  width: 612,
+  height: 792,
+  left: 54,
+  top: 54,
+  right: 612 - 54,
+  bottom: 792 - 66,
+  footerY: 792 - 48,
+} as const;
+export const CONTENT_WIDTH = FRAME.right - FRAME.left;
+
+const LEADING = 1.3;
+const PARAGRAPH_GAP = 4;
+const CELL_PAD = 3;
+const COLUMN_GAP = 8;
+const TEXT_COLOR = '#111111';
+const MUTED_COLOR = '#555555';
+
+export function lineHeight(style: TextStyle): number {
+  return style.size * LEADING;
+}
+
+export function createDocument(info: { title: string; author: string }): PDFKit.PDFDocument {
+  return new PDFDocument({
+    size: 'LETTER',
+    layout: 'portrait',
+    margin: 0,
+    autoFirstPage: false,
+    // The default would be Helvetica, which is not embedded; starting on DejaVu keeps every font embedded.
+    font: FONT_FILES.regular,
+    info: { Title: info.title, Author: info.author, Creator: 'rebut', Producer: 'rebut' },
+  });
+}
+
+/** Measures and wraps text with the same fonts the documents are drawn with. */
+export class Measurer {
+  private readonly doc = createDocument({ title: 'measure', author: 'rebut' });
+  private readonly widths = new Map<string, number>();
+  private readonly wrapped = new Map<string, string[]>();
+
+  width(text: string, style: TextStyle): number {
+    const key = `${style.font}${style.size}\u0000${text}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.doc.font(FONT_FILES[style.font]).fontSize(style.size).widthOfString(text);
+      this.widths.set(key, width);
+    }
+    return width;
+  }
+
+  /** Greedy word wrap; a word wider than the line is broken between characters. */
+  wrap(text: string, style: TextStyle, maxWidth: number): string[] {
+    const key = `${style.font}${style.size}/${maxWidth}\u0000${text}`;
+    let lines = this.wrapped.get(key);
+    if (!lines) {
+      lines = this.wrapUncached(text, style, maxWidth);
+      this.wrapped.set(key, lines);
+    }
+    return lines;
+  }
+
+  private wrapUncached(text: string, style: TextStyle, maxWidth: number): string[] {
+    const lines: string[] = [];
+    const space = this.width(' ', style);
+    for (const paragraph of text.split('\n')) {
+      let line = '';
+      let lineWidth = 0;
+      for (const word of paragraph.split(' ')) {
+        if (word === '') continue;
+        const wordWidth = this.width(word, style);
+        if (line !== '' && lineWidth + space + wordWidth <= maxWidth) {
+          line += ` ${word}`;
+          lineWidth += space + wordWidth;
+          continue;
+        }
+        if (line !== '') lines.push(line);
+        if (wordWidth <= maxWidth) {
+          line = word;
+          lineWidth = wordWidth;
+          continue;
+        }
+        line = '';
+        lineWidth = 0;
+        for (const char of word) {
+          const charWidth = this.width(char, style);
+          if (line !== '' && lineWidth + charWidth > maxWidth) {
+            lines.push(line);
+            line = '';
+            lineWidth = 0;
+          }
+          line += char;
+          lineWidth += charWidth;
+        }
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+}
+
+export type PageItem =
+  | { kind: 'text'; x: number; y: number; text: string; style: TextStyle; muted?: boolean }
+  | { kind: 'rule'; x: number; y: number; width: number }
+  | { kind: 'image'; key: string; x: number; y: number; width: number; height: number };
+
+export type ComposedPage = PageItem[];
+
+export interface Column {
+  title: string;
+  width: number;
+  style?: TextStyle;
+}
+
+/** A table row: its cells, or a full-width note such as "… 57 rows not shown …". */
+export type Row = { cells: string[] } | { note: string };
+
+export interface ParagraphOptions {
+  style?: TextStyle;
+  indent?: number;
+  muted?: boolean;
+  /** Lines beyond this are cut, the last one ending in "…". */
+  maxLines?: number;
+  /** Stop at the bottom of the page instead of continuing on a new one (for one-page summaries). */
+  noBreak?: boolean;
+}
+
+/** Places text, tables and images on pages, top to bottom; a new page starts when the next line does not fit. */
+export class Composer {
+  readonly pages: ComposedPage[] = [];
+  private y: number = FRAME.top;
+
+  constructor(readonly measure: Measurer) {}
+
+  get pageCount(): number {
+    return this.pages.length;
+  }
+
+  /** Space left on the current page. */
+  get remaining(): number {
+    return this.pages.length === 0 ? FRAME.bottom - FRAME.top : FRAME.bottom - this.y;
+  }
+
+  newPage(): void {
+    this.pages.push([]);
+    this.y = FRAME.top;
+  }
+
+  space(height: number): void {
+    this.y = Math.min(this.y + height, FRAME.bottom);
+  }
+
+  /** Starts a new page unless `height` fits on the current one. */
+  ensure(height: number): void {
+    if (this.pages.length === 0 || this.y + height > FRAME.bottom + 0.01) this.newPage();
+  }
+
+  private place(item: PageItem): void {
+    if (this.pages.length === 0) this.newPage();
+    this.pages[this.pages.length - 1]?.push(item);
+  }
+
+  /** Height the paragraph would take, for deciding before placing. */
+  heightOf(text: string, options: ParagraphOptions = {}): number {
+    const style = options.style ?? STYLES.body;
+    const lines = this.linesOf(text, style, CONTENT_WIDTH - (options.indent ?? 0), options.maxLines);
+    return lines.length * lineHeight(style) + PARAGRAPH_GAP;
+  }
+
+  heading(text: string, style: TextStyle = STYLES.heading): void {
+    const lines = this.linesOf(text, style, CONTENT_WIDTH, 2);
+    // Keep a heading with at least two lines of what follows.
+    this.ensure(lines.length * lineHeight(style) + 2 * lineHeight(STYLES.body) + PARAGRAPH_GAP * 2);
+    if (this.y > FRAME.top) this.y += PARAGRAPH_GAP * 2;
+    for (const line of lines) {
+      this.place({ kind: 'text', x: FRAME.left, y: this.y, text: line, style });
+      this.y += lineHeight(style);
+    }
+    this.y += PARAGRAPH_GAP;
+  }
+
+  /** Returns false when `noBreak` stopped it at the bottom of the page. */
+  paragraph(text: string, options: ParagraphOptions = {}): boolean {
+    const style = options.style ?? STYLES.body;
+    const indent = options.indent ?? 0;
+    const height = lineHeight(style);
+    for (const line of this.linesOf(text, style, CONTENT_WIDTH - indent, options.maxLines)) {
+      if (options.noBreak && this.pages.length > 0 && this.y + height > FRAME.bottom) return false;
+      this.ensure(height);
+      if (line !== '') {
+        this.place({ kind: 'text', x: FRAME.left + indent, y: this.y, text: line, style, muted: options.muted });
+      }
+      this.y += height;
+    }
+    this.y += PARAGRAPH_GAP;
+    return true;
+  }
+
+  /** Label in bold on the left, value wrapped beside it. */
+  field(label: string, value: string, labelWidth = 130): void {
+    const height = lineHeight(STYLES.body);
+    const lines = this.linesOf(value, STYLES.body, CONTENT_WIDTH - labelWidth, 6);
+    this.ensure(height * Math.min(lines.length, 2));
+    this.place({ kind: 'text', x: FRAME.left, y: this.y, text: label, style: STYLES.strong });
+    for (const line of lines) {
+      this.ensure(height);
+      this.place({ kind: 'text', x: FRAME.left + labelWidth, y: this.y, text: line, style: STYLES.body });
+      this.y += height;
+    }
+  }
+
+  /** Rows never split across pages; the header repeats on every page the table reaches. */
+  table(columns: readonly Column[], rows: readonly Row[], maxCellLines = 6): void {
+    const height = lineHeight(STYLES.body);
+    const header = () => {
+      const titles = columns.map((c) => this.linesOf(c.title, STYLES.strong, c.width, 2));
+      const rowHeight = Math.max(...titles.map((t) => t.length)) * height + CELL_PAD * 2;
+      let x = FRAME.left;
+      columns.forEach((column, i) => {
+        (titles[i] ?? []).forEach((line, n) => {
+          this.place({ kind: 'text', x, y: this.y + CELL_PAD + n * height, text: line, style: STYLES.strong });
+        });
+        x += column.width + COLUMN_GAP;
+      });
+      this.y += rowHeight;
+      this.place({ kind: 'rule', x: FRAME.left, y: this.y, width: CONTENT_WIDTH });
+    };
+    this.ensure(height * 4);
+    header();
+    for (const row of rows) {
+      const cells =
+        'note' in row
+          ? [this.linesOf(row.note, STYLES.body, CONTENT_WIDTH, maxCellLines)]
+          : columns.map((c, i) => this.linesOf(row.cells[i] ?? '', c.style ?? STYLES.body, c.width, maxCellLines));
+      const rowHeight = Math.max(1, ...cells.map((c) => c.length)) * height + CELL_PAD * 2;
+      if (this.y + rowHeight > FRAME.bottom) {
+        this.newPage();
+        header();
+      }
+      let x = FRAME.left;
+      cells.forEach((lines, i) => {
+        const style = 'note' in row ? STYLES.body : (columns[i]?.style ?? STYLES.body);
+        lines.forEach((line, n) => {
+          const y = this.y + CELL_PAD + n * height;
+          this.place({ kind: 'text', x, y, text: line, style, muted: 'note' in row });
+        });
+        x += (columns[i]?.width ?? 0) + COLUMN_GAP;
+      });
+      this.y += rowHeight;
+      this.place({ kind: 'rule', x: FRAME.left, y: this.y, width: CONTENT_WIDTH });
+    }
+    this.y += PARAGRAPH_GAP * 2;
+  }
+
+  /** An image fitted into a slot of the content width and `slotHeight`, its caption right below it. */
+  image(key: string, caption: string, slotHeight: number, aspect: number | null): void {
+    const height = lineHeight(STYLES.body);
+    const captionLines = this.linesOf(caption, STYLES.body, CONTENT_WIDTH, 2);
+    const imageHeight = slotHeight - captionLines.length * height - PARAGRAPH_GAP * 4;
+    this.ensure(slotHeight);
+    const shown = aspect ? Math.min(imageHeight, CONTENT_WIDTH / aspect) : imageHeight;
+    this.place({ kind: 'image', key, x: FRAME.left, y: this.y, width: CONTENT_WIDTH, height: shown });
+    this.y += shown + PARAGRAPH_GAP;
+    for (const line of captionLines) {
+      this.place({ kind: 'text', x: FRAME.left, y: this.y, text: line, style: STYLES.body });
+      this.y += height;
+    }
+    this.y += PARAGRAPH_GAP * 3;
+  }
+
+  private linesOf(text: string, style: TextStyle, width: number, maxLines?: number): string[] {
+    const lines = this.measure.wrap(text, style, width);
+    if (maxLines === undefined || lines.length <= maxLines) return lines;
+    const kept = lines.slice(0, maxLines);
+    const last = kept[maxLines - 1] ?? '';
+    let cut = last;
+    while (cut !== '' && this.measure.width(`${cut}…`, style) > width) cut = Array.from(cut).slice(0, -1).join('');
+    kept[maxLines - 1] = `${cut}…`;
+    return kept;
+  }
+}
+
+/** Height of one of two image slots on a page. */
+export const HALF_PAGE_SLOT = (FRAME.bottom - FRAME.top) / 2;
+
+export interface RenderOptions {
+  title: string;
+  author: string;
+  /** Drawn at the foot of every page, with "page n of N". */
+  footer: string;
+  /** JPEG or PNG bytes by image key; an image item without bytes is left blank (used to measure the rest). */
+  images?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Draws composed pages into a PDF. Resolves with the bytes and the number of pages pdfkit made. */
+export function renderPdf(
+  pages: readonly ComposedPage[],
+  options: RenderOptions,
+): Promise<{ bytes: Uint8Array; pages: number }> {
+  const doc = createDocument({ title: options.title, author: options.author });
+  const chunks: Buffer[] = [];
+  let pageCount = 0;
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  doc.on('pageAdded', () => {
+    pageCount += 1;
+  });
+  const done = new Promise<{ bytes: Uint8Array; pages: number }>((resolve, reject) => {
+    doc.on('end', () => resolve({ bytes: new Uint8Array(Buffer.concat(chunks)), pages: pageCount }));
+    doc.on('error', reject);
+  });
+  const opened = new Map<string, PDFKit.Mixins.OpenedImage>();
+
+  pages.forEach((items, index) => {
+    doc.addPage({ size: 'LETTER', layout: 'portrait', margin: 0 });
+    for (const item of items) {
+      if (item.kind === 'text') {
+        doc
+          .font(FONT_FILES[item.style.font])
+          .fontSize(item.style.size)
+          .fillColor(item.muted ? MUTED_COLOR : TEXT_COLOR)
+          .text(item.text, item.x, item.y, { lineBreak: false });
+      } else if (item.kind === 'rule') {
+        doc
+          .moveTo(item.x, item.y)
+          .lineTo(item.x + item.width, item.y)
+          .lineWidth(0.5)
+          .strokeColor('#bbbbbb')
+          .stroke();
+      } else {
+        const bytes = options.images?.get(item.key);
+        if (!bytes) continue;
+        let image = opened.get(item.key);
+        if (!image) {
+          image = doc.openImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          opened.set(item.key, image);
+        }
+        doc.image(image, item.x, item.y, {
+          fit: [item.width, item.height],
+          align: 'center',
+          valign: 'center',
+        });
+      }
+    }
+    const footer = `${options.footer} · page ${index + 1} of ${pages.length}`;
+    doc.font(FONT_FILES.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
+    doc.text(footer, FRAME.left, FRAME.footerY, { lineBreak: false });
+  });
+  doc.end();
+  return done;
+}
+
+/**
+ * Pages in a PDF, counted as Stripe's checks do: page objects (`/Type /Page`, not `/Pages`).
+ * pdfkit writes object dictionaries uncompressed, so a plain scan is exact for its output.
+ */
+export function pdfPageCount(bytes: Uint8Array): number {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return text.match(/\/Type\s*\/Page(?![A-Za-z0-9])/g)?.length ?? 0;
+}
