@@ -220,8 +220,8 @@ export function extractMentions(text: string, options: ExtractOptions): Mention[
     (match) => add(namedDate(match[0], match[1], match[2], match[3], match[4])),
   );
   // Numeric dates: year first is unambiguous; `03/04/2026` could be March 4 or April 3.
-  scan.each(/(?<![\d/.-])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/]|\.\d)/g, (match) => {
-    const key = dateKey(Number(match[1]), Number(match[2]), Number(match[3]));
+  scan.each(/(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)/g, (match) => {
+    const key = dateKey(Number(match[1]), Number(match[3]), Number(match[4]));
     add(key ? dateMention(match[0], [key]) : invalidDate(match[0]));
   });
   scan.each(/(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)/g, (match) => {
