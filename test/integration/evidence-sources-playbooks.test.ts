@@ -7,7 +7,12 @@ import { visaCe3FromFacts } from '../../src/evidence/ce3.js';
 import { type EvidenceConfig, loadEvidenceConfig } from '../../src/evidence/config.js';
 import { configuredSources, gatherEvidence } from '../../src/evidence/gather.js';
 import { applyPlaybook, type TextField } from '../../src/evidence/playbooks.js';
-import { type SampleCustomer, sampleCustomerFor, seedBusiness } from '../../src/sandbox/business/index.js';
+import {
+  renderRoomDesign,
+  type SampleCustomer,
+  sampleCustomerFor,
+  seedBusiness,
+} from '../../src/sandbox/business/index.js';
 import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { triage } from '../../src/triage/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
@@ -252,5 +257,14 @@ describe('playbooks fill their fields from the sample business', () => {
     const other = applyPlaybook('insufficient_funds', gathered.facts, config);
     expect(other.reason).toBe('general');
     expect(other.textFields).toEqual(playbook.textFields);
+  });
+
+  it('the sample business draws its design images locally, the same picture for the same seed', async () => {
+    const [first, again, other] = await Promise.all([renderRoomDesign(7), renderRoomDesign(7), renderRoomDesign(8)]);
+    expect(first.equals(again)).toBe(true);
+    expect(first.equals(other)).toBe(false);
+    const stats = await sharp(first).stats();
+    // A real picture, not a blank canvas: the channels vary across the image.
+    expect(stats.channels.slice(0, 3).every((channel) => channel.stdev > 10)).toBe(true);
   });
 });
