@@ -1,14 +1,22 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deliverableFetcher } from './cases/deliverables.js';
+import { draftCase } from './cases/draft.js';
+import { prepareCase } from './cases/prepare.js';
+import { startTimer } from './cases/timer.js';
 import { type Settings, stripeKeyIsLive } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, DEFAULT_LLM_TIMEOUT_MS } from './drafting/llm.js';
+import type { ImageFetchPolicy } from './evidence/images.js';
+import { evidenceConfigFor } from './evidence/settings.js';
 import { healthz, metricsRoute, readyz } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type Queue, startQueue, type TaskHandler, type TaskName } from './queue.js';
+import { createSlack } from './slack/index.js';
 import { createStripeClient } from './stripe/client.js';
 import { processEvent } from './stripe/events.js';
 import { stripeWebhookHandler } from './stripe/webhook.js';
@@ -28,6 +36,10 @@ export interface AppOptions {
   /** Start queue workers in this process (default true); a web-only instance sets false. */
   workers?: boolean;
   host?: string;
+  /** The auto-submit timer's cron schedule (default every minute; the demo ticks faster). */
+  timerSchedule?: string;
+  /** Extra image-fetch rules (the demo and tests serve images from loopback). */
+  imagePolicy?: Partial<ImageFetchPolicy>;
 }
 
 /** Composition root: settings → database → clients → HTTP server and queue workers. */
@@ -47,8 +59,50 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
 
   const stripe = createStripeClient(stripeKey, settings.STRIPE_API_URL);
   const metrics = createMetrics(pool);
+  const evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
+  if (evidence.warning) log.warn(evidence.warning);
+  const business = {
+    name: evidence.config.business.name,
+    productDescription: evidence.config.business.product_description,
+  };
+  const llm = settings.OPENAI_API_KEY
+    ? createLlmDrafter({
+        apiKey: settings.OPENAI_API_KEY,
+        baseURL: settings.OPENAI_BASE_URL,
+        model: settings.OPENAI_MODEL,
+        timeoutMs: DEFAULT_LLM_TIMEOUT_MS,
+        maxRetries: DEFAULT_LLM_MAX_RETRIES,
+      })
+    : undefined;
+  log.info(
+    llm
+      ? `rebuttals are drafted by ${settings.OPENAI_MODEL}`
+      : 'no OPENAI_API_KEY: the template drafter writes the rebuttals',
+  );
 
+  // Slack is optional per process: without a bot token the instance serves webhooks and jobs only.
+  const slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
+
+  const caseId = (payload: unknown) => (payload as { caseId: number }).caseId;
   const tasks: Partial<Record<TaskName, TaskHandler>> = {
+    'prepare-case': async (payload) => {
+      await prepareCase(
+        {
+          pool,
+          stripe,
+          log,
+          evidence: evidence.config,
+          appDatabaseUrl: settings.APP_DATABASE_URL,
+          env: process.env,
+          fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
+        },
+        caseId(payload),
+      );
+    },
+    'draft-case': async (payload) => {
+      await draftCase({ pool, stripe, log, llm, business }, caseId(payload));
+    },
+    ...slack?.tasks,
     'process-event': async (payload) => {
       const { eventId } = payload as { eventId: string };
       await processEvent(
@@ -79,10 +133,13 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     { method: 'GET', path: '/readyz', handler: readyz(pool) },
     { method: 'GET', path: '/metrics', handler: metricsRoute(metrics) },
   ];
-  const server = createHttpServer(routes, log);
+  // Anything else goes to Slack's handler, which serves POST /slack/events only.
+  const server = createHttpServer(routes, log, slack?.httpHandler);
   const port = await listen(server, settings.PORT, options.host ?? '0.0.0.0');
   const url = `http://127.0.0.1:${port}`;
   log.info({ port }, `rebut is listening on port ${port}`);
+  await slack?.start();
+  const timer = options.workers === false ? undefined : startTimer({ pool, stripe, log }, options.timerSchedule);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -97,6 +154,8 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await timer?.stop();
+        await slack?.stop();
         await queue?.stop();
         await pool.end();
         await database.stop();
