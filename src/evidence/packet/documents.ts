@@ -364,33 +364,47 @@ function shownAt(value: string): string {
   return date && !Number.isNaN(date.getTime()) ? formatTime(value) : pdfText(value, 300, true);
 }
 
-/** Customer messages, oldest first, each with when, which way and how it was sent. */
+export interface MessageBlock {
+  heading: string;
+  body: string;
+}
+
+/** One message as the communications file shows it: when, which way, how; then what was said. */
+export function messageBlock(fact: Fact): MessageBlock {
+  const data = fact.data ?? {};
+  const direction =
+    data.direction === 'inbound' ? 'From the customer' : data.direction === 'outbound' ? 'To the customer' : 'Message';
+  const channel = typeof data.channel === 'string' ? ` by ${pdfText(data.channel, 40, true)}` : '';
+  return {
+    heading: `${formatTime(fact.at)} · ${direction}${channel}`,
+    body: pdfText(stripTimePrefix(fact.text), MAX_MESSAGE_CHARS),
+  };
+}
+
+/**
+ * Customer messages, oldest first. Stops once past `maxPages`: a history of thousands of
+ * messages is only laid out as far as the cap needs to be known to be exceeded.
+ */
 export function composeCommunications(
   measure: Measurer,
   business: BusinessSummary,
-  messages: readonly Fact[],
+  total: number,
+  message: (index: number) => MessageBlock,
   kept: readonly number[],
+  maxPages: number,
 ): Composer {
   const c = new Composer(measure);
   c.paragraph(`Communication with the customer — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, {
     style: STYLES.title,
     maxLines: 2,
   });
-  const left = messages.length - kept.length;
+  const left = total - kept.length;
   if (left > 0) c.paragraph(`${plural(left, 'further message')} not shown here.`, { muted: true });
   for (const index of kept) {
-    const fact = messages[index];
-    if (!fact) continue;
-    const data = fact.data ?? {};
-    const direction =
-      data.direction === 'inbound'
-        ? 'From the customer'
-        : data.direction === 'outbound'
-          ? 'To the customer'
-          : 'Message';
-    const channel = typeof data.channel === 'string' ? ` by ${pdfText(data.channel, 40, true)}` : '';
-    c.heading(`${formatTime(fact.at)} · ${direction}${channel}`, STYLES.subheading);
-    c.paragraph(pdfText(stripTimePrefix(fact.text), MAX_MESSAGE_CHARS), { maxLines: 40 });
+    if (c.pageCount > maxPages) break;
+    const block = message(index);
+    c.heading(block.heading, STYLES.subheading);
+    c.paragraph(block.body, { maxLines: 40 });
   }
   return c;
 }

@@ -25,6 +25,7 @@ import {
   imagesPageCount,
   keepRows,
   keyFacts,
+  messageBlock,
   pdfText,
   TIMELINE_COLUMNS,
   timelineEntries,
@@ -185,8 +186,16 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       messages.map((m) => m.at),
       chargeAt,
     );
+    const message = memo((i: number) => messageBlock(messages[i] as Fact));
     const build = (k: number) =>
-      composeCommunications(measure, input.business, messages, keepAround(messages.length, k, anchor));
+      composeCommunications(
+        measure,
+        input.business,
+        messages.length,
+        message,
+        keepAround(messages.length, k, anchor),
+        caps.communications,
+      );
     const k = largestFitting(0, messages.length, (n) => build(n).pageCount <= caps.communications);
     if (k < messages.length) {
       dropped.push({
@@ -226,6 +235,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       imageFloor: caps.imageFloor,
       limitName,
       otherFiles: fixed.map((d) => `${d.title} (the ${d.field} file, ${plural(d.pages.length, 'page')})`),
+      communicationsAttached: plan.communications !== null,
       render,
     });
     dropped.push(...result.dropped);
@@ -275,6 +285,8 @@ interface MainDocumentContext {
   imageFloor: number;
   limitName: string;
   otherFiles: string[];
+  /** The messages have their own file, so the timeline leaves them out. */
+  communicationsAttached: boolean;
   render: (
     doc: PlannedDocument,
     images?: ReadonlyMap<string, Uint8Array>,
@@ -292,9 +304,13 @@ async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   dropped: Dropped[];
 }> {
   const { input, measure } = ctx;
-  const activityIds = new Set(input.activity.map((f) => f.id));
+  // What has its own table or file is not repeated in the timeline.
+  const elsewhere = new Set(
+    [...input.activity, ...(ctx.communicationsAttached ? input.communications : [])].map((f) => f.id),
+  );
+  const ownKinds = new Set<string>(ctx.communicationsAttached ? ['activity', 'communication'] : ['activity']);
   const timeline = timelineRows(
-    timelineEntries(input.timeline.filter((f) => f.kind !== 'activity' && !activityIds.has(f.id))),
+    timelineEntries(input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id))),
     ctx.chargeAt,
   );
   const activity = activityRows(input.activity, ctx.chargeAt);

@@ -1,0 +1,225 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import {
+  anchorIndex,
+  gaps,
+  keepAround,
+  largestFitting,
+  pageLimitFor,
+  spreadSelection,
+} from '../../src/evidence/packet/budget.js';
+import { commonCap, fitTextFields } from '../../src/evidence/packet/fields.js';
+import { allocatePages, planFiles } from '../../src/evidence/packet/index.js';
+import { ImageEncoder, imageKey } from '../../src/evidence/packet/pictures.js';
+import { neutraliseUrls, sanitizeText, truncateText } from '../../src/evidence/packet/sanitize.js';
+import { noisyPng } from './evidence-packet-support.js';
+
+describe('which deliverable images stay', () => {
+  it('keeps the first and the last and spreads the rest evenly', () => {
+    expect(spreadSelection(300, 5)).toEqual([0, 75, 150, 224, 299]);
+    expect(spreadSelection(10, 2)).toEqual([0, 9]);
+    expect(spreadSelection(3, 10)).toEqual([0, 1, 2]);
+    expect(spreadSelection(10, 0)).toEqual([]);
+    expect(spreadSelection(10, 1)).toEqual([9]);
+  });
+});
+
+describe('which rows stay', () => {
+  it('keeps rows from the start, around the charge (more after it than before) and from the end', () => {
+    const kept = keepAround(1_000, 20, 500);
+    expect(kept).toHaveLength(20);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(kept.slice(0, 4)).toEqual([0, 1, 2, 3]);
+    expect(kept.slice(-4)).toEqual([996, 997, 998, 999]);
+    const around = kept.filter((i) => i >= 490 && i <= 520);
+    expect(around.filter((i) => i >= 500).length).toBeGreaterThan(around.filter((i) => i < 500).length);
+  });
+
+  it('keeps everything when it fits and nothing when nothing does', () => {
+    expect(keepAround(5, 10, 2)).toEqual([0, 1, 2, 3, 4]);
+    expect(keepAround(5, 0, 2)).toEqual([]);
+  });
+
+  it('finds the charge among chronological rows', () => {
+    const times = ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', null, '2026-01-03T00:00:00Z'];
+    expect(anchorIndex(times, '2026-01-01T12:00:00Z')).toBe(1);
+    expect(anchorIndex(times, '2027-01-01T00:00:00Z')).toBe(3);
+    expect(anchorIndex(times, null)).toBe(0);
+  });
+
+  it('names each gap left between kept rows', () => {
+    expect(gaps(10, [0, 1, 5, 9])).toEqual([
+      { after: 1, from: 2, to: 4 },
+      { after: 5, from: 6, to: 8 },
+    ]);
+    expect(gaps(4, [2])).toEqual([
+      { after: -1, from: 0, to: 1 },
+      { after: 2, from: 3, to: 3 },
+    ]);
+  });
+
+  it('finds the largest k that fits by bisection', () => {
+    expect(largestFitting(0, 1_000, (k) => k * 3 <= 100)).toBe(33);
+    expect(largestFitting(5, 10, () => false)).toBe(5);
+    expect(largestFitting(0, 10, () => true)).toBe(10);
+  });
+});
+
+describe('page limits', () => {
+  it('are 19 pages for Mastercard and for unknown brands, 49 otherwise', () => {
+    expect(pageLimitFor('mastercard')).toBe(19);
+    expect(pageLimitFor('unknown')).toBe(19);
+    expect(pageLimitFor(null)).toBe(19);
+    expect(pageLimitFor('visa')).toBe(49);
+    expect(pageLimitFor('amex')).toBe(49);
+  });
+
+  it('give way in order: images to their floor, then activity rows, then timeline rows', () => {
+    // Each section: 30 rows a page.
+    const section = (rows: number) => ({ rows, pages: (k: number) => Math.ceil(k / 30) });
+    const roomy = allocatePages({
+      available: 100,
+      images: 20,
+      imageFloor: 8,
+      activity: section(300),
+      timeline: section(60),
+    });
+    expect(roomy).toEqual({ images: 20, activityKept: 300, timelineKept: 60 });
+
+    const tight = allocatePages({
+      available: 20,
+      images: 40,
+      imageFloor: 8,
+      activity: section(600),
+      timeline: section(60),
+    });
+    expect(tight.images).toBe(8);
+    expect(tight.activityKept).toBe(420);
+    expect(tight.timelineKept).toBe(60);
+
+    const tighter = allocatePages({
+      available: 7,
+      images: 40,
+      imageFloor: 8,
+      activity: section(600),
+      timeline: section(600),
+    });
+    expect(tighter).toEqual({ images: 8, activityKept: 30, timelineKept: 60 });
+  });
+});
+
+describe('which file goes on which field', () => {
+  const policy = (kind: 'refund' | 'cancellation' | 'terms') => ({ kind, title: kind, text: `${kind} text` });
+
+  it('uses only the requested fields, each once', () => {
+    const plan = planFiles({
+      fileFields: ['service_documentation', 'receipt', 'refund_policy'],
+      receipt: [{ id: 'r', kind: 'charge', text: 'paid', at: null, source: 'stripe' }],
+      policies: [policy('refund'), policy('cancellation')],
+      communications: [],
+    });
+    expect(plan.main).toBe('service_documentation');
+    expect(plan.receipt).toBe('receipt');
+    expect(plan.policies.map((p) => p.field)).toEqual(['refund_policy']);
+    expect(plan.dropped.map((d) => d.what)).toContain('the cancellation policy');
+  });
+
+  it('lets the terms stand in for a missing policy, and never puts one document on two fields', () => {
+    const plan = planFiles({
+      fileFields: ['uncategorized_file', 'refund_policy', 'cancellation_policy'],
+      receipt: null,
+      policies: [policy('terms')],
+      communications: [],
+    });
+    expect(plan.main).toBe('uncategorized_file');
+    expect(plan.policies).toHaveLength(1);
+    expect(plan.policies[0]?.field).toBe('refund_policy');
+    expect(plan.policies[0]?.policies.map((p) => p.kind)).toEqual(['terms']);
+    const fields = [plan.main, plan.receipt, plan.communications, ...plan.policies.map((p) => p.field)].filter(Boolean);
+    expect(new Set(fields).size).toBe(fields.length);
+    expect(plan.dropped.map((d) => d.what)).toContain('the cancellation_policy file');
+  });
+});
+
+describe('text', () => {
+  it('keeps the short fields and cuts the longest ones to one common cap', () => {
+    expect(commonCap([10, 100, 1_000], 600)).toBe(490);
+    expect(commonCap([10, 20], 600)).toBe(20);
+    const fitted = fitTextFields({
+      uncategorized_text: 'a'.repeat(20_000),
+      access_activity_log: 'b'.repeat(20_000),
+      product_description: 'c'.repeat(20_000),
+      refund_policy_disclosure: 'd'.repeat(20_000),
+      refund_refusal_explanation: 'e'.repeat(20_000),
+      cancellation_policy_disclosure: 'f'.repeat(20_000),
+      cancellation_rebuttal: 'g'.repeat(20_000),
+      duplicate_charge_explanation: 'h'.repeat(20_000),
+      customer_email_address: 'jo@example.com',
+    });
+    expect(fitted.chars).toBeLessThanOrEqual(150_000);
+    expect(fitted.textFields.customer_email_address).toBe('jo@example.com');
+    expect(fitted.dropped).toHaveLength(8);
+  });
+
+  it('drops a field that is empty once cleaned, and makes one-line fields one line', () => {
+    const fitted = fitTextFields({ customer_name: 'Jo\n\tBloggs', uncategorized_text: '\u200B\u202E ' });
+    expect(fitted.textFields).toEqual({ customer_name: 'Jo Bloggs' });
+  });
+
+  it('strips markup, invisible characters and lone surrogates, and cuts without splitting a pair', () => {
+    expect(sanitizeText('<p>Hi <script>steal()</script>there</p><!-- x -->', 100)).toBe('Hi there');
+    expect(sanitizeText('<script>never closed', 100)).toBe('');
+    expect(sanitizeText('a\u202Eb\u200Bc\uFEFFd\u0000e', 100)).toBe('abcde');
+    expect(sanitizeText('x\uD800y', 100)).toBe('x\uFFFDy');
+    expect(truncateText('ab😀cd', 4)).toBe('ab…');
+    expect(truncateText('abc', 3)).toBe('abc');
+    // 100,000 characters are handled without slowing down, and cut.
+    const started = Date.now();
+    expect(sanitizeText('<script>'.repeat(20_000), 500)).toBe('');
+    expect(sanitizeText('x'.repeat(100_000), 500)).toHaveLength(500);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('turns links into plain text', () => {
+    expect(neutraliseUrls('see https://www.example.com/terms or javascript:alert(1)')).toBe(
+      'see example.com/terms or alert(1)',
+    );
+  });
+});
+
+describe('image encoding', () => {
+  it('fits an image under its byte target, and a smaller target gives smaller bytes', async () => {
+    const source = await noisyPng(1_000, 700, 11);
+    const encoder = new ImageEncoder();
+    const key = imageKey(source);
+    const large = await encoder.fit(key, source, 200_000);
+    const small = await encoder.fit(key, source, 40_000);
+    if ('error' in large || 'error' in small) throw new Error('encoding failed');
+    expect(large.bytes.byteLength).toBeLessThanOrEqual(200_000);
+    expect(small.bytes.byteLength).toBeLessThanOrEqual(40_000);
+    expect(small.width).toBeLessThan(large.width);
+    expect((await sharp(small.bytes).metadata()).format).toBe('jpeg');
+  });
+
+  it('passes a small upright sRGB JPEG through unchanged', async () => {
+    const jpeg = new Uint8Array(
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: '#aa3366' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const result = await new ImageEncoder().fit(imageKey(jpeg), jpeg, 100_000);
+    if ('error' in result) throw new Error(result.error);
+    expect(result.bytes).toBe(jpeg);
+    expect([result.width, result.height]).toEqual([200, 100]);
+  });
+
+  it('says why when an image cannot fit or cannot be read', async () => {
+    const source = await noisyPng(1_000, 700, 12);
+    expect(await new ImageEncoder().fit('k', source, 100)).toEqual({
+      error: expect.stringMatching(/even at the smallest size/),
+    });
+    expect(await new ImageEncoder().fit('j', new Uint8Array([1, 2, 3]), 100_000)).toEqual({
+      error: expect.stringMatching(/could not be read as an image/),
+    });
+  });
+});
