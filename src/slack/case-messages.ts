@@ -25,6 +25,8 @@ export interface CaseMessageDeps {
   /** Where new cases are posted (SLACK_CHANNEL_ID). */
   channel: string | undefined;
   approverIds: readonly string[];
+  /** This app's bot id, to recognise its own messages when Slack leaves the metadata out. */
+  botId?: string;
   clock?: () => Date;
 }
 
@@ -121,10 +123,16 @@ export function caseTasks(deps: CaseMessageDeps): Record<CaseTaskName, TaskHandl
         throw error;
       }
       for (const message of result.messages ?? []) {
+        if (!message.ts) continue;
         const metadata = message.metadata;
-        if (metadata?.event_type !== CASE_EVENT_TYPE) continue;
-        const payload = metadata.event_payload as Record<string, unknown> | undefined;
-        if (Number(payload?.case_id) === view.caseId && message.ts) return message.ts;
+        if (metadata?.event_type === CASE_EVENT_TYPE) {
+          const payload = metadata.event_payload as Record<string, unknown> | undefined;
+          if (Number(payload?.case_id) === view.caseId) return message.ts;
+          continue;
+        }
+        // Without the metadata: our own message whose text names this dispute (see caseMessage's fallback text).
+        const ours = deps.botId !== undefined && message.bot_id === deps.botId;
+        if (ours && message.text?.startsWith(`Dispute ${view.dispute.id}:`)) return message.ts;
       }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!result.has_more || !cursor) break;

@@ -304,3 +304,36 @@ describe('/disputes', () => {
     expect(parseDisputesCommand('frobnicate').kind).toBe('invalid');
   });
 });
+
+describe('manifest.yml', () => {
+  it('declares /disputes with its usage hint, interactivity and the scopes rebut uses, all on /slack/events', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parse } = await import('yaml');
+    const manifest = parse(await readFile(new URL('../../manifest.yml', import.meta.url), 'utf8')) as {
+      features: { slash_commands: { command: string; url: string; usage_hint: string }[] };
+      oauth_config: { scopes: { bot: string[] } };
+      settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+    };
+    const [disputes] = manifest.features.slash_commands;
+    expect(disputes?.command).toBe('/disputes');
+    expect(disputes?.usage_hint).toBe(
+      'help | sync [since] | stats [30d|90d|all] | auto [on|off] <reason> | show <dispute id>',
+    );
+    expect(disputes?.url).toBe('https://rebut.example.com/slack/events');
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: 'https://rebut.example.com/slack/events',
+    });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'files:write',
+        'usergroups:read',
+        'channels:history',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { timerTick } from '../../src/cases/timer.js';
+import { createLogger } from '../../src/log.js';
+import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+import { TEST_STRIPE_KEY, waitFor } from '../support/app.js';
+import { queuePost, readyCase } from '../support/cases.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  caseMessagesIn,
+  click,
+  ephemeralsFor,
+  postedMessage,
+  startSlackApp,
+  startSlackSandboxForTests,
+  type TestApp,
+} from '../support/slack.js';
+
+let db: TestDatabase;
+let stripe: StripeSandbox;
+let slack: SlackSandbox;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  stripe = await startStripeSandbox();
+  slack = await startSlackSandboxForTests();
+  app = await startSlackApp(db, stripe, slack);
+});
+afterAll(async () => {
+  await app.stop();
+  await slack.close();
+  await stripe.close();
+  await db.drop();
+});
+beforeEach(() => stripe.clearFaults());
+
+/** A case posted to Slack and waiting for review; returns where its message is. */
+async function postedCase(options: Parameters<typeof readyCase>[2] = {}) {
+  const { caseId, disputeId } = await readyCase(db.pool, stripe, options);
+  await queuePost(db.pool, caseId);
+  const message = await waitFor(() => postedMessage(db.pool, caseId), { what: `case ${caseId} posted` });
+  return { caseId, disputeId, ts: message.ts };
+}
+
+/** Requests that asked Stripe to submit this dispute's evidence, and whether Stripe took them. */
+function submitRequests(disputeId: string) {
+  return stripe.requests.filter(
+    (request) =>
+      request.method === 'POST' && request.path === `/v1/disputes/${disputeId}` && request.body.submit === 'true',
+  );
+}
+
+async function caseRow(caseId: number) {
+  const { rows } = await db.pool.query<{ state: string; problem: string | null; handled_by: string | null }>(
+    'SELECT state, problem, handled_by FROM cases WHERE id = $1',
+    [caseId],
+  );
+  return rows[0];
+}
+
+async function messageText(caseId: number): Promise<string> {
+  const [message] = caseMessagesIn(slack, caseId);
+  return JSON.stringify(message?.blocks ?? []);
+}
+
+async function waitForMessage(caseId: number, fragment: string): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = await messageText(caseId);
+      return text.includes(fragment) ? text : undefined;
+    },
+    { what: `the message of case ${caseId} to say "${fragment}"` },
+  );
+}
+
+async function waitForEphemeral(userId: string, fragment: string): Promise<string> {
+  return waitFor(async () => ephemeralsFor(slack, userId).find((text) => text.includes(fragment)), {
+    what: `an ephemeral to ${userId} saying "${fragment}"`,
+  });
+}
+
+describe('deciding a case from Slack', () => {
+  it('two approvers clicking Approve at the same moment submit to Stripe exactly once', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    const [first, second] = await Promise.all([
+      click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
+      click(app, slack, { actionId: 'approve', caseId, userId: CAROL, messageTs: ts }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case submitted' });
+    await waitFor(async () => ephemeralsFor(slack, ALICE).length > 0 && ephemeralsFor(slack, CAROL).length > 0, {
+      what: 'both approvers answered',
+    });
+    expect(submitRequests(disputeId)).toHaveLength(1);
+    expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(1);
+    const { rows } = await db.pool.query('SELECT actor FROM submissions WHERE case_id = $1', [caseId]);
+    expect(rows).toHaveLength(1);
+    const winner = rows[0].actor as string;
+    expect([`slack:${ALICE}`, `slack:${CAROL}`]).toContain(winner);
+    const text = await waitForMessage(caseId, 'Submitted to Stripe by');
+    expect(text).toContain(`<@${winner.slice('slack:'.length)}>`);
+    expect(text).not.toContain('"type":"actions"');
+    expect(caseMessagesIn(slack, caseId)).toHaveLength(1);
+  });
+
+  it('a click racing the automatic submission still submits once', async () => {
+    const { caseId, disputeId, ts } = await postedCase({ autoSubmitAt: new Date(Date.now() - 60_000) });
+    const timerDeps = {
+      pool: db.pool,
+      stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
+      log: createLogger('silent'),
+    };
+    const answered = ephemeralsFor(slack, ALICE).length;
+    const [, tick] = await Promise.all([
+      click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
+      timerTick(timerDeps, new Date()),
+    ]);
+    expect(tick.acted).toBe(true);
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case submitted' });
+    await waitFor(async () => ephemeralsFor(slack, ALICE).length > answered, { what: 'the click answered' });
+    expect(submitRequests(disputeId)).toHaveLength(1);
+    const { rows } = await db.pool.query('SELECT trigger FROM submissions WHERE case_id = $1', [caseId]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('someone who is not an approver is refused, only they see it, nothing changes and the attempt is audited', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    for (const actionId of ['approve', 'accept', 'auto', 'retry', 'edit']) {
+      const response = await click(app, slack, { actionId, caseId, userId: BOB, messageTs: ts });
+      expect(response.status).toBe(200);
+    }
+    await waitFor(async () => ephemeralsFor(slack, BOB).length >= 5, { what: 'five refusals' });
+    expect(ephemeralsFor(slack, BOB).every((text) => text.includes('You cannot'))).toBe(true);
+    expect(ephemeralsFor(slack, BOB)[0]).toContain('not one of the approvers');
+    expect((await caseRow(caseId))?.state).toBe('awaiting_review');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    expect(stripe.requests.filter((r) => r.path === `/v1/disputes/${disputeId}/close`)).toHaveLength(0);
+    expect(slack.callsTo('views.open').filter((call) => call.ok)).toHaveLength(0);
+    const { rows } = await db.pool.query<{ actor: string; detail: { attempted: string } }>(
+      `SELECT actor, detail FROM audit_log WHERE action = 'slack.refused' AND case_id = $1 ORDER BY id`,
+      [caseId],
+    );
+    expect(rows.map((row) => row.actor)).toEqual(Array(5).fill(`slack:${BOB}`));
+    expect(rows.map((row) => row.detail.attempted)).toEqual(['approve', 'accept', 'auto', 'retry', 'edit']);
+    const { rows: autopilot } = await db.pool.query('SELECT * FROM autopilot_rules');
+    expect(autopilot).toHaveLength(0);
+  });
+
+  it('a member of an approver user group may decide', async () => {
+    const { caseId, ts } = await postedCase();
+    await click(app, slack, { actionId: 'accept', caseId, userId: CAROL, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'accepted', { what: 'the case accepted' });
+    await waitForEphemeral(CAROL, 'Accepted');
+    const text = await waitForMessage(caseId, 'Accepted by');
+    expect(text).toContain(`<@${CAROL}>`);
+    expect(slack.callsTo('usergroups.users.list').length).toBeGreaterThan(0);
+  });
+
+  it('a dispute already submitted elsewhere is not sent again, and the message says why', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    // Someone answers the dispute from the Stripe Dashboard first.
+    await stripe
+      .stripe()
+      .disputes.update(disputeId, { evidence: { uncategorized_text: 'From the Dashboard' }, submit: true });
+    const before = submitRequests(disputeId).length;
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    const reply = await waitForEphemeral(ALICE, 'already submitted for this dispute');
+    expect(reply).toContain('Nothing was sent');
+    expect(submitRequests(disputeId)).toHaveLength(before);
+    await waitForMessage(caseId, 'Not submitted by rebut. Evidence was already submitted');
+  });
+
+  it('a dispute past its deadline is not sent, and the message says it expired', async () => {
+    const tenDaysAgo = Math.floor(Date.now() / 1000) - 10 * 86_400;
+    const { caseId, disputeId, ts } = await postedCase({ created: tenDaysAgo, dueInDays: 9 });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'The deadline to respond has passed');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    expect((await caseRow(caseId))?.state).toBe('expired');
+    await waitForMessage(caseId, 'Expired.');
+  });
+
+  it('Stripe failing during submission shows the failure with a Retry button, and Retry then submits once', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    stripe.failNext({ method: 'POST', path: `/v1/disputes/${disputeId}`, status: 500, times: 10 });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'The submission failed');
+    expect((await caseRow(caseId))?.state).toBe('failed');
+    const failed = await waitForMessage(caseId, 'Submission failed.');
+    expect(failed).toContain('"action_id":"retry"');
+    expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(0);
+
+    stripe.clearFaults();
+    await click(app, slack, { actionId: 'retry', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the retry submitted' });
+    const succeeded = submitRequests(disputeId).filter((request) => request.status === 200);
+    expect(succeeded).toHaveLength(1);
+    expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(1);
+    const text = await waitForMessage(caseId, 'Submitted to Stripe by');
+    expect(text).not.toContain('"action_id":"retry"');
+  });
+
+  it('Auto submits this case and puts its reason on autopilot', async () => {
+    const { caseId, disputeId, ts } = await postedCase({ reason: 'product_not_received' });
+    await click(app, slack, { actionId: 'auto', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'is on autopilot');
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case submitted' });
+    expect(submitRequests(disputeId)).toHaveLength(1);
+    const { rows } = await db.pool.query<{ enabled: boolean; set_by: string }>(
+      `SELECT enabled, set_by FROM autopilot_rules WHERE reason = 'product_not_received'`,
+    );
+    expect(rows).toEqual([{ enabled: true, set_by: `slack:${ALICE}` }]);
+    await waitForMessage(caseId, 'with *Auto*');
+    await db.pool.query(`DELETE FROM autopilot_rules`);
+  });
+
+  it('a click on a case that changed meanwhile gets the reason, not an error', async () => {
+    const { caseId, ts } = await postedCase();
+    await click(app, slack, { actionId: 'accept', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'accepted', { what: 'the case accepted' });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'This case is accepted and cannot be submitted');
+    expect(slack.messages(CHANNEL).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,246 @@
+import type { ViewStateValue } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SlackSandbox, signSlackRequest, slashCommandBody } from '../../src/sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { waitFor } from '../support/app.js';
+import { queuePost, readyCase } from '../support/cases.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  caseMessagesIn,
+  click,
+  command,
+  ephemeralsFor,
+  postedMessage,
+  postSigned,
+  startSlackApp,
+  startSlackSandboxForTests,
+  submitView,
+  type TestApp,
+} from '../support/slack.js';
+
+let db: TestDatabase;
+let stripe: StripeSandbox;
+let slack: SlackSandbox;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  stripe = await startStripeSandbox();
+  slack = await startSlackSandboxForTests();
+  app = await startSlackApp(db, stripe, slack);
+});
+afterAll(async () => {
+  await app.stop();
+  await slack.close();
+  await stripe.close();
+  await db.drop();
+});
+
+async function postedCase(options: Parameters<typeof readyCase>[2] = {}) {
+  const { caseId, disputeId } = await readyCase(db.pool, stripe, options);
+  await queuePost(db.pool, caseId);
+  const message = await waitFor(() => postedMessage(db.pool, caseId), { what: `case ${caseId} posted` });
+  return { caseId, disputeId, ts: message.ts };
+}
+
+async function drafts(caseId: number) {
+  const { rows } = await db.pool.query<{ version: number; author: string; text: string }>(
+    'SELECT version, author, text FROM drafts WHERE case_id = $1 ORDER BY version',
+    [caseId],
+  );
+  return rows;
+}
+
+/** Opens the edit modal through a real click and returns the view Slack now shows. */
+async function openEditModal(caseId: number, ts: string) {
+  const before = slack.views().size;
+  const triggerId = slack.issueTriggerId();
+  const response = await click(app, slack, { actionId: 'edit', caseId, userId: ALICE, messageTs: ts, triggerId });
+  expect(response.status).toBe(200);
+  await waitFor(async () => slack.views().size > before, { what: 'the modal opened' });
+  const view = [...slack.views().values()].at(-1);
+  if (!view) throw new Error('no view');
+  return view as {
+    callback_id: string;
+    private_metadata: string;
+    blocks: { type: string; block_id: string; element?: { initial_value?: string } }[];
+  };
+}
+
+function inputValues(parts: string[]): Record<string, Record<string, ViewStateValue>> {
+  return Object.fromEntries(
+    parts.map((part, index) => [`rebuttal_${index}`, { text: { type: 'plain_text_input', value: part } }]),
+  );
+}
+
+describe('requests from Slack', () => {
+  it('a signed request is answered', async () => {
+    const response = await command(app, slack, 'help');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('/disputes show <dispute id>');
+  });
+
+  it('a forged signature, a stale and a future timestamp get 401 and run nothing', async () => {
+    const body = slashCommandBody({ text: 'auto on fraudulent', userId: ALICE, responseUrl: slack.responseUrl() });
+    const forged = await fetch(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: signSlackRequest(body, 'not-the-signing-secret'),
+      body,
+    });
+    expect(forged.status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postSigned(app, body, now - 6 * 60)).status).toBe(401);
+    // Bolt alone accepts this one: its check only looks backwards.
+    expect((await postSigned(app, body, now + 6 * 60)).status).toBe(401);
+    const unsigned = await fetch(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+    const { rows } = await db.pool.query('SELECT * FROM autopilot_rules');
+    expect(rows).toHaveLength(0);
+  });
+
+  it('only POST /slack/events reaches Slack: other unknown paths are 404', async () => {
+    expect((await fetch(`${app.url}/slack/other`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${app.url}/nothing-here`)).status).toBe(404);
+  });
+});
+
+describe('editing a rebuttal', () => {
+  it('the edit modal opens within the trigger window with the whole draft, split across inputs', async () => {
+    const draft = `${'The customer logged in and used the product every day. '.repeat(90)}\n\nSecond paragraph.`;
+    const { caseId, ts } = await postedCase({ draft });
+    const view = await openEditModal(caseId, ts);
+    expect(view.callback_id).toBe('edit_rebuttal');
+    const opened = slack.callsTo('views.open').at(-1);
+    expect(opened?.ok).toBe(true);
+    const inputs = view.blocks.filter((block) => block.type === 'input');
+    expect(inputs.length).toBeGreaterThanOrEqual(3);
+    const shown = inputs.map((block) => block.element?.initial_value ?? '').filter(Boolean);
+    expect(shown.join('').replace(/\s/g, '')).toBe(draft.replace(/\s/g, ''));
+  });
+
+  it('a saved edit becomes a new draft version by that person, and the message shows it with its findings', async () => {
+    const { caseId, ts } = await postedCase();
+    const view = await openEditModal(caseId, ts);
+    const edited = 'The customer paid $5,000 and received the product. They used it for a month.';
+    const response = await submitView(app, { privateMetadata: view.private_metadata, values: inputValues([edited]) });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    const versions = await drafts(caseId);
+    expect(versions.at(-1)).toMatchObject({ version: 2, author: `slack:${ALICE}`, text: edited });
+    const text = await waitFor(
+      async () => {
+        const blocks = JSON.stringify(caseMessagesIn(slack, caseId)[0]?.blocks ?? []);
+        return blocks.includes('edited by') ? blocks : undefined;
+      },
+      { what: 'the message to show the edit' },
+    );
+    expect(text).toContain('They used it for a month.');
+    expect(text).toContain('not backed by the evidence');
+    expect(text).toContain('"action_id":"approve"');
+    await waitFor(
+      async () => ephemeralsFor(slack, ALICE).find((line) => line.includes('Saved as rebuttal version 2')),
+      {
+        what: 'the saved note',
+      },
+    );
+  });
+
+  it('a rebuttal over 20,000 characters is refused in the modal and nothing is stored', async () => {
+    const { caseId, ts } = await postedCase();
+    const view = await openEditModal(caseId, ts);
+    const parts = Array.from({ length: 7 }, () => 'x'.repeat(3000));
+    const response = await submitView(app, { privateMetadata: view.private_metadata, values: inputValues(parts) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      response_action: 'errors',
+      // Seven full inputs joined by blank lines: 7 × 3,000 + 6 × 2.
+      errors: { rebuttal_0: 'The rebuttal is 21,012 characters; Stripe allows at most 20,000.' },
+    });
+    expect(await drafts(caseId)).toHaveLength(1);
+  });
+
+  it('a tampered form or a person who may not decide cannot save, and the attempt is audited', async () => {
+    const { caseId, ts } = await postedCase();
+    const view = await openEditModal(caseId, ts);
+    const values = inputValues(['A rebuttal by someone else.']);
+
+    const byBob = await submitView(app, { privateMetadata: view.private_metadata, values, userId: BOB });
+    const bobAnswer = (await byBob.json()) as { response_action: string; errors: Record<string, string> };
+    expect(bobAnswer.response_action).toBe('errors');
+    expect(bobAnswer.errors.rebuttal_0).toContain('not one of the approvers');
+
+    const tampered = await submitView(app, { privateMetadata: '{"caseId":"1; DROP TABLE cases"}', values });
+    expect(((await tampered.json()) as { response_action: string }).response_action).toBe('errors');
+
+    expect(await drafts(caseId)).toHaveLength(1);
+    const { rows } = await db.pool.query<{ actor: string }>(
+      `SELECT actor FROM audit_log WHERE action = 'slack.refused' ORDER BY id DESC LIMIT 2`,
+    );
+    expect(rows.map((row) => row.actor).sort()).toEqual([`slack:${ALICE}`, `slack:${BOB}`]);
+  });
+
+  it('an edit of a case decided meanwhile is refused in the modal', async () => {
+    const { caseId, ts } = await postedCase();
+    const view = await openEditModal(caseId, ts);
+    await db.pool.query(`UPDATE cases SET state = 'submitted' WHERE id = $1`, [caseId]);
+    const response = await submitView(app, {
+      privateMetadata: view.private_metadata,
+      values: inputValues(['Too late.']),
+    });
+    const answer = (await response.json()) as { errors: Record<string, string> };
+    expect(answer.errors.rebuttal_0).toContain('This case is submitted now');
+    expect(await drafts(caseId)).toHaveLength(1);
+  });
+});
+
+describe('/disputes', () => {
+  it('auto on and off by an approver changes the rule; auto alone lists it', async () => {
+    const on = await command(app, slack, 'auto on subscription_canceled');
+    expect(await on.text()).toContain('Autopilot is on for *Subscription canceled*');
+    const listed = await command(app, slack, 'auto');
+    expect(await listed.text()).toContain('`subscription_canceled`');
+    const off = await command(app, slack, 'auto off subscription_canceled');
+    expect(await off.text()).toContain('Autopilot is off');
+    const { rows } = await db.pool.query(
+      `SELECT enabled, set_by FROM autopilot_rules WHERE reason = 'subscription_canceled'`,
+    );
+    expect(rows).toEqual([{ enabled: false, set_by: `slack:${ALICE}` }]);
+  });
+
+  it('auto by someone who may not decide is refused and audited', async () => {
+    const response = await command(app, slack, 'auto on general', BOB);
+    expect(await response.text()).toContain('You cannot turn autopilot on');
+    const { rows } = await db.pool.query(`SELECT * FROM autopilot_rules WHERE reason = 'general'`);
+    expect(rows).toHaveLength(0);
+    const audit = await db.pool.query<{ detail: { attempted: string } }>(
+      `SELECT detail FROM audit_log WHERE action = 'slack.refused' AND actor = $1 ORDER BY id DESC LIMIT 1`,
+      [`slack:${BOB}`],
+    );
+    expect(audit.rows[0]?.detail.attempted).toBe('auto on');
+  });
+
+  it('show answers with the case message, only to the caller', async () => {
+    const { disputeId } = await postedCase();
+    const response = await command(app, slack, `show ${disputeId}`);
+    const body = (await response.json()) as { response_type: string; text: string; blocks: unknown[] };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain(disputeId);
+    expect(JSON.stringify(body.blocks)).toContain('"action_id":"approve"');
+    const unknown = await command(app, slack, 'show dp_unknown');
+    expect(await unknown.text()).toContain('no case for `dp_unknown`');
+  });
+
+  it('sync and stats say honestly that they are not available yet', async () => {
+    expect(await (await command(app, slack, 'sync 2026-01-01')).text()).toContain('not available in this version');
+    expect(await (await command(app, slack, 'stats 30d')).text()).toContain('not available in this version');
+    expect(await (await command(app, slack, 'sync', BOB)).text()).toContain('You cannot sync disputes');
+    expect(slack.messages(CHANNEL).every((message) => !message.text.includes('sync'))).toBe(true);
+  });
+});

@@ -1,0 +1,143 @@
+// The real app wired to the Slack and Stripe stand-ins, and Slack's signed requests to it: clicks, commands and
+// modal submissions, built with the stand-in's own payload builders.
+import type { ViewStateValue } from '@slack/bolt';
+import type { Pool } from '../../src/db/pool.js';
+import {
+  blockActionBody,
+  type SlackSandbox,
+  signSlackRequest,
+  slashCommandBody,
+  startSlackSandbox,
+  viewSubmissionBody,
+} from '../../src/sandbox/slack/index.js';
+import type { StripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { startTestApp } from './app.js';
+
+export const SIGNING_SECRET = 'rebut-test-signing-secret';
+export const CHANNEL = 'C0DISPUTES';
+export const ALICE = 'U0ALICE001'; // listed in SLACK_APPROVERS
+export const BOB = 'U0BOB00001'; // not an approver
+export const CAROL = 'U0CAROL001'; // approver through the user group
+export const APPROVER_GROUP = 'S0APPROVE1';
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+export async function startSlackSandboxForTests(): Promise<SlackSandbox> {
+  return startSlackSandbox({
+    users: [
+      { id: ALICE, name: 'alice' },
+      { id: BOB, name: 'bob' },
+      { id: CAROL, name: 'carol' },
+    ],
+    usergroups: { [APPROVER_GROUP]: [CAROL] },
+    // Cases are posted far faster than Slack's 1/s per channel in these tests; rate limits are tested on purpose.
+    rateLimit: false,
+  });
+}
+
+export function slackSettings(slack: SlackSandbox, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CHANNEL_ID: CHANNEL,
+    SLACK_APPROVERS: `${ALICE},${APPROVER_GROUP}`,
+    SLACK_API_URL: slack.apiUrl,
+    ...overrides,
+  };
+}
+
+export async function startSlackApp(
+  db: { url: string },
+  stripe: StripeSandbox,
+  slack: SlackSandbox,
+  overrides: Record<string, string> = {},
+): Promise<TestApp> {
+  return startTestApp({ DATABASE_URL: db.url, STRIPE_API_URL: stripe.url, ...slackSettings(slack, overrides) });
+}
+
+export function postSigned(app: { url: string }, body: string, timestamp?: number): Promise<Response> {
+  return fetch(`${app.url}/slack/events`, {
+    method: 'POST',
+    headers: signSlackRequest(body, SIGNING_SECRET, timestamp),
+    body,
+  });
+}
+
+/** Where a case's message is, once posted. */
+export async function postedMessage(pool: Pool, caseId: number): Promise<{ channel: string; ts: string } | undefined> {
+  const { rows } = await pool.query<{ slack_channel: string | null; slack_ts: string | null }>(
+    'SELECT slack_channel, slack_ts FROM cases WHERE id = $1',
+    [caseId],
+  );
+  const row = rows[0];
+  return row?.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts } : undefined;
+}
+
+/** A click on one of a case message's buttons, as Slack sends it. */
+export async function click(
+  app: { url: string },
+  slack: SlackSandbox,
+  options: { actionId: string; caseId: number; userId: string; messageTs: string; triggerId?: string },
+): Promise<Response> {
+  const body = blockActionBody({
+    actionId: options.actionId,
+    value: String(options.caseId),
+    blockId: `case_${options.caseId}_v1_actions`,
+    userId: options.userId,
+    channelId: CHANNEL,
+    messageTs: options.messageTs,
+    responseUrl: slack.responseUrl(undefined, {
+      channel: CHANNEL,
+      messageTs: options.messageTs,
+      userId: options.userId,
+    }),
+    triggerId: options.triggerId ?? slack.issueTriggerId(),
+  });
+  return postSigned(app, body);
+}
+
+export async function command(
+  app: { url: string },
+  slack: SlackSandbox,
+  text: string,
+  userId: string = ALICE,
+): Promise<Response> {
+  const body = slashCommandBody({
+    text,
+    userId,
+    channelId: CHANNEL,
+    responseUrl: slack.responseUrl(undefined, { channel: CHANNEL, userId }),
+  });
+  return postSigned(app, body);
+}
+
+export async function submitView(
+  app: { url: string },
+  options: {
+    privateMetadata: string;
+    values: Record<string, Record<string, ViewStateValue>>;
+    userId?: string;
+    callbackId?: string;
+  },
+): Promise<Response> {
+  const body = viewSubmissionBody({
+    callbackId: options.callbackId ?? 'edit_rebuttal',
+    privateMetadata: options.privateMetadata,
+    values: options.values,
+    userId: options.userId ?? ALICE,
+  });
+  return postSigned(app, body);
+}
+
+/** The ephemeral answers one user got, newest last (through response URLs or chat.postEphemeral). */
+export function ephemeralsFor(slack: SlackSandbox, userId: string): string[] {
+  return slack.ephemerals.filter((message) => message.user === userId).map((message) => message.text);
+}
+
+/** The top-level messages in the channel that belong to a case (by their metadata). */
+export function caseMessagesIn(slack: SlackSandbox, caseId: number) {
+  return slack.messages(CHANNEL).filter((message) => {
+    const metadata = message.metadata as { event_type?: string; event_payload?: { case_id?: number } } | undefined;
+    return metadata?.event_type === 'rebut_case' && metadata.event_payload?.case_id === caseId;
+  });
+}
