@@ -1,8 +1,10 @@
 import 'dotenv/config';
+import { join } from 'node:path';
 import { ConfigError, loadSettings } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { runDemo } from './demo/index.js';
 import { createLogger } from './log.js';
 import { startApp } from './main.js';
 
@@ -58,7 +60,18 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    case 'demo':
+    case 'demo': {
+      const port = process.env.PORT ? Number(process.env.PORT) : 3000;
+      await runDemo({
+        dataDir: join(process.env.REBUT_DATA_DIR ?? '.rebut', 'demo'),
+        outputDir: 'demo-output',
+        port,
+        openAiKey: process.env.OPENAI_API_KEY || undefined,
+        openAiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
+        openAiModel: process.env.OPENAI_MODEL || undefined,
+      });
+      return 0;
+    }
     case 'sync':
     case 'stats':
       console.error(`rebut ${command} is not available in this version yet.`);
