@@ -14,7 +14,7 @@ import {
   startSlackSandbox,
   viewSubmissionBody,
 } from '../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../sandbox/stripe/index.js';
+import { startStripeSandbox } from '../sandbox/stripe/index.js';
 import { renderBlocks } from './render.js';
 
 const STRIPE_KEY = 'sk_test_demo';
