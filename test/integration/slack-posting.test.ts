@@ -209,3 +209,36 @@ describe('posting cases to Slack', () => {
     expect(reply.text).toContain('in 5 hours');
   });
 });
+
+describe('starting the Slack side', () => {
+  function settingsWith(overrides: Record<string, string>) {
+    return testSettings({ DATABASE_URL: db.url, STRIPE_API_URL: stripe.url, ...slackSettings(slack, overrides) });
+  }
+  const deps = () => ({ pool: db.pool, stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url) });
+
+  it('says at start that nobody may decide when SLACK_APPROVERS is empty', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (line: string) => lines.push(line) });
+    const own = await createSlack({ settings: settingsWith({ SLACK_APPROVERS: '' }), ...deps(), log });
+    await own.start();
+    await own.stop();
+    expect(lines.join('')).toContain('nobody may decide cases: every click will be refused');
+  });
+
+  it('a token Slack refuses stops the start with a clear error instead of an unhandled rejection', async () => {
+    const settings = settingsWith({ SLACK_BOT_TOKEN: 'xoxb-not-the-token' });
+    await expect(createSlack({ settings, ...deps(), log: createLogger('silent') })).rejects.toThrow(
+      'Slack refused SLACK_BOT_TOKEN (invalid_auth)',
+    );
+  });
+
+  it('with an app-level token the app uses Socket Mode and serves no HTTP endpoint', async () => {
+    const own = await createSlack({
+      settings: settingsWith({ SLACK_APP_TOKEN: 'xapp-1-A0REBUTAPP-1-secret', SLACK_SIGNING_SECRET: '' }),
+      ...deps(),
+      log: createLogger('silent'),
+    });
+    expect(own.httpHandler).toBeUndefined();
+    expect(Object.keys(own.tasks).sort()).toEqual(['post-case', 'remind-case', 'update-case-message']);
+  });
+});
