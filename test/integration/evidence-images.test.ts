@@ -233,20 +233,30 @@ describe('fetching an image over HTTP', () => {
 });
 
 describe('fetching many images', () => {
-  it('never throws, keeps the order and notes every skipped image without its query string', async () => {
+  it('never throws, keeps the order and turns each refusal into a note, all within the time cap', async () => {
     const refs = [
-      { url: at('/ok.png'), id: 'a' },
-      { url: at('/html?token=secret'), id: 'b' },
-      { url: `http://127.0.0.1:${port}/ok.png`, id: 'c' },
-      { id: 'd' },
+      { url: at('/ok.png'), id: 'fine' },
+      { url: `http://127.0.0.1:${port}/ok.png`, id: 'not allowed' },
+      { url: at('/redirect-loopback'), id: 'redirect to 127.0.0.1' },
+      { url: at('/huge'), id: '50 MB' },
+      { url: `http://localhost:${stallPort}/never.png`, id: 'never answers' },
+      { url: at('/html?token=secret'), id: 'not an image' },
+      { id: 'nothing' },
     ];
-    const items = await fetchImages(refs, policy(), 2);
-    expect(items.map((i) => i.ref.id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(items.map((i) => i.result.ok)).toEqual([true, false, false, false]);
-    expect(items[0]?.note).toBeUndefined();
-    expect(items[1]?.note).toBe(`image localhost:${port}/html skipped: not a PNG, JPEG or WebP image`);
-    expect(items[2]?.note).toMatch(/not in the allowed image hosts/);
-    expect(items[3]?.note).toBe('image (no path) skipped: neither a URL nor a path');
+    const started = Date.now();
+    const items = await fetchImages(refs, policy({ timeoutMs: 400 }), 7);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(items.map((i) => i.ref.id)).toEqual(refs.map((r) => r.id));
+    expect(items.map((i) => i.result.ok)).toEqual([true, false, false, false, false, false, false]);
+    expect(items.map((i) => i.note)).toEqual([
+      undefined,
+      `image 127.0.0.1:${port}/ok.png skipped: host 127.0.0.1 is not in the allowed image hosts`,
+      `image localhost:${port}/redirect-loopback skipped: host 127.0.0.1 is not in the allowed image hosts`,
+      `image localhost:${port}/huge skipped: body passed the 1000000-byte cap`,
+      `image localhost:${stallPort}/never.png skipped: no complete answer within 400 ms`,
+      `image localhost:${port}/html skipped: not a PNG, JPEG or WebP image`,
+      'image (no path) skipped: neither a URL nor a path',
+    ]);
   });
 });
 

@@ -8,8 +8,10 @@ import {
   pageLimitFor,
   spreadSelection,
 } from '../../src/evidence/packet/budget.js';
+import { composeImages, imagesPageCount } from '../../src/evidence/packet/documents.js';
 import { commonCap, fitTextFields } from '../../src/evidence/packet/fields.js';
 import { allocatePages, planFiles } from '../../src/evidence/packet/index.js';
+import { Measurer } from '../../src/evidence/packet/pdf.js';
 import { ImageEncoder, imageKey } from '../../src/evidence/packet/pictures.js';
 import { neutraliseUrls, sanitizeText, truncateText } from '../../src/evidence/packet/sanitize.js';
 import { noisyPng } from './evidence-packet-support.js';
@@ -21,6 +23,23 @@ describe('which deliverable images stay', () => {
     expect(spreadSelection(3, 10)).toEqual([0, 1, 2]);
     expect(spreadSelection(10, 0)).toEqual([]);
     expect(spreadSelection(10, 1)).toEqual([9]);
+  });
+});
+
+describe('image pages', () => {
+  it('hold two images each whatever their shape, so the page count is known before encoding', () => {
+    const measure = new Measurer();
+    const intro = 'Many deliverables were produced. '.repeat(12);
+    for (const count of [1, 2, 3, 10, 41]) {
+      for (const aspect of [null, 4, 1, 0.25]) {
+        const slots = Array.from({ length: count }, (_, i) => ({
+          key: `k${i}`,
+          caption: `Design ${i} `.repeat(20),
+          aspect,
+        }));
+        expect(composeImages(measure, intro, slots).pageCount).toBe(imagesPageCount(count));
+      }
+    }
   });
 });
 

@@ -282,14 +282,12 @@ export function composeImages(measure: Measurer, intro: string, slots: readonly 
   if (slots.length === 0) return c;
   c.newPage();
   c.heading('What the customer received');
-  const introHeight = intro ? c.heightOf(intro) : 0;
   if (intro) c.paragraph(intro);
+  // On the first page the two images share what the heading and introduction leave.
+  const firstPageSlot = Math.floor(c.remaining / 2);
   slots.forEach((slot, index) => {
-    // The first page gives the heading's and intro's height to the first two images.
-    const firstPage = index < 2;
-    const slotHeight = firstPage ? HALF_PAGE_SLOT - (48 + introHeight) / 2 : HALF_PAGE_SLOT;
     if (index >= 2 && index % 2 === 0) c.newPage();
-    c.image(slot.key, slot.caption, slotHeight, slot.aspect);
+    c.image(slot.key, slot.caption, index < 2 ? firstPageSlot : HALF_PAGE_SLOT, slot.aspect);
   });
   return c;
 }

@@ -9,7 +9,15 @@
  * timeline trimmed; every omission is listed in `dropped` and on the summary page.
  */
 import type { Fact } from '../types.js';
-import { anchorIndex, documentPageCaps, keepAround, largestFitting, pageLimitFor, spreadSelection } from './budget.js';
+import {
+  anchorIndex,
+  type DocumentPageCaps,
+  documentPageCaps,
+  keepAround,
+  largestFitting,
+  pageLimitFor,
+  spreadSelection,
+} from './budget.js';
 import {
   ACTIVITY_COLUMNS,
   activityRows,
@@ -151,65 +159,8 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   dropped.push(...plan.dropped);
   const chargeAt = input.timeline.find((f) => f.kind === 'charge' && f.at)?.at ?? input.dispute.created;
 
-  // Receipt, policies, communications: each within its page cap, laid out before the main file.
-  const fixed: PlannedDocument[] = [];
-  if (plan.receipt && input.receipt) {
-    const facts = input.receipt;
-    const build = (k: number) => composeReceipt(measure, input.dispute, input.business, facts.slice(0, k));
-    const k = largestFitting(0, facts.length, (n) => build(n).pageCount <= caps.receipt);
-    if (k < facts.length)
-      dropped.push({
-        what: `${plural(facts.length - k, 'receipt line')}`,
-        why: `beyond the receipt's ${caps.receipt}-page cap`,
-      });
-    fixed.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: build(k).pages });
-  }
-  const acceptances = input.timeline.filter((f) => f.kind === 'policy_acceptance');
-  for (const placed of plan.policies) {
-    const relevant = acceptances.filter((f) => placed.kinds.some((kind) => policyMatches(f, kind)));
-    const shown = relevant.length > 0 ? relevant : acceptances;
-    const total = placed.policies.reduce((n, p) => n + p.text.length, 0);
-    const build = (chars: number) =>
-      composePolicies(measure, placed.heading, input.business, placed.policies, shown, chars);
-    const chars = largestFitting(0, total, (n) => build(n).pageCount <= caps.policy);
-    if (chars < total) {
-      dropped.push({
-        what: `${plural(total - chars, 'character')} of the ${placed.heading.toLowerCase()}`,
-        why: `beyond the ${caps.policy}-page cap for one policy file`,
-      });
-    }
-    fixed.push({ field: placed.field, slug: placed.slug, title: placed.heading, pages: build(chars).pages });
-  }
-  if (plan.communications) {
-    const messages = input.communications;
-    const anchor = anchorIndex(
-      messages.map((m) => m.at),
-      chargeAt,
-    );
-    const message = memo((i: number) => messageBlock(messages[i] as Fact));
-    const build = (k: number) =>
-      composeCommunications(
-        measure,
-        input.business,
-        messages.length,
-        message,
-        keepAround(messages.length, k, anchor),
-        caps.communications,
-      );
-    const k = largestFitting(0, messages.length, (n) => build(n).pageCount <= caps.communications);
-    if (k < messages.length) {
-      dropped.push({
-        what: `${plural(messages.length - k, 'message')} with the customer`,
-        why: `beyond the ${caps.communications}-page cap for communications; kept the first, the last and those around the payment`,
-      });
-    }
-    fixed.push({
-      field: plan.communications,
-      slug: 'customer-communication',
-      title: 'Communication with the customer',
-      pages: build(k).pages,
-    });
-  }
+  const fixed = composeFixedDocuments(input, plan, measure, caps, chargeAt);
+  dropped.push(...fixed.dropped);
 
   const render = (doc: PlannedDocument, images?: ReadonlyMap<string, Uint8Array>) =>
     renderPdf(doc.pages, {
@@ -219,7 +170,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       images,
     });
   const rendered = new Map<PlannedDocument, { bytes: Uint8Array; pages: number }>();
-  for (const doc of fixed) rendered.set(doc, await render(doc));
+  for (const doc of fixed.documents) rendered.set(doc, await render(doc));
   const fixedBytes = sum([...rendered.values()].map((r) => r.bytes.byteLength));
   const fixedPages = sum([...rendered.values()].map((r) => r.pages));
 
@@ -234,7 +185,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       bytesAvailable: MAX_TOTAL_FILE_BYTES - fixedBytes,
       imageFloor: caps.imageFloor,
       limitName,
-      otherFiles: fixed.map((d) => `${d.title} (the ${d.field} file, ${plural(d.pages.length, 'page')})`),
+      otherFiles: fixed.documents.map((d) => `${d.title}, ${plural(d.pages.length, 'page')}`),
       communicationsAttached: plan.communications !== null,
       render,
     });
@@ -243,7 +194,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
     rendered.set(main, result.rendered);
   }
 
-  const order = main ? [main, ...fixed] : fixed;
+  const order = main ? [main, ...fixed.documents] : fixed.documents;
   const files: PacketFile[] = order.map((doc) => {
     const result = rendered.get(doc);
     if (!result) throw new Error(`evidence file ${doc.slug} was not rendered`);
@@ -273,6 +224,77 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       maxTextChars: MAX_TOTAL_TEXT_CHARS,
     },
   };
+}
+
+/** Receipt, policies and communications, each laid out within its page cap before the main file. */
+function composeFixedDocuments(
+  input: PacketInput,
+  plan: FilePlan,
+  measure: Measurer,
+  caps: DocumentPageCaps,
+  chargeAt: string,
+): { documents: PlannedDocument[]; dropped: Dropped[] } {
+  const documents: PlannedDocument[] = [];
+  const dropped: Dropped[] = [];
+  if (plan.receipt && input.receipt) {
+    const facts = input.receipt;
+    const build = (k: number) => composeReceipt(measure, input.dispute, input.business, facts.slice(0, k));
+    const k = largestFitting(0, facts.length, (n) => build(n).pageCount <= caps.receipt);
+    if (k < facts.length)
+      dropped.push({
+        what: `${plural(facts.length - k, 'receipt line')}`,
+        why: `beyond the receipt's ${caps.receipt}-page cap`,
+      });
+    documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: build(k).pages });
+  }
+  const acceptances = input.timeline.filter((f) => f.kind === 'policy_acceptance');
+  for (const placed of plan.policies) {
+    const relevant = acceptances.filter((f) => placed.kinds.some((kind) => policyMatches(f, kind)));
+    const shown = relevant.length > 0 ? relevant : acceptances;
+    const total = placed.policies.reduce((n, p) => n + p.text.length, 0);
+    const build = (chars: number) =>
+      composePolicies(measure, placed.heading, input.business, placed.policies, shown, chars);
+    const chars = largestFitting(0, total, (n) => build(n).pageCount <= caps.policy);
+    if (chars < total) {
+      dropped.push({
+        what: `${plural(total - chars, 'character')} of the ${placed.heading.toLowerCase()}`,
+        why: `beyond the ${caps.policy}-page cap for one policy file`,
+      });
+    }
+    documents.push({ field: placed.field, slug: placed.slug, title: placed.heading, pages: build(chars).pages });
+  }
+  if (plan.communications) {
+    const messages = input.communications;
+    const anchor = anchorIndex(
+      messages.map((m) => m.at),
+      chargeAt,
+    );
+    const message = memo((i: number) => messageBlock(messages[i] as Fact));
+    const build = (k: number) =>
+      composeCommunications(
+        measure,
+        input.business,
+        messages.length,
+        message,
+        keepAround(messages.length, k, anchor),
+        caps.communications,
+      );
+    const k = largestFitting(0, messages.length, (n) => build(n).pageCount <= caps.communications);
+    if (k < messages.length) {
+      dropped.push({
+        what: `${plural(messages.length - k, 'message')} with the customer`,
+        why: `beyond the ${caps.communications}-page cap for communications; kept the first, the last and those around the payment`,
+      });
+    }
+    documents.push({
+      field: plan.communications,
+      slug: 'customer-communication',
+      title: 'Communication with the customer',
+      pages: build(k).pages,
+    });
+  }
+
+  return { documents, dropped };
 }
 
 interface MainDocumentContext {
@@ -674,6 +696,12 @@ export function planFiles(
     return field;
   };
   const main = take('service_documentation') ?? take('uncategorized_file');
+  if (!main) {
+    dropped.push({
+      what: 'the service documentation (summary, timeline, activity log, deliverable images)',
+      why: 'the playbook asks for neither service_documentation nor uncategorized_file',
+    });
+  }
   const receipt = input.receipt && input.receipt.length > 0 ? take('receipt') : null;
   const ofKind = (kind: PolicyKind) => input.policies.filter((p) => p.kind === kind && p.text.trim() !== '');
   const terms = ofKind('terms');

@@ -379,12 +379,21 @@ export function renderPdf(
         });
       }
     }
-    const footer = `${options.footer} · page ${index + 1} of ${pages.length}`;
     doc.font(FONT_FILES.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
-    doc.text(footer, FRAME.left, FRAME.footerY, { lineBreak: false });
+    doc.text(footerLine(doc, options.footer, index + 1, pages.length), FRAME.left, FRAME.footerY, { lineBreak: false });
   });
   doc.end();
   return done;
+}
+
+/** "… · page 3 of 12", the front shortened until the line fits the content width. */
+function footerLine(doc: PDFKit.PDFDocument, text: string, page: number, pages: number): string {
+  const tail = ` · page ${page} of ${pages}`;
+  const chars = Array.from(text);
+  let keep = chars.length;
+  const line = () => `${keep < chars.length ? `${chars.slice(0, keep).join('').trimEnd()}…` : text}${tail}`;
+  while (keep > 0 && doc.widthOfString(line()) > CONTENT_WIDTH) keep -= 1;
+  return line();
 }
 
 /**
