@@ -240,5 +240,9 @@ describe('image encoding', () => {
     expect(await new ImageEncoder().fit('j', new Uint8Array([1, 2, 3]), 100_000)).toEqual({
       error: expect.stringMatching(/could not be read as an image/),
     });
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    expect(await new ImageEncoder().fit('s', svg, 100_000)).toEqual({
+      error: 'could not be read as an image (not a PNG, JPEG or WebP image)',
+    });
   });
 });

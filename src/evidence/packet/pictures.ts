@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { sniffImage } from '../images.js';
 
 /** The largest an image is drawn (the content width × half a page) at about 150 dpi; more pixels are wasted bytes. */
 export const IMAGE_MAX_WIDTH = 1_050;
@@ -127,6 +128,8 @@ export class ImageEncoder {
   private async inspect(key: string, source: Uint8Array): Promise<Inspected> {
     const known = this.inspected.get(key);
     if (known) return known;
+    // sharp would also read SVG, GIF, TIFF…; the packet takes only what fetchImage lets through.
+    if (!sniffImage(source)) throw new Error('not a PNG, JPEG or WebP image');
     const meta = await sharp(source, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     const upright = meta.orientation === undefined || meta.orientation === 1;
     // EXIF orientations 5–8 turn the image a quarter: its upright width is the stored height.
