@@ -49,7 +49,7 @@ describe('the case message', () => {
     expect(text).toContain(`<!date^${Math.floor(new Date('2026-03-10T23:59:59Z').getTime() / 1000)}^`);
     expect(text).toContain(`<!date^${Math.floor(new Date('2026-03-03T12:00:00Z').getTime() / 1000)}^`);
     expect(text).toContain('in 24 hours');
-    expect(text).toContain('Triage recommends:* fight');
+    expect(text).toContain('Triage recommends:* Fight');
     expect(text).toContain('Proof the customer agreed to the terms');
     expect(text).toContain('Terms of service acceptance (missing)');
     expect(text).toContain('timed out after 10 s');

@@ -5,6 +5,7 @@ import type { CaseView } from '../../cases/view.js';
 import {
   actorInWords,
   bulletList,
+  capitalise,
   cardNetworkInWords,
   clip,
   escapeMrkdwn,
@@ -243,7 +244,7 @@ function submissionLine(view: CaseView, submission: NonNullable<CaseView['submis
 function triageText(view: CaseView): string | undefined {
   if (!view.triage) return undefined;
   const { decision, reasons, gaps } = view.triage;
-  const lines = [`*Triage recommends:* ${escapeMrkdwn(decision.replaceAll('_', ' '))}`];
+  const lines = [`*Triage recommends:* ${escapeMrkdwn(capitalise(decision.replaceAll('_', ' ')))}`];
   if (reasons.length > 0) lines.push(bulletList(reasons.map(escapeMrkdwn), LIST_MAX / 2));
   if (gaps.length > 0) {
     const sorted = [...gaps].sort((a, b) => b.weight - a.weight).map((gap) => escapeMrkdwn(gap.item));
