@@ -157,7 +157,8 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         await timer?.stop();
         await slack?.stop();
         await queue?.stop();
-        await pool.end();
+        // A client still held by an abandoned job must not keep the process from exiting.
+        await Promise.race([pool.end(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         await database.stop();
       })();
       return stopping;

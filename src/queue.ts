@@ -48,7 +48,8 @@ export async function enqueue(
 
 export interface Queue {
   instanceId: string;
-  stop(): Promise<void>;
+  /** Stops taking jobs and waits (at most `timeoutMs`) for the running ones. */
+  stop(timeoutMs?: number): Promise<void>;
   /** Hands the jobs of workers that stopped beating to the queue again; returns how many workers were reaped. */
   reap(): Promise<number>;
 }
@@ -162,10 +163,17 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   return {
     instanceId,
     reap,
-    async stop() {
+    async stop(timeoutMs = 15_000) {
       clearInterval(timer);
-      await runner.stop();
+      // Finish running jobs, but not forever: one still running is released to another instance
+      // once this instance's heartbeat is gone (REBUT_WORKER_LEASE) and runs again there.
+      const stopped = await Promise.race([runner.stop().then(() => true), delay(timeoutMs).then(() => false)]);
+      if (!stopped) log.warn(`queue workers still busy after ${timeoutMs / 1000} s; leaving their jobs to be retried`);
       await pool.query('DELETE FROM queue_workers WHERE instance_id = $1', [instanceId]).catch(() => {});
     },
   };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

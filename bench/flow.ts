@@ -1,0 +1,120 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { settingsSchema } from '../src/config.js';
+import { createPool } from '../src/db/pool.js';
+import { createLogger } from '../src/log.js';
+import { startApp } from '../src/main.js';
+import { sampleCustomerFor, seedBusiness } from '../src/sandbox/business/index.js';
+import { startSlackSandbox } from '../src/sandbox/slack/index.js';
+import { startStripeSandbox } from '../src/sandbox/stripe/index.js';
+import { benchDatabase, percentile, report } from './support.js';
+
+const DISPUTES = Number(process.env.BENCH_FLOW_DISPUTES ?? 200);
+const CONCURRENCY = 10;
+const SECRET = 'whsec_bench_flow';
+
+/**
+ * From a signed `charge.dispute.created` webhook to the case message in Slack: evidence from
+ * Stripe and the sample business (with design images), packet PDFs, the template draft, staging
+ * on Stripe, the post. All stand-ins on loopback; the Slack stand-in's per-channel rate limit is
+ * off (with Slack's real ~1 message/s per channel, posting 200 cases takes 200 s whatever rebut does).
+ */
+export async function benchFlow(): Promise<void> {
+  const database = await benchDatabase();
+  const work = await mkdtemp(join(tmpdir(), 'rebut-bench-flow-'));
+  const stripe = await startStripeSandbox();
+  const slack = await startSlackSandbox({ rateLimit: false });
+  const config = join(work, 'rebut.evidence.yml');
+  const example = await readFile('rebut.evidence.example.yml', 'utf8');
+  await writeFile(config, example.replace('./.rebut/roomcraft/images', join(work, 'images')));
+
+  const scenarios = Array.from({ length: DISPUTES }, (_, index) =>
+    stripe.createDispute({
+      reason: (['fraudulent', 'product_not_received', 'subscription_canceled'] as const)[index % 3] ?? 'fraudulent',
+      customer: { email: `customer${index}@example.com`, name: `Customer ${index}` },
+      subscription: index % 3 === 2,
+      silent: true,
+    }),
+  );
+  const business = createPool(database.url, { max: 2 });
+  await seedBusiness(business, {
+    customers: scenarios.map((scenario) => sampleCustomerFor(scenario, { designs: 2, logins: 5 })),
+    imagesDir: join(work, 'images'),
+  });
+  await business.end();
+
+  const app = await startApp(
+    settingsSchema.parse({
+      DATABASE_URL: database.url,
+      APP_DATABASE_URL: database.url,
+      EVIDENCE_CONFIG: config,
+      PORT: '0',
+      STRIPE_SECRET_KEY: 'sk_test_bench',
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      STRIPE_API_URL: stripe.url,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: 'bench',
+      SLACK_CHANNEL_ID: 'C0DISPUTES',
+      SLACK_API_URL: slack.apiUrl,
+      LOG_LEVEL: 'warn',
+    }),
+    { log: createLogger('warn', process.stderr), host: '127.0.0.1' },
+  );
+  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: SECRET });
+
+  const sentAt = new Map<string, number>();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < scenarios.length) {
+        const scenario = scenarios[next++];
+        if (!scenario) continue;
+        const event = stripe.emit('charge.dispute.created', scenario.dispute);
+        sentAt.set(scenario.dispute.id, Date.now());
+        await stripe.deliver(event);
+        // Each of the 10 senders waits for its case to reach Slack before sending the next.
+        await waitForPost(app.pool, scenario.dispute.id);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await app.pool.query<{ dispute_id: string; case_id: string }>(
+    'SELECT dispute_id, id::text AS case_id FROM cases',
+  );
+  const caseOfDispute = new Map(rows.map((row) => [row.case_id, row.dispute_id]));
+  const latencies: number[] = [];
+  for (const call of slack.callsTo('chat.postMessage')) {
+    const metadata = call.args.metadata as { event_payload?: { case_id?: number | string } } | undefined;
+    const caseId = metadata?.event_payload?.case_id;
+    const disputeId = caseId === undefined ? undefined : caseOfDispute.get(String(caseId));
+    const sent = disputeId ? sentAt.get(disputeId) : undefined;
+    if (sent !== undefined && !call.args.thread_ts) latencies.push(call.at.getTime() - sent);
+  }
+  latencies.sort((a, b) => a - b);
+  const context = { disputes: DISPUTES, concurrency: CONCURRENCY, command: 'npm run bench -- flow' };
+  if (latencies.length !== DISPUTES) throw new Error(`matched ${latencies.length} posts to ${DISPUTES} disputes`);
+  report('webhook_to_slack', 'p50', percentile(latencies, 50), 'ms', context);
+  report('webhook_to_slack', 'p99', percentile(latencies, 99), 'ms', context);
+  report('webhook_to_slack', 'throughput', DISPUTES / seconds, 'cases/s', context);
+  report('webhook_to_slack', 'peak_rss', process.resourceUsage().maxRSS / 1024, 'MB', {
+    ...context,
+    note: 'app and stand-ins in one process',
+  });
+  await app.stop();
+  await slack.close();
+  await stripe.close();
+  await database.stop();
+  await rm(work, { recursive: true, force: true });
+}
+
+async function waitForPost(pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: unknown[] }> }, id: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await pool.query('SELECT 1 FROM cases WHERE dispute_id = $1 AND slack_ts IS NOT NULL', [id]);
+    if (rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`dispute ${id} was not posted within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
