@@ -4,7 +4,7 @@
  * (the budget needs it before deciding what to keep) and drawing never breaks a page by itself.
  */
 import PDFDocument from 'pdfkit';
-import { FONT_FILES, type FontName } from '../fonts.js';
+import { type FontName, fontSource } from '../fonts.js';
 
 // pdfkit has these, @types/pdfkit omits them: an opened image is embedded once however often it is drawn.
 declare global {
@@ -66,7 +66,8 @@ export function createDocument(info: { title: string; author: string }): PDFKit.
     margin: 0,
     autoFirstPage: false,
     // The default would be Helvetica, which is not embedded; starting on DejaVu keeps every font embedded.
-    font: FONT_FILES.regular,
+    // pdfkit passes this straight to font(), which takes a parsed font; its types say string only.
+    font: fontSource('regular') as unknown as string,
     info: { Title: info.title, Author: info.author, Creator: 'rebut', Producer: 'rebut' },
   });
 }
@@ -81,7 +82,7 @@ export class Measurer {
     const key = `${style.font}${style.size}\u0000${text}`;
     let width = this.widths.get(key);
     if (width === undefined) {
-      width = this.doc.font(FONT_FILES[style.font]).fontSize(style.size).widthOfString(text);
+      width = this.doc.font(fontSource(style.font)).fontSize(style.size).widthOfString(text);
       this.widths.set(key, width);
     }
     return width;
@@ -353,7 +354,7 @@ export function renderPdf(
     for (const item of items) {
       if (item.kind === 'text') {
         doc
-          .font(FONT_FILES[item.style.font])
+          .font(fontSource(item.style.font))
           .fontSize(item.style.size)
           .fillColor(item.muted ? MUTED_COLOR : TEXT_COLOR)
           .text(item.text, item.x, item.y, { lineBreak: false });
@@ -379,7 +380,7 @@ export function renderPdf(
         });
       }
     }
-    doc.font(FONT_FILES.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
+    doc.font(fontSource('regular')).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
     doc.text(footerLine(doc, options.footer, index + 1, pages.length), FRAME.left, FRAME.footerY, { lineBreak: false });
   });
   doc.end();
