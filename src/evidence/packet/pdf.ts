@@ -60,7 +60,7 @@ export function lineHeight(style: TextStyle): number {
 }
 
 export function createDocument(info: { title: string; author: string }): PDFKit.PDFDocument {
-  return new PDFDocument({
+  const doc = new PDFDocument({
     size: 'LETTER',
     layout: 'portrait',
     margin: 0,
@@ -70,7 +70,14 @@ export function createDocument(info: { title: string; author: string }): PDFKit.
     font: fontSource('regular') as unknown as string,
     info: { Title: info.title, Author: info.author, Creator: 'rebut', Producer: 'rebut' },
   });
+  // Registered under their PostScript names, font() calls hit pdfkit's cache: under any other
+  // name pdfkit reopens the font and compares it with the default (serialising its name table) every call.
+  for (const name of ['regular', 'bold'] as const) doc.registerFont(PDF_FONT[name], fontSource(name));
+  return doc;
 }
+
+/** The fonts' PostScript names, which pdfkit files them under. */
+const PDF_FONT: Record<FontName, string> = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' };
 
 /** Measures and wraps text with the same fonts the documents are drawn with. */
 export class Measurer {
@@ -82,7 +89,7 @@ export class Measurer {
     const key = `${style.font}${style.size}\u0000${text}`;
     let width = this.widths.get(key);
     if (width === undefined) {
-      width = this.doc.font(fontSource(style.font)).fontSize(style.size).widthOfString(text);
+      width = this.doc.font(PDF_FONT[style.font]).fontSize(style.size).widthOfString(text);
       this.widths.set(key, width);
     }
     return width;
@@ -354,7 +361,7 @@ export function renderPdf(
     for (const item of items) {
       if (item.kind === 'text') {
         doc
-          .font(fontSource(item.style.font))
+          .font(PDF_FONT[item.style.font])
           .fontSize(item.style.size)
           .fillColor(item.muted ? MUTED_COLOR : TEXT_COLOR)
           .text(item.text, item.x, item.y, { lineBreak: false });
@@ -380,7 +387,7 @@ export function renderPdf(
         });
       }
     }
-    doc.font(fontSource('regular')).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
+    doc.font(PDF_FONT.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
     doc.text(footerLine(doc, options.footer, index + 1, pages.length), FRAME.left, FRAME.footerY, { lineBreak: false });
   });
   doc.end();
