@@ -1,5 +1,5 @@
-import { buildFactSheet } from '../src/drafting/fact-sheet.js';
 import { draftRebuttal } from '../src/drafting/draft.js';
+import { buildFactSheet } from '../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../src/drafting/grounding.js';
 import { createLlmDrafter } from '../src/drafting/llm.js';
 import { sampleContext, sampleFacts } from '../src/drafting/sample-case.js';
@@ -36,7 +36,13 @@ export async function benchDrafting(): Promise<void> {
 
   const sandbox = await startOpenAiSandbox();
   sandbox.behave('slow', { delayMs: MODEL_LATENCY_MS });
-  const llm = createLlmDrafter({ apiKey: sandbox.apiKey, baseURL: sandbox.url, model: 'gpt-4.1-mini', timeoutMs: 20_000, maxRetries: 0 });
+  const llm = createLlmDrafter({
+    apiKey: sandbox.apiKey,
+    baseURL: sandbox.url,
+    model: 'gpt-4.1-mini',
+    timeoutMs: 20_000,
+    maxRetries: 0,
+  });
   let next = 0;
   let accepted = 0;
   const started = performance.now();

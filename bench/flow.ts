@@ -109,7 +109,10 @@ export async function benchFlow(): Promise<void> {
   await rm(work, { recursive: true, force: true });
 }
 
-async function waitForPost(pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: unknown[] }> }, id: string) {
+async function waitForPost(
+  pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: unknown[] }> },
+  id: string,
+) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { rows } = await pool.query('SELECT 1 FROM cases WHERE dispute_id = $1 AND slack_ts IS NOT NULL', [id]);

@@ -1,10 +1,12 @@
 import { benchDrafting } from './drafting.js';
+import { benchEvidence } from './evidence.js';
 import { benchFlow } from './flow.js';
 import { benchWebhooks } from './webhook.js';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks (all by default), one JSON line per figure. */
 const benches: Record<string, () => Promise<void>> = {
   webhook: benchWebhooks,
+  evidence: benchEvidence,
   drafting: benchDrafting,
   flow: benchFlow,
 };
