@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** Parses "90s", "30m", "48h", "2d" (or a bare number of milliseconds) into milliseconds. */
@@ -71,6 +72,11 @@ export const settingsSchema = z.object({
   EVIDENCE_CONFIG: optionalText,
   APP_DATABASE_URL: optionalText.pipe(url('the business database, postgres://…').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** When the auto-submit timer ticks (cron, optionally with seconds); every minute by default. */
+  REBUT_TIMER_SCHEDULE: z
+    .string()
+    .default('* * * * *')
+    .refine((expression) => cron.validate(expression), { message: 'expected a cron expression such as "* * * * *"' }),
   /** How long a worker may go without a heartbeat before its jobs are handed to another instance. */
   REBUT_WORKER_LEASE: duration('30s').default(30_000),
 });

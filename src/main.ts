@@ -139,7 +139,10 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   const url = `http://127.0.0.1:${port}`;
   log.info({ port }, `rebut is listening on port ${port}`);
   await slack?.start();
-  const timer = options.workers === false ? undefined : startTimer({ pool, stripe, log }, options.timerSchedule);
+  const timer =
+    options.workers === false
+      ? undefined
+      : startTimer({ pool, stripe, log }, options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE);
 
   let stopping: Promise<void> | undefined;
   return {
