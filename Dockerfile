@@ -1,0 +1,22 @@
+# rebut — multi-stage: dependencies are installed once in a build stage, the runtime image gets
+# production dependencies only (no dev tools, no embedded PostgreSQL: use DATABASE_URL), runs as
+# the unprivileged "node" user, and reports its health from /healthz.
+FROM node:20.19-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+
+FROM node:20.19-bookworm-slim
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --chown=node:node package.json manifest.yml rebut.evidence.example.yml ./
+COPY --chown=node:node bin ./bin
+COPY --chown=node:node src ./src
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# SIGTERM: stop taking requests and jobs, finish running jobs (bounded), close the database.
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/rebut.js", "serve"]
