@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadSettings } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
@@ -63,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const port = process.env.PORT ? Number(process.env.PORT) : 3000;
       await runDemo({
-        dataDir: join(process.env.REBUT_DATA_DIR ?? '.rebut', 'demo'),
+        // Throwaway data, so under the system's temporary folder: PostgreSQL's user can always reach it there.
+        dataDir: process.env.REBUT_DATA_DIR ? join(process.env.REBUT_DATA_DIR, 'demo') : join(tmpdir(), 'rebut-demo'),
         outputDir: 'demo-output',
         port,
         openAiKey: process.env.OPENAI_API_KEY || undefined,

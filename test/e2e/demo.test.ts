@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/db/embedded.js';
+
+const bin = fileURLToPath(new URL('../../bin/rebut.js', import.meta.url));
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'rebut-demo-test-'));
+  // The demo's PostgreSQL runs as the "postgres" user, which must be able to pass through this folder.
+  await chmod(work, 0o755);
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** `rebut demo` in its own process, in a scratch folder (its data and demo-output/ land there). */
+function demo(port: number, onLine?: (line: string, child: ChildProcess) => void) {
+  const child = spawn(process.execPath, [bin, 'demo'], {
+    cwd: work,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      PORT: String(port),
+      REBUT_DATA_DIR: join(work, '.rebut'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const line of chunk.toString().split('\n')) onLine?.(line, child);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, output })),
+  );
+}
+
+describe('npm run demo', () => {
+  it('runs the whole flow, also after a crash mid-demo and a second time in a row, starting clean each time', async () => {
+    // A demo killed halfway (after the webhooks went out) leaves its PostgreSQL and files behind.
+    const crashed = await demo(await freePort(), (line, child) => {
+      if (line.includes('three signed charge.dispute.created webhooks')) child.kill('SIGKILL');
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+
+    for (let run = 1; run <= 2; run++) {
+      const result = await demo(await freePort());
+      expect(result.output, `run ${run}`).toContain('Done: 3 submissions to Stripe (one per dispute), 3 case messages');
+      expect(result.code).toBe(0);
+    }
+    const outputs = await readdir(join(work, 'demo-output'));
+    expect(outputs.filter((name) => name.endsWith('.pdf')).length).toBeGreaterThanOrEqual(3);
+    expect(outputs).toEqual(
+      expect.arrayContaining(['case-1-fraudulent-posted.json', 'case-3-subscription_canceled-final.json']),
+    );
+    expect(existsSync(join(work, '.rebut', 'demo', 'pg', 'postmaster.pid'))).toBe(false);
+  }, 240_000);
+
+  it('a port already in use gets a clear message naming the port and the setting', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '0.0.0.0', resolve));
+    try {
+      const result = await demo(port);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(`port ${port} is already in use`);
+      expect(result.output).toContain('set PORT to another port');
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+});
