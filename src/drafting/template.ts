@@ -72,7 +72,15 @@ function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate
     const position = strategy.priority.indexOf(kind);
     return position === -1 ? strategy.priority.length : position;
   };
-  const ordered = chronological(sheet.facts).sort((a, b) => rank(a.kind) - rank(b.kind));
+  // Within a kind, what happened after the payment comes first (use after paying is what proves
+  // the sale), then earlier history, most recent first.
+  const paidAt = chargeTime(sheet);
+  const recency = (fact: SheetFact) => {
+    const at = fact.at ? Date.parse(fact.at) : Number.NaN;
+    if (Number.isNaN(at) || paidAt === undefined) return 0;
+    return at >= paidAt ? at - paidAt : Number.MAX_SAFE_INTEGER / 2 + (paidAt - at);
+  };
+  const ordered = chronological(sheet.facts).sort((a, b) => rank(a.kind) - rank(b.kind) || recency(a) - recency(b));
   const candidates: Candidate[] = [];
   for (const fact of ordered) {
     const sentence = factSentence(fact);
@@ -85,11 +93,25 @@ function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate
   return candidates;
 }
 
+/** When the disputed payment was made: the earliest time on a charge fact. */
+function chargeTime(sheet: FactSheet): number | undefined {
+  const times = sheet.facts
+    .filter((fact) => fact.kind === 'charge' && fact.at)
+    .map((fact) => Date.parse(fact.at ?? ''))
+    .filter((time) => !Number.isNaN(time));
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
 /** What the template says about a fact; customer-written text is referred to, never repeated. */
 function factSentence(fact: SheetFact): string | null {
   if (fact.untrusted) return fact.kind === 'communication' ? 'The customer wrote to us.' : null;
   // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
-  const text = fact.text.replace(/\b(?:https?:\/\/|www\.)[^\s<>"']+/gi, '(link on file)').trim();
+  // A sentence that opens with its own timestamp loses it: the timeline line already starts with the time.
+  const text = fact.text
+    .replace(/\b(?:https?:\/\/|www\.)[^\s<>"']+/gi, '(link on file)')
+    .replace(fact.at ? /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?: ?UTC|Z)?:\s*/ : /^$/, '')
+    .trim()
+    .replace(/^[a-z]/, (first) => first.toUpperCase());
   if (text === '') return null;
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }

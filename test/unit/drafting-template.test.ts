@@ -162,3 +162,34 @@ describe('the template drafter', () => {
     expect(checkGrounding(draft.text, draft.citedFacts, sheet).ok).toBe(true);
   });
 });
+
+describe('what the template keeps when it must cut', () => {
+  const charge = sampleFact({
+    id: 'stripe.charge',
+    kind: 'charge',
+    text: 'Charge ch_3QsampleCharge00001 of 49.00 USD succeeded.',
+    at: '2026-03-01T12:00:00Z',
+  });
+  const login = (day: number, id: string) =>
+    sampleFact({
+      id,
+      kind: 'activity',
+      source: 'sql',
+      text: `2026-03-${String(day).padStart(2, '0')} 09:00 UTC: login from IP 203.0.113.7 on device rc-web-1234567890abcdef.`,
+      at: `2026-03-${String(day).padStart(2, '0')}T09:00:00Z`,
+    });
+
+  it('keeps the use after the payment before older history, and drops a timestamp the line already carries', () => {
+    const before = Array.from({ length: 25 }, (_, i) => login(1, `before.${i}`)).map((fact, i) => ({
+      ...fact,
+      at: `2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`,
+    }));
+    const after = [login(2, 'after.1'), login(5, 'after.2'), login(9, 'after.3')];
+    const sheet = buildFactSheet([charge, ...before, ...after], sampleContext());
+    const draft = draftFromTemplate(sheet, 1_200);
+    for (const day of ['March 2, 2026', 'March 5, 2026', 'March 9, 2026']) expect(draft.text).toContain(day);
+    expect(draft.text).not.toMatch(/UTC: 2026-03-\d\d 09:00 UTC:/);
+    expect(draft.text).toContain('UTC: Login from IP 203.0.113.7');
+    expect(checkGrounding(draft.text, draft.citedFacts, sheet).ok).toBe(true);
+  });
+});
