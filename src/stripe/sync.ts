@@ -1,0 +1,687 @@
+import cron from 'node-cron';
+import type Stripe from 'stripe';
+import { autoSubmitAt, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
+import { isClosedStatus } from '../db/disputes.js';
+import type { Pool, PoolClient } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
+
+/**
+ * `/disputes sync` and `rebut sync`: pages through Stripe's disputes (newest first), stores each
+ * page with one set-based upsert in which the newest read wins, opens cases for open disputes
+ * and records its place after every page, so a killed run resumes without gaps or duplicates.
+ *
+ * Where a resumed listing starts. Stripe lists newest first and new disputes keep arriving at the
+ * front; `starting_after` is anchored to an object, so the part of the list after the cursor never
+ * shifts. A run therefore covers, at any moment, every dispute from the cursor up to the newest one
+ * that existed when its listing began (`head_created`). Resuming means two listings:
+ *   1. catch-up: `created >= head_created`, from the front — disputes that arrived since (and a few
+ *      at that same second again, which the upsert makes harmless);
+ *   2. history: `starting_after = cursor`, down to `since` — the part never reached.
+ * The cursor commits in the same transaction as the page it follows, so a kill between pages loses
+ * nothing and a kill inside one rolls the page back; it is simply listed again.
+ */
+
+export interface SyncDeps {
+  pool: Pool;
+  stripe: Stripe;
+  log: Logger;
+  reviewWindowMs: number;
+  submitBufferMs: number;
+}
+
+export interface SyncProgress {
+  runId: number;
+  /** `catch_up` lists disputes that arrived since an interrupted run began; `history` walks back in time. */
+  phase: 'catch_up' | 'history';
+  /** Disputes stored by this run. */
+  seen: number;
+  pages: number;
+  done: boolean;
+  /** Disputes per second so far. */
+  rate: number;
+  /** `created` of the oldest dispute reached so far: how far back in time the listing has come. */
+  reachedBack: Date | null;
+  /** Where the listing will stop: `since`, or else the oldest dispute already stored (an estimate). */
+  floor: Date | null;
+  /** `created` of the newest dispute when the listing began. */
+  head: Date | null;
+  startedAt: Date;
+}
+
+export interface SyncOptions {
+  /** Only disputes created at or after this moment; default all. */
+  since?: Date;
+  /** Who asked: `cli`, `nightly`, `slack:U123`. */
+  startedBy: string;
+  /** Request ceiling; default 20/s, below Stripe's 25/s test-mode limit. `Infinity` for no ceiling. */
+  requestsPerSecond?: number;
+  /** Called after every stored page (and once at the end); keep it quick — throttle Slack updates yourself. */
+  onProgress?: (progress: SyncProgress) => void;
+  /** Stops after the page being stored; the run stays resumable. */
+  signal?: AbortSignal;
+}
+
+export interface RunningSync {
+  runId: number;
+  startedBy: string;
+  startedAt: Date;
+  seen: number;
+  pages: number;
+  heartbeatAt: Date;
+}
+
+interface Counts {
+  runId: number;
+  /** The interrupted run this one continued, if any. */
+  resumedFrom: number | null;
+  seen: number;
+  pages: number;
+  inserted: number;
+  casesOpened: number;
+  casesClosed: number;
+  ms: number;
+}
+
+export type SyncResult =
+  | ({ status: 'done'; rate: number } & Counts)
+  /** The signal fired; the next sync resumes where this one stopped. */
+  | ({ status: 'stopped' } & Counts)
+  /** Stripe or the database failed after retries; the next sync resumes where this one stopped. */
+  | ({ status: 'failed'; error: string } & Counts)
+  /** Another sync holds the lock (on this or another instance). */
+  | { status: 'busy'; running: RunningSync | null };
+
+/** Stripe's test mode allows 25 requests per second; staying below leaves room for the webhook jobs. */
+export const DEFAULT_REQUESTS_PER_SECOND = 20;
+/** The most Stripe returns per list page. */
+export const PAGE_SIZE = 100;
+/** Names rebut's sync lock; any constant apart from the timer's (`0x72656275`) works. */
+export const SYNC_LOCK_KEY = 0x73796e63; // "sync"
+/** Retries of one page on 429 / 5xx / network errors before the run gives up (resumable). */
+export const MAX_PAGE_ATTEMPTS = 8;
+/** Exponential backoff: base × 2^attempt, capped, half of it random (so instances do not retry in step). */
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_CAP_MS = 30_000;
+/**
+ * The nightly sync re-reads the disputes opened in the last 180 days: issuers decide 60–75 days after
+ * the due date and appeals run later still, so older disputes no longer change.
+ */
+export const NIGHTLY_LOOKBACK_MS = 180 * 86_400_000;
+
+/** Case states a closed dispute moves out of, as `process-event` does. */
+const CLOSABLE_STATES = [...OPEN_STATES, 'submitting', 'submitted', 'accepting', 'accepted', 'expired'];
+
+// ─── Rate limit and backoff (pure) ───────────────────────────────────────────────────────────
+
+/**
+ * A token bucket that also adapts: a 429 halves the rate (down to one request a second), each
+ * success wins back 5% up to the ceiling. `reserve()` says how long to wait before the next request.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private rate: number;
+
+  constructor(
+    private readonly ceiling: number,
+    private readonly capacity = 1,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.rate = ceiling;
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  /** Takes a token; returns the milliseconds to wait until it is really available. */
+  reserve(): number {
+    if (!Number.isFinite(this.rate)) return 0;
+    const at = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((at - this.last) / 1000) * this.rate);
+    this.last = at;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+  }
+
+  slowDown(): void {
+    if (Number.isFinite(this.rate)) this.rate = Math.max(1, this.rate / 2);
+  }
+
+  speedUp(): void {
+    if (Number.isFinite(this.rate)) this.rate = Math.min(this.ceiling, this.rate * 1.05);
+  }
+}
+
+/** The wait before retry `attempt` (0-based): half fixed, half random, doubling up to the cap. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/** 429s, Stripe's 5xx and lost connections pass; a bad key or a bad request will not. */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = 'statusCode' in error ? error.statusCode : undefined;
+  if (status === 429 || (typeof status === 'number' && status >= 500)) return true;
+  return 'type' in error && (error.type === 'StripeConnectionError' || error.type === 'StripeAPIError');
+}
+
+/** How far the listing has come, 0–1, or null when there is nothing to measure against. */
+export function syncFraction(progress: Pick<SyncProgress, 'done' | 'reachedBack' | 'floor' | 'head'>): number | null {
+  if (progress.done) return 1;
+  const { reachedBack, floor, head } = progress;
+  if (!reachedBack || !floor || !head) return null;
+  const span = head.getTime() - floor.getTime();
+  if (span <= 0) return null;
+  return Math.min(0.99, Math.max(0, (head.getTime() - reachedBack.getTime()) / span));
+}
+
+// ─── One page, stored ────────────────────────────────────────────────────────────────────────
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+/** The columns of one dispute, read exactly as `upsertDispute` reads them. */
+function disputeRecord(dispute: Stripe.Dispute) {
+  const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
+  const details = dispute.evidence_details;
+  return {
+    id: dispute.id,
+    livemode: dispute.livemode,
+    charge_id: idOf(dispute.charge),
+    payment_intent_id: idOf(dispute.payment_intent),
+    customer_id: charge ? idOf(charge.customer) : null,
+    customer_email: charge?.billing_details?.email ?? charge?.receipt_email ?? null,
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    status: dispute.status,
+    card_brand: dispute.payment_method_details?.card?.brand ?? charge?.payment_method_details?.card?.brand ?? null,
+    network_reason_code: dispute.network_reason_code ?? null,
+    enhanced_eligibility_types: dispute.enhanced_eligibility_types ?? [],
+    created: dispute.created,
+    due_by: details?.due_by ? details.due_by : null,
+    has_evidence: details?.has_evidence ?? false,
+    past_due: details?.past_due ?? false,
+    submission_count: details?.submission_count ?? 0,
+    is_charge_refundable: dispute.is_charge_refundable,
+    evidence: dispute.evidence ?? {},
+    stripe_object: dispute,
+    closed: isClosedStatus(dispute.status),
+  };
+}
+
+/**
+ * `upsertDispute` for a whole page in one statement, with the same rule: a state read earlier never
+ * overwrites one read later. Returns how many rows were new.
+ */
+export async function upsertDisputes(
+  db: Pool | PoolClient,
+  disputes: Stripe.Dispute[],
+  account: string | null,
+  readAt: Date,
+): Promise<number> {
+  if (disputes.length === 0) return 0;
+  // One row per id: ON CONFLICT cannot touch the same row twice in one statement.
+  const unique = [...new Map(disputes.map((dispute) => [dispute.id, dispute])).values()];
+  const { rows } = await db.query<{ inserted: boolean }>(
+    `INSERT INTO disputes (id, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
+                           currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
+                           created, due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence,
+                           stripe_object, read_at, closed_at)
+     SELECT r.id, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
+            r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
+            ARRAY(SELECT jsonb_array_elements_text(r.enhanced_eligibility_types)),
+            to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
+            r.is_charge_refundable, r.evidence, r.stripe_object, $3::timestamptz,
+            CASE WHEN r.closed THEN $3::timestamptz END
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+              id text, livemode boolean, charge_id text, payment_intent_id text, customer_id text, customer_email text,
+              amount bigint, currency text, reason text, status text, card_brand text, network_reason_code text,
+              enhanced_eligibility_types jsonb, created double precision, due_by double precision, has_evidence boolean,
+              past_due boolean, submission_count integer, is_charge_refundable boolean, evidence jsonb,
+              stripe_object jsonb, closed boolean)
+      ORDER BY r.id
+     ON CONFLICT (id) DO UPDATE SET
+       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
+       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
+       is_charge_refundable = excluded.is_charge_refundable, evidence = excluded.evidence,
+       enhanced_eligibility_types = excluded.enhanced_eligibility_types, stripe_object = excluded.stripe_object,
+       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
+       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
+       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
+       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
+     WHERE disputes.read_at <= excluded.read_at
+     RETURNING (xmax = 0) AS inserted`,
+    [JSON.stringify(unique.map(disputeRecord)), account, readAt],
+  );
+  return rows.filter((row) => row.inserted).length;
+}
+
+/**
+ * Opens the case of every listed dispute that still needs a response and has none (checked on the
+ * stored row, which may be newer than the page), audits it and queues its `prepare-case`.
+ */
+async function openCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Dispute[], runId: number): Promise<number> {
+  const candidates = disputes.filter(
+    (dispute) => disputeNeedsResponse(dispute.status) && !dispute.evidence_details?.submission_count,
+  );
+  if (candidates.length === 0) return 0;
+  const { rows } = await tx.query<{ id: number }>(
+    `WITH opened AS (
+       INSERT INTO cases (dispute_id, state, auto_submit_at)
+       SELECT d.id, 'new', c.auto_submit_at
+         FROM unnest($1::text[], $2::timestamptz[]) AS c(dispute_id, auto_submit_at)
+         JOIN disputes d ON d.id = c.dispute_id
+        WHERE d.status IN ('needs_response', 'warning_needs_response') AND d.submission_count = 0
+          AND (d.due_by IS NULL OR d.due_by > now())
+        ORDER BY d.id
+       ON CONFLICT (dispute_id) DO NOTHING
+       RETURNING id, dispute_id
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT 'sync', 'case.opened', id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM opened
+     )
+     SELECT id, graphile_worker.add_job('prepare-case', json_build_object('caseId', id),
+                                        max_attempts => $4, job_key => 'prepare-case:' || id) IS NOT NULL AS queued
+       FROM opened`,
+    [
+      candidates.map((dispute) => dispute.id),
+      candidates.map((dispute) => {
+        const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+        return autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
+      }),
+      runId,
+      DEFAULT_MAX_ATTEMPTS,
+    ],
+  );
+  return rows.length;
+}
+
+/** Records Stripe's decision on cases whose webhook never came (or came before the decision). */
+async function closeCases(tx: PoolClient, disputes: Stripe.Dispute[], runId: number): Promise<number> {
+  const closed = disputes.filter((dispute) => ['won', 'lost', 'warning_closed'].includes(dispute.status));
+  if (closed.length === 0) return 0;
+  const { rows } = await tx.query<{ id: number }>(
+    `WITH moved AS (
+       UPDATE cases c
+          SET state = CASE d.status WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'closed' END, updated_at = now()
+         FROM disputes d
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed')
+          AND c.state = ANY($2::text[])
+       RETURNING c.id, c.dispute_id, c.state
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT 'sync', 'case.' || state, id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM moved
+     )
+     SELECT id, graphile_worker.add_job('update-case-message', json_build_object('caseId', id),
+                                        max_attempts => $4, job_key => 'update-case-message:' || id) IS NOT NULL AS queued
+       FROM moved`,
+    [closed.map((dispute) => dispute.id), CLOSABLE_STATES, runId, DEFAULT_MAX_ATTEMPTS],
+  );
+  return rows.length;
+}
+
+// ─── The run ─────────────────────────────────────────────────────────────────────────────────
+
+interface RunRow {
+  id: number;
+  status: string;
+  since: Date | null;
+  cursor: string | null;
+  cursor_created: Date | null;
+  head_created: Date | null;
+}
+
+interface Page {
+  disputes: Stripe.Dispute[];
+  hasMore: boolean;
+  readAt: Date;
+}
+
+class Stopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Stopped());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Stopped());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const SERIALIZATION_CODES = new Set(['40001', '40P01']);
+
+async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      const result = await work(tx);
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => {});
+      // A deadlock with a concurrent webhook job on the stats totals: run the page again.
+      const code = error instanceof Error && 'code' in error ? error.code : undefined;
+      if (typeof code !== 'string' || !SERIALIZATION_CODES.has(code) || attempt >= 3) throw error;
+    } finally {
+      tx.release();
+    }
+  }
+}
+
+/** The run holding the lock, as far as its row says (for "a sync is already running"). */
+export async function runningSync(pool: Pool): Promise<RunningSync | null> {
+  const { rows } = await pool.query<{
+    id: number;
+    started_by: string;
+    started_at: Date;
+    seen: number;
+    pages: number;
+    heartbeat_at: Date;
+  }>(
+    `SELECT id, started_by, started_at, seen, pages, heartbeat_at FROM sync_runs
+      WHERE status = 'running' ORDER BY id DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    runId: row.id,
+    startedBy: row.started_by,
+    startedAt: row.started_at,
+    seen: row.seen,
+    pages: row.pages,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
+
+/**
+ * One sync at a time, across instances: a session advisory lock on a connection held for the run.
+ * A crashed process's connection closes and PostgreSQL releases the lock with it, so a dead run
+ * never blocks the next one; its `running` row is marked failed and resumed.
+ */
+export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncResult> {
+  const lock = await deps.pool.connect();
+  let broken: Error | undefined;
+  try {
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      SYNC_LOCK_KEY,
+    ]);
+    if (!rows[0]?.locked) return { status: 'busy', running: await runningSync(deps.pool) };
+    try {
+      return await syncUnderLock(deps, options);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch((error: unknown) => {
+        // The connection is gone, and the lock with it; do not hand this client back to the pool.
+        broken = error instanceof Error ? error : new Error(String(error));
+      });
+    }
+  } finally {
+    lock.release(broken);
+  }
+}
+
+async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<SyncResult> {
+  const { pool, stripe, log } = deps;
+  const since = options.since ?? null;
+  const startedAt = new Date();
+  const bucket = new TokenBucket(options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND);
+
+  // We hold the lock, so any run still marked running lost its process.
+  await pool.query(
+    `UPDATE sync_runs SET status = 'failed', finished_at = now(),
+            error = 'the process running it stopped (killed or crashed); the next sync resumes it'
+      WHERE status = 'running'`,
+  );
+  const resumable = await pool.query<RunRow>(
+    `SELECT r.id, r.status, r.since, r.cursor, r.cursor_created, r.head_created FROM sync_runs r
+      WHERE r.status <> 'done' AND r.cursor IS NOT NULL
+        -- this request covers what the interrupted run was asked for
+        AND ($1::timestamptz IS NULL OR r.since >= $1::timestamptz)
+        AND NOT EXISTS (SELECT 1 FROM sync_runs n WHERE n.resumed_from = r.id)
+        -- and no finished run has covered it since
+        AND NOT EXISTS (SELECT 1 FROM sync_runs d WHERE d.status = 'done' AND d.id > r.id
+                          AND (d.since IS NULL OR d.since <= r.since))
+      ORDER BY r.id DESC LIMIT 1`,
+    [since],
+  );
+  const resumed = resumable.rows[0];
+  const floorRow = await pool.query<{ oldest: Date | null }>('SELECT min(created) AS oldest FROM disputes');
+  const floor = since ?? floorRow.rows[0]?.oldest ?? null;
+
+  const inserted = await pool.query<{ id: number }>(
+    `INSERT INTO sync_runs (status, since, started_by, resumed_from, cursor, cursor_created, head_created)
+     VALUES ('running', $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [
+      since,
+      options.startedBy,
+      resumed?.id ?? null,
+      resumed?.cursor ?? null,
+      resumed?.cursor_created ?? null,
+      resumed?.head_created ?? null,
+    ],
+  );
+  const runId = inserted.rows[0]?.id;
+  if (runId === undefined) throw new Error('could not record the sync run');
+  if (resumed) log.info({ runId, resumedFrom: resumed.id, cursor: resumed.cursor }, 'resuming an interrupted sync');
+
+  const counts: Counts = {
+    runId,
+    resumedFrom: resumed?.id ?? null,
+    seen: 0,
+    pages: 0,
+    inserted: 0,
+    casesOpened: 0,
+    casesClosed: 0,
+    ms: 0,
+  };
+  let head = resumed?.head_created ?? null;
+  let reachedBack = resumed?.cursor_created ?? null;
+  let phase: SyncProgress['phase'] = 'history';
+  const progress = (done: boolean): SyncProgress => {
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    return {
+      runId,
+      phase,
+      seen: counts.seen,
+      pages: counts.pages,
+      done,
+      rate: seconds > 0 ? counts.seen / seconds : 0,
+      reachedBack,
+      floor,
+      head,
+      startedAt,
+    };
+  };
+
+  const report = (state: SyncProgress) => {
+    try {
+      options.onProgress?.(state);
+    } catch (error) {
+      log.warn({ runId, err: error }, 'a sync progress listener failed; the sync goes on');
+    }
+  };
+
+  const fetchPage = async (params: Stripe.DisputeListParams): Promise<Page> => {
+    for (let attempt = 0; ; attempt++) {
+      const wait = bucket.reserve();
+      if (wait > 0) await sleep(wait, options.signal);
+      if (options.signal?.aborted) throw new Stopped();
+      const readAt = new Date();
+      try {
+        const list = await stripe.disputes.list(params);
+        bucket.speedUp();
+        return { disputes: list.data, hasMore: list.has_more, readAt };
+      } catch (error) {
+        if (!isRetryable(error) || attempt + 1 >= MAX_PAGE_ATTEMPTS) throw error;
+        if (error instanceof Error && 'statusCode' in error && error.statusCode === 429) bucket.slowDown();
+        const delay = backoffDelay(attempt);
+        log.warn(
+          { runId, attempt: attempt + 1, delayMs: Math.round(delay), err: messageOf(error) },
+          'Stripe refused or failed a page of disputes; backing off',
+        );
+        await sleep(delay, options.signal);
+      }
+    }
+  };
+
+  /** Lists one range, newest first; the next page is fetched while this one is stored. */
+  const walk = async (
+    range: { gte: number | null; startingAfter: string | null },
+    store: (page: Page) => Promise<void>,
+  ): Promise<void> => {
+    const params = (after: string | null): Stripe.DisputeListParams => ({
+      limit: PAGE_SIZE,
+      expand: ['data.charge'],
+      ...(range.gte !== null ? { created: { gte: range.gte } } : {}),
+      ...(after ? { starting_after: after } : {}),
+    });
+    let next: Promise<Page> | null = fetchPage(params(range.startingAfter));
+    while (next) {
+      const page: Page = await next;
+      const last = page.disputes[page.disputes.length - 1];
+      next = page.hasMore && last ? fetchPage(params(last.id)) : null;
+      // A fetch started ahead must not reject unobserved if storing this page fails.
+      next?.catch(() => {});
+      await store(page);
+      if (options.signal?.aborted) throw new Stopped();
+    }
+  };
+
+  const storePage = async (page: Page, cursor: { id: string; created: Date } | null, newHead: Date | null) => {
+    await inTransaction(pool, async (tx) => {
+      counts.inserted += await upsertDisputes(tx, page.disputes, null, page.readAt);
+      counts.casesOpened += await openCases(tx, deps, page.disputes, runId);
+      counts.casesClosed += await closeCases(tx, page.disputes, runId);
+      await tx.query(
+        `UPDATE sync_runs SET cursor = COALESCE($2, cursor), cursor_created = COALESCE($3, cursor_created),
+                head_created = COALESCE($4, head_created), seen = seen + $5, pages = pages + 1, heartbeat_at = now()
+          WHERE id = $1`,
+        [runId, cursor?.id ?? null, cursor?.created ?? null, newHead, page.disputes.length],
+      );
+    });
+    counts.seen += page.disputes.length;
+    counts.pages += 1;
+    report(progress(false));
+  };
+
+  const unix = (date: Date) => Math.floor(date.getTime() / 1000);
+  try {
+    if (resumed?.head_created) {
+      // 1. Catch up on what arrived since the interrupted listing began. The boundary moves only once
+      //    all of it is stored: a kill before that repeats the catch-up from the old boundary.
+      phase = 'catch_up';
+      const gte = Math.max(unix(resumed.head_created), since ? unix(since) : 0);
+      const newest: { at: Date | null } = { at: null };
+      await walk({ gte, startingAfter: null }, async (page) => {
+        const first = page.disputes[0];
+        if (!newest.at && first) newest.at = new Date(first.created * 1000);
+        await storePage(page, null, null);
+      });
+      if (newest.at) {
+        head = newest.at;
+        await pool.query('UPDATE sync_runs SET head_created = $2 WHERE id = $1', [runId, head]);
+      }
+    }
+    // 2. History: from the cursor (or the front) back to `since`.
+    phase = 'history';
+    let startingAfter = resumed?.cursor ?? null;
+    for (let restarted = false; ; restarted = true) {
+      let firstPage = true;
+      try {
+        await walk({ gte: since ? unix(since) : null, startingAfter }, async (page) => {
+          const first = page.disputes[0];
+          const last = page.disputes[page.disputes.length - 1];
+          // The first page of a listing from the front fixes the boundary a resumed run catches up from.
+          const newHead = startingAfter === null && firstPage && first ? new Date(first.created * 1000) : null;
+          firstPage = false;
+          if (newHead) head = newHead;
+          const cursor = last ? { id: last.id, created: new Date(last.created * 1000) } : null;
+          await storePage(page, cursor, newHead);
+          if (cursor) reachedBack = cursor.created;
+        });
+        break;
+      } catch (error) {
+        // The cursor dispute is gone (another account, deleted test data): list everything again.
+        const missing = error instanceof Error && 'code' in error && error.code === 'resource_missing';
+        if (!missing || startingAfter === null || restarted) throw error;
+        log.warn(
+          { runId, cursor: startingAfter },
+          'the resume point no longer exists on Stripe; listing from the start',
+        );
+        startingAfter = null;
+      }
+    }
+
+    counts.ms = Date.now() - startedAt.getTime();
+    await pool.query(`UPDATE sync_runs SET status = 'done', finished_at = now(), heartbeat_at = now() WHERE id = $1`, [
+      runId,
+    ]);
+    report(progress(true));
+    const rate = counts.ms > 0 ? counts.seen / (counts.ms / 1000) : 0;
+    log.info({ ...counts, rate: Math.round(rate) }, 'dispute sync finished');
+    return { status: 'done', rate, ...counts };
+  } catch (error) {
+    counts.ms = Date.now() - startedAt.getTime();
+    const stopped = error instanceof Stopped;
+    const message = stopped ? 'stopped before the end; the next sync resumes here' : messageOf(error);
+    await pool
+      .query(`UPDATE sync_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, message])
+      .catch((updateError: unknown) =>
+        log.error({ runId, err: updateError }, 'could not record the end of the sync run'),
+      );
+    if (stopped) {
+      log.info({ ...counts }, 'dispute sync stopped; the next sync resumes where it stopped');
+      return { status: 'stopped', ...counts };
+    }
+    log.error({ ...counts, err: error }, 'dispute sync failed; the next sync resumes where it stopped');
+    return { status: 'failed', error: message, ...counts };
+  }
+}
+
+/**
+ * The nightly re-read of recent disputes, on every instance: the sync lock lets one of them run
+ * and the others find it busy. Returns a handle to stop the schedule.
+ */
+export function startNightlySync(deps: SyncDeps, schedule = '0 3 * * *'): { stop(): Promise<void> } {
+  const task = cron.schedule(
+    schedule,
+    async () => {
+      const result = await runSync(deps, {
+        since: new Date(Date.now() - NIGHTLY_LOOKBACK_MS),
+        startedBy: 'nightly',
+      }).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'the nightly dispute sync could not start');
+        return undefined;
+      });
+      if (result?.status === 'busy') deps.log.debug('nightly sync skipped: another sync is running');
+    },
+    { name: 'rebut-nightly-sync', noOverlap: true, timezone: 'UTC' },
+  );
+  return {
+    async stop() {
+      await task.destroy();
+    },
+  };
+}
