@@ -1,0 +1,142 @@
+// `/disputes sync`: one message, updated as pages arrive, ending with what the sync did. Pure: the sync's
+// progress or result in, `{ text, blocks }` out. Stripe's list has no total, so the bar measures how far back
+// in time the listing has come (down to `since`, or the oldest dispute already stored); with nothing to
+// measure against it is an indeterminate bar that moves with every page.
+import type { types } from '@slack/bolt';
+import { type SyncProgress, type SyncResult, syncFraction } from '../../stripe/sync.js';
+import { actorInWords, escapeMrkdwn, plural, slackDate } from './format.js';
+
+type KnownBlock = types.KnownBlock;
+
+export const PROGRESS_BAR_WIDTH = 20;
+
+export interface SyncMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface SyncMessageInput {
+  /** Who asked (`slack:U123`, `nightly`). */
+  startedBy?: string;
+  since?: Date | null;
+  progress?: SyncProgress;
+  result?: SyncResult;
+}
+
+/**
+ * `▓▓▓▓▓░░░░░` for a known fraction; without one, a block of three that walks along the bar with each
+ * page, so the reader still sees the sync moving.
+ */
+export function progressBar(fraction: number | null, step = 0, width = PROGRESS_BAR_WIDTH): string {
+  if (fraction === null) {
+    const at = step % width;
+    return Array.from({ length: width }, (_, index) => ((index - at + width) % width < 3 ? '▓' : '░')).join('');
+  }
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return '▓'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 3000) }] };
+}
+
+function number(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 90) return plural(seconds, 'second');
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? plural(minutes, 'minute') : plural(Math.round(minutes / 60), 'hour');
+}
+
+function scope(input: SyncMessageInput): string {
+  const since = input.since ? `opened since ${slackDate(input.since, '{date_short}')}` : 'of all time';
+  const who = input.startedBy ? `, started by ${actorInWords(input.startedBy)}` : '';
+  return `Disputes ${since}${who}.`;
+}
+
+export function syncProgressBlocks(input: SyncMessageInput): SyncMessage {
+  const { result, progress } = input;
+  if (result) return resultMessage(input, result);
+  if (!progress) {
+    return {
+      text: 'Syncing disputes from Stripe…',
+      blocks: [
+        section(`:arrows_counterclockwise: *Syncing disputes from Stripe…*\n\`${progressBar(null)}\` starting`),
+        context(scope(input)),
+      ],
+    };
+  }
+  const fraction = syncFraction(progress);
+  const stage =
+    progress.phase === 'catch_up'
+      ? 'catching up on disputes that arrived since the last sync stopped'
+      : progress.reachedBack
+        ? `reached back to ${slackDate(progress.reachedBack, '{date_short}')}`
+        : 'listing';
+  const share = fraction === null ? '' : ` ${Math.round(fraction * 100)}%`;
+  return {
+    text: `Syncing disputes from Stripe: ${number(progress.seen)} so far`,
+    blocks: [
+      section(
+        `:arrows_counterclockwise: *Syncing disputes from Stripe…*\n\`${progressBar(fraction, progress.pages)}\`${share}\n${number(progress.seen)} disputes · ${plural(progress.pages, 'page')} · ${number(progress.rate)}/s · ${stage}`,
+      ),
+      context(scope(input)),
+    ],
+  };
+}
+
+function resultMessage(input: SyncMessageInput, result: SyncResult): SyncMessage {
+  if (result.status === 'busy') {
+    const running = result.running;
+    const detail = running
+      ? ` (started by ${actorInWords(running.startedBy)} ${slackDate(running.startedAt)}, ${number(running.seen)} disputes so far)`
+      : '';
+    return {
+      text: 'A dispute sync is already running',
+      blocks: [
+        section(
+          `:hourglass_flowing_sand: A dispute sync is already running${detail}. This one was not started; its progress is in that sync's message.`,
+        ),
+      ],
+    };
+  }
+  const done = `${number(result.seen)} disputes in ${duration(result.ms)}`;
+  const cases = [
+    result.inserted > 0 ? `${number(result.inserted)} new to rebut` : '',
+    result.casesOpened > 0 ? `${plural(result.casesOpened, 'case')} opened for disputes that need a response` : '',
+    result.casesClosed > 0 ? `${plural(result.casesClosed, 'case')} closed with Stripe's decision` : '',
+    result.resumedFrom !== null ? `continued the sync that stopped (run ${result.resumedFrom})` : '',
+  ].filter(Boolean);
+  const details = cases.length > 0 ? `\n${cases.join(' · ')}` : '';
+  if (result.status === 'done') {
+    return {
+      text: `Dispute sync finished: ${done}`,
+      blocks: [
+        section(
+          `:white_check_mark: *Dispute sync finished*\n\`${progressBar(1)}\` 100%\n${done} (${number(result.rate)}/s)${details}`,
+        ),
+        context(`${scope(input)} \`/disputes stats\` shows what they say.`),
+      ],
+    };
+  }
+  const why =
+    result.status === 'stopped'
+      ? 'It was stopped'
+      : `Stripe or the database failed after retries: ${escapeMrkdwn(result.error).slice(0, 500)}`;
+  return {
+    text: `Dispute sync stopped after ${number(result.seen)} disputes`,
+    blocks: [
+      section(
+        `:warning: *Dispute sync stopped* after ${done}.${details}\n${why}. Run \`/disputes sync\` again to continue where it stopped.`,
+      ),
+      context(scope(input)),
+    ],
+  };
+}

@@ -1,0 +1,104 @@
+import { OPEN_STATES } from '../cases/states.js';
+import type { Pool } from '../db/pool.js';
+import { COUNTERED_FEE_SINCE } from '../triage/fees.js';
+import type { CaseEvidenceCell, EvidenceCell, HandlingCell, OpenCase, StatsCell } from './summarise.js';
+
+/**
+ * The aggregates stats are made of. For all time they come from the running totals the triggers of
+ * 0002_stats keep; for a window, from an index-only scan of the disputes opened in it. Both return
+ * the same rows, so `summarise` cannot tell them apart (a test holds them equal).
+ */
+
+/** Open cases shown with their deadlines; the total says how many more there are. */
+export const OPEN_CASES_SHOWN = 25;
+
+const countered = new Date(COUNTERED_FEE_SINCE * 1000);
+
+export async function statsCells(pool: Pool, since: Date | null): Promise<StatsCell[]> {
+  const { rows } =
+    since === null
+      ? await pool.query<StatsCell>(
+          `SELECT to_char(month, 'YYYY-MM') AS month, reason, network, currency, status, submitted, countered,
+                  disputes::float8 AS disputes, amount::float8 AS amount
+             FROM dispute_stats_monthly WHERE disputes <> 0`,
+        )
+      : await pool.query<StatsCell>(
+          `SELECT to_char(date_trunc('month', created, 'UTC'), 'YYYY-MM') AS month, reason,
+                  coalesce(card_brand, 'unknown') AS network, currency, status, submission_count > 0 AS submitted,
+                  created >= $2 AS countered, count(*)::float8 AS disputes, sum(amount)::float8 AS amount
+             FROM disputes WHERE created >= $1
+            GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+          [since, countered],
+        );
+  return rows;
+}
+
+export async function evidenceCells(pool: Pool, since: Date | null): Promise<EvidenceCell[]> {
+  const { rows } =
+    since === null
+      ? await pool.query<EvidenceCell>(
+          `SELECT reason, won, evidence_fields AS fields, disputes::float8 AS disputes
+             FROM dispute_stats_evidence WHERE disputes <> 0`,
+        )
+      : await pool.query<EvidenceCell>(
+          `SELECT reason, status = 'won' AS won, evidence_fields AS fields, count(*)::float8 AS disputes
+             FROM disputes
+            WHERE created >= $1 AND status IN ('won', 'lost') AND submission_count > 0
+            GROUP BY 1, 2, 3`,
+          [since],
+        );
+  return rows;
+}
+
+/** rebut's cases by who decided them: the person (as drafted or edited), autopilot, the timer. */
+export async function handlingCells(pool: Pool, since: Date | null): Promise<HandlingCell[]> {
+  const { rows } = await pool.query<HandlingCell>(
+    `SELECT CASE WHEN c.handled_by IS NOT NULL THEN c.handled_by
+                 WHEN s.trigger = 'approve' THEN 'approved'
+                 WHEN s.trigger IS NOT NULL THEN s.trigger
+                 ELSE 'unanswered' END AS handling,
+            d.status, count(*)::float8 AS disputes
+       FROM cases c
+       JOIN disputes d ON d.id = c.dispute_id
+       LEFT JOIN submissions s ON s.dispute_id = c.dispute_id
+      WHERE $1::timestamptz IS NULL OR d.created >= $1
+      GROUP BY 1, 2`,
+    [since],
+  );
+  return rows;
+}
+
+/** Decided, answered disputes of rebut's cases with the kinds and fields of the facts in their packet. */
+export async function caseEvidenceCells(pool: Pool, since: Date | null): Promise<CaseEvidenceCell[]> {
+  const { rows } = await pool.query<CaseEvidenceCell>(
+    `SELECT d.reason, d.status = 'won' AS won, d.evidence_fields AS fields,
+            coalesce(e.kinds, '{}') AS "factKinds", coalesce(e.fields, '{}') AS "itemFields",
+            count(*)::float8 AS disputes
+       FROM cases c
+       JOIN disputes d ON d.id = c.dispute_id
+       LEFT JOIN LATERAL (
+         SELECT array_agg(DISTINCT i.kind ORDER BY i.kind) AS kinds,
+                array_agg(DISTINCT i.field ORDER BY i.field) FILTER (WHERE i.field IS NOT NULL) AS fields
+           FROM evidence_items i WHERE i.case_id = c.id AND i.included
+       ) e ON true
+      WHERE d.status IN ('won', 'lost') AND d.submission_count > 0
+        AND ($1::timestamptz IS NULL OR d.created >= $1)
+      GROUP BY 1, 2, 3, 4, 5`,
+    [since],
+  );
+  return rows;
+}
+
+/** Cases still waiting for an answer, soonest deadline first; open whatever the window. */
+export async function openCases(pool: Pool): Promise<{ total: number; cases: OpenCase[] }> {
+  const { rows } = await pool.query<OpenCase & { total: number }>(
+    `SELECT c.id AS "caseId", d.id AS "disputeId", c.state, d.reason, d.amount::float8 AS amount, d.currency,
+            d.due_by AS "dueBy", c.auto_submit_at AS "autoSubmitAt", count(*) OVER ()::int AS total
+       FROM cases c JOIN disputes d ON d.id = c.dispute_id
+      WHERE c.state = ANY($1::text[])
+      ORDER BY least(d.due_by, c.auto_submit_at) NULLS LAST, c.id
+      LIMIT $2`,
+    [OPEN_STATES, OPEN_CASES_SHOWN],
+  );
+  return { total: rows[0]?.total ?? 0, cases: rows.map(({ total: _total, ...open }) => open) };
+}
