@@ -8,6 +8,7 @@ import { createPool } from './db/pool.js';
 import { runDemo } from './demo/index.js';
 import { createLogger } from './log.js';
 import { startApp } from './main.js';
+import { statsCommand, syncCommand } from './stats/cli.js';
 
 const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebuttal and one click in Slack
 
@@ -16,7 +17,8 @@ Usage:
   rebut migrate               apply database migrations and exit
   rebut demo                  the whole flow offline (npm run demo)
   rebut sync [--since DATE]   import past disputes from Stripe
-  rebut stats [--json]        win rates and what evidence wins
+  rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
+                              win rates and what evidence wins (default: all)
 
 Settings come from the environment or .env; see README → Configuration.`;
 
@@ -75,9 +77,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'sync':
+      return syncCommand(argv.slice(1));
     case 'stats':
-      console.error(`rebut ${command} is not available in this version yet.`);
-      return 2;
+      return statsCommand(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':

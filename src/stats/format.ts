@@ -175,6 +175,19 @@ function openCasesTable(stats: Stats): string {
   )}`;
 }
 
+/**
+ * A text progress bar, `▓▓▓▓▓░░░░░`; with no fraction known (Stripe's list has no total), a block of three
+ * that walks along the bar with each `step`, so the reader still sees it moving.
+ */
+export function textBar(fraction: number | null, step = 0, width = 20): string {
+  if (fraction === null) {
+    const at = step % width;
+    return Array.from({ length: width }, (_, index) => ((index - at + width) % width < 3 ? '▓' : '░')).join('');
+  }
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return '▓'.repeat(filled) + '░'.repeat(width - filled);
+}
+
 /** `rebut stats --json`: the same figures, amounts in minor units with their currency, times in ISO 8601. */
 export function formatStatsJson(stats: Stats): string {
   return `${JSON.stringify(stats, null, 2)}\n`;

@@ -3,6 +3,7 @@
 // in time the listing has come (down to `since`, or the oldest dispute already stored); with nothing to
 // measure against it is an indeterminate bar that moves with every page.
 import type { types } from '@slack/bolt';
+import { textBar } from '../../stats/format.js';
 import { type SyncProgress, type SyncResult, syncFraction } from '../../stripe/sync.js';
 import { actorInWords, escapeMrkdwn, plural, slackDate } from './format.js';
 
@@ -23,17 +24,9 @@ export interface SyncMessageInput {
   result?: SyncResult;
 }
 
-/**
- * `▓▓▓▓▓░░░░░` for a known fraction; without one, a block of three that walks along the bar with each
- * page, so the reader still sees the sync moving.
- */
+/** The bar drawn in the message (the same as `rebut sync` draws in a terminal). */
 export function progressBar(fraction: number | null, step = 0, width = PROGRESS_BAR_WIDTH): string {
-  if (fraction === null) {
-    const at = step % width;
-    return Array.from({ length: width }, (_, index) => ((index - at + width) % width < 3 ? '▓' : '░')).join('');
-  }
-  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-  return '▓'.repeat(filled) + '░'.repeat(width - filled);
+  return textBar(fraction, step, width);
 }
 
 function section(text: string): KnownBlock {

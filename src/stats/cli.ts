@@ -1,0 +1,192 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadSettings, type Settings } from '../config.js';
+import { startEmbeddedPostgres } from '../db/embedded.js';
+import { migrate } from '../db/migrate.js';
+import { createPool, type Pool } from '../db/pool.js';
+import { createLogger } from '../log.js';
+import { createStripeClient } from '../stripe/client.js';
+import { runSync, type SyncProgress, type SyncResult, syncFraction } from '../stripe/sync.js';
+import { renderStatsChart } from './chart.js';
+import { formatStatsJson, formatStatsTable, textBar } from './format.js';
+import { computeStats } from './index.js';
+import { STATS_WINDOWS, type StatsWindow } from './summarise.js';
+
+/** `rebut sync` and `rebut stats`: the same work as the slash commands, from a terminal. */
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The database the way `rebut migrate` finds it (DATABASE_URL, or the embedded one), migrated. */
+async function openDatabase(
+  settings: Settings,
+  log: (line: string) => void,
+): Promise<{ pool: Pool; close(): Promise<void> }> {
+  const database = settings.DATABASE_URL
+    ? { url: settings.DATABASE_URL, stop: async () => {} }
+    : await startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+  const pool = createPool(database.url, { max: 4, applicationName: 'rebut-cli' });
+  try {
+    await migrate(pool, log);
+  } catch (error) {
+    await pool.end();
+    await database.stop();
+    throw error;
+  }
+  return {
+    pool,
+    async close() {
+      await pool.end();
+      await database.stop();
+    },
+  };
+}
+
+/** `2024-01-31` → that day, 00:00 UTC. */
+export function parseSince(text: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
+    throw new UsageError(`--since expects a date as YYYY-MM-DD, got "${text}"`);
+  }
+  return date;
+}
+
+function syncLine(progress: SyncProgress): string {
+  const fraction = syncFraction(progress);
+  const share = fraction === null ? '    ' : `${String(Math.round(fraction * 100)).padStart(3)}%`;
+  const stage =
+    progress.phase === 'catch_up'
+      ? 'catching up on new disputes'
+      : progress.reachedBack
+        ? `back to ${progress.reachedBack.toISOString().slice(0, 10)}`
+        : 'listing';
+  return `${textBar(fraction, progress.pages, 30)} ${share} | ${progress.seen.toLocaleString('en-US')} disputes | ${progress.pages} pages | ${Math.round(progress.rate).toLocaleString('en-US')}/s | ${stage}`;
+}
+
+export function syncSummary(result: SyncResult): string {
+  if (result.status === 'busy') {
+    const running = result.running;
+    return running
+      ? `A sync is already running (run ${running.runId}, started by ${running.startedBy} at ${running.startedAt.toISOString()}, ${running.seen.toLocaleString('en-US')} disputes so far). Try again when it has finished.`
+      : 'A sync is already running. Try again when it has finished.';
+  }
+  const what = `${result.seen.toLocaleString('en-US')} disputes in ${(result.ms / 1000).toFixed(1)} s`;
+  const extra = [
+    `${result.inserted.toLocaleString('en-US')} new`,
+    `${result.casesOpened} cases opened`,
+    `${result.casesClosed} cases closed`,
+    ...(result.resumedFrom !== null ? [`continued run ${result.resumedFrom}`] : []),
+  ].join(', ');
+  if (result.status === 'done') return `Synced ${what} (${extra}).`;
+  if (result.status === 'stopped')
+    return `Stopped after ${what} (${extra}). Run \`rebut sync\` again to continue where it stopped.`;
+  return `The sync failed after ${what} (${extra}): ${result.error}\nRun \`rebut sync\` again to continue where it stopped.`;
+}
+
+/** A wrong flag or value: said in one line, exit code 2 (as for an unknown command). */
+async function withUsage(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    const parseError = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+    if (!(error instanceof UsageError) && !parseError) throw error;
+    console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}
+
+/** `rebut sync [--since YYYY-MM-DD]`; exit code 0 when done, 1 when failed or busy, 130 when stopped with Ctrl-C. */
+export function syncCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return withUsage(() => sync(args, env));
+}
+
+async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { since: { type: 'string' } }, strict: true });
+  const since = values.since ? parseSince(values.since) : undefined;
+  const settings = loadSettings(env, 'stripe');
+  // Quiet by default: the progress bar says what is happening; warnings (retries, backoff) still show.
+  const log = createLogger(env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn', process.stderr);
+  const secretKey = settings.STRIPE_SECRET_KEY;
+  if (!secretKey) throw new UsageError('STRIPE_SECRET_KEY is required');
+  const database = await openDatabase(settings, (line) => log.warn(line));
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping after the page being stored (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const bar = new cliProgress.SingleBar({
+    format: (_options, _params, payload: { line?: string }) => payload.line ?? 'Listing disputes on Stripe…',
+    hideCursor: true,
+    clearOnComplete: false,
+    fps: 5,
+  });
+  bar.start(1, 0, { line: 'Listing disputes on Stripe…' });
+  try {
+    const result = await runSync(
+      {
+        pool: database.pool,
+        stripe: createStripeClient(secretKey, settings.STRIPE_API_URL),
+        log,
+        reviewWindowMs: settings.REVIEW_WINDOW,
+        submitBufferMs: settings.SUBMIT_BUFFER,
+      },
+      {
+        ...(since ? { since } : {}),
+        startedBy: 'cli',
+        signal: controller.signal,
+        onProgress: (progress) => bar.update(progress.done ? 1 : 0, { line: syncLine(progress) }),
+      },
+    );
+    bar.stop();
+    const summary = syncSummary(result);
+    if (result.status === 'done') console.log(summary);
+    else console.error(summary);
+    return result.status === 'done' ? 0 : result.status === 'stopped' ? 130 : 1;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+    await database.close();
+  }
+}
+
+function parseWindow(text: string): StatsWindow {
+  if (!(STATS_WINDOWS as readonly string[]).includes(text)) {
+    throw new UsageError(`--window expects one of ${STATS_WINDOWS.join(', ')}, got "${text}"`);
+  }
+  return text as StatsWindow;
+}
+
+/** `rebut stats [--json] [--window 30d|90d|all] [--chart file.png]` (or the window alone: `rebut stats 90d`). */
+export function statsCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return withUsage(() => stats(args, env));
+}
+
+async function stats(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, window: { type: 'string' }, chart: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+  const window = parseWindow(values.window ?? positionals[0] ?? 'all');
+  const settings = loadSettings(env);
+  const log = createLogger(env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn', process.stderr);
+  const database = await openDatabase(settings, (line) => log.warn(line));
+  try {
+    const figures = await computeStats(database.pool, { window });
+    process.stdout.write(values.json ? formatStatsJson(figures) : formatStatsTable(figures));
+    if (values.chart) {
+      await writeFile(values.chart, await renderStatsChart(figures));
+      if (!values.json) console.log(`Chart written to ${values.chart}`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
