@@ -1,0 +1,355 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openCase } from '../../src/db/cases.js';
+import { getDispute, upsertDispute } from '../../src/db/disputes.js';
+import { createLogger } from '../../src/log.js';
+import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+import { runSync, type SyncDeps, type SyncProgress, upsertDisputes } from '../../src/stripe/sync.js';
+import { waitFor } from '../support/app.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const HOUR = 3_600_000;
+
+let db: TestDatabase;
+let sandbox: StripeSandbox;
+let deps: SyncDeps;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  // Every test starts from an empty account and an empty database.
+  sandbox = await startStripeSandbox();
+  await db.pool.query(
+    'TRUNCATE disputes, cases, submissions, evidence_items, audit_log, sync_runs, drafts, evidence_files CASCADE',
+  );
+  await db.pool.query('DELETE FROM graphile_worker._private_jobs');
+  deps = {
+    pool: db.pool,
+    stripe: createStripeClient('sk_test_sync', sandbox.url),
+    log: createLogger('silent'),
+    reviewWindowMs: 48 * HOUR,
+    submitBufferMs: 12 * HOUR,
+  };
+});
+afterEach(async () => {
+  await sandbox.close();
+});
+
+/** Every dispute id the stand-in holds, straight from its list (the truth to compare with). */
+async function standInIds(): Promise<string[]> {
+  const client = sandbox.stripe();
+  const ids: string[] = [];
+  for await (const dispute of client.disputes.list({ limit: 100 })) ids.push(dispute.id);
+  return ids.sort();
+}
+
+async function storedIds(): Promise<string[]> {
+  const { rows } = await db.pool.query<{ id: string }>('SELECT id FROM disputes ORDER BY id');
+  return rows.map((row) => row.id);
+}
+
+function listRequests() {
+  return sandbox.requests.filter((request) => request.method === 'GET' && request.path === '/v1/disputes');
+}
+
+describe('dispute sync', () => {
+  it('stores every dispute Stripe lists, once, with its charge, and records the run', async () => {
+    sandbox.seedDisputes(450, { seed: 11 });
+    const progress: SyncProgress[] = [];
+    const result = await runSync(deps, {
+      startedBy: 'test',
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ status: 'done', seen: 450, pages: 5, inserted: 450, resumedFrom: null });
+    expect(await storedIds()).toEqual(await standInIds());
+    expect(progress.map((p) => p.seen)).toEqual([100, 200, 300, 400, 450, 450]);
+    expect(progress.at(-1)?.done).toBe(true);
+    // Pages of 100 with the charge expanded, newest first, each after the last id of the one before.
+    const requests = listRequests();
+    expect(requests[0]?.query).toMatchObject({ limit: '100', expand: ['data.charge'] });
+    expect(requests[1]?.query.starting_after).toBeDefined();
+    const row = await getDispute(db.pool, (await storedIds())[0] ?? '');
+    expect(typeof row?.stripe_object.charge).toBe('object');
+    expect(row?.customer_email).toMatch(/@example\.com$/);
+    const { rows } = await db.pool.query('SELECT status, seen, pages, started_by, finished_at FROM sync_runs');
+    expect(rows).toEqual([{ status: 'done', seen: 450, pages: 5, started_by: 'test', finished_at: expect.any(Date) }]);
+  });
+
+  it('a page stored by the batch upsert holds exactly what upsertDispute stores for the same dispute', async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', amount: 7300, silent: true });
+    const expanded = await sandbox.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
+    const readAt = new Date('2026-01-02T03:04:05Z');
+    await upsertDispute(db.pool, expanded, null, readAt);
+    const single = await getDispute(db.pool, dispute.id);
+    await db.pool.query('DELETE FROM disputes');
+    await upsertDisputes(db.pool, [expanded], null, readAt);
+    const batch = await getDispute(db.pool, dispute.id);
+    const withoutTimes = (row: typeof single) => {
+      const {
+        inserted_at: _i,
+        updated_at: _u,
+        ...rest
+      } = row as NonNullable<typeof row> & {
+        inserted_at: Date;
+        updated_at: Date;
+      };
+      return rest;
+    };
+    expect(withoutTimes(batch)).toEqual(withoutTimes(single));
+  });
+
+  it('opens a case (and queues prepare-case) for every open dispute without one, and only those', async () => {
+    const already = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    const fresh = sandbox.createDispute({ reason: 'product_not_received', silent: true });
+    const inquiry = sandbox.createDispute({ reason: 'general', inquiry: true, silent: true });
+    const pastDue = sandbox.createDispute({
+      reason: 'fraudulent',
+      created: Math.floor(Date.now() / 1000) - 20 * 86_400,
+      silent: true,
+    });
+    const won = sandbox.createDispute({ reason: 'duplicate', silent: true });
+    sandbox.setDisputeStatus(won.dispute.id, 'won');
+    const existing = sandbox.stripe();
+    await upsertDispute(db.pool, await existing.disputes.retrieve(already.dispute.id), null, new Date());
+    const before = await openCase(db.pool, already.dispute.id, new Date(Date.now() + HOUR));
+
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(result).toMatchObject({ status: 'done', casesOpened: 2 });
+    const { rows } = await db.pool.query<{ id: number; dispute_id: string; state: string; auto_submit_at: Date }>(
+      'SELECT id, dispute_id, state, auto_submit_at FROM cases ORDER BY id',
+    );
+    expect(rows.map((row) => row.dispute_id).sort()).toEqual(
+      [already.dispute.id, fresh.dispute.id, inquiry.dispute.id].sort(),
+    );
+    expect(rows.find((row) => row.dispute_id === already.dispute.id)?.id).toBe(before?.id);
+    expect(rows.map((row) => row.dispute_id)).not.toContain(pastDue.dispute.id);
+    // auto_submit_at = min(created + review window, due_by − buffer): 48 h after opening here.
+    const freshCase = rows.find((row) => row.dispute_id === fresh.dispute.id);
+    expect(freshCase?.auto_submit_at.getTime()).toBe((fresh.dispute.created * 1000 + 48 * HOUR) as number);
+    const jobs = await db.pool.query<{ payload: { caseId: number }; key: string | null }>(
+      `SELECT j.payload, j.key FROM graphile_worker._private_jobs j
+         JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'prepare-case'`,
+    );
+    const opened = rows.filter((row) => row.dispute_id !== already.dispute.id);
+    expect(jobs.rows.map((job) => job.payload.caseId).sort()).toEqual(opened.map((row) => row.id).sort());
+    expect(jobs.rows.map((job) => job.key).sort()).toEqual(opened.map((row) => `prepare-case:${row.id}`).sort());
+    const audits = await db.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'case.opened'");
+    expect(audits.rows[0]?.n).toBe(2);
+
+    // A second sync opens nothing more.
+    expect(await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY })).toMatchObject({
+      status: 'done',
+      casesOpened: 0,
+    });
+  });
+
+  it("records Stripe's decision on a case whose webhook never came", async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    await db.pool.query("UPDATE cases SET state = 'submitted' WHERE dispute_id = $1", [dispute.id]);
+    sandbox.setDisputeStatus(dispute.id, 'lost');
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(result).toMatchObject({ status: 'done', casesClosed: 1 });
+    const { rows } = await db.pool.query(
+      'SELECT c.state, d.status FROM cases c JOIN disputes d ON d.id = c.dispute_id',
+    );
+    expect(rows).toEqual([{ state: 'lost', status: 'lost' }]);
+  });
+
+  it('a sync stopped halfway resumes where it stopped: no gaps, no second listing of the history, new disputes caught up', async () => {
+    sandbox.seedDisputes(1_000, { seed: 21 });
+    const controller = new AbortController();
+    const first = await runSync(deps, {
+      startedBy: 'test',
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.pages === 4) controller.abort();
+      },
+    });
+    expect(first).toMatchObject({ status: 'stopped', pages: 4, seen: 400 });
+    const { rows: runs } = await db.pool.query<{ cursor: string; status: string }>(
+      'SELECT cursor, status FROM sync_runs',
+    );
+    expect(runs[0]?.status).toBe('failed');
+    const cursor = runs[0]?.cursor;
+    expect(cursor).toBeTruthy();
+
+    // Disputes keep arriving while nobody syncs: newer than anything the first run listed.
+    const arrived = [
+      sandbox.createDispute({ reason: 'fraudulent', silent: true }).dispute.id,
+      sandbox.createDispute({ reason: 'unrecognized', silent: true }).dispute.id,
+    ];
+    const before = sandbox.requests.length;
+    const second = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(second).toMatchObject({ status: 'done', resumedFrom: first.status === 'stopped' ? first.runId : -1 });
+    expect(await storedIds()).toEqual(await standInIds());
+    expect(await storedIds()).toEqual(expect.arrayContaining(arrived));
+
+    // The history went on from the cursor; only the catch-up (disputes created since the first run began,
+    // from the front) was listed again, not the 400 before the cursor.
+    const resumedRequests = listRequests().filter((request) => sandbox.requests.indexOf(request) >= before);
+    expect(resumedRequests.some((request) => request.query.starting_after === cursor)).toBe(true);
+    expect(second.status === 'done' ? second.seen : 0).toBeLessThan(1_000 - 400 + 100);
+  });
+
+  it('a sync killed mid-run (SIGKILL) does not block the next one, which resumes it without gaps', async () => {
+    sandbox.seedDisputes(1_500, { seed: 31 });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { runSync } from './src/stripe/sync.ts';
+         import { createPool } from './src/db/pool.ts';
+         import { createStripeClient } from './src/stripe/client.ts';
+         import { createLogger } from './src/log.ts';
+         const pool = createPool(process.env.DATABASE_URL);
+         await runSync({ pool, stripe: createStripeClient('sk_test_child', process.env.STRIPE_API_URL),
+           log: createLogger('silent'), reviewWindowMs: 3600000, submitBufferMs: 3600000 },
+           { startedBy: 'child', requestsPerSecond: 8 });`,
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, STRIPE_API_URL: sandbox.url },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await waitFor(
+      async () => {
+        const { rows } = await db.pool.query<{ pages: number }>("SELECT pages FROM sync_runs WHERE status = 'running'");
+        return (rows[0]?.pages ?? 0) >= 3;
+      },
+      { timeoutMs: 30_000, what: 'the child sync to store three pages' },
+    );
+    child.kill('SIGKILL');
+    await exited;
+
+    // PostgreSQL releases the dead session's lock as soon as it notices the closed connection.
+    const result = await waitFor(
+      async () => {
+        const attempt = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+        return attempt.status === 'busy' ? undefined : attempt;
+      },
+      { timeoutMs: 10_000, what: 'the lock of the killed sync to be released' },
+    );
+    expect(result.status).toBe('done');
+    expect(result.status === 'done' ? result.resumedFrom : null).not.toBeNull();
+    expect(await storedIds()).toEqual(await standInIds());
+    const { rows } = await db.pool.query<{ status: string; error: string | null }>(
+      'SELECT status, error FROM sync_runs ORDER BY id',
+    );
+    expect(rows[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('stopped') });
+    expect(rows[1]?.status).toBe('done');
+  });
+
+  it('two syncs started at once: one runs, the other is told a sync is running', async () => {
+    sandbox.seedDisputes(300, { seed: 41 });
+    sandbox.delay({ method: 'GET', path: '/v1/disputes', ms: 150 });
+    const [a, b] = await Promise.all([
+      runSync(deps, { startedBy: 'slack:UA' }),
+      new Promise<Awaited<ReturnType<typeof runSync>>>((resolve) =>
+        setTimeout(() => resolve(runSync(deps, { startedBy: 'slack:UB' })), 50),
+      ),
+    ]);
+    expect(a.status).toBe('done');
+    expect(b).toMatchObject({ status: 'busy', running: { startedBy: 'slack:UA' } });
+    const { rows } = await db.pool.query('SELECT started_by, status FROM sync_runs');
+    expect(rows).toEqual([{ started_by: 'slack:UA', status: 'done' }]);
+  });
+
+  it('a run left "running" by a dead process does not block the next sync', async () => {
+    sandbox.seedDisputes(50, { seed: 51 });
+    await db.pool.query(
+      "INSERT INTO sync_runs (status, started_by, started_at) VALUES ('running', 'crashed', now() - interval '1 hour')",
+    );
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(result).toMatchObject({ status: 'done', seen: 50 });
+    const { rows } = await db.pool.query('SELECT started_by, status FROM sync_runs ORDER BY id');
+    expect(rows).toEqual([
+      { started_by: 'crashed', status: 'failed' },
+      { started_by: 'test', status: 'done' },
+    ]);
+  });
+
+  it('429 bursts from Stripe: the sync backs off, slows down and still stores everything', async () => {
+    sandbox.seedDisputes(800, { seed: 61 });
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', status: 429, times: 3 });
+    sandbox.setRateLimit(4);
+    const result = await runSync(deps, { startedBy: 'test' });
+    expect(result).toMatchObject({ status: 'done', seen: 800 });
+    sandbox.setRateLimit(undefined);
+    expect(await storedIds()).toEqual(await standInIds());
+    expect(listRequests().filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a dispute that changes while the sync runs keeps its newer state', async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    const client = sandbox.stripe();
+    await upsertDispute(db.pool, await client.disputes.retrieve(dispute.id), null, new Date(Date.now() - HOUR));
+    // Hold the row, as a webhook job writing it would, so the sync's page waits behind it.
+    const webhook = await db.pool.connect();
+    try {
+      await webhook.query('BEGIN');
+      await webhook.query('SELECT 1 FROM disputes WHERE id = $1 FOR UPDATE', [dispute.id]);
+      const sync = runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+      // The sync has read the old state (needs_response) from Stripe…
+      await waitFor(async () => listRequests().some((request) => request.status === 200), { what: 'the page' });
+      // …then the dispute moves on, and the webhook job reads and stores the newer state.
+      sandbox.setDisputeStatus(dispute.id, 'under_review');
+      await upsertDispute(webhook, await client.disputes.retrieve(dispute.id), null, new Date());
+      await webhook.query('COMMIT');
+      expect(await sync).toMatchObject({ status: 'done' });
+    } finally {
+      webhook.release();
+    }
+    expect((await getDispute(db.pool, dispute.id))?.status).toBe('under_review');
+  });
+
+  it('a newer read from the sync replaces an older stored state', async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    const client = sandbox.stripe();
+    await upsertDispute(db.pool, await client.disputes.retrieve(dispute.id), null, new Date(Date.now() - HOUR));
+    sandbox.setDisputeStatus(dispute.id, 'won');
+    await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    const row = await getDispute(db.pool, dispute.id);
+    expect(row?.status).toBe('won');
+    expect(row?.closed_at).not.toBeNull();
+  });
+
+  it('--since limits the listing to disputes created from that day', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = sandbox.createDispute({ reason: 'fraudulent', created: now - 40 * 86_400, silent: true });
+    const recent = sandbox.createDispute({ reason: 'fraudulent', created: now - 5 * 86_400, silent: true });
+    const result = await runSync(deps, {
+      startedBy: 'test',
+      since: new Date((now - 10 * 86_400) * 1000),
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+    });
+    expect(result).toMatchObject({ status: 'done', seen: 1 });
+    expect(await storedIds()).toEqual([recent.dispute.id]);
+    expect(await storedIds()).not.toContain(old.dispute.id);
+    expect(listRequests()[0]?.query.created).toEqual({ gte: String(now - 10 * 86_400) });
+  });
+
+  it('a bad key fails the run at once, recorded and resumable, without retrying', async () => {
+    sandbox.seedDisputes(10, { seed: 71 });
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', status: 401 });
+    const result = await runSync(deps, { startedBy: 'test' });
+    expect(result).toMatchObject({ status: 'failed', seen: 0 });
+    expect(listRequests()).toHaveLength(1);
+    const { rows } = await db.pool.query('SELECT status, error FROM sync_runs');
+    expect(rows[0]).toMatchObject({ status: 'failed', error: expect.any(String) });
+  });
+});
