@@ -109,6 +109,8 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     approvers,
     channel: settings.SLACK_CHANNEL_ID,
     business: deps.business ?? { name: 'The business', productDescription: null },
+    reviewWindowMs: settings.REVIEW_WINDOW,
+    submitBufferMs: settings.SUBMIT_BUFFER,
     clock,
   });
   const tasks = caseTasks({

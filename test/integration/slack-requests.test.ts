@@ -237,10 +237,64 @@ describe('/disputes', () => {
     expect(await unknown.text()).toContain('no case for `dp_unknown`');
   });
 
-  it('sync and stats say honestly that they are not available yet', async () => {
-    expect(await (await command(app, slack, 'sync 2026-01-01')).text()).toContain('not available in this version');
-    expect(await (await command(app, slack, 'stats 30d')).text()).toContain('not available in this version');
+  it("sync imports Stripe's disputes with one progress message, updated, never one per page", async () => {
+    stripe.seedDisputes(250);
+    const before = slack.callsTo('chat.postMessage').length;
+    const ack = await command(app, slack, 'sync');
+    expect(await ack.text()).toContain('Syncing disputes from Stripe');
+    await waitFor(
+      async () => {
+        const { rows } = await db.pool.query<{ status: string }>(
+          `SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1`,
+        );
+        return rows[0]?.status === 'done';
+      },
+      { what: 'the sync to finish', timeoutMs: 30_000 },
+    );
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM disputes');
+    expect(rows[0]?.n).toBeGreaterThanOrEqual(250);
+    const posts = slack.callsTo('chat.postMessage').slice(before);
+    expect(posts).toHaveLength(1);
+    await waitFor(
+      async () =>
+        slack.callsTo('chat.update').find((call) => String(call.args.text).startsWith('Dispute sync finished')),
+      { what: 'the progress message to say the sync finished' },
+    );
+    expect(slack.messages(CHANNEL).filter((message) => message.text.startsWith('Dispute sync finished'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('sync by someone who may not decide is refused; a bad date is explained', async () => {
     expect(await (await command(app, slack, 'sync', BOB)).text()).toContain('You cannot sync disputes');
-    expect(slack.messages(CHANNEL).every((message) => !message.text.includes('sync'))).toBe(true);
+    expect(await (await command(app, slack, 'sync yesterday')).text()).toContain('YYYY-MM-DD');
+  });
+
+  it('a second sync while one runs is told so and not started', async () => {
+    await db.pool.query(`INSERT INTO sync_runs (status, started_by) VALUES ('running', 'slack:U0OTHER001')`);
+    const lock = await db.pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [0x73796e63]);
+      const response = await command(app, slack, 'sync');
+      expect(await response.text()).toContain('already running');
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [0x73796e63]);
+      lock.release();
+      await db.pool.query(`UPDATE sync_runs SET status = 'failed' WHERE status = 'running'`);
+    }
+  });
+
+  it('stats answers in the channel with the win rates, and uploads the chart', async () => {
+    const uploads = slack.uploadedFiles.length;
+    const response = await command(app, slack, 'stats all');
+    expect(response.status).toBe(200);
+    const answer = await waitFor(async () => slack.responses.find((r) => r.response_type === 'in_channel'), {
+      what: 'the stats answer',
+    });
+    expect(JSON.stringify(answer.blocks)).toContain('Dispute stats');
+    await waitFor(async () => slack.uploadedFiles.slice(uploads).find((file) => file.name.endsWith('.png')), {
+      what: 'the chart',
+    });
+    expect(await (await command(app, slack, 'stats forever')).text()).toContain('30d');
   });
 });

@@ -58,7 +58,7 @@ export const HELP_TEXT = [
   '• `/disputes show <dispute id>` — a case as its message shows it (only to you)',
   '• `/disputes auto` — which dispute reasons are on autopilot',
   '• `/disputes auto on <reason>` / `/disputes auto off <reason>` — submit cases with this reason without review, or stop',
-  '• `/disputes sync [since]` — import past disputes from Stripe (not available in this version yet)',
-  '• `/disputes stats [30d|90d|all]` — win rates (not available in this version yet)',
+  '• `/disputes sync [YYYY-MM-DD]` — import past disputes from Stripe (approvers only; progress in the channel)',
+  '• `/disputes stats [30d|90d|all]` — win rates, money and what evidence wins, with a chart',
   'Reasons: `fraudulent`, `product_not_received`, `product_unacceptable`, `subscription_canceled`, `duplicate`, `credit_not_processed`, `unrecognized`, `general`, …',
 ].join('\n');

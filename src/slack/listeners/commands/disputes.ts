@@ -2,12 +2,14 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
 import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
+import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../case-messages.js';
 import { messageOf } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
+import { statsFromSlack, syncFromSlack } from './history.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -17,8 +19,8 @@ export type DisputesCommand =
   | { kind: 'auto-list' }
   | { kind: 'auto-set'; enabled: boolean; reason: string }
   | { kind: 'show'; disputeId: string }
-  | { kind: 'sync' }
-  | { kind: 'stats' }
+  | { kind: 'sync'; since?: Date }
+  | { kind: 'stats'; window: StatsWindow }
   | { kind: 'invalid'; message: string };
 
 /** Parses the command text (pure). */
@@ -48,10 +50,25 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       if (!disputeId) return { kind: 'invalid', message: 'Which dispute? For example `/disputes show dp_1Abc…`.' };
       return { kind: 'show', disputeId };
     }
-    case 'sync':
-      return { kind: 'sync' };
-    case 'stats':
-      return { kind: 'stats' };
+    case 'sync': {
+      const since = rest[0];
+      if (!since) return { kind: 'sync' };
+      const date = /^\d{4}-\d{2}-\d{2}$/.test(since) ? new Date(`${since}T00:00:00Z`) : undefined;
+      if (!date || Number.isNaN(date.getTime()) || date.getTime() > Date.now()) {
+        return {
+          kind: 'invalid',
+          message: 'Sync since when? Give a past date as YYYY-MM-DD, e.g. `/disputes sync 2025-01-01`.',
+        };
+      }
+      return { kind: 'sync', since: date };
+    }
+    case 'stats': {
+      const window = (rest[0] ?? '30d').toLowerCase();
+      if (!(STATS_WINDOWS as readonly string[]).includes(window)) {
+        return { kind: 'invalid', message: 'Stats for which period? `/disputes stats 30d`, `90d` or `all`.' };
+      }
+      return { kind: 'stats', window: window as StatsWindow };
+    }
     default:
       return { kind: 'invalid', message: `rebut does not know \`${escapeMrkdwn(word)}\`.\n${HELP_TEXT}` };
   }
@@ -111,12 +128,10 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
       }
       case 'sync':
         if (!(await allowed('sync', 'sync disputes'))) return;
-        await ack(
-          '`/disputes sync` is not available in this version of rebut yet. New disputes still arrive through the Stripe webhook.',
-        );
+        await syncFromSlack(args, deps, parsed.since);
         return;
       case 'stats':
-        await ack('`/disputes stats` is not available in this version of rebut yet.');
+        await statsFromSlack(args, deps, parsed.window);
         return;
     }
   } catch (error) {
