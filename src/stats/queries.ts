@@ -96,7 +96,7 @@ export async function openCases(pool: Pool): Promise<{ total: number; cases: Ope
             d.due_by AS "dueBy", c.auto_submit_at AS "autoSubmitAt", count(*) OVER ()::int AS total
        FROM cases c JOIN disputes d ON d.id = c.dispute_id
       WHERE c.state = ANY($1::text[])
-      ORDER BY least(d.due_by, c.auto_submit_at) NULLS LAST, c.id
+      ORDER BY d.due_by NULLS LAST, c.auto_submit_at NULLS LAST, c.id
       LIMIT $2`,
     [OPEN_STATES, OPEN_CASES_SHOWN],
   );

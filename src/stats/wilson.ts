@@ -25,7 +25,11 @@ export function wilsonInterval(won: number, decided: number, z = Z_95): { low: n
   const denominator = 1 + z2 / decided;
   const centre = (p + z2 / (2 * decided)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / decided + z2 / (4 * decided * decided));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At 0 or all won the bound is exactly 0 or 1; floating point would leave 0.9999999999999999.
+  return {
+    low: won <= 0 ? 0 : Math.max(0, centre - half),
+    high: won >= decided ? 1 : Math.min(1, centre + half),
+  };
 }
 
 export function winRate(won: number, lost: number): WinRate {

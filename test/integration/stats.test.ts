@@ -1,0 +1,268 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { upsertDispute } from '../../src/db/disputes.js';
+import { createLogger } from '../../src/log.js';
+import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { computeStats, effectivenessOrder } from '../../src/stats/index.js';
+import { evidenceCells, statsCells } from '../../src/stats/queries.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+import { runSync, type SyncDeps, upsertDisputes } from '../../src/stripe/sync.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DAY = 86_400;
+const HOUR_MS = 3_600_000;
+
+let db: TestDatabase;
+let sandbox: StripeSandbox;
+let deps: SyncDeps;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  sandbox = await startStripeSandbox();
+  await db.pool.query('TRUNCATE disputes, cases, submissions, evidence_items, audit_log, sync_runs CASCADE');
+  deps = {
+    pool: db.pool,
+    stripe: createStripeClient('sk_test_stats', sandbox.url),
+    log: createLogger('silent'),
+    reviewWindowMs: 48 * HOUR_MS,
+    submitBufferMs: 12 * HOUR_MS,
+  };
+});
+afterEach(async () => {
+  await sandbox.close();
+});
+
+async function sync(): Promise<void> {
+  const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+  expect(result.status).toBe('done');
+}
+
+/** A dispute as Stripe would hold it, stored the way the webhook job stores it. */
+async function stored(input: Parameters<StripeSandbox['createDispute']>[0], status?: 'won' | 'lost') {
+  const { dispute } = sandbox.createDispute({ silent: true, ...input });
+  if (status) sandbox.setDisputeStatus(dispute.id, status);
+  const read = await sandbox.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
+  await upsertDispute(db.pool, read, null, new Date());
+  return read;
+}
+
+async function caseFor(disputeId: string, handledBy: string | null, state = 'submitted'): Promise<number> {
+  const { rows } = await db.pool.query<{ id: number }>(
+    `INSERT INTO cases (dispute_id, state, handled_by, auto_submit_at) VALUES ($1, $2, $3, now() + interval '1 day')
+     RETURNING id`,
+    [disputeId, state, handledBy],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('no case');
+  return id;
+}
+
+function sorted<T>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+describe('stats', () => {
+  it('an empty database gives a friendly empty answer, from the library and from `rebut stats`', async () => {
+    for (const window of ['30d', '90d', 'all'] as const) {
+      const stats = await computeStats(db.pool, { window });
+      expect(stats).toMatchObject({ disputes: 0, winRate: { rate: null, low: null }, byReason: [], money: [] });
+      expect(JSON.stringify(stats)).not.toMatch(/NaN|Infinity/);
+    }
+    const text = await run(process.execPath, ['bin/rebut.js', 'stats'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DATABASE_URL: db.url },
+    });
+    expect(text.stdout).toContain('No disputes stored yet. Run `rebut sync`');
+    const json = await run(process.execPath, ['bin/rebut.js', 'stats', '--json', '--window', '30d'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DATABASE_URL: db.url },
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({ window: '30d', disputes: 0, winRate: { rate: null } });
+  });
+
+  it('`rebut sync` then `rebut stats --json` from a terminal: every dispute counted', async () => {
+    sandbox.seedDisputes(250, { seed: 3 });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: '/tmp',
+      DATABASE_URL: db.url,
+      STRIPE_SECRET_KEY: 'sk_test_cli',
+      STRIPE_API_URL: sandbox.url,
+    };
+    const synced = await run(process.execPath, ['bin/rebut.js', 'sync'], { cwd: root, env });
+    expect(synced.stdout).toContain('Synced 250 disputes');
+    const json = await run(process.execPath, ['bin/rebut.js', 'stats', '--json'], { cwd: root, env });
+    const stats = JSON.parse(json.stdout);
+    expect(stats.disputes).toBe(250);
+    expect(stats.winRate.decided).toBeGreaterThan(0);
+  });
+
+  it('the running totals kept by triggers equal a fresh count after inserts, updates and deletes', async () => {
+    sandbox.seedDisputes(400, { seed: 7 });
+    await sync();
+    // Decisions arrive, some through the webhook path, some through the next sync; rows are removed.
+    const { rows } = await db.pool.query<{ id: string }>(
+      "SELECT id FROM disputes WHERE status IN ('needs_response', 'under_review') ORDER BY id LIMIT 20",
+    );
+    for (const [index, { id }] of rows.entries()) sandbox.setDisputeStatus(id, index % 2 ? 'won' : 'lost');
+    for (const { id } of rows.slice(0, 5)) {
+      await upsertDispute(db.pool, await sandbox.stripe().disputes.retrieve(id), null, new Date());
+    }
+    await sync();
+    await db.pool.query(
+      `DELETE FROM disputes WHERE id IN (SELECT d.id FROM disputes d WHERE d.status = 'lost'
+          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.dispute_id = d.id) LIMIT 7)`,
+    );
+
+    const kept = await statsCells(db.pool, null);
+    const counted = await statsCells(db.pool, new Date(0));
+    expect(sorted(kept)).toEqual(sorted(counted));
+    expect(kept.reduce((sum, cell) => sum + cell.disputes, 0)).toBe(393);
+    expect(sorted(await evidenceCells(db.pool, null))).toEqual(sorted(await evidenceCells(db.pool, new Date(0))));
+    const all = await computeStats(db.pool, { window: 'all' });
+    expect(all.disputes).toBe(393);
+  });
+
+  it("the countered fee starts on 2025-06-17 in the totals exactly as in Stripe's pricing (COUNTERED_FEE_SINCE)", async () => {
+    const boundary = Date.UTC(2025, 5, 17) / 1000;
+    await stored({ reason: 'fraudulent', created: boundary - 1, amount: 1000 }, 'lost');
+    await stored({ reason: 'fraudulent', created: boundary, amount: 2000 }, 'lost');
+    const kept = sorted(await statsCells(db.pool, null));
+    expect(kept.map((cell) => [cell.amount, cell.countered])).toEqual([
+      [1000, false],
+      [2000, true],
+    ]);
+    expect(kept).toEqual(sorted(await statsCells(db.pool, new Date(0))));
+  });
+
+  it('money is reported per currency and never added across currencies', async () => {
+    await stored({ reason: 'fraudulent', currency: 'usd', amount: 5_000 }, 'won');
+    await stored({ reason: 'fraudulent', currency: 'eur', amount: 7_000 }, 'lost');
+    await stored({ reason: 'duplicate', currency: 'eur', amount: 1_000 });
+    const stats = await computeStats(db.pool, { window: 'all' });
+    expect(stats.money).toEqual([
+      { currency: 'eur', disputes: 2, disputed: 8_000, recovered: 0, lost: 7_000, atStake: 1_000, fees: 2 * 2_000 },
+      { currency: 'usd', disputes: 1, disputed: 5_000, recovered: 5_000, lost: 0, atStake: 0, fees: 1_500 },
+    ]);
+  });
+
+  it('a window counts only the disputes opened in it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await stored({ reason: 'fraudulent', created: now - 10 * DAY }, 'won');
+    await stored({ reason: 'fraudulent', created: now - 60 * DAY }, 'lost');
+    await stored({ reason: 'fraudulent', created: now - 200 * DAY }, 'lost');
+    const counts = await Promise.all(
+      (['30d', '90d', 'all'] as const).map(async (window) => (await computeStats(db.pool, { window })).disputes),
+    );
+    expect(counts).toEqual([1, 2, 3]);
+    const recent = await computeStats(db.pool, { window: '30d' });
+    expect(recent.winRate).toMatchObject({ decided: 1, won: 1, rate: 1 });
+    expect(recent.since?.getTime()).toBeCloseTo(Date.now() - 30 * DAY * 1000, -4);
+  });
+
+  it('by handling: approved as drafted, edited, autopilot, timer — and the disputes rebut never handled', async () => {
+    const ids = await Promise.all([
+      stored({ reason: 'fraudulent' }, 'won'),
+      stored({ reason: 'fraudulent' }, 'won'),
+      stored({ reason: 'fraudulent' }, 'lost'),
+      stored({ reason: 'fraudulent' }, 'won'),
+      stored({ reason: 'fraudulent' }, 'lost'),
+      stored({ reason: 'fraudulent' }, 'lost'),
+    ]);
+    const handlers = ['approved', 'edited', 'autopilot', null, null];
+    for (const [index, handler] of handlers.entries()) {
+      const dispute = ids[index];
+      if (!dispute) continue;
+      const caseId = await caseFor(dispute.id, handler);
+      // A case submitted by the timer before handled_by existed still counts as the timer's.
+      if (index === 3) {
+        await db.pool.query(
+          `INSERT INTO submissions (case_id, dispute_id, trigger, actor, idempotency_key)
+           VALUES ($1, $2, 'timer', 'timer', 'k')`,
+          [caseId, dispute.id],
+        );
+      }
+    }
+    const stats = await computeStats(db.pool, { window: 'all' });
+    expect(stats.byHandling.map((group) => [group.key, group.won, group.lost])).toEqual([
+      ['approved', 1, 0],
+      ['edited', 1, 0],
+      ['autopilot', 0, 1],
+      ['timer', 1, 0],
+      ['unanswered', 0, 1],
+      ['outside', 0, 1],
+    ]);
+  });
+
+  it("evidence effectiveness uses the packet's facts for rebut's cases", async () => {
+    // One of rebut's own cases: the packet held activity and deliverables that Stripe's fields do not name.
+    const dispute = await stored({ reason: 'general' }, 'won');
+    await db.pool.query('UPDATE disputes SET submission_count = 1 WHERE id = $1', [dispute.id]);
+    const caseId = await caseFor(dispute.id, 'approved');
+    await db.pool.query(
+      `INSERT INTO evidence_items (case_id, fact_id, kind, source, text, field, included) VALUES
+         ($1, 'sql.activity.1', 'activity', 'sql', 'Logged in', 'access_activity_log', true),
+         ($1, 'sql.deliverable.1', 'deliverable', 'sql', 'Logo delivered', 'service_documentation', true),
+         ($1, 'sql.communication.1', 'communication', 'sql', 'Left out', null, false)`,
+      [caseId],
+    );
+    const stats = await computeStats(db.pool, { window: 'all', minSample: 1 });
+    const general = stats.effectiveness.find((entry) => entry.reason === 'general');
+    expect(general?.answered).toMatchObject({ decided: 1, won: 1 });
+    const kinds = general?.kinds.map((effect) => effect.kind) ?? [];
+    expect(kinds).toEqual(expect.arrayContaining(['post_payment_activity', 'deliverables']));
+    expect(kinds).not.toContain('customer_communication');
+  });
+
+  it('the playbooks get measured lifts once both sides have enough decided disputes, and nothing before', async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    const template = await sandbox.stripe().disputes.retrieve(dispute.id);
+    // 25 answered with an activity log (20 won), 25 without (5 won): +60 points.
+    const answered = (index: number, withLog: boolean, won: boolean) => ({
+      ...template,
+      id: `du_fx_${withLog ? 'log' : 'none'}_${index}`,
+      status: won ? ('won' as const) : ('lost' as const),
+      evidence: { ...template.evidence, access_activity_log: withLog ? 'Signed in from 203.0.113.7' : null },
+      evidence_details: { ...template.evidence_details, submission_count: 1 },
+    });
+    await upsertDisputes(
+      db.pool,
+      [
+        ...Array.from({ length: 25 }, (_, index) => answered(index, true, index < 20)),
+        ...Array.from({ length: 25 }, (_, index) => answered(index, false, index < 5)),
+      ],
+      null,
+      new Date(),
+    );
+    expect(await effectivenessOrder(db.pool, 'fraudulent', 26)).toBeUndefined();
+    expect(await effectivenessOrder(db.pool, 'general', 1)).toBeUndefined();
+    const lifts = await effectivenessOrder(db.pool, 'fraudulent', 25);
+    expect(lifts).toEqual({ post_payment_activity: expect.closeTo(0.6, 10) });
+  });
+
+  it('lists open cases with their deadlines, soonest first, whatever the window', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const later = await stored({ reason: 'fraudulent', created: now - DAY, dueInDays: 9 });
+    const sooner = await stored({ reason: 'duplicate', created: now - 5 * DAY, dueInDays: 7 });
+    await caseFor(later.id, null, 'awaiting_review');
+    await caseFor(sooner.id, null, 'new');
+    const done = await stored({ reason: 'general' }, 'won');
+    await caseFor(done.id, 'approved', 'won');
+    const stats = await computeStats(db.pool, { window: '30d' });
+    expect(stats.openCases.total).toBe(2);
+    expect(stats.openCases.cases.map((open) => [open.disputeId, open.state])).toEqual([
+      [sooner.id, 'new'],
+      [later.id, 'awaiting_review'],
+    ]);
+    expect(stats.openCases.cases[0]?.dueBy?.getTime()).toBe((now - 5 * DAY + 7 * DAY) * 1000);
+  });
+});

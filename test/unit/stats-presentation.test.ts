@@ -1,0 +1,249 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { validateMessageBlocks } from '../../src/sandbox/slack/block-kit.js';
+import { statsBlocks } from '../../src/slack/blocks/stats.js';
+import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-progress.js';
+import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';
+import { formatStatsJson, formatStatsTable, table, textBar } from '../../src/stats/format.js';
+import { type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
+import type { SyncProgress } from '../../src/stripe/sync.js';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const REASONS = [
+  'fraudulent',
+  'product_not_received',
+  'subscription_canceled',
+  'product_unacceptable',
+  'credit_not_processed',
+  'duplicate',
+  'unrecognized',
+  'general',
+  'bank_cannot_process',
+  'check_returned',
+  'customer_initiated',
+  'debit_not_authorized',
+  'incorrect_account_details',
+  'insufficient_funds',
+  'noncompliant',
+];
+
+function emptyInput(overrides: Partial<StatsInput> = {}): StatsInput {
+  return {
+    window: 'all',
+    since: null,
+    now: NOW,
+    cells: [],
+    handling: [],
+    evidence: [],
+    caseEvidence: [],
+    openCases: { total: 0, cases: [] },
+    ...overrides,
+  };
+}
+
+/** Everything at once and as long as it gets: 15 reasons, 4 years of months, 12 currencies, 300 open cases. */
+function busyStats() {
+  const cells: StatsCell[] = [];
+  const currencies = ['usd', 'eur', 'gbp', 'aud', 'cad', 'jpy', 'mxn', 'chf', 'sek', 'nok', 'dkk', 'pln'];
+  REASONS.forEach((reason, index) => {
+    for (let month = 0; month < 48; month++) {
+      const key = `${2023 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+      for (const status of ['won', 'lost', 'needs_response']) {
+        cells.push({
+          month: key,
+          reason,
+          network: ['visa', 'mastercard', 'amex', 'discover', 'jcb'][month % 5] ?? 'visa',
+          currency: currencies[(index + month) % currencies.length] ?? 'usd',
+          status,
+          submitted: status !== 'needs_response',
+          countered: month > 30,
+          disputes: 3 + ((index * month) % 7),
+          amount: 123_456_789,
+        });
+      }
+    }
+  });
+  return summarise(
+    emptyInput({
+      cells,
+      handling: [
+        { handling: 'approved', status: 'won', disputes: 40 },
+        { handling: 'edited', status: 'lost', disputes: 12 },
+        { handling: 'autopilot', status: 'won', disputes: 30 },
+        { handling: 'timer', status: 'lost', disputes: 9 },
+      ],
+      evidence: REASONS.flatMap((reason) => [
+        { reason, won: true, fields: ['access_activity_log', 'receipt', 'service_documentation'], disputes: 60 },
+        { reason, won: false, fields: ['receipt'], disputes: 70 },
+      ]),
+      openCases: {
+        total: 300,
+        cases: Array.from({ length: 25 }, (_, index) => ({
+          caseId: 1000 + index,
+          disputeId: `du_${'X'.repeat(40)}${index}`,
+          state: 'awaiting_review',
+          reason: REASONS[index % REASONS.length] ?? 'general',
+          amount: 99_999_999,
+          currency: 'usd',
+          dueBy: new Date(NOW.getTime() + (index + 1) * 86_400_000),
+          autoSubmitAt: new Date(NOW.getTime() + index * 86_400_000),
+        })),
+      },
+    }),
+  );
+}
+
+describe('stats in Slack', () => {
+  it('a busy account fits Block Kit: at most 50 blocks, every section within 3,000 characters', () => {
+    const message = statsBlocks(busyStats());
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(message.text).toMatch(/^Dispute stats \(all time\): \d+\.\d% won of [\d,]+ decided$/);
+    const all = JSON.stringify(message.blocks);
+    expect(all).toContain('*USD* disputed');
+    expect(all).toContain('*EUR* disputed');
+    expect(all).toContain('Open cases* (10 of 300)');
+    expect(all).toContain('Use after payment +');
+  });
+
+  it('an empty database gets a friendly answer that says what to do', () => {
+    const message = statsBlocks(summarise(emptyInput()));
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).toContain('No disputes stored yet. Run `/disputes sync`');
+    expect(JSON.stringify(message)).not.toMatch(/NaN|undefined|null/);
+  });
+
+  it('the sync message moves with every page and ends with what it did', () => {
+    const progress: SyncProgress = {
+      runId: 7,
+      phase: 'history',
+      seen: 12_300,
+      pages: 123,
+      done: false,
+      rate: 1_987.4,
+      reachedBack: new Date('2026-06-01T00:00:00Z'),
+      floor: new Date('2025-11-24T00:00:00Z'),
+      head: new Date('2026-11-24T00:00:00Z'),
+      startedAt: NOW,
+    };
+    const running = syncProgressBlocks({ progress, startedBy: 'slack:U123' });
+    expect(validateMessageBlocks(running.blocks)).toEqual([]);
+    const text = JSON.stringify(running.blocks);
+    expect(text).toContain('12,300 disputes · 123 pages · 1,987/s');
+    expect(text).toContain('▓▓▓▓▓▓▓▓▓▓░░░░░░░░░░` 48%');
+    expect(text).toContain('<@U123>');
+
+    const unknown = syncProgressBlocks({ progress: { ...progress, floor: null } });
+    expect(JSON.stringify(unknown.blocks)).not.toContain('%');
+
+    const done = syncProgressBlocks({
+      result: {
+        status: 'done',
+        rate: 2000,
+        runId: 7,
+        resumedFrom: 6,
+        seen: 100_000,
+        pages: 1000,
+        inserted: 99_000,
+        casesOpened: 12,
+        casesClosed: 3,
+        ms: 50_000,
+      },
+    });
+    expect(validateMessageBlocks(done.blocks)).toEqual([]);
+    expect(done.text).toBe('Dispute sync finished: 100,000 disputes in 50 seconds');
+    expect(JSON.stringify(done.blocks)).toContain('12 cases opened');
+
+    const busy = syncProgressBlocks({
+      result: {
+        status: 'busy',
+        running: { runId: 3, startedBy: 'nightly', startedAt: NOW, seen: 500, pages: 5, heartbeatAt: NOW },
+      },
+    });
+    expect(busy.text).toBe('A dispute sync is already running');
+  });
+
+  it('a bar without a total walks along instead of pretending to know how far it is', () => {
+    expect(progressBar(0.5, 0, 10)).toBe('▓▓▓▓▓░░░░░');
+    expect(textBar(null, 0, 10)).toBe('▓▓▓░░░░░░░');
+    expect(textBar(null, 4, 10)).toBe('░░░░▓▓▓░░░');
+    expect(textBar(null, 9, 10)).toBe('▓▓░░░░░░░▓');
+  });
+});
+
+describe('stats in a terminal', () => {
+  it('aligns columns, numbers to the right', () => {
+    expect(
+      table(
+        ['Name', 'Count'],
+        [
+          ['a', '1'],
+          ['long name', '1,000'],
+        ],
+        [false, true],
+      ),
+    ).toBe(['Name       Count', '─────────  ─────', 'a              1', 'long name  1,000'].join('\n'));
+  });
+
+  it('an empty database says how to import history, and --json says the same in numbers', () => {
+    const stats = summarise(emptyInput());
+    expect(formatStatsTable(stats)).toContain('No disputes stored yet. Run `rebut sync`');
+    const json = JSON.parse(formatStatsJson(stats));
+    expect(json).toMatchObject({ window: 'all', disputes: 0, winRate: { rate: null }, money: [] });
+  });
+
+  it('shows each currency on its own line', () => {
+    const out = formatStatsTable(busyStats());
+    expect(out).toMatch(/^USD .*USD .*USD/m);
+    expect(out).toMatch(/^EUR .*EUR .*EUR/m);
+    expect(out).toContain('Open cases (25 of 300), soonest deadline first');
+  });
+});
+
+describe('the stats chart', () => {
+  it('is an SVG whose labels are escaped', () => {
+    const stats = summarise(
+      emptyInput({
+        cells: [
+          {
+            month: '2026-10',
+            reason: '<script>&',
+            network: 'visa',
+            currency: 'usd',
+            status: 'won',
+            submitted: true,
+            countered: true,
+            disputes: 1,
+            amount: 100,
+          },
+        ],
+      }),
+    );
+    const svg = statsChartSvg(stats);
+    expect(svg).toContain('&lt;script&gt;&amp;');
+    expect(svg).not.toContain('<script>');
+  });
+
+  it('renders to a PNG twice the SVG size, empty or busy', async () => {
+    for (const stats of [summarise(emptyInput()), busyStats()]) {
+      const png = await renderStatsChart(stats);
+      const meta = await sharp(png).metadata();
+      expect(meta).toMatchObject({ format: 'png', width: CHART_WIDTH * 2, height: CHART_HEIGHT * 2 });
+    }
+  });
+
+  it('draws letters with a real font, not empty boxes', async () => {
+    // Missing fonts draw every character as the same box, so different words would cover the same area.
+    const ink = async (word: string) => {
+      const png = await rasterise(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="#fff"/><text x="5" y="30" font-family="DejaVu Sans" font-size="24">${word}</text></svg>`,
+      );
+      const { data } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+      return data.reduce((dark, value) => dark + (value < 128 ? 1 : 0), 0);
+    };
+    const thin = await ink('iiiiii');
+    const wide = await ink('WWWWWW');
+    expect(thin).toBeGreaterThan(0);
+    expect(wide).toBeGreaterThan(thin * 2);
+  });
+});
