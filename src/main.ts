@@ -17,8 +17,10 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type Queue, startQueue, type TaskHandler, type TaskName } from './queue.js';
 import { createSlack } from './slack/index.js';
+import { effectivenessOrder } from './stats/index.js';
 import { createStripeClient } from './stripe/client.js';
 import { processEvent } from './stripe/events.js';
+import { startNightlySync } from './stripe/sync.js';
 import { stripeWebhookHandler } from './stripe/webhook.js';
 
 export interface App {
@@ -83,6 +85,16 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   // Slack is optional per process: without a bot token the instance serves webhooks and jobs only.
   const slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
 
+  // Evidence effectiveness changes slowly: measured at most every ten minutes per reason.
+  const effectivenessCache = new Map<string, { at: number; value: Awaited<ReturnType<typeof effectivenessOrder>> }>();
+  const measuredEffectiveness = async (reason: string) => {
+    const cached = effectivenessCache.get(reason);
+    if (cached && Date.now() - cached.at < 600_000) return cached.value;
+    const value = await effectivenessOrder(pool, reason);
+    effectivenessCache.set(reason, { at: Date.now(), value });
+    return value;
+  };
+
   const caseId = (payload: unknown) => (payload as { caseId: number }).caseId;
   const tasks: Partial<Record<TaskName, TaskHandler>> = {
     'prepare-case': async (payload) => {
@@ -95,6 +107,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
           appDatabaseUrl: settings.APP_DATABASE_URL,
           env: process.env,
           fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
+          effectiveness: measuredEffectiveness,
         },
         caseId(payload),
       );
@@ -143,6 +156,17 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     options.workers === false
       ? undefined
       : startTimer({ pool, stripe, log }, options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE);
+  // The nightly sync keeps the history (and so the stats and the drafter's examples) current.
+  const nightly =
+    options.workers === false
+      ? undefined
+      : startNightlySync({
+          pool,
+          stripe,
+          log,
+          reviewWindowMs: settings.REVIEW_WINDOW,
+          submitBufferMs: settings.SUBMIT_BUFFER,
+        });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -158,6 +182,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         server.closeIdleConnections();
         await closed;
         await timer?.stop();
+        await nightly?.stop();
         await slack?.stop();
         await queue?.stop();
         // A client still held by an abandoned job must not keep the process from exiting.

@@ -9,7 +9,7 @@ import { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
 import { buildPacket, type EvidenceFileField, type Packet, type PacketDeliverable } from '../evidence/packet/index.js';
-import { applyPlaybook, type PlaybookResult } from '../evidence/playbooks.js';
+import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
@@ -23,6 +23,8 @@ export interface PrepareDeps {
   evidence: EvidenceConfig;
   appDatabaseUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** Measured win-rate lift per kind of evidence for a reason (from stats), once there is enough history. */
+  effectiveness?: (reason: string) => Promise<PlaybookOptions['effectiveness'] | undefined>;
   /** Turns the deliverables' image references into bytes (allowed hosts, caps); failures become notes. */
   fetchDeliverables: (artefacts: Artefact[]) => Promise<{ deliverables: PacketDeliverable[]; notes: string[] }>;
 }
@@ -50,7 +52,9 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
     },
     configuredSources(evidence),
   );
-  const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence);
+  // Once enough decided disputes exist, optional evidence is ordered by how much it has won.
+  const effectiveness = await deps.effectiveness?.(dispute.reason);
+  const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
   const images = await deps.fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
   const packet = await buildPacket({
     dispute: {
