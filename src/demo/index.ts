@@ -11,6 +11,7 @@ import {
   blockActionBody,
   type SlackSandbox,
   signSlackRequest,
+  slashCommandBody,
   startSlackSandbox,
   viewSubmissionBody,
 } from '../sandbox/slack/index.js';
@@ -259,6 +260,25 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       print(`\n  Case ${index + 1} in Slack now:`);
       print(renderBlocks(latestBlocks(slack, ts)));
     }
+
+    step('Someone types /disputes stats all in Slack');
+    const uploadsBefore = slack.uploadedFiles.length;
+    await postSlack(
+      app,
+      slashCommandBody({ text: 'stats all', userId: APPROVER, channelId: CHANNEL, responseUrl: slack.responseUrl() }),
+    );
+    const answer = await waitFor(
+      async () => slack.responses.find((response) => response.response_type === 'in_channel'),
+      'the stats answer',
+    );
+    print(renderBlocks(answer.blocks));
+    await writeFile(join(outputDir, 'stats.json'), JSON.stringify(answer.blocks, null, 2));
+    const chart = await waitFor(
+      async () => slack.uploadedFiles.slice(uploadsBefore).find((file) => file.name.endsWith('.png')),
+      'the stats chart',
+    );
+    await writeFile(join(outputDir, 'stats-chart.png'), chart.bytes);
+    print(`  chart → demo-output/stats-chart.png (${kb(chart.bytes.length)})`);
 
     const submissions = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions');
     const posts = slack
