@@ -60,7 +60,11 @@ describe('npm run demo', () => {
     const outputs = await readdir(join(work, 'demo-output'));
     expect(outputs.filter((name) => name.endsWith('.pdf')).length).toBeGreaterThanOrEqual(3);
     expect(outputs).toEqual(
-      expect.arrayContaining(['case-1-fraudulent-posted.json', 'case-3-subscription_canceled-final.json']),
+      expect.arrayContaining([
+        'case-1-fraudulent-posted.json',
+        'case-3-subscription_canceled-final.json',
+        'stats-chart.png',
+      ]),
     );
     expect(existsSync(join(work, '.rebut', 'demo', 'pg', 'postmaster.pid'))).toBe(false);
   }, 240_000);
