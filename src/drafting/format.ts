@@ -4,54 +4,13 @@
  * check recognises.
  */
 
-/** Stripe's zero-decimal currencies: `amount` 5000 in JPY is ¥5,000, not ¥50.00. */
-export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
-/** Stripe's three-decimal currencies (the last digit must be 0, but the unit is still 1/1000). */
-export const THREE_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
-export function currencyDecimals(currency: string): number {
-  const code = currency.toLowerCase();
-  if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;
-  if (THREE_DECIMAL_CURRENCIES.has(code)) return 3;
-  return 2;
-}
-
 /** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`. */
-export function formatAmount(minor: number, currency: string): string {
-  const decimals = currencyDecimals(currency);
-  const major = minor / 10 ** decimals;
-  try {
-    return new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    })
-      .format(major)
-      .replace(/\u00a0/g, ' ');
-  } catch {
-    // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
-    return `${major.toFixed(decimals)} ${currency.toUpperCase()}`;
-  }
-}
+export {
+  currencyDecimals,
+  formatMoney as formatAmount,
+  THREE_DECIMAL_CURRENCIES,
+  ZERO_DECIMAL_CURRENCIES,
+} from '../money.js';
 
 const MONTHS = [
   'January',

@@ -261,7 +261,7 @@ describe('formatting', () => {
   it('amounts follow the currency: two decimals, zero-decimal and three-decimal currencies', () => {
     expect(formatAmount(4900, 'usd')).toBe('$49.00');
     expect(formatAmount(5000, 'jpy')).toBe('¥5,000');
-    expect(formatAmount(12345, 'kwd')).toBe('KWD\u00a012.345');
+    expect(formatAmount(12345, 'kwd')).toBe('KWD 12.345');
     expect(formatAmount(199, 'eur')).toBe('€1.99');
   });
 
@@ -299,8 +299,12 @@ describe('/disputes', () => {
     });
     expect(parseDisputesCommand('auto on nonsense').kind).toBe('invalid');
     expect(parseDisputesCommand('show dp_123')).toEqual({ kind: 'show', disputeId: 'dp_123' });
-    expect(parseDisputesCommand('sync 2026-01-01')).toEqual({ kind: 'sync' });
-    expect(parseDisputesCommand('stats 30d')).toEqual({ kind: 'stats' });
+    expect(parseDisputesCommand('sync 2026-01-01')).toEqual({ kind: 'sync', since: new Date('2026-01-01T00:00:00Z') });
+    expect(parseDisputesCommand('sync')).toEqual({ kind: 'sync' });
+    expect(parseDisputesCommand('sync 2999-01-01').kind).toBe('invalid');
+    expect(parseDisputesCommand('stats 30d')).toEqual({ kind: 'stats', window: '30d' });
+    expect(parseDisputesCommand('stats')).toEqual({ kind: 'stats', window: '30d' });
+    expect(parseDisputesCommand('stats forever').kind).toBe('invalid');
     expect(parseDisputesCommand('frobnicate').kind).toBe('invalid');
   });
 });

@@ -1,50 +1,7 @@
 // Words and numbers as a person reads them in Slack: money by currency, reasons in words, dates that Slack
 // renders in each reader's own time zone, and text cut to Block Kit's limits.
 
-/** Stripe's zero-decimal currencies: the amount is already in whole units (stripe.com/docs/currencies). */
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-/** Stripe's three-decimal currencies: minor units are thousandths. */
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
-export function minorUnitDigits(currency: string): number {
-  const code = currency.toLowerCase();
-  if (ZERO_DECIMAL.has(code)) return 0;
-  if (THREE_DECIMAL.has(code)) return 3;
-  return 2;
-}
-
-/** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; an unknown code still reads `49.00 XYZ`. */
-export function formatAmount(minor: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  const value = minor / 10 ** digits;
-  try {
-    return new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(value);
-  } catch {
-    return `${value.toFixed(digits)} ${currency.toUpperCase()}`;
-  }
-}
+export { currencyDecimals as minorUnitDigits, formatMoney as formatAmount } from '../../money.js';
 
 /** Stripe's dispute reasons (Dispute.reason), as a reviewer would say them. */
 const REASONS: Record<string, string> = {

@@ -1,0 +1,60 @@
+/**
+ * Money as Stripe keeps it: integer minor units of a currency. One place knows how many decimals
+ * each currency has, so the drafter, the grounding check, the evidence files, Slack and the stats
+ * all write the same amount the same way.
+ */
+
+/** Stripe's zero-decimal currencies: `amount` 5000 in JPY is ¥5,000, not ¥50.00 (docs.stripe.com/currencies). */
+export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+
+/** Stripe's three-decimal currencies: minor units are thousandths. */
+export const THREE_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+export function currencyDecimals(currency: string): number {
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;
+  if (THREE_DECIMAL_CURRENCIES.has(code)) return 3;
+  return 2;
+}
+
+/** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`; an unknown code → `49.00 XYZ`. */
+export function formatMoney(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  const major = minor / 10 ** decimals;
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    })
+      .format(major)
+      .replace(/\u00a0/g, ' ');
+  } catch {
+    // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
+    return `${major.toFixed(decimals)} ${currency.toUpperCase()}`;
+  }
+}
+
+/** `4900, 'usd'` → `49.00 USD`: the unambiguous form evidence sentences use. */
+export function formatMoneyCode(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  return `${(minor / 10 ** decimals).toFixed(decimals)} ${currency.toUpperCase()}`;
+}
