@@ -1,6 +1,8 @@
 import { benchDrafting } from './drafting.js';
 import { benchEvidence } from './evidence.js';
 import { benchFlow } from './flow.js';
+import { benchStats } from './stats.js';
+import { benchSync } from './sync.js';
 import { benchWebhooks } from './webhook.js';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks (all by default), one JSON line per figure. */
@@ -9,6 +11,8 @@ const benches: Record<string, () => Promise<void>> = {
   evidence: benchEvidence,
   drafting: benchDrafting,
   flow: benchFlow,
+  sync: benchSync,
+  stats: benchStats,
 };
 
 const wanted = process.argv.slice(2);

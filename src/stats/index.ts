@@ -1,6 +1,6 @@
 import type { Pool } from '../db/pool.js';
 import type { EvidenceItem } from '../evidence/playbooks.js';
-import { caseEvidenceCells, evidenceCells, handlingCells, openCases, statsCells } from './queries.js';
+import { caseEvidenceCells, evidenceCells, handlingCells, monthCells, openCases, statsCells } from './queries.js';
 import { EFFECTIVENESS_MIN_SAMPLE, type Stats, type StatsWindow, summarise, WINDOW_DAYS } from './summarise.js';
 
 export {
@@ -36,8 +36,9 @@ export async function computeStats(
 ): Promise<Stats> {
   const now = options.now ?? new Date();
   const since = windowStart(options.window, now);
-  const [cells, handling, evidence, caseEvidence, open] = await Promise.all([
+  const [cells, months, handling, evidence, caseEvidence, open] = await Promise.all([
     statsCells(pool, since),
+    monthCells(pool, since, now),
     handlingCells(pool, since),
     evidenceCells(pool, since),
     caseEvidenceCells(pool, since),
@@ -48,6 +49,7 @@ export async function computeStats(
     since,
     now,
     cells,
+    months,
     handling,
     evidence,
     caseEvidence,
@@ -72,6 +74,7 @@ export async function effectivenessOrder(
     since: null,
     now: new Date(),
     cells: [],
+    months: [],
     handling: [],
     evidence: evidence.filter((cell) => cell.reason === reason),
     caseEvidence: caseEvidence.filter((cell) => cell.reason === reason),

@@ -1,7 +1,7 @@
 import { OPEN_STATES } from '../cases/states.js';
 import type { Pool } from '../db/pool.js';
 import { COUNTERED_FEE_SINCE } from '../triage/fees.js';
-import type { CaseEvidenceCell, EvidenceCell, HandlingCell, OpenCase, StatsCell } from './summarise.js';
+import type { CaseEvidenceCell, EvidenceCell, HandlingCell, MonthCell, OpenCase, StatsCell } from './summarise.js';
 
 /**
  * The aggregates stats are made of. For all time they come from the running totals the triggers of
@@ -18,18 +18,54 @@ export async function statsCells(pool: Pool, since: Date | null): Promise<StatsC
   const { rows } =
     since === null
       ? await pool.query<StatsCell>(
-          `SELECT to_char(month, 'YYYY-MM') AS month, reason, network, currency, status, submitted, countered,
-                  disputes::float8 AS disputes, amount::float8 AS amount
-             FROM dispute_stats_monthly WHERE disputes <> 0`,
+          `SELECT reason, network, currency, status, submitted, countered,
+                  sum(disputes)::float8 AS disputes, sum(amount)::float8 AS amount
+             FROM dispute_stats_monthly
+            GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(disputes) <> 0`,
         )
       : await pool.query<StatsCell>(
-          `SELECT to_char(date_trunc('month', created, 'UTC'), 'YYYY-MM') AS month, reason,
-                  coalesce(card_brand, 'unknown') AS network, currency, status, submission_count > 0 AS submitted,
+          `SELECT reason, coalesce(card_brand, 'unknown') AS network, currency, status, submission_count > 0 AS submitted,
                   created >= $2 AS countered, count(*)::float8 AS disputes, sum(amount)::float8 AS amount
              FROM disputes WHERE created >= $1
-            GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+            GROUP BY 1, 2, 3, 4, 5, 6`,
           [since, countered],
         );
+  return rows;
+}
+
+/** The first moment of each UTC month from the one holding `since` to the one holding `now`. */
+export function monthStarts(since: Date, now: Date): Date[] {
+  const starts: Date[] = [];
+  let at = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), 1);
+  while (at <= now.getTime()) {
+    starts.push(new Date(at));
+    const date = new Date(at);
+    at = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  }
+  return starts;
+}
+
+/**
+ * Disputes by month opened and status. A window counts each month with its own index range (months
+ * computed here, in UTC): cheaper than working out the month of every row.
+ */
+export async function monthCells(pool: Pool, since: Date | null, now: Date): Promise<MonthCell[]> {
+  if (since === null) {
+    const { rows } = await pool.query<MonthCell>(
+      `SELECT to_char(month, 'YYYY-MM') AS month, status, sum(disputes)::float8 AS disputes
+         FROM dispute_stats_monthly GROUP BY month, status HAVING sum(disputes) <> 0`,
+    );
+    return rows;
+  }
+  const starts = monthStarts(since, now);
+  const ends = starts.map((start) => new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)));
+  const { rows } = await pool.query<MonthCell>(
+    `SELECT m.key AS month, d.status, count(*)::float8 AS disputes
+       FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) AS m(key, starts, ends)
+       JOIN disputes d ON d.created >= greatest(m.starts, $1) AND d.created < m.ends
+      GROUP BY 1, 2`,
+    [since, starts.map((start) => start.toISOString().slice(0, 7)), starts, ends],
+  );
   return rows;
 }
 

@@ -35,10 +35,8 @@ export const HANDLING_WORDS: Readonly<Record<Handling, string>> = {
 
 // ─── What the queries return ─────────────────────────────────────────────────────────────────
 
-/** Disputes and their amount for one month × reason × network × currency × status × evidence submitted × countered-fee era. */
+/** Disputes and their amount for one reason × network × currency × status × evidence submitted × countered-fee era. */
 export interface StatsCell {
-  /** `YYYY-MM`, UTC. */
-  month: string;
   reason: string;
   network: string;
   currency: string;
@@ -48,6 +46,13 @@ export interface StatsCell {
   countered: boolean;
   disputes: number;
   amount: number;
+}
+
+/** Disputes opened in one month (`YYYY-MM`, UTC) with one status. */
+export interface MonthCell {
+  month: string;
+  status: string;
+  disputes: number;
 }
 
 /** rebut's cases by how they were handled and their dispute's status. */
@@ -87,6 +92,7 @@ export interface StatsInput {
   since: Date | null;
   now: Date;
   cells: StatsCell[];
+  months: MonthCell[];
   handling: HandlingCell[];
   evidence: EvidenceCell[];
   caseEvidence: CaseEvidenceCell[];
@@ -359,9 +365,11 @@ export function summarise(input: StatsInput): Stats {
     if (outcome === 'inquiry_closed') inquiriesClosed += cell.disputes;
     addTo(byReason, cell.reason, cell.status, cell.disputes);
     addTo(byNetwork, cell.network, cell.status, cell.disputes);
-    addTo(byMonth, cell.month, cell.status, cell.disputes);
   }
 
+  for (const cell of input.months) {
+    if (cell.disputes !== 0) addTo(byMonth, cell.month, cell.status, cell.disputes);
+  }
   const months = [...byMonth.keys()].sort();
   const first = months[0];
   const last = months[months.length - 1];

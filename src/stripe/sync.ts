@@ -18,8 +18,9 @@ import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
  *   1. catch-up: `created >= head_created`, from the front — disputes that arrived since (and a few
  *      at that same second again, which the upsert makes harmless);
  *   2. history: `starting_after = cursor`, down to `since` — the part never reached.
- * The cursor commits in the same transaction as the page it follows, so a kill between pages loses
- * nothing and a kill inside one rolls the page back; it is simply listed again.
+ * The cursor moves past a page only after that page and every page before it have committed, so
+ * after a kill it never points beyond what is stored: the pages in flight are listed again, and the
+ * upsert (keyed by id, newest read wins) makes storing them twice harmless.
  */
 
 export interface SyncDeps {
@@ -96,6 +97,8 @@ export type SyncResult =
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
 /** The most Stripe returns per list page. */
 export const PAGE_SIZE = 100;
+/** Pages written at once: the database stores one while the next is parsed and sent. */
+export const CONCURRENT_PAGES = 2;
 /** Names rebut's sync lock; any constant apart from the timer's (`0x72656275`) works. */
 export const SYNC_LOCK_KEY = 0x73796e63; // "sync"
 /** Retries of one page on 429 / 5xx / network errors before the run gives up (resumable). */
@@ -546,10 +549,23 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
     }
   };
 
-  /** Lists one range, newest first; the next page is fetched while this one is stored. */
+  /** Where a stored page leaves the run: the cursor after it, and the boundary the first page fixes. */
+  interface Mark {
+    cursor: { id: string; created: Date } | null;
+    newHead: Date | null;
+    count: number;
+  }
+
+  /**
+   * Lists one range, newest first, and stores it: the next page is fetched while earlier ones are
+   * written, up to CONCURRENT_PAGES transactions at once. Pages may commit out of order, so the run's
+   * cursor only moves past a page once every page before it has committed: after a kill the cursor is
+   * at or behind what is stored, and the resumed listing reads again (and harmlessly upserts again)
+   * at most the pages that were in flight. No page after the cursor is ever missing.
+   */
   const walk = async (
     range: { gte: number | null; startingAfter: string | null },
-    store: (page: Page) => Promise<void>,
+    mark: (page: Page, index: number) => Mark,
   ): Promise<void> => {
     const params = (after: string | null): Stripe.DisputeListParams => ({
       limit: PAGE_SIZE,
@@ -557,33 +573,75 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
       ...(range.gte !== null ? { created: { gte: range.gte } } : {}),
       ...(after ? { starting_after: after } : {}),
     });
-    let next: Promise<Page> | null = fetchPage(params(range.startingAfter));
-    while (next) {
-      const page: Page = await next;
-      const last = page.disputes[page.disputes.length - 1];
-      next = page.hasMore && last ? fetchPage(params(last.id)) : null;
-      // A fetch started ahead must not reject unobserved if storing this page fails.
-      next?.catch(() => {});
-      await store(page);
-      if (options.signal?.aborted) throw new Stopped();
-    }
-  };
+    const committed = new Map<number, Mark>();
+    let nextToRecord = 0;
+    let recording: Promise<void> = Promise.resolve();
+    // Records, in page order, the pages whose predecessors have all committed.
+    const record = (index: number, done: Mark): Promise<void> => {
+      committed.set(index, done);
+      recording = recording.then(async () => {
+        let last: Mark | undefined;
+        for (let entry = committed.get(nextToRecord); entry; entry = committed.get(nextToRecord)) {
+          committed.delete(nextToRecord);
+          nextToRecord += 1;
+          counts.seen += entry.count;
+          counts.pages += 1;
+          if (entry.newHead) head = entry.newHead;
+          if (entry.cursor) reachedBack = entry.cursor.created;
+          last = {
+            cursor: entry.cursor ?? last?.cursor ?? null,
+            newHead: entry.newHead ?? last?.newHead ?? null,
+            count: 0,
+          };
+          report(progress(false));
+        }
+        if (!last) return;
+        await pool.query(
+          `UPDATE sync_runs SET cursor = COALESCE($2, cursor), cursor_created = COALESCE($3, cursor_created),
+                  head_created = COALESCE($4, head_created), seen = $5, pages = $6, heartbeat_at = now()
+            WHERE id = $1`,
+          [runId, last.cursor?.id ?? null, last.cursor?.created ?? null, last.newHead, counts.seen, counts.pages],
+        );
+      });
+      return recording;
+    };
+    const store = async (page: Page, index: number): Promise<void> => {
+      const done = mark(page, index);
+      // Two pages are written at once: read each count after its await, never `x += await …`.
+      const written = await inTransaction(pool, async (tx) => ({
+        inserted: await upsertDisputes(tx, page.disputes, null, page.readAt),
+        opened: await openCases(tx, deps, page.disputes, runId),
+        closed: await closeCases(tx, page.disputes, runId),
+      }));
+      counts.inserted += written.inserted;
+      counts.casesOpened += written.opened;
+      counts.casesClosed += written.closed;
+      await record(index, done);
+    };
 
-  const storePage = async (page: Page, cursor: { id: string; created: Date } | null, newHead: Date | null) => {
-    await inTransaction(pool, async (tx) => {
-      counts.inserted += await upsertDisputes(tx, page.disputes, null, page.readAt);
-      counts.casesOpened += await openCases(tx, deps, page.disputes, runId);
-      counts.casesClosed += await closeCases(tx, page.disputes, runId);
-      await tx.query(
-        `UPDATE sync_runs SET cursor = COALESCE($2, cursor), cursor_created = COALESCE($3, cursor_created),
-                head_created = COALESCE($4, head_created), seen = seen + $5, pages = pages + 1, heartbeat_at = now()
-          WHERE id = $1`,
-        [runId, cursor?.id ?? null, cursor?.created ?? null, newHead, page.disputes.length],
-      );
-    });
-    counts.seen += page.disputes.length;
-    counts.pages += 1;
-    report(progress(false));
+    const writing: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      let next: Promise<Page> | null = fetchPage(params(range.startingAfter));
+      for (let index = 0; next; index++) {
+        const page: Page = await next;
+        const last = page.disputes[page.disputes.length - 1];
+        next = page.hasMore && last ? fetchPage(params(last.id)) : null;
+        // A fetch started ahead must not reject unobserved if a write fails meanwhile.
+        next?.catch(() => {});
+        const written = store(page, index);
+        written.catch(() => {});
+        writing.push(written);
+        if (writing.length >= CONCURRENT_PAGES) await writing.shift();
+        if (options.signal?.aborted) throw new Stopped();
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    // Pages already being written finish (or fail) before the run is recorded as ended.
+    const settled = await Promise.allSettled(writing);
+    if (failure) throw failure.error;
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
   };
 
   const unix = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -594,10 +652,10 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
       phase = 'catch_up';
       const gte = Math.max(unix(resumed.head_created), since ? unix(since) : 0);
       const newest: { at: Date | null } = { at: null };
-      await walk({ gte, startingAfter: null }, async (page) => {
+      await walk({ gte, startingAfter: null }, (page, index) => {
         const first = page.disputes[0];
-        if (!newest.at && first) newest.at = new Date(first.created * 1000);
-        await storePage(page, null, null);
+        if (index === 0 && first) newest.at = new Date(first.created * 1000);
+        return { cursor: null, newHead: null, count: page.disputes.length };
       });
       if (newest.at) {
         head = newest.at;
@@ -608,18 +666,16 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
     phase = 'history';
     let startingAfter = resumed?.cursor ?? null;
     for (let restarted = false; ; restarted = true) {
-      let firstPage = true;
       try {
-        await walk({ gte: since ? unix(since) : null, startingAfter }, async (page) => {
+        await walk({ gte: since ? unix(since) : null, startingAfter }, (page, index) => {
           const first = page.disputes[0];
           const last = page.disputes[page.disputes.length - 1];
-          // The first page of a listing from the front fixes the boundary a resumed run catches up from.
-          const newHead = startingAfter === null && firstPage && first ? new Date(first.created * 1000) : null;
-          firstPage = false;
-          if (newHead) head = newHead;
-          const cursor = last ? { id: last.id, created: new Date(last.created * 1000) } : null;
-          await storePage(page, cursor, newHead);
-          if (cursor) reachedBack = cursor.created;
+          return {
+            cursor: last ? { id: last.id, created: new Date(last.created * 1000) } : null,
+            // The first page of a listing from the front fixes the boundary a resumed run catches up from.
+            newHead: startingAfter === null && index === 0 && first ? new Date(first.created * 1000) : null,
+            count: page.disputes.length,
+          };
         });
         break;
       } catch (error) {

@@ -6,7 +6,7 @@ import { upsertDispute } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { computeStats, effectivenessOrder } from '../../src/stats/index.js';
-import { evidenceCells, statsCells } from '../../src/stats/queries.js';
+import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync, type SyncDeps, upsertDisputes } from '../../src/stripe/sync.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
@@ -126,6 +126,8 @@ describe('stats', () => {
     const kept = await statsCells(db.pool, null);
     const counted = await statsCells(db.pool, new Date(0));
     expect(sorted(kept)).toEqual(sorted(counted));
+    const now = new Date();
+    expect(sorted(await monthCells(db.pool, null, now))).toEqual(sorted(await monthCells(db.pool, new Date(0), now)));
     expect(kept.reduce((sum, cell) => sum + cell.disputes, 0)).toBe(393);
     expect(sorted(await evidenceCells(db.pool, null))).toEqual(sorted(await evidenceCells(db.pool, new Date(0))));
     const all = await computeStats(db.pool, { window: 'all' });

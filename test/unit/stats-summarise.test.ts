@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evidenceKinds } from '../../src/stats/evidence-kinds.js';
+import { monthStarts } from '../../src/stats/queries.js';
 import {
   type CaseEvidenceCell,
   type EvidenceCell,
@@ -13,7 +14,6 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 
 function cell(overrides: Partial<StatsCell>): StatsCell {
   return {
-    month: '2026-10',
     reason: 'fraudulent',
     network: 'visa',
     currency: 'usd',
@@ -32,6 +32,7 @@ function input(overrides: Partial<StatsInput>): StatsInput {
     since: null,
     now: NOW,
     cells: [],
+    months: [],
     handling: [],
     evidence: [],
     caseEvidence: [],
@@ -80,9 +81,15 @@ describe('stats arithmetic', () => {
     const stats = summarise(
       input({
         cells: [
-          cell({ reason: 'fraudulent', network: 'visa', month: '2026-07', status: 'won' }),
-          cell({ reason: 'fraudulent', network: 'mastercard', month: '2026-07', status: 'lost' }),
-          cell({ reason: 'duplicate', network: 'visa', month: '2026-10', status: 'won', disputes: 4 }),
+          cell({ reason: 'fraudulent', network: 'visa', status: 'won' }),
+          cell({ reason: 'fraudulent', network: 'mastercard', status: 'lost' }),
+          cell({ reason: 'duplicate', network: 'visa', status: 'won', disputes: 4 }),
+        ],
+        months: [
+          { month: '2026-07', status: 'won', disputes: 1 },
+          { month: '2026-07', status: 'lost', disputes: 1 },
+          { month: '2026-10', status: 'won', disputes: 4 },
+          { month: '2026-10', status: 'needs_response', disputes: 0 },
         ],
       }),
     );
@@ -208,8 +215,12 @@ describe('stats arithmetic', () => {
     expect(stats.effectiveness[0]?.answered.decided).toBe(2);
   });
 
-  it('months run across the year end', () => {
+  it('months run across the year end, in UTC', () => {
     expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthStarts(new Date('2025-11-30T23:30:00-05:00'), new Date('2026-01-15T00:00:00Z'))).toEqual([
+      new Date('2025-12-01T00:00:00Z'),
+      new Date('2026-01-01T00:00:00Z'),
+    ]);
   });
 });
 

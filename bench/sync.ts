@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { createStripeClient } from '../src/stripe/client.js';
+import { PAGE_SIZE } from '../src/stripe/sync.js';
+import { benchDatabase, report } from './support.js';
+
+const DISPUTES = Number(process.env.BENCH_SYNC_DISPUTES ?? 100_000);
+const COMMAND = 'npm run bench -- sync';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The Stripe stand-in, in its own process so its memory and CPU are not counted as rebut's. */
+const STAND_IN = `
+import { startStripeSandbox } from './src/sandbox/stripe/index.ts';
+const sandbox = await startStripeSandbox();
+sandbox.seedDisputes(Number(process.env.DISPUTES), { seed: 20260101 });
+process.stdout.write(JSON.stringify({ url: sandbox.url }) + '\\n');
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+/**
+ * The sync, in a process of its own that loads what a sync needs (not the other benchmarks), so its
+ * peak RSS is the sync's. It reports its own figures as one JSON line.
+ */
+const SYNC = `
+import { readFile } from 'node:fs/promises';
+import { createPool } from './src/db/pool.ts';
+import { createLogger } from './src/log.ts';
+import { createStripeClient } from './src/stripe/client.ts';
+import { runSync } from './src/stripe/sync.ts';
+const vm = async (field) => Number(/\\d+/.exec((await readFile('/proc/self/status', 'utf8').catch(() => '')).split('\\n').find((line) => line.startsWith(field)) ?? '')?.[0] ?? 0) / 1024;
+const pool = createPool(process.env.DATABASE_URL, { max: 4 });
+const stripe = createStripeClient('sk_test_bench', process.env.STRIPE_API_URL);
+const rssBefore = process.memoryUsage().rss / 1048576;
+const cpu = process.cpuUsage();
+const started = performance.now();
+const result = await runSync(
+  { pool, stripe, log: createLogger('warn', process.stderr), reviewWindowMs: 48 * 3600000, submitBufferMs: 12 * 3600000 },
+  { startedBy: 'bench', requestsPerSecond: Number.POSITIVE_INFINITY },
+);
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ result, seconds, rssBefore, peakRss: await vm('VmHWM'), cpuSeconds: (used.user + used.system) / 1e6 }) + '\\n');
+await pool.end();
+`;
+
+interface SyncFigures {
+  result: { status: string; seen: number; casesOpened: number };
+  seconds: number;
+  rssBefore: number;
+  peakRss: number;
+  cpuSeconds: number;
+}
+
+function tsxProcess(code: string, env: Record<string, string>) {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
+async function firstLine(stream: NodeJS.ReadableStream, what: string): Promise<string> {
+  for await (const line of createInterface({ input: stream })) return line;
+  throw new Error(`${what} exited without answering`);
+}
+
+/** CPU seconds a process has used (Linux: utime + stime of /proc/<pid>/stat, 100 ticks a second); 0 elsewhere. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
+}
+
+/** Peak resident memory of a process (Linux: VmHWM), in MB; undefined elsewhere. */
+async function peakRssMb(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const match = status ? /VmHWM:\s+(\d+) kB/.exec(status) : null;
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
+/**
+ * `rebut sync` of 100,000 disputes (charge expanded, 1,000 pages) from the Stripe stand-in into
+ * embedded PostgreSQL, with no request ceiling so the figure is rebut's and the stand-in's, not the
+ * rate limit's: disputes/s, peak RSS and CPU of the process doing the sync. Then the stand-in's own
+ * ceiling: the same pages listed by the same SDK client, one at a time, stored nowhere. Stand-in,
+ * sync and PostgreSQL each run in their own process.
+ */
+export async function benchSync(): Promise<void> {
+  const standIn = tsxProcess(STAND_IN, { DISPUTES: String(DISPUTES) });
+  const database = await benchDatabase();
+  const context = { disputes: DISPUTES, pageSize: PAGE_SIZE, command: COMMAND };
+  try {
+    const { url } = JSON.parse(await firstLine(standIn.stdout, 'the Stripe stand-in')) as { url: string };
+    const pool = createPool(database.url, { max: 2 });
+    await migrate(pool);
+
+    const standInCpuBefore = await cpuSeconds(standIn.pid ?? 0);
+    const sync = tsxProcess(SYNC, { DATABASE_URL: database.url, STRIPE_API_URL: url });
+    sync.stdin.end();
+    const figures = JSON.parse(await firstLine(sync.stdout, 'the sync')) as SyncFigures;
+    const standInCpu = (await cpuSeconds(standIn.pid ?? 0)) - standInCpuBefore;
+    if (figures.result.status !== 'done') throw new Error(`sync ended ${figures.result.status}`);
+    const stored = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM disputes');
+    await pool.end();
+    if (stored.rows[0]?.n !== DISPUTES) throw new Error(`stored ${stored.rows[0]?.n} disputes, expected ${DISPUTES}`);
+
+    const stripe = createStripeClient('sk_test_bench', url);
+    let listed = 0;
+    let after: string | undefined;
+    const listStarted = performance.now();
+    for (;;) {
+      const page = await stripe.disputes.list({
+        limit: PAGE_SIZE,
+        expand: ['data.charge'],
+        ...(after ? { starting_after: after } : {}),
+      });
+      listed += page.data.length;
+      after = page.data[page.data.length - 1]?.id;
+      if (!page.has_more || !after) break;
+    }
+    const ceiling = listed / ((performance.now() - listStarted) / 1000);
+
+    const rate = figures.result.seen / figures.seconds;
+    report('sync', 'throughput', rate, 'disputes/s', {
+      ...context,
+      share_of_stand_in_ceiling: Math.round((rate / ceiling) * 100) / 100,
+      casesOpened: figures.result.casesOpened,
+    });
+    report('sync', 'duration', figures.seconds, 's', context);
+    report('sync', 'peak_rss', figures.peakRss, 'MB', {
+      ...context,
+      rss_before_sync_mb: Math.round(figures.rssBefore),
+    });
+    report('sync', 'cpu_per_1000', (figures.cpuSeconds / figures.result.seen) * 1000, 's', {
+      ...context,
+      note: "the sync's process only; PostgreSQL and the stand-in run in their own",
+    });
+    report('sync_stand_in', 'throughput', ceiling, 'disputes/s', { ...context, note: 'listing only, nothing stored' });
+    if (standInCpu > 0) {
+      report('sync_stand_in', 'cpu_per_1000', (standInCpu / figures.result.seen) * 1000, 's', {
+        ...context,
+        note: 'serving the sync',
+      });
+    }
+    const standInRss = standIn.pid ? await peakRssMb(standIn.pid) : undefined;
+    if (standInRss !== undefined) report('sync_stand_in', 'peak_rss', standInRss, 'MB', context);
+  } finally {
+    standIn.stdin.end();
+    await database.stop();
+  }
+}
