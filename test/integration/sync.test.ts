@@ -6,7 +6,14 @@ import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { runSync, type SyncDeps, type SyncProgress, upsertDisputes } from '../../src/stripe/sync.js';
+import {
+  NIGHTLY_LOOKBACK_MS,
+  runSync,
+  type SyncDeps,
+  type SyncProgress,
+  startNightlySync,
+  upsertDisputes,
+} from '../../src/stripe/sync.js';
 import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -344,6 +351,44 @@ describe('dispute sync', () => {
     expect(await storedIds()).toEqual([recent.dispute.id]);
     expect(await storedIds()).not.toContain(old.dispute.id);
     expect(listRequests()[0]?.query.created).toEqual({ gte: String(now - 10 * 86_400) });
+  });
+
+  it('the nightly sync re-reads recent disputes on its schedule, one instance at a time', async () => {
+    sandbox.seedDisputes(300, { seed: 81 });
+    sandbox.delay({ method: 'GET', path: '/v1/disputes', ms: 250 });
+    // Two instances, each with its own schedule, firing every second for the test.
+    const instances = [startNightlySync(deps, '* * * * * *'), startNightlySync(deps, '* * * * * *')];
+    try {
+      await waitFor(
+        async () => {
+          const { rows } = await db.pool.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM sync_runs WHERE started_by = 'nightly' AND status = 'done'",
+          );
+          return (rows[0]?.n ?? 0) >= 2;
+        },
+        { timeoutMs: 20_000, what: 'two nightly runs' },
+      );
+    } finally {
+      await Promise.all(instances.map((instance) => instance.stop()));
+    }
+    await waitFor(
+      async () => (await db.pool.query("SELECT 1 FROM sync_runs WHERE status = 'running'")).rowCount === 0,
+      {
+        what: 'the last run to end',
+      },
+    );
+    const { rows } = await db.pool.query<{ started_at: Date; finished_at: Date; since: Date }>(
+      "SELECT started_at, finished_at, since FROM sync_runs WHERE status = 'done' ORDER BY id",
+    );
+    for (const [index, run] of rows.entries()) {
+      expect(Date.now() - run.since.getTime()).toBeGreaterThanOrEqual(NIGHTLY_LOOKBACK_MS - 60_000);
+      const previous = rows[index - 1];
+      if (previous) expect(run.started_at.getTime()).toBeGreaterThanOrEqual(previous.finished_at.getTime());
+    }
+    const recent = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM disputes');
+    const listed = (await standInIds()).length;
+    expect(recent.rows[0]?.n).toBeGreaterThan(0);
+    expect(recent.rows[0]?.n).toBeLessThan(listed);
   });
 
   it('a bad key fails the run at once, recorded and resumable, without retrying', async () => {
