@@ -71,7 +71,7 @@ function monthPanel(months: Group[], top: number, height: number): string[] {
       text(left - 8, y + 4, `${tick * 100}%`, { size: 11, fill: MUTED, anchor: 'end' }),
     );
   }
-  if (months.length === 0) {
+  if (months.every((month) => month.rate === null)) {
     parts.push(
       text((left + right) / 2, top + height / 2, 'Nothing decided yet', { size: 14, fill: MUTED, anchor: 'middle' }),
     );
