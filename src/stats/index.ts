@@ -68,7 +68,10 @@ export async function effectivenessOrder(
   reason: string,
   minSample = EFFECTIVENESS_MIN_SAMPLE,
 ): Promise<Partial<Record<EvidenceItem, number>> | undefined> {
-  const [evidence, caseEvidence] = await Promise.all([evidenceCells(pool, null), caseEvidenceCells(pool, null)]);
+  const [evidence, caseEvidence] = await Promise.all([
+    evidenceCells(pool, null),
+    caseEvidenceCells(pool, null, reason),
+  ]);
   const stats = summarise({
     window: 'all',
     since: null,
@@ -77,7 +80,7 @@ export async function effectivenessOrder(
     months: [],
     handling: [],
     evidence: evidence.filter((cell) => cell.reason === reason),
-    caseEvidence: caseEvidence.filter((cell) => cell.reason === reason),
+    caseEvidence,
     openCases: { total: 0, cases: [] },
     minSample,
   });

@@ -105,7 +105,11 @@ export async function handlingCells(pool: Pool, since: Date | null): Promise<Han
 }
 
 /** Decided, answered disputes of rebut's cases with the kinds and fields of the facts in their packet. */
-export async function caseEvidenceCells(pool: Pool, since: Date | null): Promise<CaseEvidenceCell[]> {
+export async function caseEvidenceCells(
+  pool: Pool,
+  since: Date | null,
+  reason: string | null = null,
+): Promise<CaseEvidenceCell[]> {
   const { rows } = await pool.query<CaseEvidenceCell>(
     `SELECT d.reason, d.status = 'won' AS won, d.evidence_fields AS fields,
             coalesce(e.kinds, '{}') AS "factKinds", coalesce(e.fields, '{}') AS "itemFields",
@@ -118,9 +122,9 @@ export async function caseEvidenceCells(pool: Pool, since: Date | null): Promise
            FROM evidence_items i WHERE i.case_id = c.id AND i.included
        ) e ON true
       WHERE d.status IN ('won', 'lost') AND d.submission_count > 0
-        AND ($1::timestamptz IS NULL OR d.created >= $1)
+        AND ($1::timestamptz IS NULL OR d.created >= $1) AND ($2::text IS NULL OR d.reason = $2)
       GROUP BY 1, 2, 3, 4, 5`,
-    [since],
+    [since, reason],
   );
   return rows;
 }
