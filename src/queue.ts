@@ -121,21 +121,50 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       log.warn({ workers: dead }, `released the jobs of ${dead.length} queue worker(s) that stopped responding`);
     }
     await pool.query(`DELETE FROM queue_workers WHERE heartbeat_at < now() - interval '1 day'`);
+    await releaseOrphans();
     return dead.length;
   };
 
-  // Workers are created inside run(), so the listeners must be on the emitter before it starts.
+  // Jobs this instance's workers started, with the attempt they started: a job locked by this (live) instance that
+  // none of its workers started was locked by a "take a job" whose answer was lost with the connection. Nobody
+  // would run it for graphile-worker's 4 hours, so it goes back to the queue after the lease.
+  const started = new Map<string, number>();
+  const releaseOrphans = async () => {
+    if (workerIds.size === 0) return;
+    const { rows } = await pool.query<{ id: string; attempts: number; old: boolean }>(
+      `SELECT id::text AS id, attempts, locked_at < now() - make_interval(secs => $2) AS old
+         FROM graphile_worker.jobs WHERE locked_by = ANY($1::text[])`,
+      [[...workerIds], leaseMs / 1000],
+    );
+    const locked = new Set(rows.map((row) => row.id));
+    for (const id of started.keys()) if (!locked.has(id)) started.delete(id);
+    const orphans = rows.filter((row) => row.old && started.get(row.id) !== row.attempts).map((row) => row.id);
+    if (orphans.length === 0) return;
+    // What graphile_worker.force_unlock_workers does, for single jobs (rebut uses no named job queues).
+    await pool.query(
+      `UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+        WHERE id = ANY($1::bigint[]) AND locked_by = ANY($2::text[])`,
+      [orphans, [...workerIds]],
+    );
+    log.warn({ jobs: orphans }, `released ${orphans.length} job(s) this instance locked but never started`);
+  };
+
+  // graphile-worker locks jobs in the name of its worker pool (`locked_by` is the pool's id, not a worker's), so
+  // the pool's id is what the heartbeat records. Pools are created inside run(): listen before it starts.
   const events = new EventEmitter() as WorkerEvents;
-  events.on('worker:create', ({ worker }) => {
-    workerIds.add(worker.workerId);
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
     void beat().catch(() => {});
   });
-  events.on('worker:release', ({ worker }) => {
-    workerIds.delete(worker.workerId);
+  events.on('pool:release', ({ workerPool }) => {
+    workerIds.delete(workerPool.id);
+  });
+  events.on('job:start', ({ job }) => {
+    started.set(String(job.id), job.attempts);
   });
 
   const runner: Runner = await run({
-    pgPool: pool,
+    pgPool: retryingLostConnections(pool),
     concurrency: options.concurrency ?? 4,
     noHandleSignals: true,
     pollInterval: 1_000,
@@ -172,6 +201,58 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       await pool.query('DELETE FROM queue_workers WHERE instance_id = $1', [instanceId]).catch(() => {});
     },
   };
+}
+
+/** PostgreSQL's "cannot connect now", one of the codes graphile-worker retries with backoff. */
+const TRANSIENT_CODE = '57P03';
+const LOST_CODE = /^(08|57P0[12])|^E(CONNRESET|CONNREFUSED|PIPE)$/;
+const LOST_MESSAGE = /Connection terminated|not queryable|timeout exceeded when trying to connect/;
+
+function asTransient(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const lost = typeof code === 'string' ? LOST_CODE.test(code) : LOST_MESSAGE.test(error.message);
+  return lost ? Object.assign(new Error(error.message, { cause: error }), { code: TRANSIENT_CODE }) : error;
+}
+
+/**
+ * The pool as graphile-worker sees it. graphile-worker 0.17 retries its own writes (take a job, mark it done or
+ * failed) only for errors it knows as transient, and does not await "done"/"failed": a connection lost there was
+ * an unhandled rejection that ended the process. Lost connections are labelled transient, so it retries them.
+ */
+function retryingLostConnections(pool: Pool): Pool {
+  const relabel = <T>(promise: Promise<T>) =>
+    promise.catch((error: unknown) => {
+      throw asTransient(error);
+    });
+  const relabelQuery =
+    (target: object, query: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const result = query.apply(target, args);
+      return result instanceof Promise ? relabel(result) : result;
+    };
+  const bound = (target: object, property: string | symbol) => {
+    const value: unknown = Reflect.get(target, property);
+    return typeof value === 'function' ? value.bind(target) : value;
+  };
+  const client = (target: PoolClient): PoolClient =>
+    new Proxy(target, {
+      get: (inner, property) =>
+        property === 'query'
+          ? relabelQuery(inner, inner.query as (...args: unknown[]) => unknown)
+          : bound(inner, property),
+    });
+  return new Proxy(pool, {
+    get(inner, property) {
+      if (property === 'query') return relabelQuery(inner, inner.query as (...args: unknown[]) => unknown);
+      if (property !== 'connect') return bound(inner, property);
+      // The callback form is graphile-worker's LISTEN connection, which reconnects by itself.
+      return (...args: unknown[]) =>
+        args.length > 0
+          ? (inner.connect as (...args: unknown[]) => unknown).apply(inner, args)
+          : relabel(inner.connect()).then(client);
+    },
+  });
 }
 
 function delay(ms: number): Promise<void> {
