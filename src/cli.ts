@@ -5,10 +5,7 @@ import { ConfigError, loadSettings } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
-import { runDemo } from './demo/index.js';
 import { createLogger } from './log.js';
-import { startApp } from './main.js';
-import { statsCommand, syncCommand } from './stats/cli.js';
 
 const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebuttal and one click in Slack
 
@@ -27,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const settings = loadSettings(process.env, 'serve');
+      // Each command loads only what it needs: `rebut sync` stays small without the app, Slack and PDFs.
+      const { startApp } = await import('./main.js');
       const app = await startApp(settings);
       const shutdown = (signal: string) => {
         app.log.info({ signal }, 'shutting down: no new requests or jobs; finishing running jobs');
@@ -65,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'demo': {
       const port = process.env.PORT ? Number(process.env.PORT) : 3000;
+      const { runDemo } = await import('./demo/index.js');
       await runDemo({
         // Throwaway data, so under the system's temporary folder: PostgreSQL's user can always reach it there.
         dataDir: process.env.REBUT_DATA_DIR ? join(process.env.REBUT_DATA_DIR, 'demo') : join(tmpdir(), 'rebut-demo'),
@@ -77,9 +77,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'sync':
-      return syncCommand(argv.slice(1));
+      return (await import('./stats/cli.js')).syncCommand(argv.slice(1));
     case 'stats':
-      return statsCommand(argv.slice(1));
+      return (await import('./stats/cli.js')).statsCommand(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':
