@@ -177,17 +177,32 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     metrics,
     queue,
     stop() {
+      // Every step is bounded: a stuck connection or job must never keep an instance from stopping.
+      const step = async (what: string, work: Promise<unknown> | undefined, ms: number) => {
+        const finished = await Promise.race([
+          Promise.resolve(work).then(
+            () => true,
+            (error: unknown) => {
+              log.warn({ err: error }, `stopping: ${what} failed`);
+              return true;
+            },
+          ),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+        ]);
+        if (!finished) log.warn(`stopping: ${what} took over ${ms / 1000} s; going on`);
+      };
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await closed;
-        await timer?.stop();
-        await nightly?.stop();
-        await slack?.stop();
-        await queue?.stop();
+        await step('closing HTTP connections', closed, 5_000);
+        server.closeAllConnections();
+        await step('the timer', timer?.stop(), 5_000);
+        await step('the nightly sync', nightly?.stop(), 5_000);
+        await step('Slack', slack?.stop(), 5_000);
+        await step('the queue workers', queue?.stop(), 20_000);
         // A client still held by an abandoned job must not keep the process from exiting.
-        await Promise.race([pool.end(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-        await database.stop();
+        await step('the database pool', pool.end(), 5_000);
+        await step('the embedded PostgreSQL', database.stop(), 10_000);
       })();
       return stopping;
     },
