@@ -21,6 +21,16 @@ export {
   type SlackSandboxOptions,
   startSlackSandbox,
 } from './server.js';
+export {
+  blockActionEnvelope,
+  type EnvelopeType,
+  type SendEnvelopeOptions,
+  type SocketAck,
+  type SocketEnvelope,
+  slashCommandEnvelope,
+  viewSubmissionEnvelope,
+  websocketAccept,
+} from './socket-mode.js';
 export type {
   EphemeralMessage,
   RecordedResponse,

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from './rate-limit.js';
 import { SANDBOX_BOT_ID, SANDBOX_BOT_USER_ID } from './requests.js';
+import { type SendEnvelopeOptions, type SocketAck, type SocketEnvelope, SocketModeServer } from './socket-mode.js';
 import {
   type EphemeralMessage,
   type RecordedResponse,
@@ -30,6 +31,10 @@ export interface SlackSandboxOptions {
   rateLimit?: Record<string, RateLimitRule> | false;
   /** How long an issued trigger id can open a view. Default 3000 ms, as on Slack. */
   triggerIdTtlMs?: number;
+  /** The app-level token apps.connections.open accepts (Socket Mode). Default: any `xapp-` token. */
+  appToken?: string;
+  /** How often Socket Mode connections are pinged. Default 10000 ms; 0 turns pings off. */
+  socketPingIntervalMs?: number;
 }
 
 export interface SlackCall {
@@ -83,6 +88,14 @@ export interface SlackSandbox {
   /** While down, every connection is reset before a response, as if Slack were unreachable. */
   down(on: boolean): void;
   setRateLimit(method: string, rule: RateLimitRule | null): void;
+  /** Open Socket Mode connections (WebSockets from URLs apps.connections.open gave out). */
+  socketConnections(): number;
+  /** Sends an envelope over Socket Mode and resolves with the app's ack; rejects after `timeoutMs` (3000). */
+  sendEnvelope(envelope: SocketEnvelope, options?: SendEnvelopeOptions): Promise<SocketAck>;
+  /** Every Socket Mode ack received, in order. */
+  readonly socketAcks: readonly SocketAck[];
+  /** Sends Slack's `disconnect` message to every Socket Mode connection. */
+  requestSocketDisconnect(reason?: string): void;
   close(): Promise<void>;
 }
 
@@ -193,6 +206,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const faults: (SlackFault & { times: number })[] = [];
   let isDown = false;
   let responseCounter = 0;
+  const socketMode = new SocketModeServer({
+    ...(options.appToken === undefined ? {} : { appToken: options.appToken }),
+    ...(options.socketPingIntervalMs === undefined ? {} : { pingIntervalMs: options.socketPingIntervalMs }),
+  });
 
   function record(method: string, args: Record<string, unknown>, status: number, reply: Reply): void {
     const { token: _token, ...rest } = args;
@@ -216,10 +233,18 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       send(res, status, payload, headers);
     };
     const handler = workspace.methods[method];
-    if (handler === undefined) return reply(200, { ok: false, error: 'unknown_method' });
+    if (handler === undefined && method !== 'apps.connections.open') {
+      return reply(200, { ok: false, error: 'unknown_method' });
+    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
     if (token === undefined || token === '') return reply(200, { ok: false, error: 'not_authed' });
+    // Socket Mode's one method takes the app-level token, and only that one.
+    if (method === 'apps.connections.open') {
+      if (!socketMode.acceptsToken(token)) return reply(200, { ok: false, error: 'invalid_auth' });
+      const wsOrigin = origin.replace(/^http/, 'ws');
+      return reply(200, { ok: true, url: `${wsOrigin}/socket/${socketMode.issueTicket()}` });
+    }
     if (token !== botToken) return reply(200, { ok: false, error: 'invalid_auth' });
     const fault = takeFault(method);
     if (fault !== undefined) {
@@ -235,6 +260,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (badJson !== undefined) {
       return reply(200, { ok: false, error: badJson === 'blocks' ? 'invalid_blocks_format' : 'invalid_arguments' });
     }
+    if (handler === undefined) return reply(200, { ok: false, error: 'unknown_method' });
     return reply(200, handler(args));
   }
 
@@ -277,6 +303,13 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   server.on('connection', (socket) => {
     if (isDown) socket.destroy();
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (isDown) {
+      socket.destroy();
+      return;
+    }
+    socketMode.handleUpgrade(req, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -313,8 +346,13 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       if (on) server.closeIdleConnections();
     },
     setRateLimit: (method, rule) => limiter.set(method, rule),
+    socketConnections: () => socketMode.connectionCount(),
+    sendEnvelope: (envelope, sendOptions) => socketMode.sendEnvelope(envelope, sendOptions),
+    socketAcks: socketMode.acks,
+    requestSocketDisconnect: (reason) => socketMode.requestDisconnect(reason),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socketMode.close();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections();
       }),
