@@ -155,7 +155,15 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
         log.warn('SLACK_APPROVERS is empty: nobody may decide cases: every click will be refused');
       }
       if (!receiver) {
-        await app.start();
+        // Bolt rejects with the raw Web API error; say which setting Slack refused, as for the bot token.
+        await app.start().catch((error: unknown) => {
+          const code = slackErrorCode(error);
+          throw new SlackSetupError(
+            code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive'
+              ? `Slack refused SLACK_APP_TOKEN (${code}): check the app-level token (scope connections:write)`
+              : `Slack could not be reached to open the Socket Mode connection: ${messageOf(error)}`,
+          );
+        });
         started = true;
         log.info('connected to Slack over Socket Mode');
       }
