@@ -148,10 +148,21 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   ];
   // Anything else goes to Slack's handler, which serves POST /slack/events only.
   const server = createHttpServer(routes, log, slack?.httpHandler);
-  const port = await listen(server, settings.PORT, options.host ?? '0.0.0.0');
+  let port: number;
+  try {
+    port = await listen(server, settings.PORT, options.host ?? '0.0.0.0');
+    await slack?.start();
+  } catch (error) {
+    // Started but not serving: release what is running so the caller is left with nothing half-open.
+    server.close();
+    await slack?.stop().catch(() => {});
+    await queue?.stop(5_000).catch(() => {});
+    await pool.end().catch(() => {});
+    await database.stop().catch(() => {});
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   log.info({ port }, `rebut is listening on port ${port}`);
-  await slack?.start();
   const timer =
     options.workers === false
       ? undefined
