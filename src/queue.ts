@@ -31,19 +31,33 @@ export interface EnqueueOptions {
 /** Retries back off exponentially (e^attempt seconds, graphile-worker's rule): 12 attempts span about 9 hours. */
 export const DEFAULT_MAX_ATTEMPTS = 12;
 
+/**
+ * Tasks that run one at a time across all instances (a graphile-worker named queue). Slack takes about one message
+ * per second per channel: posted one by one, a backlog of posts holds one worker, not all of them while drafting
+ * waits, and never meets Slack's 429s several at once.
+ */
+export const SERIAL_QUEUES: Partial<Record<TaskName, string>> = {
+  'post-case': 'slack-channel',
+  'remind-case': 'slack-channel',
+};
+
 export async function enqueue(
   db: Pool | PoolClient,
   task: TaskName,
   payload: Record<string, unknown>,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  await db.query(`SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5)`, [
-    task,
-    JSON.stringify(payload),
-    options.runAt ?? null,
-    options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    options.jobKey ?? null,
-  ]);
+  await db.query(
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6)`,
+    [
+      task,
+      JSON.stringify(payload),
+      options.runAt ?? null,
+      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      options.jobKey ?? null,
+      SERIAL_QUEUES[task] ?? null,
+    ],
+  );
 }
 
 export interface Queue {
@@ -140,10 +154,14 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     for (const id of started.keys()) if (!locked.has(id)) started.delete(id);
     const orphans = rows.filter((row) => row.old && started.get(row.id) !== row.attempts).map((row) => row.id);
     if (orphans.length === 0) return;
-    // What graphile_worker.force_unlock_workers does, for single jobs (rebut uses no named job queues).
+    // What graphile_worker.force_unlock_workers does, for single jobs and their named queues.
     await pool.query(
-      `UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
-        WHERE id = ANY($1::bigint[]) AND locked_by = ANY($2::text[])`,
+      `WITH released AS (
+         UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+          WHERE id = ANY($1::bigint[]) AND locked_by = ANY($2::text[])
+         RETURNING job_queue_id)
+       UPDATE graphile_worker._private_job_queues SET locked_at = NULL, locked_by = NULL
+        WHERE id IN (SELECT job_queue_id FROM released) AND locked_by = ANY($2::text[])`,
       [orphans, [...workerIds]],
     );
     log.warn({ jobs: orphans }, `released ${orphans.length} job(s) this instance locked but never started`);

@@ -1,7 +1,7 @@
 // The queue tasks that keep a case's Slack message true: post it (or, under autopilot, submit and post the notice),
 // update it after every change, remind in its thread before the automatic submission. Each task is keyed by case:
 // a retry after a crash, a 429 or an outage updates the one message, never posts a second.
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { autopilotFor } from '../cases/autopilot.js';
@@ -37,6 +37,35 @@ export const CASE_EVENT_TYPE = 'rebut_case';
 /** How far back before the case was opened a retry looks for its message. */
 const HISTORY_SLACK_MS = 60_000;
 const HISTORY_PAGES = 10;
+
+/** Slack's limit on chat.postMessage: about one message per second per channel, with generous bursts. */
+export const CHANNEL_POST_INTERVAL_MS = 1_050;
+/** After Slack answers a post with 429, posts keep to that interval until none was made for this long. */
+export const RATE_LIMITED_FOR_MS = 60_000;
+
+/**
+ * Runs posts to a channel as Slack allows them: a burst goes out at once, but once Slack has answered a post with
+ * 429 (the client waits its Retry-After and retries), each post waits its turn, so the rest of a backlog meets no
+ * further 429s. Posts run one at a time (queue.ts SERIAL_QUEUES), so a turn is at most a second away.
+ */
+function channelPacer(client: webApi.WebClient) {
+  let limitedUntil = 0;
+  const lastPost = new Map<string, number>();
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (_seconds: number, request?: { url?: string }) => {
+    if (request?.url?.includes('chat.postMessage')) limitedUntil = Date.now() + RATE_LIMITED_FOR_MS;
+  });
+  return async <T>(channel: string, post: () => Promise<T>): Promise<T> => {
+    const wait = (lastPost.get(channel) ?? 0) + CHANNEL_POST_INTERVAL_MS - Date.now();
+    if (Date.now() < limitedUntil && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      return await post();
+    } finally {
+      const now = Date.now();
+      lastPost.set(channel, now);
+      if (now < limitedUntil) limitedUntil = now + RATE_LIMITED_FOR_MS; // a backlog stays paced to its end
+    }
+  };
+}
 
 /** Names rebut's per-case advisory locks (two-int form: this, the case id) apart from anyone else's. */
 const MESSAGE_LOCK_NAMESPACE = 0x736c6163; // "slac"
@@ -79,6 +108,7 @@ function metadataFor(view: CaseView) {
 export function caseTasks(deps: CaseMessageDeps): Record<CaseTaskName, TaskHandler> {
   const { client, pool, log } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const paced = channelPacer(client);
 
   function channelOrThrow(): string {
     if (!deps.channel) throw new Error('SLACK_CHANNEL_ID is not set: rebut does not know where to post cases');
@@ -142,14 +172,16 @@ export function caseTasks(deps: CaseMessageDeps): Record<CaseTaskName, TaskHandl
 
   async function postNew(view: CaseView, channel: string): Promise<string> {
     const message = await renderCase(pool, view, clock());
-    const result = await client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      metadata: metadataFor(view),
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    const result = await paced(channel, () =>
+      client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: metadataFor(view),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
     const ts = result.ts;
     if (!ts) throw new Error('Slack accepted the message but returned no ts');
     const postedIn = result.channel ?? channel;
@@ -253,11 +285,10 @@ export function caseTasks(deps: CaseMessageDeps): Record<CaseTaskName, TaskHandl
     await withCaseLock(pool, caseId, async () => {
       const view = await loadCaseView(pool, caseId);
       if (!view?.slack || view.state !== 'awaiting_review' || !view.autoSubmitAt) return;
-      await client.chat.postMessage({
-        channel: view.slack.channel,
-        thread_ts: view.slack.ts,
-        text: reminderText(view, clock(), deps.approverIds),
-      });
+      const { channel, ts } = view.slack;
+      await paced(channel, () =>
+        client.chat.postMessage({ channel, thread_ts: ts, text: reminderText(view, clock(), deps.approverIds) }),
+      );
     });
   };
 
