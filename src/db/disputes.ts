@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Pool, PoolClient } from './pool.js';
+import { withoutNul } from './text.js';
 
 type Db = Pool | PoolClient;
 
@@ -44,10 +45,11 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
  */
 export async function upsertDispute(
   db: Db,
-  dispute: Stripe.Dispute,
+  read: Stripe.Dispute,
   account: string | null,
   readAt: Date,
 ): Promise<boolean> {
+  const dispute = withoutNul(read);
   const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
   const customerId = charge ? idOf(charge.customer) : null;
   const email = charge?.billing_details?.email ?? charge?.receipt_email ?? null;

@@ -1,10 +1,12 @@
 import type { Fact, FactKind } from '../evidence/types.js';
 import type { Pool, PoolClient } from './pool.js';
+import { withoutNul } from './text.js';
 
 type Db = Pool | PoolClient;
 
 /** Stores a case's facts (replacing an earlier attempt's), with the Stripe field each went into. */
-export async function saveFacts(db: Db, caseId: number, facts: Fact[], fieldOf: Map<string, string>): Promise<void> {
+export async function saveFacts(db: Db, caseId: number, read: Fact[], fieldOf: Map<string, string>): Promise<void> {
+  const facts = withoutNul(read);
   await db.query('DELETE FROM evidence_items WHERE case_id = $1', [caseId]);
   if (facts.length === 0) return;
   await db.query(

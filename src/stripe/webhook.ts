@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
+import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
+import { withoutNulEscapes } from '../db/text.js';
 import { BodyTooLargeError, readBody } from '../http/body.js';
 import { sendJson } from '../http/server.js';
 import type { Logger } from '../log.js';
@@ -12,6 +14,34 @@ import { isHandledEventType } from './events.js';
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** Stripe's own default: a signature older than this is a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** Stripe's objects nest a handful of levels; PostgreSQL's jsonb gives up at a few thousand. Deeper is not Stripe. */
+export const MAX_EVENT_DEPTH = 64;
+
+/** What rebut reads of an event: a valid signature vouches for the sender, not for the shape. */
+const eventSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  livemode: z.boolean(),
+  created: z.number(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+/** The deepest nesting of arrays and objects in JSON text, counted up to `limit`. */
+function nestingDepth(json: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < json.length && deepest <= limit; index++) {
+    const char = json[index];
+    if (inString) {
+      if (char === '\\') index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth--;
+  }
+  return deepest;
+}
 
 export interface WebhookDeps {
   pool: Pool;
@@ -59,6 +89,11 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
       const reason = /timestamp/i.test(message) ? 'stale' : 'signature';
       return reject(res, 400, reason, `signature verification failed: ${message}`);
     }
+    if (!eventSchema.safeParse(event).success) return reject(res, 400, 'not_event', 'body is not a Stripe event');
+    const text = raw.toString('utf8');
+    if (nestingDepth(text, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+      return reject(res, 400, 'too_deep', `event nests deeper than ${MAX_EVENT_DEPTH} levels`);
+    }
     if (event.livemode !== liveKey) {
       return reject(
         res,
@@ -75,7 +110,7 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
     }
 
     try {
-      const duplicate = await store.store({ event, raw: raw.toString('utf8') });
+      const duplicate = await store.store({ event, raw: withoutNulEscapes(text) });
       metrics.stripeEvents.inc({ outcome: duplicate ? 'duplicate' : 'received', reason: '' });
       sendJson(res, 200, { received: true, duplicate });
       stopTimer();
