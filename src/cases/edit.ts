@@ -4,6 +4,7 @@ import { getDispute } from '../db/disputes.js';
 import { addDraft, type DraftRow } from '../db/drafts.js';
 import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { withoutNul } from '../db/text.js';
 import { buildFactSheet } from '../drafting/fact-sheet.js';
 import { checkStatements } from '../drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
@@ -21,10 +22,11 @@ export class EditRefused extends Error {}
 export async function saveEditedDraft(
   pool: Pool,
   caseId: number,
-  text: string,
+  typed: string,
   userId: string,
   business: { name: string; productDescription: string | null },
 ): Promise<{ draft: DraftRow; findings: string[] }> {
+  const text = withoutNul(typed);
   if (text.length > MAX_REBUTTAL_CHARS) {
     throw new EditRefused(
       `The rebuttal is ${text.length.toLocaleString('en-US')} characters; Stripe allows at most 20,000.`,

@@ -14,6 +14,7 @@ import {
   reasonInWords,
   relativeTime,
   slackDate,
+  visibleText,
 } from './format.js';
 
 type KnownBlock = types.KnownBlock;
@@ -66,7 +67,7 @@ export function caseMessage(view: CaseView, now: Date, options: CaseMessageOptio
   const { dispute } = view;
   const amount = formatAmount(dispute.amount, dispute.currency);
   const reason = reasonInWords(dispute.reason);
-  const who = dispute.customerName ?? dispute.customerEmail ?? 'unknown customer';
+  const who = visibleText(dispute.customerName ?? dispute.customerEmail ?? 'unknown customer');
 
   const blocks: KnownBlock[] = [
     {
@@ -143,7 +144,7 @@ function facts(view: CaseView, now: Date): types.MrkdwnElement[] {
   });
   const customer = [dispute.customerName, dispute.customerEmail]
     .filter((part): part is string => Boolean(part))
-    .map(escapeMrkdwn)
+    .map((part) => escapeMrkdwn(visibleText(part)))
     .join('\n');
   const dashboard = `https://dashboard.stripe.com/${dispute.livemode ? '' : 'test/'}payments/${encodeURIComponent(dispute.chargeId)}`;
   return [

@@ -89,6 +89,14 @@ export function actorInWords(actor: string): string {
 }
 
 /** Slack's mrkdwn needs only these three escaped; everything else is shown as typed. */
+/**
+ * Customer-typed text as a reviewer should see it: without the invisible characters (controls, bidi overrides and
+ * isolates, zero-width spaces) that can make a name read as something it is not. Joiners stay: emoji need them.
+ */
+export function visibleText(text: string): string {
+  return text.replace(/[\p{Cc}\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu, '');
+}
+
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
