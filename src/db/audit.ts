@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from './pool.js';
+import { withoutNul } from './text.js';
 
 /** Appends to `audit_log`: who did what to which case, and the detail a reviewer would ask for. */
 export async function audit(
@@ -10,6 +11,7 @@ export async function audit(
     entry.action,
     entry.caseId ?? null,
     entry.disputeId ?? null,
-    JSON.stringify(entry.detail ?? {}),
+    // Details quote what people typed (a refused command, a tampered form), which may hold a NUL jsonb refuses.
+    JSON.stringify(withoutNul(entry.detail ?? {})),
   ]);
 }
