@@ -142,17 +142,21 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   // Jobs this instance's workers started, with the attempt they started: a job locked by this (live) instance that
   // none of its workers started was locked by a "take a job" whose answer was lost with the connection. Nobody
   // would run it for graphile-worker's 4 hours, so it goes back to the queue after the lease.
-  const started = new Map<string, number>();
+  const started = new Map<string, { attempts: number; at: number }>();
   const releaseOrphans = async () => {
     if (workerIds.size === 0) return;
+    const asked = Date.now();
     const { rows } = await pool.query<{ id: string; attempts: number; old: boolean }>(
       `SELECT id::text AS id, attempts, locked_at < now() - make_interval(secs => $2) AS old
          FROM graphile_worker.jobs WHERE locked_by = ANY($1::text[])`,
       [[...workerIds], leaseMs / 1000],
     );
     const locked = new Set(rows.map((row) => row.id));
-    for (const id of started.keys()) if (!locked.has(id)) started.delete(id);
-    const orphans = rows.filter((row) => row.old && started.get(row.id) !== row.attempts).map((row) => row.id);
+    // Forgotten once released; a job started while the question was on its way is not in the answer yet.
+    for (const [id, start] of started) if (!locked.has(id) && start.at < asked) started.delete(id);
+    const orphans = rows
+      .filter((row) => row.old && started.get(row.id)?.attempts !== row.attempts)
+      .map((row) => row.id);
     if (orphans.length === 0) return;
     // What graphile_worker.force_unlock_workers does, for single jobs and their named queues.
     await pool.query(
@@ -178,7 +182,7 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     workerIds.delete(workerPool.id);
   });
   events.on('job:start', ({ job }) => {
-    started.set(String(job.id), job.attempts);
+    started.set(String(job.id), { attempts: job.attempts, at: Date.now() });
   });
 
   const runner: Runner = await run({
