@@ -22,17 +22,20 @@ const REDACT_PATHS = [
 
 /** Card numbers are found next to letters too: in a JSON line, one after a line break follows `\n`. */
 export function maskSecrets(text: string): string {
-  return text
-    .replace(/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_…')
-    .replace(/\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g, 'sk-$1…')
-    .replace(/\bwhsec_[A-Za-z0-9]+/g, 'whsec_…')
-    .replace(/\bxox[abpr]-[A-Za-z0-9-]+/g, 'xox…')
-    .replace(/\bxapp-[A-Za-z0-9-]+/g, 'xapp-…')
-    .replace(/postgres(ql)?:\/\/([^:@/\s]+):[^@\s]+@/g, 'postgres$1://$2:…@')
-    .replace(/(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g, (digits) =>
-      passesLuhn(digits) ? `…${digits.replace(/\D/g, '').slice(-4)}` : digits,
-    )
-    .replace(/\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g, '$1…@$2');
+  return (
+    text
+      .replace(/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_…')
+      .replace(/\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g, 'sk-$1…')
+      .replace(/\bwhsec_[A-Za-z0-9]+/g, 'whsec_…')
+      .replace(/\bxox[abpr]-[A-Za-z0-9-]+/g, 'xox…')
+      .replace(/\bxapp-[A-Za-z0-9-]+/g, 'xapp-…')
+      .replace(/postgres(ql)?:\/\/([^:@/\s]+):[^@\s]+@/g, 'postgres$1://$2:…@')
+      // Not inside a decimal number (a JSON value like 1732450000000.5 must stay valid JSON).
+      .replace(/(?<!\d)(?<!\d\.)\d(?:[ -]?\d){12,18}(?!\d)(?!\.\d)/g, (digits) =>
+        passesLuhn(digits) ? `…${digits.replace(/\D/g, '').slice(-4)}` : digits,
+      )
+      .replace(/\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g, '$1…@$2')
+  );
 }
 
 /** Card numbers carry a Luhn check digit; other long numbers (ids, amounts) are left alone. */

@@ -22,6 +22,8 @@ export async function migrate(pool: Pool, log: (line: string) => void = () => {}
       migrationsTable: MIGRATIONS_TABLE,
       direction: 'up',
       checkOrder: true,
+      // Several instances starting together: the others wait for the first to finish, then find nothing to do.
+      advisoryLockMode: 'wait',
       log: () => {},
       logger: { debug: () => {}, info: () => {}, warn: log, error: log },
     });
