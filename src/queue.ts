@@ -124,9 +124,11 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
          FROM graphile_worker.jobs j
         WHERE j.locked_by IS NOT NULL
           AND j.locked_at < now() - make_interval(secs => $1)
+          AND j.locked_by <> ALL($2::text[])
           AND NOT EXISTS (SELECT 1 FROM queue_workers w
                            WHERE w.worker_id = j.locked_by AND w.heartbeat_at > now() - make_interval(secs => $1))`,
-      [leaseMs / 1000],
+      // An instance never reaps its own pools: a late heartbeat on a busy machine must not rerun its running jobs.
+      [leaseMs / 1000, [...workerIds]],
     );
     const dead = rows.map((row) => row.worker_id);
     if (dead.length > 0) {
