@@ -4,6 +4,7 @@ import { type CaseRow, getCase, transitionCase } from '../db/cases.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { latestDraft } from '../db/drafts.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
 import { onAccount } from '../stripe/client.js';
@@ -244,8 +245,4 @@ async function fail(
   });
   deps.log.warn({ caseId: held.id, disputeId: held.dispute_id }, message);
   return { kind: 'failed', message };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,4 @@ export function slackErrorCode(error: unknown): string | undefined {
   return typeof data.error === 'string' ? data.error : undefined;
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { messageOf } from '../errors.js';

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { autoSubmitAt, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
 import { isClosedStatus } from '../db/disputes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
 
@@ -367,10 +368,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const SERIALIZATION_CODES = new Set(['40001', '40P01']);
