@@ -128,14 +128,25 @@ describe('several instances on one PostgreSQL', () => {
       );
       expect(submits, `submissions of ${scenario.dispute.id}`).toHaveLength(1);
     }
-    const posts = slack
-      .callsTo('chat.postMessage')
-      .filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts);
-    const perCase = new Map<string, number>();
-    for (const call of posts) {
-      const caseId = String((call.args.metadata as { event_payload?: { case_id?: unknown } })?.event_payload?.case_id);
-      perCase.set(caseId, (perCase.get(caseId) ?? 0) + 1);
-    }
+    // Posts go one at a time (Slack's pace), and a case can be submitted by the timer before its turn
+    // to be posted comes: wait for every case's message, then check none was posted twice.
+    const postsPerCase = () => {
+      const perCase = new Map<string, number>();
+      const posts = slack
+        .callsTo('chat.postMessage')
+        .filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts);
+      for (const call of posts) {
+        const caseId = String(
+          (call.args.metadata as { event_payload?: { case_id?: unknown } })?.event_payload?.case_id,
+        );
+        perCase.set(caseId, (perCase.get(caseId) ?? 0) + 1);
+      }
+      return perCase;
+    };
+    const perCase = await waitFor(async () => (postsPerCase().size === DISPUTES ? postsPerCase() : undefined), {
+      what: 'every case to be posted',
+      timeoutMs: 30_000,
+    });
     expect(perCase.size).toBe(DISPUTES);
     expect([...perCase.values()].every((n) => n === 1)).toBe(true);
     const ticks = await db.pool.query<{ n: number }>(
