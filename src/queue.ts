@@ -41,6 +41,20 @@ export const SERIAL_QUEUES: Partial<Record<TaskName, string>> = {
   'remind-case': 'slack-channel',
 };
 
+/**
+ * Jobs nearer the end of a case's way to Slack go first (graphile-worker takes the lowest number first;
+ * 0 is the default, which the webhook's `process-event` jobs keep): a burst of disputes then reaches
+ * Slack case by case instead of every case waiting for every other case's evidence.
+ */
+export const JOB_PRIORITY: Record<TaskName, number> = {
+  'process-event': 0,
+  'prepare-case': -1,
+  'draft-case': -2,
+  'post-case': -3,
+  'update-case-message': -3,
+  'remind-case': -3,
+};
+
 export async function enqueue(
   db: Pool | PoolClient,
   task: TaskName,
@@ -48,7 +62,8 @@ export async function enqueue(
   options: EnqueueOptions = {},
 ): Promise<void> {
   await db.query(
-    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6)`,
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6,
+                                    priority => $7)`,
     [
       task,
       JSON.stringify(payload),
@@ -56,6 +71,7 @@ export async function enqueue(
       options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       options.jobKey ?? null,
       SERIAL_QUEUES[task] ?? null,
+      JOB_PRIORITY[task],
     ],
   );
 }

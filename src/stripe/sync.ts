@@ -5,7 +5,7 @@ import { isClosedStatus } from '../db/disputes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
+import { DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY } from '../queue.js';
 
 /**
  * `/disputes sync` and `rebut sync`: pages through Stripe's disputes (newest first), stores each
@@ -293,7 +293,8 @@ async function openCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Disput
        SELECT 'sync', 'case.opened', id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM opened
      )
      SELECT id, graphile_worker.add_job('prepare-case', json_build_object('caseId', id),
-                                        max_attempts => $4, job_key => 'prepare-case:' || id) IS NOT NULL AS queued
+                                        max_attempts => $4, job_key => 'prepare-case:' || id,
+                                        priority => $5) IS NOT NULL AS queued
        FROM opened`,
     [
       candidates.map((dispute) => dispute.id),
@@ -303,6 +304,7 @@ async function openCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Disput
       }),
       runId,
       DEFAULT_MAX_ATTEMPTS,
+      JOB_PRIORITY['prepare-case'],
     ],
   );
   return rows.length;
@@ -325,9 +327,16 @@ async function closeCases(tx: PoolClient, disputes: Stripe.Dispute[], runId: num
        SELECT 'sync', 'case.' || state, id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM moved
      )
      SELECT id, graphile_worker.add_job('update-case-message', json_build_object('caseId', id),
-                                        max_attempts => $4, job_key => 'update-case-message:' || id) IS NOT NULL AS queued
+                                        max_attempts => $4, job_key => 'update-case-message:' || id,
+                                        priority => $5) IS NOT NULL AS queued
        FROM moved`,
-    [closed.map((dispute) => dispute.id), CLOSABLE_STATES, runId, DEFAULT_MAX_ATTEMPTS],
+    [
+      closed.map((dispute) => dispute.id),
+      CLOSABLE_STATES,
+      runId,
+      DEFAULT_MAX_ATTEMPTS,
+      JOB_PRIORITY['update-case-message'],
+    ],
   );
   return rows.length;
 }

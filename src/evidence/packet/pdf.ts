@@ -72,25 +72,54 @@ export function createDocument(info: { title: string; author: string }): PDFKit.
   });
   // Registered under their PostScript names, font() calls hit pdfkit's cache: under any other
   // name pdfkit reopens the font and compares it with the default (serialising its name table) every call.
-  for (const name of ['regular', 'bold'] as const) doc.registerFont(PDF_FONT[name], fontSource(name));
+  for (const name of ['regular', 'bold'] as const) {
+    doc.registerFont(PDF_FONT[name], fontSource(name));
+    shareLayoutCache(doc.font(PDF_FONT[name]), name);
+  }
+  doc.font(PDF_FONT.regular);
   return doc;
+}
+
+/**
+ * pdfkit shapes every word with fontkit (OpenType substitution and positioning, the larger part of
+ * a packet's CPU) and caches the result per document. A word's shape depends only on the font, so one
+ * cache per font serves every document. pdfkit keeps it as `layoutCache` on its font object, which the
+ * type definitions leave out; a cache past `LAYOUT_CACHE_WORDS` starts again empty.
+ */
+type LayoutCache = Record<string, unknown>;
+const layoutCaches = new Map<FontName, { cache: LayoutCache; documents: number }>();
+const LAYOUT_CACHE_WORDS = 50_000;
+
+function shareLayoutCache(doc: PDFKit.PDFDocument, name: FontName): void {
+  const font = (doc as unknown as { _font?: { layoutCache?: LayoutCache } })._font;
+  if (!font?.layoutCache) return; // fontLayoutCache turned off: leave it off
+  let shared = layoutCaches.get(name);
+  // Counting the words costs a walk over the cache, so it is done every 64th document.
+  if (!shared || (++shared.documents % 64 === 0 && Object.keys(shared.cache).length > LAYOUT_CACHE_WORDS)) {
+    shared = { cache: Object.create(null) as LayoutCache, documents: 0 };
+    layoutCaches.set(name, shared);
+  }
+  font.layoutCache = shared.cache;
 }
 
 /** The fonts' PostScript names, which pdfkit files them under. */
 const PDF_FONT: Record<FontName, string> = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' };
 
+/** Widths by style and text, shared by every packet: a width depends on nothing else. */
+const measuredWidths = new Map<string, number>();
+
 /** Measures and wraps text with the same fonts the documents are drawn with. */
 export class Measurer {
   private readonly doc = createDocument({ title: 'measure', author: 'rebut' });
-  private readonly widths = new Map<string, number>();
   private readonly wrapped = new Map<string, string[]>();
 
   width(text: string, style: TextStyle): number {
     const key = `${style.font}${style.size}\u0000${text}`;
-    let width = this.widths.get(key);
+    let width = measuredWidths.get(key);
     if (width === undefined) {
       width = this.doc.font(PDF_FONT[style.font]).fontSize(style.size).widthOfString(text);
-      this.widths.set(key, width);
+      if (measuredWidths.size >= LAYOUT_CACHE_WORDS) measuredWidths.clear();
+      measuredWidths.set(key, width);
     }
     return width;
   }

@@ -35,6 +35,8 @@ export interface SlackSandboxOptions {
   appToken?: string;
   /** How often Socket Mode connections are pinged. Default 10000 ms; 0 turns pings off. */
   socketPingIntervalMs?: number;
+  /** Told of every Web API call as it is recorded (benchmarks wait on this instead of polling). */
+  onCall?: (call: SlackCall) => void;
 }
 
 export interface SlackCall {
@@ -214,7 +216,16 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   function record(method: string, args: Record<string, unknown>, status: number, reply: Reply): void {
     const { token: _token, ...rest } = args;
     const error = typeof reply.error === 'string' ? reply.error : undefined;
-    calls.push({ method, args: rest, at: new Date(), status, ok: reply.ok, ...(error === undefined ? {} : { error }) });
+    const call: SlackCall = {
+      method,
+      args: rest,
+      at: new Date(),
+      status,
+      ok: reply.ok,
+      ...(error === undefined ? {} : { error }),
+    };
+    calls.push(call);
+    options.onCall?.(call);
   }
 
   function takeFault(method: string): SlackFault | undefined {
