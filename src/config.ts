@@ -79,6 +79,8 @@ export const settingsSchema = z.object({
     .refine((expression) => cron.validate(expression), { message: 'expected a cron expression such as "* * * * *"' }),
   /** How long a worker may go without a heartbeat before its jobs are handed to another instance. */
   REBUT_WORKER_LEASE: duration('30s').default(30_000),
+  /** Threads that build evidence PDFs beside the main thread; 0 builds them on it. Default: 1 with two or more cores. */
+  REBUT_PACKET_THREADS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(16).optional()),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

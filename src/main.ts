@@ -10,6 +10,7 @@ import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, DEFAULT_LLM_TIMEOUT_MS } from './drafting/llm.js';
 import type { ImageFetchPolicy } from './evidence/images.js';
+import { defaultPacketThreads, startPacketThreads } from './evidence/packet/threads.js';
 import { evidenceConfigFor } from './evidence/settings.js';
 import { healthz, metricsRoute, readyz } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
@@ -95,6 +96,12 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     return value;
   };
 
+  // Evidence PDFs are built off the main thread, which then stays free for webhooks and the other jobs.
+  const packets =
+    options.workers === false
+      ? undefined
+      : startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log });
+
   const caseId = (payload: unknown) => (payload as { caseId: number }).caseId;
   const tasks: Partial<Record<TaskName, TaskHandler>> = {
     'prepare-case': async (payload) => {
@@ -108,6 +115,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
           env: process.env,
           fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
           effectiveness: measuredEffectiveness,
+          buildPacket: packets?.build,
         },
         caseId(payload),
       );
@@ -124,6 +132,8 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       );
     },
   };
+  // The first packets would otherwise wait for the threads to load and warm up (about a second).
+  await packets?.ready();
   const queue =
     options.workers === false
       ? undefined
@@ -157,6 +167,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     server.close();
     await slack?.stop().catch(() => {});
     await queue?.stop(5_000).catch(() => {});
+    await packets?.close().catch(() => {});
     await pool.end().catch(() => {});
     await database.stop().catch(() => {});
     throw error;
@@ -211,6 +222,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         await step('the nightly sync', nightly?.stop(), 5_000);
         await step('Slack', slack?.stop(), 5_000);
         await step('the queue workers', queue?.stop(), 20_000);
+        await step('the packet threads', packets?.close(), 5_000);
         // A client still held by an abandoned job must not keep the process from exiting.
         await step('the database pool', pool.end(), 5_000);
         await step('the embedded PostgreSQL', database.stop(), 10_000);

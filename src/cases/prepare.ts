@@ -8,7 +8,13 @@ import { type Pool, withTransaction } from '../db/pool.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
-import { buildPacket, type EvidenceFileField, type Packet, type PacketDeliverable } from '../evidence/packet/index.js';
+import {
+  buildPacket,
+  type EvidenceFileField,
+  type Packet,
+  type PacketDeliverable,
+  type PacketInput,
+} from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import type { Logger } from '../log.js';
@@ -27,6 +33,8 @@ export interface PrepareDeps {
   effectiveness?: (reason: string) => Promise<PlaybookOptions['effectiveness'] | undefined>;
   /** Turns the deliverables' image references into bytes (allowed hosts, caps); failures become notes. */
   fetchDeliverables: (artefacts: Artefact[]) => Promise<{ deliverables: PacketDeliverable[]; notes: string[] }>;
+  /** Builds the packet; the app passes its packet threads (`evidence/packet/threads.ts`). Default: this thread. */
+  buildPacket?: (input: PacketInput) => Promise<Packet>;
 }
 
 /**
@@ -56,7 +64,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
   const effectiveness = await deps.effectiveness?.(dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
   const images = await deps.fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
-  const packet = await buildPacket({
+  const packet = await (deps.buildPacket ?? buildPacket)({
     dispute: {
       id: dispute.id,
       reason: dispute.reason,
