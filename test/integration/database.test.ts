@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingMigrations } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import { enqueue, startQueue, type TaskName } from '../../src/queue.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
@@ -21,5 +24,44 @@ describe('database', () => {
     );
     const queue = await db.pool.query(`SELECT to_regnamespace('graphile_worker') IS NOT NULL AS present`);
     expect(queue.rows[0]).toEqual({ present: true });
+  });
+
+  it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
+    const order: string[] = [];
+    const record = (task: TaskName) => async (payload: unknown) => {
+      order.push(`${task}:${(payload as { n: number }).n}`);
+    };
+    // Enqueued oldest first in the reverse of the order they should run in.
+    for (const task of ['process-event', 'prepare-case', 'draft-case', 'post-case'] as const) {
+      for (const n of [1, 2]) await enqueue(db.pool, task, { n });
+    }
+    const queue = await startQueue({
+      pool: db.pool,
+      tasks: {
+        'process-event': record('process-event'),
+        'prepare-case': record('prepare-case'),
+        'draft-case': record('draft-case'),
+        'post-case': record('post-case'),
+      },
+      log: createLogger('silent'),
+      metrics: createMetrics(db.pool),
+      concurrency: 1,
+      leaseMs: 30_000,
+    });
+    try {
+      await expect.poll(() => order.length, { timeout: 10_000 }).toBe(8);
+    } finally {
+      await queue.stop();
+    }
+    expect(order).toEqual([
+      'post-case:1',
+      'post-case:2',
+      'draft-case:1',
+      'draft-case:2',
+      'prepare-case:1',
+      'prepare-case:2',
+      'process-event:1',
+      'process-event:2',
+    ]);
   });
 });
