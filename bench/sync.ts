@@ -10,6 +10,8 @@ import { benchDatabase, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_SYNC_DISPUTES ?? 100_000);
 const COMMAND = 'npm run bench -- sync';
+/** Pages kept in memory for the replayed run, an even sample of the listing (about 4 MB of JSON each 10). */
+const REPLAY_PAGES = 100;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The Stripe stand-in, in its own process so its memory and CPU are not counted as rebut's. */
@@ -34,7 +36,32 @@ import { createStripeClient } from './src/stripe/client.ts';
 import { runSync } from './src/stripe/sync.ts';
 const vm = async (field) => Number(/\\d+/.exec((await readFile('/proc/self/status', 'utf8').catch(() => '')).split('\\n').find((line) => line.startsWith(field)) ?? '')?.[0] ?? 0) / 1024;
 const pool = createPool(process.env.DATABASE_URL, { max: 4 });
-const stripe = createStripeClient('sk_test_bench', process.env.STRIPE_API_URL);
+let stripe = createStripeClient('sk_test_bench', process.env.STRIPE_API_URL);
+if (process.env.REPLAY_PAGES) {
+  // rebut's own ceiling: pages fetched from the stand-in beforehand (as JSON text), served again in a loop
+  // with fresh ids, so the sync pays for parsing and storing each page but no stand-in runs meanwhile.
+  // An even sample of the whole listing (every n-th page), so open and closed disputes come in their real mix.
+  const pages = [];
+  const every = Math.max(1, Math.round(Number(process.env.DISPUTES) / 100 / Number(process.env.REPLAY_PAGES)));
+  let after;
+  for (let index = 0; ; index++) {
+    const query = new URLSearchParams({ limit: '100', 'expand[]': 'data.charge', ...(after ? { starting_after: after } : {}) });
+    const text = await (await fetch(process.env.STRIPE_API_URL + '/v1/disputes?' + query, { headers: { authorization: 'Bearer sk_test_bench' } })).text();
+    const page = JSON.parse(text);
+    if (index % every === 0) pages.push(text);
+    after = page.data.at(-1)?.id;
+    if (!page.has_more || !after) break;
+  }
+  const total = Number(process.env.DISPUTES);
+  let served = 0;
+  stripe = { disputes: { list: async () => {
+    const cycle = Math.floor(served / 100 / pages.length);
+    const page = JSON.parse(pages[(served / 100) % pages.length]);
+    for (const dispute of page.data) dispute.id = dispute.id + '_' + cycle;
+    served += page.data.length;
+    return { data: page.data, has_more: served < total };
+  } } };
+}
 const rssBefore = process.memoryUsage().rss / 1048576;
 const cpu = process.cpuUsage();
 const started = performance.now();
@@ -88,7 +115,8 @@ async function peakRssMb(pid: number): Promise<number | undefined> {
  * embedded PostgreSQL, with no request ceiling so the figure is rebut's and the stand-in's, not the
  * rate limit's: disputes/s, peak RSS and CPU of the process doing the sync. Then the stand-in's own
  * ceiling: the same pages listed by the same SDK client, one at a time, stored nowhere. Stand-in,
- * sync and PostgreSQL each run in their own process.
+ * sync and PostgreSQL each run in their own process, but share the machine's cores; so rebut's own
+ * ceiling is measured too: the sync again, fed pages fetched beforehand while the stand-in is idle.
  */
 export async function benchSync(): Promise<void> {
   const standIn = tsxProcess(STAND_IN, { DISPUTES: String(DISPUTES) });
@@ -96,6 +124,25 @@ export async function benchSync(): Promise<void> {
   const context = { disputes: DISPUTES, pageSize: PAGE_SIZE, command: COMMAND };
   try {
     const { url } = JSON.parse(await firstLine(standIn.stdout, 'the Stripe stand-in')) as { url: string };
+    // rebut's own ceiling first, on a server of its own that is stopped before the real run.
+    const replayDatabase = await benchDatabase();
+    let replay: SyncFigures;
+    try {
+      const replayPool = createPool(replayDatabase.url, { max: 2 });
+      await migrate(replayPool);
+      await replayPool.end();
+      const replaying = tsxProcess(SYNC, {
+        DATABASE_URL: replayDatabase.url,
+        STRIPE_API_URL: url,
+        REPLAY_PAGES: String(REPLAY_PAGES),
+        DISPUTES: String(DISPUTES),
+      });
+      replaying.stdin.end();
+      replay = JSON.parse(await firstLine(replaying.stdout, 'the replayed sync')) as SyncFigures;
+    } finally {
+      await replayDatabase.stop();
+    }
+
     const pool = createPool(database.url, { max: 2 });
     await migrate(pool);
 
@@ -141,6 +188,11 @@ export async function benchSync(): Promise<void> {
       note: "the sync's process only; PostgreSQL and the stand-in run in their own",
     });
     report('sync_stand_in', 'throughput', ceiling, 'disputes/s', { ...context, note: 'listing only, nothing stored' });
+    report('sync_rebut_alone', 'throughput', replay.result.seen / replay.seconds, 'disputes/s', {
+      ...context,
+      note: `${REPLAY_PAGES} pages sampled across the listing beforehand, replayed with fresh ids: parsing and storing, no stand-in running`,
+      share_of_stand_in_ceiling: Math.round((replay.result.seen / replay.seconds / ceiling) * 100) / 100,
+    });
     if (standInCpu > 0) {
       report('sync_stand_in', 'cpu_per_1000', (standInCpu / figures.result.seen) * 1000, 's', {
         ...context,

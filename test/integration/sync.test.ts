@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openCase } from '../../src/db/cases.js';
 import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
+import { JOB_PRIORITY } from '../../src/queue.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import {
@@ -141,10 +142,11 @@ describe('dispute sync', () => {
     // auto_submit_at = min(created + review window, due_by − buffer): 48 h after opening here.
     const freshCase = rows.find((row) => row.dispute_id === fresh.dispute.id);
     expect(freshCase?.auto_submit_at.getTime()).toBe((fresh.dispute.created * 1000 + 48 * HOUR) as number);
-    const jobs = await db.pool.query<{ payload: { caseId: number }; key: string | null }>(
-      `SELECT j.payload, j.key FROM graphile_worker._private_jobs j
+    const jobs = await db.pool.query<{ payload: { caseId: number }; key: string | null; priority: number }>(
+      `SELECT j.payload, j.key, j.priority FROM graphile_worker._private_jobs j
          JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'prepare-case'`,
     );
+    expect(new Set(jobs.rows.map((job) => job.priority))).toEqual(new Set([JOB_PRIORITY['prepare-case']]));
     const opened = rows.filter((row) => row.dispute_id !== already.dispute.id);
     expect(jobs.rows.map((job) => job.payload.caseId).sort()).toEqual(opened.map((row) => row.id).sort());
     expect(jobs.rows.map((job) => job.key).sort()).toEqual(opened.map((row) => `prepare-case:${row.id}`).sort());
@@ -169,6 +171,19 @@ describe('dispute sync', () => {
       'SELECT c.state, d.status FROM cases c JOIN disputes d ON d.id = c.dispute_id',
     );
     expect(rows).toEqual([{ state: 'lost', status: 'lost' }]);
+    // …and the case's Slack message is queued to show it.
+    const jobs = await db.pool.query(
+      `SELECT j.payload, j.key, j.priority FROM graphile_worker._private_jobs j
+         JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'update-case-message'`,
+    );
+    const { rows: cases } = await db.pool.query<{ id: number }>('SELECT id FROM cases');
+    expect(jobs.rows).toEqual([
+      {
+        payload: { caseId: cases[0]?.id },
+        key: `update-case-message:${cases[0]?.id}`,
+        priority: JOB_PRIORITY['update-case-message'],
+      },
+    ]);
   });
 
   it('a sync stopped halfway resumes where it stopped: no gaps, no second listing of the history, new disputes caught up', async () => {
