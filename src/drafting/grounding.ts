@@ -313,7 +313,8 @@ function indexOf(sheet: FactSheet): SheetIndex {
   if (context.cardBrand) index.keys.add(`card|brand:${normaliseBrand(context.cardBrand)}`);
 
   const urlTexts: string[] = [];
-  for (const text of texts) {
+  // Activity facts repeat their IPs, devices and event names: each distinct text is scanned once.
+  for (const text of new Set(texts)) {
     for (const mention of extractMentions(text, { currencies: index.currencies })) {
       for (const key of mention.keys) {
         index.keys.add(`${mention.kind}|${key}`);

@@ -510,8 +510,15 @@ class Scanner {
       const length = typeof result === 'number' ? result : match[0].length;
       if (length > 0) masks.push([match.index, match.index + length]);
     }
+    if (masks.length === 0) return;
+    // One pass over the text (matches come in order and never overlap): masking match by match copied the
+    // whole text each time, which grew with the square of a long fact sheet.
+    let masked = '';
+    let from = 0;
     for (const [start, end] of masks) {
-      this.text = `${this.text.slice(0, start)}${' '.repeat(end - start)}${this.text.slice(end)}`;
+      masked += `${this.text.slice(from, start)}${' '.repeat(end - start)}`;
+      from = end;
     }
+    this.text = masked + this.text.slice(from);
   }
 }
