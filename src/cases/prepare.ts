@@ -241,10 +241,11 @@ function receiptFacts(facts: Fact[]): Fact[] | null {
 
 /** This business's decided disputes for a reason, for triage's win-rate arithmetic. */
 async function reasonHistory(pool: Pool, reason: string): Promise<{ decided: number; won: number }> {
+  // From the running totals the stats triggers keep (0002_stats.sql), not a count over every dispute.
   const { rows } = await pool.query<{ decided: number; won: number }>(
-    `SELECT count(*) FILTER (WHERE status IN ('won', 'lost'))::int AS decided,
-            count(*) FILTER (WHERE status = 'won')::int AS won
-       FROM disputes WHERE reason = $1`,
+    `SELECT coalesce(sum(disputes) FILTER (WHERE status IN ('won', 'lost')), 0)::int AS decided,
+            coalesce(sum(disputes) FILTER (WHERE status = 'won'), 0)::int AS won
+       FROM dispute_stats_monthly WHERE reason = $1`,
     [reason],
   );
   return rows[0] ?? { decided: 0, won: 0 };

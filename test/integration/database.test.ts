@@ -53,9 +53,10 @@ describe('database', () => {
     } finally {
       await queue.stop();
     }
-    expect(order).toEqual([
-      'post-case:1',
-      'post-case:2',
+    // The first job taken is a post; posts run one at a time (a named queue), so the second may wait for the
+    // first one's completion to commit while a draft goes ahead. Among the other tasks the order is strict.
+    expect(order[0]).toBe('post-case:1');
+    expect(order.filter((job) => !job.startsWith('post-case'))).toEqual([
       'draft-case:1',
       'draft-case:2',
       'prepare-case:1',
