@@ -22,6 +22,13 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const MAX_CLOCK_SKEW_S = 300;
 
 /**
+ * Bolt reads a request's whole body before it checks the signature. Slack's largest requests (a modal
+ * with a 20,000-character rebuttal) are well under this, and Slack always says how long a body is: a
+ * request declaring more, or not saying, is refused before a byte of it is read.
+ */
+export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
+
+/**
  * Web API retries: a few quick ones for a blip (and one 429 honoured with its Retry-After), then the error goes
  * to the caller. Queue jobs retry with backoff after that, and a listener must answer within Slack's 3 s anyway;
  * the SDK's default (10 retries over ~30 min) would hold a job, or a click, for half an hour.
@@ -129,6 +136,22 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (path !== SLACK_EVENTS_PATH) {
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+          return;
+        }
+        const declared = req.headers['content-length'];
+        if (declared === undefined || !/^\d+$/.test(declared) || Number(declared) > MAX_SLACK_BODY_BYTES) {
+          const status = declared === undefined ? 411 : 413;
+          log.warn(
+            { contentLength: declared ?? null },
+            `refused a Slack request: ${status === 411 ? 'no Content-Length' : 'body over 1 MiB'}`,
+          );
+          // The body is never read: the connection closes after the answer.
+          res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+          res.end(
+            JSON.stringify({
+              error: status === 411 ? 'Content-Length required' : `body over ${MAX_SLACK_BODY_BYTES} bytes`,
+            }),
+          );
           return;
         }
         const timestamp = Number(req.headers['x-slack-request-timestamp']);

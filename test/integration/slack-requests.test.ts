@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { ViewStateValue } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackSandbox, signSlackRequest, slashCommandBody } from '../../src/sandbox/slack/index.js';
@@ -15,6 +16,7 @@ import {
   ephemeralsFor,
   postedMessage,
   postSigned,
+  SIGNING_SECRET,
   startSlackApp,
   startSlackSandboxForTests,
   submitView,
@@ -103,6 +105,21 @@ describe('requests from Slack', () => {
     expect(unsigned.status).toBe(401);
     const { rows } = await db.pool.query('SELECT * FROM autopilot_rules');
     expect(rows).toHaveLength(0);
+  });
+
+  it('a body declared over 1 MiB gets 413 and one without Content-Length 411, answered before the body is read', async () => {
+    const body = slashCommandBody({ text: 'auto on fraudulent', userId: ALICE, responseUrl: slack.responseUrl() });
+    const signed = signSlackRequest(body, SIGNING_SECRET);
+    // 2 MiB announced, a few bytes sent: the answer comes without waiting for the rest.
+    const huge = await rawRequest({ ...signed, 'content-length': String(2 * 1024 * 1024) }, body.slice(0, 10));
+    expect(huge).toMatchObject({ status: 413, closed: true });
+    expect(huge.body).toContain('1048576');
+    const chunked = await rawRequest({ ...signed, 'transfer-encoding': 'chunked' }, body);
+    expect(chunked).toMatchObject({ status: 411, closed: true });
+    const { rows } = await db.pool.query('SELECT * FROM autopilot_rules');
+    expect(rows).toHaveLength(0);
+    // A normal signed request still goes through.
+    expect((await command(app, slack, 'help')).status).toBe(200);
   });
 
   it('only POST /slack/events reaches Slack: other unknown paths are 404', async () => {
@@ -298,3 +315,25 @@ describe('/disputes', () => {
     expect(await (await command(app, slack, 'stats forever')).text()).toContain('30d');
   });
 });
+
+/** A POST to /slack/events with exactly these headers, the body written but never ended. */
+function rawRequest(
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${app.url}/slack/events`, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: text, closed: res.headers.connection === 'close' });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.write(body);
+  });
+}

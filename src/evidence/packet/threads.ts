@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
 import { buildPacket, type Packet, type PacketInput } from './index.js';
-import type { BuildReply, BuildRequest, ReadyMessage } from './thread-entry.js';
+import type { BuildReply, BuildRequest, ReadyMessage } from './thread-serve.js';
 import { warmUpPackets } from './warm-up.js';
 
 export interface PacketThreads {
