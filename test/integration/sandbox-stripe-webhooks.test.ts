@@ -176,3 +176,69 @@ describe('explicit delivery and signatures', () => {
     expect(sandbox.deliveries.find((delivery) => delivery.event === missed.id)?.status).toBe('error');
   });
 });
+
+describe('redelivery of refused webhooks (webhookRetryDelaysMs)', () => {
+  /** A receiver answering with the statuses given, one per request, then 200. */
+  async function flakyReceiver(statuses: number[]) {
+    const seen: { id: string; at: number }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ id: (JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id, at: Date.now() });
+        res.writeHead(statuses.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/`, seen, server };
+  }
+
+  it('an event refused with 503 twice is sent again after each delay and then taken; pending_webhooks drops to 0', async () => {
+    const flaky = await flakyReceiver([503, 503]);
+    const retrying = await startStripeSandbox({
+      webhook: { url: flaky.url, secret: SECRET },
+      webhookRetryDelaysMs: [50, 100, 200],
+    });
+    try {
+      const { dispute } = retrying.createDispute({ reason: 'fraudulent', silent: true });
+      const event = retrying.emit('charge.dispute.updated', dispute);
+      await retrying.webhooksSettled();
+      expect(flaky.seen.map((s) => s.id)).toEqual([event.id, event.id, event.id]);
+      expect(retrying.deliveries.map((d) => d.status)).toEqual([503, 503, 200]);
+      // Each retry waited at least its delay.
+      expect((flaky.seen[1]?.at ?? 0) - (flaky.seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(45);
+      expect((flaky.seen[2]?.at ?? 0) - (flaky.seen[1]?.at ?? 0)).toBeGreaterThanOrEqual(95);
+      const listed = await retrying.stripe().events.retrieve(event.id);
+      expect(listed.pending_webhooks).toBe(0);
+    } finally {
+      await retrying.close();
+      await new Promise((resolve) => flaky.server.close(resolve));
+    }
+  });
+
+  it('stops after the last delay, and close() drops redeliveries still waiting', async () => {
+    const flaky = await flakyReceiver([500, 500, 500, 500]);
+    const retrying = await startStripeSandbox({
+      webhook: { url: flaky.url, secret: SECRET },
+      webhookRetryDelaysMs: [20],
+    });
+    const { dispute } = retrying.createDispute({ reason: 'fraudulent', silent: true });
+    retrying.emit('charge.dispute.updated', dispute);
+    await retrying.webhooksSettled();
+    expect(retrying.deliveries.map((d) => d.status)).toEqual([500, 500]);
+
+    const slow = await startStripeSandbox({
+      webhook: { url: flaky.url, secret: SECRET },
+      webhookRetryDelaysMs: [60_000],
+    });
+    slow.emit('charge.dispute.updated', slow.createDispute({ reason: 'general', silent: true }).dispute);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await slow.close(); // would wait a minute if the redelivery were kept
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(slow.deliveries.map((d) => d.status)).toEqual([500]);
+    await retrying.close();
+    await new Promise((resolve) => flaky.server.close(resolve));
+  });
+});

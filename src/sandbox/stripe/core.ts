@@ -33,6 +33,14 @@ export class SandboxCore {
   /** Automatic deliveries go out one at a time, in emit order, so tests are deterministic. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Waits before each redelivery of an automatic delivery the receiver did not take (not 2xx, or no answer):
+   * Stripe retries with backoff for days (hours in test mode); tests give a short schedule. Empty: no retries.
+   */
+  webhookRetryDelaysMs: readonly number[] = [];
+  /** Redeliveries waiting for their time, with what ends each one's wait early. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, () => void>();
+
   constructor(
     readonly apiVersion: string,
     public webhook: WebhookTarget | undefined,
@@ -55,12 +63,45 @@ export class SandboxCore {
     const partition = this.store.partition(options.account, livemode);
     partition.events.insert(event);
     if (this.webhook) {
-      const delivery = this.queue.then(() => this.deliver(event)).catch(() => undefined);
+      const delivery = this.queue.then(() => this.deliverAutomatically(event, 0));
       this.queue = delivery;
-      this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
+      this.track(delivery);
     }
     return structuredClone(event);
+  }
+
+  /** One automatic attempt; a refusal schedules the next attempt after its delay (out of the emit-order queue). */
+  private async deliverAutomatically(event: Stripe.Event, attempt: number): Promise<void> {
+    const taken = await this.deliver(event).then(
+      (responses) => responses.every((response) => response.status >= 200 && response.status < 300),
+      () => false,
+    );
+    const delay = this.webhookRetryDelaysMs[attempt];
+    if (taken || delay === undefined || !this.webhook) return;
+    this.track(
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(timer);
+          resolve(this.deliverAutomatically(event, attempt + 1));
+        }, delay);
+        this.retryTimers.set(timer, resolve);
+      }),
+    );
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.catch(() => undefined);
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /** Drops the redeliveries still waiting (on close). */
+  cancelRetries(): void {
+    for (const [timer, giveUp] of this.retryTimers) {
+      clearTimeout(timer);
+      giveUp();
+    }
+    this.retryTimers.clear();
   }
 
   /** A signed POST of `event` to the webhook URL, like Stripe's delivery. */

@@ -32,6 +32,11 @@ export interface StripeSandboxOptions {
   apiVersion?: string;
   /** Requests per second before 429s; default unlimited. */
   requestsPerSecond?: number;
+  /**
+   * Automatic deliveries the receiver refuses (not 2xx) or does not answer are sent again after each of
+   * these delays in turn, as Stripe retries with backoff. Default none: tests redeliver explicitly.
+   */
+  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface StripeSandbox {
@@ -50,7 +55,7 @@ export interface StripeSandbox {
     options?: { account?: string; livemode?: boolean; previousAttributes?: Record<string, unknown> },
   ): Stripe.Event;
   deliver(event: Stripe.Event, options?: DeliverOptions & { url?: string }): Promise<Response[]>;
-  /** Waits until every automatic webhook delivery started so far has been answered. */
+  /** Waits until every automatic webhook delivery started so far (and its redeliveries) has been answered. */
   webhooksSettled(): Promise<void>;
   /** Every automatic or explicit delivery with the receiver's status. */
   deliveries: Delivery[];
@@ -70,6 +75,7 @@ export interface StripeSandbox {
 
 export async function startStripeSandbox(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
   const core = new SandboxCore(options.apiVersion ?? DEFAULT_API_VERSION, options.webhook);
+  core.webhookRetryDelaysMs = options.webhookRetryDelaysMs ?? [];
   const server = new SandboxServer(core, options.requestsPerSecond);
   const url = await server.listen();
   const port = server.port;
@@ -104,6 +110,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     clearFaults: () => server.clearFaults(),
     setRateLimit: (rps) => server.setRateLimit(rps),
     close: async () => {
+      core.cancelRetries();
       await core.settled();
       await server.close();
     },
