@@ -201,6 +201,53 @@ describe('Slack sandbox: Block Kit limits on messages', () => {
     expect(error.data.error).toBe('msg_too_long');
   });
 
+  it('blocks whose text adds up to more than 13,000 characters are msg_blocks_too_long and nothing is posted', async () => {
+    const sections = (count: number) => Array.from({ length: count }, () => section(chars(2900)));
+    const before = sandbox.messages('C0DISPUTES').length;
+    const error = await rejection(
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'five sections', blocks: sections(5) as never }),
+    );
+    expect(error.data.error).toBe('msg_blocks_too_long');
+    expect(sandbox.messages('C0DISPUTES')).toHaveLength(before);
+    // Each section is within its own 3,000 characters; 4 × 2,900 = 11,600 is under the total.
+    await expect(
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'four sections', blocks: sections(4) as never }),
+    ).resolves.toMatchObject({ ok: true });
+  });
+
+  it('the total counts every text in the blocks: fields, context, buttons and their confirm dialogs', async () => {
+    const fields = { type: 'section', fields: Array(6).fill({ type: 'mrkdwn', text: chars(2000) }) };
+    const context = { type: 'context', elements: [{ type: 'mrkdwn', text: chars(900) }] };
+    const withConfirm = actions([button({ confirm: confirm({ text: plain(chars(300)) }) })]);
+    // 12,000 + 900 + "Approve", "Submit?", 300, "Submit", "Cancel" = 13,226.
+    const error = await rejection(
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'many', blocks: [fields, context, withConfirm] as never }),
+    );
+    expect(error.data.error).toBe('msg_blocks_too_long');
+  });
+
+  it('chat.update with too much text in its blocks is refused and the message stays as it was', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C0DISPUTES', text: 'v1', blocks: [section('v1')] });
+    const blocks = Array.from({ length: 5 }, () => section(chars(2900)));
+    const error = await rejection(
+      client.chat.update({ channel: 'C0DISPUTES', ts: posted.ts ?? '', text: 'v2', blocks: blocks as never }),
+    );
+    expect(error.data.error).toBe('msg_blocks_too_long');
+    const message = sandbox.messages('C0DISPUTES').find((m) => m.ts === posted.ts);
+    expect(message?.text).toBe('v1');
+    expect(message?.blocks).toMatchObject([section('v1')]);
+    expect(message?.edited).toBeUndefined();
+  });
+
+  it('a response URL takes blocks over the total, as Slack does (bolt-js #2867)', async () => {
+    const response = await fetch(sandbox.responseUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'long', blocks: Array.from({ length: 5 }, () => section(chars(2900))) }),
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('blocks that are not JSON are invalid_blocks_format', async () => {
     const error = await rejection(client.apiCall('chat.postMessage', { channel: 'C0DISPUTES', blocks: '[{oops' }));
     expect(error.data.error).toBe('invalid_blocks_format');

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { EVIDENCE_ITEMS } from '../../src/evidence/playbooks.js';
+import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../src/sandbox/slack/block-kit.js';
 import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../src/sandbox/slack/index.js';
-import { CASE_ACTIONS, caseMessage, DRAFT_PREVIEW_CHARS } from '../../src/slack/blocks/case-message.js';
+import {
+  CASE_ACTIONS,
+  CASE_MESSAGE_TEXT_BUDGET,
+  caseMessage,
+  DRAFT_PREVIEW_CHARS,
+} from '../../src/slack/blocks/case-message.js';
 import { editedText, editModal, MAX_REBUTTAL_CHARS, splitForInputs } from '../../src/slack/blocks/edit-modal.js';
-import { bulletList, fitMrkdwn, formatAmount, relativeTime } from '../../src/slack/blocks/format.js';
+import {
+  blocksTextLength,
+  bulletList,
+  clip,
+  fitMrkdwn,
+  formatAmount,
+  relativeTime,
+} from '../../src/slack/blocks/format.js';
 import { parseDisputesCommand } from '../../src/slack/listeners/commands/disputes.js';
 import { caseViewFixture } from '../support/cases.js';
 
@@ -36,6 +50,49 @@ function mrkdwnTexts(value: unknown): string[] {
 
 function allText(message: { text: string; blocks: unknown[] }): string {
   return `${message.text}\n${JSON.stringify(message.blocks)}`;
+}
+
+/** The text of the block whose id ends in `_<name>` (`draft`, `packet`, `evidence`, …); '' when there is none. */
+function blockText(message: { blocks: unknown[] }, name: string): string {
+  const block = blocksOf(message).find((candidate) => candidate.block_id?.endsWith(`_${name}`));
+  return block?.text?.text ?? '';
+}
+
+/** `length` characters of prose starting with `label`, like a long triage reason or grounding finding. */
+function prose(label: string, length: number): string {
+  return `${label}: ${'the customer logged in from the same address and used the product '.repeat(Math.ceil(length / 60))}`.slice(
+    0,
+    length,
+  );
+}
+
+/**
+ * A case with everything at its longest: a 20,000-character draft, 40 findings of 200 characters, 60 dropped items,
+ * the whole evidence checklist, sources that did not answer, long triage reasons and a 300-character customer name.
+ */
+function worstCase(overrides: Parameters<typeof caseViewFixture>[0] = {}) {
+  return caseViewFixture({
+    dispute: { customerName: 'Jenny Rosen '.repeat(25) },
+    triage: {
+      decision: 'fight',
+      reasons: Array.from({ length: 12 }, (_, index) => prose(`Reason ${index + 1}`, 250)),
+      gaps: Array.from({ length: 8 }, (_, index) => ({ item: prose(`Gap ${index + 1}`, 150), weight: index })),
+    },
+    checklist: Object.values(EVIDENCE_ITEMS).map((item, index) => ({ item, found: index % 2 === 0 })),
+    missingSources: Array.from({ length: 6 }, (_, index) => ({
+      source: `source-${index + 1}`,
+      problem: prose('timed out', 150),
+    })),
+    droppedEvidence: Array.from({ length: 60 }, (_, index) => ({
+      what: `Screenshot ${index + 1}`,
+      why: prose('over the 4.5 MB packet budget', 100),
+    })),
+    draft: {
+      text: longRebuttal(MAX_REBUTTAL_CHARS),
+      findings: Array.from({ length: 40 }, (_, index) => prose(`Claim ${index + 1}`, 200)),
+    },
+    ...overrides,
+  });
 }
 
 describe('the case message', () => {
@@ -200,6 +257,89 @@ describe('the case message', () => {
     expect(allText(message)).toContain('…and');
   });
 
+  it('a typical case is untouched by the text budget: the full 2,800-character preview and no list cut short', () => {
+    const text = longRebuttal(MAX_REBUTTAL_CHARS);
+    const message = caseMessage(caseViewFixture({ draft: { text } }), NOW);
+    expect(blockText(message, 'draft')).toBe(clip(text.trim(), DRAFT_PREVIEW_CHARS));
+    expect(allText(message)).toContain('Showing the first 2,800 of 20,000 characters');
+    expect(allText(message)).not.toContain('…and');
+    expect(blockText(message, 'packet')).toBe(
+      '*Left out of the packet*\n• Screenshot 7: over the 4.5 MB packet budget',
+    );
+  });
+
+  it('a case with every list at its longest stays within the text budget, with its facts, buttons and draft preview', () => {
+    const message = caseMessage(worstCase(), NOW);
+    expect(CASE_MESSAGE_TEXT_BUDGET).toBeLessThan(MESSAGE_BLOCKS_TEXT_LIMIT);
+    expect(messageBlocksTextLength(message.blocks)).toBeLessThanOrEqual(CASE_MESSAGE_TEXT_BUDGET);
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(buttons(message).map((button) => button.action_id)).toEqual([
+      CASE_ACTIONS.approve,
+      CASE_ACTIONS.edit,
+      CASE_ACTIONS.auto,
+      CASE_ACTIONS.accept,
+    ]);
+    const text = allText(message);
+    for (const fact of ['$49.00', 'Fraudulent', '*Respond by*', 'Jenny Rosen']) expect(text).toContain(fact);
+    expect(blockText(message, 'header')).toContain('$49.00 · Fraudulent · Jenny Rosen');
+    expect(blockText(message, 'draft')).toBe(clip(longRebuttal(MAX_REBUTTAL_CHARS).trim(), DRAFT_PREVIEW_CHARS));
+    expect(text).toContain('Showing the first 2,800 of 20,000 characters. *Edit rebuttal* shows all of it');
+    expect(blockText(message, 'packet')).toMatch(/\n…and \d+ more$/);
+  });
+
+  it('the dropped items give way first: the checklist, findings and triage stay as they are without them', () => {
+    const message = caseMessage(worstCase(), NOW);
+    const withoutDropped = caseMessage(worstCase({ droppedEvidence: [] }), NOW);
+    expect(blockText(message, 'packet').length).toBeLessThan(1000);
+    for (const part of ['evidence', 'findings', 'triage']) {
+      expect(blockText(message, part)).toBe(blockText(withoutDropped, part));
+    }
+  });
+
+  it('when the lists are not enough, the checklist, findings and triage give way too, each ending in "…and N more"', () => {
+    const message = caseMessage(
+      worstCase({
+        checklist: Array.from({ length: 60 }, (_, index) => ({ item: prose(`Item ${index + 1}`, 120), found: false })),
+        state: 'failed',
+        problem: prose('Stripe refused the submission', 2500),
+      }),
+      NOW,
+    );
+    expect(messageBlocksTextLength(message.blocks)).toBeLessThanOrEqual(CASE_MESSAGE_TEXT_BUDGET);
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    for (const part of ['packet', 'evidence', 'findings']) expect(blockText(message, part)).toMatch(/…and \d+ more/);
+    expect(blockText(message, 'draft')).toBe(clip(longRebuttal(MAX_REBUTTAL_CHARS).trim(), DRAFT_PREVIEW_CHARS));
+    expect(buttons(message).map((button) => button.action_id)).toEqual([
+      CASE_ACTIONS.retry,
+      CASE_ACTIONS.edit,
+      CASE_ACTIONS.accept,
+    ]);
+  });
+
+  it('the draft preview is shortened only when nothing else can give way, and the note says how much is shown', () => {
+    // A dispute reason thousands of characters long is not something Stripe sends; it stands for text that never
+    // shrinks (header, facts, buttons) taking up most of the budget.
+    const message = caseMessage(
+      worstCase({
+        autopilot: true,
+        dispute: { reason: 'made_up_reason_'.repeat(190), customerEmail: `${'j'.repeat(1800)}@example.com` },
+        state: 'failed',
+        problem: prose('Stripe refused the submission', 2500),
+      }),
+      NOW,
+    );
+    expect(messageBlocksTextLength(message.blocks)).toBeLessThanOrEqual(CASE_MESSAGE_TEXT_BUDGET);
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    const preview = blockText(message, 'draft');
+    expect(preview.length).toBeLessThan(DRAFT_PREVIEW_CHARS - 100);
+    expect(preview).toMatch(/…$/);
+    const note = allText(message).match(
+      /Showing the first ([\d,]+) of 20,000 characters\. \*Edit rebuttal\* shows all of it/,
+    );
+    expect(Number(note?.[1]?.replaceAll(',', ''))).toBeGreaterThanOrEqual(preview.length);
+    expect(buttons(message).map((button) => button.action_id)).toContain(CASE_ACTIONS.edit);
+  });
+
   it('a case being prepared has no buttons', () => {
     const message = caseMessage(caseViewFixture({ state: 'drafting', draft: null }), NOW);
     expect(buttons(message)).toEqual([]);
@@ -275,6 +415,28 @@ describe('formatting', () => {
     expect(fitMrkdwn('a&b&c', 7)).toBe('a&amp;…');
     expect(fitMrkdwn('a&b&c', 8)).toBe('a&amp;b…');
     expect(fitMrkdwn('<>', 100)).toBe('&lt;&gt;');
+  });
+
+  it('the text of blocks is every text at any depth, counted as the Slack stand-in counts it', () => {
+    const blocks = [
+      { type: 'header', block_id: 'not counted', text: { type: 'plain_text', text: 'abc' } },
+      { type: 'section', fields: [{ type: 'mrkdwn', text: 'de' }], accessory: { type: 'image', image_url: 'x' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'f' }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'gh' },
+            value: 'not counted',
+            confirm: { title: { type: 'plain_text', text: 'i' }, text: { type: 'plain_text', text: 'j' } },
+          },
+        ],
+      },
+    ];
+    expect(blocksTextLength(blocks)).toBe(10);
+    const message = caseMessage(worstCase(), NOW);
+    expect(blocksTextLength(message.blocks)).toBe(messageBlocksTextLength(message.blocks));
   });
 
   it('a bullet list that does not fit ends with how many were left out', () => {

@@ -2,7 +2,13 @@
 // their messages and threads, ephemeral messages, modals, trigger ids, file uploads, user groups and response URLs.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from './block-kit.js';
+import {
+  BLOCK_KIT_LIMITS,
+  MESSAGE_BLOCKS_TEXT_LIMIT,
+  messageBlocksTextLength,
+  validateMessageBlocks,
+  validateView,
+} from './block-kit.js';
 import { newTriggerId, SANDBOX_APP_ID, SANDBOX_BOT_USER_ID, SANDBOX_TEAM } from './requests.js';
 
 export type Reply = { ok: boolean } & Record<string, unknown>;
@@ -326,7 +332,7 @@ export class Workspace {
   private postMessage(args: z.infer<typeof PostMessageArgs>): Reply {
     const channel = this.resolveChannel(args.channel);
     if (channel === undefined) return fail('channel_not_found');
-    const invalid = this.checkContent(args);
+    const invalid = this.checkContent(args) ?? this.checkBlocksText(args.blocks);
     if (invalid !== undefined) return invalid;
     let threadTs: string | undefined;
     if (args.thread_ts !== undefined) {
@@ -349,7 +355,7 @@ export class Workspace {
     if (args.ts === undefined) return fail('message_not_found');
     const message = this.findMessage(channel, args.ts);
     if (message === undefined) return fail('message_not_found');
-    const invalid = this.checkContent(args);
+    const invalid = this.checkContent(args) ?? this.checkBlocksText(args.blocks);
     if (invalid !== undefined) return invalid;
     // Slack replaces the whole content: text without blocks removes the blocks.
     message.text = args.text ?? '';
@@ -611,6 +617,14 @@ export class Workspace {
       if (errors.length > 0) return invalidBlocks(errors);
     }
     return undefined;
+  }
+
+  /**
+   * The total text of the blocks, checked after each block's own limits. Only chat.postMessage and chat.update:
+   * the same blocks sent to a response URL are accepted (bolt-js #2867).
+   */
+  private checkBlocksText(blocks: unknown): Reply | undefined {
+    return messageBlocksTextLength(blocks) > MESSAGE_BLOCKS_TEXT_LIMIT ? fail('msg_blocks_too_long') : undefined;
   }
 
   /** Slack accepts blocks without `text` but warns that notifications will be empty. */

@@ -1,14 +1,17 @@
 // The Slack message of one case: everything a person needs to decide it, and after the decision, who did what
-// and when. Pure: a CaseView and the time in, `{ text, blocks }` out, always within Block Kit's limits.
+// and when. Pure: a CaseView and the time in, `{ text, blocks }` out, always within Block Kit's limits and within
+// the total text Slack accepts in one message.
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../cases/view.js';
 import {
   actorInWords,
+  blocksTextLength,
   bulletList,
   capitalise,
   cardNetworkInWords,
   clip,
   escapeMrkdwn,
+  fitMrkdwn,
   formatAmount,
   plural,
   reasonInWords,
@@ -33,13 +36,52 @@ export const CASE_ACTIONS = {
 const SECTION_MAX = 3000;
 const HEADER_MAX = 150;
 const FIELD_MAX = 2000;
-/**
- * How much of the rebuttal the message shows. Slack refuses messages well below the documented block limits
- * once their blocks hold about 13,000 characters (bolt-js #2509), so the preview stays one section long.
- */
+/** How much of the rebuttal the message shows: one section's worth; *Edit rebuttal* shows all of it. */
 export const DRAFT_PREVIEW_CHARS = 2800;
-/** Other sections stay short so the whole message stays far from that ceiling. */
+/** How long one list may run before "…and N more", so a normal case never comes near the budget below. */
 const LIST_MAX = 1400;
+
+/**
+ * The most text the blocks of one case message hold together. Slack refuses a message with `msg_blocks_too_long`
+ * at about 13,000 characters of text although every block is within its own limits (bolt-js #2509), and has refused
+ * one whose text summed to 11,341 (bolt-js #2867); 10,000 leaves room for whatever else Slack counts.
+ */
+export const CASE_MESSAGE_TEXT_BUDGET = 10_000;
+
+/**
+ * The parts that give way when a message is over the budget, in the order they do: the long lists first, then text
+ * others wrote (the template fallback reason, the customer's name, a problem), and the draft preview last.
+ */
+const SHRINK_ORDER = ['packet', 'evidence', 'findings', 'triage', 'fallback', 'customer', 'status', 'draft'] as const;
+type Part = (typeof SHRINK_ORDER)[number];
+/** The most characters each part may take. */
+type Room = Record<Part, number>;
+
+const FULL_ROOM: Room = {
+  packet: SECTION_MAX,
+  evidence: SECTION_MAX,
+  findings: SECTION_MAX,
+  triage: SECTION_MAX,
+  fallback: SECTION_MAX,
+  customer: FIELD_MAX - '*Customer*\n'.length,
+  status: SECTION_MAX,
+  draft: DRAFT_PREVIEW_CHARS,
+};
+/**
+ * The least each part keeps: a heading, a line or two and "…and N more"; of the draft, its opening paragraphs.
+ * At these floors a message about any Stripe dispute (reasons and ids of Stripe's length) holds about 5,000
+ * characters, so the budget is always met, and the draft gives way only to text that is not Stripe's shape.
+ */
+const MIN_ROOM: Room = {
+  packet: 300,
+  evidence: 400,
+  findings: 300,
+  triage: 300,
+  fallback: 200,
+  customer: 200,
+  status: 500,
+  draft: 1000,
+};
 
 export interface CaseMessage {
   /** The notification and screen-reader text; Slack shows it where blocks cannot be shown. */
@@ -63,11 +105,43 @@ export function nextMessageVersion(view: CaseView): number {
 }
 
 export function caseMessage(view: CaseView, now: Date, options: CaseMessageOptions = {}): CaseMessage {
+  let room = FULL_ROOM;
+  let rendered = render(view, now, options, room);
+  let over = blocksTextLength(rendered.message.blocks) - CASE_MESSAGE_TEXT_BUDGET;
+  for (const part of SHRINK_ORDER) {
+    // Cut the part by what is still over; go again where that falls short (two lists share a section's room, a
+    // shortened draft gains its note).
+    while (over > 0 && rendered.texts[part].length > MIN_ROOM[part]) {
+      room = { ...room, [part]: Math.max(MIN_ROOM[part], rendered.texts[part].length - over) };
+      rendered = render(view, now, options, room);
+      over = blocksTextLength(rendered.message.blocks) - CASE_MESSAGE_TEXT_BUDGET;
+    }
+  }
+  return rendered.message;
+}
+
+/** The message with each part within its room, and each part's text as shown ('' where the case has none). */
+function render(
+  view: CaseView,
+  now: Date,
+  options: CaseMessageOptions,
+  room: Room,
+): { message: CaseMessage; texts: Record<Part, string> } {
   const id = blockIdPrefix(view.caseId, nextMessageVersion(view));
-  const { dispute } = view;
+  const { dispute, draft } = view;
   const amount = formatAmount(dispute.amount, dispute.currency);
   const reason = reasonInWords(dispute.reason);
   const who = visibleText(dispute.customerName ?? dispute.customerEmail ?? 'unknown customer');
+  const texts: Record<Part, string> = {
+    packet: packetText(view, room.packet),
+    evidence: evidenceText(view, room.evidence),
+    findings: draft ? findingsText(draft.findings, room.findings) : '',
+    triage: triageText(view, room.triage),
+    fallback: draft?.fallbackReason ? fallbackNote(draft.fallbackReason, room.fallback) : '',
+    customer: customerText(view, room.customer),
+    status: statusText(view, now, options, room.status),
+    draft: draft ? draftPreview(draft.text, room.draft) : '',
+  };
 
   const blocks: KnownBlock[] = [
     {
@@ -76,28 +150,25 @@ export function caseMessage(view: CaseView, now: Date, options: CaseMessageOptio
       text: { type: 'plain_text', text: clip(`${amount} · ${reason} · ${who}`, HEADER_MAX), emoji: true },
     },
     { type: 'context', block_id: `${id}_badges`, elements: [{ type: 'mrkdwn', text: badges(view) }] },
-    { type: 'section', block_id: `${id}_facts`, fields: facts(view, now) },
-    {
-      type: 'section',
-      block_id: `${id}_status`,
-      text: { type: 'mrkdwn', text: statusText(view, now, options) },
-    },
+    { type: 'section', block_id: `${id}_facts`, fields: facts(view, now, texts.customer) },
+    { type: 'section', block_id: `${id}_status`, text: { type: 'mrkdwn', text: texts.status } },
   ];
-
-  const triage = triageText(view);
-  if (triage) blocks.push({ type: 'section', block_id: `${id}_triage`, text: { type: 'mrkdwn', text: triage } });
-  const evidence = evidenceText(view);
-  if (evidence) blocks.push({ type: 'section', block_id: `${id}_evidence`, text: { type: 'mrkdwn', text: evidence } });
-  const packet = packetText(view);
-  if (packet) blocks.push({ type: 'section', block_id: `${id}_packet`, text: { type: 'mrkdwn', text: packet } });
+  const section = (name: string, text: string): KnownBlock => ({
+    type: 'section',
+    block_id: `${id}_${name}`,
+    text: { type: 'mrkdwn', text },
+  });
+  if (texts.triage) blocks.push(section('triage', texts.triage));
+  if (texts.evidence) blocks.push(section('evidence', texts.evidence));
+  if (texts.packet) blocks.push(section('packet', texts.packet));
 
   blocks.push({ type: 'divider', block_id: `${id}_divider` });
-  blocks.push(...draftBlocks(view, id));
+  blocks.push(...draftBlocks(view, id, texts, room.draft));
 
   const buttons = actionButtons(view);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `${id}_actions`, elements: buttons });
 
-  return { text: fallbackText(view, amount, reason, now, options), blocks };
+  return { message: { text: fallbackText(view, amount, reason, now, options), blocks }, texts };
 }
 
 function badges(view: CaseView): string {
@@ -136,16 +207,12 @@ function stateLabel(view: CaseView): string {
   }
 }
 
-function facts(view: CaseView, now: Date): types.MrkdwnElement[] {
+function facts(view: CaseView, now: Date, customer: string): types.MrkdwnElement[] {
   const { dispute } = view;
   const field = (label: string, value: string): types.MrkdwnElement => ({
     type: 'mrkdwn',
     text: `*${label}*\n${clip(value, FIELD_MAX - label.length - 3)}`,
   });
-  const customer = [dispute.customerName, dispute.customerEmail]
-    .filter((part): part is string => Boolean(part))
-    .map((part) => escapeMrkdwn(visibleText(part)))
-    .join('\n');
   const dashboard = `https://dashboard.stripe.com/${dispute.livemode ? '' : 'test/'}payments/${encodeURIComponent(dispute.chargeId)}`;
   return [
     field('Amount', formatAmount(dispute.amount, dispute.currency)),
@@ -161,6 +228,13 @@ function facts(view: CaseView, now: Date): types.MrkdwnElement[] {
   ];
 }
 
+/** The customer's name and email as the card holder gave them, in at most `max` characters. */
+function customerText(view: CaseView, max: number): string {
+  const { customerName, customerEmail } = view.dispute;
+  const parts = [customerName, customerEmail].filter((part): part is string => Boolean(part));
+  return fitMrkdwn(parts.map(visibleText).join('\n'), max);
+}
+
 function automaticSubmission(view: CaseView, now: Date): string {
   if (!view.autoSubmitAt) return 'Not scheduled';
   const when = `${slackDate(view.autoSubmitAt)} (${relativeTime(view.autoSubmitAt, now)})`;
@@ -168,7 +242,7 @@ function automaticSubmission(view: CaseView, now: Date): string {
   return `~${when}~ no longer needed`;
 }
 
-function statusText(view: CaseView, now: Date, options: CaseMessageOptions): string {
+function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max: number): string {
   const problem = view.problem ? escapeMrkdwn(view.problem) : undefined;
   const submission = view.submission ? submissionLine(view, view.submission) : undefined;
   const reason = escapeMrkdwn(reasonInWords(view.dispute.reason));
@@ -221,7 +295,7 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions): str
     view.autopilot && view.state === 'awaiting_review'
       ? `\n${reason} is on autopilot: new cases with this reason are submitted without review.`
       : '';
-  return clip(text + autopilotNote, SECTION_MAX);
+  return clip(text + autopilotNote, max);
 }
 
 function submissionLine(view: CaseView, submission: NonNullable<CaseView['submission']>): string {
@@ -242,39 +316,80 @@ function submissionLine(view: CaseView, submission: NonNullable<CaseView['submis
   }
 }
 
-function triageText(view: CaseView): string | undefined {
-  if (!view.triage) return undefined;
-  const { decision, reasons, gaps } = view.triage;
-  const lines = [`*Triage recommends:* ${escapeMrkdwn(capitalise(decision.replaceAll('_', ' ')))}`];
-  if (reasons.length > 0) lines.push(bulletList(reasons.map(escapeMrkdwn), LIST_MAX / 2));
-  if (gaps.length > 0) {
-    const sorted = [...gaps].sort((a, b) => b.weight - a.weight).map((gap) => escapeMrkdwn(gap.item));
-    lines.push(`*Gaps that weaken the case:*\n${bulletList(sorted, LIST_MAX / 2)}`);
-  }
-  return clip(lines.join('\n'), SECTION_MAX);
+/**
+ * Room for each of `lists` bullet lists that share a section of `max` characters with `fixed` characters of
+ * headings, and at most `cap`.
+ */
+function listRoom(max: number, fixed: number, lists: number, cap: number): number {
+  return Math.min(cap, Math.floor((max - fixed) / Math.max(1, lists)));
 }
 
-function evidenceText(view: CaseView): string | undefined {
+function triageText(view: CaseView, max: number): string {
+  if (!view.triage) return '';
+  const { decision, reasons, gaps } = view.triage;
+  const heading = `*Triage recommends:* ${escapeMrkdwn(capitalise(decision.replaceAll('_', ' ')))}`;
+  const gapsHeading = '*Gaps that weaken the case:*';
+  const fixed = heading.length + 1 + (gaps.length > 0 ? gapsHeading.length + 2 : 0);
+  const room = listRoom(max, fixed, Number(reasons.length > 0) + Number(gaps.length > 0), LIST_MAX / 2);
+  const lines = [heading];
+  if (reasons.length > 0) lines.push(bulletList(reasons.map(escapeMrkdwn), room));
+  if (gaps.length > 0) {
+    const sorted = [...gaps].sort((a, b) => b.weight - a.weight).map((gap) => escapeMrkdwn(gap.item));
+    lines.push(`${gapsHeading}\n${bulletList(sorted, room)}`);
+  }
+  return clip(lines.join('\n'), max);
+}
+
+function evidenceText(view: CaseView, max: number): string {
+  const { checklist, missingSources } = view;
+  const found = checklist.filter((entry) => entry.found).length;
+  const checklistHeading = `*Evidence: ${found} of ${checklist.length} found*`;
+  const sourcesHeading = ':warning: *Sources that did not answer*';
+  const fixed =
+    (checklist.length > 0 ? checklistHeading.length + 2 : 0) +
+    (missingSources.length > 0 ? sourcesHeading.length + 2 : 0);
+  const lists = Number(checklist.length > 0) + Number(missingSources.length > 0);
   const parts: string[] = [];
-  if (view.checklist.length > 0) {
-    const found = view.checklist.filter((entry) => entry.found).length;
-    const lines = view.checklist.map(
+  if (checklist.length > 0) {
+    const lines = checklist.map(
       (entry) =>
         `${entry.found ? ':white_check_mark:' : ':x:'} ${escapeMrkdwn(entry.item)}${entry.found ? '' : ' (missing)'}`,
     );
-    parts.push(`*Evidence: ${found} of ${view.checklist.length} found*\n${bulletList(lines, LIST_MAX, '')}`);
+    parts.push(`${checklistHeading}\n${bulletList(lines, listRoom(max, fixed, lists, LIST_MAX), '')}`);
   }
-  if (view.missingSources.length > 0) {
-    const lines = view.missingSources.map((entry) => `*${escapeMrkdwn(entry.source)}*: ${escapeMrkdwn(entry.problem)}`);
-    parts.push(`:warning: *Sources that did not answer*\n${bulletList(lines, LIST_MAX / 2)}`);
+  if (missingSources.length > 0) {
+    const lines = missingSources.map((entry) => `*${escapeMrkdwn(entry.source)}*: ${escapeMrkdwn(entry.problem)}`);
+    parts.push(`${sourcesHeading}\n${bulletList(lines, listRoom(max, fixed, lists, LIST_MAX / 2))}`);
   }
-  return parts.length > 0 ? clip(parts.join('\n'), SECTION_MAX) : undefined;
+  return clip(parts.join('\n'), max);
 }
 
-function packetText(view: CaseView): string | undefined {
-  if (view.droppedEvidence.length === 0) return undefined;
+function packetText(view: CaseView, max: number): string {
+  if (view.droppedEvidence.length === 0) return '';
+  const heading = '*Left out of the packet*\n';
   const lines = view.droppedEvidence.map((entry) => `${escapeMrkdwn(entry.what)}: ${escapeMrkdwn(entry.why)}`);
-  return clip(`*Left out of the packet*\n${bulletList(lines, LIST_MAX)}`, SECTION_MAX);
+  return clip(`${heading}${bulletList(lines, listRoom(max, heading.length, 1, LIST_MAX))}`, max);
+}
+
+function findingsText(findings: string[], max: number): string {
+  if (findings.length === 0) return '';
+  const one = findings.length === 1;
+  const heading = `:warning: *${plural(findings.length, 'claim')} not backed by the evidence.* Keep ${one ? 'it' : 'them'} only if you know ${one ? 'it is' : 'they are'} true:`;
+  return clip(
+    `${heading}\n${bulletList(findings.map(escapeMrkdwn), listRoom(max, heading.length + 1, 1, LIST_MAX))}`,
+    max,
+  );
+}
+
+function fallbackNote(reason: string, max: number): string {
+  const note = ':information_source: The template draft is used: ';
+  return `${note}${fitMrkdwn(reason, max - note.length)}`;
+}
+
+/** The start of the rebuttal, in at most `max` characters. */
+function draftPreview(text: string, max: number): string {
+  const trimmed = text.trim();
+  return trimmed.length > max ? clip(trimmed, max) : trimmed || '(empty)';
 }
 
 function authorInWords(author: string): string {
@@ -284,7 +399,7 @@ function authorInWords(author: string): string {
   return `by ${escapeMrkdwn(author)}`;
 }
 
-function draftBlocks(view: CaseView, id: string): KnownBlock[] {
+function draftBlocks(view: CaseView, id: string, texts: Record<Part, string>, previewRoom: number): KnownBlock[] {
   const draft = view.draft;
   if (!draft) {
     return [
@@ -304,40 +419,30 @@ function draftBlocks(view: CaseView, id: string): KnownBlock[] {
         text: `*Rebuttal* (version ${draft.version}, ${authorInWords(draft.author)}, ${plural(draft.text.length, 'character')})`,
       },
     },
+    {
+      type: 'section',
+      block_id: `${id}_draft`,
+      // plain_text: the rebuttal is shown exactly as Stripe will receive it, with no mrkdwn formatting applied.
+      text: { type: 'plain_text', text: texts.draft, emoji: false },
+    },
   ];
-  const text = draft.text.trim();
-  const cut = text.length > DRAFT_PREVIEW_CHARS;
-  blocks.push({
-    type: 'section',
-    block_id: `${id}_draft`,
-    // plain_text: the rebuttal is shown exactly as Stripe will receive it, with no mrkdwn formatting applied.
-    text: { type: 'plain_text', text: cut ? clip(text, DRAFT_PREVIEW_CHARS) : text || '(empty)', emoji: false },
-  });
+  const length = draft.text.trim().length;
   const notes: string[] = [];
-  if (cut) {
+  if (length > previewRoom) {
     notes.push(
-      `Showing the first ${DRAFT_PREVIEW_CHARS.toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} characters. *Edit rebuttal* shows all of it; Stripe receives all of it.`,
+      `Showing the first ${previewRoom.toLocaleString('en-US')} of ${length.toLocaleString('en-US')} characters. *Edit rebuttal* shows all of it; Stripe receives all of it.`,
     );
   }
-  if (draft.fallbackReason)
-    notes.push(`:information_source: The template draft is used: ${escapeMrkdwn(draft.fallbackReason)}`);
+  if (texts.fallback) notes.push(texts.fallback);
   if (notes.length > 0) {
     blocks.push({
       type: 'context',
       block_id: `${id}_draft_notes`,
-      elements: notes.map((note) => ({ type: 'mrkdwn' as const, text: clip(note, SECTION_MAX) })),
+      elements: notes.map((note) => ({ type: 'mrkdwn' as const, text: note })),
     });
   }
-  if (draft.findings.length > 0) {
-    const heading = `:warning: *${plural(draft.findings.length, 'claim')} not backed by the evidence.* Keep ${draft.findings.length === 1 ? 'it' : 'them'} only if you know ${draft.findings.length === 1 ? 'it is' : 'they are'} true:`;
-    blocks.push({
-      type: 'section',
-      block_id: `${id}_findings`,
-      text: {
-        type: 'mrkdwn',
-        text: clip(`${heading}\n${bulletList(draft.findings.map(escapeMrkdwn), LIST_MAX)}`, SECTION_MAX),
-      },
-    });
+  if (texts.findings) {
+    blocks.push({ type: 'section', block_id: `${id}_findings`, text: { type: 'mrkdwn', text: texts.findings } });
   } else if (draft.needsReview) {
     blocks.push({
       type: 'context',

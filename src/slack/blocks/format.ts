@@ -126,6 +126,21 @@ export function fitMrkdwn(raw: string, max: number): string {
 }
 
 /**
+ * Characters of text in Block Kit blocks, summed the way Slack seems to total them for its undocumented
+ * `msg_blocks_too_long` limit: every string `text` at any depth (sections, fields, context elements, headers,
+ * buttons and their confirm dialogs). Block ids, values and URLs do not count.
+ */
+export function blocksTextLength(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + blocksTextLength(item), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  let sum = 0;
+  for (const [key, item] of Object.entries(value)) {
+    sum += key === 'text' && typeof item === 'string' ? item.length : blocksTextLength(item);
+  }
+  return sum;
+}
+
+/**
  * Bullet lines (already mrkdwn) within `max` characters: as many whole lines as fit, then "…and N more".
  * A line too long on its own is clipped.
  */
