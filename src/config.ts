@@ -28,6 +28,9 @@ const optionalText = z
   .transform((text) => (text?.trim() ? text.trim() : undefined));
 
 /** Every setting of DESIGN.md §3, read from the environment (and `.env`). */
+const PACKET_THREADS_EXPECTED =
+  'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
+
 export const settingsSchema = z.object({
   DATABASE_URL: optionalText.pipe(url('postgres://user:password@host:5432/db').optional()),
   REBUT_DATA_DIR: z.string().default('.rebut'),
@@ -80,7 +83,14 @@ export const settingsSchema = z.object({
   /** How long a worker may go without a heartbeat before its jobs are handed to another instance. */
   REBUT_WORKER_LEASE: duration('30s').default(30_000),
   /** Threads that build evidence PDFs beside the main thread; 0 builds them on it. Default: 1 with two or more cores. */
-  REBUT_PACKET_THREADS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(16).optional()),
+  REBUT_PACKET_THREADS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}$/, PACKET_THREADS_EXPECTED)
+      .transform(Number)
+      .refine((threads) => threads <= 16, PACKET_THREADS_EXPECTED)
+      .optional(),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

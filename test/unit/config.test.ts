@@ -53,6 +53,20 @@ describe('settings', () => {
     );
   });
 
+  it('REBUT_PACKET_THREADS: unset leaves the default to the machine, 0 and 2 are taken, others are named', () => {
+    expect(loadSettings({}).REBUT_PACKET_THREADS).toBeUndefined();
+    expect(loadSettings({ REBUT_PACKET_THREADS: '' }).REBUT_PACKET_THREADS).toBeUndefined();
+    expect(loadSettings({ REBUT_PACKET_THREADS: '0' }).REBUT_PACKET_THREADS).toBe(0);
+    expect(loadSettings({ REBUT_PACKET_THREADS: '2' }).REBUT_PACKET_THREADS).toBe(2);
+    for (const bad of ['-1', 'two', '1.5', '99']) {
+      expect(() => loadSettings({ REBUT_PACKET_THREADS: bad })).toThrowError(
+        expect.objectContaining({
+          problems: [expect.stringMatching(/^REBUT_PACKET_THREADS: expected a whole number of threads from 0 to 16/)],
+        }),
+      );
+    }
+  });
+
   it('durations read as people write them', () => {
     expect(parseDuration('90s')).toBe(90_000);
     expect(parseDuration('30m')).toBe(1_800_000);
