@@ -65,8 +65,12 @@ export async function upsertDispute(
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
        has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
-       is_charge_refundable = excluded.is_charge_refundable, evidence = excluded.evidence,
-       enhanced_eligibility_types = excluded.enhanced_eligibility_types, stripe_object = excluded.stripe_object,
+       is_charge_refundable = excluded.is_charge_refundable,
+       -- An unchanged object keeps its stored (compressed) copy instead of being compressed and written again.
+       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
+       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
+                            ELSE excluded.stripe_object END,
+       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
        customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
        customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
        card_brand = COALESCE(excluded.card_brand, disputes.card_brand),

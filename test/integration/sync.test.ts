@@ -168,9 +168,10 @@ describe('dispute sync', () => {
     const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
     expect(result).toMatchObject({ status: 'done', casesClosed: 1 });
     const { rows } = await db.pool.query(
-      'SELECT c.state, d.status FROM cases c JOIN disputes d ON d.id = c.dispute_id',
+      "SELECT c.state, d.status, d.stripe_object->>'status' AS stored FROM cases c JOIN disputes d ON d.id = c.dispute_id",
     );
-    expect(rows).toEqual([{ state: 'lost', status: 'lost' }]);
+    // The stored Stripe object is the new one too (an unchanged one keeps its stored copy).
+    expect(rows).toEqual([{ state: 'lost', status: 'lost', stored: 'lost' }]);
     // …and the case's Slack message is queued to show it.
     const jobs = await db.pool.query(
       `SELECT j.payload, j.key, j.priority FROM graphile_worker._private_jobs j
