@@ -363,6 +363,21 @@ describe('Slack sandbox: response URLs', () => {
     expect((await send('sixth')).status).toBe(404);
   });
 
+  it('a response URL expires 30 minutes after it is handed out (here shortened): 404 expired_url, nothing recorded', async () => {
+    const short = await startSlackSandbox({ responseUrlTtlMs: 100 });
+    try {
+      const url = short.responseUrl('late');
+      const send = () => fetch(url, { method: 'POST', body: JSON.stringify({ text: 'done' }) });
+      expect((await send()).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const late = await send();
+      expect([late.status, await late.text()]).toEqual([404, 'expired_url']);
+      expect(short.responses.filter((r) => r.id === 'late')).toHaveLength(1);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('a response with invalid blocks is refused with 400 and not recorded', async () => {
     const url = sandbox.responseUrl('bad-blocks');
     const response = await fetch(url, {

@@ -153,6 +153,30 @@ describe('deciding a case from Slack', () => {
     expect(autopilot).toHaveLength(0);
   });
 
+  it('a refusal whose response URL no longer works (used five times) reaches the person by chat.postEphemeral', async () => {
+    const { caseId, ts } = await postedCase();
+    const spent = slack.responseUrl();
+    for (let use = 0; use < 5; use += 1) {
+      const answer = await fetch(spent, { method: 'POST', body: JSON.stringify({ text: `use ${use}` }) });
+      expect(answer.status).toBe(200);
+    }
+    const before = slack.callsTo('chat.postEphemeral').length;
+    const refusals = ephemeralsFor(slack, BOB).length;
+    const response = await click(app, slack, {
+      actionId: 'approve',
+      caseId,
+      userId: BOB,
+      messageTs: ts,
+      responseUrl: spent,
+    });
+    expect(response.status).toBe(200);
+    await waitFor(async () => ephemeralsFor(slack, BOB).length > refusals, { what: 'the refusal' });
+    expect(ephemeralsFor(slack, BOB).at(-1)).toContain('You cannot');
+    const fallbacks = slack.callsTo('chat.postEphemeral').slice(before);
+    expect(fallbacks.map((call) => [call.ok, call.args.user])).toEqual([[true, BOB]]);
+    expect((await caseRow(caseId))?.state).toBe('awaiting_review');
+  });
+
   it('a member of an approver user group may decide', async () => {
     const { caseId, ts } = await postedCase();
     await click(app, slack, { actionId: 'accept', caseId, userId: CAROL, messageTs: ts });

@@ -77,7 +77,15 @@ export async function postedMessage(pool: Pool, caseId: number): Promise<{ chann
 export async function click(
   app: { url: string },
   slack: SlackSandbox,
-  options: { actionId: string; caseId: number; userId: string; messageTs: string; triggerId?: string },
+  options: {
+    actionId: string;
+    caseId: number;
+    userId: string;
+    messageTs: string;
+    triggerId?: string;
+    /** Default: a fresh response URL tied to the message. */
+    responseUrl?: string;
+  },
 ): Promise<Response> {
   const body = blockActionBody({
     actionId: options.actionId,
@@ -86,11 +94,13 @@ export async function click(
     userId: options.userId,
     channelId: CHANNEL,
     messageTs: options.messageTs,
-    responseUrl: slack.responseUrl(undefined, {
-      channel: CHANNEL,
-      messageTs: options.messageTs,
-      userId: options.userId,
-    }),
+    responseUrl:
+      options.responseUrl ??
+      slack.responseUrl(undefined, {
+        channel: CHANNEL,
+        messageTs: options.messageTs,
+        userId: options.userId,
+      }),
     triggerId: options.triggerId ?? slack.issueTriggerId(),
   });
   return postSigned(app, body);

@@ -31,6 +31,8 @@ export interface SlackSandboxOptions {
   rateLimit?: Record<string, RateLimitRule> | false;
   /** How long an issued trigger id can open a view. Default 3000 ms, as on Slack. */
   triggerIdTtlMs?: number;
+  /** How long a response URL works after it is handed out. Default 30 minutes, as on Slack. */
+  responseUrlTtlMs?: number;
   /** The app-level token apps.connections.open accepts (Socket Mode). Default: any `xapp-` token. */
   appToken?: string;
   /** How often Socket Mode connections are pinged. Default 10000 ms; 0 turns pings off. */
@@ -201,6 +203,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     botUserId,
     botId,
     triggerIdTtlMs: options.triggerIdTtlMs ?? 3000,
+    responseUrlTtlMs: options.responseUrlTtlMs ?? 30 * 60_000,
     baseUrl: () => origin,
   });
   const limiter = new RateLimiter(options.rateLimit === false ? {} : (options.rateLimit ?? DEFAULT_RATE_LIMITS));
@@ -284,7 +287,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   }
 
   async function handleResponse(req: IncomingMessage, res: ServerResponse, id: string) {
-    const result = workspace.respond(id, parseResponseBody((await readBody(req)).toString('utf8')));
+    const result = workspace.respond(id, parseResponseBody((await readBody(req)).toString('utf8')), Date.now());
     send(res, result.status, result.body);
   }
 
@@ -345,7 +348,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     responseUrl(id, target) {
       responseCounter += 1;
       const key = id ?? `R${String(responseCounter).padStart(6, '0')}`;
-      workspace.registerResponseUrl(key, target);
+      workspace.registerResponseUrl(key, Date.now(), target);
       return `${origin}/response/${encodeURIComponent(key)}`;
     },
     issueTriggerId: () => workspace.issueTriggerId(Date.now()),

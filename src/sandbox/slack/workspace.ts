@@ -110,6 +110,8 @@ export interface WorkspaceOptions {
   botId: string;
   /** A trigger id opens a view within this long of being issued (Slack: 3 s). */
   triggerIdTtlMs: number;
+  /** How long a response URL works after it is handed out (Slack: 30 minutes). */
+  responseUrlTtlMs: number;
   /** Base URL of the server, for upload URLs. */
   baseUrl: () => string;
 }
@@ -212,7 +214,7 @@ export class Workspace {
   private readonly views = new Map<string, StoredView>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly uploads = new Map<string, PendingUpload>();
-  private readonly responseUrls = new Map<string, { uses: number; target?: ResponseTarget }>();
+  private readonly responseUrls = new Map<string, { uses: number; issuedAt: number; target?: ResponseTarget }>();
   private lastTsMicros = 0n;
 
   readonly methods: Record<string, (args: Record<string, unknown>) => Reply> = {
@@ -250,8 +252,8 @@ export class Workspace {
     return id;
   }
 
-  registerResponseUrl(id: string, target?: ResponseTarget): void {
-    this.responseUrls.set(id, target === undefined ? { uses: 0 } : { uses: 0, target });
+  registerResponseUrl(id: string, now: number, target?: ResponseTarget): void {
+    this.responseUrls.set(id, { uses: 0, issuedAt: now, ...(target === undefined ? {} : { target }) });
   }
 
   /** Stores bytes POSTed to an upload URL; false when the URL was never handed out. */
@@ -264,11 +266,12 @@ export class Workspace {
 
   /**
    * A POST to a response URL (Bolt's `respond()`): an HTTP status and body, as Slack answers them.
-   * Slack allows five uses of one response URL.
+   * Slack allows five uses of one response URL, within 30 minutes of the request that carried it.
    */
-  respond(id: string, body: unknown): { status: number; body: string } {
+  respond(id: string, body: unknown, now: number): { status: number; body: string } {
     const entry = this.responseUrls.get(id);
     if (entry === undefined) return { status: 404, body: 'no_such_url' };
+    if (now - entry.issuedAt > this.options.responseUrlTtlMs) return { status: 404, body: 'expired_url' };
     if (entry.uses >= 5) return { status: 404, body: 'used_url' };
     const parsed = ResponseBody.safeParse(body);
     if (!parsed.success) return { status: 400, body: 'invalid_payload' };
