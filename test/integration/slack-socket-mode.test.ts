@@ -286,6 +286,19 @@ describe('rebut in Socket Mode', () => {
     expect(ack.payload?.text).toEqual(expect.stringContaining('/disputes show <dispute id>'));
   }, 20_000);
 
+  it('Slack unreachable for a while: the cut socket is noticed, and once Slack is back the app connects again and answers', async () => {
+    expect(slack.socketConnections()).toBe(1);
+    slack.down(true);
+    expect(slack.socketConnections()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // reconnect attempts meet a reset connection
+    slack.down(false);
+    await waitFor(async () => slack.socketConnections() === 1, { what: 'a new socket', timeoutMs: 25_000 });
+    const ack = await slack.sendEnvelope(
+      slashCommandEnvelope({ text: 'help', userId: ALICE, channelId: CHANNEL, responseUrl: slack.responseUrl() }),
+    );
+    expect(ack.payload?.text).toEqual(expect.stringContaining('/disputes show <dispute id>'));
+  }, 40_000);
+
   it('disconnects cleanly when the app stops', async () => {
     expect(slack.socketConnections()).toBe(1);
     await app.stop();

@@ -89,7 +89,7 @@ export interface SlackSandbox {
   /** A trigger id that views.open/views.push accept once, within `triggerIdTtlMs`. */
   issueTriggerId(): string;
   failNext(fault: SlackFault): void;
-  /** While down, every connection is reset before a response, as if Slack were unreachable. */
+  /** While down, every connection is reset before a response and open Socket Mode sockets are cut, as if Slack were unreachable. */
   down(on: boolean): void;
   setRateLimit(method: string, rule: RateLimitRule | null): void;
   /** Open Socket Mode connections (WebSockets from URLs apps.connections.open gave out). */
@@ -357,7 +357,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     },
     down(on) {
       isDown = on;
-      if (on) server.closeIdleConnections();
+      if (!on) return;
+      server.closeIdleConnections();
+      socketMode.sever();
     },
     setRateLimit: (method, rule) => limiter.set(method, rule),
     socketConnections: () => socketMode.connectionCount(),

@@ -256,6 +256,14 @@ export class SocketModeServer {
     }
   }
 
+  /** Cuts every socket without a close frame, as a network failure does, and fails the envelopes waiting for an ack. */
+  sever(): void {
+    for (const connection of this.connections.values()) {
+      connection.socket.destroy();
+      this.drop(connection, 'Slack went down');
+    }
+  }
+
   /** Closes every socket (1001, going away) and fails the envelopes still waiting for an ack. */
   close(): void {
     for (const connection of this.connections.values()) {
