@@ -39,6 +39,25 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 }
 
 /**
+ * How a read of a dispute meets the stored row, for `upsertDispute` and the sync's page upsert: a state
+ * read earlier never overwrites one read later; an unchanged Stripe object or evidence keeps its stored
+ * (compressed) copy instead of being compressed and written again (most of a nightly re-read).
+ */
+export const UPSERT_NEWER_READ = `ON CONFLICT (id) DO UPDATE SET
+       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
+       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
+       is_charge_refundable = excluded.is_charge_refundable,
+       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
+       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
+                            ELSE excluded.stripe_object END,
+       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
+       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
+       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
+       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
+       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
+     WHERE disputes.read_at <= excluded.read_at`;
+
+/**
  * Stores the dispute as read from Stripe at `readAt`. A state read earlier never overwrites one
  * read later (events and syncs race; the newest read wins). Returns false when the stored row
  * was newer and nothing changed.
@@ -62,20 +81,7 @@ export async function upsertDispute(
                            stripe_object, read_at, closed_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,to_timestamp($15),to_timestamp($16),$17,$18,$19,$20,$21,$22,$23::timestamptz,
              CASE WHEN $24::boolean THEN $23::timestamptz END)
-     ON CONFLICT (id) DO UPDATE SET
-       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
-       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
-       is_charge_refundable = excluded.is_charge_refundable,
-       -- An unchanged object keeps its stored (compressed) copy instead of being compressed and written again.
-       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
-       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
-                            ELSE excluded.stripe_object END,
-       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
-       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
-       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
-       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
-       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
-     WHERE disputes.read_at <= excluded.read_at`,
+     ${UPSERT_NEWER_READ}`,
     [
       dispute.id,
       account,

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { autoSubmitAt, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
-import { isClosedStatus } from '../db/disputes.js';
+import { isClosedStatus, UPSERT_NEWER_READ } from '../db/disputes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -252,20 +252,7 @@ export async function upsertDisputes(
               past_due boolean, submission_count integer, is_charge_refundable boolean, evidence jsonb,
               stripe_object jsonb, closed boolean)
       ORDER BY r.id
-     ON CONFLICT (id) DO UPDATE SET
-       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
-       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
-       is_charge_refundable = excluded.is_charge_refundable,
-       -- An unchanged object keeps its stored (compressed) copy instead of being compressed and written again.
-       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
-       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
-                            ELSE excluded.stripe_object END,
-       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
-       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
-       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
-       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
-       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
-     WHERE disputes.read_at <= excluded.read_at
+     ${UPSERT_NEWER_READ}
      RETURNING (xmax = 0) AS inserted`,
     [JSON.stringify(unique.map(disputeRecord)), account, readAt],
   );
