@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Pool, PoolClient } from './pool.js';
-import { withoutNul } from './text.js';
+import { withoutNulEscapes } from './text.js';
 
 type Db = Pool | PoolClient;
 
@@ -38,24 +38,35 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
   return typeof value === 'string' ? value : value.id;
 }
 
-/**
- * How a read of a dispute meets the stored row, for `upsertDispute` and the sync's page upsert: a state
- * read earlier never overwrites one read later; an unchanged Stripe object or evidence keeps its stored
- * (compressed) copy instead of being compressed and written again (most of a nightly re-read).
- */
-export const UPSERT_NEWER_READ = `ON CONFLICT (id) DO UPDATE SET
-       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
-       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
-       is_charge_refundable = excluded.is_charge_refundable,
-       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
-       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
-                            ELSE excluded.stripe_object END,
-       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
-       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
-       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
-       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
-       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
-     WHERE disputes.read_at <= excluded.read_at`;
+/** The columns of one dispute as read from Stripe (charge expanded or not). */
+function disputeRecord(dispute: Stripe.Dispute) {
+  const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
+  const details = dispute.evidence_details;
+  return {
+    id: dispute.id,
+    livemode: dispute.livemode,
+    charge_id: idOf(dispute.charge),
+    payment_intent_id: idOf(dispute.payment_intent),
+    customer_id: charge ? idOf(charge.customer) : null,
+    customer_email: charge?.billing_details?.email ?? charge?.receipt_email ?? null,
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    status: dispute.status,
+    card_brand: dispute.payment_method_details?.card?.brand ?? charge?.payment_method_details?.card?.brand ?? null,
+    network_reason_code: dispute.network_reason_code ?? null,
+    enhanced_eligibility_types: dispute.enhanced_eligibility_types ?? [],
+    created: dispute.created,
+    due_by: details?.due_by ? details.due_by : null,
+    has_evidence: details?.has_evidence ?? false,
+    past_due: details?.past_due ?? false,
+    submission_count: details?.submission_count ?? 0,
+    is_charge_refundable: dispute.is_charge_refundable,
+    evidence: dispute.evidence ?? {},
+    stripe_object: dispute,
+    closed: CLOSED_STATUSES.has(dispute.status),
+  };
+}
 
 /**
  * Stores the dispute as read from Stripe at `readAt`. A state read earlier never overwrites one
@@ -68,48 +79,60 @@ export async function upsertDispute(
   account: string | null,
   readAt: Date,
 ): Promise<boolean> {
-  const dispute = withoutNul(read);
-  const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
-  const customerId = charge ? idOf(charge.customer) : null;
-  const email = charge?.billing_details?.email ?? charge?.receipt_email ?? null;
-  const brand = dispute.payment_method_details?.card?.brand ?? charge?.payment_method_details?.card?.brand ?? null;
-  const details = dispute.evidence_details;
-  const result = await db.query(
+  return (await upsertDisputes(db, [read], account, readAt)).stored > 0;
+}
+
+/**
+ * `upsertDispute` for many disputes (a page of the sync) in one statement: `stored` rows were written,
+ * `inserted` of them new; the rest were already stored from a later read.
+ */
+export async function upsertDisputes(
+  db: Db,
+  disputes: readonly Stripe.Dispute[],
+  account: string | null,
+  readAt: Date,
+): Promise<{ stored: number; inserted: number }> {
+  if (disputes.length === 0) return { stored: 0, inserted: 0 };
+  // One row per id: ON CONFLICT cannot touch the same row twice in one statement.
+  const unique = [...new Map(disputes.map((dispute) => [dispute.id, dispute])).values()];
+  const json = JSON.stringify(unique.map(disputeRecord));
+  const { rows } = await db.query<{ inserted: boolean }>(
     `INSERT INTO disputes (id, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
                            created, due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence,
                            stripe_object, read_at, closed_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,to_timestamp($15),to_timestamp($16),$17,$18,$19,$20,$21,$22,$23::timestamptz,
-             CASE WHEN $24::boolean THEN $23::timestamptz END)
-     ${UPSERT_NEWER_READ}`,
-    [
-      dispute.id,
-      account,
-      dispute.livemode,
-      idOf(dispute.charge),
-      idOf(dispute.payment_intent),
-      customerId,
-      email,
-      dispute.amount,
-      dispute.currency,
-      dispute.reason,
-      dispute.status,
-      brand,
-      dispute.network_reason_code ?? null,
-      dispute.enhanced_eligibility_types ?? [],
-      dispute.created,
-      details?.due_by ? details.due_by : null,
-      details?.has_evidence ?? false,
-      details?.past_due ?? false,
-      details?.submission_count ?? 0,
-      dispute.is_charge_refundable,
-      JSON.stringify(dispute.evidence ?? {}),
-      JSON.stringify(dispute),
-      readAt,
-      CLOSED_STATUSES.has(dispute.status),
-    ],
+     SELECT r.id, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
+            r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
+            ARRAY(SELECT jsonb_array_elements_text(r.enhanced_eligibility_types)),
+            to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
+            r.is_charge_refundable, r.evidence, r.stripe_object, $3::timestamptz,
+            CASE WHEN r.closed THEN $3::timestamptz END
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+              id text, livemode boolean, charge_id text, payment_intent_id text, customer_id text, customer_email text,
+              amount bigint, currency text, reason text, status text, card_brand text, network_reason_code text,
+              enhanced_eligibility_types jsonb, created double precision, due_by double precision, has_evidence boolean,
+              past_due boolean, submission_count integer, is_charge_refundable boolean, evidence jsonb,
+              stripe_object jsonb, closed boolean)
+      ORDER BY r.id
+     ON CONFLICT (id) DO UPDATE SET
+       status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
+       has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
+       is_charge_refundable = excluded.is_charge_refundable,
+       -- An unchanged object keeps its stored (compressed) copy instead of being compressed and written again.
+       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
+       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
+                            ELSE excluded.stripe_object END,
+       enhanced_eligibility_types = excluded.enhanced_eligibility_types,
+       customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
+       customer_email = COALESCE(excluded.customer_email, disputes.customer_email),
+       card_brand = COALESCE(excluded.card_brand, disputes.card_brand),
+       read_at = excluded.read_at, closed_at = COALESCE(disputes.closed_at, excluded.closed_at), updated_at = now()
+     WHERE disputes.read_at <= excluded.read_at
+     RETURNING (xmax = 0) AS inserted`,
+    // PostgreSQL's jsonb refuses NUL, which customers can type into text Stripe keeps (see withoutNul).
+    [json.includes('\\u0000') ? withoutNulEscapes(json) : json, account, readAt],
   );
-  return (result.rowCount ?? 0) > 0;
+  return { stored: rows.length, inserted: rows.filter((row) => row.inserted).length };
 }
 
 export async function getDispute(db: Db, id: string): Promise<DisputeRow | undefined> {

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { autoSubmitAt, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
-import { isClosedStatus, UPSERT_NEWER_READ } from '../db/disputes.js';
+import { upsertDisputes } from '../db/disputes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -185,79 +185,6 @@ export function syncFraction(progress: Pick<SyncProgress, 'done' | 'reachedBack'
 }
 
 // ─── One page, stored ────────────────────────────────────────────────────────────────────────
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
-
-/** The columns of one dispute, read exactly as `upsertDispute` reads them. */
-function disputeRecord(dispute: Stripe.Dispute) {
-  const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
-  const details = dispute.evidence_details;
-  return {
-    id: dispute.id,
-    livemode: dispute.livemode,
-    charge_id: idOf(dispute.charge),
-    payment_intent_id: idOf(dispute.payment_intent),
-    customer_id: charge ? idOf(charge.customer) : null,
-    customer_email: charge?.billing_details?.email ?? charge?.receipt_email ?? null,
-    amount: dispute.amount,
-    currency: dispute.currency,
-    reason: dispute.reason,
-    status: dispute.status,
-    card_brand: dispute.payment_method_details?.card?.brand ?? charge?.payment_method_details?.card?.brand ?? null,
-    network_reason_code: dispute.network_reason_code ?? null,
-    enhanced_eligibility_types: dispute.enhanced_eligibility_types ?? [],
-    created: dispute.created,
-    due_by: details?.due_by ? details.due_by : null,
-    has_evidence: details?.has_evidence ?? false,
-    past_due: details?.past_due ?? false,
-    submission_count: details?.submission_count ?? 0,
-    is_charge_refundable: dispute.is_charge_refundable,
-    evidence: dispute.evidence ?? {},
-    stripe_object: dispute,
-    closed: isClosedStatus(dispute.status),
-  };
-}
-
-/**
- * `upsertDispute` for a whole page in one statement, with the same rule: a state read earlier never
- * overwrites one read later. Returns how many rows were new.
- */
-export async function upsertDisputes(
-  db: Pool | PoolClient,
-  disputes: Stripe.Dispute[],
-  account: string | null,
-  readAt: Date,
-): Promise<number> {
-  if (disputes.length === 0) return 0;
-  // One row per id: ON CONFLICT cannot touch the same row twice in one statement.
-  const unique = [...new Map(disputes.map((dispute) => [dispute.id, dispute])).values()];
-  const { rows } = await db.query<{ inserted: boolean }>(
-    `INSERT INTO disputes (id, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
-                           currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
-                           created, due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence,
-                           stripe_object, read_at, closed_at)
-     SELECT r.id, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
-            r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
-            ARRAY(SELECT jsonb_array_elements_text(r.enhanced_eligibility_types)),
-            to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
-            r.is_charge_refundable, r.evidence, r.stripe_object, $3::timestamptz,
-            CASE WHEN r.closed THEN $3::timestamptz END
-       FROM jsonb_to_recordset($1::jsonb) AS r(
-              id text, livemode boolean, charge_id text, payment_intent_id text, customer_id text, customer_email text,
-              amount bigint, currency text, reason text, status text, card_brand text, network_reason_code text,
-              enhanced_eligibility_types jsonb, created double precision, due_by double precision, has_evidence boolean,
-              past_due boolean, submission_count integer, is_charge_refundable boolean, evidence jsonb,
-              stripe_object jsonb, closed boolean)
-      ORDER BY r.id
-     ${UPSERT_NEWER_READ}
-     RETURNING (xmax = 0) AS inserted`,
-    [JSON.stringify(unique.map(disputeRecord)), account, readAt],
-  );
-  return rows.filter((row) => row.inserted).length;
-}
 
 /**
  * Opens the case of every listed dispute that still needs a response and has none (checked on the
@@ -611,7 +538,7 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
       const done = mark(page, index);
       // Two pages are written at once: read each count after its await, never `x += await …`.
       const written = await inTransaction(pool, async (tx) => ({
-        inserted: await upsertDisputes(tx, page.disputes, null, page.readAt),
+        inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
         opened: await openCases(tx, deps, page.disputes, runId),
         closed: await closeCases(tx, page.disputes, runId),
       }));

@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { upsertDispute } from '../../src/db/disputes.js';
+import { upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { computeStats, effectivenessOrder } from '../../src/stats/index.js';
 import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { runSync, type SyncDeps, upsertDisputes } from '../../src/stripe/sync.js';
+import { runSync, type SyncDeps } from '../../src/stripe/sync.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,6 @@ import {
   type SyncDeps,
   type SyncProgress,
   startNightlySync,
-  upsertDisputes,
 } from '../../src/stripe/sync.js';
 import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
@@ -91,27 +90,18 @@ describe('dispute sync', () => {
     expect(rows).toEqual([{ status: 'done', seen: 450, pages: 5, started_by: 'test', finished_at: expect.any(Date) }]);
   });
 
-  it('a page stored by the batch upsert holds exactly what upsertDispute stores for the same dispute', async () => {
-    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', amount: 7300, silent: true });
-    const expanded = await sandbox.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
-    const readAt = new Date('2026-01-02T03:04:05Z');
-    await upsertDispute(db.pool, expanded, null, readAt);
-    const single = await getDispute(db.pool, dispute.id);
-    await db.pool.query('DELETE FROM disputes');
-    await upsertDisputes(db.pool, [expanded], null, readAt);
-    const batch = await getDispute(db.pool, dispute.id);
-    const withoutTimes = (row: typeof single) => {
-      const {
-        inserted_at: _i,
-        updated_at: _u,
-        ...rest
-      } = row as NonNullable<typeof row> & {
-        inserted_at: Date;
-        updated_at: Date;
-      };
-      return rest;
-    };
-    expect(withoutTimes(batch)).toEqual(withoutTimes(single));
+  it('a dispute whose customer typed a NUL is stored without it, and the rest of its page with it', async () => {
+    const { dispute } = sandbox.createDispute({
+      reason: 'fraudulent',
+      customer: { name: 'Jo\u0000 Bloggs', email: 'jo@example.com' },
+      silent: true,
+    });
+    sandbox.seedDisputes(20, { seed: 9 });
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(result).toMatchObject({ status: 'done', seen: 21 });
+    const row = await getDispute(db.pool, dispute.id);
+    const charge = row?.stripe_object.charge as { billing_details?: { name?: string } } | undefined;
+    expect(charge?.billing_details?.name).toBe('Jo Bloggs');
   });
 
   it('opens a case (and queues prepare-case) for every open dispute without one, and only those', async () => {
