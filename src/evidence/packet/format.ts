@@ -1,15 +1,15 @@
+import { formatMoney as formatMoneyInWords } from '../../money.js';
+
 /** How amounts, times and reasons read in the evidence files: plain, unambiguous, UTC. */
 
-/** `4900, 'usd'` → `$49.00`; Stripe amounts are in the currency's minor unit. */
+/**
+ * `4900, 'usd'` → `$49.00 USD`: the symbol people read and the code nobody can misread. Decimals are Stripe's
+ * (money.ts), not Intl's: Intl gives HUF and ISK none where Stripe counts two, which would print 100× the amount.
+ */
 export function formatMoney(amount: number, currency: string): string {
   const code = currency.toUpperCase();
-  try {
-    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return `${format.format(amount / 10 ** digits)} ${code}`;
-  } catch {
-    return `${amount} ${code} (minor units)`;
-  }
+  const text = formatMoneyInWords(amount, currency);
+  return text.includes(code) ? text : `${text} ${code}`;
 }
 
 /** `2026-11-24T13:45:07Z` → `2026-11-24 13:45 UTC`; anything unparseable is shown as given. */
