@@ -323,7 +323,10 @@ async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>
   }
 }
 
-/** The run holding the lock, as far as its row says (for "a sync is already running"). */
+/**
+ * The run holding the lock, as far as its row says (for "a sync is already running"). A `running` row
+ * whose process died (no one holds the lock) is not running: the next sync marks it failed and resumes it.
+ */
 export async function runningSync(pool: Pool): Promise<RunningSync | null> {
   const { rows } = await pool.query<{
     id: number;
@@ -334,7 +337,14 @@ export async function runningSync(pool: Pool): Promise<RunningSync | null> {
     heartbeat_at: Date;
   }>(
     `SELECT id, started_by, started_at, seen, pages, heartbeat_at FROM sync_runs
-      WHERE status = 'running' ORDER BY id DESC LIMIT 1`,
+      WHERE status = 'running'
+        -- pg_advisory_lock(bigint) shows as classid (high 32 bits), objid (low 32 bits), objsubid 1.
+        AND EXISTS (SELECT 1 FROM pg_locks
+                     WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database
+                                                                              WHERE datname = current_database())
+                       AND classid::bigint = $1::bigint >> 32 AND objid::bigint = $1::bigint & 4294967295 AND objsubid = 1)
+      ORDER BY id DESC LIMIT 1`,
+    [SYNC_LOCK_KEY],
   );
   const row = rows[0];
   if (!row) return null;

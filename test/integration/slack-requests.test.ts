@@ -301,6 +301,26 @@ describe('/disputes', () => {
     }
   });
 
+  it('a run left marked running by a process that died does not block the next sync', async () => {
+    await db.pool.query(`INSERT INTO sync_runs (status, started_by) VALUES ('running', 'slack:U0OTHER001')`);
+    const response = await command(app, slack, 'sync');
+    expect(await response.text()).toContain('Syncing disputes from Stripe');
+    await waitFor(
+      async () => {
+        const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM sync_runs WHERE status = 'running'");
+        return rows[0]?.n === 0;
+      },
+      { what: 'the dead run marked failed and the new one finished' },
+    );
+    const { rows } = await db.pool.query<{ status: string; started_by: string }>(
+      'SELECT status, started_by FROM sync_runs ORDER BY id DESC LIMIT 2',
+    );
+    expect(rows).toEqual([
+      { status: 'done', started_by: `slack:${ALICE}` },
+      { status: 'failed', started_by: 'slack:U0OTHER001' },
+    ]);
+  });
+
   it('stats answers in the channel with the win rates, and uploads the chart', async () => {
     const uploads = slack.uploadedFiles.length;
     const response = await command(app, slack, 'stats all');
