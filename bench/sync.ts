@@ -45,7 +45,7 @@ if (process.env.REPLAY_PAGES) {
   const every = Math.max(1, Math.round(Number(process.env.DISPUTES) / 100 / Number(process.env.REPLAY_PAGES)));
   let after;
   for (let index = 0; ; index++) {
-    const query = new URLSearchParams({ limit: '100', 'expand[]': 'data.charge', ...(after ? { starting_after: after } : {}) });
+    const query = new URLSearchParams({ limit: '100', 'expand[0]': 'data.charge', 'expand[1]': 'data.payment_intent', ...(after ? { starting_after: after } : {}) });
     const text = await (await fetch(process.env.STRIPE_API_URL + '/v1/disputes?' + query, { headers: { authorization: 'Bearer sk_test_bench' } })).text();
     const page = JSON.parse(text);
     if (index % every === 0) pages.push(text);
@@ -163,7 +163,7 @@ export async function benchSync(): Promise<void> {
     for (;;) {
       const page = await stripe.disputes.list({
         limit: PAGE_SIZE,
-        expand: ['data.charge'],
+        expand: ['data.charge', 'data.payment_intent'],
         ...(after ? { starting_after: after } : {}),
       });
       listed += page.data.length;

@@ -5,7 +5,7 @@ import { getDispute, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
-import { onAccount } from '../stripe/client.js';
+import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { SUBMITTABLE } from './submit.js';
 
 export type AcceptOutcome = { kind: 'accepted' } | { kind: 'not_allowed' | 'failed'; message: string };
@@ -31,7 +31,7 @@ export async function acceptCase(
   const dispute = await getDispute(pool, held.dispute_id);
   try {
     if (!dispute) throw new Error('dispute not found');
-    const closed = await stripe.disputes.close(dispute.id, {}, onAccount(dispute.account));
+    const closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, onAccount(dispute.account));
     await withTransaction(pool, async (tx) => {
       await upsertDispute(tx, closed, dispute.account, new Date());
       await transitionCase(tx, caseId, ['accepting'], 'accepted', { handledBy: 'accepted' });

@@ -7,7 +7,7 @@ import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
-import { onAccount } from '../stripe/client.js';
+import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { type CaseState, disputeNeedsResponse } from './states.js';
 
 export type SubmitTrigger = 'approve' | 'autopilot' | 'timer';
@@ -76,7 +76,7 @@ export async function submitCase(
 
   let current: Stripe.Dispute;
   try {
-    current = await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }, options);
+    current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options);
   } catch (error) {
     return fail(deps, held, `Stripe could not be reached to check the dispute: ${messageOf(error)}`, trigger, actor);
   }
@@ -137,7 +137,7 @@ export async function submitCase(
   // Confirm it landed before recording it: the Stripe answer can be lost on the way back.
   let confirmed: Stripe.Dispute | undefined;
   try {
-    confirmed = await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }, options);
+    confirmed = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options);
   } catch (error) {
     log.warn(
       { err: error, disputeId: dispute.id },

@@ -7,6 +7,12 @@ export type { Stripe };
  * a proxy). Network errors, 409s and 5xx are retried by the SDK itself; a job retry with
  * backoff covers what is left (429s, longer outages).
  */
+/**
+ * What every read of a dispute expands, so each stored copy has the same shape (and an unchanged dispute
+ * compares equal to its stored copy). Lists expand the same under `data.`.
+ */
+export const DISPUTE_EXPAND = ['charge', 'payment_intent'];
+
 export function createStripeClient(secretKey: string, apiUrl?: string, options: { maxNetworkRetries?: number } = {}) {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,

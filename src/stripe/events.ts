@@ -6,7 +6,7 @@ import { isClosedStatus, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
-import { onAccount } from './client.js';
+import { DISPUTE_EXPAND, onAccount } from './client.js';
 
 /** The events rebut works on; the webhook acknowledges and ignores the rest. */
 export const HANDLED_EVENT_TYPES = [
@@ -47,11 +47,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   const readAt = new Date();
   let dispute: Stripe.Dispute;
   try {
-    dispute = await stripe.disputes.retrieve(
-      event.object_id,
-      { expand: ['charge', 'payment_intent'] },
-      onAccount(event.account),
-    );
+    dispute = await stripe.disputes.retrieve(event.object_id, { expand: DISPUTE_EXPAND }, onAccount(event.account));
   } catch (error) {
     // A dispute Stripe says does not exist will not appear by retrying; everything else is retried.
     if (error instanceof Error && 'statusCode' in error && error.statusCode === 404) {

@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY } from '../queue.js';
+import { DISPUTE_EXPAND } from './client.js';
 
 /**
  * `/disputes sync` and `rebut sync`: pages through Stripe's disputes (newest first), stores each
@@ -508,7 +509,7 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
   ): Promise<void> => {
     const params = (after: string | null): Stripe.DisputeListParams => ({
       limit: PAGE_SIZE,
-      expand: ['data.charge'],
+      expand: DISPUTE_EXPAND.map((field) => `data.${field}`),
       ...(range.gte !== null ? { created: { gte: range.gte } } : {}),
       ...(after ? { starting_after: after } : {}),
     });

@@ -81,7 +81,7 @@ describe('dispute sync', () => {
     expect(progress.at(-1)?.done).toBe(true);
     // Pages of 100 with the charge expanded, newest first, each after the last id of the one before.
     const requests = listRequests();
-    expect(requests[0]?.query).toMatchObject({ limit: '100', expand: ['data.charge'] });
+    expect(requests[0]?.query).toMatchObject({ limit: '100', expand: ['data.charge', 'data.payment_intent'] });
     expect(requests[1]?.query.starting_after).toBeDefined();
     const row = await getDispute(db.pool, (await storedIds())[0] ?? '');
     expect(typeof row?.stripe_object.charge).toBe('object');
