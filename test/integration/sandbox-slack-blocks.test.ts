@@ -201,25 +201,29 @@ describe('Slack sandbox: Block Kit limits on messages', () => {
     expect(error.data.error).toBe('msg_too_long');
   });
 
-  it('blocks whose text adds up to more than 13,000 characters are msg_blocks_too_long and nothing is posted', async () => {
+  it('blocks whose text adds up to more than 11,000 characters are msg_blocks_too_long and nothing is posted', async () => {
     const sections = (count: number) => Array.from({ length: count }, () => section(chars(2900)));
     const before = sandbox.messages('C0DISPUTES').length;
+    // Each section is within its own 3,000 characters; 4 × 2,900 = 11,600 is over the total.
     const error = await rejection(
-      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'five sections', blocks: sections(5) as never }),
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'four sections', blocks: sections(4) as never }),
     );
     expect(error.data.error).toBe('msg_blocks_too_long');
     expect(sandbox.messages('C0DISPUTES')).toHaveLength(before);
-    // Each section is within its own 3,000 characters; 4 × 2,900 = 11,600 is under the total.
     await expect(
-      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'four sections', blocks: sections(4) as never }),
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'three sections', blocks: sections(3) as never }),
     ).resolves.toMatchObject({ ok: true });
   });
 
   it('the total counts every text in the blocks: fields, context, buttons and their confirm dialogs', async () => {
-    const fields = { type: 'section', fields: Array(6).fill({ type: 'mrkdwn', text: chars(2000) }) };
+    const fields = { type: 'section', fields: Array(5).fill({ type: 'mrkdwn', text: chars(2000) }) };
     const context = { type: 'context', elements: [{ type: 'mrkdwn', text: chars(900) }] };
-    const withConfirm = actions([button({ confirm: confirm({ text: plain(chars(300)) }) })]);
-    // 12,000 + 900 + "Approve", "Submit?", 300, "Submit", "Cancel" = 13,226.
+    // 10,000 + 900 + "Approve" = 10,907: under the total.
+    await expect(
+      client.chat.postMessage({ channel: 'C0DISPUTES', text: 'many', blocks: [fields, context, actions([button()])] }),
+    ).resolves.toMatchObject({ ok: true });
+    // The confirm dialog adds "Submit?", 100, "Submit", "Cancel": 11,026, over it.
+    const withConfirm = actions([button({ confirm: confirm({ text: plain(chars(100)) }) })]);
     const error = await rejection(
       client.chat.postMessage({ channel: 'C0DISPUTES', text: 'many', blocks: [fields, context, withConfirm] as never }),
     );
