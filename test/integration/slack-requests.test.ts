@@ -107,15 +107,21 @@ describe('requests from Slack', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('a body declared over 1 MiB gets 413 and one without Content-Length 411, answered before the body is read', async () => {
+  it('a body over 1 MiB gets 413: refused unread when declared, cut off at 1 MiB when sent without a length', async () => {
     const body = slashCommandBody({ text: 'auto on fraudulent', userId: ALICE, responseUrl: slack.responseUrl() });
     const signed = signSlackRequest(body, SIGNING_SECRET);
     // 2 MiB announced, a few bytes sent: the answer comes without waiting for the rest.
     const huge = await rawRequest({ ...signed, 'content-length': String(2 * 1024 * 1024) }, body.slice(0, 10));
     expect(huge).toMatchObject({ status: 413, closed: true });
     expect(huge.body).toContain('1048576');
-    const chunked = await rawRequest({ ...signed, 'transfer-encoding': 'chunked' }, body);
-    expect(chunked).toMatchObject({ status: 411, closed: true });
+    // Chunked (as a proxy may send it), 1 MiB and a byte: Bolt stops reading at its limit.
+    const padded = `${body}&pad=${'x'.repeat(1024 * 1024 - body.length)}`;
+    const chunked = await rawRequest(
+      { ...signSlackRequest(padded, SIGNING_SECRET), 'transfer-encoding': 'chunked' },
+      padded,
+      true,
+    );
+    expect(chunked.status).toBe(413);
     const { rows } = await db.pool.query('SELECT * FROM autopilot_rules');
     expect(rows).toHaveLength(0);
     // A normal signed request still goes through.
@@ -336,10 +342,11 @@ describe('/disputes', () => {
   });
 });
 
-/** A POST to /slack/events with exactly these headers, the body written but never ended. */
+/** A POST to /slack/events with exactly these headers, the body written (and ended only when asked). */
 function rawRequest(
   headers: Record<string, string>,
   body: string,
+  end = false,
 ): Promise<{ status: number; body: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const req = request(`${app.url}/slack/events`, { method: 'POST', headers }, (res) => {
@@ -354,6 +361,7 @@ function rawRequest(
       });
     });
     req.on('error', reject);
-    req.write(body);
+    if (end) req.end(body);
+    else req.write(body);
   });
 }
