@@ -13,6 +13,7 @@ import {
   viewSubmissionBody,
 } from '../../src/sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { MAX_SLACK_BODY_BYTES } from '../../src/slack/index.js';
 import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
@@ -142,19 +143,27 @@ describe('requests Slack did not sign', () => {
     await unchanged();
   });
 
-  it('a body over Bolt’s 4 MiB limit is refused with 413 once the limit is reached', async () => {
-    const length = 6 * 1024 * 1024;
-    const headers = { ...signSlackRequest('x', SIGNING_SECRET), 'content-length': String(length) };
-    const status = await new Promise<number>((resolve, reject) => {
-      // node:http, not fetch: the answer comes while the rest of the body is still unread, and must be seen then.
-      const request = httpRequest(`${app.url}/slack/events`, { method: 'POST', headers }, (response) => {
-        resolve(response.statusCode ?? 0);
-        request.destroy();
+  it('the body limit sits at exactly 1 MiB: a signed request of 1 MiB is answered, one byte more gets 413', async () => {
+    const send = (size: number) => {
+      const command = slashCommandBody({
+        text: 'help',
+        userId: 'U0ALICE001',
+        responseUrl: 'https://hooks.slack.test/x',
       });
-      request.on('error', reject);
-      request.end(Buffer.alloc(length, 'a'));
-    });
-    expect(status).toBe(413);
+      const body = `${command}&pad=${'a'.repeat(size - command.length - 5)}`;
+      const headers = { ...signSlackRequest(body, SIGNING_SECRET), 'content-length': String(body.length) };
+      return new Promise<number>((resolve, reject) => {
+        // node:http, not fetch: a refusal comes while the body is still unread, and must be seen then.
+        const request = httpRequest(`${app.url}/slack/events`, { method: 'POST', headers }, (response) => {
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    };
+    expect(await send(MAX_SLACK_BODY_BYTES)).toBe(200);
+    expect(await send(MAX_SLACK_BODY_BYTES + 1)).toBe(413);
     await unchanged();
   });
 });
