@@ -5,6 +5,7 @@ import { ConfigError, loadSettings } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { messageOf } from './errors.js';
 import { createLogger } from './log.js';
 
 const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebuttal and one click in Slack
@@ -98,6 +99,6 @@ function exit(code: number): void {
 
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
-  else console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
+  else console.error(`rebut: ${messageOf(error)}`);
   exit(1);
 });

@@ -3,6 +3,7 @@ import { audit } from '../db/audit.js';
 import { getCase, transitionCase } from '../db/cases.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
@@ -41,7 +42,7 @@ export async function acceptCase(
     log.info({ caseId, disputeId: dispute.id }, 'dispute accepted (closed on Stripe)');
     return { kind: 'accepted' };
   } catch (error) {
-    const message = `Stripe could not close the dispute: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `Stripe could not close the dispute: ${messageOf(error)}`;
     await withTransaction(pool, async (tx) => {
       await transitionCase(tx, caseId, ['accepting'], 'failed', { problem: message });
       await audit(tx, { actor, action: 'case.accept_failed', caseId, disputeId: held.dispute_id, detail: { message } });

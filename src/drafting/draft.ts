@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import type { Fact } from '../evidence/types.js';
 import { buildFactSheet, type DraftContext, type FactSheet } from './fact-sheet.js';
 import { formatSeconds, plainText } from './format.js';
@@ -230,7 +231,7 @@ async function withDeadline(
       ok: false,
       failure: {
         kind: 'unknown',
-        message: `model call failed: ${error instanceof Error ? error.message : String(error)}`,
+        message: `model call failed: ${messageOf(error)}`,
         status: null,
       },
       usage: null,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pendingMigrations } from '../db/migrate.js';
 import type { Pool } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { sendJson } from './server.js';
 
@@ -24,7 +25,7 @@ export function readyz(pool: Pool) {
         checks.migrations = 'ok';
       }
     } catch (error) {
-      checks.database = `unreachable: ${error instanceof Error ? error.message : String(error)} (check DATABASE_URL)`;
+      checks.database = `unreachable: ${messageOf(error)} (check DATABASE_URL)`;
     }
     const ready = checks.database === 'ok' && checks.migrations === 'ok';
     sendJson(res, ready ? 200 : 503, { ready, checks });

@@ -7,5 +7,3 @@ export function slackErrorCode(error: unknown): string | undefined {
   if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;
   return typeof data.error === 'string' ? data.error : undefined;
 }
-
-export { messageOf } from '../errors.js';

@@ -6,11 +6,12 @@ import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '
 import type Stripe from 'stripe';
 import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TaskHandler } from '../queue.js';
 import { createApprovers } from './authorize.js';
 import { type CaseTaskName, caseTasks } from './case-messages.js';
-import { messageOf, slackErrorCode } from './errors.js';
+import { slackErrorCode } from './errors.js';
 import { registerListeners } from './listeners/index.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';

@@ -5,6 +5,7 @@ import { loadSettings, type Settings } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Pool } from '../db/pool.js';
+import { messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
 import { createStripeClient } from '../stripe/client.js';
 import { runSync, type SyncProgress, type SyncResult, syncFraction } from '../stripe/sync.js';
@@ -92,7 +93,7 @@ async function withUsage(run: () => Promise<number>): Promise<number> {
   } catch (error) {
     const parseError = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
     if (!(error instanceof UsageError) && !parseError) throw error;
-    console.error(`rebut: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`rebut: ${messageOf(error)}`);
     return 2;
   }
 }

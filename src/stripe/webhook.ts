@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
 import { withoutNulEscapes } from '../db/text.js';
+import { messageOf } from '../errors.js';
 import { BodyTooLargeError, readBody } from '../http/body.js';
 import { sendJson } from '../http/server.js';
 import type { Logger } from '../log.js';
@@ -85,7 +86,7 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
       event = stripe.webhooks.constructEvent(raw, signature, webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
       if (error instanceof SyntaxError) return reject(res, 400, 'not_json', 'body is not JSON');
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       const reason = /timestamp/i.test(message) ? 'stale' : 'signature';
       return reject(res, 400, reason, `signature verification failed: ${message}`);
     }

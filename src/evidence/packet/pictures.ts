@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { messageOf } from '../../errors.js';
 import { sniffImage } from '../images.js';
 
 /** The largest an image is drawn (the content width × half a page) at about 150 dpi; more pixels are wasted bytes. */
@@ -102,7 +103,7 @@ export class ImageEncoder {
         while (step > 0 && (tried.get(step - 1)?.bytes.byteLength ?? Number.POSITIVE_INFINITY) <= target) step -= 1;
       }
     } catch (error) {
-      return { error: `could not be read as an image (${error instanceof Error ? error.message : String(error)})` };
+      return { error: `could not be read as an image (${messageOf(error)})` };
     }
   }
 

@@ -2,8 +2,8 @@
 // only them (ephemeral), through the click's response_url or, failing that, chat.postEphemeral.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
-import { messageOf } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;

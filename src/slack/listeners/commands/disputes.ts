@@ -2,12 +2,12 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
 import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
+import { messageOf } from '../../../errors.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../case-messages.js';
-import { messageOf } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
 import { statsFromSlack, syncFromSlack } from './history.js';
 

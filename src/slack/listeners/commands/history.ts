@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { messageOf } from '../../../errors.js';
 import { renderStatsChart } from '../../../stats/chart.js';
 import { computeStats } from '../../../stats/index.js';
 import type { StatsWindow } from '../../../stats/summarise.js';
 import { runningSync, runSync } from '../../../stripe/sync.js';
 import { statsBlocks } from '../../blocks/stats.js';
 import { syncProgressBlocks } from '../../blocks/sync-progress.js';
-import { messageOf } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;

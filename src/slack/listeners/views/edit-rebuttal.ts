@@ -3,6 +3,7 @@ import { EditRefused, saveEditedDraft } from '../../../cases/edit.js';
 import { SUBMITTABLE } from '../../../cases/submit.js';
 import { getCase } from '../../../db/cases.js';
 import { latestDraft } from '../../../db/drafts.js';
+import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import {
   type EditMetadata,
@@ -12,7 +13,6 @@ import {
   MAX_REBUTTAL_CHARS,
 } from '../../blocks/edit-modal.js';
 import { editSavedReply } from '../../blocks/replies.js';
-import { messageOf } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
