@@ -1,5 +1,5 @@
 /** The normal quantile for a two-sided 95% interval. */
-export const Z_95 = 1.959963984540054;
+const Z_95 = 1.959963984540054;
 
 export interface WinRate {
   /** Won plus lost: disputes the issuer decided. */

@@ -70,6 +70,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  await app?.stop(); // stopping twice is harmless; a test that failed early must not leave the app on a dropped database
   await openai.close();
   await slack.close();
   await stripe.close();

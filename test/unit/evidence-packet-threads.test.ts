@@ -37,7 +37,7 @@ describe('packets built on a packet thread', () => {
     expect(input.deliverables[0]?.image?.bytes.byteLength).toBe(images[0]?.byteLength);
   });
 
-  it('spreads packets over the threads and answers each request with its own packet', async () => {
+  it('with two threads, answers each of five concurrent requests with its own packet', async () => {
     const pool = threads({ threads: 2 });
     const ids = ['du_A', 'du_B', 'du_C', 'du_D', 'du_E'];
     const packets = await Promise.all(
