@@ -8,7 +8,7 @@ import { createPool, type Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
 import { createStripeClient } from '../stripe/client.js';
-import { runSync, type SyncProgress, type SyncResult, syncFraction } from '../stripe/sync.js';
+import { runSync, type SyncProgress, type SyncResult, sinceDay, syncFraction } from '../stripe/sync.js';
 import { renderStatsChart } from './chart.js';
 import { formatStatsJson, formatStatsTable, textBar } from './format.js';
 import { computeStats } from './index.js';
@@ -47,10 +47,8 @@ async function openDatabase(
 
 /** `2024-01-31` → that day, 00:00 UTC. */
 export function parseSince(text: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`--since expects a date as YYYY-MM-DD, got "${text}"`);
-  }
+  const date = sinceDay(text);
+  if (!date) throw new UsageError(`--since expects a past date as YYYY-MM-DD, got "${text}"`);
   return date;
 }
 

@@ -117,6 +117,16 @@ export const NIGHTLY_LOOKBACK_MS = 180 * 86_400_000;
 /** Case states a closed dispute moves out of, as `process-event` does. */
 const CLOSABLE_STATES = [...OPEN_STATES, 'submitting', 'submitted', 'accepting', 'accepted', 'expired'];
 
+/**
+ * The day a sync starts from, as people type it (`2025-01-31`, 00:00 UTC), for the CLI and Slack alike: a real
+ * calendar day (not 2025-02-30, which Date would roll into March) and not in the future. Undefined otherwise.
+ */
+export function sinceDay(text: string, now = new Date()): Date | undefined {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) return undefined;
+  return date.getTime() > now.getTime() ? undefined : date;
+}
+
 // ─── Rate limit and backoff (pure) ───────────────────────────────────────────────────────────
 
 /**

@@ -464,6 +464,8 @@ describe('/disputes', () => {
     expect(parseDisputesCommand('sync 2026-01-01')).toEqual({ kind: 'sync', since: new Date('2026-01-01T00:00:00Z') });
     expect(parseDisputesCommand('sync')).toEqual({ kind: 'sync' });
     expect(parseDisputesCommand('sync 2999-01-01').kind).toBe('invalid');
+    // Not a day at all: Date alone would read it as 2 March.
+    expect(parseDisputesCommand('sync 2025-02-30').kind).toBe('invalid');
     expect(parseDisputesCommand('stats 30d')).toEqual({ kind: 'stats', window: '30d' });
     expect(parseDisputesCommand('stats')).toEqual({ kind: 'stats', window: '30d' });
     expect(parseDisputesCommand('stats forever').kind).toBe('invalid');

@@ -4,6 +4,7 @@ import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
 import { messageOf } from '../../../errors.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
+import { sinceDay } from '../../../stripe/sync.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
@@ -53,8 +54,8 @@ export function parseDisputesCommand(text: string): DisputesCommand {
     case 'sync': {
       const since = rest[0];
       if (!since) return { kind: 'sync' };
-      const date = /^\d{4}-\d{2}-\d{2}$/.test(since) ? new Date(`${since}T00:00:00Z`) : undefined;
-      if (!date || Number.isNaN(date.getTime()) || date.getTime() > Date.now()) {
+      const date = sinceDay(since);
+      if (!date) {
         return {
           kind: 'invalid',
           message: 'Sync since when? Give a past date as YYYY-MM-DD, e.g. `/disputes sync 2025-01-01`.',
