@@ -85,7 +85,10 @@ describe('rebut sync --since', () => {
     expect(parseSince('2024-02-29').toISOString()).toBe('2024-02-29T00:00:00.000Z');
   });
 
-  it.each(['2023-02-29', '2024-13-01', '24-01-01', 'yesterday', '2999-01-01'])('refuses %s with a usage error', (text) => {
-    expect(() => parseSince(text)).toThrow(UsageError);
-  });
+  it.each(['2023-02-29', '2024-13-01', '24-01-01', 'yesterday', '2999-01-01'])(
+    'refuses %s with a usage error',
+    (text) => {
+      expect(() => parseSince(text)).toThrow(UsageError);
+    },
+  );
 });
