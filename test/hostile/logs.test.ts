@@ -82,8 +82,11 @@ function signedSlack(body: string): Promise<Response> {
   return fetch(`${app.url}/slack/events`, { method: 'POST', headers: signSlackRequest(body, SIGNING_SECRET), body });
 }
 
-/** Digits with optional single spaces or dashes between them, not touching other digits. */
-const DIGIT_RUNS = /(?<!\d)\d(?:[ -]?\d){14,18}(?!\d)/g;
+/**
+ * Digits with optional single spaces or dashes between them, not touching other digits and not part of a decimal
+ * number: a float like 12.781696999999998 (a duration) is not a card, and the mask leaves decimals whole.
+ */
+const DIGIT_RUNS = /(?<!\d)(?<!\d\.)\d(?:[ -]?\d){14,18}(?!\d)(?!\.\d)/g;
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
