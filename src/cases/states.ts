@@ -20,6 +20,16 @@ export type CaseState = (typeof CASE_STATES)[number];
 
 export const OPEN_STATES: readonly CaseState[] = ['new', 'drafting', 'awaiting_review', 'failed'];
 
+/** States a case leaves when Stripe decides its dispute (won, lost, inquiry closed). */
+export const CLOSABLE_STATES: readonly CaseState[] = [
+  ...OPEN_STATES,
+  'submitting',
+  'submitted',
+  'accepting',
+  'accepted',
+  'expired',
+];
+
 /** Stripe statuses in which evidence can still be sent. */
 export const NEEDS_RESPONSE_STATUSES = ['needs_response', 'warning_needs_response'] as const;
 

@@ -1,4 +1,5 @@
-import type { CaseState } from '../cases/states.js';
+import { type CaseState, CLOSABLE_STATES, NEEDS_RESPONSE_STATUSES } from '../cases/states.js';
+import { DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY, SERIAL_QUEUES } from '../queue.js';
 import type { Pool, PoolClient } from './pool.js';
 
 type Db = Pool | PoolClient;
@@ -57,4 +58,100 @@ export async function transitionCase(
     [id, from, to, 'problem' in changes, changes.problem ?? null, changes.handledBy ?? null],
   );
   return rows[0];
+}
+
+/** Who opens or closes cases, for the audit log: `stripe` with its event, `sync` with its run. */
+export interface CaseActor {
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Opens the case of each dispute that, as stored (the newest read, which may be newer than the caller's), still
+ * awaits evidence: needing a response, nothing submitted, not past its due date. Each opened case is audited and its
+ * `prepare-case` queued, all in one statement. The one rule for the webhook's events and the sync alike; a dispute
+ * that already has a case is left alone. Returns the cases opened.
+ */
+export async function openCases(
+  tx: PoolClient,
+  disputes: readonly { id: string; autoSubmitAt: Date }[],
+  by: CaseActor,
+): Promise<{ id: number; dispute_id: string }[]> {
+  if (disputes.length === 0) return [];
+  const { rows } = await tx.query<{ id: number; dispute_id: string }>(
+    `WITH opened AS (
+       INSERT INTO cases (dispute_id, state, auto_submit_at)
+       SELECT d.id, 'new', c.auto_submit_at
+         FROM unnest($1::text[], $2::timestamptz[]) AS c(dispute_id, auto_submit_at)
+         JOIN disputes d ON d.id = c.dispute_id
+        WHERE d.status = ANY($3::text[]) AND d.submission_count = 0 AND (d.due_by IS NULL OR d.due_by > now())
+        ORDER BY d.id
+       ON CONFLICT (dispute_id) DO NOTHING
+       RETURNING id, dispute_id
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT $4, 'case.opened', o.id, o.dispute_id, $5::jsonb || jsonb_build_object('status', d.status, 'reason', d.reason)
+         FROM opened o JOIN disputes d ON d.id = o.dispute_id
+     ), queued AS (
+       -- One add_jobs for them all: add_job row by row cost about ten times as much on a page of the sync.
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
+         SELECT ROW('prepare-case', json_build_object('caseId', id), $6, NULL, $7, 'prepare-case:' || id, $8, NULL)
+                  ::graphile_worker.job_spec
+           FROM opened ORDER BY id))
+     )
+     SELECT id, dispute_id FROM opened, queued`,
+    [
+      disputes.map((dispute) => dispute.id),
+      disputes.map((dispute) => dispute.autoSubmitAt),
+      NEEDS_RESPONSE_STATUSES,
+      by.actor,
+      JSON.stringify(by.detail),
+      SERIAL_QUEUES['prepare-case'] ?? null,
+      DEFAULT_MAX_ATTEMPTS,
+      JOB_PRIORITY['prepare-case'],
+    ],
+  );
+  return rows;
+}
+
+/**
+ * Records Stripe's decision on the cases of these disputes, as stored: won → `won`, lost → `lost`, a closed
+ * inquiry → `closed`, from any state a case can still leave (`CLOSABLE_STATES`). Each move is audited and the
+ * case's Slack message queued for an update. Returns the cases moved.
+ */
+export async function closeCases(
+  tx: PoolClient,
+  disputeIds: readonly string[],
+  by: CaseActor,
+): Promise<{ id: number; dispute_id: string; state: CaseState }[]> {
+  if (disputeIds.length === 0) return [];
+  const { rows } = await tx.query<{ id: number; dispute_id: string; state: CaseState }>(
+    `WITH moved AS (
+       UPDATE cases c
+          SET state = CASE d.status WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'closed' END, updated_at = now()
+         FROM disputes d
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed')
+          AND c.state = ANY($2::text[])
+       RETURNING c.id, c.dispute_id, c.state
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT $3, 'case.' || state, id, dispute_id, $4::jsonb FROM moved
+     ), queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
+         SELECT ROW('update-case-message', json_build_object('caseId', id), $5, NULL, $6, 'update-case-message:' || id,
+                    $7, NULL)::graphile_worker.job_spec
+           FROM moved ORDER BY id))
+     )
+     SELECT id, dispute_id, state FROM moved, queued`,
+    [
+      disputeIds,
+      CLOSABLE_STATES,
+      by.actor,
+      JSON.stringify(by.detail),
+      SERIAL_QUEUES['update-case-message'] ?? null,
+      DEFAULT_MAX_ATTEMPTS,
+      JOB_PRIORITY['update-case-message'],
+    ],
+  );
+  return rows;
 }

@@ -1,11 +1,9 @@
 import type Stripe from 'stripe';
-import { autoSubmitAt, type CaseState, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
-import { audit } from '../db/audit.js';
-import { getCaseByDispute, openCase, transitionCase } from '../db/cases.js';
+import { autoSubmitAt, disputeNeedsResponse } from '../cases/states.js';
+import { closeCases, openCases } from '../db/cases.js';
 import { isClosedStatus, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { DISPUTE_EXPAND, onAccount } from './client.js';
 
 /** The events rebut works on; the webhook acknowledges and ignores the rest. */
@@ -28,8 +26,6 @@ export interface ProcessEventDeps {
   reviewWindowMs: number;
   submitBufferMs: number;
 }
-
-const OUTCOME_STATE: Record<string, CaseState> = { won: 'won', lost: 'lost', warning_closed: 'closed' };
 
 /**
  * The `process-event` job. The event only says *which* dispute changed: events arrive late,
@@ -63,42 +59,14 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
 
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, dispute, event.account, readAt);
-    const existing = await getCaseByDispute(tx, dispute.id);
-    if (!existing && disputeNeedsResponse(dispute.status) && !dispute.evidence_details?.submission_count) {
+    // The sync's rules (db/cases.ts), which look at the stored row: a later read may have made it newer than this.
+    const by = { actor: 'stripe', detail: { eventId } };
+    if (disputeNeedsResponse(dispute.status)) {
       const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
-      const opened = await openCase(
-        tx,
-        dispute.id,
-        autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs),
-      );
-      if (opened) {
-        await audit(tx, {
-          actor: 'stripe',
-          action: 'case.opened',
-          caseId: opened.id,
-          disputeId: dispute.id,
-          detail: { eventId, status: dispute.status, reason: dispute.reason },
-        });
-        await enqueue(tx, 'prepare-case', { caseId: opened.id }, { jobKey: `prepare-case:${opened.id}` });
-      }
-    } else if (existing && isClosedStatus(dispute.status)) {
-      const outcome = OUTCOME_STATE[dispute.status];
-      const closable: CaseState[] = [...OPEN_STATES, 'submitting', 'submitted', 'accepting', 'accepted', 'expired'];
-      if (outcome && (await transitionCase(tx, existing.id, closable, outcome))) {
-        await audit(tx, {
-          actor: 'stripe',
-          action: `case.${outcome}`,
-          caseId: existing.id,
-          disputeId: dispute.id,
-          detail: { eventId },
-        });
-        await enqueue(
-          tx,
-          'update-case-message',
-          { caseId: existing.id },
-          { jobKey: `update-case-message:${existing.id}` },
-        );
-      }
+      const at = autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
+      await openCases(tx, [{ id: dispute.id, autoSubmitAt: at }], by);
+    } else if (isClosedStatus(dispute.status)) {
+      await closeCases(tx, [dispute.id], by);
     }
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });

@@ -1,11 +1,11 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
-import { autoSubmitAt, disputeNeedsResponse, OPEN_STATES } from '../cases/states.js';
-import { upsertDisputes } from '../db/disputes.js';
+import { autoSubmitAt, disputeNeedsResponse } from '../cases/states.js';
+import { closeCases, openCases } from '../db/cases.js';
+import { isClosedStatus, upsertDisputes } from '../db/disputes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-import { DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY } from '../queue.js';
 import { DISPUTE_EXPAND } from './client.js';
 
 /**
@@ -114,9 +114,6 @@ export const BACKOFF_CAP_MS = 30_000;
  */
 export const NIGHTLY_LOOKBACK_MS = 180 * 86_400_000;
 
-/** Case states a closed dispute moves out of, as `process-event` does. */
-const CLOSABLE_STATES = [...OPEN_STATES, 'submitting', 'submitted', 'accepting', 'accepted', 'expired'];
-
 /**
  * The day a sync starts from, as people type it (`2025-01-31`, 00:00 UTC), for the CLI and Slack alike: a real
  * calendar day (not 2025-02-30, which Date would roll into March) and not in the future. Undefined otherwise.
@@ -197,82 +194,22 @@ export function syncFraction(progress: Pick<SyncProgress, 'done' | 'reachedBack'
 
 // ─── One page, stored ────────────────────────────────────────────────────────────────────────
 
-/**
- * Opens the case of every listed dispute that still needs a response and has none (checked on the
- * stored row, which may be newer than the page), audits it and queues its `prepare-case`.
- */
-async function openCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Dispute[], runId: number): Promise<number> {
-  const candidates = disputes.filter(
-    (dispute) => disputeNeedsResponse(dispute.status) && !dispute.evidence_details?.submission_count,
+/** The cases a stored page opens and closes, by the rules the webhook's events follow (db/cases.ts). */
+async function openAndCloseCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Dispute[], runId: number) {
+  const by = { actor: 'sync', detail: { syncRun: runId } };
+  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status));
+  const opened = await openCases(
+    tx,
+    toOpen.map((dispute) => {
+      const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+      const at = autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
+      return { id: dispute.id, autoSubmitAt: at };
+    }),
+    by,
   );
-  if (candidates.length === 0) return 0;
-  const { rows } = await tx.query<{ id: number }>(
-    `WITH opened AS (
-       INSERT INTO cases (dispute_id, state, auto_submit_at)
-       SELECT d.id, 'new', c.auto_submit_at
-         FROM unnest($1::text[], $2::timestamptz[]) AS c(dispute_id, auto_submit_at)
-         JOIN disputes d ON d.id = c.dispute_id
-        WHERE d.status IN ('needs_response', 'warning_needs_response') AND d.submission_count = 0
-          AND (d.due_by IS NULL OR d.due_by > now())
-        ORDER BY d.id
-       ON CONFLICT (dispute_id) DO NOTHING
-       RETURNING id, dispute_id
-     ), audited AS (
-       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
-       SELECT 'sync', 'case.opened', id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM opened
-     ), queued AS (
-       -- One add_jobs for the page: add_job row by row cost about ten times as much.
-       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
-         SELECT ROW('prepare-case', json_build_object('caseId', id), NULL, NULL, $4, 'prepare-case:' || id, $5, NULL)
-                  ::graphile_worker.job_spec
-           FROM opened ORDER BY id))
-     )
-     SELECT id FROM opened, queued`,
-    [
-      candidates.map((dispute) => dispute.id),
-      candidates.map((dispute) => {
-        const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
-        return autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
-      }),
-      runId,
-      DEFAULT_MAX_ATTEMPTS,
-      JOB_PRIORITY['prepare-case'],
-    ],
-  );
-  return rows.length;
-}
-
-/** Records Stripe's decision on cases whose webhook never came (or came before the decision). */
-async function closeCases(tx: PoolClient, disputes: Stripe.Dispute[], runId: number): Promise<number> {
-  const closed = disputes.filter((dispute) => ['won', 'lost', 'warning_closed'].includes(dispute.status));
-  if (closed.length === 0) return 0;
-  const { rows } = await tx.query<{ id: number }>(
-    `WITH moved AS (
-       UPDATE cases c
-          SET state = CASE d.status WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'closed' END, updated_at = now()
-         FROM disputes d
-        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed')
-          AND c.state = ANY($2::text[])
-       RETURNING c.id, c.dispute_id, c.state
-     ), audited AS (
-       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
-       SELECT 'sync', 'case.' || state, id, dispute_id, jsonb_build_object('syncRun', $3::bigint) FROM moved
-     ), queued AS (
-       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
-         SELECT ROW('update-case-message', json_build_object('caseId', id), NULL, NULL, $4, 'update-case-message:' || id,
-                    $5, NULL)::graphile_worker.job_spec
-           FROM moved ORDER BY id))
-     )
-     SELECT id FROM moved, queued`,
-    [
-      closed.map((dispute) => dispute.id),
-      CLOSABLE_STATES,
-      runId,
-      DEFAULT_MAX_ATTEMPTS,
-      JOB_PRIORITY['update-case-message'],
-    ],
-  );
-  return rows.length;
+  const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
+  const closed = await closeCases(tx, toClose, by);
+  return { opened: opened.length, closed: closed.length };
 }
 
 // ─── The run ─────────────────────────────────────────────────────────────────────────────────
@@ -560,8 +497,7 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
       // Two pages are written at once: read each count after its await, never `x += await …`.
       const written = await inTransaction(pool, async (tx) => ({
         inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
-        opened: await openCases(tx, deps, page.disputes, runId),
-        closed: await closeCases(tx, page.disputes, runId),
+        ...(await openAndCloseCases(tx, deps, page.disputes, runId)),
       }));
       counts.inserted += written.inserted;
       counts.casesOpened += written.opened;

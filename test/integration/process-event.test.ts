@@ -77,6 +77,35 @@ describe('process-event', () => {
     expect((await disputeRow(dispute.id))?.status).toBe('warning_needs_response');
   });
 
+  it('a dispute already past its due date is stored but opens no case, as the sync decides too', async () => {
+    // Opened 20 days ago, due 9 days after: evidence can no longer reach Stripe (rebut installed late, a late event).
+    const { dispute } = stripe.createDispute({
+      reason: 'fraudulent',
+      created: Math.floor(Date.now() / 1000) - 20 * 86_400,
+    });
+    const event = stripe.emit('charge.dispute.updated', dispute);
+    await stripe.deliver(event, { url: `${app.url}/stripe/webhook` });
+    await waitFor(() => processed(event.id), { what: 'the event about the past-due dispute' });
+    await stripe.webhooksSettled();
+    expect((await disputeRow(dispute.id))?.status).toBe('needs_response');
+    expect(await caseOf(dispute.id)).toBeUndefined();
+  });
+
+  it('opening a case is audited with the event, the status and the reason', async () => {
+    const { dispute } = stripe.createDispute({ reason: 'duplicate' });
+    const opened = await waitFor(() => caseOf(dispute.id), { what: 'the case' });
+    const { rows } = await db.pool.query<{ actor: string; detail: Record<string, unknown> }>(
+      `SELECT actor, detail FROM audit_log WHERE action = 'case.opened' AND case_id = $1`,
+      [opened.id],
+    );
+    expect(rows).toEqual([
+      {
+        actor: 'stripe',
+        detail: { eventId: expect.stringMatching(/^evt_/), status: 'needs_response', reason: 'duplicate' },
+      },
+    ]);
+  });
+
   it('the same event delivered 5 times, concurrently, gives one row, one job and one case', async () => {
     const { dispute } = stripe.createDispute({ reason: 'product_not_received', silent: true });
     const event = stripe.emit('charge.dispute.created', dispute);
