@@ -19,7 +19,7 @@ const COMMAND = 'npm run bench -- stats';
  * read it, and a smaller one keeps generation under a minute.
  */
 const INSERT_DISPUTES = `
-WITH variants(v, evidence) AS (
+WITH evidence_variants(v, evidence) AS (
   SELECT v, jsonb_strip_nulls(jsonb_build_object(
            'customer_email_address', 'customer@example.com',
            'customer_name', 'Jenny Rosen',
@@ -31,6 +31,11 @@ WITH variants(v, evidence) AS (
            'uncategorized_text', 'The customer used the product after the purchase.')) || '{"enhanced_evidence": {}}'
     FROM generate_series(0, 31) v
   UNION ALL SELECT -1, '{"enhanced_evidence": {}}'
+), variants AS (
+  -- The fields each variant carries, as the writer stores them (evidenceFields in src/db/disputes.ts): every
+  -- value here is a non-empty string, and the enhanced evidence is empty.
+  SELECT v, evidence, ARRAY(SELECT k FROM jsonb_object_keys(evidence - 'enhanced_evidence') k ORDER BY k COLLATE "C") AS fields
+    FROM evidence_variants
 ), generated AS (
   SELECT g, lpad(g::text, 10, '0') AS key, r1, r2, r3, r4, r6,
          900 + floor(r1 * 40)::int * 500 AS amount,
@@ -50,12 +55,12 @@ WITH variants(v, evidence) AS (
   SELECT *, (status IN ('won', 'under_review') OR (status = 'lost' AND r6 < 0.7)) AS submitted FROM generated
 )
 INSERT INTO disputes (id, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount, currency,
-                      reason, status, card_brand, created, due_by, has_evidence, submission_count, evidence,
+                      reason, status, card_brand, created, due_by, has_evidence, submission_count, evidence_fields,
                       stripe_object, read_at, closed_at)
 SELECT 'du_' || key, false, 'ch_' || key, 'pi_' || key, 'cus_' || key, 'customer' || g || '@example.com',
        amount, currency, reason, status, brand, created, created + interval '9 days', submitted, submitted::int,
-       v.evidence,
-       jsonb_build_object('id', 'du_' || key, 'object', 'dispute', 'amount', amount, 'currency', currency,
+       v.fields,
+       json_build_object('id', 'du_' || key, 'object', 'dispute', 'amount', amount, 'currency', currency,
                           'reason', reason, 'status', status, 'charge', 'ch_' || key, 'evidence', v.evidence),
        now(), CASE WHEN status IN ('won', 'lost', 'warning_closed') THEN now() END
   FROM shaped

@@ -25,7 +25,8 @@ export interface DisputeRow {
   past_due: boolean;
   submission_count: number;
   is_charge_refundable: boolean;
-  evidence: Stripe.Dispute.Evidence;
+  /** The evidence fields the dispute carries (see `evidenceFields`); the evidence itself is in `stripe_object`. */
+  evidence_fields: string[];
   stripe_object: Stripe.Dispute;
   read_at: Date;
   closed_at: Date | null;
@@ -62,7 +63,7 @@ function disputeRecord(dispute: Stripe.Dispute) {
     past_due: details?.past_due ?? false,
     submission_count: details?.submission_count ?? 0,
     is_charge_refundable: dispute.is_charge_refundable,
-    evidence: dispute.evidence ?? {},
+    evidence_fields: evidenceFields(dispute.evidence),
     stripe_object: dispute,
     closed: CLOSED_STATUSES.has(dispute.status),
   };
@@ -99,28 +100,28 @@ export async function upsertDisputes(
   const { rows } = await db.query<{ inserted: boolean }>(
     `INSERT INTO disputes (id, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
-                           created, due_by, has_evidence, past_due, submission_count, is_charge_refundable, evidence,
-                           stripe_object, read_at, closed_at)
+                           created, due_by, has_evidence, past_due, submission_count, is_charge_refundable,
+                           evidence_fields, stripe_object, read_at, closed_at)
      SELECT r.id, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
             r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
-            ARRAY(SELECT jsonb_array_elements_text(r.enhanced_eligibility_types)),
+            ARRAY(SELECT json_array_elements_text(r.enhanced_eligibility_types)),
             to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
-            r.is_charge_refundable, r.evidence, r.stripe_object, $3::timestamptz,
+            r.is_charge_refundable, r.evidence_fields, r.stripe_object, $3::timestamptz,
             CASE WHEN r.closed THEN $3::timestamptz END
-       FROM jsonb_to_recordset($1::jsonb) AS r(
+       FROM json_to_recordset($1::json) AS r(
               id text, livemode boolean, charge_id text, payment_intent_id text, customer_id text, customer_email text,
               amount bigint, currency text, reason text, status text, card_brand text, network_reason_code text,
-              enhanced_eligibility_types jsonb, created double precision, due_by double precision, has_evidence boolean,
-              past_due boolean, submission_count integer, is_charge_refundable boolean, evidence jsonb,
-              stripe_object jsonb, closed boolean)
+              enhanced_eligibility_types json, created double precision, due_by double precision, has_evidence boolean,
+              past_due boolean, submission_count integer, is_charge_refundable boolean, evidence_fields text[],
+              stripe_object json, closed boolean)
       ORDER BY r.id
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
        has_evidence = excluded.has_evidence, past_due = excluded.past_due, submission_count = excluded.submission_count,
        is_charge_refundable = excluded.is_charge_refundable,
+       evidence_fields = excluded.evidence_fields,
        -- An unchanged object keeps its stored (compressed) copy instead of being compressed and written again.
-       evidence = CASE WHEN disputes.evidence = excluded.evidence THEN disputes.evidence ELSE excluded.evidence END,
-       stripe_object = CASE WHEN disputes.stripe_object = excluded.stripe_object THEN disputes.stripe_object
+       stripe_object = CASE WHEN disputes.stripe_object::text = excluded.stripe_object::text THEN disputes.stripe_object
                             ELSE excluded.stripe_object END,
        enhanced_eligibility_types = excluded.enhanced_eligibility_types,
        customer_id = COALESCE(excluded.customer_id, disputes.customer_id),
@@ -142,4 +143,33 @@ export async function getDispute(db: Db, id: string): Promise<DisputeRow | undef
 
 export function isClosedStatus(status: string): boolean {
   return CLOSED_STATUSES.has(status);
+}
+
+/** A value Stripe counts as not given: null, an empty string (NULs alone are stripped on storing), object or list. */
+function isEmptyEvidence(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') === '';
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/**
+ * The evidence fields a dispute carries (non-empty values), as sorted names, stored beside it so the stats never
+ * read the Stripe object: `enhanced_evidence` appears as `enhanced_evidence.<program>` per program given, and the
+ * `appeal` block (not evidence the issuer weighed) is left out. Sorted by code point, as `COLLATE "C"` would.
+ */
+export function evidenceFields(evidence: object | null | undefined): string[] {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(evidence ?? {})) {
+    if (name === 'appeal' || isEmptyEvidence(value)) continue;
+    if (name !== 'enhanced_evidence') names.push(name);
+    else if (typeof value === 'object' && !Array.isArray(value)) {
+      for (const [program, fields] of Object.entries(value as object)) {
+        if (typeof fields === 'object' && !Array.isArray(fields) && !isEmptyEvidence(fields)) {
+          names.push(`enhanced_evidence.${program}`);
+        }
+      }
+    }
+  }
+  return names.sort();
 }

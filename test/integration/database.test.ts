@@ -1,9 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pendingMigrations } from '../../src/db/migrate.js';
+import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
+import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { enqueue, startQueue, type TaskName } from '../../src/queue.js';
+import { startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
+
+/** Runs rebut's migrations down by `count` steps (node-pg-migrate, as `migrate` runs them up). */
+async function migrateDown(database: TestDatabase, count: number): Promise<void> {
+  const client = await database.pool.connect();
+  try {
+    await runner({
+      dbClient: client,
+      dir: fileURLToPath(new URL('../../src/db/migrations', import.meta.url)),
+      migrationsTable: MIGRATIONS_TABLE,
+      direction: 'down',
+      count,
+      log: () => {},
+    });
+  } finally {
+    client.release();
+  }
+}
+
+async function statsTotals(database: TestDatabase) {
+  const monthly = await database.pool.query(
+    'SELECT month, reason, network, currency, status, submitted, countered, disputes, amount FROM dispute_stats_monthly ORDER BY 1, 2, 3, 4, 5, 6, 7',
+  );
+  const evidence = await database.pool.query(
+    'SELECT reason, won, evidence_fields, disputes FROM dispute_stats_evidence ORDER BY 1, 2, 3',
+  );
+  return { monthly: monthly.rows, evidence: evidence.rows };
+}
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -24,6 +55,88 @@ describe('database', () => {
     );
     const queue = await db.pool.query(`SELECT to_regnamespace('graphile_worker') IS NOT NULL AS present`);
     expect(queue.rows[0]).toEqual({ present: true });
+  });
+
+  it('0003 keeps stored disputes whole: the object (now json), the evidence fields and the stats totals; down restores 0002', async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    try {
+      const stripe = sandbox.stripe();
+      const won = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+      const lost = sandbox.createDispute({ reason: 'product_not_received', silent: true });
+      await stripe.disputes.update(won.dispute.id, {
+        evidence: { uncategorized_text: 'Used the product', customer_name: 'Jenny Rosen', receipt: '' },
+      });
+      await stripe.disputes.update(lost.dispute.id, { evidence: { product_description: 'Design credits' } });
+      sandbox.setDisputeStatus(won.dispute.id, 'won');
+      sandbox.setDisputeStatus(lost.dispute.id, 'lost');
+      const disputes = await Promise.all(
+        [won, lost].map(({ dispute }) =>
+          stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] }),
+        ),
+      );
+
+      // As 0002 stored them: jsonb object, a separate evidence copy, evidence_fields generated from it.
+      await migrateDown(migrated, 1);
+      for (const dispute of disputes) {
+        await migrated.pool.query(
+          `INSERT INTO disputes (id, livemode, charge_id, amount, currency, reason, status, created, submission_count,
+                                 card_brand, evidence, stripe_object, read_at)
+           VALUES ($1, false, $2, $3, $4, $5, $6, to_timestamp($7), $8, $9, $10, $11, now())`,
+          [
+            dispute.id,
+            typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id,
+            dispute.amount,
+            dispute.currency,
+            dispute.reason,
+            dispute.status,
+            dispute.created,
+            dispute.evidence_details.submission_count,
+            dispute.payment_method_details?.card?.brand ?? null,
+            JSON.stringify(dispute.evidence),
+            JSON.stringify(dispute),
+          ],
+        );
+      }
+      const before = await statsTotals(migrated);
+      expect(before.evidence.length).toBeGreaterThan(0);
+      const generated = await migrated.pool.query<{ id: string; evidence_fields: string[] }>(
+        'SELECT id, evidence_fields FROM disputes ORDER BY id',
+      );
+
+      expect(await migrate(migrated.pool)).toEqual(['0003_stored_object']);
+      for (const dispute of disputes) {
+        const row = await getDispute(migrated.pool, dispute.id);
+        expect(row?.stripe_object).toEqual(dispute);
+        // What 0002's SQL function worked out is what the writer now works out.
+        const kept = generated.rows.find((entry) => entry.id === dispute.id)?.evidence_fields;
+        expect(row?.evidence_fields).toEqual(kept);
+        expect(row?.evidence_fields).toEqual(evidenceFields(dispute.evidence));
+        expect(row && 'evidence' in row).toBe(false);
+      }
+      expect(await statsTotals(migrated)).toEqual(before);
+      // The writer stores over a migrated row.
+      for (const dispute of disputes) expect(await upsertDispute(migrated.pool, dispute, null, new Date())).toBe(true);
+      expect(await statsTotals(migrated)).toEqual(before);
+
+      await migrateDown(migrated, 1);
+      const restored = await migrated.pool.query<{
+        id: string;
+        evidence: unknown;
+        evidence_fields: string[];
+        kind: string;
+      }>(`SELECT id, evidence, evidence_fields, pg_typeof(stripe_object)::text AS kind FROM disputes ORDER BY id`);
+      expect(restored.rows).toEqual(
+        generated.rows.map((entry) => ({
+          ...entry,
+          evidence: disputes.find((dispute) => dispute.id === entry.id)?.evidence,
+          kind: 'jsonb',
+        })),
+      );
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
   });
 
   it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
