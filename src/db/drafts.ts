@@ -58,16 +58,19 @@ export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | un
   return rows[0];
 }
 
-/** Rebuttals of won disputes with this reason, newest first: the drafter's examples. */
+/**
+ * The rebuttals rebut submitted for won disputes with this reason, most recently won first: the drafter's
+ * examples. (One submission per dispute, so one rebuttal each.)
+ */
 export async function winningRebuttals(db: Db, reason: string, limit = 3): Promise<string[]> {
   const { rows } = await db.query<{ text: string }>(
-    `SELECT DISTINCT ON (d.id) dr.text
+    `SELECT dr.text
        FROM disputes d
        JOIN cases c ON c.dispute_id = d.id
        JOIN submissions s ON s.case_id = c.id
        JOIN drafts dr ON dr.case_id = c.id AND dr.version = s.draft_version
       WHERE d.status = 'won' AND d.reason = $1
-      ORDER BY d.id, d.closed_at DESC NULLS LAST
+      ORDER BY d.closed_at DESC NULLS LAST, d.id DESC
       LIMIT $2`,
     [reason, limit],
   );

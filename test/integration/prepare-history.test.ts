@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCase } from '../../src/cases/prepare.js';
 import { openCase } from '../../src/db/cases.js';
 import { upsertDispute } from '../../src/db/disputes.js';
+import { winningRebuttals } from '../../src/db/drafts.js';
 import { evidenceConfigFor } from '../../src/evidence/settings.js';
 import { createLogger } from '../../src/log.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
@@ -51,5 +52,50 @@ describe("triage reads the business's record for the reason from the stats total
       [opened.id],
     );
     expect(rows[0]?.triage.winRate).toEqual({ value: 2 / 12, sample: 12, used: true });
+  });
+});
+
+describe("the drafter's examples: rebuttals that won", () => {
+  it('are the submitted drafts of won disputes with the reason, the most recently won first', async () => {
+    const DAY = 86_400_000;
+    /** A case of a decided dispute, with its drafts and the version submitted; `wonDaysAgo` sets closed_at. */
+    async function decided(
+      reason: 'fraudulent' | 'product_not_received',
+      status: 'won' | 'lost',
+      text: string,
+      wonDaysAgo: number,
+    ) {
+      const read = await stored(reason, status);
+      await db.pool.query('UPDATE disputes SET closed_at = $2 WHERE id = $1', [
+        read.id,
+        new Date(Date.now() - wonDaysAgo * DAY),
+      ]);
+      const opened = await openCase(db.pool, read.id, new Date());
+      if (!opened) throw new Error('no case opened');
+      await db.pool.query(
+        `INSERT INTO drafts (case_id, version, author, text) VALUES ($1, 1, 'template', 'an earlier version'),
+                                                                   ($1, 2, 'slack:U1', $2)`,
+        [opened.id, text],
+      );
+      await db.pool.query(
+        `INSERT INTO submissions (case_id, dispute_id, draft_version, trigger, actor, idempotency_key)
+         VALUES ($1, $2, 2, 'approve', 'U1', $3)`,
+        [opened.id, read.id, `submit-${opened.id}`],
+      );
+    }
+    await decided('fraudulent', 'won', 'won 30 days ago', 30);
+    await decided('fraudulent', 'won', 'won 2 days ago', 2);
+    await decided('fraudulent', 'lost', 'lost yesterday', 1);
+    await decided('product_not_received', 'won', 'another reason, won today', 0);
+    await decided('fraudulent', 'won', 'won 10 days ago', 10);
+    await decided('fraudulent', 'won', 'won 60 days ago', 60);
+
+    expect(await winningRebuttals(db.pool, 'fraudulent')).toEqual([
+      'won 2 days ago',
+      'won 10 days ago',
+      'won 30 days ago',
+    ]);
+    expect(await winningRebuttals(db.pool, 'product_not_received', 5)).toEqual(['another reason, won today']);
+    expect(await winningRebuttals(db.pool, 'duplicate')).toEqual([]);
   });
 });
