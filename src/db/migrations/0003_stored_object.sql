@@ -22,7 +22,17 @@ UPDATE disputes d SET evidence_fields = sorted.fields
           FROM disputes WHERE cardinality(evidence_fields) > 1) sorted
  WHERE d.id = sorted.id AND d.evidence_fields <> sorted.fields;
 
+-- Indexes no query needs, which every stored dispute paid for: `disputes_stats` (created, INCLUDE …) serves
+-- every read by `created`, and the drafter's examples are found through the few submissions, not by status or
+-- reason. (Measured on 1,000,000 disputes with EXPLAIN ANALYZE.)
+DROP INDEX disputes_status;
+DROP INDEX disputes_reason;
+DROP INDEX disputes_created;
+
 -- Down Migration
+CREATE INDEX disputes_status ON disputes (status);
+CREATE INDEX disputes_created ON disputes (created);
+CREATE INDEX disputes_reason ON disputes (reason);
 CREATE FUNCTION rebut_evidence_fields(evidence jsonb) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(array_agg(name ORDER BY name), '{}')
