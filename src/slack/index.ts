@@ -28,6 +28,13 @@ export const MAX_CLOCK_SKEW_S = 300;
  */
 export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 
+/** Slack's answers to a token it will not take (wrong, revoked, of a deactivated account): a setting to fix. */
+const REFUSED_TOKEN_CODES = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked']);
+
+function isRefusedToken(code: string | undefined): boolean {
+  return code !== undefined && REFUSED_TOKEN_CODES.has(code);
+}
+
 /**
  * Web API retries: a few quick ones for a blip (and one 429 honoured with its Retry-After), then the error goes
  * to the caller. Queue jobs retry with backoff after that, and a listener must answer within Slack's 3 s anyway;
@@ -83,7 +90,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
   const identity = await new webApi.WebClient(token, clientOptions).auth.test().catch((error: unknown) => {
     const code = slackErrorCode(error);
     throw new SlackSetupError(
-      code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked'
+      isRefusedToken(code)
         ? `Slack refused SLACK_BOT_TOKEN (${code}): check the Bot User OAuth Token`
         : `Slack could not be reached to check SLACK_BOT_TOKEN: ${messageOf(error)}`,
     );
@@ -175,15 +182,22 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
       if (settings.SLACK_APPROVERS.length === 0) {
         log.warn('SLACK_APPROVERS is empty: nobody may decide cases: every click will be refused');
       }
-      if (!receiver) {
-        // Bolt rejects with the raw Web API error; say which setting Slack refused, as for the bot token.
-        await app.start().catch((error: unknown) => {
+      if (appToken && !receiver) {
+        // Bolt rejects with the raw Web API error, and for some refusals (token_revoked) its Socket Mode client
+        // retries forever: ask once here, then say which setting Slack refused, as for the bot token.
+        const refused = (error: unknown) => {
           const code = slackErrorCode(error);
-          throw new SlackSetupError(
-            code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive'
+          return new SlackSetupError(
+            isRefusedToken(code)
               ? `Slack refused SLACK_APP_TOKEN (${code}): check the app-level token (scope connections:write)`
               : `Slack could not be reached to open the Socket Mode connection: ${messageOf(error)}`,
           );
+        };
+        await new webApi.WebClient(appToken, clientOptions).apps.connections.open().catch((error: unknown) => {
+          throw refused(error);
+        });
+        await app.start().catch((error: unknown) => {
+          throw refused(error);
         });
         started = true;
         log.info('connected to Slack over Socket Mode');

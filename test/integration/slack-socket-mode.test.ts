@@ -307,6 +307,43 @@ describe('rebut in Socket Mode', () => {
 });
 
 describe('Socket Mode setup', () => {
+  /** A Socket Mode Slack handle for this stand-in; the caller starts and stops it. */
+  async function socketSlackFor(sandbox: SlackSandbox) {
+    const { SLACK_SIGNING_SECRET: _unused, ...env } = slackSettings(sandbox, { SLACK_APP_TOKEN: APP_TOKEN });
+    const settings = testSettings({ DATABASE_URL: db.url, ...env });
+    const stripeClient = createStripeClient(TEST_STRIPE_KEY, stripe.url);
+    return createSlack({ settings, pool: db.pool, stripe: stripeClient, log: createLogger('silent') });
+  }
+
+  it('a revoked app-level token fails start with an error naming SLACK_APP_TOKEN', async () => {
+    const sandbox = await startSlackSandbox({ appToken: APP_TOKEN });
+    sandbox.failNext({ method: 'apps.connections.open', error: 'token_revoked', times: 10 }); // every time, as Slack would
+    try {
+      const socketSlack = await socketSlackFor(sandbox);
+      await expect(socketSlack.start()).rejects.toThrow(/Slack refused SLACK_APP_TOKEN \(token_revoked\)/);
+      expect(sandbox.socketConnections()).toBe(0);
+      await socketSlack.stop();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('apps.connections.open answering 500, then 429, at start: the app waits as told and connects', async () => {
+    const sandbox = await startSlackSandbox({ appToken: APP_TOKEN });
+    sandbox.failNext({ method: 'apps.connections.open', status: 500 });
+    sandbox.failNext({ method: 'apps.connections.open', status: 429, retryAfter: 1 });
+    try {
+      const socketSlack = await socketSlackFor(sandbox);
+      await socketSlack.start();
+      expect(sandbox.socketConnections()).toBe(1);
+      // rebut's own check of the token (retried through the 500 and the 429), then Bolt's connection.
+      expect(sandbox.callsTo('apps.connections.open').map((call) => call.status)).toEqual([500, 429, 200, 200]);
+      await socketSlack.stop();
+    } finally {
+      await sandbox.close();
+    }
+  }, 20_000);
+
   it('an app-level token Slack refuses fails start with an error naming SLACK_APP_TOKEN', async () => {
     const strict = await startSlackSandbox({ appToken: 'xapp-1-the-real-one' });
     const { SLACK_SIGNING_SECRET: _unused, ...env } = slackSettings(strict, { SLACK_APP_TOKEN: APP_TOKEN });

@@ -253,13 +253,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
     if (token === undefined || token === '') return reply(200, { ok: false, error: 'not_authed' });
-    // Socket Mode's one method takes the app-level token, and only that one.
-    if (method === 'apps.connections.open') {
-      if (!socketMode.acceptsToken(token)) return reply(200, { ok: false, error: 'invalid_auth' });
-      const wsOrigin = origin.replace(/^http/, 'ws');
-      return reply(200, { ok: true, url: `${wsOrigin}/socket/${socketMode.issueTicket()}` });
+    // Socket Mode's one method takes the app-level token, and only that one; every other method the bot token.
+    const socketOpen = method === 'apps.connections.open';
+    if (socketOpen ? !socketMode.acceptsToken(token) : token !== botToken) {
+      return reply(200, { ok: false, error: 'invalid_auth' });
     }
-    if (token !== botToken) return reply(200, { ok: false, error: 'invalid_auth' });
     const fault = takeFault(method);
     if (fault !== undefined) {
       if (fault.status === 429) {
@@ -274,6 +272,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (badJson !== undefined) {
       return reply(200, { ok: false, error: badJson === 'blocks' ? 'invalid_blocks_format' : 'invalid_arguments' });
     }
+    if (socketOpen)
+      return reply(200, { ok: true, url: `${origin.replace(/^http/, 'ws')}/socket/${socketMode.issueTicket()}` });
     if (handler === undefined) return reply(200, { ok: false, error: 'unknown_method' });
     return reply(200, handler(args));
   }
