@@ -20,17 +20,36 @@ export function createPool(connectionString: string, options: { max?: number; ap
   return pool;
 }
 
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+/** Deadlock and serialization failures: PostgreSQL rolled the transaction back, and running it again is safe. */
+const RETRYABLE_CODES = new Set(['40001', '40P01']);
+
+/**
+ * Runs `work` in a transaction. With `retries`, a transaction PostgreSQL aborted for a deadlock or a
+ * serialization failure runs again (at most that many more times): only for work that does nothing outside
+ * the database, since all of it runs again.
+ */
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  options: { retries?: number } = {},
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // The connection is gone: do not hand it back to the pool.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      const code = error instanceof Error && 'code' in error ? error.code : undefined;
+      if (typeof code !== 'string' || !RETRYABLE_CODES.has(code) || attempt >= (options.retries ?? 0)) throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 }

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { autoSubmitAt, disputeNeedsResponse } from '../cases/states.js';
 import { closeCases, openCases } from '../db/cases.js';
 import { isClosedStatus, upsertDisputes } from '../db/disputes.js';
-import type { Pool, PoolClient } from '../db/pool.js';
+import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND } from './client.js';
@@ -250,27 +250,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-const SERIALIZATION_CODES = new Set(['40001', '40P01']);
-
-async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const tx = await pool.connect();
-    try {
-      await tx.query('BEGIN');
-      const result = await work(tx);
-      await tx.query('COMMIT');
-      return result;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => {});
-      // A deadlock with a concurrent webhook job on the stats totals: run the page again.
-      const code = error instanceof Error && 'code' in error ? error.code : undefined;
-      if (typeof code !== 'string' || !SERIALIZATION_CODES.has(code) || attempt >= 3) throw error;
-    } finally {
-      tx.release();
-    }
-  }
-}
-
 /**
  * The run holding the lock, as far as its row says (for "a sync is already running"). A `running` row
  * whose process died (no one holds the lock) is not running: the next sync marks it failed and resumes it.
@@ -495,10 +474,15 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
     const store = async (page: Page, index: number): Promise<void> => {
       const done = mark(page, index);
       // Two pages are written at once: read each count after its await, never `x += await …`.
-      const written = await inTransaction(pool, async (tx) => ({
-        inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
-        ...(await openAndCloseCases(tx, deps, page.disputes, runId)),
-      }));
+      // A deadlock with a concurrent webhook job on the stats totals: the page is stored again.
+      const written = await withTransaction(
+        pool,
+        async (tx) => ({
+          inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
+          ...(await openAndCloseCases(tx, deps, page.disputes, runId)),
+        }),
+        { retries: 2 },
+      );
       counts.inserted += written.inserted;
       counts.casesOpened += written.opened;
       counts.casesClosed += written.closed;

@@ -3,6 +3,7 @@ import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
+import { withTransaction } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { enqueue, startQueue, type TaskName } from '../../src/queue.js';
@@ -137,6 +138,37 @@ describe('database', () => {
       await sandbox.close();
       await migrated.drop();
     }
+  });
+
+  it('withTransaction runs work again after a deadlock only when asked, and keeps nothing of the failed try', async () => {
+    await db.pool.query('CREATE TABLE tries (n integer)');
+    const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let attempts = 0;
+    const work = async (tx: Parameters<Parameters<typeof withTransaction>[1]>[0]) => {
+      attempts += 1;
+      await tx.query('INSERT INTO tries VALUES ($1)', [attempts]);
+      if (attempts === 1) throw deadlock();
+      return attempts;
+    };
+    expect(await withTransaction(db.pool, work, { retries: 2 })).toBe(2);
+    expect((await db.pool.query('SELECT n FROM tries')).rows).toEqual([{ n: 2 }]);
+
+    attempts = 0;
+    await expect(withTransaction(db.pool, work)).rejects.toThrow('deadlock detected');
+    expect(attempts).toBe(1);
+    // A failure that is not a deadlock is never run again.
+    await expect(
+      withTransaction(
+        db.pool,
+        async () => {
+          attempts += 1;
+          throw new Error('not a deadlock');
+        },
+        { retries: 2 },
+      ),
+    ).rejects.toThrow('not a deadlock');
+    expect(attempts).toBe(2);
+    expect((await db.pool.query('SELECT n FROM tries')).rows).toEqual([{ n: 2 }]);
   });
 
   it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
