@@ -73,7 +73,7 @@ export class SandboxCore {
   /** One automatic attempt; a refusal schedules the next attempt after its delay (out of the emit-order queue). */
   private async deliverAutomatically(event: Stripe.Event, attempt: number): Promise<void> {
     const taken = await this.deliver(event).then(
-      (responses) => responses.every((response) => response.status >= 200 && response.status < 300),
+      (responses) => responses.every((response) => response.ok),
       () => false,
     );
     const delay = this.webhookRetryDelaysMs[attempt];
@@ -115,7 +115,7 @@ export class SandboxCore {
       const responses = await postEvent(url, event, secret, options);
       for (const response of responses)
         this.deliveries.push({ event: event.id, type: event.type, status: response.status });
-      const ok = responses.every((response) => response.status >= 200 && response.status < 300);
+      const ok = responses.every((response) => response.ok); // any 2xx, as Stripe counts a delivery
       partition.deliverySuccess.set(event.id, ok);
       const stored = partition.events.get(event.id);
       if (stored && ok) partition.events.replace({ ...stored, pending_webhooks: 0 });
