@@ -221,7 +221,10 @@ async function stage(
   try {
     await update(true);
   } catch (error) {
-    if (!enhanced) throw error;
+    // Only Stripe refusing the request drops CE 3.0; a 5xx or a lost connection fails the job, which is retried
+    // (the uploads replay under their idempotency keys) and stages CE 3.0 once Stripe answers.
+    const refused = error instanceof Error && 'statusCode' in error && error.statusCode === 400;
+    if (!enhanced || !refused) throw error;
     log.warn(
       { err: error, disputeId: dispute.id },
       'Stripe refused the Visa CE 3.0 evidence; staging the rest without it',

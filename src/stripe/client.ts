@@ -3,16 +3,16 @@ import Stripe from 'stripe';
 export type { Stripe };
 
 /**
- * The official SDK, pointed at Stripe or at another base URL (`STRIPE_API_URL`: the sandbox,
- * a proxy). Network errors, 409s and 5xx are retried by the SDK itself; a job retry with
- * backoff covers what is left (429s, longer outages).
- */
-/**
  * What every read of a dispute expands, so each stored copy has the same shape (and an unchanged dispute
  * compares equal to its stored copy). Lists expand the same under `data.`.
  */
 export const DISPUTE_EXPAND = ['charge', 'payment_intent'];
 
+/**
+ * The official SDK, pointed at Stripe or at another base URL (`STRIPE_API_URL`: the sandbox,
+ * a proxy). Network errors, 409s and 5xx are retried by the SDK itself; a job retry with
+ * backoff covers what is left (429s, longer outages).
+ */
 export function createStripeClient(secretKey: string, apiUrl?: string, options: { maxNetworkRetries?: number } = {}) {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,

@@ -126,6 +126,67 @@ describe('Stripe failing for a while', () => {
     expect(stripe.dispute(disputeId).evidence_details.has_evidence).toBe(true);
   }, 45_000);
 
+  /** A Visa fraud dispute with two earlier payments from the same IP and customer: CE 3.0 evidence qualifies. */
+  function ce3EligibleDispute() {
+    return stripe.createDispute({
+      reason: 'fraudulent',
+      silent: true,
+      ip: '203.0.113.7',
+      customer: { email: 'jenny@example.com', name: 'Jenny Rosen' },
+      priorCharges: [{ daysAgo: 150 }, { daysAgo: 200 }],
+    });
+  }
+
+  /** The CE 3.0 outcome prepare-case recorded in the case's triage. */
+  async function ce3Status(caseId: number): Promise<string | undefined> {
+    const { rows } = await db.pool.query<{ status: string }>(
+      "SELECT triage->'ce3'->>'status' AS status FROM cases WHERE id = $1",
+      [caseId],
+    );
+    return rows[0]?.status;
+  }
+
+  it('staging failing after the uploads: preparing runs again, the uploads replay under their keys (each file created once) and CE 3.0 is still staged', async () => {
+    const { dispute } = ce3EligibleDispute();
+    // Three 500s: the SDK's three tries of the staging update, so prepare-case fails once after its uploads.
+    stripe.failNext({ method: 'POST', path: `/v1/disputes/${dispute.id}`, status: 500, times: 3 });
+    const filesBefore = new Set(stripe.fileIds());
+    const [ack] = await stripe.deliver(stripe.emit('charge.dispute.created', dispute), {
+      url: `${app.url}/stripe/webhook`,
+      secret: TEST_WEBHOOK_SECRET,
+    });
+    expect(ack?.status).toBe(200);
+    const row = await posted(dispute.id);
+
+    const uploads = stripeCalls('POST', '/v1/files').filter((request) =>
+      request.idempotencyKey?.startsWith(`rebut:file:${row.id}:`),
+    );
+    const keys = new Set(uploads.map((request) => request.idempotencyKey));
+    expect(keys.size).toBeGreaterThan(0);
+    // Each file was uploaded twice, before the failed staging and again after it, under the same key ...
+    expect(uploads).toHaveLength(2 * keys.size);
+    expect(uploads.every((request) => request.status === 200)).toBe(true);
+    // ... and Stripe created it once: the second upload was a replay.
+    expect(stripe.fileIds().filter((id) => !filesBefore.has(id))).toHaveLength(keys.size);
+    expect(await ce3Status(row.id)).toBe('staged');
+    expect(stripe.dispute(dispute.id).evidence.enhanced_evidence?.visa_compelling_evidence_3).toBeTruthy();
+  }, 45_000);
+
+  it('Stripe refusing the CE 3.0 evidence (400): the rest is staged without it, and the case says so', async () => {
+    const { dispute } = ce3EligibleDispute();
+    stripe.failNext({ method: 'POST', path: `/v1/disputes/${dispute.id}`, status: 400, times: 1 });
+    const [ack] = await stripe.deliver(stripe.emit('charge.dispute.created', dispute), {
+      url: `${app.url}/stripe/webhook`,
+      secret: TEST_WEBHOOK_SECRET,
+    });
+    expect(ack?.status).toBe(200);
+    const row = await posted(dispute.id);
+    expect(await ce3Status(row.id)).toBe('refused');
+    const staged = stripe.dispute(dispute.id);
+    expect(staged.evidence_details.has_evidence).toBe(true);
+    expect(staged.evidence.enhanced_evidence?.visa_compelling_evidence_3 ?? null).toBeFalsy();
+  }, 45_000);
+
   it('every request rate-limited (429) for a while: five disputes still reach Slack, each once', async () => {
     stripe.setRateLimit(2);
     const disputes = await Promise.all(Array.from({ length: 5 }, () => openDispute('subscription_canceled')));

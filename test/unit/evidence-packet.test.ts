@@ -109,6 +109,24 @@ describe('the evidence files', () => {
     expect(contents.size).toBe(packet.files.length);
   });
 
+  it('are the same bytes when built again from the same evidence, so a retried upload replays (same key)', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // a clock-dated PDF would differ by now
+    const image = await noisyPng(400, 300, 7);
+    const again = await buildPacket(packetInput({ deliverables: deliverables(3, [image]) }));
+    expect(again.files.map((f) => f.field)).toEqual(packet.files.map((f) => f.field));
+    for (const [index, file] of again.files.entries()) {
+      expect(Buffer.from(file.bytes).equals(Buffer.from(packet.files[index]?.bytes ?? []))).toBe(true);
+    }
+    // Dated by the newest fact (or the dispute's opening), not by when it was built.
+    const sample = packetInput();
+    const newest = [sample.dispute.created, ...sample.timeline.map((fact) => fact.at ?? '')]
+      .map((time) => new Date(time).toISOString())
+      .sort()
+      .at(-1);
+    const created = /\(D:(\d{14})Z\)/.exec(Buffer.from(again.files[0]?.bytes ?? []).toString('latin1'))?.[1];
+    expect(created).toBe(newest?.replace(/[-T:]/g, '').slice(0, 14));
+  });
+
   it('are US Letter portrait PDFs whose page counts match a parse of the file', () => {
     for (const file of packet.files) {
       expect(file.contentType).toBe('application/pdf');

@@ -162,8 +162,13 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   const fixed = composeFixedDocuments(input, plan, measure, caps, chargeAt);
   dropped.push(...fixed.dropped);
 
+  // The same evidence makes the same bytes: a retried upload then carries the same idempotency key (a digest of the
+  // bytes) and Stripe replays it instead of keeping a second file. So the PDFs are dated by their newest fact, not
+  // by the clock.
+  const asOf = newestTime([input.dispute.created, ...input.timeline.map((fact) => fact.at)]);
   const render = (doc: PlannedDocument, images?: ReadonlyMap<string, Uint8Array>) =>
     renderPdf(doc.pages, {
+      createdAt: asOf,
       title: `${doc.title} — dispute ${input.dispute.id}`,
       author: pdfText(input.business.name, 200, true),
       footer: `${pdfText(input.business.name, 60, true)} · ${doc.title} · dispute ${pdfText(input.dispute.id, 40, true)}`,
@@ -791,4 +796,14 @@ function memo<R>(f: (k: number) => R): (k: number) => R {
 
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** The latest of these ISO 8601 times (unparseable and missing ones ignored); the epoch when there is none. */
+function newestTime(times: readonly (string | null)[]): Date {
+  let newest = 0;
+  for (const time of times) {
+    const ms = time ? Date.parse(time) : Number.NaN;
+    if (ms > newest) newest = ms;
+  }
+  return new Date(newest);
 }

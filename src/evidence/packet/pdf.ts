@@ -59,7 +59,7 @@ export function lineHeight(style: TextStyle): number {
   return style.size * LEADING;
 }
 
-export function createDocument(info: { title: string; author: string }): PDFKit.PDFDocument {
+export function createDocument(info: { title: string; author: string; createdAt?: Date }): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     size: 'LETTER',
     layout: 'portrait',
@@ -68,7 +68,15 @@ export function createDocument(info: { title: string; author: string }): PDFKit.
     // The default would be Helvetica, which is not embedded; starting on DejaVu keeps every font embedded.
     // pdfkit passes this straight to font(), which takes a parsed font; its types say string only.
     font: fontSource('regular') as unknown as string,
-    info: { Title: info.title, Author: info.author, Creator: 'rebut', Producer: 'rebut' },
+    // pdfkit dates a document by the clock and derives its file id from that date: given a date, the bytes are
+    // a function of the content.
+    info: {
+      Title: info.title,
+      Author: info.author,
+      Creator: 'rebut',
+      Producer: 'rebut',
+      ...(info.createdAt ? { CreationDate: info.createdAt } : {}),
+    },
   });
   // Registered under their PostScript names, font() calls hit pdfkit's cache: under any other
   // name pdfkit reopens the font and compares it with the default (serialising its name table) every call.
@@ -365,6 +373,8 @@ export interface RenderOptions {
   footer: string;
   /** JPEG or PNG bytes by image key; an image item without bytes is left blank (used to measure the rest). */
   images?: ReadonlyMap<string, Uint8Array>;
+  /** The document's creation date (and so its file id); default now. */
+  createdAt?: Date;
 }
 
 /** Draws composed pages into a PDF. Resolves with the bytes and the number of pages pdfkit made. */
@@ -372,7 +382,7 @@ export function renderPdf(
   pages: readonly ComposedPage[],
   options: RenderOptions,
 ): Promise<{ bytes: Uint8Array; pages: number }> {
-  const doc = createDocument({ title: options.title, author: options.author });
+  const doc = createDocument({ title: options.title, author: options.author, createdAt: options.createdAt });
   const chunks: Buffer[] = [];
   let pageCount = 0;
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -65,6 +65,8 @@ export interface StripeSandbox {
   addAccount(id: string): void;
   /** Bytes of an uploaded file. */
   fileContents(id: string, account?: string): Buffer | undefined;
+  /** Ids of the files created (an upload replayed under its idempotency key creates none), test mode. */
+  fileIds(account?: string): string[];
   requests: RecordedRequest[];
   failNext(rule: FaultRule): void;
   delay(rule: DelayRule): void;
@@ -104,6 +106,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       }
       return undefined;
     },
+    fileIds: (account) => [...core.store.partition(account, false).fileContents.keys()],
     requests: server.requests,
     failNext: (rule) => server.failNext(rule),
     delay: (rule) => server.delay(rule),
