@@ -141,6 +141,14 @@ describe('a burst of disputes', () => {
     const postingSeconds = ((posts[posts.length - 1] ?? firstPost) - firstPost) / 1000;
     const rate = (posts.length - 1) / postingSeconds;
     expect(rate).toBeGreaterThan(0.8 * SLACK_LIMIT.perSecond);
+    // And it kept pace while webhooks were still arriving and cases being drafted: posting began within seconds
+    // of the first dispute and never paused for long (a pause would mean posts waiting behind evidence or drafts).
+    expect(firstPost - started).toBeLessThan(20_000);
+    const longestPause = Math.max(...posts.slice(1).map((at, index) => at - (posts[index] ?? at)));
+    expect(longestPause).toBeLessThan(10_000);
+    expect(posts.filter((at) => at - started <= deliveredMs).length).toBeGreaterThan(
+      (0.6 * (deliveredMs - (firstPost - started)) * SLACK_LIMIT.perSecond) / 1000,
+    );
 
     // The rest is queued, not lost: each case not yet posted has its post-case job waiting, none given up.
     const state = await db.pool.query<{ posted: number; waiting: number; orphaned: number; exhausted: number }>(
@@ -164,6 +172,8 @@ describe('a burst of disputes', () => {
         posted,
         waiting,
         postsPerSecond: Number(rate.toFixed(2)),
+        firstPostSeconds: Math.round((firstPost - started) / 1000),
+        longestPauseSeconds: Number((longestPause / 1000).toFixed(1)),
         slack429s: limited.length,
         minutesToPostTheRest: Math.round(waiting / SLACK_LIMIT.perSecond / 60),
       })}`,

@@ -229,5 +229,8 @@ describe('SIGKILL anywhere in the flow', () => {
       audit: Object.fromEntries(audit.rows.map((row) => [row.action, row.n])),
     };
     console.log(`kill-anywhere: ${JSON.stringify(report)}`);
+    // The kills really landed in the middle of work, in several stages of it, not only between disputes.
+    const working = new Set(kills.flatMap((kill) => kill.phases).filter((phase) => phase !== 'idle'));
+    expect([...working].length, `stages the kills landed in: ${[...working].join(', ')}`).toBeGreaterThanOrEqual(3);
   }, 240_000);
 });
