@@ -11,9 +11,16 @@ import { SUBMITTABLE } from './submit.js';
 
 export type AcceptOutcome = { kind: 'accepted' } | { kind: 'not_allowed' | 'failed'; message: string };
 
+/** What a dispute closed on Stripe (conceded) shows: a chargeback lost, an inquiry closed. */
+const CONCEDED_STATUSES = new Set(['lost', 'warning_closed']);
+
 /**
  * Concedes the dispute: `disputes.close` on Stripe, which is irreversible (the dispute becomes
  * lost). Same compare-and-set discipline as submission, so it cannot race a submission.
+ *
+ * The decision is kept on the case (`handled_by = 'accepted'`) from the moment it is taken: if Stripe fails the
+ * close, the case is `failed` with that decision, and the timer tries the close again instead of ever submitting
+ * evidence on a dispute the team chose to concede.
  */
 export async function acceptCase(
   deps: { pool: Pool; stripe: Stripe; log: Logger },
@@ -21,7 +28,7 @@ export async function acceptCase(
   actor: string,
 ): Promise<AcceptOutcome> {
   const { pool, stripe, log } = deps;
-  const held = await transitionCase(pool, caseId, SUBMITTABLE, 'accepting', { problem: null });
+  const held = await transitionCase(pool, caseId, SUBMITTABLE, 'accepting', { problem: null, handledBy: 'accepted' });
   if (!held) {
     const state = (await getCase(pool, caseId))?.state ?? 'closed';
     return {
@@ -29,25 +36,41 @@ export async function acceptCase(
       message: `This case is ${state.replaceAll('_', ' ')} and can no longer be accepted.`,
     };
   }
-  const dispute = await getDispute(pool, held.dispute_id);
-  try {
-    if (!dispute) throw new Error('dispute not found');
-    const closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, onAccount(dispute.account));
-    await withTransaction(pool, async (tx) => {
-      await upsertDispute(tx, closed, dispute.account, new Date());
-      await transitionCase(tx, caseId, ['accepting'], 'accepted', { handledBy: 'accepted' });
-      await audit(tx, { actor, action: 'case.accepted', caseId, disputeId: dispute.id });
-      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
-    });
-    log.info({ caseId, disputeId: dispute.id }, 'dispute accepted (closed on Stripe)');
-    return { kind: 'accepted' };
-  } catch (error) {
-    const message = `Stripe could not close the dispute: ${messageOf(error)}`;
+  const failed = async (message: string): Promise<AcceptOutcome> => {
     await withTransaction(pool, async (tx) => {
       await transitionCase(tx, caseId, ['accepting'], 'failed', { problem: message });
       await audit(tx, { actor, action: 'case.accept_failed', caseId, disputeId: held.dispute_id, detail: { message } });
       await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
     });
     return { kind: 'failed', message };
+  };
+  const dispute = await getDispute(pool, held.dispute_id);
+  if (!dispute) return failed('the dispute is not stored');
+  const options = onAccount(dispute.account);
+  let closed: Stripe.Dispute;
+  try {
+    closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, options);
+  } catch (error) {
+    // An earlier close may have landed with its answer lost (or a crash after it): then it is closed already.
+    const current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options).catch(() => null);
+    if (!current || !CONCEDED_STATUSES.has(current.status)) {
+      return failed(`Stripe could not close the dispute: ${messageOf(error)}`);
+    }
+    closed = current;
   }
+  // From here on Stripe has closed it: a database failure is thrown, not reported as Stripe's, and the timer
+  // finds the case left in `accepting` and closes it again, which finds it closed and records it.
+  await withTransaction(pool, async (tx) => {
+    await upsertDispute(tx, closed, dispute.account, new Date());
+    await transitionCase(tx, caseId, ['accepting'], 'accepted', { handledBy: 'accepted' });
+    await audit(tx, { actor, action: 'case.accepted', caseId, disputeId: dispute.id });
+    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+  });
+  log.info({ caseId, disputeId: dispute.id }, 'dispute accepted (closed on Stripe)');
+  return { kind: 'accepted' };
+}
+
+/** Whether a failed case failed while being accepted: it is retried as an accept, never submitted. */
+export function failedWhileAccepting(row: { state: string; handled_by: string | null }): boolean {
+  return row.state === 'failed' && row.handled_by === 'accepted';
 }

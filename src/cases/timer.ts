@@ -1,9 +1,10 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
-import type { Pool } from '../db/pool.js';
+import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';
+import { acceptCase } from './accept.js';
 import { submitCase } from './submit.js';
 
 /** Any constant works; it names rebut's advisory lock so one instance acts per tick. */
@@ -42,34 +43,57 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
     if (!rows[0]?.locked) return result;
     result.acted = true;
     try {
+      // Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again.
       await client.query(
-        `UPDATE cases SET state = 'failed', problem = 'interrupted while submitting; checking again', updated_at = now()
-          WHERE state = 'submitting' AND updated_at < $1`,
+        `UPDATE cases SET state = 'failed', updated_at = now(),
+                problem = CASE state WHEN 'accepting' THEN 'interrupted while accepting; closing it again'
+                                     ELSE 'interrupted while submitting; checking again' END
+          WHERE state IN ('submitting', 'accepting') AND updated_at < $1`,
         [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS)],
       );
+      const retryAfter = new Date(now.getTime() - FAILED_RETRY_AFTER_MS);
+      // A case whose accept failed keeps that decision: it is closed again, never submitted.
+      const accepting = await client.query<{ id: number }>(
+        `SELECT id FROM cases WHERE state = 'failed' AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
+        [retryAfter],
+      );
+      for (const { id } of accepting.rows) {
+        await acceptCase(deps, id, 'timer').catch((error: unknown) =>
+          log.error({ err: error, caseId: id }, 'the timer could not accept this case; the next tick tries again'),
+        );
+      }
       const due = await client.query<{ id: number }>(
         `SELECT id FROM cases
           WHERE auto_submit_at <= $1
-            AND (state = 'awaiting_review' OR (state = 'failed' AND updated_at < $2))
+            AND (state = 'awaiting_review'
+                 OR (state = 'failed' AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
           ORDER BY auto_submit_at LIMIT 100`,
-        [now, new Date(now.getTime() - FAILED_RETRY_AFTER_MS)],
+        [now, retryAfter],
       );
       for (const { id } of due.rows) {
-        const outcome = await submitCase(deps, id, 'timer', 'timer');
-        if (outcome.kind === 'submitted') result.submitted.push(id);
+        // One case failing (the database, a bug) does not hold up the others or the reminders.
+        const outcome = await submitCase(deps, id, 'timer', 'timer').catch((error: unknown) => {
+          log.error({ err: error, caseId: id }, 'the timer could not submit this case; the next tick tries again');
+          return undefined;
+        });
+        if (outcome?.kind === 'submitted') result.submitted.push(id);
       }
-      const remind = await client.query<{ id: number }>(
-        `UPDATE cases SET reminded_at = now()
-          WHERE state = 'awaiting_review' AND reminded_at IS NULL AND slack_ts IS NOT NULL
-            AND auto_submit_at <= $1 AND auto_submit_at > $2
-          RETURNING id`,
-        [new Date(now.getTime() + REMINDER_BEFORE_MS), now],
-      );
-      for (const { id } of remind.rows) {
-        await enqueue(pool, 'remind-case', { caseId: id }, { jobKey: `remind-case:${id}` });
-        await audit(pool, { actor: 'timer', action: 'case.reminder', caseId: id });
-        result.reminded.push(id);
-      }
+      // Marked, queued and audited together: a reminder is never marked sent without its job.
+      const reminded = await withTransaction(pool, async (tx) => {
+        const { rows: remind } = await tx.query<{ id: number }>(
+          `UPDATE cases SET reminded_at = now()
+            WHERE state = 'awaiting_review' AND reminded_at IS NULL AND slack_ts IS NOT NULL
+              AND auto_submit_at <= $1 AND auto_submit_at > $2
+            RETURNING id`,
+          [new Date(now.getTime() + REMINDER_BEFORE_MS), now],
+        );
+        for (const { id } of remind) {
+          await enqueue(tx, 'remind-case', { caseId: id }, { jobKey: `remind-case:${id}` });
+          await audit(tx, { actor: 'timer', action: 'case.reminder', caseId: id });
+        }
+        return remind.map((row) => row.id);
+      });
+      result.reminded.push(...reminded);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [TIMER_LOCK_KEY]);
     }

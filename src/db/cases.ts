@@ -53,9 +53,9 @@ export async function transitionCase(
   const { rows } = await db.query<CaseRow>(
     `UPDATE cases SET state = $3, updated_at = now(),
             problem = CASE WHEN $4::boolean THEN $5 ELSE problem END,
-            handled_by = COALESCE($6, handled_by)
+            handled_by = CASE WHEN $6::boolean THEN $7 ELSE handled_by END
       WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`,
-    [id, from, to, 'problem' in changes, changes.problem ?? null, changes.handledBy ?? null],
+    [id, from, to, 'problem' in changes, changes.problem ?? null, 'handledBy' in changes, changes.handledBy ?? null],
   );
   return rows[0];
 }
@@ -116,8 +116,8 @@ export async function openCases(
 
 /**
  * Records Stripe's decision on the cases of these disputes, as stored: won → `won`, lost → `lost`, a closed
- * inquiry → `closed`, from any state a case can still leave (`CLOSABLE_STATES`). Each move is audited and the
- * case's Slack message queued for an update. Returns the cases moved.
+ * inquiry or a prevented dispute → `closed`, from any state a case can still leave (`CLOSABLE_STATES`). Each
+ * move is audited and the case's Slack message queued for an update. Returns the cases moved.
  */
 export async function closeCases(
   tx: PoolClient,
@@ -130,7 +130,7 @@ export async function closeCases(
        UPDATE cases c
           SET state = CASE d.status WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'closed' END, updated_at = now()
          FROM disputes d
-        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed')
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed', 'prevented')
           AND c.state = ANY($2::text[])
        RETURNING c.id, c.dispute_id, c.state
      ), audited AS (

@@ -157,6 +157,13 @@ describe('process-event', () => {
     expect((await caseOf(dispute.id))?.state).toBe('won');
   });
 
+  it('a prevented dispute closes its case (no buttons left to press)', async () => {
+    const { dispute } = stripe.createDispute({ reason: 'fraudulent' });
+    await waitFor(() => caseOf(dispute.id), { what: 'the case' });
+    stripe.setDisputeStatus(dispute.id, 'prevented');
+    await waitFor(async () => (await caseOf(dispute.id))?.state === 'closed', { what: 'the case to be closed' });
+  });
+
   it('a dispute on a connected account is stored with the account and read with the Stripe-Account header', async () => {
     const { dispute } = stripe.createDispute({ reason: 'unrecognized', account: 'acct_connected1' });
     await waitFor(() => caseOf(dispute.id), { what: 'the connected-account case' });

@@ -231,6 +231,52 @@ describe('deciding a case from Slack', () => {
     expect(text).not.toContain('"action_id":"retry"');
   });
 
+  it('Stripe failing an Accept: the case keeps the decision, the timer closes it again and never submits evidence', async () => {
+    // Its automatic submission is already due: the timer must still not submit a case the team chose to concede.
+    const { caseId, disputeId, ts } = await postedCase({ autoSubmitAt: new Date(Date.now() - 60_000) });
+    const closePath = `/v1/disputes/${disputeId}/close`;
+    stripe.failNext({ method: 'POST', path: closePath, status: 500, times: 10 });
+    await click(app, slack, { actionId: 'accept', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'Stripe could not close the dispute');
+    expect(await caseRow(caseId)).toMatchObject({ state: 'failed', handled_by: 'accepted' });
+    const failed = await waitForMessage(caseId, 'Accepting failed.');
+    expect(failed).toContain('never submits evidence on it');
+
+    // Five minutes later, Stripe still failing: the timer tries the close again, and submits nothing.
+    const timerDeps = {
+      pool: db.pool,
+      stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
+      log: createLogger('silent'),
+    };
+    const closes = () => stripe.requests.filter((request) => request.path === closePath).length;
+    const before = closes();
+    await timerTick(timerDeps, new Date(Date.now() + 6 * 60_000));
+    expect(closes()).toBeGreaterThan(before);
+    expect(await caseRow(caseId)).toMatchObject({ state: 'failed', handled_by: 'accepted' });
+    expect(submitRequests(disputeId)).toHaveLength(0);
+
+    // Stripe back: the next tick closes it and the case is accepted.
+    stripe.clearFaults();
+    await timerTick(timerDeps, new Date(Date.now() + 12 * 60_000));
+    expect(await caseRow(caseId)).toMatchObject({ state: 'accepted', handled_by: 'accepted' });
+    expect(stripe.dispute(disputeId).status).toBe('lost');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(0);
+  });
+
+  it('an Accept whose answer was lost after Stripe closed the dispute is recorded as accepted on Retry', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    const closePath = `/v1/disputes/${disputeId}/close`;
+    await click(app, slack, { actionId: 'accept', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'accepted', { what: 'the case accepted' });
+    // As if the answer had been lost: the case back in failed-while-accepting, the dispute closed on Stripe.
+    await db.pool.query(`UPDATE cases SET state = 'failed', problem = 'lost answer' WHERE id = $1`, [caseId]);
+    await click(app, slack, { actionId: 'retry', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'accepted', { what: 'the retry recorded' });
+    expect(stripe.requests.filter((request) => request.path === closePath && request.status === 200)).toHaveLength(1);
+    expect(submitRequests(disputeId)).toHaveLength(0);
+  });
+
   it('Auto submits this case and puts its reason on autopilot', async () => {
     const { caseId, disputeId, ts } = await postedCase({ reason: 'product_not_received' });
     await click(app, slack, { actionId: 'auto', caseId, userId: ALICE, messageTs: ts });

@@ -285,6 +285,12 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max:
       case 'expired':
         return `:alarm_clock: *Expired.* ${problem ?? 'The deadline to respond passed without a submission.'}`;
       case 'failed':
+        if (view.handledBy === 'accepted') {
+          return [
+            `:warning: *Accepting failed.* ${problem ?? 'Stripe did not close the dispute.'}`,
+            'rebut closes it again every few minutes and never submits evidence on it; Retry tries now.',
+          ].join('\n');
+        }
         return [
           `:warning: *Submission failed.* ${problem ?? 'Stripe did not take the evidence.'}`,
           `Retry sends it again${view.dispute.dueBy ? ` (respond by ${slackDate(view.dispute.dueBy)})` : ''}. Nothing reached the issuer yet.`,

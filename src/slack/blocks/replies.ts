@@ -24,7 +24,7 @@ export function acceptReply(outcome: AcceptOutcome): string {
     case 'not_allowed':
       return `:information_source: Nothing was changed: ${escapeMrkdwn(outcome.message)}`;
     case 'failed':
-      return `:warning: ${escapeMrkdwn(outcome.message)} The case is marked failed; you can try again from the message.`;
+      return `:warning: ${escapeMrkdwn(outcome.message)} rebut closes it again every few minutes; *Retry* on the case message tries now.`;
   }
 }
 

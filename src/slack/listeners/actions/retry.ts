@@ -1,11 +1,22 @@
+import { acceptCase, failedWhileAccepting } from '../../../cases/accept.js';
 import { submitCase } from '../../../cases/submit.js';
-import { submitReply } from '../../blocks/replies.js';
+import { getCase } from '../../../db/cases.js';
+import { acceptReply, submitReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
 import { buttonListener, mayDecide, tell } from './button.js';
 
-/** Retry a failed submission: a person decides again, so it goes through as an approval. */
+/**
+ * Retry what failed: a submission goes through again as an approval (a person decides again); a case whose accept
+ * failed is closed on Stripe again, never submitted.
+ */
 export const retryCallback = (deps: ListenerDeps) =>
   buttonListener(deps, 'retry', async (args, caseId) => {
+    const row = await getCase(deps.pool, caseId);
+    if (row && failedWhileAccepting(row)) {
+      if (!(await mayDecide(deps, args, 'accept this dispute', caseId))) return;
+      await tell(deps, args, acceptReply(await acceptCase(deps, caseId, `slack:${args.body.user.id}`)));
+      return;
+    }
     if (!(await mayDecide(deps, args, 'retry this submission', caseId))) return;
     const outcome = await submitCase(deps, caseId, 'approve', `slack:${args.body.user.id}`);
     await tell(deps, args, submitReply(outcome));
