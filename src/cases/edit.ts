@@ -10,6 +10,7 @@ import { checkStatements } from '../drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
 import { enqueue } from '../queue.js';
 import { draftContext } from './context.js';
+import type { CaseState } from './states.js';
 import { SUBMITTABLE } from './submit.js';
 
 export class EditRefused extends Error {}
@@ -44,6 +45,13 @@ export async function saveEditedDraft(
   const sheet = buildFactSheet(await loadFacts(pool, caseId), draftContext(dispute, business));
   const findings = checkStatements(text, sheet);
   const draft = await withTransaction(pool, async (tx) => {
+    // Checked again under the case's row lock: a submission that took the case meanwhile refuses this edit, and one
+    // that comes now waits for it, then sends this version (it reads the latest draft after taking the case).
+    const { rows } = await tx.query<{ state: CaseState }>('SELECT state FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
+    const state = rows[0]?.state;
+    if (!state || !SUBMITTABLE.includes(state)) {
+      throw new EditRefused(`This case is ${state?.replaceAll('_', ' ') ?? 'unknown'} and can no longer be edited.`);
+    }
     const stored = await addDraft(tx, {
       caseId,
       author: `slack:${userId}`,

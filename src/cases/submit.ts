@@ -58,6 +58,8 @@ export async function submitCase(
   caseId: number,
   trigger: SubmitTrigger,
   actor: string,
+  /** The draft version the person saw on the message they clicked; another version is not sent. */
+  seenVersion?: number,
 ): Promise<SubmitOutcome> {
   const { pool, stripe, log } = deps;
   const held = await transitionCase(pool, caseId, SUBMITTABLE, 'submitting', { problem: null });
@@ -71,6 +73,17 @@ export async function submitCase(
   if (!dispute || !draft) {
     await transitionCase(pool, caseId, ['submitting'], 'failed', { problem: 'no rebuttal drafted yet' });
     return { kind: 'failed', message: 'There is no rebuttal to submit yet.' };
+  }
+  // Checked once the case is ours, so no edit can land between this check and the submission (edits lock the case).
+  if (seenVersion !== undefined && draft.version !== seenVersion) {
+    const message =
+      `The rebuttal changed since that message was shown (now version ${draft.version}, you saw version ` +
+      `${seenVersion}): read the updated message, then decide.`;
+    await withTransaction(pool, async (tx) => {
+      await transitionCase(tx, caseId, ['submitting'], 'awaiting_review');
+      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    });
+    return { kind: 'not_allowed', state: 'awaiting_review', message };
   }
   const options = onAccount(dispute.account);
 

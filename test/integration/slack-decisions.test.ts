@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { timerTick } from '../../src/cases/timer.js';
+import { addDraft } from '../../src/db/drafts.js';
 import { createLogger } from '../../src/log.js';
 import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
@@ -10,6 +11,7 @@ import { freshDatabase, type TestDatabase } from '../support/db.js';
 import {
   ALICE,
   BOB,
+  buttonOn,
   CAROL,
   CHANNEL,
   caseMessagesIn,
@@ -275,6 +277,34 @@ describe('deciding a case from Slack', () => {
     await waitFor(async () => (await caseRow(caseId))?.state === 'accepted', { what: 'the retry recorded' });
     expect(stripe.requests.filter((request) => request.path === closePath && request.status === 200)).toHaveLength(1);
     expect(submitRequests(disputeId)).toHaveLength(0);
+  });
+
+  it('Approve on a message showing an older rebuttal than the latest sends nothing; on the updated message it sends that one', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    const shown = buttonOn(slack, caseId, ts, 'approve');
+    expect(shown?.value).toMatch(new RegExp(`^${caseId}:\\d+$`));
+    // Someone saves a new version; the message in Slack still shows the old one.
+    const edited = await addDraft(db.pool, {
+      caseId,
+      author: `slack:${BOB}`,
+      text: 'A version nobody has reviewed yet.',
+      citedFacts: [],
+      grounding: { ok: true, findings: [] },
+    });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'The rebuttal changed since that message was shown');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    expect((await caseRow(caseId))?.state).toBe('awaiting_review');
+
+    // The message is brought up to date; approving what it now shows sends it.
+    await waitFor(async () => buttonOn(slack, caseId, ts, 'approve')?.value === `${caseId}:${edited.version}`, {
+      what: 'the message to show the new version',
+    });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case submitted' });
+    const { rows } = await db.pool.query('SELECT draft_version FROM submissions WHERE case_id = $1', [caseId]);
+    expect(rows).toEqual([{ draft_version: edited.version }]);
+    expect(stripe.dispute(disputeId).evidence.uncategorized_text).toBe('A version nobody has reviewed yet.');
   });
 
   it('Auto submits this case and puts its reason on autopilot', async () => {

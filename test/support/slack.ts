@@ -87,10 +87,13 @@ export async function click(
     responseUrl?: string;
   },
 ): Promise<Response> {
+  // The button as the message in Slack shows it now (its value carries the draft version shown), as a real click
+  // sends it; a button the message no longer has is clicked as an old message would send it.
+  const button = buttonOn(slack, options.caseId, options.messageTs, options.actionId);
   const body = blockActionBody({
     actionId: options.actionId,
-    value: String(options.caseId),
-    blockId: `case_${options.caseId}_v1_actions`,
+    value: button?.value ?? String(options.caseId),
+    blockId: button?.blockId ?? `case_${options.caseId}_v1_actions`,
     userId: options.userId,
     channelId: CHANNEL,
     messageTs: options.messageTs,
@@ -145,6 +148,25 @@ export function ephemeralsFor(slack: SlackSandbox, userId: string): string[] {
 }
 
 /** The top-level messages in the channel that belong to a case (by their metadata). */
+/** The button with this action id on the case's message, as Slack shows it now. */
+export function buttonOn(
+  slack: SlackSandbox,
+  caseId: number,
+  messageTs: string,
+  actionId: string,
+): { value: string; blockId: string } | undefined {
+  const message = caseMessagesIn(slack, caseId).find((candidate) => candidate.ts === messageTs);
+  for (const block of (message?.blocks ?? []) as { type: string; block_id?: string; elements?: unknown[] }[]) {
+    if (block.type !== 'actions') continue;
+    for (const element of (block.elements ?? []) as { action_id?: string; value?: string }[]) {
+      if (element.action_id === actionId && element.value !== undefined) {
+        return { value: element.value, blockId: block.block_id ?? '' };
+      }
+    }
+  }
+  return undefined;
+}
+
 export function caseMessagesIn(slack: SlackSandbox, caseId: number) {
   return slack.messages(CHANNEL).filter((message) => {
     const metadata = message.metadata as { event_type?: string; event_payload?: { case_id?: number } } | undefined;

@@ -124,7 +124,9 @@ describe('the case message', () => {
     expect(byId.get('auto')?.confirm?.text.text).toContain('Submit now and put Fraudulent on autopilot');
     expect(byId.get('accept')?.confirm?.text.text).toContain('irreversible');
     expect(byId.get('edit')?.confirm).toBeUndefined();
-    for (const button of byId.values()) expect(button.value).toBe('42');
+    // Buttons that send the draft carry the version shown; the others only the case.
+    for (const id of ['approve', 'auto']) expect(byId.get(id)?.value).toBe('42:1');
+    for (const id of ['edit', 'accept']) expect(byId.get(id)?.value).toBe('42');
   });
 
   it('every block id carries the case and message version, and a new version gets new ids', () => {

@@ -461,6 +461,8 @@ function draftBlocks(view: CaseView, id: string, texts: Record<Part, string>, pr
 
 function actionButtons(view: CaseView): Button[] {
   const value = String(view.caseId);
+  // Buttons that send the draft carry the version shown: a newer one (edited meanwhile) is not sent unseen.
+  const withVersion = view.draft ? `${view.caseId}:${view.draft.version}` : value;
   const reason = reasonInWords(view.dispute.reason);
   const hasDraft = view.draft !== null;
   const approve: Button = {
@@ -468,7 +470,7 @@ function actionButtons(view: CaseView): Button[] {
     action_id: CASE_ACTIONS.approve,
     text: { type: 'plain_text', text: 'Approve & submit', emoji: true },
     style: 'primary',
-    value,
+    value: withVersion,
     confirm: {
       title: { type: 'plain_text', text: 'Submit to Stripe?' },
       text: {
@@ -492,7 +494,7 @@ function actionButtons(view: CaseView): Button[] {
     type: 'button',
     action_id: CASE_ACTIONS.auto,
     text: { type: 'plain_text', text: 'Auto', emoji: true },
-    value,
+    value: withVersion,
     confirm: {
       title: { type: 'plain_text', text: 'Submit and use autopilot?' },
       text: {
@@ -527,7 +529,7 @@ function actionButtons(view: CaseView): Button[] {
     action_id: CASE_ACTIONS.retry,
     text: { type: 'plain_text', text: 'Retry', emoji: true },
     style: 'primary',
-    value,
+    value: withVersion,
   };
   switch (view.state) {
     case 'awaiting_review':

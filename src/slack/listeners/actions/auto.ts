@@ -4,7 +4,7 @@ import { getCase } from '../../../db/cases.js';
 import { getDispute } from '../../../db/disputes.js';
 import { autoReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonListener, mayDecide, tell } from './button.js';
+import { buttonListener, mayDecide, seenVersionOf, tell } from './button.js';
 
 /** Auto: put this case's reason on autopilot, then submit this case as autopilot would. */
 export const autoCallback = (deps: ListenerDeps) =>
@@ -18,6 +18,6 @@ export const autoCallback = (deps: ListenerDeps) =>
       return;
     }
     await setAutopilot(deps.pool, dispute.reason, true, actor);
-    const outcome = await submitCase(deps, caseId, 'autopilot', actor);
+    const outcome = await submitCase(deps, caseId, 'autopilot', actor, seenVersionOf(args));
     await tell(deps, args, autoReply(dispute.reason, outcome));
   });

@@ -8,12 +8,25 @@ import type { ListenerDeps } from '../deps.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
-const caseIdSchema = z.coerce.number().int().positive();
+/** A button's `value`, set by the case message builder: the case id, and on buttons that submit the draft version shown. */
+const buttonValue = z
+  .string()
+  .regex(/^[1-9]\d{0,15}(:[1-9]\d{0,8})?$/)
+  .transform((value) => {
+    const [caseId, version] = value.split(':');
+    return { caseId: Number(caseId), version: version === undefined ? undefined : Number(version) };
+  });
 
-/** The case a button belongs to: its `value`, set by the case message builder. */
+/** The case a button belongs to. */
 export function caseIdOf(args: ButtonArgs): number | undefined {
-  const parsed = caseIdSchema.safeParse(args.action.value);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = buttonValue.safeParse(args.action.value);
+  return parsed.success ? parsed.data.caseId : undefined;
+}
+
+/** The draft version the message showed when the button was clicked, where the button carries one. */
+export function seenVersionOf(args: ButtonArgs): number | undefined {
+  const parsed = buttonValue.safeParse(args.action.value);
+  return parsed.success ? parsed.data.version : undefined;
 }
 
 /** Answers only the person who clicked. */

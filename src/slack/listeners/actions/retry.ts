@@ -3,7 +3,7 @@ import { submitCase } from '../../../cases/submit.js';
 import { getCase } from '../../../db/cases.js';
 import { acceptReply, submitReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonListener, mayDecide, tell } from './button.js';
+import { buttonListener, mayDecide, seenVersionOf, tell } from './button.js';
 
 /**
  * Retry what failed: a submission goes through again as an approval (a person decides again); a case whose accept
@@ -18,6 +18,6 @@ export const retryCallback = (deps: ListenerDeps) =>
       return;
     }
     if (!(await mayDecide(deps, args, 'retry this submission', caseId))) return;
-    const outcome = await submitCase(deps, caseId, 'approve', `slack:${args.body.user.id}`);
+    const outcome = await submitCase(deps, caseId, 'approve', `slack:${args.body.user.id}`, seenVersionOf(args));
     await tell(deps, args, submitReply(outcome));
   });
