@@ -308,13 +308,20 @@ describe('/disputes', () => {
   });
 
   it('a run left marked running by a process that died does not block the next sync', async () => {
-    await db.pool.query(`INSERT INTO sync_runs (status, started_by) VALUES ('running', 'slack:U0OTHER001')`);
+    const dead = await db.pool.query<{ id: number }>(
+      `INSERT INTO sync_runs (status, started_by) VALUES ('running', 'slack:U0OTHER001') RETURNING id`,
+    );
     const response = await command(app, slack, 'sync');
     expect(await response.text()).toContain('Syncing disputes from Stripe');
     await waitFor(
       async () => {
-        const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM sync_runs WHERE status = 'running'");
-        return rows[0]?.n === 0;
+        // Not just "nothing running": between marking the dead run failed and recording its own, there is none.
+        const { rows } = await db.pool.query<{ running: number; done: number }>(
+          `SELECT count(*) FILTER (WHERE status = 'running')::int AS running,
+                  count(*) FILTER (WHERE status = 'done' AND started_by = $1 AND id > $2)::int AS done FROM sync_runs`,
+          [`slack:${ALICE}`, dead.rows[0]?.id],
+        );
+        return rows[0]?.running === 0 && (rows[0]?.done ?? 0) > 0;
       },
       { what: 'the dead run marked failed and the new one finished' },
     );
@@ -325,6 +332,16 @@ describe('/disputes', () => {
       { status: 'done', started_by: `slack:${ALICE}` },
       { status: 'failed', started_by: 'slack:U0OTHER001' },
     ]);
+  });
+
+  it('stats by someone who may not decide is refused to them alone: the answer would list open cases to the channel', async () => {
+    const answered = slack.responses.length;
+    const uploads = slack.uploadedFiles.length;
+    const response = await command(app, slack, 'stats all', BOB);
+    expect(await response.text()).toContain('You cannot see dispute stats');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.responses.slice(answered).filter((r) => r.response_type === 'in_channel')).toEqual([]);
+    expect(slack.uploadedFiles.slice(uploads).filter((file) => file.name.startsWith('rebut-stats'))).toEqual([]);
   });
 
   it('stats answers in the channel with the win rates, and uploads the chart', async () => {

@@ -132,11 +132,15 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         await syncFromSlack(args, deps, parsed.since);
         return;
       case 'stats':
+        // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`.
+        if (!(await allowed('stats', 'see dispute stats'))) return;
         await statsFromSlack(args, deps, parsed.window);
         return;
     }
   } catch (error) {
     deps.log.error({ err: error, command: command.text }, '/disputes failed');
-    await ack(`:warning: Something went wrong: ${messageOf(error)}`).catch(() => {});
+    const text = `:warning: Something went wrong: ${messageOf(error)}`;
+    // Sync and stats acknowledge before their work: a failure after that is told through the response URL.
+    await ack(text).catch(() => args.respond({ response_type: 'ephemeral', text }).catch(() => {}));
   }
 };
