@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { type CaseRow, getCase, transitionCase } from '../db/cases.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
-import { latestDraft } from '../db/drafts.js';
+import { draftVersion, latestDraft } from '../db/drafts.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -36,12 +36,19 @@ export function submissionKey(disputeId: string, draftVersion: number, attempt: 
   return `rebut:submit:${disputeId}:v${draftVersion}:a${attempt}`;
 }
 
-async function earlierAttempts(pool: Pool, caseId: number): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND action = 'submission.attempt'`,
+/** rebut's earlier submission attempts on the case: how many, and what the last one sent (version and key). */
+async function earlierAttempts(
+  pool: Pool,
+  caseId: number,
+): Promise<{ count: number; last: { draftVersion?: number; idempotencyKey?: string } | undefined }> {
+  const { rows } = await pool.query<{ n: number; last: { draftVersion?: number; idempotencyKey?: string } | null }>(
+    `SELECT count(*)::int AS n,
+            (SELECT detail FROM audit_log WHERE case_id = $1 AND action = 'submission.attempt' ORDER BY id DESC LIMIT 1)
+              AS last
+       FROM audit_log WHERE case_id = $1 AND action = 'submission.attempt'`,
     [caseId],
   );
-  return rows[0]?.n ?? 0;
+  return { count: rows[0]?.n ?? 0, last: rows[0]?.last ?? undefined };
 }
 
 /**
@@ -94,18 +101,22 @@ export async function submitCase(
     return fail(deps, held, `Stripe could not be reached to check the dispute: ${messageOf(error)}`, trigger, actor);
   }
   await upsertDispute(pool, current, dispute.account, new Date());
-  const attempts = await earlierAttempts(pool, caseId);
-  // Our own earlier attempt may have landed with its answer lost: then this is that submission, confirmed.
+  const earlier = await earlierAttempts(pool, caseId);
+  const attempts = earlier.count;
+  // Our own earlier attempt may have landed with its answer lost: then this is that submission, confirmed, with the
+  // version that attempt sent (a person may have edited since; that edit never reached Stripe).
   if ((current.evidence_details?.submission_count ?? 0) > 0 && attempts > 0) {
+    const sentVersion = earlier.last?.draftVersion ?? draft.version;
+    const sent = sentVersion === draft.version ? draft : ((await draftVersion(pool, caseId, sentVersion)) ?? draft);
     return record(
       deps,
       held,
       current,
       dispute.account,
-      draft,
+      sent,
       trigger,
       actor,
-      submissionKey(dispute.id, draft.version, attempts),
+      earlier.last?.idempotencyKey ?? submissionKey(dispute.id, sent.version, attempts),
     );
   }
   const refusal = whyNotSubmittable(current, new Date());
@@ -135,7 +146,7 @@ export async function submitCase(
     action: 'submission.attempt',
     caseId,
     disputeId: dispute.id,
-    detail: { trigger, idempotencyKey },
+    detail: { trigger, idempotencyKey, draftVersion: draft.version },
   });
   try {
     await stripe.disputes.update(

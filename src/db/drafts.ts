@@ -51,6 +51,15 @@ export async function addDraft(
   return row;
 }
 
+/** One version of the case's draft. */
+export async function draftVersion(db: Db, caseId: number, version: number): Promise<DraftRow | undefined> {
+  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 AND version = $2', [
+    caseId,
+    version,
+  ]);
+  return rows[0];
+}
+
 export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | undefined> {
   const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1', [
     caseId,

@@ -307,6 +307,42 @@ describe('deciding a case from Slack', () => {
     expect(stripe.dispute(disputeId).evidence.uncategorized_text).toBe('A version nobody has reviewed yet.');
   });
 
+  it('a submission that landed with its answer lost, then an edit: Retry records the version Stripe got, not the edit', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    const { rows: drafts } = await db.pool.query<{ version: number; text: string }>(
+      'SELECT version, text FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1',
+      [caseId],
+    );
+    const sent = drafts[0];
+    if (!sent) throw new Error('no draft');
+    // What rebut did before the answer was lost: the attempt audited, the evidence submitted on Stripe.
+    const key = `rebut:submit:${disputeId}:v${sent.version}:a1`;
+    await db.pool.query(
+      `INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       VALUES ('slack:U0ALICE001', 'submission.attempt', $1, $2, $3)`,
+      [caseId, disputeId, JSON.stringify({ trigger: 'approve', idempotencyKey: key, draftVersion: sent.version })],
+    );
+    await stripe.stripe().disputes.update(disputeId, { evidence: { uncategorized_text: sent.text }, submit: true });
+    await db.pool.query(`UPDATE cases SET state = 'failed', problem = 'the answer was lost' WHERE id = $1`, [caseId]);
+    const edited = await addDraft(db.pool, {
+      caseId,
+      author: `slack:${BOB}`,
+      text: 'An edit made after the submission had landed.',
+      citedFacts: [],
+      grounding: { ok: true, findings: [] },
+    });
+    await click(app, slack, { actionId: 'retry', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', {
+      what: 'the landed submission recorded',
+    });
+    const { rows } = await db.pool.query('SELECT draft_version, idempotency_key FROM submissions WHERE case_id = $1', [
+      caseId,
+    ]);
+    expect(rows).toEqual([{ draft_version: sent.version, idempotency_key: key }]);
+    expect(edited.version).toBeGreaterThan(sent.version);
+    expect(submitRequests(disputeId).filter((request) => request.status === 200)).toHaveLength(1);
+  });
+
   it('Auto submits this case and puts its reason on autopilot', async () => {
     const { caseId, disputeId, ts } = await postedCase({ reason: 'product_not_received' });
     await click(app, slack, { actionId: 'auto', caseId, userId: ALICE, messageTs: ts });
