@@ -76,6 +76,18 @@ export async function enqueue(
   );
 }
 
+/**
+ * SQL for `add_jobs`: an array of job specs, one `task` job for each row of `from` by its `id` column (a case id),
+ * queued, keyed, prioritised and retried as `enqueue` queues one. Its values are `$first` to `$first + 2`.
+ */
+export function caseJobSpecsSql(task: TaskName, from: string, first: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `ARRAY(SELECT ROW('${task}', json_build_object('caseId', id), $${first}, NULL, $${first + 1}, '${task}:' || id,
+                           $${first + 2}, NULL)::graphile_worker.job_spec FROM ${from} ORDER BY id)`,
+    params: [SERIAL_QUEUES[task] ?? null, DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY[task]],
+  };
+}
+
 export interface Queue {
   instanceId: string;
   /** Stops taking jobs and waits (at most `timeoutMs`) for the running ones. */

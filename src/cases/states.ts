@@ -43,3 +43,13 @@ export function autoSubmitAt(created: Date, dueBy: Date | null, reviewWindowMs: 
   if (!dueBy) return new Date(afterReview);
   return new Date(Math.min(afterReview, dueBy.getTime() - submitBufferMs));
 }
+
+/** `autoSubmitAt` of a dispute as Stripe returns it (unix seconds). */
+export function autoSubmitAtOf(
+  dispute: { created: number; evidence_details?: { due_by: number | null } | null },
+  reviewWindowMs: number,
+  submitBufferMs: number,
+): Date {
+  const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+  return autoSubmitAt(new Date(dispute.created * 1000), dueBy, reviewWindowMs, submitBufferMs);
+}

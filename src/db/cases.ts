@@ -1,5 +1,13 @@
-import { type CaseState, CLOSABLE_STATES, NEEDS_RESPONSE_STATUSES } from '../cases/states.js';
-import { DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY, SERIAL_QUEUES } from '../queue.js';
+import type Stripe from 'stripe';
+import {
+  autoSubmitAtOf,
+  type CaseState,
+  CLOSABLE_STATES,
+  disputeNeedsResponse,
+  NEEDS_RESPONSE_STATUSES,
+} from '../cases/states.js';
+import { caseJobSpecsSql } from '../queue.js';
+import { CLOSED_STATUSES, isClosedStatus } from './disputes.js';
 import type { Pool, PoolClient } from './pool.js';
 
 type Db = Pool | PoolClient;
@@ -72,12 +80,13 @@ export interface CaseActor {
  * `prepare-case` queued, all in one statement. The one rule for the webhook's events and the sync alike; a dispute
  * that already has a case is left alone. Returns the cases opened.
  */
-export async function openCases(
+async function openCases(
   tx: PoolClient,
   disputes: readonly { id: string; autoSubmitAt: Date }[],
   by: CaseActor,
 ): Promise<{ id: number; dispute_id: string }[]> {
   if (disputes.length === 0) return [];
+  const jobs = caseJobSpecsSql('prepare-case', 'opened', 6);
   const { rows } = await tx.query<{ id: number; dispute_id: string }>(
     `WITH opened AS (
        INSERT INTO cases (dispute_id, state, auto_submit_at)
@@ -94,10 +103,7 @@ export async function openCases(
          FROM opened o JOIN disputes d ON d.id = o.dispute_id
      ), queued AS (
        -- One add_jobs for them all: add_job row by row cost about ten times as much on a page of the sync.
-       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
-         SELECT ROW('prepare-case', json_build_object('caseId', id), $6, NULL, $7, 'prepare-case:' || id, $8, NULL)
-                  ::graphile_worker.job_spec
-           FROM opened ORDER BY id))
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      )
      SELECT id, dispute_id FROM opened, queued`,
     [
@@ -106,9 +112,7 @@ export async function openCases(
       NEEDS_RESPONSE_STATUSES,
       by.actor,
       JSON.stringify(by.detail),
-      SERIAL_QUEUES['prepare-case'] ?? null,
-      DEFAULT_MAX_ATTEMPTS,
-      JOB_PRIORITY['prepare-case'],
+      ...jobs.params,
     ],
   );
   return rows;
@@ -119,39 +123,53 @@ export async function openCases(
  * inquiry or a prevented dispute → `closed`, from any state a case can still leave (`CLOSABLE_STATES`). Each
  * move is audited and the case's Slack message queued for an update. Returns the cases moved.
  */
-export async function closeCases(
+async function closeCases(
   tx: PoolClient,
   disputeIds: readonly string[],
   by: CaseActor,
 ): Promise<{ id: number; dispute_id: string; state: CaseState }[]> {
   if (disputeIds.length === 0) return [];
+  const jobs = caseJobSpecsSql('update-case-message', 'moved', 6);
   const { rows } = await tx.query<{ id: number; dispute_id: string; state: CaseState }>(
     `WITH moved AS (
        UPDATE cases c
           SET state = CASE d.status WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'closed' END, updated_at = now()
          FROM disputes d
-        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status IN ('won', 'lost', 'warning_closed', 'prevented')
-          AND c.state = ANY($2::text[])
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.status = ANY($2::text[])
+          AND c.state = ANY($3::text[])
        RETURNING c.id, c.dispute_id, c.state
      ), audited AS (
        INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
-       SELECT $3, 'case.' || state, id, dispute_id, $4::jsonb FROM moved
+       SELECT $4, 'case.' || state, id, dispute_id, $5::jsonb FROM moved
      ), queued AS (
-       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY(
-         SELECT ROW('update-case-message', json_build_object('caseId', id), $5, NULL, $6, 'update-case-message:' || id,
-                    $7, NULL)::graphile_worker.job_spec
-           FROM moved ORDER BY id))
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      )
      SELECT id, dispute_id, state FROM moved, queued`,
-    [
-      disputeIds,
-      CLOSABLE_STATES,
-      by.actor,
-      JSON.stringify(by.detail),
-      SERIAL_QUEUES['update-case-message'] ?? null,
-      DEFAULT_MAX_ATTEMPTS,
-      JOB_PRIORITY['update-case-message'],
-    ],
+    [disputeIds, [...CLOSED_STATUSES], CLOSABLE_STATES, by.actor, JSON.stringify(by.detail), ...jobs.params],
   );
   return rows;
+}
+
+/**
+ * What a stored read of these disputes does to their cases, for a webhook's event and a sync's page alike: opens
+ * the cases of those that need a response, closes those Stripe decided (each rule checked on the stored rows).
+ */
+export async function openAndCloseCases(
+  tx: PoolClient,
+  disputes: readonly Stripe.Dispute[],
+  windows: { reviewWindowMs: number; submitBufferMs: number },
+  by: CaseActor,
+): Promise<{ opened: number; closed: number }> {
+  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status));
+  const opened = await openCases(
+    tx,
+    toOpen.map((dispute) => ({
+      id: dispute.id,
+      autoSubmitAt: autoSubmitAtOf(dispute, windows.reviewWindowMs, windows.submitBufferMs),
+    })),
+    by,
+  );
+  const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
+  const closed = await closeCases(tx, toClose, by);
+  return { opened: opened.length, closed: closed.length };
 }

@@ -32,7 +32,8 @@ export interface DisputeRow {
   closed_at: Date | null;
 }
 
-const CLOSED_STATUSES = new Set(['won', 'lost', 'warning_closed', 'prevented']);
+/** Stripe's statuses of a decided dispute: no evidence can be sent any more. */
+export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['won', 'lost', 'warning_closed', 'prevented']);
 
 function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null;

@@ -1,7 +1,6 @@
 import type Stripe from 'stripe';
-import { autoSubmitAt, disputeNeedsResponse } from '../cases/states.js';
-import { closeCases, openCases } from '../db/cases.js';
-import { isClosedStatus, upsertDispute } from '../db/disputes.js';
+import { openAndCloseCases } from '../db/cases.js';
+import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND, onAccount } from './client.js';
@@ -60,14 +59,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, dispute, event.account, readAt);
     // The sync's rules (db/cases.ts), which look at the stored row: a later read may have made it newer than this.
-    const by = { actor: 'stripe', detail: { eventId } };
-    if (disputeNeedsResponse(dispute.status)) {
-      const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
-      const at = autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
-      await openCases(tx, [{ id: dispute.id, autoSubmitAt: at }], by);
-    } else if (isClosedStatus(dispute.status)) {
-      await closeCases(tx, [dispute.id], by);
-    }
+    await openAndCloseCases(tx, [dispute], deps, { actor: 'stripe', detail: { eventId } });
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });
 }

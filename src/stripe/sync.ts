@@ -1,9 +1,8 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
-import { autoSubmitAt, disputeNeedsResponse } from '../cases/states.js';
-import { closeCases, openCases } from '../db/cases.js';
-import { isClosedStatus, upsertDisputes } from '../db/disputes.js';
-import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { openAndCloseCases } from '../db/cases.js';
+import { upsertDisputes } from '../db/disputes.js';
+import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND } from './client.js';
@@ -193,24 +192,6 @@ export function syncFraction(progress: Pick<SyncProgress, 'done' | 'reachedBack'
 }
 
 // ─── One page, stored ────────────────────────────────────────────────────────────────────────
-
-/** The cases a stored page opens and closes, by the rules the webhook's events follow (db/cases.ts). */
-async function openAndCloseCases(tx: PoolClient, deps: SyncDeps, disputes: Stripe.Dispute[], runId: number) {
-  const by = { actor: 'sync', detail: { syncRun: runId } };
-  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status));
-  const opened = await openCases(
-    tx,
-    toOpen.map((dispute) => {
-      const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
-      const at = autoSubmitAt(new Date(dispute.created * 1000), dueBy, deps.reviewWindowMs, deps.submitBufferMs);
-      return { id: dispute.id, autoSubmitAt: at };
-    }),
-    by,
-  );
-  const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
-  const closed = await closeCases(tx, toClose, by);
-  return { opened: opened.length, closed: closed.length };
-}
 
 // ─── The run ─────────────────────────────────────────────────────────────────────────────────
 
@@ -479,7 +460,7 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
         pool,
         async (tx) => ({
           inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
-          ...(await openAndCloseCases(tx, deps, page.disputes, runId)),
+          ...(await openAndCloseCases(tx, page.disputes, deps, { actor: 'sync', detail: { syncRun: runId } })),
         }),
         { retries: 2 },
       );
