@@ -81,6 +81,17 @@ async function waitForMessage(caseId: number, fragment: string): Promise<string>
   );
 }
 
+/** Bob's edit stored as a new draft version, without the case message being updated (yet). */
+function editedBehindTheMessage(caseId: number, text: string) {
+  return addDraft(db.pool, {
+    caseId,
+    author: `slack:${BOB}`,
+    text,
+    citedFacts: [],
+    grounding: { ok: true, findings: [] },
+  });
+}
+
 async function waitForEphemeral(userId: string, fragment: string): Promise<string> {
   return waitFor(async () => ephemeralsFor(slack, userId).find((text) => text.includes(fragment)), {
     what: `an ephemeral to ${userId} saying "${fragment}"`,
@@ -284,13 +295,7 @@ describe('deciding a case from Slack', () => {
     const shown = buttonOn(slack, caseId, ts, 'approve');
     expect(shown?.value).toMatch(new RegExp(`^${caseId}:\\d+$`));
     // Someone saves a new version; the message in Slack still shows the old one.
-    const edited = await addDraft(db.pool, {
-      caseId,
-      author: `slack:${BOB}`,
-      text: 'A version nobody has reviewed yet.',
-      citedFacts: [],
-      grounding: { ok: true, findings: [] },
-    });
+    const edited = await editedBehindTheMessage(caseId, 'A version nobody has reviewed yet.');
     await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
     await waitForEphemeral(ALICE, 'The rebuttal changed since that message was shown');
     expect(submitRequests(disputeId)).toHaveLength(0);
@@ -324,13 +329,7 @@ describe('deciding a case from Slack', () => {
     );
     await stripe.stripe().disputes.update(disputeId, { evidence: { uncategorized_text: sent.text }, submit: true });
     await db.pool.query(`UPDATE cases SET state = 'failed', problem = 'the answer was lost' WHERE id = $1`, [caseId]);
-    const edited = await addDraft(db.pool, {
-      caseId,
-      author: `slack:${BOB}`,
-      text: 'An edit made after the submission had landed.',
-      citedFacts: [],
-      grounding: { ok: true, findings: [] },
-    });
+    const edited = await editedBehindTheMessage(caseId, 'An edit made after the submission had landed.');
     await click(app, slack, { actionId: 'retry', caseId, userId: ALICE, messageTs: ts });
     await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', {
       what: 'the landed submission recorded',

@@ -4,11 +4,11 @@ import { getCase } from '../../../db/cases.js';
 import { getDispute } from '../../../db/disputes.js';
 import { autoReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonListener, mayDecide, seenVersionOf, tell } from './button.js';
+import { buttonListener, mayDecide, tell } from './button.js';
 
 /** Auto: put this case's reason on autopilot, then submit this case as autopilot would. */
 export const autoCallback = (deps: ListenerDeps) =>
-  buttonListener(deps, 'auto', async (args, caseId) => {
+  buttonListener(deps, 'auto', async (args, caseId, seenVersion) => {
     if (!(await mayDecide(deps, args, 'put this reason on autopilot', caseId))) return;
     const actor = `slack:${args.body.user.id}`;
     const found = await getCase(deps.pool, caseId);
@@ -18,6 +18,6 @@ export const autoCallback = (deps: ListenerDeps) =>
       return;
     }
     await setAutopilot(deps.pool, dispute.reason, true, actor);
-    const outcome = await submitCase(deps, caseId, 'autopilot', actor, seenVersionOf(args));
+    const outcome = await submitCase(deps, caseId, 'autopilot', actor, seenVersion);
     await tell(deps, args, autoReply(dispute.reason, outcome));
   });

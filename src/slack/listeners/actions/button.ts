@@ -17,18 +17,6 @@ const buttonValue = z
     return { caseId: Number(caseId), version: version === undefined ? undefined : Number(version) };
   });
 
-/** The case a button belongs to. */
-export function caseIdOf(args: ButtonArgs): number | undefined {
-  const parsed = buttonValue.safeParse(args.action.value);
-  return parsed.success ? parsed.data.caseId : undefined;
-}
-
-/** The draft version the message showed when the button was clicked, where the button carries one. */
-export function seenVersionOf(args: ButtonArgs): number | undefined {
-  const parsed = buttonValue.safeParse(args.action.value);
-  return parsed.success ? parsed.data.version : undefined;
-}
-
 /** Answers only the person who clicked. */
 export async function tell(deps: ListenerDeps, args: ButtonArgs, text: string): Promise<void> {
   try {
@@ -69,17 +57,18 @@ export async function mayDecide(
 export function buttonListener(
   deps: ListenerDeps,
   name: string,
-  work: (args: ButtonArgs, caseId: number) => Promise<void>,
+  /** `seenVersion`: the draft version the message showed, on buttons that send the draft. */
+  work: (args: ButtonArgs, caseId: number, seenVersion: number | undefined) => Promise<void>,
 ): (args: ButtonArgs) => Promise<void> {
   return async (args) => {
     try {
       await args.ack();
-      const caseId = caseIdOf(args);
-      if (caseId === undefined) {
+      const parsed = buttonValue.safeParse(args.action.value);
+      if (!parsed.success) {
         await tell(deps, args, ':warning: This button does not belong to a case rebut knows.');
         return;
       }
-      await work(args, caseId);
+      await work(args, parsed.data.caseId, parsed.data.version);
     } catch (error) {
       deps.log.error({ err: error, action: name }, `the ${name} button failed`);
       await tell(

@@ -3,14 +3,14 @@ import { submitCase } from '../../../cases/submit.js';
 import { getCase } from '../../../db/cases.js';
 import { acceptReply, submitReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonListener, mayDecide, seenVersionOf, tell } from './button.js';
+import { buttonListener, mayDecide, tell } from './button.js';
 
 /**
  * Retry what failed: a submission goes through again as an approval (a person decides again); a case whose accept
  * failed is closed on Stripe again, never submitted.
  */
 export const retryCallback = (deps: ListenerDeps) =>
-  buttonListener(deps, 'retry', async (args, caseId) => {
+  buttonListener(deps, 'retry', async (args, caseId, seenVersion) => {
     const row = await getCase(deps.pool, caseId);
     if (row && failedWhileAccepting(row)) {
       if (!(await mayDecide(deps, args, 'accept this dispute', caseId))) return;
@@ -18,6 +18,6 @@ export const retryCallback = (deps: ListenerDeps) =>
       return;
     }
     if (!(await mayDecide(deps, args, 'retry this submission', caseId))) return;
-    const outcome = await submitCase(deps, caseId, 'approve', `slack:${args.body.user.id}`, seenVersionOf(args));
+    const outcome = await submitCase(deps, caseId, 'approve', `slack:${args.body.user.id}`, seenVersion);
     await tell(deps, args, submitReply(outcome));
   });
