@@ -17,6 +17,7 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json manifest.yml rebut.evidence.example.yml ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node src ./src
+# sandbox/ (the stand-ins and the demo) serves the demo, tests and benches only: it is not in the image.
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -1,10 +1,10 @@
+import { startOpenAiSandbox } from '../sandbox/openai/index.js';
 import { draftRebuttal } from '../src/drafting/draft.js';
 import { buildFactSheet } from '../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../src/drafting/grounding.js';
 import { createLlmDrafter } from '../src/drafting/llm.js';
 import { sampleContext, sampleFacts } from '../src/drafting/sample-case.js';
 import { draftFromTemplate } from '../src/drafting/template.js';
-import { startOpenAiSandbox } from '../src/sandbox/openai/index.js';
 import { percentile, report } from './support.js';
 
 const MODEL_LATENCY_MS = Number(process.env.BENCH_MODEL_LATENCY_MS ?? 250);

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleCustomerFor, seedBusiness } from '../sandbox/business/index.js';
+import { startStripeSandbox } from '../sandbox/stripe/index.js';
 import { deliverableFetcher } from '../src/cases/deliverables.js';
 import { createPool } from '../src/db/pool.js';
 import { loadEvidenceConfig } from '../src/evidence/config.js';
 import { configuredSources, gatherEvidence } from '../src/evidence/gather.js';
 import { buildPacket } from '../src/evidence/packet/index.js';
 import { applyPlaybook } from '../src/evidence/playbooks.js';
-import { sampleCustomerFor, seedBusiness } from '../src/sandbox/business/index.js';
-import { startStripeSandbox } from '../src/sandbox/stripe/index.js';
 import { benchDatabase, percentile, report } from './support.js';
 
 const IMAGES = 50;

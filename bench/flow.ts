@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleCustomerFor, seedBusiness } from '../sandbox/business/index.js';
+import { startSlackSandbox } from '../sandbox/slack/index.js';
+import { startStripeSandbox } from '../sandbox/stripe/index.js';
 import { settingsSchema } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/log.js';
 import { startApp } from '../src/main.js';
-import { sampleCustomerFor, seedBusiness } from '../src/sandbox/business/index.js';
-import { startSlackSandbox } from '../src/sandbox/slack/index.js';
-import { startStripeSandbox } from '../src/sandbox/stripe/index.js';
 import { benchDatabase, percentile, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_FLOW_DISPUTES ?? 200);

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The Stripe stand-in, in its own process so its memory and CPU are not counted as rebut's. */
 const STAND_IN = `
-import { startStripeSandbox } from './src/sandbox/stripe/index.ts';
+import { startStripeSandbox } from './sandbox/stripe/index.ts';
 const sandbox = await startStripeSandbox();
 sandbox.seedDisputes(Number(process.env.DISPUTES), { seed: 20260101 });
 process.stdout.write(JSON.stringify({ url: sandbox.url }) + '\\n');

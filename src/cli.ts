@@ -1,6 +1,4 @@
 import 'dotenv/config';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError, loadSettings } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
@@ -13,7 +11,6 @@ const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebut
 Usage:
   rebut serve                 run the service (HTTP server, queue workers, timer)
   rebut migrate               apply database migrations and exit
-  rebut demo                  the whole flow offline (npm run demo)
   rebut sync [--since DATE]   import past disputes from Stripe
   rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
@@ -61,20 +58,6 @@ async function main(argv: string[]): Promise<number> {
         await pool.end();
         await database.stop();
       }
-      return 0;
-    }
-    case 'demo': {
-      const port = process.env.PORT ? Number(process.env.PORT) : 3000;
-      const { runDemo } = await import('./demo/index.js');
-      await runDemo({
-        // Throwaway data, so under the system's temporary folder: PostgreSQL's user can always reach it there.
-        dataDir: process.env.REBUT_DATA_DIR ? join(process.env.REBUT_DATA_DIR, 'demo') : join(tmpdir(), 'rebut-demo'),
-        outputDir: 'demo-output',
-        port,
-        openAiKey: process.env.OPENAI_API_KEY || undefined,
-        openAiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
-        openAiModel: process.env.OPENAI_MODEL || undefined,
-      });
       return 0;
     }
     case 'sync':

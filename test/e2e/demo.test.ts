@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.js';
 
-const bin = fileURLToPath(new URL('../../bin/rebut.js', import.meta.url));
+// `npm run demo` is `tsx sandbox/demo/cli.ts`; run the same from a scratch folder (tsx's loader by its path).
+const demoCli = fileURLToPath(new URL('../../sandbox/demo/cli.ts', import.meta.url));
+const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 let work: string;
 
 beforeAll(async () => {
@@ -20,9 +22,9 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** `rebut demo` in its own process, in a scratch folder (its data and demo-output/ land there). */
+/** `npm run demo` in its own process, in a scratch folder (its data and demo-output/ land there). */
 function demo(port: number, onLine?: (line: string, child: ChildProcess) => void) {
-  const child = spawn(process.execPath, [bin, 'demo'], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, demoCli], {
     cwd: work,
     env: {
       PATH: process.env.PATH ?? '',

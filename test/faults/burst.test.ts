@@ -7,9 +7,9 @@
 // post waiting in the queue when the window ends: queued, not lost.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS, type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { freePort } from '../../src/db/embedded.js';
-import { DEFAULT_RATE_LIMITS, type SlackSandbox, startSlackSandbox } from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { sleep, tally } from '../support/faults.js';

@@ -2,9 +2,9 @@
 // back, retries are bounded (counted in the stand-ins' records) and the trouble shows while it lasts (a job's
 // last_error, /metrics, or the case's problem).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenAiSandbox, startOpenAiSandbox } from '../../src/sandbox/openai/index.js';
-import { type SlackSandbox, startSlackSandbox } from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
+import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { startTestApp, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { casePostsByCase, sleep } from '../support/faults.js';

@@ -5,10 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { type App, startApp } from '../../src/main.js';
-import { sampleCustomerFor, seedBusiness } from '../../src/sandbox/business/index.js';
-import { type OpenAiSandbox, startOpenAiSandbox } from '../../src/sandbox/openai/index.js';
+import { sampleCustomerFor, seedBusiness } from '../../sandbox/business/index.js';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import {
   blockActionBody,
   type SlackSandbox,
@@ -16,8 +14,10 @@ import {
   slashCommandBody,
   startSlackSandbox,
   viewSubmissionBody,
-} from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, signStripePayload, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+} from '../../sandbox/slack/index.js';
+import { type StripeSandbox, signStripePayload, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { createLogger } from '../../src/log.js';
+import { type App, startApp } from '../../src/main.js';
 import { testSettings, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 

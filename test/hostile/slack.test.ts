@@ -11,8 +11,8 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionBody,
-} from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+} from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { MAX_SLACK_BODY_BYTES } from '../../src/slack/index.js';
 import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';

@@ -2,7 +2,7 @@
 // bodies and headers, things that are not events. Each is refused with a 4xx, stores nothing, and the app keeps
 // answering /healthz; an event whose customer text holds a NUL is stored as data.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { disputeEvent, postWebhook, startTestApp, stripeSignature, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { freePort } from '../../src/db/embedded.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { type AppProcess, spawnApp } from '../support/process.js';

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { enqueue, startQueue, type TaskName } from '../../src/queue.js';
-import { startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 /** Runs rebut's migrations down by `count` steps (node-pg-migrate, as `migrate` runs them up). */

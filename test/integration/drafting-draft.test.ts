@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { INVENTED, type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import {
   DEFAULT_DRAFT_TIMEOUT_MS,
   type DraftInput,
@@ -9,7 +10,6 @@ import {
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { createLlmDrafter, type LlmDrafter, type LlmDrafterOptions } from '../../src/drafting/llm.js';
 import { injectionFact, sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
-import { INVENTED, type OpenAiSandbox, startOpenAiSandbox } from '../../src/sandbox/openai/index.js';
 
 let sandbox: OpenAiSandbox;
 

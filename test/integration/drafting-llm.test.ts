@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { createLlmDrafter, type LlmDrafterOptions } from '../../src/drafting/llm.js';
 import { injectionFact, sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
 import { strategyFor } from '../../src/drafting/strategies.js';
-import { type OpenAiSandbox, startOpenAiSandbox } from '../../src/sandbox/openai/index.js';
 
 let sandbox: OpenAiSandbox;
 const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext());

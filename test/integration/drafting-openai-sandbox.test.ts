@@ -2,13 +2,13 @@ import OpenAI, { AuthenticationError, NotFoundError } from 'openai';
 import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { LlmAnswerSchema } from '../../src/drafting/llm.js';
 import { buildPrompt } from '../../src/drafting/prompt.js';
 import { sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
 import { strategyFor } from '../../src/drafting/strategies.js';
-import { type OpenAiSandbox, startOpenAiSandbox } from '../../src/sandbox/openai/index.js';
 
 let sandbox: OpenAiSandbox;
 let client: OpenAI;

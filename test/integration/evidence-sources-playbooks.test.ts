@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { visaCe3FromFacts } from '../../src/evidence/ce3.js';
-import { type EvidenceConfig, loadEvidenceConfig } from '../../src/evidence/config.js';
-import { configuredSources, gatherEvidence } from '../../src/evidence/gather.js';
-import { applyPlaybook, type TextField } from '../../src/evidence/playbooks.js';
 import {
   renderRoomDesign,
   type SampleCustomer,
   sampleCustomerFor,
   seedBusiness,
-} from '../../src/sandbox/business/index.js';
-import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+} from '../../sandbox/business/index.js';
+import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { visaCe3FromFacts } from '../../src/evidence/ce3.js';
+import { type EvidenceConfig, loadEvidenceConfig } from '../../src/evidence/config.js';
+import { configuredSources, gatherEvidence } from '../../src/evidence/gather.js';
+import { applyPlaybook, type TextField } from '../../src/evidence/playbooks.js';
 import { triage } from '../../src/triage/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCustomerFor, seedBusiness } from '../../sandbox/business/index.js';
+import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { type EvidenceConfig, loadEvidenceConfig, parseEvidenceConfig } from '../../src/evidence/config.js';
 import {
   configSource,
@@ -16,8 +18,6 @@ import { gatherHttpEvidence, SIGNATURE_HEADER, verifyEvidenceSignature } from '.
 import { MAX_UNTRUSTED_CHARS } from '../../src/evidence/sources/rows.js';
 import { gatherSqlEvidence } from '../../src/evidence/sources/sql.js';
 import { gatherStripeEvidence } from '../../src/evidence/sources/stripe.js';
-import { sampleCustomerFor, seedBusiness } from '../../src/sandbox/business/index.js';
-import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { prepareCase } from '../../src/cases/prepare.js';
 import { openCase } from '../../src/db/cases.js';
 import { upsertDispute } from '../../src/db/disputes.js';
 import { winningRebuttals } from '../../src/db/drafts.js';
 import { evidenceConfigFor } from '../../src/evidence/settings.js';
 import { createLogger } from '../../src/log.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { startTestApp, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 

@@ -8,7 +8,7 @@ import {
   slashCommandBody,
   startSlackSandbox,
   viewSubmissionBody,
-} from '../../src/sandbox/slack/index.js';
+} from '../../sandbox/slack/index.js';
 
 const SECRET = 'sandbox-signing-secret';
 

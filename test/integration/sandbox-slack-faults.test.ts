@@ -8,7 +8,7 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SlackSandbox, startSlackSandbox } from '../../src/sandbox/slack/index.js';
+import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 
 const quiet: Logger = {
   debug: () => {},

@@ -1,6 +1,6 @@
 import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackSandbox, startSlackSandbox } from '../../src/sandbox/slack/index.js';
+import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 
 // The SDK logs Slack's warnings and [ERROR] lines; keep them out of the test output.
 const quiet: Logger = {

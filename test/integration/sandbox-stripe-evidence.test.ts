@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVIDENCE_LIMITS, type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { EVIDENCE_LIMITS, type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 
 let sandbox: StripeSandbox;
 let stripe: Stripe;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type StripeSandbox, signStripePayload, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { type StripeSandbox, signStripePayload, startStripeSandbox } from '../../sandbox/stripe/index.js';
 
 const SECRET = 'whsec_test_sandbox_secret';
 const verifier = new Stripe('sk_test_verifier');

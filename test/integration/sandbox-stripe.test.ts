@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StripeSandbox, startStripeSandbox, stripeClient } from '../../src/sandbox/stripe/index.js';
+import { type StripeSandbox, startStripeSandbox, stripeClient } from '../../sandbox/stripe/index.js';
 
 let sandbox: StripeSandbox;
 let stripe: Stripe;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { timerTick } from '../../src/cases/timer.js';
 import { addDraft } from '../../src/db/drafts.js';
 import { createLogger } from '../../src/log.js';
-import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { TEST_STRIPE_KEY, waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { setAutopilot } from '../../src/cases/autopilot.js';
 import { createLogger } from '../../src/log.js';
 import { enqueue } from '../../src/queue.js';
-import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { createSlack } from '../../src/slack/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { TEST_STRIPE_KEY, testSettings, waitFor } from '../support/app.js';

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import type { ViewStateValue } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackSandbox, signSlackRequest, slashCommandBody } from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+import { type SlackSandbox, signSlackRequest, slashCommandBody } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';

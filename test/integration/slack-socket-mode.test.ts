@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
 import {
   blockActionEnvelope,
   type SlackSandbox,
   slashCommandEnvelope,
   startSlackSandbox,
   websocketAccept,
-} from '../../src/sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
+} from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { createLogger } from '../../src/log.js';
 import { createSlack } from '../../src/slack/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { disputeEvent, postWebhook, startTestApp, TEST_STRIPE_KEY, testSettings, waitFor } from '../support/app.js';

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { openCase } from '../../src/db/cases.js';
 import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
 import { JOB_PRIORITY } from '../../src/queue.js';
-import { type StripeSandbox, startStripeSandbox } from '../../src/sandbox/stripe/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import {
   NIGHTLY_LOOKBACK_MS,

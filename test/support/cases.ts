@@ -1,6 +1,7 @@
 // Cases for Slack tests without the evidence and drafting pipeline: a dispute made in the Stripe stand-in, read
 // back with the official SDK, stored like process-event stores it, and a case with a draft waiting for review.
 import PDFDocument from 'pdfkit';
+import type { CreateDisputeInput, StripeSandbox } from '../../sandbox/stripe/index.js';
 import type { CaseState } from '../../src/cases/states.js';
 import type { CaseView } from '../../src/cases/view.js';
 import { openCase } from '../../src/db/cases.js';
@@ -8,7 +9,6 @@ import { upsertDispute } from '../../src/db/disputes.js';
 import { addDraft } from '../../src/db/drafts.js';
 import type { Pool } from '../../src/db/pool.js';
 import { enqueue } from '../../src/queue.js';
-import type { CreateDisputeInput, StripeSandbox } from '../../src/sandbox/stripe/index.js';
 
 export const SAMPLE_REBUTTAL =
   'Jenny Rosen bought the Pro plan on the disputed charge and used it afterwards.\n\n' +

@@ -1,8 +1,9 @@
 // Shared by the fault and hostile-input tests: a seeded random source, and counts read from the stand-ins' records
 // (what reached Slack and Stripe), which are the ground truth for "exactly one message" and "at most one submission".
+
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import type { Pool } from '../../src/db/pool.js';
-import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
-import type { StripeSandbox } from '../../src/sandbox/stripe/index.js';
 
 /** mulberry32: a small deterministic PRNG, so a failing run can be replayed with its seed. */
 export function seededRandom(seed: number): () => number {

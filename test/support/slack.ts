@@ -1,7 +1,6 @@
 // The real app wired to the Slack and Stripe stand-ins, and Slack's signed requests to it: clicks, commands and
 // modal submissions, built with the stand-in's own payload builders.
 import type { ViewStateValue } from '@slack/bolt';
-import type { Pool } from '../../src/db/pool.js';
 import {
   blockActionBody,
   type SlackSandbox,
@@ -9,8 +8,9 @@ import {
   slashCommandBody,
   startSlackSandbox,
   viewSubmissionBody,
-} from '../../src/sandbox/slack/index.js';
-import type { StripeSandbox } from '../../src/sandbox/stripe/index.js';
+} from '../../sandbox/slack/index.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
+import type { Pool } from '../../src/db/pool.js';
 import { startTestApp } from './app.js';
 
 export const SIGNING_SECRET = 'rebut-test-signing-secret';

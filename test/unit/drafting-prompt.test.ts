@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFactSheet, writeAnswer } from '../../sandbox/openai/writer.js';
 import { stripFactMarkers } from '../../src/drafting/draft.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
@@ -6,7 +7,6 @@ import { addUsage, estimateCostUsd } from '../../src/drafting/llm.js';
 import { buildPrompt, buildRetryMessages, EXAMPLE_MAX_CHARS } from '../../src/drafting/prompt.js';
 import { injectionFact, sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
 import { REASON_STRATEGIES, STRIPE_ADVICE, strategyFor } from '../../src/drafting/strategies.js';
-import { readFactSheet, writeAnswer } from '../../src/sandbox/openai/writer.js';
 
 const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext({ reason: 'product_not_received' }));
 const strategy = strategyFor('product_not_received');

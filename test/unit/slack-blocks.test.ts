@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../sandbox/slack/block-kit.js';
+import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../sandbox/slack/index.js';
 import { EVIDENCE_ITEMS } from '../../src/evidence/playbooks.js';
-import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../src/sandbox/slack/block-kit.js';
-import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../src/sandbox/slack/index.js';
 import {
   CASE_ACTIONS,
   CASE_MESSAGE_TEXT_BUDGET,

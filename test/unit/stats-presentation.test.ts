@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { validateMessageBlocks } from '../../src/sandbox/slack/block-kit.js';
+import { validateMessageBlocks } from '../../sandbox/slack/block-kit.js';
 import { statsBlocks } from '../../src/slack/blocks/stats.js';
 import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-progress.js';
 import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';

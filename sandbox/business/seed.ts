@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Pool } from '../../db/pool.js';
+import type { Pool } from '../../src/db/pool.js';
 import { designStyleFor, renderRoomDesign, seededRandom, seedFromText } from './images.js';
 import { createBusinessSchema } from './schema.js';
 

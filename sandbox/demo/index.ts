@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Settings, settingsSchema } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
-import { createPool, type Pool } from '../db/pool.js';
-import { createLogger } from '../log.js';
-import { type App, startApp } from '../main.js';
-import { sampleCustomerFor, seedBusiness } from '../sandbox/business/index.js';
+import { type Settings, settingsSchema } from '../../src/config.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { createLogger } from '../../src/log.js';
+import { type App, startApp } from '../../src/main.js';
+import { sampleCustomerFor, seedBusiness } from '../business/index.js';
 import {
   blockActionBody,
   type SlackSandbox,
@@ -14,8 +14,8 @@ import {
   slashCommandBody,
   startSlackSandbox,
   viewSubmissionBody,
-} from '../sandbox/slack/index.js';
-import { startStripeSandbox } from '../sandbox/stripe/index.js';
+} from '../slack/index.js';
+import { startStripeSandbox } from '../stripe/index.js';
 import { renderBlocks } from './render.js';
 
 const STRIPE_KEY = 'sk_test_demo';

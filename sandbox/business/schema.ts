@@ -1,4 +1,4 @@
-import type { Pool } from '../../db/pool.js';
+import type { Pool } from '../../src/db/pool.js';
 
 /** The schema the sample business's tables live in, beside (never inside) rebut's own tables. */
 export const BUSINESS_SCHEMA = 'roomcraft';
