@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { ConfigError, loadSettings } from './config.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
+import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { messageOf } from './errors.js';
@@ -47,9 +47,7 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const settings = loadSettings(process.env);
       const log = createLogger(settings.LOG_LEVEL);
-      const database = settings.DATABASE_URL
-        ? { url: settings.DATABASE_URL, stop: async () => {} }
-        : await startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+      const database = await databaseFor(settings);
       const pool = createPool(database.url, { max: 2 });
       try {
         const applied = await migrate(pool, (line) => log.warn(line));

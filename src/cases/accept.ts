@@ -4,10 +4,9 @@ import { getCase, transitionCase } from '../db/cases.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
+import { queueMessageUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
-import { SUBMITTABLE } from './submit.js';
 
 export type AcceptOutcome = { kind: 'accepted' } | { kind: 'not_allowed' | 'failed'; message: string };
 
@@ -28,7 +27,7 @@ export async function acceptCase(
   actor: string,
 ): Promise<AcceptOutcome> {
   const { pool, stripe, log } = deps;
-  const held = await transitionCase(pool, caseId, SUBMITTABLE, 'accepting', { problem: null, handledBy: 'accepted' });
+  const held = await transitionCase(pool, caseId, 'takeToAccept', { problem: null, handledBy: 'accepted' });
   if (!held) {
     const state = (await getCase(pool, caseId))?.state ?? 'closed';
     return {
@@ -38,9 +37,9 @@ export async function acceptCase(
   }
   const failed = async (message: string): Promise<AcceptOutcome> => {
     await withTransaction(pool, async (tx) => {
-      await transitionCase(tx, caseId, ['accepting'], 'failed', { problem: message });
+      await transitionCase(tx, caseId, 'acceptFailed', { problem: message });
       await audit(tx, { actor, action: 'case.accept_failed', caseId, disputeId: held.dispute_id, detail: { message } });
-      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+      await queueMessageUpdate(tx, caseId);
     });
     return { kind: 'failed', message };
   };
@@ -62,9 +61,9 @@ export async function acceptCase(
   // finds the case left in `accepting` and closes it again, which finds it closed and records it.
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, closed, dispute.account, new Date());
-    await transitionCase(tx, caseId, ['accepting'], 'accepted', { handledBy: 'accepted' });
+    await transitionCase(tx, caseId, 'accepted', { handledBy: 'accepted' });
     await audit(tx, { actor, action: 'case.accepted', caseId, disputeId: dispute.id });
-    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    await queueMessageUpdate(tx, caseId);
   });
   log.info({ caseId, disputeId: dispute.id }, 'dispute accepted (closed on Stripe)');
   return { kind: 'accepted' };

@@ -7,9 +7,10 @@ import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { draftRebuttal } from '../drafting/draft.js';
 import type { LlmDrafter } from '../drafting/llm.js';
+import { queueAutopilot, queuePost } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { onAccount } from '../stripe/client.js';
+import { autopilotRulesFor, shouldAutoSubmit } from './autopilot.js';
 import { draftContext } from './context.js';
 
 export interface DraftDeps {
@@ -25,7 +26,7 @@ export interface DraftDeps {
 /**
  * The `draft-case` job: the rebuttal from the case's facts (LLM, grounded, or the template),
  * stored as draft version 1, staged on Stripe as `uncategorized_text` (never submitted here),
- * then the case waits for review and goes to Slack.
+ * then the case waits for review and goes to Slack, or, under an autopilot rule, is submitted first.
  */
 export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> {
   const { pool, stripe, log } = deps;
@@ -50,7 +51,7 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
   );
 
   await withTransaction(pool, async (tx) => {
-    const moved = await transitionCase(tx, caseId, ['drafting'], 'awaiting_review', {
+    const moved = await transitionCase(tx, caseId, 'drafted', {
       problem: result.fallbackReason ? `Template draft: ${result.fallbackReason}` : null,
     });
     if (!moved) return;
@@ -82,7 +83,10 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
       disputeId: dispute.id,
       detail: { version: draft.version, fallbackReason: result.fallbackReason, usage: result.usage },
     });
-    await enqueue(tx, 'post-case', { caseId }, { jobKey: `post-case:${caseId}` });
+    // Under an autopilot rule the case is submitted first, and its message tells what was sent.
+    const rules = await autopilotRulesFor(tx, dispute.reason);
+    if (shouldAutoSubmit({ reason: dispute.reason }, rules)) await queueAutopilot(tx, caseId);
+    else await queuePost(tx, caseId);
   });
   log.info(
     { caseId, disputeId: dispute.id, author: result.author, fallback: result.fallbackReason },

@@ -5,13 +5,12 @@ import { addDraft, type DraftRow } from '../db/drafts.js';
 import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { withoutNul } from '../db/text.js';
+import { type CaseState, isDecidable } from '../dispute/states.js';
 import { buildFactSheet } from '../drafting/fact-sheet.js';
 import { checkStatements } from '../drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
-import { enqueue } from '../queue.js';
+import { queueMessageUpdate } from '../jobs/enqueue.js';
 import { draftContext } from './context.js';
-import type { CaseState } from './states.js';
-import { SUBMITTABLE } from './submit.js';
 
 export class EditRefused extends Error {}
 
@@ -35,7 +34,7 @@ export async function saveEditedDraft(
   }
   if (!text.trim()) throw new EditRefused('The rebuttal is empty.');
   const caseRow = await getCase(pool, caseId);
-  if (!caseRow || !SUBMITTABLE.includes(caseRow.state)) {
+  if (!caseRow || !isDecidable(caseRow.state)) {
     throw new EditRefused(
       `This case is ${caseRow?.state.replaceAll('_', ' ') ?? 'unknown'} and can no longer be edited.`,
     );
@@ -49,7 +48,7 @@ export async function saveEditedDraft(
     // that comes now waits for it, then sends this version (it reads the latest draft after taking the case).
     const { rows } = await tx.query<{ state: CaseState }>('SELECT state FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
     const state = rows[0]?.state;
-    if (!state || !SUBMITTABLE.includes(state)) {
+    if (!state || !isDecidable(state)) {
       throw new EditRefused(`This case is ${state?.replaceAll('_', ' ') ?? 'unknown'} and can no longer be edited.`);
     }
     const stored = await addDraft(tx, {
@@ -66,7 +65,7 @@ export async function saveEditedDraft(
       disputeId: dispute.id,
       detail: { version: stored.version, findings: findings.length },
     });
-    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    await queueMessageUpdate(tx, caseId);
     return stored;
   });
   return { draft, findings: findings.map((finding) => finding.message) };

@@ -17,8 +17,8 @@ import {
 } from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
 import type { Artefact, Fact } from '../evidence/types.js';
+import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { onAccount } from '../stripe/client.js';
 import { triage } from '../triage/index.js';
 
@@ -120,7 +120,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
   for (const [field, ids] of Object.entries(playbook.fieldFacts)) for (const id of ids ?? []) fieldOf.set(id, field);
   const problems = [...gathered.problems, ...images.notes.map((note) => ({ source: 'images', problem: note }))];
   await withTransaction(pool, async (tx) => {
-    const moved = await transitionCase(tx, caseId, ['new'], 'drafting');
+    const moved = await transitionCase(tx, caseId, 'prepared');
     if (!moved) return;
     await saveFacts(tx, caseId, gathered.facts, fieldOf);
     await saveFiles(tx, caseId, staged.files);
@@ -156,7 +156,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
         problems,
       },
     });
-    await enqueue(tx, 'draft-case', { caseId }, { jobKey: `draft-case:${caseId}` });
+    await queueDraft(tx, caseId);
   });
   log.info(
     {

@@ -4,11 +4,12 @@ import { type CaseRow, getCase, transitionCase } from '../db/cases.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { draftVersion, latestDraft } from '../db/drafts.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { type CaseState, DECIDED_STATE_OF, type TRANSITIONS } from '../dispute/states.js';
+import { disputeNeedsResponse, isClosedStatus } from '../dispute/statuses.js';
 import { messageOf } from '../errors.js';
+import { queueMessageUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
-import { type CaseState, disputeNeedsResponse } from './states.js';
 
 export type SubmitTrigger = 'approve' | 'autopilot' | 'timer';
 
@@ -17,9 +18,6 @@ export type SubmitOutcome =
   | { kind: 'not_allowed'; state: CaseState; message: string }
   | { kind: 'refused'; message: string } // Stripe's state says no: already submitted elsewhere, past due, closed
   | { kind: 'failed'; message: string }; // Stripe failed; the case can be retried
-
-/** Cases a person or the timer may submit from. `failed` is there so the retry button works. */
-export const SUBMITTABLE: readonly CaseState[] = ['awaiting_review', 'failed'];
 
 export interface SubmitDeps {
   pool: Pool;
@@ -69,7 +67,7 @@ export async function submitCase(
   seenVersion?: number,
 ): Promise<SubmitOutcome> {
   const { pool, stripe, log } = deps;
-  const held = await transitionCase(pool, caseId, SUBMITTABLE, 'submitting', { problem: null });
+  const held = await transitionCase(pool, caseId, 'takeToSubmit', { problem: null });
   if (!held) {
     const current = await getCase(pool, caseId);
     const state = current?.state ?? 'closed';
@@ -78,7 +76,7 @@ export async function submitCase(
   const dispute = await getDispute(pool, held.dispute_id);
   const draft = await latestDraft(pool, caseId);
   if (!dispute || !draft) {
-    await transitionCase(pool, caseId, ['submitting'], 'failed', { problem: 'no rebuttal drafted yet' });
+    await transitionCase(pool, caseId, 'submitFailed', { problem: 'no rebuttal drafted yet' });
     return { kind: 'failed', message: 'There is no rebuttal to submit yet.' };
   }
   // Checked once the case is ours, so no edit can land between this check and the submission (edits lock the case).
@@ -87,8 +85,8 @@ export async function submitCase(
       `The rebuttal changed since that message was shown (now version ${draft.version}, you saw version ` +
       `${seenVersion}): read the updated message, then decide.`;
     await withTransaction(pool, async (tx) => {
-      await transitionCase(tx, caseId, ['submitting'], 'awaiting_review');
-      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+      await transitionCase(tx, caseId, 'handBack');
+      await queueMessageUpdate(tx, caseId);
     });
     return { kind: 'not_allowed', state: 'awaiting_review', message };
   }
@@ -121,9 +119,8 @@ export async function submitCase(
   }
   const refusal = whyNotSubmittable(current, new Date());
   if (refusal) {
-    const to: CaseState = refusal.state;
     await withTransaction(pool, async (tx) => {
-      await transitionCase(tx, caseId, ['submitting'], to, { problem: refusal.message });
+      await transitionCase(tx, caseId, 'refusedByStripe', { to: refusal.state, problem: refusal.message });
       await audit(tx, {
         actor,
         action: 'submission.refused',
@@ -131,7 +128,7 @@ export async function submitCase(
         disputeId: dispute.id,
         detail: { trigger, reason: refusal.message },
       });
-      await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+      await queueMessageUpdate(tx, caseId);
     });
     log.info(
       { caseId, disputeId: dispute.id, reason: refusal.message },
@@ -195,7 +192,7 @@ async function record(
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dispute_id) DO NOTHING`,
       [caseId, disputeId, draft.version, trigger, actor, idempotencyKey, confirmed?.status ?? null],
     );
-    const moved = await transitionCase(tx, caseId, ['submitting'], 'submitted', { handledBy });
+    const moved = await transitionCase(tx, caseId, 'submitted', { handledBy });
     await audit(tx, {
       actor,
       action: 'submission.sent',
@@ -203,7 +200,7 @@ async function record(
       disputeId,
       detail: { trigger, draftVersion: draft.version, idempotencyKey },
     });
-    await enqueue(tx, 'update-case-message', { caseId }, { jobKey: `update-case-message:${caseId}` });
+    await queueMessageUpdate(tx, caseId);
     return moved;
   });
   log.info({ caseId, disputeId, trigger }, 'evidence submitted to Stripe');
@@ -214,7 +211,7 @@ async function record(
 export function whyNotSubmittable(
   dispute: Stripe.Dispute,
   now: Date,
-): { state: CaseState; message: string } | undefined {
+): { state: (typeof TRANSITIONS)['refusedByStripe']['to'][number]; message: string } | undefined {
   const details = dispute.evidence_details;
   if ((details?.submission_count ?? 0) > 0) {
     return {
@@ -223,9 +220,9 @@ export function whyNotSubmittable(
     };
   }
   if (!disputeNeedsResponse(dispute.status)) {
-    const state: CaseState = dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'closed';
     return {
-      state,
+      // A status neither open nor decided (none is known today) reads as closed.
+      state: isClosedStatus(dispute.status) ? DECIDED_STATE_OF[dispute.status] : 'closed',
       message: `The dispute is ${dispute.status.replaceAll('_', ' ')} on Stripe and no longer takes evidence.`,
     };
   }
@@ -257,7 +254,7 @@ async function fail(
   actor: string,
 ): Promise<SubmitOutcome> {
   await withTransaction(deps.pool, async (tx) => {
-    await transitionCase(tx, held.id, ['submitting'], 'failed', { problem: message });
+    await transitionCase(tx, held.id, 'submitFailed', { problem: message });
     await audit(tx, {
       actor,
       action: 'submission.failed',
@@ -265,7 +262,7 @@ async function fail(
       disputeId: held.dispute_id,
       detail: { trigger, message },
     });
-    await enqueue(tx, 'update-case-message', { caseId: held.id }, { jobKey: `update-case-message:${held.id}` });
+    await queueMessageUpdate(tx, held.id);
   });
   deps.log.warn({ caseId: held.id, disputeId: held.dispute_id }, message);
   return { kind: 'failed', message };

@@ -2,8 +2,9 @@ import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { type CaseState, TRANSITIONS } from '../dispute/states.js';
+import { queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { enqueue } from '../queue.js';
 import { acceptCase } from './accept.js';
 import { submitCase } from './submit.js';
 
@@ -15,6 +16,11 @@ export const FAILED_RETRY_AFTER_MS = 5 * 60_000;
 export const STUCK_SUBMITTING_AFTER_MS = 5 * 60_000;
 /** The reminder in the case's thread goes out this long before the automatic submission. */
 export const REMINDER_BEFORE_MS = 6 * 3_600_000;
+
+// The states the timer reads, named once with their type (a renamed state fails tsc, not a query).
+const failed: CaseState = 'failed';
+const awaitingReview: CaseState = 'awaiting_review';
+const acceptingState: CaseState = 'accepting';
 
 export interface TimerDeps {
   pool: Pool;
@@ -45,17 +51,17 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
     try {
       // Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again.
       await client.query(
-        `UPDATE cases SET state = 'failed', updated_at = now(),
-                problem = CASE state WHEN 'accepting' THEN 'interrupted while accepting; closing it again'
+        `UPDATE cases SET state = $3, updated_at = now(),
+                problem = CASE state WHEN $4 THEN 'interrupted while accepting; closing it again'
                                      ELSE 'interrupted while submitting; checking again' END
-          WHERE state IN ('submitting', 'accepting') AND updated_at < $1`,
-        [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS)],
+          WHERE state = ANY($2::text[]) AND updated_at < $1`,
+        [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS), TRANSITIONS.interrupted.from, failed, acceptingState],
       );
       const retryAfter = new Date(now.getTime() - FAILED_RETRY_AFTER_MS);
       // A case whose accept failed keeps that decision: it is closed again, never submitted.
       const accepting = await client.query<{ id: number }>(
-        `SELECT id FROM cases WHERE state = 'failed' AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
-        [retryAfter],
+        `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
+        [retryAfter, failed],
       );
       for (const { id } of accepting.rows) {
         await acceptCase(deps, id, 'timer').catch((error: unknown) =>
@@ -65,10 +71,9 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
       const due = await client.query<{ id: number }>(
         `SELECT id FROM cases
           WHERE auto_submit_at <= $1
-            AND (state = 'awaiting_review'
-                 OR (state = 'failed' AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
+            AND (state = $3 OR (state = $4 AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
           ORDER BY auto_submit_at LIMIT 100`,
-        [now, retryAfter],
+        [now, retryAfter, awaitingReview, failed],
       );
       for (const { id } of due.rows) {
         // One case failing (the database, a bug) does not hold up the others or the reminders.
@@ -82,13 +87,13 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
       const reminded = await withTransaction(pool, async (tx) => {
         const { rows: remind } = await tx.query<{ id: number }>(
           `UPDATE cases SET reminded_at = now()
-            WHERE state = 'awaiting_review' AND reminded_at IS NULL AND slack_ts IS NOT NULL
+            WHERE state = $3 AND reminded_at IS NULL AND slack_ts IS NOT NULL
               AND auto_submit_at <= $1 AND auto_submit_at > $2
             RETURNING id`,
-          [new Date(now.getTime() + REMINDER_BEFORE_MS), now],
+          [new Date(now.getTime() + REMINDER_BEFORE_MS), now, awaitingReview],
         );
         for (const { id } of remind) {
-          await enqueue(tx, 'remind-case', { caseId: id }, { jobKey: `remind-case:${id}` });
+          await queueReminder(tx, id);
           await audit(tx, { actor: 'timer', action: 'case.reminder', caseId: id });
         }
         return remind.map((row) => row.id);

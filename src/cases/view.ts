@@ -1,7 +1,7 @@
 import type { CaseRow } from '../db/cases.js';
 import type { DisputeRow } from '../db/disputes.js';
 import type { Pool } from '../db/pool.js';
-import type { CaseState } from './states.js';
+import type { CaseState } from '../dispute/states.js';
 
 /** Everything a person needs to decide a case: what Slack shows, built from the database alone. */
 export interface CaseView {

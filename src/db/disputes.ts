@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { isClosedStatus } from '../dispute/statuses.js';
 import type { Pool, PoolClient } from './pool.js';
 import { withoutNulEscapes } from './text.js';
 
@@ -32,9 +33,6 @@ export interface DisputeRow {
   closed_at: Date | null;
 }
 
-/** Stripe's statuses of a decided dispute: no evidence can be sent any more. */
-export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['won', 'lost', 'warning_closed', 'prevented']);
-
 function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null;
   return typeof value === 'string' ? value : value.id;
@@ -66,7 +64,7 @@ function disputeRecord(dispute: Stripe.Dispute) {
     is_charge_refundable: dispute.is_charge_refundable,
     evidence_fields: evidenceFields(dispute.evidence),
     stripe_object: dispute,
-    closed: CLOSED_STATUSES.has(dispute.status),
+    closed: isClosedStatus(dispute.status),
   };
 }
 
@@ -140,10 +138,6 @@ export async function upsertDisputes(
 export async function getDispute(db: Db, id: string): Promise<DisputeRow | undefined> {
   const { rows } = await db.query<DisputeRow>('SELECT * FROM disputes WHERE id = $1', [id]);
   return rows[0];
-}
-
-export function isClosedStatus(status: string): boolean {
-  return CLOSED_STATUSES.has(status);
 }
 
 /** A value Stripe counts as not given: null, an empty string (NULs alone are stripped on storing), object or list. */

@@ -130,3 +130,12 @@ async function loadEmbeddedPostgres() {
     );
   }
 }
+
+/** The database the settings name: `DATABASE_URL` when set, else the embedded PostgreSQL in `REBUT_DATA_DIR`. */
+export async function databaseFor(settings: {
+  DATABASE_URL?: string | undefined;
+  REBUT_DATA_DIR: string;
+}): Promise<EmbeddedDatabase> {
+  if (settings.DATABASE_URL) return { url: settings.DATABASE_URL, stop: async () => {} };
+  return startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+}

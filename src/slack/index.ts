@@ -1,6 +1,6 @@
 // The Slack side of rebut: a Bolt app whose HTTP receiver is served by rebut's own server (HTTP mode) or that
-// connects over Socket Mode, the listeners for buttons, the modal and /disputes, and the queue tasks that post
-// and update case messages. Slack calls the domain (src/cases); the domain never imports Slack.
+// connects over Socket Mode, the listeners for buttons, the modal and /disputes, and the jobs that post and
+// update case messages. Slack calls the domain (src/cases); the domain never imports Slack.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type Stripe from 'stripe';
@@ -8,11 +8,10 @@ import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { TaskHandler } from '../queue.js';
 import { createApprovers } from './authorize.js';
-import { type CaseTaskName, caseTasks } from './case-messages.js';
 import { slackErrorCode } from './errors.js';
 import { registerListeners } from './listeners/index.js';
+import { type CaseMessages, caseMessages } from './messages/index.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -45,7 +44,8 @@ export const SLACK_RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 300, maxT
 export interface Slack {
   /** Serves `POST /slack/events` in HTTP mode; undefined in Socket Mode. */
   httpHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  tasks: Record<CaseTaskName, TaskHandler>;
+  /** The jobs that post and update case messages. */
+  messages: CaseMessages;
   /** Connects in Socket Mode; says at start when nobody may decide cases. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -133,10 +133,9 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     submitBufferMs: settings.SUBMIT_BUFFER,
     clock,
   });
-  const tasks = caseTasks({
+  const messages = caseMessages({
     client: app.client,
     pool,
-    stripe,
     log,
     channel: settings.SLACK_CHANNEL_ID,
     approverIds: settings.SLACK_APPROVERS,
@@ -177,7 +176,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
   let started = false;
   return {
     ...(httpHandler ? { httpHandler } : {}),
-    tasks,
+    messages,
     async start() {
       if (settings.SLACK_APPROVERS.length === 0) {
         log.warn('SLACK_APPROVERS is empty: nobody may decide cases: every click will be refused');

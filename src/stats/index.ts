@@ -91,3 +91,18 @@ export async function effectivenessOrder(
   }
   return Object.keys(lifts).length > 0 ? lifts : undefined;
 }
+
+/** How long a measured effectiveness is reused: it changes slowly, with each decided dispute. */
+export const EFFECTIVENESS_CACHE_MS = 600_000;
+
+/** `effectivenessOrder` measured at most once per `EFFECTIVENESS_CACHE_MS` for each reason. */
+export function cachedEffectiveness(pool: Pool): (reason: string) => ReturnType<typeof effectivenessOrder> {
+  const cache = new Map<string, { at: number; value: Awaited<ReturnType<typeof effectivenessOrder>> }>();
+  return async (reason) => {
+    const cached = cache.get(reason);
+    if (cached && Date.now() - cached.at < EFFECTIVENESS_CACHE_MS) return cached.value;
+    const value = await effectivenessOrder(pool, reason);
+    cache.set(reason, { at: Date.now(), value });
+    return value;
+  };
+}

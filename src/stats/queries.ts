@@ -1,5 +1,5 @@
-import { OPEN_STATES } from '../cases/states.js';
 import type { Pool } from '../db/pool.js';
+import { OPEN_STATES } from '../dispute/states.js';
 import { COUNTERED_FEE_SINCE } from '../triage/fees.js';
 import type { CaseEvidenceCell, EvidenceCell, HandlingCell, MonthCell, OpenCase, StatsCell } from './summarise.js';
 

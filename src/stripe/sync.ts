@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
-import { openAndCloseCases } from '../db/cases.js';
+import { openAndCloseCases } from '../cases/open-close.js';
 import { upsertDisputes } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';

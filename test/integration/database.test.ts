@@ -5,9 +5,11 @@ import { startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
+import type { JobName } from '../../src/jobs/definitions.js';
+import { enqueue } from '../../src/jobs/enqueue.js';
+import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import { enqueue, startQueue, type TaskName } from '../../src/queue.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 /** Runs rebut's migrations down by `count` steps (node-pg-migrate, as `migrate` runs them up). */
@@ -173,16 +175,17 @@ describe('database', () => {
 
   it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
     const order: string[] = [];
-    const record = (task: TaskName) => async (payload: unknown) => {
-      order.push(`${task}:${(payload as { n: number }).n}`);
+    const record = (job: JobName) => async (payload: { caseId: number } | { eventId: string }) => {
+      order.push(`${job}:${'caseId' in payload ? payload.caseId : payload.eventId}`);
     };
     // Enqueued oldest first in the reverse of the order they should run in.
-    for (const task of ['process-event', 'prepare-case', 'draft-case', 'post-case'] as const) {
-      for (const n of [1, 2]) await enqueue(db.pool, task, { n });
+    for (const n of [1, 2]) await enqueue(db.pool, 'process-event', { eventId: String(n) });
+    for (const job of ['prepare-case', 'draft-case', 'post-case'] as const) {
+      for (const n of [1, 2]) await enqueue(db.pool, job, { caseId: n });
     }
     const queue = await startQueue({
       pool: db.pool,
-      tasks: {
+      handlers: {
         'process-event': record('process-event'),
         'prepare-case': record('prepare-case'),
         'draft-case': record('draft-case'),

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { setAutopilot } from '../../src/cases/autopilot.js';
+import { enqueue, queueDraft, queuePost } from '../../src/jobs/enqueue.js';
 import { createLogger } from '../../src/log.js';
-import { enqueue } from '../../src/queue.js';
 import { createSlack } from '../../src/slack/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { TEST_STRIPE_KEY, testSettings, waitFor } from '../support/app.js';
-import { queuePost, readyCase, samplePdf } from '../support/cases.js';
+import { readyCase, samplePdf } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import {
   ALICE,
@@ -144,21 +144,23 @@ describe('posting cases to Slack', () => {
       stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
       log: createLogger('silent'),
     });
-    await own.tasks['post-case']({ caseId }, { attempts: 1, maxAttempts: 12 });
+    await own.messages.post(caseId, { attempts: 1, maxAttempts: 12 });
     const first = await postedMessage(db.pool, caseId);
     // The process died between chat.postMessage and storing its answer.
     await db.pool.query('UPDATE cases SET slack_ts = NULL, slack_channel = NULL WHERE id = $1', [caseId]);
-    await own.tasks['post-case']({ caseId }, { attempts: 2, maxAttempts: 12 });
+    await own.messages.post(caseId, { attempts: 2, maxAttempts: 12 });
     expect(await postedMessage(db.pool, caseId)).toEqual(first);
     expect(caseMessagesIn(slack, caseId)).toHaveLength(1);
     expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect(postCallsFor(caseId)).toHaveLength(1);
   });
 
-  it('under autopilot a ready case is submitted and its message is a notice of what was submitted', async () => {
+  it('under autopilot a drafted case is submitted, then its message is a notice of what was submitted', async () => {
     await setAutopilot(db.pool, 'duplicate', true, `slack:${ALICE}`);
-    const { caseId, disputeId } = await readyCase(db.pool, stripe, { reason: 'duplicate' });
-    await queuePost(db.pool, caseId);
+    const { caseId, disputeId } = await readyCase(db.pool, stripe, { reason: 'duplicate', state: 'drafting' });
+    await db.pool.query('DELETE FROM drafts WHERE case_id = $1', [caseId]);
+    // What prepare-case queues: drafting decides, under the autopilot rule, to submit before posting.
+    await queueDraft(db.pool, caseId);
     await waitFor(() => postedMessage(db.pool, caseId), { what: 'the notice posted' });
     const [message] = caseMessagesIn(slack, caseId);
     expect(JSON.stringify(message?.blocks)).toContain('Submitted to Stripe by autopilot');
@@ -239,6 +241,6 @@ describe('starting the Slack side', () => {
       log: createLogger('silent'),
     });
     expect(own.httpHandler).toBeUndefined();
-    expect(Object.keys(own.tasks).sort()).toEqual(['post-case', 'remind-case', 'update-case-message']);
+    expect(Object.keys(own.messages).sort()).toEqual(['post', 'remind', 'update']);
   });
 });

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { openCase } from '../../src/db/cases.js';
 import { getDispute, upsertDispute } from '../../src/db/disputes.js';
+import { JOBS } from '../../src/jobs/definitions.js';
 import { createLogger } from '../../src/log.js';
-import { JOB_PRIORITY } from '../../src/queue.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import {
   NIGHTLY_LOOKBACK_MS,
@@ -136,7 +136,7 @@ describe('dispute sync', () => {
       `SELECT j.payload, j.key, j.priority FROM graphile_worker._private_jobs j
          JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'prepare-case'`,
     );
-    expect(new Set(jobs.rows.map((job) => job.priority))).toEqual(new Set([JOB_PRIORITY['prepare-case']]));
+    expect(new Set(jobs.rows.map((job) => job.priority))).toEqual(new Set([JOBS['prepare-case'].priority]));
     const opened = rows.filter((row) => row.dispute_id !== already.dispute.id);
     expect(jobs.rows.map((job) => job.payload.caseId).sort()).toEqual(opened.map((row) => row.id).sort());
     expect(jobs.rows.map((job) => job.key).sort()).toEqual(opened.map((row) => `prepare-case:${row.id}`).sort());
@@ -172,7 +172,7 @@ describe('dispute sync', () => {
       {
         payload: { caseId: cases[0]?.id },
         key: `update-case-message:${cases[0]?.id}`,
-        priority: JOB_PRIORITY['update-case-message'],
+        priority: JOBS['update-case-message'].priority,
       },
     ]);
   });

@@ -1,14 +1,16 @@
 // Cases for Slack tests without the evidence and drafting pipeline: a dispute made in the Stripe stand-in, read
 // back with the official SDK, stored like process-event stores it, and a case with a draft waiting for review.
+// The job the drafting pipeline queues once a case is ready.
+export { queuePost } from '../../src/jobs/enqueue.js';
+
 import PDFDocument from 'pdfkit';
 import type { CreateDisputeInput, StripeSandbox } from '../../sandbox/stripe/index.js';
-import type { CaseState } from '../../src/cases/states.js';
 import type { CaseView } from '../../src/cases/view.js';
 import { openCase } from '../../src/db/cases.js';
 import { upsertDispute } from '../../src/db/disputes.js';
 import { addDraft } from '../../src/db/drafts.js';
 import type { Pool } from '../../src/db/pool.js';
-import { enqueue } from '../../src/queue.js';
+import type { CaseState } from '../../src/dispute/states.js';
 
 export const SAMPLE_REBUTTAL =
   'Jenny Rosen bought the Pro plan on the disputed charge and used it afterwards.\n\n' +
@@ -58,11 +60,6 @@ export async function readyCase(
     );
   }
   return { caseId: opened.id, disputeId: dispute.id };
-}
-
-/** The job the drafting pipeline queues once a case is ready. */
-export async function queuePost(pool: Pool, caseId: number): Promise<void> {
-  await enqueue(pool, 'post-case', { caseId }, { jobKey: `post-case:${caseId}` });
 }
 
 export function sampleTriage(): Record<string, unknown> {

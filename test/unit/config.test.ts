@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoSubmitAt } from '../../src/cases/states.js';
+import { autoSubmitAt } from '../../src/cases/open-close.js';
 import { ConfigError, loadSettings, parseDuration, stripeKeyIsLive } from '../../src/config.js';
 import { maskSecrets } from '../../src/log.js';
 

@@ -8,7 +8,7 @@ import { sinceDay } from '../../../stripe/sync.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
-import { renderCase } from '../../case-messages.js';
+import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { statsFromSlack, syncFromSlack } from './history.js';
 

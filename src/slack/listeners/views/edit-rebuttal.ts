@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { EditRefused, saveEditedDraft } from '../../../cases/edit.js';
-import { SUBMITTABLE } from '../../../cases/submit.js';
 import { getCase } from '../../../db/cases.js';
 import { latestDraft } from '../../../db/drafts.js';
+import { isDecidable } from '../../../dispute/states.js';
 import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import {
@@ -69,7 +69,7 @@ export const editRebuttalCallback = (deps: ListenerDeps) => async (args: ViewArg
       await showError('rebut has no such case.');
       return;
     }
-    if (!SUBMITTABLE.includes(current.state)) {
+    if (!isDecidable(current.state)) {
       await showError(
         `This case is ${current.state.replaceAll('_', ' ')} now, so the rebuttal can no longer change. Nothing was saved.`,
       );

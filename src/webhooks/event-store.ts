@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Pool } from '../db/pool.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../queue.js';
+import { jobSpecsSql } from '../jobs/enqueue.js';
 
 export interface IncomingEvent {
   event: Stripe.Event;
@@ -20,6 +20,7 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
   let waiting: Waiter[] = [];
   let inFlight = 0;
 
+  const jobs = jobSpecsSql('process-event', { from: 'stored', payload: 'eventId', column: 'id' }, 9);
   const flush = async (batch: Waiter[]) => {
     inFlight++;
     try {
@@ -31,9 +32,9 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
            INSERT INTO stripe_events (id, type, account, livemode, api_version, object_id, created, payload)
            SELECT id, type, account, livemode, api_version, object_id, to_timestamp(created), payload::jsonb FROM input
            ON CONFLICT (id) DO NOTHING
-           RETURNING id)
-         SELECT id, graphile_worker.add_job('process-event', json_build_object('eventId', id), max_attempts => $9) IS NOT NULL
-           FROM stored`,
+           RETURNING id),
+         queued AS (SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql}))
+         SELECT id FROM stored, queued`,
         [
           batch.map((w) => w.item.event.id),
           batch.map((w) => w.item.event.type),
@@ -43,7 +44,7 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
           batch.map((w) => objectId(w.item.event)),
           batch.map((w) => w.item.event.created),
           batch.map((w) => w.item.raw),
-          DEFAULT_MAX_ATTEMPTS,
+          ...jobs.params,
         ],
       );
       // The first request carrying a newly stored id gets "stored"; any other copy is a duplicate.

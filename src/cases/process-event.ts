@@ -1,22 +1,9 @@
 import type Stripe from 'stripe';
-import { openAndCloseCases } from '../db/cases.js';
 import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
-import { DISPUTE_EXPAND, onAccount } from './client.js';
-
-/** The events rebut works on; the webhook acknowledges and ignores the rest. */
-export const HANDLED_EVENT_TYPES = [
-  'charge.dispute.created',
-  'charge.dispute.updated',
-  'charge.dispute.closed',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.funds_reinstated',
-] as const;
-
-export function isHandledEventType(type: string): boolean {
-  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
+import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
+import { openAndCloseCases } from './open-close.js';
 
 export interface ProcessEventDeps {
   pool: Pool;
@@ -58,7 +45,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
 
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, dispute, event.account, readAt);
-    // The sync's rules (db/cases.ts), which look at the stored row: a later read may have made it newer than this.
+    // The sync's rules, which look at the stored row: a later read may have made it newer than this.
     await openAndCloseCases(tx, [dispute], deps, { actor: 'stripe', detail: { eventId } });
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });

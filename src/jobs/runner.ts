@@ -1,92 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type Runner, run, type Task, type WorkerEvents, Logger as WorkerLogger } from 'graphile-worker';
-import type { Pool, PoolClient } from './db/pool.js';
-import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { Pool, PoolClient } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { JOB_NAMES, type JobName, type JobPayload, parsePayload } from './definitions.js';
 
 /**
- * The durable job queue: graphile-worker on rebut's own PostgreSQL (chosen over pg-boss by
- * measurement: ~20 ms pickup through LISTEN/NOTIFY against pg-boss 10's ≥0.5 s polling;
- * see README → Design decisions). Jobs are added with SQL, so a job can be enqueued in the
- * same transaction as the row that needs it.
+ * The durable job queue: graphile-worker on rebut's own PostgreSQL (chosen over pg-boss by measurement: ~20 ms
+ * pickup through LISTEN/NOTIFY against pg-boss 10's ≥0.5 s polling; docs/architecture.md → "Decisions"). Runs the
+ * handlers of `jobs/handlers.ts`, each given its payload as `jobs/definitions.ts` parses it, and hands the jobs of
+ * an instance that died to the others after a lease.
  */
-export type TaskName =
-  | 'process-event' // a stored Stripe event: re-read the dispute, open or close its case
-  | 'prepare-case' // evidence → packet → triage → staged on Stripe
-  | 'draft-case' // the rebuttal: LLM (grounded) or template
-  | 'post-case' // the case message in Slack, or autopilot's submission and notice
-  | 'update-case-message' // the Slack message after any state change
-  | 'remind-case'; // a reminder in the case's thread before the automatic submission
-
-export type TaskHandler = (payload: unknown, job: { attempts: number; maxAttempts: number }) => Promise<void>;
-
-export interface EnqueueOptions {
-  /** A job with the same key replaces a waiting one instead of adding a second. */
-  jobKey?: string;
-  runAt?: Date;
-  maxAttempts?: number;
+export interface JobInfo {
+  attempts: number;
+  maxAttempts: number;
 }
 
-/** Retries back off exponentially (e^attempt seconds, graphile-worker's rule): 12 attempts span about 9 hours. */
-export const DEFAULT_MAX_ATTEMPTS = 12;
-
-/**
- * Tasks that run one at a time across all instances (a graphile-worker named queue). Slack takes about one message
- * per second per channel: posted one by one, a backlog of posts holds one worker, not all of them while drafting
- * waits, and never meets Slack's 429s several at once.
- */
-export const SERIAL_QUEUES: Partial<Record<TaskName, string>> = {
-  'post-case': 'slack-channel',
-  'remind-case': 'slack-channel',
-};
-
-/**
- * Jobs nearer the end of a case's way to Slack go first (graphile-worker takes the lowest number first;
- * 0 is the default, which the webhook's `process-event` jobs keep): a burst of disputes then reaches
- * Slack case by case instead of every case waiting for every other case's evidence.
- */
-export const JOB_PRIORITY: Record<TaskName, number> = {
-  'process-event': 0,
-  'prepare-case': -1,
-  'draft-case': -2,
-  'post-case': -3,
-  'update-case-message': -3,
-  'remind-case': -3,
-};
-
-export async function enqueue(
-  db: Pool | PoolClient,
-  task: TaskName,
-  payload: Record<string, unknown>,
-  options: EnqueueOptions = {},
-): Promise<void> {
-  await db.query(
-    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6,
-                                    priority => $7)`,
-    [
-      task,
-      JSON.stringify(payload),
-      options.runAt ?? null,
-      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      options.jobKey ?? null,
-      SERIAL_QUEUES[task] ?? null,
-      JOB_PRIORITY[task],
-    ],
-  );
-}
-
-/**
- * SQL for `add_jobs`: an array of job specs, one `task` job for each row of `from` by its `id` column (a case id),
- * queued, keyed, prioritised and retried as `enqueue` queues one. Its values are `$first` to `$first + 2`.
- */
-export function caseJobSpecsSql(task: TaskName, from: string, first: number): { sql: string; params: unknown[] } {
-  return {
-    sql: `ARRAY(SELECT ROW('${task}', json_build_object('caseId', id), $${first}, NULL, $${first + 1}, '${task}:' || id,
-                           $${first + 2}, NULL)::graphile_worker.job_spec FROM ${from} ORDER BY id)`,
-    params: [SERIAL_QUEUES[task] ?? null, DEFAULT_MAX_ATTEMPTS, JOB_PRIORITY[task]],
-  };
-}
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: JobInfo) => Promise<void>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
 
 export interface Queue {
   instanceId: string;
@@ -98,7 +30,7 @@ export interface Queue {
 
 export interface QueueOptions {
   pool: Pool;
-  tasks: Partial<Record<TaskName, TaskHandler>>;
+  handlers: JobHandlers;
   log: Logger;
   metrics: Metrics;
   concurrency?: number;
@@ -107,7 +39,7 @@ export interface QueueOptions {
 }
 
 /**
- * Starts workers for `tasks`. graphile-worker keeps a crashed worker's jobs locked for 4 hours;
+ * Starts workers for `handlers`. graphile-worker keeps a crashed worker's jobs locked for 4 hours;
  * rebut shortens that to `leaseMs`: every instance records its workers' heartbeats in
  * `queue_workers` and releases the jobs of workers whose heartbeat has stopped.
  */
@@ -117,22 +49,9 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   const workerIds = new Set<string>();
 
   const taskList: Record<string, Task> = {};
-  for (const [name, handler] of Object.entries(options.tasks)) {
-    if (!handler) continue;
-    taskList[name] = async (payload, helpers) => {
-      const stopTimer = metrics.jobDuration.startTimer({ task: name });
-      try {
-        await handler(payload, { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
-        stopTimer({ outcome: 'success' });
-      } catch (error) {
-        stopTimer({ outcome: 'error' });
-        log.warn(
-          { task: name, jobId: helpers.job.id, attempt: helpers.job.attempts, err: error },
-          `job ${name} failed (attempt ${helpers.job.attempts} of ${helpers.job.max_attempts}); it will be retried with backoff`,
-        );
-        throw error;
-      }
-    };
+  for (const name of JOB_NAMES) {
+    const task = taskFor(name, options.handlers, log, metrics);
+    if (task) taskList[name] = task;
   }
 
   const beat = async () => {
@@ -252,6 +171,29 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       if (!stopped) log.warn(`queue workers still busy after ${timeoutMs / 1000} s; leaving their jobs to be retried`);
       await pool.query('DELETE FROM queue_workers WHERE instance_id = $1', [instanceId]).catch(() => {});
     },
+  };
+}
+
+/** The graphile-worker task of a job: its payload parsed, its duration measured, its failure logged readably. */
+function taskFor<N extends JobName>(name: N, handlers: JobHandlers, log: Logger, metrics: Metrics): Task | undefined {
+  const handler = handlers[name] as JobHandler<N> | undefined;
+  if (!handler) return undefined;
+  return async (payload, helpers) => {
+    const stopTimer = metrics.jobDuration.startTimer({ task: name });
+    try {
+      await handler(parsePayload(name, payload), {
+        attempts: helpers.job.attempts,
+        maxAttempts: helpers.job.max_attempts,
+      });
+      stopTimer({ outcome: 'success' });
+    } catch (error) {
+      stopTimer({ outcome: 'error' });
+      log.warn(
+        { task: name, jobId: helpers.job.id, attempt: helpers.job.attempts, err: error },
+        `job ${name} failed (attempt ${helpers.job.attempts} of ${helpers.job.max_attempts}); it will be retried with backoff`,
+      );
+      throw error;
+    }
   };
 }
 

@@ -3,13 +3,13 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
 import { withoutNulEscapes } from '../db/text.js';
+import { isHandledEventType } from '../dispute/events.js';
 import { messageOf } from '../errors.js';
 import { BodyTooLargeError, readBody } from '../http/body.js';
 import { sendJson } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createEventStore } from './event-store.js';
-import { isHandledEventType } from './events.js';
 
 /** Stripe's events are a few kB; 1 MiB leaves room and keeps a flood of junk cheap to refuse. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;

@@ -1,0 +1,138 @@
+import type Stripe from 'stripe';
+import type { PoolClient } from '../db/pool.js';
+import { CLOSABLE_STATES, DECIDED_STATE_OF } from '../dispute/states.js';
+import { disputeNeedsResponse, isClosedStatus, NEEDS_RESPONSE_STATUSES } from '../dispute/statuses.js';
+import { jobSpecsSql } from '../jobs/enqueue.js';
+
+/**
+ * Opening and closing cases: the one rule for a webhook's event and a sync's page alike, each checked on the stored
+ * dispute rows (the newest read, which may be newer than the caller's).
+ */
+
+/** `auto_submit_at = min(created + REVIEW_WINDOW, due_by − SUBMIT_BUFFER)` (docs/architecture.md → "When rebut acts alone"). */
+export function autoSubmitAt(created: Date, dueBy: Date | null, reviewWindowMs: number, submitBufferMs: number): Date {
+  const afterReview = created.getTime() + reviewWindowMs;
+  if (!dueBy) return new Date(afterReview);
+  return new Date(Math.min(afterReview, dueBy.getTime() - submitBufferMs));
+}
+
+/** `autoSubmitAt` of a dispute as Stripe returns it (unix seconds). */
+export function autoSubmitAtOf(
+  dispute: { created: number; evidence_details?: { due_by: number | null } | null },
+  reviewWindowMs: number,
+  submitBufferMs: number,
+): Date {
+  const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
+  return autoSubmitAt(new Date(dispute.created * 1000), dueBy, reviewWindowMs, submitBufferMs);
+}
+
+/** Who opens or closes cases, for the audit log: `stripe` with its event, `sync` with its run. */
+export interface CaseActor {
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Opens the case of each dispute that, as stored, still awaits evidence: needing a response, nothing submitted,
+ * not past its due date. Each opened case is audited and its `prepare-case` queued, all in one statement; a dispute
+ * that already has a case is left alone. Returns the cases opened.
+ */
+async function openCases(
+  tx: PoolClient,
+  disputes: readonly { id: string; autoSubmitAt: Date }[],
+  by: CaseActor,
+): Promise<{ id: number; dispute_id: string }[]> {
+  if (disputes.length === 0) return [];
+  const jobs = jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 6);
+  const { rows } = await tx.query<{ id: number; dispute_id: string }>(
+    `WITH opened AS (
+       INSERT INTO cases (dispute_id, state, auto_submit_at)
+       SELECT d.id, 'new', c.auto_submit_at
+         FROM unnest($1::text[], $2::timestamptz[]) AS c(dispute_id, auto_submit_at)
+         JOIN disputes d ON d.id = c.dispute_id
+        WHERE d.status = ANY($3::text[]) AND d.submission_count = 0 AND (d.due_by IS NULL OR d.due_by > now())
+        ORDER BY d.id
+       ON CONFLICT (dispute_id) DO NOTHING
+       RETURNING id, dispute_id
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT $4, 'case.opened', o.id, o.dispute_id, $5::jsonb || jsonb_build_object('status', d.status, 'reason', d.reason)
+         FROM opened o JOIN disputes d ON d.id = o.dispute_id
+     ), queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
+     )
+     SELECT id, dispute_id FROM opened, queued`,
+    [
+      disputes.map((dispute) => dispute.id),
+      disputes.map((dispute) => dispute.autoSubmitAt),
+      NEEDS_RESPONSE_STATUSES,
+      by.actor,
+      JSON.stringify(by.detail),
+      ...jobs.params,
+    ],
+  );
+  return rows;
+}
+
+/**
+ * Records Stripe's decision on the cases of these disputes, as stored (`DECIDED_STATE_OF`: won → `won`, lost →
+ * `lost`, a closed inquiry or a prevented dispute → `closed`), from any state a case can still leave
+ * (`CLOSABLE_STATES`, the `decided` move). Each move is audited and the case's Slack message queued for an update.
+ */
+async function closeCases(
+  tx: PoolClient,
+  disputeIds: readonly string[],
+  by: CaseActor,
+): Promise<{ id: number; dispute_id: string }[]> {
+  if (disputeIds.length === 0) return [];
+  const jobs = jobSpecsSql('update-case-message', { from: 'moved', payload: 'caseId', column: 'id' }, 7);
+  const decided = Object.entries(DECIDED_STATE_OF);
+  const { rows } = await tx.query<{ id: number; dispute_id: string }>(
+    `WITH moved AS (
+       UPDATE cases c SET state = m.state, updated_at = now()
+         FROM disputes d JOIN unnest($2::text[], $3::text[]) AS m(status, state) ON m.status = d.status
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND c.state = ANY($4::text[])
+       RETURNING c.id, c.dispute_id, c.state
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT $5, 'case.' || state, id, dispute_id, $6::jsonb FROM moved
+     ), queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
+     )
+     SELECT id, dispute_id FROM moved, queued`,
+    [
+      disputeIds,
+      decided.map(([status]) => status),
+      decided.map(([, state]) => state),
+      CLOSABLE_STATES,
+      by.actor,
+      JSON.stringify(by.detail),
+      ...jobs.params,
+    ],
+  );
+  return rows;
+}
+
+/**
+ * What a stored read of these disputes does to their cases, for a webhook's event and a sync's page alike: opens
+ * the cases of those that need a response, closes those Stripe decided.
+ */
+export async function openAndCloseCases(
+  tx: PoolClient,
+  disputes: readonly Stripe.Dispute[],
+  windows: { reviewWindowMs: number; submitBufferMs: number },
+  by: CaseActor,
+): Promise<{ opened: number; closed: number }> {
+  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status));
+  const opened = await openCases(
+    tx,
+    toOpen.map((dispute) => ({
+      id: dispute.id,
+      autoSubmitAt: autoSubmitAtOf(dispute, windows.reviewWindowMs, windows.submitBufferMs),
+    })),
+    by,
+  );
+  const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
+  const closed = await closeCases(tx, toClose, by);
+  return { opened: opened.length, closed: closed.length };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The pipeline, one job per step, in the order a dispute travels it (docs/architecture.md → "The pipeline").
+ * What each job is for and what it queues next; the handlers are bound in `jobs/handlers.ts`, one line each.
+ *
+ *   webhook ─▶ process-event ─▶ prepare-case ─▶ draft-case ─┬─▶ post-case
+ *                    │                                       └─▶ autopilot-case ─▶ post-case
+ *                    └─▶ update-case-message (Stripe decided the dispute)
+ *   any decision (approve, edit, accept, timer) ─▶ update-case-message
+ *   timer ─▶ remind-case
+ */
+const caseJob = z.object({ caseId: z.coerce.number().int().positive() });
+
+export const JOBS = {
+  /** A stored Stripe event: re-read the dispute, store it, open or close its case. */
+  'process-event': { payload: z.object({ eventId: z.string().min(1) }), priority: 0 },
+  /** Evidence → packet → triage → staged on Stripe; queues `draft-case`. */
+  'prepare-case': { payload: caseJob, priority: -1 },
+  /** The rebuttal (model, grounded, or template) staged on Stripe; queues `autopilot-case` or `post-case`. */
+  'draft-case': { payload: caseJob, priority: -2 },
+  /** A case whose reason is on autopilot: submit it, then queue `post-case` to tell the channel. */
+  'autopilot-case': { payload: caseJob, priority: -3 },
+  /** The case message in Slack (and the packet's files in its thread). */
+  'post-case': { payload: caseJob, priority: -3, queue: 'slack-channel' },
+  /** The Slack message after any change of the case. */
+  'update-case-message': { payload: caseJob, priority: -3 },
+  /** A reminder in the case's thread before rebut acts alone. */
+  'remind-case': { payload: caseJob, priority: -3, queue: 'slack-channel' },
+} as const satisfies Record<string, JobDefinition>;
+
+interface JobDefinition {
+  payload: z.ZodType<Record<string, unknown>>;
+  /**
+   * graphile-worker takes the lowest number first: jobs nearer the end of a case's way to Slack go first, so a
+   * burst of disputes reaches Slack case by case instead of every case waiting for every other case's evidence.
+   */
+  priority: number;
+  /**
+   * Jobs of a named queue run one at a time across all instances. Slack takes about one message per second per
+   * channel: posted one by one, a backlog holds one worker, not all of them, and never meets 429s several at once.
+   */
+  queue?: string;
+}
+
+export type JobName = keyof typeof JOBS;
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+
+/** Jobs whose payload names a case; each is keyed by it (`<job>:<case id>`), so a case has at most one waiting. */
+export type CaseJobName = { [N in JobName]: JobPayload<N> extends { caseId: number } ? N : never }[JobName];
+
+/** Retries back off exponentially (e^attempt seconds, graphile-worker's rule): 12 attempts span about 9 hours. */
+export const DEFAULT_MAX_ATTEMPTS = 12;
+
+export function queueOf(name: JobName): string | null {
+  const definition: JobDefinition = JOBS[name];
+  return definition.queue ?? null;
+}
+
+/** A job's payload as its schema reads it; a payload it refuses is an error that names the job. */
+export function parsePayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  const parsed = JOBS[name].payload.safeParse(payload);
+  if (!parsed.success) {
+    throw new Error(`job ${name}: payload ${JSON.stringify(payload)} is not valid: ${parsed.error.message}`);
+  }
+  return parsed.data as JobPayload<N>;
+}

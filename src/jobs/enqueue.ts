@@ -1,0 +1,72 @@
+import type { Pool, PoolClient } from '../db/pool.js';
+import { type CaseJobName, DEFAULT_MAX_ATTEMPTS, JOBS, type JobName, type JobPayload, queueOf } from './definitions.js';
+
+/**
+ * Adding jobs. Jobs are rows in rebut's own PostgreSQL, so a job is added in the same transaction as the row that
+ * needs it: a case is never stored without its next step, nor a step queued for a change that rolled back.
+ */
+type Db = Pool | PoolClient;
+
+export interface EnqueueOptions {
+  /** A job with the same key replaces a waiting one instead of adding a second. */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export async function enqueue<N extends JobName>(
+  db: Db,
+  name: N,
+  payload: JobPayload<N>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  await db.query(
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6,
+                                    priority => $7)`,
+    [
+      name,
+      JSON.stringify(payload),
+      options.runAt ?? null,
+      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      options.jobKey ?? null,
+      queueOf(name),
+      JOBS[name].priority,
+    ],
+  );
+}
+
+/** The key of a case's job: one waiting job of each kind per case. */
+export function caseJobKey(name: CaseJobName, caseId: number): string {
+  return `${name}:${caseId}`;
+}
+
+function enqueueForCase(db: Db, name: CaseJobName, caseId: number): Promise<void> {
+  return enqueue(db, name, { caseId }, { jobKey: caseJobKey(name, caseId) });
+}
+
+export const queuePreparation = (db: Db, caseId: number) => enqueueForCase(db, 'prepare-case', caseId);
+export const queueDraft = (db: Db, caseId: number) => enqueueForCase(db, 'draft-case', caseId);
+export const queueAutopilot = (db: Db, caseId: number) => enqueueForCase(db, 'autopilot-case', caseId);
+export const queuePost = (db: Db, caseId: number) => enqueueForCase(db, 'post-case', caseId);
+export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db, 'update-case-message', caseId);
+export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
+
+/**
+ * SQL for many jobs in one statement: `graphile_worker.add_jobs(<sql>)` adds one `name` job for each row of `from`,
+ * with the payload `{<key>: <column>}`, queued, prioritised and retried as `enqueue` adds one; a case's job is
+ * keyed as `caseJobKey` keys it. One add_jobs for a page of rows: add_job row by row cost about ten times as much.
+ * Its parameters are `$first` to `$first + 2`.
+ */
+export function jobSpecsSql<N extends JobName>(
+  name: N,
+  rows: { from: string; payload: keyof JobPayload<N> & string; column: string },
+  first: number,
+): { sql: string; params: unknown[] } {
+  const key = rows.payload === 'caseId' ? `'${name}:' || ${rows.column}` : 'NULL';
+  return {
+    sql: `ARRAY(SELECT ROW('${name}', json_build_object('${rows.payload}', ${rows.column}), $${first}, NULL,
+                           $${first + 1}, ${key}, $${first + 2}, NULL)::graphile_worker.job_spec
+                  FROM ${rows.from} ORDER BY ${rows.column})`,
+    params: [queueOf(name), DEFAULT_MAX_ATTEMPTS, JOBS[name].priority],
+  };
+}

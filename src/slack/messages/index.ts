@@ -1,0 +1,171 @@
+// Keeping a case's Slack message true: post it, update it after every change, remind in its thread before rebut
+// acts alone. Each is a queue job keyed by case (jobs/definitions.ts): a retry after a crash, a 429 or an outage
+// updates the one message, never posts a second.
+import type { webApi } from '@slack/bolt';
+import { type CaseView, loadCaseView } from '../../cases/view.js';
+import type { Pool } from '../../db/pool.js';
+import type { JobInfo } from '../../jobs/runner.js';
+import type { Logger } from '../../log.js';
+import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/case-message.js';
+import { reminderText } from '../blocks/reminder.js';
+import { slackErrorCode } from '../errors.js';
+import { findPosted, metadataFor } from './find-posted.js';
+import { withCaseLock } from './lock.js';
+import { channelPacer, type Pacer } from './pacer.js';
+import { uploadPacket } from './packet-files.js';
+
+export interface CaseMessageDeps {
+  client: webApi.WebClient;
+  pool: Pool;
+  log: Logger;
+  /** Where new cases are posted (SLACK_CHANNEL_ID). */
+  channel: string | undefined;
+  approverIds: readonly string[];
+  /** This app's bot id, to recognise its own messages when Slack leaves the metadata out. */
+  botId?: string;
+  clock?: () => Date;
+}
+
+/** The jobs that keep case messages true, by what they do. */
+export interface CaseMessages {
+  post(caseId: number, job: JobInfo): Promise<void>;
+  update(caseId: number): Promise<void>;
+  remind(caseId: number): Promise<void>;
+}
+
+interface Context extends CaseMessageDeps {
+  clock: () => Date;
+  paced: Pacer;
+}
+
+/** The case's message as it should read now, with who accepted it from the audit log. */
+export async function renderCase(pool: Pool, view: CaseView, now: Date): Promise<CaseMessage> {
+  const { rows } = await pool.query<{ actor: string; at: Date }>(
+    `SELECT actor, at FROM audit_log WHERE case_id = $1 AND action = 'case.accepted' ORDER BY id DESC LIMIT 1`,
+    [view.caseId],
+  );
+  return caseMessage(view, now, { acceptedBy: rows[0] });
+}
+
+export function caseMessages(deps: CaseMessageDeps): CaseMessages {
+  const context: Context = { ...deps, clock: deps.clock ?? (() => new Date()), paced: channelPacer(deps.client) };
+  return {
+    post: (caseId, job) => postCase(context, caseId, job),
+    update: (caseId) => updateCaseMessage(context, caseId),
+    remind: (caseId) => remindCase(context, caseId),
+  };
+}
+
+/** The `post-case` job: the case's message, or the one an earlier attempt posted, brought up to date. */
+async function postCase(context: Context, caseId: number, job: JobInfo): Promise<void> {
+  const { pool, log } = context;
+  await withCaseLock(pool, caseId, async () => {
+    const view = await loadCaseView(pool, caseId);
+    if (!view) {
+      log.warn({ caseId }, 'post-case: no such case; nothing to post');
+      return;
+    }
+    let target = view.slack;
+    if (!target && job.attempts > 1) {
+      const channel = channelOf(context);
+      const ts = await findPosted(context, view, channel);
+      if (ts) {
+        log.info({ caseId, ts }, 'found the message an earlier attempt posted; updating it');
+        target = { channel, ts, version: 1 };
+        await store(pool, caseId, channel, ts, 1);
+      }
+    }
+    const channel = target?.channel ?? channelOf(context);
+    const ts = target ? await update(context, view, target) : await postNew(context, view, channel);
+    await uploadPacket(context, caseId, channel, ts);
+  });
+}
+
+/** The `update-case-message` job. */
+async function updateCaseMessage(context: Context, caseId: number): Promise<void> {
+  await withCaseLock(context.pool, caseId, async () => {
+    const view = await loadCaseView(context.pool, caseId);
+    // Not posted yet: post-case renders the latest state when it runs.
+    if (!view?.slack) return;
+    await update(context, view, view.slack);
+  });
+}
+
+/** The `remind-case` job: a reminder in the thread while the case still waits for a person. */
+async function remindCase(context: Context, caseId: number): Promise<void> {
+  const { pool, client } = context;
+  await withCaseLock(pool, caseId, async () => {
+    const view = await loadCaseView(pool, caseId);
+    if (!view?.slack || view.state !== 'awaiting_review' || !view.autoSubmitAt) return;
+    const { channel, ts } = view.slack;
+    await context.paced(channel, () =>
+      client.chat.postMessage({
+        channel,
+        thread_ts: ts,
+        text: reminderText(view, context.clock(), context.approverIds),
+      }),
+    );
+  });
+}
+
+function channelOf(context: Context): string {
+  if (!context.channel) throw new Error('SLACK_CHANNEL_ID is not set: rebut does not know where to post cases');
+  return context.channel;
+}
+
+async function store(pool: Pool, caseId: number, channel: string, ts: string, version: number): Promise<void> {
+  await pool.query('UPDATE cases SET slack_channel = $2, slack_ts = $3, slack_version = $4 WHERE id = $1', [
+    caseId,
+    channel,
+    ts,
+    version,
+  ]);
+}
+
+async function postNew(context: Context, view: CaseView, channel: string): Promise<string> {
+  const { client, pool, log } = context;
+  const message = await renderCase(pool, view, context.clock());
+  const result = await context.paced(channel, () =>
+    client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      metadata: metadataFor(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    }),
+  );
+  const ts = result.ts;
+  if (!ts) throw new Error('Slack accepted the message but returned no ts');
+  const postedIn = result.channel ?? channel;
+  // Stored straight away: from here on, every retry updates this message.
+  await store(pool, view.caseId, postedIn, ts, nextMessageVersion(view));
+  log.info({ caseId: view.caseId, channel: postedIn, ts }, 'case posted to Slack');
+  return ts;
+}
+
+/** Re-renders the stored message; posts anew when someone deleted it. Returns the ts now in use. */
+async function update(
+  context: Context,
+  view: CaseView,
+  target: { channel: string; ts: string; version: number },
+): Promise<string> {
+  const { client, pool, log } = context;
+  const rendered: CaseView = { ...view, slack: target };
+  const message = await renderCase(pool, rendered, context.clock());
+  try {
+    await client.chat.update({
+      channel: target.channel,
+      ts: target.ts,
+      text: message.text,
+      blocks: message.blocks,
+      metadata: metadataFor(view),
+    });
+  } catch (error) {
+    if (slackErrorCode(error) !== 'message_not_found') throw error;
+    log.warn({ caseId: view.caseId, ts: target.ts }, 'the case message was deleted in Slack; posting it again');
+    return postNew(context, { ...view, slack: null }, target.channel);
+  }
+  await pool.query('UPDATE cases SET slack_version = $2 WHERE id = $1', [view.caseId, nextMessageVersion(rendered)]);
+  return target.ts;
+}

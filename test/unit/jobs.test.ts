@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { JOB_NAMES, JOBS, parsePayload } from '../../src/jobs/definitions.js';
+import { jobSpecsSql } from '../../src/jobs/enqueue.js';
+
+describe('the job table', () => {
+  it('reads a case job payload, also with the case id as text (as graphile-worker may hand it over)', () => {
+    expect(parsePayload('post-case', { caseId: 7 })).toEqual({ caseId: 7 });
+    expect(parsePayload('draft-case', { caseId: '7' })).toEqual({ caseId: 7 });
+  });
+
+  it('refuses a payload its schema does not describe, naming the job', () => {
+    expect(() => parsePayload('prepare-case', { n: 1 })).toThrow(/job prepare-case: payload \{"n":1\} is not valid/);
+    expect(() => parsePayload('process-event', { eventId: '' })).toThrow(/job process-event/);
+  });
+
+  it('puts the jobs nearer a case’s end first, and posts on the one Slack channel queue', () => {
+    const priorities = JOB_NAMES.map((name) => JOBS[name].priority);
+    expect(JOBS['post-case'].priority).toBeLessThan(JOBS['draft-case'].priority);
+    expect(JOBS['draft-case'].priority).toBeLessThan(JOBS['prepare-case'].priority);
+    expect(JOBS['prepare-case'].priority).toBeLessThan(JOBS['process-event'].priority);
+    expect(Math.min(...priorities)).toBe(JOBS['post-case'].priority);
+    expect(JOBS['post-case'].queue).toBe(JOBS['remind-case'].queue);
+  });
+
+  it('keys a batch of case jobs by case, and leaves event jobs unkeyed', () => {
+    expect(jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 6).sql).toContain(
+      `'prepare-case:' || id`,
+    );
+    const events = jobSpecsSql('process-event', { from: 'stored', payload: 'eventId', column: 'id' }, 9);
+    expect(events.sql).toContain("json_build_object('eventId', id), $9, NULL,");
+    expect(events.params).toEqual([null, 12, JOBS['process-event'].priority]);
+  });
+});
