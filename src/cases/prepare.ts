@@ -1,26 +1,19 @@
-import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
-import { getCase, transitionCase } from '../db/cases.js';
+import { getCase, saveTriage, transitionCase } from '../db/cases.js';
 import { type DisputeRow, getDispute } from '../db/disputes.js';
 import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
-import {
-  buildPacket,
-  type EvidenceFileField,
-  type Packet,
-  type PacketDeliverable,
-  type PacketInput,
-} from '../evidence/packet/index.js';
+import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
-import { onAccount } from '../stripe/client.js';
 import { triage } from '../triage/index.js';
+import { stage } from './stage.js';
 
 export interface PrepareDeps {
   pool: Pool;
@@ -64,41 +57,9 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
   const effectiveness = await deps.effectiveness?.(dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
   const images = await deps.fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
-  const packet = await (deps.buildPacket ?? buildPacket)({
-    dispute: {
-      id: dispute.id,
-      reason: dispute.reason,
-      amount: Number(dispute.amount),
-      currency: dispute.currency,
-      cardBrand: dispute.card_brand,
-      created: new Date(dispute.created).toISOString(),
-    },
-    business: {
-      name: evidence.business.name,
-      productDescription: evidence.business.product_description,
-      supportEmail: evidence.business.support_email,
-      website: evidence.business.website,
-    },
-    textFields: playbook.textFields,
-    timeline: [...gathered.facts].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')),
-    activity: gathered.facts.filter((fact) => fact.kind === 'activity'),
-    deliverables: images.deliverables,
-    receipt: receiptFacts(gathered.facts),
-    policies: Object.entries(evidence.policies).flatMap(([kind, policy]) =>
-      policy
-        ? [
-            {
-              kind: kind as 'refund' | 'cancellation' | 'terms',
-              title: `${kind[0]?.toUpperCase()}${kind.slice(1)} policy`,
-              text: policy.text,
-              shownAt: policy.shown_at.join(', ').replaceAll('_', ' '),
-            },
-          ]
-        : [],
-    ),
-    fileFields: playbook.fileFields.map((plan) => plan.field),
-    communications: gathered.facts.filter((fact) => fact.kind === 'communication'),
-  });
+  const packet = await (deps.buildPacket ?? buildPacket)(
+    packetInputFor(dispute, evidence, gathered.facts, playbook, images),
+  );
 
   const history = await reasonHistory(pool, dispute.reason);
   const verdict = triage({
@@ -124,25 +85,22 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
     if (!moved) return;
     await saveFacts(tx, caseId, gathered.facts, fieldOf);
     await saveFiles(tx, caseId, staged.files);
-    await tx.query('UPDATE cases SET triage = $2 WHERE id = $1', [
-      caseId,
-      JSON.stringify({
-        decision: verdict.decision,
-        reasons: verdict.reasons,
-        gaps: verdict.gaps,
-        breakEven: verdict.breakEven,
-        winRate: verdict.winRate,
-        strategy: playbook.strategy,
-        checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
-        missingSources: problems,
-        dropped: packet.dropped,
-        ce3:
-          staged.ce3 === 'staged' && enhanced
-            ? { status: 'staged', matchedOn: enhanced.matchedOn, priorChargeIds: enhanced.priorChargeIds }
-            : { status: staged.ce3 },
-        totals: packet.totals,
-      }),
-    ]);
+    await saveTriage(tx, caseId, {
+      decision: verdict.decision,
+      reasons: verdict.reasons,
+      gaps: verdict.gaps,
+      breakEven: verdict.breakEven,
+      winRate: verdict.winRate,
+      strategy: playbook.strategy,
+      checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
+      missingSources: problems,
+      dropped: packet.dropped,
+      ce3:
+        staged.ce3 === 'staged' && enhanced
+          ? { status: 'staged', matchedOn: enhanced.matchedOn, priorChargeIds: enhanced.priorChargeIds }
+          : { status: staged.ce3 },
+      totals: packet.totals,
+    });
     await audit(tx, {
       actor: 'rebut',
       action: 'evidence.staged',
@@ -170,70 +128,47 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
   );
 }
 
-/**
- * Uploads the packet's files and stages the fields on Stripe without submitting. Stripe refuses
- * the whole update if Visa CE 3.0 data is not accepted; then it is staged again without it.
- */
-async function stage(
-  deps: PrepareDeps,
+/** What the packet is built from: the dispute, the business, the playbook's fields and the facts, as the packet reads them. */
+function packetInputFor(
   dispute: DisputeRow,
-  caseId: number,
-  packet: Packet,
-  enhanced: ReturnType<typeof visaCe3FromFacts>,
-) {
-  const { stripe, log } = deps;
-  const options = onAccount(dispute.account);
-  const files: {
-    field: EvidenceFileField;
-    filename: string;
-    contentType: string;
-    pages: number;
-    bytes: Uint8Array;
-    stripeFileId: string;
-  }[] = [];
-  for (const file of packet.files) {
-    const digest = createHash('sha256').update(file.bytes).digest('hex').slice(0, 32);
-    const uploaded = await stripe.files.create(
-      {
-        purpose: 'dispute_evidence',
-        file: { data: Buffer.from(file.bytes), name: file.filename, type: file.contentType },
-      },
-      { ...options, idempotencyKey: `rebut:file:${caseId}:${file.field}:${digest}` },
-    );
-    files.push({ ...file, stripeFileId: uploaded.id });
-  }
-  const evidence: Stripe.DisputeUpdateParams.Evidence = { ...packet.textFields };
-  for (const file of files) evidence[file.field] = file.stripeFileId;
-  const update = (withCe3: boolean) =>
-    stripe.disputes.update(
-      dispute.id,
-      {
-        evidence:
-          withCe3 && enhanced
-            ? { ...evidence, enhanced_evidence: { visa_compelling_evidence_3: enhanced.evidence } }
-            : evidence,
-        submit: false,
-        intended_submission_method: 'manual',
-      },
-      options,
-    );
-  let ce3: 'staged' | 'not_eligible' | 'refused' = enhanced ? 'staged' : 'not_eligible';
-  try {
-    await update(true);
-  } catch (error) {
-    // Only Stripe refusing the request drops CE 3.0; a 5xx or a lost connection fails the job, which is retried
-    // (the uploads replay under their idempotency keys) and stages CE 3.0 once Stripe answers.
-    const refused = error instanceof Error && 'statusCode' in error && error.statusCode === 400;
-    if (!enhanced || !refused) throw error;
-    log.warn(
-      { err: error, disputeId: dispute.id },
-      'Stripe refused the Visa CE 3.0 evidence; staging the rest without it',
-    );
-    ce3 = 'refused';
-    await update(false);
-  }
-  return { files, ce3 };
+  evidence: EvidenceConfig,
+  facts: Fact[],
+  playbook: PlaybookResult,
+  images: { deliverables: PacketDeliverable[] },
+): PacketInput {
+  return {
+    dispute: {
+      id: dispute.id,
+      reason: dispute.reason,
+      amount: Number(dispute.amount),
+      currency: dispute.currency,
+      cardBrand: dispute.card_brand,
+      created: new Date(dispute.created).toISOString(),
+    },
+    business: {
+      name: evidence.business.name,
+      productDescription: evidence.business.product_description,
+      supportEmail: evidence.business.support_email,
+      website: evidence.business.website,
+    },
+    textFields: playbook.textFields,
+    timeline: [...facts].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')),
+    activity: facts.filter((fact) => fact.kind === 'activity'),
+    deliverables: images.deliverables,
+    receipt: receiptFacts(facts),
+    policies: POLICY_KINDS.flatMap((kind) => {
+      const policy = evidence.policies[kind];
+      if (!policy) return [];
+      const title = `${kind[0]?.toUpperCase()}${kind.slice(1)} policy`;
+      return [{ kind, title, text: policy.text, shownAt: policy.shown_at.join(', ').replaceAll('_', ' ') }];
+    }),
+    fileFields: playbook.fileFields.map((plan) => plan.field),
+    communications: facts.filter((fact) => fact.kind === 'communication'),
+  };
 }
+
+/** The policies a packet can carry, in the order it shows them. */
+const POLICY_KINDS = ['refund', 'cancellation', 'terms'] as const;
 
 function receiptFacts(facts: Fact[]): Fact[] | null {
   const receipt = facts.filter(

@@ -1,6 +1,7 @@
 import type { CaseRow } from '../db/cases.js';
 import type { DisputeRow } from '../db/disputes.js';
 import type { Pool } from '../db/pool.js';
+import { readStored, storedGroundingSchema, storedTriageSchema } from '../db/stored.js';
 import type { CaseState } from '../dispute/states.js';
 
 /** Everything a person needs to decide a case: what Slack shows, built from the database alone. */
@@ -50,21 +51,12 @@ export interface CaseView {
   slack: { channel: string; ts: string; version: number } | null;
 }
 
-interface Stored {
-  checklist?: { item: string; found: boolean }[];
-  missingSources?: { source: string; problem: string }[];
-  dropped?: { what: string; why: string }[];
-  decision?: string;
-  reasons?: string[];
-  gaps?: { item: string; weight: number }[];
-}
-
 export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView | undefined> {
   const { rows } = await pool.query<
     CaseRow & {
       d: DisputeRow;
       autopilot: boolean | null;
-      draft: { version: number; author: string; text: string; grounding: Record<string, unknown> } | null;
+      draft: { version: number; author: string; text: string; grounding: unknown } | null;
       submission: { trigger: string; actor: string; submitted_at: string } | null;
     }
   >(
@@ -79,14 +71,9 @@ export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView
   const row = rows[0];
   if (!row) return undefined;
   const d = row.d;
-  const stored = (row.triage ?? {}) as Stored;
+  const stored = readStored(storedTriageSchema, 'cases.triage', row.triage);
   const charge = typeof d.stripe_object.charge === 'object' ? d.stripe_object.charge : null;
-  const grounding = (row.draft?.grounding ?? {}) as {
-    ok?: boolean;
-    findings?: { message: string }[];
-    needsReview?: boolean;
-    fallbackReason?: string | null;
-  };
+  const grounding = readStored(storedGroundingSchema, 'drafts.grounding', row.draft?.grounding);
   return {
     caseId: row.id,
     state: row.state,
@@ -110,21 +97,19 @@ export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView
     },
     autoSubmitAt: row.auto_submit_at,
     autopilot: row.autopilot ?? false,
-    triage: stored.decision
-      ? { decision: stored.decision, reasons: stored.reasons ?? [], gaps: stored.gaps ?? [] }
-      : null,
-    checklist: stored.checklist ?? [],
-    missingSources: stored.missingSources ?? [],
-    droppedEvidence: stored.dropped ?? [],
+    triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons, gaps: stored.gaps } : null,
+    checklist: stored.checklist.map(({ item, found }) => ({ item, found })),
+    missingSources: stored.missingSources,
+    droppedEvidence: stored.dropped,
     draft: row.draft
       ? {
           version: row.draft.version,
           author: row.draft.author,
           text: row.draft.text,
-          grounded: grounding.ok ?? false,
-          findings: (grounding.findings ?? []).map((finding) => finding.message),
-          needsReview: grounding.needsReview ?? false,
-          fallbackReason: grounding.fallbackReason ?? null,
+          grounded: grounding.ok,
+          findings: grounding.findings.map((finding) => finding.message),
+          needsReview: grounding.needsReview,
+          fallbackReason: grounding.fallbackReason,
         }
       : null,
     submission: row.submission

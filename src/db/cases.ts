@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { type CaseState, TRANSITIONS, type TransitionName } from '../dispute/states.js';
 import type { Pool, PoolClient } from './pool.js';
+import type { storedTriageSchema } from './stored.js';
 
 type Db = Pool | PoolClient;
 
@@ -68,4 +70,9 @@ export async function transitionCase<N extends TransitionName>(
     ],
   );
   return rows[0];
+}
+
+/** What preparing the case found (triage's verdict, the checklist, sources that failed), read back by its schema. */
+export async function saveTriage(db: Db, id: number, triage: z.input<typeof storedTriageSchema>): Promise<void> {
+  await db.query('UPDATE cases SET triage = $2 WHERE id = $1', [id, JSON.stringify(triage)]);
 }

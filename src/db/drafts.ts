@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { Pool, PoolClient } from './pool.js';
+import { readStored, type StoredGrounding, storedGroundingSchema } from './stored.js';
 
 type Db = Pool | PoolClient;
 
@@ -9,16 +11,14 @@ export interface DraftRow {
   author: string;
   text: string;
   cited_facts: string[];
-  grounding: {
-    ok?: boolean;
-    findings?: { kind: string; value?: string; message: string }[];
-    fallbackReason?: string | null;
-    needsReview?: boolean;
-    confidence?: number | null;
-    weaknesses?: string[];
-  };
+  grounding: StoredGrounding;
   usage: unknown;
   created_at: Date;
+}
+
+/** A draft row with its grounding read by its schema. */
+function draftOf(row: Omit<DraftRow, 'grounding'> & { grounding: unknown }): DraftRow {
+  return { ...row, grounding: readStored(storedGroundingSchema, 'drafts.grounding', row.grounding) };
 }
 
 /** Stores the next version of a case's rebuttal; versions start at 1 and never repeat. */
@@ -29,11 +29,11 @@ export async function addDraft(
     author: string;
     text: string;
     citedFacts: string[];
-    grounding: object;
+    grounding: z.input<typeof storedGroundingSchema>;
     usage?: object | null;
   },
 ): Promise<DraftRow> {
-  const { rows } = await db.query<DraftRow>(
+  const { rows } = await db.query<Omit<DraftRow, 'grounding'> & { grounding: unknown }>(
     `INSERT INTO drafts (case_id, version, author, text, cited_facts, grounding, usage)
      SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM drafts WHERE case_id = $1
      RETURNING *`,
@@ -48,23 +48,24 @@ export async function addDraft(
   );
   const row = rows[0];
   if (!row) throw new Error(`could not store a draft for case ${draft.caseId}`);
-  return row;
+  return draftOf(row);
 }
 
 /** One version of the case's draft. */
 export async function draftVersion(db: Db, caseId: number, version: number): Promise<DraftRow | undefined> {
-  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 AND version = $2', [
-    caseId,
-    version,
-  ]);
-  return rows[0];
+  const { rows } = await db.query<Omit<DraftRow, 'grounding'> & { grounding: unknown }>(
+    'SELECT * FROM drafts WHERE case_id = $1 AND version = $2',
+    [caseId, version],
+  );
+  return rows[0] && draftOf(rows[0]);
 }
 
 export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | undefined> {
-  const { rows } = await db.query<DraftRow>('SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1', [
-    caseId,
-  ]);
-  return rows[0];
+  const { rows } = await db.query<Omit<DraftRow, 'grounding'> & { grounding: unknown }>(
+    'SELECT * FROM drafts WHERE case_id = $1 ORDER BY version DESC LIMIT 1',
+    [caseId],
+  );
+  return rows[0] && draftOf(rows[0]);
 }
 
 /**

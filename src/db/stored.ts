@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The JSON rebut stores beside its rows, with the schema it is read back with (never `as`). Fields are optional
+ * where rows written by an earlier version of rebut may lack them; lists default to empty.
+ */
+
+/** `cases.triage`: what preparing the case found (triage's verdict, the checklist, what failed or was left out). */
+export const storedTriageSchema = z.object({
+  decision: z.string().optional(),
+  reasons: z.array(z.string()).default([]),
+  gaps: z.array(z.object({ item: z.string(), weight: z.number() })).default([]),
+  breakEven: z.number().nullable().optional(),
+  winRate: z.object({ value: z.number(), sample: z.number(), used: z.boolean() }).optional(),
+  strategy: z.string().optional(),
+  checklist: z.array(z.object({ item: z.string(), found: z.boolean(), weight: z.number().optional() })).default([]),
+  missingSources: z.array(z.object({ source: z.string(), problem: z.string() })).default([]),
+  dropped: z.array(z.object({ what: z.string(), why: z.string() })).default([]),
+  ce3: z.object({ status: z.string() }).loose().optional(),
+  totals: z.record(z.string(), z.unknown()).optional(),
+});
+export type StoredTriage = z.infer<typeof storedTriageSchema>;
+
+/** `drafts.grounding`: what the grounding check said of a draft version, and how the draft came to be. */
+export const storedGroundingSchema = z.object({
+  ok: z.boolean().default(false),
+  findings: z.array(z.object({ kind: z.string(), value: z.string().optional(), message: z.string() })).default([]),
+  needsReview: z.boolean().default(false),
+  fallbackReason: z.string().nullable().default(null),
+  confidence: z.number().nullable().optional(),
+  weaknesses: z.array(z.string()).default([]),
+  attempts: z
+    .array(
+      z.object({
+        author: z.string(),
+        outcome: z.string(),
+        durationMs: z.number(),
+        failure: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
+});
+export type StoredGrounding = z.infer<typeof storedGroundingSchema>;
+
+/** Stored JSON as its schema reads it; a row the schema refuses is an error naming the column. */
+export function readStored<T>(schema: z.ZodType<T>, column: string, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new Error(`stored ${column} does not read as expected: ${parsed.error.message}`);
+  return parsed.data;
+}
