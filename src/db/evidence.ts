@@ -1,4 +1,4 @@
-import type { Fact, FactKind } from '../evidence/types.js';
+import type { Fact, FactKind } from '../dispute/facts.js';
 import type { Pool, PoolClient } from './pool.js';
 import { withoutNul } from './text.js';
 

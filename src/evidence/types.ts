@@ -1,54 +1,8 @@
-/**
- * What evidence sources return (DESIGN.md §4). A fact is one checkable statement; the drafter
- * may only claim what some fact says. Artefacts are the files behind facts (designs, documents).
- */
-export const FACT_KINDS = [
-  'dispute',
-  'charge',
-  'payment_check',
-  'customer',
-  'refund',
-  'subscription',
-  'invoice',
-  'prior_payment',
-  'account',
-  'activity',
-  'deliverable',
-  'communication',
-  'policy',
-  'policy_acceptance',
-  'product',
-] as const;
-export type FactKind = (typeof FACT_KINDS)[number];
+import type { Artefact, Fact } from '../dispute/facts.js';
 
-export interface Fact {
-  /** Stable within a case, e.g. `stripe.charge.avs` or `sql.activity.17`; the fact sheet numbers them F1…Fn. */
-  id: string;
-  kind: FactKind;
-  /** One plain sentence. Text the customer controls is marked `untrusted` and is quoted wherever it is shown. */
-  text: string;
-  /** When it happened (ISO 8601), when known. */
-  at: string | null;
-  /** `stripe`, `sql`, `http`, `config`. */
-  source: string;
-  untrusted?: boolean;
-  /** Structured values behind the sentence (IP, amount in minor units, email…) for fields and CE 3.0. */
-  data?: Record<string, string | number | boolean | null>;
-}
+export { type Artefact, FACT_KINDS, type Fact, type FactKind } from '../dispute/facts.js';
 
-export interface Artefact {
-  id: string;
-  kind: 'image' | 'document';
-  title: string;
-  at: string | null;
-  source: string;
-  /** Exactly one of these says where the bytes are. */
-  url?: string;
-  path?: string;
-  bytes?: Uint8Array;
-  contentType?: string;
-}
-
+/** What an evidence source returns: its facts and artefacts, or the problem that kept it from answering. */
 export interface SourceResult {
   source: string;
   facts: Fact[];
