@@ -27,7 +27,7 @@ const optionalText = z
   .optional()
   .transform((text) => (text?.trim() ? text.trim() : undefined));
 
-/** Every setting of DESIGN.md §3, read from the environment (and `.env`). */
+/** Every setting (README → Configuration), read from the environment (and `.env`). */
 const PACKET_THREADS_EXPECTED =
   'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
 

@@ -17,7 +17,7 @@ import { draftFromTemplate, type TemplateDraft } from './template.js';
 export { MAX_REBUTTAL_CHARS, TARGET_REBUTTAL_CHARS } from './limits.js';
 
 /**
- * Drafting a rebuttal (DESIGN.md §5): the model writes, the grounding check judges, one retry
+ * Drafting a rebuttal: the model writes, the grounding check judges, one retry
  * with the findings, and the template draft (flagged for review) whenever the model cannot
  * deliver a grounded draft in time. Always resolves, within `timeoutMs`.
  */

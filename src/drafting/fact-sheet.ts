@@ -1,7 +1,7 @@
 import type { Fact, FactKind } from '../evidence/types.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
 
-/** The dispute basics every draft starts from (DESIGN.md §5). Amounts are minor units. */
+/** The dispute basics every draft starts from. Amounts are minor units. */
 export interface DraftContext {
   disputeId: string;
   /** Stripe's `dispute.reason`: `fraudulent`, `product_not_received`, … */

@@ -3,7 +3,7 @@ import { MAX_REBUTTAL_CHARS } from './limits.js';
 import { brandsIn, extractMentions, type Mention, normaliseBrand, normaliseText, type ValueKind } from './values.js';
 
 /**
- * The grounding check (DESIGN.md §5): a draft may cite only facts that exist and may state only
+ * The grounding check (docs/architecture.md → "Decisions"): a draft may cite only facts that exist and may state only
  * values (amounts, dates, times, IPs, emails, card details, ids, URLs, counts) that the fact
  * sheet contains, in whatever format. It may not claim a refund or credit no fact records, the
  * invention a model is most tempted by. Pure: text in, findings out.

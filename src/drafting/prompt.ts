@@ -5,7 +5,7 @@ import { MAX_REBUTTAL_CHARS, TARGET_REBUTTAL_CHARS } from './limits.js';
 import { type ReasonStrategy, STRIPE_ADVICE } from './strategies.js';
 
 /**
- * What the model is told (DESIGN.md §5). Pure functions of data, so the exact words are tested
+ * What the model is told. Pure functions of data, so the exact words are tested
  * and a reviewer can read them here rather than reconstruct them from a log.
  */
 

@@ -14,7 +14,7 @@ export interface ListenerDeps {
   channel: string | undefined;
   /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */
   business: { name: string; productDescription: string | null };
-  /** For cases that `/disputes sync` opens (DESIGN.md §1's auto_submit_at). */
+  /** For cases that `/disputes sync` opens (docs/architecture.md → "When rebut acts alone": auto_submit_at). */
   reviewWindowMs: number;
   submitBufferMs: number;
   clock?: () => Date;
