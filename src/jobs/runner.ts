@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { JOB_NAMES, type JobName, type JobPayload, parsePayload } from './definitions.js';
+import { WorkerLease } from './lease.js';
 
 /**
  * The durable job queue: graphile-worker on rebut's own PostgreSQL (chosen over pg-boss by measurement: ~20 ms
@@ -39,14 +40,12 @@ export interface QueueOptions {
 }
 
 /**
- * Starts workers for `handlers`. graphile-worker keeps a crashed worker's jobs locked for 4 hours;
- * rebut shortens that to `leaseMs`: every instance records its workers' heartbeats in
- * `queue_workers` and releases the jobs of workers whose heartbeat has stopped.
+ * Starts workers for `handlers`, with leases on their jobs (jobs/lease.ts): a killed instance's jobs run
+ * elsewhere after `leaseMs`, not graphile-worker's 4 hours.
  */
 export async function startQueue(options: QueueOptions): Promise<Queue> {
   const { pool, log, metrics, leaseMs } = options;
   const instanceId = randomUUID();
-  const workerIds = new Set<string>();
 
   const taskList: Record<string, Task> = {};
   for (const name of JOB_NAMES) {
@@ -54,85 +53,13 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     if (task) taskList[name] = task;
   }
 
-  const beat = async () => {
-    if (workerIds.size === 0) return;
-    await pool.query(
-      `INSERT INTO queue_workers (worker_id, instance_id, heartbeat_at)
-       SELECT unnest($1::text[]), $2, now()
-       ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now()`,
-      [[...workerIds], instanceId],
-    );
-  };
-
-  const reap = async (): Promise<number> => {
-    // Jobs locked by a worker with no fresh heartbeat (its instance died) go back to the queue.
-    const { rows } = await pool.query<{ worker_id: string }>(
-      `SELECT DISTINCT j.locked_by AS worker_id
-         FROM graphile_worker.jobs j
-        WHERE j.locked_by IS NOT NULL
-          AND j.locked_at < now() - make_interval(secs => $1)
-          AND j.locked_by <> ALL($2::text[])
-          AND NOT EXISTS (SELECT 1 FROM queue_workers w
-                           WHERE w.worker_id = j.locked_by AND w.heartbeat_at > now() - make_interval(secs => $1))`,
-      // An instance never reaps its own pools: a late heartbeat on a busy machine must not rerun its running jobs.
-      [leaseMs / 1000, [...workerIds]],
-    );
-    const dead = rows.map((row) => row.worker_id);
-    if (dead.length > 0) {
-      await pool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
-      await pool.query('DELETE FROM queue_workers WHERE worker_id = ANY($1::text[])', [dead]);
-      log.warn({ workers: dead }, `released the jobs of ${dead.length} queue worker(s) that stopped responding`);
-    }
-    await pool.query(`DELETE FROM queue_workers WHERE heartbeat_at < now() - interval '1 day'`);
-    await releaseOrphans();
-    return dead.length;
-  };
-
-  // Jobs this instance's workers started, with the attempt they started: a job locked by this (live) instance that
-  // none of its workers started was locked by a "take a job" whose answer was lost with the connection. Nobody
-  // would run it for graphile-worker's 4 hours, so it goes back to the queue after the lease.
-  const started = new Map<string, { attempts: number; at: number }>();
-  const releaseOrphans = async () => {
-    if (workerIds.size === 0) return;
-    const asked = Date.now();
-    const { rows } = await pool.query<{ id: string; attempts: number; old: boolean }>(
-      `SELECT id::text AS id, attempts, locked_at < now() - make_interval(secs => $2) AS old
-         FROM graphile_worker.jobs WHERE locked_by = ANY($1::text[])`,
-      [[...workerIds], leaseMs / 1000],
-    );
-    const locked = new Set(rows.map((row) => row.id));
-    // Forgotten once released; a job started while the question was on its way is not in the answer yet.
-    for (const [id, start] of started) if (!locked.has(id) && start.at < asked) started.delete(id);
-    const orphans = rows
-      .filter((row) => row.old && started.get(row.id)?.attempts !== row.attempts)
-      .map((row) => row.id);
-    if (orphans.length === 0) return;
-    // What graphile_worker.force_unlock_workers does, for single jobs and their named queues.
-    await pool.query(
-      `WITH released AS (
-         UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
-          WHERE id = ANY($1::bigint[]) AND locked_by = ANY($2::text[])
-         RETURNING job_queue_id)
-       UPDATE graphile_worker._private_job_queues SET locked_at = NULL, locked_by = NULL
-        WHERE id IN (SELECT job_queue_id FROM released) AND locked_by = ANY($2::text[])`,
-      [orphans, [...workerIds]],
-    );
-    log.warn({ jobs: orphans }, `released ${orphans.length} job(s) this instance locked but never started`);
-  };
-
+  const lease = new WorkerLease(pool, log, instanceId, leaseMs);
   // graphile-worker locks jobs in the name of its worker pool (`locked_by` is the pool's id, not a worker's), so
   // the pool's id is what the heartbeat records. Pools are created inside run(): listen before it starts.
   const events = new EventEmitter() as WorkerEvents;
-  events.on('pool:create', ({ workerPool }) => {
-    workerIds.add(workerPool.id);
-    void beat().catch(() => {});
-  });
-  events.on('pool:release', ({ workerPool }) => {
-    workerIds.delete(workerPool.id);
-  });
-  events.on('job:start', ({ job }) => {
-    started.set(String(job.id), { attempts: job.attempts, at: Date.now() });
-  });
+  events.on('pool:create', ({ workerPool }) => lease.poolCreated(workerPool.id));
+  events.on('pool:release', ({ workerPool }) => lease.poolReleased(workerPool.id));
+  events.on('job:start', ({ job }) => lease.jobStarted(String(job.id), job.attempts));
 
   const runner: Runner = await run({
     pgPool: retryingLostConnections(pool),
@@ -153,16 +80,17 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
 
   const heartbeatEvery = Math.max(200, Math.floor(leaseMs / 3));
   const timer = setInterval(() => {
-    beat()
-      .then(reap)
+    lease
+      .beat()
+      .then(() => lease.reap())
       .catch((error: unknown) => log.warn({ err: error }, 'queue heartbeat failed; will try again'));
   }, heartbeatEvery);
   timer.unref();
-  await beat().catch(() => {});
+  await lease.beat().catch(() => {});
 
   return {
     instanceId,
-    reap,
+    reap: () => lease.reap(),
     async stop(timeoutMs = 15_000) {
       clearInterval(timer);
       // Finish running jobs, but not forever: one still running is released to another instance
