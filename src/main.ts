@@ -21,8 +21,8 @@ import { createSlack } from './slack/index.js';
 import { effectivenessOrder } from './stats/index.js';
 import { createStripeClient } from './stripe/client.js';
 import { processEvent } from './stripe/events.js';
-import { startNightlySync } from './stripe/sync.js';
 import { stripeWebhookHandler } from './stripe/webhook.js';
+import { startNightlySync } from './sync/index.js';
 
 export interface App {
   url: string;

@@ -7,13 +7,8 @@ import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
 import { JOB_PRIORITY } from '../../src/queue.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import {
-  NIGHTLY_LOOKBACK_MS,
-  runSync,
-  type SyncDeps,
-  type SyncProgress,
-  startNightlySync,
-} from '../../src/stripe/sync.js';
+import { NIGHTLY_LOOKBACK_MS, runSync, type SyncDeps, startNightlySync } from '../../src/sync/index.js';
+import type { SyncProgress } from '../../src/sync/progress.js';
 import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -226,7 +221,7 @@ describe('dispute sync', () => {
         'tsx',
         '--input-type=module',
         '-e',
-        `import { runSync } from './src/stripe/sync.ts';
+        `import { runSync } from './src/sync/index.ts';
          import { createPool } from './src/db/pool.ts';
          import { createStripeClient } from './src/stripe/client.ts';
          import { createLogger } from './src/log.ts';
