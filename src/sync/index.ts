@@ -132,70 +132,92 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
   };
 
   try {
-    if (resumed?.head_created) {
-      // 1. Catch up on what arrived since the interrupted listing began. The boundary moves only once
-      //    all of it is stored: a kill before that repeats the catch-up from the old boundary.
-      tally.phase = 'catch_up';
-      const gte = Math.max(unix(resumed.head_created), since ? unix(since) : 0);
-      const newest: { at: Date | null } = { at: null };
-      await walk(run, { gte, startingAfter: null }, (page, index) => {
-        const first = page.disputes[0];
-        if (index === 0 && first) newest.at = new Date(first.created * 1000);
-        return { cursor: null, newHead: null, count: page.disputes.length };
-      });
-      if (newest.at) {
-        tally.head = newest.at;
-        await recordHead(pool, runId, newest.at);
-      }
-    }
-    // 2. History: from the cursor (or the front) back to `since`.
+    if (resumed?.head_created) await catchUp(run, resumed.head_created, since);
     tally.phase = 'history';
-    let startingAfter = resumed?.cursor ?? null;
-    for (let restarted = false; ; restarted = true) {
-      try {
-        await walk(run, { gte: since ? unix(since) : null, startingAfter }, (page, index) => {
-          const first = page.disputes[0];
-          const last = page.disputes[page.disputes.length - 1];
-          return {
-            cursor: last ? { id: last.id, created: new Date(last.created * 1000) } : null,
-            // The first page of a listing from the front fixes the boundary a resumed run catches up from.
-            newHead: startingAfter === null && index === 0 && first ? new Date(first.created * 1000) : null,
-            count: page.disputes.length,
-          };
-        });
-        break;
-      } catch (error) {
-        // The cursor dispute is gone (another account, deleted test data): list everything again.
-        const missing = error instanceof Error && 'code' in error && error.code === 'resource_missing';
-        if (!missing || startingAfter === null || restarted) throw error;
-        log.warn(
-          { runId, cursor: startingAfter },
-          'the resume point no longer exists on Stripe; listing from the start',
-        );
-        startingAfter = null;
-      }
-    }
-
-    counts.ms = Date.now() - startedAt.getTime();
-    await finishRun(pool, runId);
-    reportProgress(options.onProgress, progressOf(tally, true), log);
-    const rate = counts.ms > 0 ? counts.seen / (counts.ms / 1000) : 0;
-    log.info({ ...counts, rate: Math.round(rate) }, 'dispute sync finished');
-    return { status: 'done', rate, ...counts };
+    await walkHistory(run, resumed?.cursor ?? null, since);
+    return await finished(run);
   } catch (error) {
-    counts.ms = Date.now() - startedAt.getTime();
-    const stopped = error instanceof Stopped;
-    const message = stopped ? 'stopped before the end; the next sync resumes here' : messageOf(error);
-    await failRun(pool, runId, message).catch((updateError: unknown) =>
-      log.error({ runId, err: updateError }, 'could not record the end of the sync run'),
-    );
-    if (stopped) {
-      log.info({ ...counts }, 'dispute sync stopped; the next sync resumes where it stopped');
-      return { status: 'stopped', ...counts };
-    }
-    log.error({ ...counts, err: error }, 'dispute sync failed; the next sync resumes where it stopped');
-    return { status: 'failed', error: message, ...counts };
+    return await ended(run, error);
   }
+}
+
+/**
+ * 1. Catches up on what arrived since the interrupted listing began (`head`). The boundary moves only
+ *    once all of it is stored: a kill before that repeats the catch-up from the old boundary.
+ */
+async function catchUp(run: Run, head: Date, since: Date | null): Promise<void> {
+  const { deps, tally } = run;
+  tally.phase = 'catch_up';
+  const gte = Math.max(unix(head), since ? unix(since) : 0);
+  const newest: { at: Date | null } = { at: null };
+  await walk(run, { gte, startingAfter: null }, (page, index) => {
+    const first = page.disputes[0];
+    if (index === 0 && first) newest.at = new Date(first.created * 1000);
+    return { cursor: null, newHead: null, count: page.disputes.length };
+  });
+  if (newest.at) {
+    tally.head = newest.at;
+    await recordHead(deps.pool, tally.counts.runId, newest.at);
+  }
+}
+
+/** 2. History: from the cursor (or the front) back to `since`. */
+async function walkHistory(run: Run, cursor: string | null, since: Date | null): Promise<void> {
+  let startingAfter = cursor;
+  for (let restarted = false; ; restarted = true) {
+    try {
+      await walk(run, { gte: since ? unix(since) : null, startingAfter }, (page, index) => {
+        const first = page.disputes[0];
+        const last = page.disputes[page.disputes.length - 1];
+        return {
+          cursor: last ? { id: last.id, created: new Date(last.created * 1000) } : null,
+          // The first page of a listing from the front fixes the boundary a resumed run catches up from.
+          newHead: startingAfter === null && index === 0 && first ? new Date(first.created * 1000) : null,
+          count: page.disputes.length,
+        };
+      });
+      return;
+    } catch (error) {
+      // The cursor dispute is gone (another account, deleted test data): list everything again.
+      const missing = error instanceof Error && 'code' in error && error.code === 'resource_missing';
+      if (!missing || startingAfter === null || restarted) throw error;
+      run.deps.log.warn(
+        { runId: run.tally.counts.runId, cursor: startingAfter },
+        'the resume point no longer exists on Stripe; listing from the start',
+      );
+      startingAfter = null;
+    }
+  }
+}
+
+/** Both listings are stored: the run is done, and says so to its row, its listener and the log. */
+async function finished(run: Run): Promise<SyncResult> {
+  const { deps, options, tally } = run;
+  const { counts } = tally;
+  counts.ms = Date.now() - tally.startedAt.getTime();
+  await finishRun(deps.pool, counts.runId);
+  reportProgress(options.onProgress, progressOf(tally, true), deps.log);
+  const rate = counts.ms > 0 ? counts.seen / (counts.ms / 1000) : 0;
+  deps.log.info({ ...counts, rate: Math.round(rate) }, 'dispute sync finished');
+  return { status: 'done', rate, ...counts };
+}
+
+/** The run stopped (its signal) or failed; its row keeps the cursor, so the next sync resumes it. */
+async function ended(run: Run, error: unknown): Promise<SyncResult> {
+  const { deps, tally } = run;
+  const { counts } = tally;
+  counts.ms = Date.now() - tally.startedAt.getTime();
+  const stopped = error instanceof Stopped;
+  const message = stopped ? 'stopped before the end; the next sync resumes here' : messageOf(error);
+  await failRun(deps.pool, counts.runId, message).catch((updateError: unknown) =>
+    deps.log.error({ runId: counts.runId, err: updateError }, 'could not record the end of the sync run'),
+  );
+  if (stopped) {
+    deps.log.info({ ...counts }, 'dispute sync stopped; the next sync resumes where it stopped');
+    return { status: 'stopped', ...counts };
+  }
+  deps.log.error({ ...counts, err: error }, 'dispute sync failed; the next sync resumes where it stopped');
+  return { status: 'failed', error: message, ...counts };
 }
 
 /**
