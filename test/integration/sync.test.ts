@@ -402,4 +402,16 @@ describe('dispute sync', () => {
     const { rows } = await db.pool.query('SELECT status, error FROM sync_runs');
     expect(rows[0]).toMatchObject({ status: 'failed', error: expect.any(String) });
   });
+
+  it('a resume point that no longer exists on Stripe: the sync lists everything again from the front', async () => {
+    sandbox.seedDisputes(250, { seed: 81 });
+    const { rows: interrupted } = await db.pool.query<{ id: number }>(
+      `INSERT INTO sync_runs (status, started_by, cursor, cursor_created, finished_at)
+       VALUES ('failed', 'test', 'du_deleted_since', now(), now()) RETURNING id`,
+    );
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(result).toMatchObject({ status: 'done', seen: 250, resumedFrom: interrupted[0]?.id });
+    expect(await storedIds()).toEqual(await standInIds());
+    expect(listRequests()[0]?.query.starting_after).toBe('du_deleted_since');
+  });
 });
