@@ -46,19 +46,10 @@ const KNOWN_COLUMNS: Record<BusinessEvidenceKind, readonly string[]> = {
 
 const FACTS_OF: { [K in BusinessEvidenceKind]: (rows: Rows[K][], context: RowContext) => RowEvidence } = {
   account: accountEvidence,
-  activity: (rows, context) => ({
-    facts: inTimeOrder(rows).map((row, index) => activityFact(row, index + 1, context)),
-    artefacts: [],
-  }),
+  activity: oneFactPerRow(activityFact),
   deliverables: deliverablesEvidence,
-  communications: (rows, context) => ({
-    facts: inTimeOrder(rows).map((row, index) => communicationFact(row, index + 1, context)),
-    artefacts: [],
-  }),
-  policy_acceptance: (rows, context) => ({
-    facts: inTimeOrder(rows).map((row, index) => policyAcceptanceFact(row, index + 1, context)),
-    artefacts: [],
-  }),
+  communications: oneFactPerRow(communicationFact),
+  policy_acceptance: oneFactPerRow(policyAcceptanceFact),
 };
 
 /** Turns checked rows of one kind into facts (and, for deliverables, image artefacts). */
@@ -242,6 +233,16 @@ function policyAcceptanceFact(row: Rows['policy_acceptance'], n: number, context
       ...extraData('policy_acceptance', row, untrusted),
     },
   };
+}
+
+/** For kinds whose rows each make one fact, numbered from 1 in time order. */
+function oneFactPerRow<R extends { at: string }>(
+  fact: (row: R, n: number, context: RowContext) => Fact,
+): (rows: R[], context: RowContext) => RowEvidence {
+  return (rows, context) => ({
+    facts: inTimeOrder(rows).map((row, index) => fact(row, index + 1, context)),
+    artefacts: [],
+  });
 }
 
 /** Oldest first; the facts are numbered in this order. */
