@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createStripeClient } from '../src/stripe/client.js';
-import { PAGE_SIZE } from '../src/stripe/sync.js';
+import { PAGE_SIZE } from '../src/sync/pages.js';
 import { benchDatabase, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_SYNC_DISPUTES ?? 100_000);
@@ -33,7 +33,7 @@ import { readFile } from 'node:fs/promises';
 import { createPool } from './src/db/pool.ts';
 import { createLogger } from './src/log.ts';
 import { createStripeClient } from './src/stripe/client.ts';
-import { runSync } from './src/stripe/sync.ts';
+import { runSync } from './src/sync/index.ts';
 const vm = async (field) => Number(/\\d+/.exec((await readFile('/proc/self/status', 'utf8').catch(() => '')).split('\\n').find((line) => line.startsWith(field)) ?? '')?.[0] ?? 0) / 1024;
 const pool = createPool(process.env.DATABASE_URL, { max: 4 });
 let stripe = createStripeClient('sk_test_bench', process.env.STRIPE_API_URL);

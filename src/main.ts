@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createSlack } from './slack/index.js';
 import { cachedEffectiveness } from './stats/index.js';
 import { createStripeClient } from './stripe/client.js';
-import { startNightlySync } from './stripe/sync.js';
+import { startNightlySync } from './sync/index.js';
 import { stripeWebhookHandler } from './webhooks/stripe.js';
 
 export interface App {

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 import { computeStats, effectivenessOrder } from '../../src/stats/index.js';
 import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { runSync, type SyncDeps } from '../../src/stripe/sync.js';
+import { runSync, type SyncDeps } from '../../src/sync/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const run = promisify(execFile);

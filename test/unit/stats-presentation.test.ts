@@ -6,7 +6,7 @@ import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-pro
 import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';
 import { formatStatsJson, formatStatsTable, table, textBar } from '../../src/stats/format.js';
 import { type MonthCell, type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
-import type { SyncProgress } from '../../src/stripe/sync.js';
+import type { SyncProgress } from '../../src/sync/progress.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const REASONS = [

@@ -1,14 +1,8 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { parseSince, UsageError } from '../../src/stats/cli.js';
-import {
-  BACKOFF_BASE_MS,
-  BACKOFF_CAP_MS,
-  backoffDelay,
-  isRetryable,
-  syncFraction,
-  TokenBucket,
-} from '../../src/stripe/sync.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, isRetryable, TokenBucket } from '../../src/sync/limits.js';
+import { syncFraction } from '../../src/sync/progress.js';
 
 describe("the sync's request ceiling", () => {
   it('spaces requests at the rate: the 21st request in the same instant waits a full second', () => {

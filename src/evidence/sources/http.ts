@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SourceResult } from '../types.js';
 import { customerKeys, type EvidenceContext, errorMessage } from './context.js';
-import { type BusinessEvidence, businessEvidenceSchema, rowsToEvidence } from './rows.js';
+import { rowsToEvidence } from './row-facts.js';
+import { type BusinessEvidence, businessEvidenceSchema } from './rows.js';
 
 /**
  * The business's evidence endpoint. rebut POSTs who the dispute is about and the endpoint answers

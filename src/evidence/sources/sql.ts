@@ -2,7 +2,8 @@ import pg from 'pg';
 import { BUSINESS_EVIDENCE_KINDS, compileNamedQuery, type QueryParameter } from '../config.js';
 import type { Artefact, Fact, SourceResult } from '../types.js';
 import { type CustomerKeys, customerKeys, type EvidenceContext, errorMessage } from './context.js';
-import { parseRow, rowsToEvidence } from './rows.js';
+import { rowsToEvidence } from './row-facts.js';
+import { parseRow } from './rows.js';
 
 /** Connecting should be quick; a business database that takes longer is down for our purposes. */
 export const SQL_CONNECT_TIMEOUT_MS = 5_000;

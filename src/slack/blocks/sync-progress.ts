@@ -4,7 +4,8 @@
 // measure against it is an indeterminate bar that moves with every page.
 import type { types } from '@slack/bolt';
 import { textBar } from '../../stats/format.js';
-import { type SyncProgress, type SyncResult, syncFraction } from '../../stripe/sync.js';
+import type { SyncResult } from '../../sync/index.js';
+import { type SyncProgress, syncFraction } from '../../sync/progress.js';
 import { actorInWords, escapeMrkdwn, plural, slackDate } from './format.js';
 
 type KnownBlock = types.KnownBlock;

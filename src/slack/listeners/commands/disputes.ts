@@ -4,7 +4,7 @@ import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
 import { messageOf } from '../../../errors.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
-import { sinceDay } from '../../../stripe/sync.js';
+import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';

@@ -1,0 +1,32 @@
+import { openAndCloseCases } from '../cases/open-close.js';
+import { upsertDisputes } from '../db/disputes.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import type { Page } from './pages.js';
+
+/** What storing one page changed. */
+export interface PageWritten {
+  inserted: number;
+  opened: number;
+  closed: number;
+}
+
+/**
+ * Stores one page in one transaction: a single set-based upsert of its disputes (the newest read
+ * wins, so a page stored twice is harmless), then the cases its open disputes need and the cases its
+ * settled ones close. A deadlock with a concurrent webhook job on the stats totals stores it again.
+ */
+export async function storePage(
+  pool: Pool,
+  page: Page,
+  windows: { reviewWindowMs: number; submitBufferMs: number },
+  runId: number,
+): Promise<PageWritten> {
+  return withTransaction(
+    pool,
+    async (tx) => ({
+      inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
+      ...(await openAndCloseCases(tx, page.disputes, windows, { actor: 'sync', detail: { syncRun: runId } })),
+    }),
+    { retries: 2 },
+  );
+}
