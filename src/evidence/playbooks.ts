@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS } from '../dispute/limits.js';
 import { purchaseEventFor, visaCe3FromFacts } from './ce3.js';
 import type { EvidenceConfig, PolicyName } from './config.js';
 import { formatAmount, formatDate } from './sources/format.js';
@@ -71,8 +72,6 @@ export const LONG_TEXT_FIELDS: readonly TextField[] = [
   'refund_policy_disclosure',
   'refund_refusal_explanation',
 ];
-export const LONG_TEXT_MAX = 20_000;
-export const SHORT_TEXT_MAX = 5_000;
 /** Lines in the activity log; a few hundred timestamped sessions say all a reviewer will read. */
 export const MAX_ACTIVITY_LOG_LINES = 200;
 /** How close an unlabelled event must be to the charge to stand for the purchase IP. */
@@ -716,7 +715,7 @@ function duplicateExplanation(c: CaseFacts): { id: string; explanation: Built } 
 }
 
 function cap(field: TextField, text: string): string {
-  const max = LONG_TEXT_FIELDS.includes(field) ? LONG_TEXT_MAX : SHORT_TEXT_MAX;
+  const max = LONG_TEXT_FIELDS.includes(field) ? MAX_LONG_TEXT_CHARS : MAX_SHORT_TEXT_CHARS;
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

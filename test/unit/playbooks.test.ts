@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
 import {
   applyPlaybook,
   FILE_FIELDS,
-  LONG_TEXT_MAX,
   MAX_ACTIVITY_LOG_LINES,
   PLAYBOOK_REASONS,
   PLAYBOOKS,
@@ -160,7 +160,7 @@ describe('playbooks', () => {
   it('keeps the activity log within Stripe’s 20,000 characters and says how much was left out', () => {
     const facts = [dispute(), charge(), product, ...Array.from({ length: 600 }, (_, i) => login(i + 1, i + 1))];
     const log = applyPlaybook('fraudulent', facts, config).textFields.access_activity_log ?? '';
-    expect(log.length).toBeLessThanOrEqual(LONG_TEXT_MAX);
+    expect(log.length).toBeLessThanOrEqual(MAX_LONG_TEXT_CHARS);
     expect(log).toContain(`… and ${600 - MAX_ACTIVITY_LOG_LINES} more events.`);
     expect(log).toContain('Summary: 600 events');
   });

@@ -2,7 +2,7 @@
  * The evidence budget's decisions, as pure functions: how many pages a packet may have,
  * which deliverables and which rows stay when not everything fits.
  */
-import { MAX_PAGES, MAX_PAGES_MASTERCARD } from './limits.js';
+import { MAX_PAGES, MAX_PAGES_MASTERCARD } from '../../dispute/limits.js';
 
 /**
  * Mastercard's 19 pages also apply when the brand is unknown (or not a card): a packet

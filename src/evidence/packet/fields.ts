@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOTAL_TEXT_CHARS } from './limits.js';
+import { MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOTAL_TEXT_CHARS } from '../../dispute/limits.js';
 import { sanitizeText, truncateText } from './sanitize.js';
 
 type Evidence = Stripe.DisputeUpdateParams.Evidence;

@@ -8,6 +8,14 @@
  * images are shrunk, then the least useful images dropped, then the activity log and the
  * timeline trimmed; every omission is listed in `dropped` and on the summary page.
  */
+
+import {
+  type FileContentType,
+  MAX_FILE_BYTES,
+  MAX_PAGES_MASTERCARD,
+  MAX_TOTAL_FILE_BYTES,
+  MAX_TOTAL_TEXT_CHARS,
+} from '../../dispute/limits.js';
 import type { Fact } from '../types.js';
 import {
   anchorIndex,
@@ -48,19 +56,11 @@ import {
   fitTextFields,
 } from './fields.js';
 import { plural } from './format.js';
-import {
-  type FileContentType,
-  MAX_FILE_BYTES,
-  MAX_PAGES_MASTERCARD,
-  MAX_TOTAL_FILE_BYTES,
-  MAX_TOTAL_TEXT_CHARS,
-} from './limits.js';
 import { type ComposedPage, type Composer, Measurer, renderPdf } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
 
 export type { Dropped, EvidenceFileField, EvidenceText, EvidenceTextField } from './fields.js';
 export { EVIDENCE_FILE_FIELDS, LONG_TEXT_FIELDS, SHORT_TEXT_FIELDS, TEXT_FIELDS } from './fields.js';
-export * from './limits.js';
 export { pdfPageCount } from './pdf.js';
 export { neutraliseUrls, sanitizeText } from './sanitize.js';
 
