@@ -5,16 +5,11 @@ import { getCase, transitionCase } from '../db/cases.js';
 import { type DisputeRow, getDispute } from '../db/disputes.js';
 import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import type { EvidenceFileField } from '../dispute/evidence-fields.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
-import {
-  buildPacket,
-  type EvidenceFileField,
-  type Packet,
-  type PacketDeliverable,
-  type PacketInput,
-} from '../evidence/packet/index.js';
+import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import type { Logger } from '../log.js';

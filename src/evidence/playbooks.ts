@@ -1,5 +1,9 @@
-import type Stripe from 'stripe';
-import { MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS } from '../dispute/limits.js';
+import {
+  type Evidence,
+  type EvidenceFileField,
+  type EvidenceTextField,
+  textLimitOf,
+} from '../dispute/evidence-fields.js';
 import { purchaseEventFor, visaCe3FromFacts } from './ce3.js';
 import type { EvidenceConfig, PolicyName } from './config.js';
 import { formatAmount, formatDate } from './sources/format.js';
@@ -11,8 +15,6 @@ import type { Fact } from './types.js';
  * which files to attach, and what evidence issuers look for (strongest first). Built from
  * Stripe's dispute-categories guidance for digital products. Pure: facts in, a plan out.
  */
-
-type Evidence = Stripe.DisputeUpdateParams.Evidence;
 
 export const PLAYBOOK_REASONS = [
   'fraudulent',
@@ -31,8 +33,8 @@ export function playbookReason(reason: string): PlaybookReason {
   return (PLAYBOOK_REASONS as readonly string[]).includes(reason) ? (reason as PlaybookReason) : 'general';
 }
 
-// `satisfies` makes a misspelt Stripe field a type error, not a rejected submission.
-export const TEXT_FIELDS = [
+/** The text fields a playbook knows how to fill from facts (Stripe has more: shipping, uncategorized_text…). */
+export const PLAYBOOK_TEXT_FIELDS = [
   'customer_name',
   'customer_email_address',
   'customer_purchase_ip',
@@ -46,10 +48,11 @@ export const TEXT_FIELDS = [
   'refund_refusal_explanation',
   'duplicate_charge_id',
   'duplicate_charge_explanation',
-] as const satisfies readonly (keyof Evidence)[];
-export type TextField = (typeof TEXT_FIELDS)[number];
+] as const satisfies readonly EvidenceTextField[];
+export type PlaybookTextField = (typeof PLAYBOOK_TEXT_FIELDS)[number];
 
-export const FILE_FIELDS = [
+/** The file fields a playbook asks the packet to fill (not customer_signature or shipping_documentation). */
+export const PLAYBOOK_FILE_FIELDS = [
   'service_documentation',
   'receipt',
   'refund_policy',
@@ -57,21 +60,11 @@ export const FILE_FIELDS = [
   'customer_communication',
   'duplicate_charge_documentation',
   'uncategorized_file',
-] as const satisfies readonly (keyof Evidence)[];
-export type FileField = (typeof FILE_FIELDS)[number];
+] as const satisfies readonly EvidenceFileField[];
+export type PlaybookFileField = (typeof PLAYBOOK_FILE_FIELDS)[number];
 
-export type TextFields = Partial<Pick<Evidence, TextField>>;
+export type TextFields = Partial<Pick<Evidence, PlaybookTextField>>;
 
-/** Stripe's per-field limits: 20,000 characters for the long free-text fields, 5,000 for the rest. */
-export const LONG_TEXT_FIELDS: readonly TextField[] = [
-  'access_activity_log',
-  'cancellation_policy_disclosure',
-  'cancellation_rebuttal',
-  'duplicate_charge_explanation',
-  'product_description',
-  'refund_policy_disclosure',
-  'refund_refusal_explanation',
-];
 /** Lines in the activity log; a few hundred timestamped sessions say all a reviewer will read. */
 export const MAX_ACTIVITY_LOG_LINES = 200;
 /** How close an unlabelled event must be to the charge to stand for the purchase IP. */
@@ -128,8 +121,8 @@ interface ItemRule {
 
 interface ReasonPlan {
   strategy: Strategy;
-  text: TextField[];
-  files: FileField[];
+  text: PlaybookTextField[];
+  files: PlaybookFileField[];
   items: ItemRule[];
 }
 
@@ -314,7 +307,7 @@ export interface ChecklistItem {
 }
 
 export interface FileFieldPlan {
-  field: FileField;
+  field: PlaybookFileField;
   title: string;
   /** The facts the file shows, in time order. */
   factIds: string[];
@@ -327,7 +320,7 @@ export interface PlaybookResult {
   strategy: Strategy;
   textFields: TextFields;
   /** The facts each field was made from, so every field traces back to numbered facts. */
-  fieldFacts: Partial<Record<TextField | FileField, string[]>>;
+  fieldFacts: Partial<Record<PlaybookTextField | PlaybookFileField, string[]>>;
   fileFields: FileFieldPlan[];
   checklist: ChecklistItem[];
 }
@@ -714,12 +707,12 @@ function duplicateExplanation(c: CaseFacts): { id: string; explanation: Built } 
   return { id: otherId, explanation: { text: sentences.join(' '), factIds } };
 }
 
-function cap(field: TextField, text: string): string {
-  const max = LONG_TEXT_FIELDS.includes(field) ? MAX_LONG_TEXT_CHARS : MAX_SHORT_TEXT_CHARS;
+function cap(field: PlaybookTextField, text: string): string {
+  const max = textLimitOf(field);
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function buildTextField(field: TextField, c: CaseFacts, config: EvidenceConfig): Built | null {
+function buildTextField(field: PlaybookTextField, c: CaseFacts, config: EvidenceConfig): Built | null {
   switch (field) {
     case 'customer_name': {
       const name = c.customerName();
@@ -763,7 +756,7 @@ function buildTextField(field: TextField, c: CaseFacts, config: EvidenceConfig):
 
 // ─── Files ───────────────────────────────────────────────────────────────────────────────────
 
-const FILE_TITLES: Record<FileField, string> = {
+const FILE_TITLES: Record<PlaybookFileField, string> = {
   service_documentation: 'Service documentation: timeline, account activity and what was delivered',
   receipt: 'Receipt and invoice',
   refund_policy: 'Refund policy and its acceptance',
@@ -773,7 +766,7 @@ const FILE_TITLES: Record<FileField, string> = {
   uncategorized_file: 'Payment verification and payment history',
 };
 
-function fileFacts(field: FileField, c: CaseFacts, reason: PlaybookReason): Fact[] {
+function fileFacts(field: PlaybookFileField, c: CaseFacts, reason: PlaybookReason): Fact[] {
   const ids = (...wanted: string[]) => wanted.map((id) => c.byId.get(id)).filter((fact): fact is Fact => Boolean(fact));
   switch (field) {
     case 'service_documentation':

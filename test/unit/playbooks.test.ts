@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../../src/dispute/evidence-fields.js';
 import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
 import {
   applyPlaybook,
-  FILE_FIELDS,
   MAX_ACTIVITY_LOG_LINES,
   PLAYBOOK_REASONS,
   PLAYBOOKS,
   playbookReason,
-  TEXT_FIELDS,
 } from '../../src/evidence/playbooks.js';
 import type { Fact } from '../../src/evidence/types.js';
 
@@ -79,8 +78,8 @@ describe('playbooks', () => {
     for (const plan of Object.values(PLAYBOOKS)) {
       expect(new Set(plan.text).size).toBe(plan.text.length);
       expect(new Set(plan.files).size).toBe(plan.files.length);
-      for (const field of plan.text) expect(TEXT_FIELDS).toContain(field);
-      for (const file of plan.files) expect(FILE_FIELDS).toContain(file);
+      for (const field of plan.text) expect(EVIDENCE_TEXT_FIELDS).toContain(field);
+      for (const file of plan.files) expect(EVIDENCE_FILE_FIELDS).toContain(file);
     }
   });
 

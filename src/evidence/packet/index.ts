@@ -9,6 +9,7 @@
  * timeline trimmed; every omission is listed in `dropped` and on the summary page.
  */
 
+import type { EvidenceFileField, EvidenceText, EvidenceTextField } from '../../dispute/evidence-fields.js';
 import {
   type FileContentType,
   MAX_FILE_BYTES,
@@ -48,19 +49,12 @@ import {
   timelineRows,
   withGapNotes,
 } from './documents.js';
-import {
-  type Dropped,
-  type EvidenceFileField,
-  type EvidenceText,
-  type EvidenceTextField,
-  fitTextFields,
-} from './fields.js';
+import { type Dropped, fitTextFields } from './fields.js';
 import { plural } from './format.js';
 import { type ComposedPage, type Composer, Measurer, renderPdf } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
 
-export type { Dropped, EvidenceFileField, EvidenceText, EvidenceTextField } from './fields.js';
-export { EVIDENCE_FILE_FIELDS, LONG_TEXT_FIELDS, SHORT_TEXT_FIELDS, TEXT_FIELDS } from './fields.js';
+export type { Dropped } from './fields.js';
 export { pdfPageCount } from './pdf.js';
 export { neutraliseUrls, sanitizeText } from './sanitize.js';
 
