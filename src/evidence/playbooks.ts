@@ -4,6 +4,7 @@ import {
   type EvidenceTextField,
   textLimitOf,
 } from '../dispute/evidence-fields.js';
+import { type PlaybookReason, playbookReason } from '../dispute/reasons.js';
 import { purchaseEventFor, visaCe3FromFacts } from './ce3.js';
 import type { EvidenceConfig, PolicyName } from './config.js';
 import { formatAmount, formatDate } from './sources/format.js';
@@ -15,23 +16,6 @@ import type { Fact } from './types.js';
  * which files to attach, and what evidence issuers look for (strongest first). Built from
  * Stripe's dispute-categories guidance for digital products. Pure: facts in, a plan out.
  */
-
-export const PLAYBOOK_REASONS = [
-  'fraudulent',
-  'unrecognized',
-  'product_not_received',
-  'product_unacceptable',
-  'subscription_canceled',
-  'credit_not_processed',
-  'duplicate',
-  'general',
-] as const;
-export type PlaybookReason = (typeof PLAYBOOK_REASONS)[number];
-
-/** Stripe's other reasons (bank_cannot_process, insufficient_funds, noncompliant, …) have no digital-product guidance of their own. */
-export function playbookReason(reason: string): PlaybookReason {
-  return (PLAYBOOK_REASONS as readonly string[]).includes(reason) ? (reason as PlaybookReason) : 'general';
-}
 
 /** The text fields a playbook knows how to fill from facts (Stripe has more: shipping, uncategorized_text…). */
 export const PLAYBOOK_TEXT_FIELDS = [

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../../src/dispute/evidence-fields.js';
 import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
+import { PLAYBOOK_REASONS, playbookReason } from '../../src/dispute/reasons.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
-import {
-  applyPlaybook,
-  MAX_ACTIVITY_LOG_LINES,
-  PLAYBOOK_REASONS,
-  PLAYBOOKS,
-  playbookReason,
-} from '../../src/evidence/playbooks.js';
+import { applyPlaybook, MAX_ACTIVITY_LOG_LINES, PLAYBOOKS } from '../../src/evidence/playbooks.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const config = parseEvidenceConfig(`business:

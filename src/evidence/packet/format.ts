@@ -27,28 +27,6 @@ export function formatDate(at: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? at : date.toISOString().slice(0, 10);
 }
 
-const REASONS: Record<string, string> = {
-  bank_cannot_process: 'Bank cannot process',
-  check_returned: 'Check returned',
-  credit_not_processed: 'Credit not processed',
-  customer_initiated: 'Customer initiated',
-  debit_not_authorized: 'Debit not authorized',
-  duplicate: 'Duplicate charge',
-  fraudulent: 'Fraudulent (cardholder says the payment was not authorized)',
-  general: 'General',
-  incorrect_account_details: 'Incorrect account details',
-  insufficient_funds: 'Insufficient funds',
-  noncompliant: 'Noncompliant',
-  product_not_received: 'Product not received',
-  product_unacceptable: 'Product unacceptable',
-  subscription_canceled: 'Subscription canceled',
-  unrecognized: 'Unrecognized charge',
-};
-
-export function formatReason(reason: string): string {
-  return REASONS[reason] ?? reason.replace(/_/g, ' ');
-}
-
 export function formatCardBrand(brand: string | null): string {
   if (!brand) return 'not a card, or brand unknown';
   const names: Record<string, string> = { amex: 'American Express', mastercard: 'Mastercard', visa: 'Visa' };

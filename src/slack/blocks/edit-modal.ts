@@ -3,8 +3,9 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { CaseView } from '../../cases/view.js';
+import { reasonInWords } from '../../dispute/reasons.js';
 import { MAX_REBUTTAL_CHARS } from '../../drafting/limits.js';
-import { bulletList, clip, escapeMrkdwn, formatAmount, reasonInWords } from './format.js';
+import { bulletList, clip, escapeMrkdwn, formatAmount } from './format.js';
 
 export const EDIT_CALLBACK_ID = 'edit_rebuttal';
 /** Block Kit: a plain_text_input's `max_length` and `initial_value` are at most 3,000 characters. */

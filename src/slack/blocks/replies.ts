@@ -2,7 +2,8 @@
 import type { AcceptOutcome } from '../../cases/accept.js';
 import type { AutopilotRule } from '../../cases/autopilot.js';
 import type { SubmitOutcome } from '../../cases/submit.js';
-import { bulletList, escapeMrkdwn, plural, reasonInWords, slackDate } from './format.js';
+import { reasonInWords } from '../../dispute/reasons.js';
+import { bulletList, escapeMrkdwn, plural, slackDate } from './format.js';
 
 export function submitReply(outcome: SubmitOutcome): string {
   switch (outcome.kind) {
