@@ -1,3 +1,4 @@
+import { formatIsoDate } from '../dates.js';
 import {
   type Evidence,
   type EvidenceFileField,
@@ -7,7 +8,7 @@ import {
 import { type PlaybookReason, playbookReason } from '../dispute/reasons.js';
 import { purchaseEventFor, visaCe3FromFacts } from './ce3.js';
 import type { EvidenceConfig, PolicyName } from './config.js';
-import { formatAmount, formatDate } from './sources/format.js';
+import { formatAmount } from './sources/format.js';
 import { formatWhen } from './sources/rows.js';
 import type { Fact } from './types.js';
 
@@ -477,7 +478,7 @@ function accessActivityLog(c: CaseFacts, businessName: string): Built | null {
     what = 'deliverables';
   }
   if (after.length === 0) return null;
-  const chargeDate = c.charge?.at ? formatDate(c.charge.at) : null;
+  const chargeDate = c.charge?.at ? formatIsoDate(c.charge.at) : null;
   const lines = [
     `${businessName} account ${what} after the payment${chargeDate ? ` of ${chargeDate}` : ''} (times in UTC):`,
   ];
@@ -514,7 +515,7 @@ function accessActivityLog(c: CaseFacts, businessName: string): Built | null {
   const firstBefore = sameIpBefore[0]?.at;
   if (sameIpBefore.length > 0 && firstBefore) {
     lines.push(
-      `Before the payment the same IP address${ips.length === 1 ? ' was' : 'es were'} used for ${sameIpBefore.length} earlier event${sameIpBefore.length === 1 ? '' : 's'} on this account, the first on ${formatDate(firstBefore)}.`,
+      `Before the payment the same IP address${ips.length === 1 ? ' was' : 'es were'} used for ${sameIpBefore.length} earlier event${sameIpBefore.length === 1 ? '' : 's'} on this account, the first on ${formatIsoDate(firstBefore)}.`,
     );
   }
   return { text: lines.join('\n'), factIds: [...shown, ...sameIpBefore].map((fact) => fact.id) };
@@ -541,11 +542,11 @@ function serviceDate(c: CaseFacts): Built | null {
   const end = str(invoice?.data?.period_end);
   if (invoice && start && end) {
     return {
-      text: `${formatDate(start)} to ${formatDate(end)} (the billing period this payment covers)`,
+      text: `${formatIsoDate(start)} to ${formatIsoDate(end)} (the billing period this payment covers)`,
       factIds: [invoice.id],
     };
   }
-  if (c.charge?.at) return { text: formatDate(c.charge.at), factIds: [c.charge.id] };
+  if (c.charge?.at) return { text: formatIsoDate(c.charge.at), factIds: [c.charge.id] };
   return null;
 }
 
@@ -615,7 +616,7 @@ function cancellationRebuttal(c: CaseFacts): Built | null {
     const periodEnd = str(subscription.data?.current_period_end);
     sentences.push(
       `Subscription ${String(subscription.data?.subscription_id)} had no cancellation request before this charge on ${formatWhen(c.charge.at)}` +
-        `${canceledAt ? `; the customer asked to cancel on ${formatWhen(canceledAt)}, after the charge${periodEnd ? `, and kept access until ${formatDate(periodEnd)}` : ''}` : ''}.`,
+        `${canceledAt ? `; the customer asked to cancel on ${formatWhen(canceledAt)}, after the charge${periodEnd ? `, and kept access until ${formatIsoDate(periodEnd)}` : ''}` : ''}.`,
     );
     factIds.push(subscription.id, c.charge.id);
   }
@@ -638,7 +639,7 @@ function refundRefusal(c: CaseFacts): Built | null {
   if (policy) {
     const acceptance = c.acceptanceOf('refund');
     sentences.push(
-      `Refunds are governed by the refund policy shown before purchase${acceptance?.at ? `, which the customer accepted on ${formatDate(acceptance.at)}` : ''}.`,
+      `Refunds are governed by the refund policy shown before purchase${acceptance?.at ? `, which the customer accepted on ${formatIsoDate(acceptance.at)}` : ''}.`,
     );
     factIds.push(policy.id, ...(acceptance ? [acceptance.id] : []));
   }
@@ -651,13 +652,13 @@ function refundRefusal(c: CaseFacts): Built | null {
     const amount = refund.data?.amount;
     const currency = str(refund.data?.currency);
     if (typeof amount === 'number' && currency && refund.at) {
-      sentences.push(`A refund of ${formatAmount(amount, currency)} was issued on ${formatDate(refund.at)}.`);
+      sentences.push(`A refund of ${formatAmount(amount, currency)} was issued on ${formatIsoDate(refund.at)}.`);
       factIds.push(refund.id);
     }
   }
   const contact = c.kind('communication').find((fact) => fact.data?.direction === 'inbound');
   if (contact?.at) {
-    sentences.push(`The customer contacted support on ${formatDate(contact.at)}; the conversation is attached.`);
+    sentences.push(`The customer contacted support on ${formatIsoDate(contact.at)}; the conversation is attached.`);
     factIds.push(contact.id);
   }
   return sentences.length > 0 ? { text: sentences.join(' '), factIds } : null;
@@ -684,7 +685,7 @@ function duplicateExplanation(c: CaseFacts): { id: string; explanation: Built } 
   const end = str(invoice?.data?.period_end);
   if (invoice && start && end) {
     sentences.push(
-      `The disputed charge paid invoice ${String(invoice.data?.number ?? invoice.data?.invoice_id)} for the period ${formatDate(start)} to ${formatDate(end)}, a period the other charge did not cover.`,
+      `The disputed charge paid invoice ${String(invoice.data?.number ?? invoice.data?.invoice_id)} for the period ${formatIsoDate(start)} to ${formatIsoDate(end)}, a period the other charge did not cover.`,
     );
     factIds.push(invoice.id);
   }

@@ -4,9 +4,10 @@
  */
 
 import { reasonInPacket } from '../../dispute/reasons.js';
+import { plural } from '../../text.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
-import { formatCardBrand, formatMoney, formatTime, plural } from './format.js';
+import { formatCardBrand, formatMoney, formatTime } from './format.js';
 import { CONTENT_WIDTH, type Column, Composer, HALF_PAGE_SLOT, type Measurer, type Row, STYLES } from './pdf.js';
 import { neutraliseUrls, sanitizeText } from './sanitize.js';
 

@@ -21,18 +21,8 @@ export function formatTime(at: string | null | undefined, seconds = false): stri
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }
 
-export function formatDate(at: string | null | undefined): string {
-  if (!at) return 'date unknown';
-  const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? at : date.toISOString().slice(0, 10);
-}
-
 export function formatCardBrand(brand: string | null): string {
   if (!brand) return 'not a card, or brand unknown';
   const names: Record<string, string> = { amex: 'American Express', mastercard: 'Mastercard', visa: 'Visa' };
   return names[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1).replace(/_/g, ' ');
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }

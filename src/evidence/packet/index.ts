@@ -17,6 +17,7 @@ import {
   MAX_TOTAL_FILE_BYTES,
   MAX_TOTAL_TEXT_CHARS,
 } from '../../dispute/limits.js';
+import { plural } from '../../text.js';
 import type { Fact } from '../types.js';
 import {
   anchorIndex,
@@ -50,7 +51,6 @@ import {
   withGapNotes,
 } from './documents.js';
 import { type Dropped, fitTextFields } from './fields.js';
-import { plural } from './format.js';
 import { type ComposedPage, type Composer, Measurer, renderPdf } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
 

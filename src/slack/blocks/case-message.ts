@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../cases/view.js';
 import { reasonInWords } from '../../dispute/reasons.js';
+import { plural } from '../../text.js';
 import {
   actorInWords,
   blocksTextLength,
@@ -15,7 +16,6 @@ import {
   escapeMrkdwn,
   fitMrkdwn,
   formatAmount,
-  plural,
   relativeTime,
   slackDate,
   visibleText,

@@ -1,6 +1,8 @@
 // Words and numbers as a person reads them in Slack: money by currency, networks in words, dates that Slack
 // renders in each reader's own time zone, and text cut to Block Kit's limits.
 
+import { plural } from '../../text.js';
+
 export { currencyDecimals as minorUnitDigits, formatMoney as formatAmount } from '../../money.js';
 
 export function capitalise(text: string): string {
@@ -49,10 +51,6 @@ export function relativeTime(at: Date, now: Date): string {
           ? plural(Math.round(minutes / 60), 'hour')
           : plural(Math.round(minutes / 1440), 'day');
   return ms >= 0 ? `in ${span}` : `${span} ago`;
-}
-
-export function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Who did it, as Slack shows it: `slack:U123` → a mention; `timer`, `autopilot` in words. */

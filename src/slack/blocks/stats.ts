@@ -7,13 +7,13 @@ import { reasonInWords } from '../../dispute/reasons.js';
 import { evidenceKindLabel } from '../../stats/evidence-kinds.js';
 import { intervalText, percent, pointsText, windowInWords } from '../../stats/format.js';
 import { type Group, HANDLING_WORDS, type Handling, type Stats } from '../../stats/index.js';
+import { plural } from '../../text.js';
 import {
   bulletList,
   capitalise,
   cardNetworkInWords,
   escapeMrkdwn,
   formatAmount,
-  plural,
   relativeTime,
   slackDate,
 } from './format.js';

@@ -5,7 +5,8 @@
 import type { types } from '@slack/bolt';
 import { textBar } from '../../stats/format.js';
 import { type SyncProgress, type SyncResult, syncFraction } from '../../stripe/sync.js';
-import { actorInWords, escapeMrkdwn, plural, slackDate } from './format.js';
+import { plural } from '../../text.js';
+import { actorInWords, escapeMrkdwn, slackDate } from './format.js';
 
 type KnownBlock = types.KnownBlock;
 
