@@ -10,7 +10,7 @@ import { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
 import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } from '../evidence/packet/index.js';
-import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbooks.js';
+import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbook/index.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../queue.js';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { formatIsoDate, isoFromUnix } from '../dates.js';
-import type { ChecklistItem } from '../evidence/playbooks.js';
+import type { ChecklistItem } from '../evidence/playbook/index.js';
 import { formatAmount } from '../evidence/sources/format.js';
 import type { Fact } from '../evidence/types.js';
 import { breakEvenWinRate, type DisputeFees, feesFor } from './fees.js';
@@ -127,9 +127,7 @@ export function triage(input: TriageInput): TriageVerdict {
   }
   const dueBy = dispute.evidence_details?.due_by ?? null;
   if (dueBy && dueBy < now) {
-    return verdict('do_not_fight', [
-      `The evidence deadline passed on ${formatIsoDate(isoFromUnix(dueBy))}.`,
-    ]);
+    return verdict('do_not_fight', [`The evidence deadline passed on ${formatIsoDate(isoFromUnix(dueBy))}.`]);
   }
 
   // ── Refunds already made ────────────────────────────────────────────────────────────────

@@ -13,7 +13,8 @@ import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from 
 import { visaCe3FromFacts } from '../../src/evidence/ce3.js';
 import { type EvidenceConfig, loadEvidenceConfig } from '../../src/evidence/config.js';
 import { configuredSources, gatherEvidence } from '../../src/evidence/gather.js';
-import { applyPlaybook, type PlaybookTextField } from '../../src/evidence/playbooks.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import type { PlaybookTextField } from '../../src/evidence/playbook/plans.js';
 import { triage } from '../../src/triage/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 

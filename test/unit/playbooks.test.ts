@@ -3,7 +3,9 @@ import { EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../../src/dispute/ev
 import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
 import { PLAYBOOK_REASONS, playbookReason } from '../../src/dispute/reasons.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
-import { applyPlaybook, MAX_ACTIVITY_LOG_LINES, PLAYBOOKS } from '../../src/evidence/playbooks.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
+import { MAX_ACTIVITY_LOG_LINES } from '../../src/evidence/playbook/text-fields.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const config = parseEvidenceConfig(`business:

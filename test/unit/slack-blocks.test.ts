@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../sandbox/slack/block-kit.js';
 import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../sandbox/slack/index.js';
 import { MAX_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
-import { EVIDENCE_ITEMS } from '../../src/evidence/playbooks.js';
+import { EVIDENCE_ITEMS } from '../../src/evidence/playbook/plans.js';
 import {
   CASE_ACTIONS,
   CASE_MESSAGE_TEXT_BUDGET,
