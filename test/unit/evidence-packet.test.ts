@@ -8,7 +8,8 @@ import {
   MAX_TOTAL_FILE_BYTES,
   MAX_TOTAL_TEXT_CHARS,
 } from '../../src/dispute/limits.js';
-import { buildPacket, type Packet, type PacketInput, pdfPageCount } from '../../src/evidence/packet/index.js';
+import { buildPacket, type Packet, type PacketInput } from '../../src/evidence/packet/index.js';
+import { pdfPageCount } from '../../src/evidence/packet/pdf.js';
 import {
   activityFacts,
   deliverables,

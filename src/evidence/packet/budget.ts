@@ -109,3 +109,12 @@ export function largestFitting(lo: number, hi: number, fits: (k: number) => bool
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }
+
+/** `f` remembered per k: the searches for what fits ask for the same k more than once. */
+export function memo<R>(f: (k: number) => R): (k: number) => R {
+  const cache = new Map<number, R>();
+  return (k) => {
+    if (!cache.has(k)) cache.set(k, f(k));
+    return cache.get(k) as R;
+  };
+}
