@@ -4,7 +4,7 @@ import type { Fact } from '../types.js';
 import type { Dropped } from './fields.js';
 import type { ComposedPage } from './pdf.js';
 
-/** What the packet builder takes in and gives back. */
+// What the packet builder takes in and gives back.
 
 export interface PacketDispute {
   id: string;

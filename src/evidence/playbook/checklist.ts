@@ -2,7 +2,7 @@ import { visaCe3FromFacts } from '../ce3.js';
 import { type CaseFacts, str } from './case-facts.js';
 import type { EvidenceItem, TextFields } from './plans.js';
 
-/** Whether the facts hold each evidence item issuers look for. */
+// Whether the facts hold each evidence item issuers look for.
 
 export function isFound(item: EvidenceItem, c: CaseFacts, textFields: TextFields): boolean {
   switch (item) {

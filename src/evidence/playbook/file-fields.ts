@@ -4,7 +4,7 @@ import type { CaseFacts } from './case-facts.js';
 import type { PlaybookFileField } from './plans.js';
 import { duplicateExplanation } from './text-fields.js';
 
-/** Which facts each evidence file shows, and its title. */
+// Which facts each evidence file shows, and its title.
 
 export const FILE_TITLES: Record<PlaybookFileField, string> = {
   service_documentation: 'Service documentation: timeline, account activity and what was delivered',

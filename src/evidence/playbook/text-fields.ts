@@ -6,7 +6,7 @@ import { formatWhen } from '../sources/rows.js';
 import { byTime, type CaseFacts, str, time } from './case-facts.js';
 import type { PlaybookTextField } from './plans.js';
 
-/** How each Stripe text field a playbook fills is written from the facts; null when the facts do not say. */
+// How each Stripe text field a playbook fills is written from the facts; null when the facts do not say.
 
 /** Lines in the activity log; a few hundred timestamped sessions say all a reviewer will read. */
 export const MAX_ACTIVITY_LOG_LINES = 200;
