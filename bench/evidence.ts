@@ -8,7 +8,7 @@ import { createPool } from '../src/db/pool.js';
 import { loadEvidenceConfig } from '../src/evidence/config.js';
 import { configuredSources, gatherEvidence } from '../src/evidence/gather.js';
 import { buildPacket } from '../src/evidence/packet/index.js';
-import { applyPlaybook } from '../src/evidence/playbooks.js';
+import { applyPlaybook } from '../src/evidence/playbook/index.js';
 import { benchDatabase, percentile, report } from './support.js';
 
 const IMAGES = 50;

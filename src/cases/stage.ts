@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { DisputeRow } from '../db/disputes.js';
+import type { EvidenceFileField } from '../dispute/evidence-fields.js';
 import type { visaCe3FromFacts } from '../evidence/ce3.js';
-import type { EvidenceFileField, Packet } from '../evidence/packet/index.js';
+import type { Packet } from '../evidence/packet/index.js';
 import type { Logger } from '../log.js';
 import { onAccount } from '../stripe/client.js';
 

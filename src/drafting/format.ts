@@ -28,7 +28,7 @@ const MONTHS = [
 ];
 
 /** `2026-03-04T14:03:22Z` → `March 4, 2026` (UTC), the form a bank analyst cannot misread. */
-export function formatDate(iso: string): string {
+export function formatLongDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
@@ -46,7 +46,7 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const time = date.toISOString().slice(11, 16);
-  return time === '00:00' && date.getUTCSeconds() === 0 ? formatDate(iso) : `${formatDate(iso)} at ${time} UTC`;
+  return time === '00:00' && date.getUTCSeconds() === 0 ? formatLongDate(iso) : `${formatLongDate(iso)} at ${time} UTC`;
 }
 
 // C0/C1 controls, bidi overrides and zero-width characters: invisible to a reviewer, not to a model.

@@ -1,13 +1,14 @@
+import { isPlaybookReason, type PlaybookReason } from '../dispute/reasons.js';
 import type { FactKind } from '../evidence/types.js';
 
 /**
  * How to answer each Stripe dispute reason for a digital product (Stripe's dispute-categories
- * guidance, notes/stripe-disputes-api.md §4). The template drafter and the LLM prompt read the
+ * guidance, docs.stripe.com/disputes/categories). The template drafter and the LLM prompt read the
  * same strategy, so both argue a case the same way.
  */
 export interface ReasonStrategy {
-  /** Stripe's `dispute.reason`, or `fallback`. */
-  reason: string;
+  /** The reason this strategy answers, or `fallback` for the reasons without a playbook of their own. */
+  reason: PlaybookReason | 'fallback';
   /** What the cardholder says, in one neutral sentence; opens the template's rebuttal. */
   claim: string;
   /** The approach, one paragraph; goes into the LLM prompt. */
@@ -341,16 +342,13 @@ export const REASON_STRATEGIES = {
     points: [USAGE_POINT, POLICY_POINT, REFUND_POINT],
     gaps: [USAGE_GAP],
   },
-} satisfies Record<string, ReasonStrategy>;
+} satisfies Record<PlaybookReason | 'fallback', ReasonStrategy>;
 
 export type StrategyName = keyof typeof REASON_STRATEGIES;
 
 /** Stripe's reasons with a strategy of their own; the rest (bank_cannot_process, noncompliant…) use `fallback`. */
 export function strategyFor(reason: string): ReasonStrategy {
-  const strategies: Record<string, ReasonStrategy> = REASON_STRATEGIES;
-  return Object.hasOwn(strategies, reason)
-    ? (strategies[reason] ?? REASON_STRATEGIES.fallback)
-    : REASON_STRATEGIES.fallback;
+  return isPlaybookReason(reason) ? REASON_STRATEGIES[reason] : REASON_STRATEGIES.fallback;
 }
 
 /** Stripe's advice for every rebuttal, whatever the reason. */

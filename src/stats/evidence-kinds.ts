@@ -1,4 +1,4 @@
-import { EVIDENCE_ITEMS, type EvidenceItem } from '../evidence/playbooks.js';
+import { EVIDENCE_ITEMS, type EvidenceItem } from '../evidence/playbook/plans.js';
 import type { FactKind } from '../evidence/types.js';
 
 /**

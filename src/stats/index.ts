@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool.js';
-import type { EvidenceItem } from '../evidence/playbooks.js';
+import type { EvidenceItem } from '../evidence/playbook/plans.js';
 import { caseEvidenceCells, evidenceCells, handlingCells, monthCells, openCases, statsCells } from './queries.js';
 import { EFFECTIVENESS_MIN_SAMPLE, type Stats, type StatsWindow, summarise, WINDOW_DAYS } from './summarise.js';
 

@@ -1,4 +1,4 @@
-import type { EvidenceItem } from '../evidence/playbooks.js';
+import type { EvidenceItem } from '../evidence/playbook/plans.js';
 import { STRIPE_DISPUTE_FEES } from '../triage/fees.js';
 import { evidenceKinds } from './evidence-kinds.js';
 import { type WinRate, winRate } from './wilson.js';

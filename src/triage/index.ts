@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
-import type { ChecklistItem } from '../evidence/playbooks.js';
-import { formatAmount, formatDate } from '../evidence/sources/format.js';
+import { formatIsoDate, isoFromUnix } from '../dates.js';
+import type { ChecklistItem } from '../evidence/playbook/index.js';
+import { formatAmount } from '../evidence/sources/format.js';
 import type { Fact } from '../evidence/types.js';
 import { breakEvenWinRate, type DisputeFees, feesFor } from './fees.js';
 
@@ -126,9 +127,7 @@ export function triage(input: TriageInput): TriageVerdict {
   }
   const dueBy = dispute.evidence_details?.due_by ?? null;
   if (dueBy && dueBy < now) {
-    return verdict('do_not_fight', [
-      `The evidence deadline passed on ${formatDate(new Date(dueBy * 1000).toISOString())}.`,
-    ]);
+    return verdict('do_not_fight', [`The evidence deadline passed on ${formatIsoDate(isoFromUnix(dueBy))}.`]);
   }
 
   // ── Refunds already made ────────────────────────────────────────────────────────────────
@@ -145,7 +144,7 @@ export function triage(input: TriageInput): TriageVerdict {
   if (refunds.before >= chargeAmount) {
     // Accepting here would pay the customer twice: the refund is the evidence.
     return verdict('fight', [
-      `The payment was already refunded in full (${money(refunds.before)}${refunds.lastBefore ? ` on ${formatDate(refunds.lastBefore)}` : ''}) before the dispute; submit the refund as evidence, since accepting would pay the customer twice.`,
+      `The payment was already refunded in full (${money(refunds.before)}${refunds.lastBefore ? ` on ${formatIsoDate(refunds.lastBefore)}` : ''}) before the dispute; submit the refund as evidence, since accepting would pay the customer twice.`,
     ]);
   }
   if (refunds.before > 0) {
@@ -159,7 +158,7 @@ export function triage(input: TriageInput): TriageVerdict {
   const canceledAt = typeof subscription?.data?.canceled_at === 'string' ? subscription.data.canceled_at : null;
   if (dispute.reason === 'subscription_canceled' && canceledAt && charge?.at && canceledAt < charge.at) {
     return verdict('accept', [
-      `The customer cancelled on ${formatDate(canceledAt)}, before this charge on ${formatDate(charge.at)}; the issuer can see the same dates, so the claim is right.`,
+      `The customer cancelled on ${formatIsoDate(canceledAt)}, before this charge on ${formatIsoDate(charge.at)}; the issuer can see the same dates, so the claim is right.`,
     ]);
   }
   const core = input.checklist.filter((item) => item.core);

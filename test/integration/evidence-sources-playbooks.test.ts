@@ -13,7 +13,8 @@ import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from 
 import { visaCe3FromFacts } from '../../src/evidence/ce3.js';
 import { type EvidenceConfig, loadEvidenceConfig } from '../../src/evidence/config.js';
 import { configuredSources, gatherEvidence } from '../../src/evidence/gather.js';
-import { applyPlaybook, type TextField } from '../../src/evidence/playbooks.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import type { PlaybookTextField } from '../../src/evidence/playbook/plans.js';
 import { triage } from '../../src/triage/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -50,7 +51,7 @@ async function prepareCase(input: Omit<CreateDisputeInput, 'customer'>, customer
   return { scenario, dispute, gathered, playbook, email, name };
 }
 
-function expectFields(fields: Partial<Record<TextField, string>>, expected: TextField[]) {
+function expectFields(fields: Partial<Record<PlaybookTextField, string>>, expected: PlaybookTextField[]) {
   for (const field of expected) {
     expect(fields[field], `${field} is filled`).toEqual(expect.any(String));
     expect(fields[field]?.trim().length, `${field} is not empty`).toBeGreaterThan(0);

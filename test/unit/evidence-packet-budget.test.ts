@@ -10,9 +10,10 @@ import {
 } from '../../src/evidence/packet/budget.js';
 import { composeImages, imagesPageCount } from '../../src/evidence/packet/documents.js';
 import { commonCap, fitTextFields } from '../../src/evidence/packet/fields.js';
-import { allocatePages, planFiles } from '../../src/evidence/packet/index.js';
+import { allocatePages } from '../../src/evidence/packet/main-document.js';
 import { Measurer } from '../../src/evidence/packet/pdf.js';
 import { ImageEncoder, imageKey } from '../../src/evidence/packet/pictures.js';
+import { planFiles } from '../../src/evidence/packet/plan-files.js';
 import { neutraliseUrls, sanitizeText, truncateText } from '../../src/evidence/packet/sanitize.js';
 import { noisyPng } from './evidence-packet-support.js';
 

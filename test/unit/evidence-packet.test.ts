@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildPacket,
   MAX_FILE_BYTES,
   MAX_LONG_TEXT_CHARS,
   MAX_PAGES,
@@ -8,10 +7,9 @@ import {
   MAX_SHORT_TEXT_CHARS,
   MAX_TOTAL_FILE_BYTES,
   MAX_TOTAL_TEXT_CHARS,
-  type Packet,
-  type PacketInput,
-  pdfPageCount,
-} from '../../src/evidence/packet/index.js';
+} from '../../src/dispute/limits.js';
+import { buildPacket, type Packet, type PacketInput } from '../../src/evidence/packet/index.js';
+import { pdfPageCount } from '../../src/evidence/packet/pdf.js';
 import {
   activityFacts,
   deliverables,

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../../src/dispute/evidence-fields.js';
+import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
+import { PLAYBOOK_REASONS, playbookReason } from '../../src/dispute/reasons.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
-import {
-  applyPlaybook,
-  FILE_FIELDS,
-  LONG_TEXT_MAX,
-  MAX_ACTIVITY_LOG_LINES,
-  PLAYBOOK_REASONS,
-  PLAYBOOKS,
-  playbookReason,
-  TEXT_FIELDS,
-} from '../../src/evidence/playbooks.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
+import { MAX_ACTIVITY_LOG_LINES } from '../../src/evidence/playbook/text-fields.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const config = parseEvidenceConfig(`business:
@@ -79,8 +75,8 @@ describe('playbooks', () => {
     for (const plan of Object.values(PLAYBOOKS)) {
       expect(new Set(plan.text).size).toBe(plan.text.length);
       expect(new Set(plan.files).size).toBe(plan.files.length);
-      for (const field of plan.text) expect(TEXT_FIELDS).toContain(field);
-      for (const file of plan.files) expect(FILE_FIELDS).toContain(file);
+      for (const field of plan.text) expect(EVIDENCE_TEXT_FIELDS).toContain(field);
+      for (const file of plan.files) expect(EVIDENCE_FILE_FIELDS).toContain(file);
     }
   });
 
@@ -160,7 +156,7 @@ describe('playbooks', () => {
   it('keeps the activity log within Stripe’s 20,000 characters and says how much was left out', () => {
     const facts = [dispute(), charge(), product, ...Array.from({ length: 600 }, (_, i) => login(i + 1, i + 1))];
     const log = applyPlaybook('fraudulent', facts, config).textFields.access_activity_log ?? '';
-    expect(log.length).toBeLessThanOrEqual(LONG_TEXT_MAX);
+    expect(log.length).toBeLessThanOrEqual(MAX_LONG_TEXT_CHARS);
     expect(log).toContain(`… and ${600 - MAX_ACTIVITY_LOG_LINES} more events.`);
     expect(log).toContain('Summary: 600 events');
   });

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../sandbox/slack/block-kit.js';
 import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../sandbox/slack/index.js';
-import { EVIDENCE_ITEMS } from '../../src/evidence/playbooks.js';
+import { MAX_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
+import { EVIDENCE_ITEMS } from '../../src/evidence/playbook/plans.js';
 import {
   CASE_ACTIONS,
   CASE_MESSAGE_TEXT_BUDGET,
   caseMessage,
   DRAFT_PREVIEW_CHARS,
 } from '../../src/slack/blocks/case-message.js';
-import { editedText, editModal, MAX_REBUTTAL_CHARS, splitForInputs } from '../../src/slack/blocks/edit-modal.js';
+import { editedText, editModal, splitForInputs } from '../../src/slack/blocks/edit-modal.js';
 import {
   blocksTextLength,
   bulletList,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChecklistItem } from '../../src/evidence/playbooks.js';
+import type { ChecklistItem } from '../../src/evidence/playbook/index.js';
 import type { Fact } from '../../src/evidence/types.js';
 import {
   breakEvenWinRate,

@@ -2,7 +2,7 @@
  * The evidence budget's decisions, as pure functions: how many pages a packet may have,
  * which deliverables and which rows stay when not everything fits.
  */
-import { MAX_PAGES, MAX_PAGES_MASTERCARD } from './limits.js';
+import { MAX_PAGES, MAX_PAGES_MASTERCARD } from '../../dispute/limits.js';
 
 /**
  * Mastercard's 19 pages also apply when the brand is unknown (or not a card): a packet
@@ -108,4 +108,13 @@ export function largestFitting(lo: number, hi: number, fits: (k: number) => bool
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/** `f` remembered per k: the searches for what fits ask for the same k more than once. */
+export function memo<R>(f: (k: number) => R): (k: number) => R {
+  const cache = new Map<number, R>();
+  return (k) => {
+    if (!cache.has(k)) cache.set(k, f(k));
+    return cache.get(k) as R;
+  };
 }

@@ -2,9 +2,12 @@
  * What each evidence file says and how it is laid out: pure functions from data to composed
  * pages. Every string that reaches a page goes through `pdfText` first.
  */
+
+import { reasonInPacket } from '../../dispute/reasons.js';
+import { plural } from '../../text.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
-import { formatCardBrand, formatMoney, formatReason, formatTime, plural } from './format.js';
+import { formatCardBrand, formatMoney, formatTime } from './format.js';
 import { CONTENT_WIDTH, type Column, Composer, HALF_PAGE_SLOT, type Measurer, type Row, STYLES } from './pdf.js';
 import { neutraliseUrls, sanitizeText } from './sanitize.js';
 
@@ -59,7 +62,7 @@ export function composeSummary(measure: Measurer, content: SummaryContent): Comp
     c.paragraph(`Evidence for dispute ${pdfText(dispute.id, 80, true)}`, { style: STYLES.title, maxLines: 2 });
     c.paragraph(`Submitted by ${pdfText(business.name, MAX_LABEL_CHARS, true)} to the card issuer.`, { maxLines: 2 });
     c.heading('The dispute');
-    c.field('Reason', formatReason(pdfText(dispute.reason, 60, true)));
+    c.field('Reason', reasonInPacket(pdfText(dispute.reason, 60, true)));
     c.field('Amount', formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)));
     c.field('Card', pdfText(formatCardBrand(dispute.cardBrand), 60, true));
     c.field('Opened', formatTime(dispute.created));

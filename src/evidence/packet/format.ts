@@ -21,40 +21,8 @@ export function formatTime(at: string | null | undefined, seconds = false): stri
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }
 
-export function formatDate(at: string | null | undefined): string {
-  if (!at) return 'date unknown';
-  const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? at : date.toISOString().slice(0, 10);
-}
-
-const REASONS: Record<string, string> = {
-  bank_cannot_process: 'Bank cannot process',
-  check_returned: 'Check returned',
-  credit_not_processed: 'Credit not processed',
-  customer_initiated: 'Customer initiated',
-  debit_not_authorized: 'Debit not authorized',
-  duplicate: 'Duplicate charge',
-  fraudulent: 'Fraudulent (cardholder says the payment was not authorized)',
-  general: 'General',
-  incorrect_account_details: 'Incorrect account details',
-  insufficient_funds: 'Insufficient funds',
-  noncompliant: 'Noncompliant',
-  product_not_received: 'Product not received',
-  product_unacceptable: 'Product unacceptable',
-  subscription_canceled: 'Subscription canceled',
-  unrecognized: 'Unrecognized charge',
-};
-
-export function formatReason(reason: string): string {
-  return REASONS[reason] ?? reason.replace(/_/g, ' ');
-}
-
 export function formatCardBrand(brand: string | null): string {
   if (!brand) return 'not a card, or brand unknown';
   const names: Record<string, string> = { amex: 'American Express', mastercard: 'Mastercard', visa: 'Visa' };
   return names[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1).replace(/_/g, ' ');
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }

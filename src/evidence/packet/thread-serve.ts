@@ -3,7 +3,7 @@
  * hands the PDF bytes back without copying them. `thread-entry.ts` runs it with the real builder.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Packet, PacketInput } from './index.js';
+import type { Packet, PacketInput } from './types.js';
 import { warmUpPackets } from './warm-up.js';
 
 export interface BuildRequest {

@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
-import { buildPacket, type Packet, type PacketInput } from './index.js';
+import { buildPacket } from './build.js';
 import type { BuildReply, BuildRequest, ReadyMessage } from './thread-serve.js';
+import type { Packet, PacketInput } from './types.js';
 import { warmUpPackets } from './warm-up.js';
 
 export interface PacketThreads {

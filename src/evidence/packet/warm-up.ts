@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { Fact } from '../types.js';
-import { buildPacket } from './index.js';
+import { buildPacket } from './build.js';
 
 /**
  * Builds one small packet from made-up facts and throws it away. The first packets after a start

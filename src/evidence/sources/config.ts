@@ -1,9 +1,10 @@
+import { MAX_LONG_TEXT_CHARS } from '../../dispute/limits.js';
 import type { PolicyName } from '../config.js';
 import type { Fact, SourceResult } from '../types.js';
 import type { EvidenceContext } from './context.js';
 
-/** Longest policy text kept in a fact; Stripe's long evidence fields hold 20,000 characters. */
-export const MAX_POLICY_CHARS = 20_000;
+/** Longest policy text kept in a fact: what one of Stripe's long evidence fields holds. */
+export const MAX_POLICY_CHARS = MAX_LONG_TEXT_CHARS;
 
 const POLICY_TITLE: Record<PolicyName, string> = {
   refund: 'Refund policy',

@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import type Stripe from 'stripe';
+import { formatIsoDate, isoFromUnix } from '../../dates.js';
 import type { Fact, SourceResult } from '../types.js';
 import { type EvidenceContext, errorMessage } from './context.js';
-import { formatAmount, formatDate, isoFromUnix } from './format.js';
+import { formatAmount } from './format.js';
 import { cleanText, MAX_VALUE_CHARS } from './rows.js';
 
 /**
@@ -346,7 +347,7 @@ function customerFacts(customer: Stripe.Customer): Fact[] {
     {
       id: 'stripe.customer',
       kind: 'customer',
-      text: `Stripe customer ${customer.id}${customer.email ? ` (${customer.email})` : ''} has been a customer since ${formatDate(since)}.`,
+      text: `Stripe customer ${customer.id}${customer.email ? ` (${customer.email})` : ''} has been a customer since ${formatIsoDate(since)}.`,
       at: since,
       source: 'stripe',
       data: {
@@ -400,9 +401,9 @@ function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fa
     kind: 'invoice',
     text:
       `Invoice ${invoice.number ?? invoice.id} for ${formatAmount(invoice.amount_paid, invoice.currency)}` +
-      `${paidAt ? ` paid on ${formatDate(paidAt)}` : ` (${invoice.status})`}` +
+      `${paidAt ? ` paid on ${formatIsoDate(paidAt)}` : ` (${invoice.status})`}` +
       `${invoice.billing_reason ? `, billing reason ${invoice.billing_reason}` : ''}` +
-      `, covering ${formatDate(isoFromUnix(periodStart))} to ${formatDate(isoFromUnix(periodEnd))}` +
+      `, covering ${formatIsoDate(isoFromUnix(periodStart))} to ${formatIsoDate(isoFromUnix(periodEnd))}` +
       `${subscriptionId ? ` of subscription ${subscriptionId}` : ''}.`,
     at: paidAt ?? isoFromUnix(invoice.created),
     source: 'stripe',
@@ -430,16 +431,16 @@ function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
   const interval = item?.price?.recurring?.interval ?? null;
   const details = subscription.cancellation_details;
   const state = canceledAt
-    ? `cancellation was requested on ${formatWhenUnix(subscription.canceled_at ?? 0)}${endedAt ? ` and it ended on ${formatDate(endedAt)}` : cancelAt ? `, effective ${formatDate(cancelAt)}` : ''}`
+    ? `cancellation was requested on ${formatWhenUnix(subscription.canceled_at ?? 0)}${endedAt ? ` and it ended on ${formatIsoDate(endedAt)}` : cancelAt ? `, effective ${formatIsoDate(cancelAt)}` : ''}`
     : subscription.cancel_at_period_end
-      ? `it is set to end at the close of the current period${periodEnd ? ` (${formatDate(periodEnd)})` : ''}`
+      ? `it is set to end at the close of the current period${periodEnd ? ` (${formatIsoDate(periodEnd)})` : ''}`
       : 'no cancellation has been requested';
   const facts: Fact[] = [
     {
       id: 'stripe.subscription',
       kind: 'subscription',
       text:
-        `Subscription ${subscription.id}${interval ? ` (billed every ${interval})` : ''} started on ${formatDate(started)} and is ${subscription.status}; ${state}` +
+        `Subscription ${subscription.id}${interval ? ` (billed every ${interval})` : ''} started on ${formatIsoDate(started)} and is ${subscription.status}; ${state}` +
         `${details?.reason ? ` (cancellation reason: ${details.reason.replaceAll('_', ' ')})` : ''}.`,
       at: started,
       source: 'stripe',
@@ -612,7 +613,7 @@ export async function gatherStripeEvidence(ctx: EvidenceContext): Promise<Source
         id: 'stripe.prior.summary',
         kind: 'prior_payment',
         text:
-          `The customer made ${priorFacts.length} earlier payment${priorFacts.length === 1 ? '' : 's'} since ${first ? formatDate(first) : 'signing up'}` +
+          `The customer made ${priorFacts.length} earlier payment${priorFacts.length === 1 ? '' : 's'} since ${first ? formatIsoDate(first) : 'signing up'}` +
           `${sameCard > 0 ? ` (${sameCard} with the same card)` : ''}, none of them disputed or refunded.`,
         at: first,
         source: 'stripe',

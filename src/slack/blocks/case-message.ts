@@ -1,8 +1,11 @@
 // The Slack message of one case: everything a person needs to decide it, and after the decision, who did what
 // and when. Pure: a CaseView and the time in, `{ text, blocks }` out, always within Block Kit's limits and within
 // the total text Slack accepts in one message.
+
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../cases/view.js';
+import { reasonInWords } from '../../dispute/reasons.js';
+import { plural } from '../../text.js';
 import {
   actorInWords,
   blocksTextLength,
@@ -13,8 +16,6 @@ import {
   escapeMrkdwn,
   fitMrkdwn,
   formatAmount,
-  plural,
-  reasonInWords,
   relativeTime,
   slackDate,
   visibleText,

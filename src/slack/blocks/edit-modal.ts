@@ -3,11 +3,11 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { CaseView } from '../../cases/view.js';
-import { bulletList, clip, escapeMrkdwn, formatAmount, reasonInWords } from './format.js';
+import { reasonInWords } from '../../dispute/reasons.js';
+import { MAX_REBUTTAL_CHARS } from '../../drafting/limits.js';
+import { bulletList, clip, escapeMrkdwn, formatAmount } from './format.js';
 
 export const EDIT_CALLBACK_ID = 'edit_rebuttal';
-/** Stripe's limit for one long evidence text field (`uncategorized_text`), where the rebuttal goes. */
-export const MAX_REBUTTAL_CHARS = 20_000;
 /** Block Kit: a plain_text_input's `max_length` and `initial_value` are at most 3,000 characters. */
 export const INPUT_MAX_CHARS = 3000;
 /** Enough inputs to go past Stripe's limit, so a too-long rebuttal gets a clear error rather than a wall. */

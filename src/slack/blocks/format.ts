@@ -1,32 +1,9 @@
-// Words and numbers as a person reads them in Slack: money by currency, reasons in words, dates that Slack
+// Words and numbers as a person reads them in Slack: money by currency, networks in words, dates that Slack
 // renders in each reader's own time zone, and text cut to Block Kit's limits.
 
+import { plural } from '../../text.js';
+
 export { currencyDecimals as minorUnitDigits, formatMoney as formatAmount } from '../../money.js';
-
-/** Stripe's dispute reasons (Dispute.reason), as a reviewer would say them. */
-const REASONS: Record<string, string> = {
-  bank_cannot_process: 'Bank cannot process',
-  check_returned: 'Check returned',
-  credit_not_processed: 'Credit not processed',
-  customer_initiated: 'Customer initiated',
-  debit_not_authorized: 'Debit not authorized',
-  duplicate: 'Duplicate charge',
-  fraudulent: 'Fraudulent',
-  general: 'General',
-  incorrect_account_details: 'Incorrect account details',
-  insufficient_funds: 'Insufficient funds',
-  noncompliant: 'Noncompliant',
-  product_not_received: 'Product not received',
-  product_unacceptable: 'Product unacceptable',
-  subscription_canceled: 'Subscription canceled',
-  unrecognized: 'Unrecognized',
-};
-
-export const DISPUTE_REASONS: readonly string[] = Object.keys(REASONS);
-
-export function reasonInWords(reason: string): string {
-  return REASONS[reason] ?? capitalise(reason.replaceAll('_', ' '));
-}
 
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -74,10 +51,6 @@ export function relativeTime(at: Date, now: Date): string {
           ? plural(Math.round(minutes / 60), 'hour')
           : plural(Math.round(minutes / 1440), 'day');
   return ms >= 0 ? `in ${span}` : `${span} ago`;
-}
-
-export function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Who did it, as Slack shows it: `slack:U123` → a mention; `timer`, `autopilot` in words. */

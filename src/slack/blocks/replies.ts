@@ -2,7 +2,9 @@
 import type { AcceptOutcome } from '../../cases/accept.js';
 import type { AutopilotRule } from '../../cases/autopilot.js';
 import type { SubmitOutcome } from '../../cases/submit.js';
-import { bulletList, escapeMrkdwn, plural, reasonInWords, slackDate } from './format.js';
+import { reasonInWords } from '../../dispute/reasons.js';
+import { plural } from '../../text.js';
+import { bulletList, escapeMrkdwn, slackDate } from './format.js';
 
 export function submitReply(outcome: SubmitOutcome): string {
   switch (outcome.kind) {

@@ -1,18 +1,19 @@
 // `/disputes stats`: win rates with their 95% intervals, money by currency, what evidence wins and the open
 // cases' deadlines. Pure: stats in, `{ text, blocks }` out, within Block Kit's limits (≤ 50 blocks, section
 // text ≤ 3,000 characters). The chart (src/stats/chart.ts) is uploaded beside it as a file.
+
 import type { types } from '@slack/bolt';
+import { reasonInWords } from '../../dispute/reasons.js';
 import { evidenceKindLabel } from '../../stats/evidence-kinds.js';
 import { intervalText, percent, pointsText, windowInWords } from '../../stats/format.js';
 import { type Group, HANDLING_WORDS, type Handling, type Stats } from '../../stats/index.js';
+import { plural } from '../../text.js';
 import {
   bulletList,
   capitalise,
   cardNetworkInWords,
   escapeMrkdwn,
   formatAmount,
-  plural,
-  reasonInWords,
   relativeTime,
   slackDate,
 } from './format.js';

@@ -6,7 +6,8 @@ import type { types } from '@slack/bolt';
 import { textBar } from '../../stats/format.js';
 import type { SyncResult } from '../../sync/index.js';
 import { type SyncProgress, syncFraction } from '../../sync/progress.js';
-import { actorInWords, escapeMrkdwn, plural, slackDate } from './format.js';
+import { plural } from '../../text.js';
+import { actorInWords, escapeMrkdwn, slackDate } from './format.js';
 
 type KnownBlock = types.KnownBlock;
 

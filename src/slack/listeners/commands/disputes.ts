@@ -2,11 +2,12 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
 import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
+import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../../../dispute/reasons.js';
 import { messageOf } from '../../../errors.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
-import { DISPUTE_REASONS, escapeMrkdwn, reasonInWords } from '../../blocks/format.js';
+import { escapeMrkdwn } from '../../blocks/format.js';
 import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
@@ -38,7 +39,7 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       const reason = (toggle === 'on' || toggle === 'off' ? second : first)?.toLowerCase();
       if (!reason)
         return { kind: 'invalid', message: `Which reason? For example \`/disputes auto ${toggle} fraudulent\`.` };
-      if (!DISPUTE_REASONS.includes(reason)) {
+      if (!isDisputeReason(reason)) {
         return {
           kind: 'invalid',
           message: `\`${escapeMrkdwn(reason)}\` is not a Stripe dispute reason. Use one of: ${DISPUTE_REASONS.map((r) => `\`${r}\``).join(', ')}.`,

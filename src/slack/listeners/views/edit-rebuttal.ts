@@ -3,15 +3,10 @@ import { EditRefused, saveEditedDraft } from '../../../cases/edit.js';
 import { getCase } from '../../../db/cases.js';
 import { latestDraft } from '../../../db/drafts.js';
 import { isDecidable } from '../../../dispute/states.js';
+import { MAX_REBUTTAL_CHARS } from '../../../drafting/limits.js';
 import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
-import {
-  type EditMetadata,
-  editedText,
-  editMetadataSchema,
-  FIRST_INPUT_BLOCK_ID,
-  MAX_REBUTTAL_CHARS,
-} from '../../blocks/edit-modal.js';
+import { type EditMetadata, editedText, editMetadataSchema, FIRST_INPUT_BLOCK_ID } from '../../blocks/edit-modal.js';
 import { editSavedReply } from '../../blocks/replies.js';
 import type { ListenerDeps } from '../deps.js';
 

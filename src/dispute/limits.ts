@@ -1,6 +1,6 @@
 /**
- * Stripe's evidence limits (notes/stripe-disputes-api.md §2). Bytes are decimal so the budget
- * holds whichever way Stripe reads "MB".
+ * Stripe's evidence limits, each once. Bytes are decimal so the budget holds whichever way Stripe
+ * reads "MB".
  */
 
 /** Long text fields (access_activity_log, uncategorized_text…): 20,000 characters each (stripe-node 23.1.0 types). */

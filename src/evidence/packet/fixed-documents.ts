@@ -1,0 +1,86 @@
+import { plural } from '../../text.js';
+import type { Fact } from '../types.js';
+import { anchorIndex, type DocumentPageCaps, keepAround, largestFitting, memo } from './budget.js';
+import { composeCommunications, composePolicies, composeReceipt, messageBlock } from './documents.js';
+import type { Dropped } from './fields.js';
+import type { Measurer } from './pdf.js';
+import type { FilePlan } from './plan-files.js';
+import type { PacketInput, PlannedDocument, PolicyKind } from './types.js';
+
+/** Receipt, policies and communications, each laid out within its page cap before the main file. */
+export function composeFixedDocuments(
+  input: PacketInput,
+  plan: FilePlan,
+  measure: Measurer,
+  caps: DocumentPageCaps,
+  chargeAt: string,
+): { documents: PlannedDocument[]; dropped: Dropped[] } {
+  const documents: PlannedDocument[] = [];
+  const dropped: Dropped[] = [];
+  if (plan.receipt && input.receipt) {
+    const facts = input.receipt;
+    const build = (k: number) => composeReceipt(measure, input.dispute, input.business, facts.slice(0, k));
+    const k = largestFitting(0, facts.length, (n) => build(n).pageCount <= caps.receipt);
+    if (k < facts.length)
+      dropped.push({
+        what: `${plural(facts.length - k, 'receipt line')}`,
+        why: `beyond the receipt's ${caps.receipt}-page cap`,
+      });
+    documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: build(k).pages });
+  }
+  const acceptances = input.timeline.filter((f) => f.kind === 'policy_acceptance');
+  for (const placed of plan.policies) {
+    const relevant = acceptances.filter((f) => placed.kinds.some((kind) => policyMatches(f, kind)));
+    const shown = relevant.length > 0 ? relevant : acceptances;
+    const total = placed.policies.reduce((n, p) => n + p.text.length, 0);
+    const build = (chars: number) =>
+      composePolicies(measure, placed.heading, input.business, placed.policies, shown, chars);
+    const chars = largestFitting(0, total, (n) => build(n).pageCount <= caps.policy);
+    if (chars < total) {
+      dropped.push({
+        what: `${plural(total - chars, 'character')} of the ${placed.heading.toLowerCase()}`,
+        why: `beyond the ${caps.policy}-page cap for one policy file`,
+      });
+    }
+    documents.push({ field: placed.field, slug: placed.slug, title: placed.heading, pages: build(chars).pages });
+  }
+  if (plan.communications) {
+    const messages = input.communications;
+    const anchor = anchorIndex(
+      messages.map((m) => m.at),
+      chargeAt,
+    );
+    const message = memo((i: number) => messageBlock(messages[i] as Fact));
+    const build = (k: number) =>
+      composeCommunications(
+        measure,
+        input.business,
+        messages.length,
+        message,
+        keepAround(messages.length, k, anchor),
+        caps.communications,
+      );
+    const k = largestFitting(0, messages.length, (n) => build(n).pageCount <= caps.communications);
+    if (k < messages.length) {
+      dropped.push({
+        what: `${plural(messages.length - k, 'message')} with the customer`,
+        why: `beyond the ${caps.communications}-page cap for communications; kept the first, the last and those around the payment`,
+      });
+    }
+    documents.push({
+      field: plan.communications,
+      slug: 'customer-communication',
+      title: 'Communication with the customer',
+      pages: build(k).pages,
+    });
+  }
+
+  return { documents, dropped };
+}
+
+function policyMatches(fact: Fact, kind: PolicyKind): boolean {
+  const name = String(fact.data?.policy ?? fact.text).toLowerCase();
+  if (kind === 'refund') return name.includes('refund');
+  if (kind === 'cancellation') return name.includes('cancel');
+  return name.includes('term');
+}

@@ -1,0 +1,402 @@
+import type { EvidenceFileField } from '../../dispute/evidence-fields.js';
+import { MAX_FILE_BYTES } from '../../dispute/limits.js';
+import { plural } from '../../text.js';
+import { largestFitting, memo, spreadSelection } from './budget.js';
+import {
+  ACTIVITY_COLUMNS,
+  activityRows,
+  type ChronologicalRows,
+  composeImages,
+  composeSummary,
+  composeTableSection,
+  deliverableCaption,
+  type ImageSlot,
+  imagesPageCount,
+  keepRows,
+  keyFacts,
+  pdfText,
+  TIMELINE_COLUMNS,
+  timelineEntries,
+  timelineRows,
+  withGapNotes,
+} from './documents.js';
+import type { Dropped } from './fields.js';
+import type { Composer, Measurer } from './pdf.js';
+import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
+import type { PacketInput, PlannedDocument } from './types.js';
+
+const IMAGE_OVERHEAD_BYTES = 400;
+/** Kept free under the byte budget: the summary's wording changes a little between passes. */
+const SAFETY_BYTES = 16_000;
+
+export interface MainDocumentContext {
+  input: PacketInput;
+  field: EvidenceFileField;
+  measure: Measurer;
+  chargeAt: string;
+  pagesAvailable: number;
+  bytesAvailable: number;
+  imageFloor: number;
+  limitName: string;
+  otherFiles: string[];
+  /** The messages have their own file, so the timeline leaves them out. */
+  communicationsAttached: boolean;
+  render: (
+    doc: PlannedDocument,
+    images?: ReadonlyMap<string, Uint8Array>,
+  ) => Promise<{ bytes: Uint8Array; pages: number }>;
+}
+
+/**
+ * The service documentation: a one-page summary, the timeline, the activity log and the
+ * deliverable images. Pages are decided first (what fits the page limit), then bytes (images
+ * shrunk to share what the other files leave), then checked on the real rendered file.
+ */
+export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
+  document: PlannedDocument;
+  rendered: { bytes: Uint8Array; pages: number };
+  dropped: Dropped[];
+}> {
+  const { input, measure } = ctx;
+  // What has its own table or file is not repeated in the timeline.
+  const elsewhere = new Set(
+    [...input.activity, ...(ctx.communicationsAttached ? input.communications : [])].map((f) => f.id),
+  );
+  const ownKinds = new Set<string>(ctx.communicationsAttached ? ['activity', 'communication'] : ['activity']);
+  const timeline = timelineRows(
+    timelineEntries(input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id))),
+    ctx.chargeAt,
+  );
+  const activity = activityRows(input.activity, ctx.chargeAt);
+  const timelineSection = memo((k: number) =>
+    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, TIMELINE_INTRO),
+  );
+  const activitySection = memo((k: number) =>
+    tableSection(measure, 'Activity log', activity, k, ACTIVITY_COLUMNS, ACTIVITY_INTRO),
+  );
+  const deliverables = [...input.deliverables].sort((a, b) => timeOf(a.at) - timeOf(b.at));
+  const withImages = deliverables.flatMap((d, index) => (d.image ? [{ deliverable: d, index, image: d.image }] : []));
+
+  const pages = allocatePages({
+    available: ctx.pagesAvailable - 1,
+    images: withImages.length,
+    imageFloor: Math.min(withImages.length, ctx.imageFloor),
+    activity: { rows: activity.rows.length, pages: (k) => activitySection(k)?.pageCount ?? 0 },
+    timeline: { rows: timeline.rows.length, pages: (k) => timelineSection(k)?.pageCount ?? 0 },
+  });
+  let { activityKept, timelineKept } = pages;
+
+  // Hashed only when selected: a packet may carry hundreds of multi-megabyte images it never shows.
+  const keyOf = memo((i: number) => imageKey(withImages[i]?.image.bytes ?? new Uint8Array()));
+  const unreadable = new Map<number, string>();
+  const encoder = new ImageEncoder();
+  let imagesForBytes = pages.images;
+  let selected = spreadSelection(withImages.length, pages.images);
+  let shrink = 1;
+
+  const compose = (shown: readonly number[], encoded: ReadonlyMap<string, EncodedImage> | null): PlannedDocument => {
+    const slots: ImageSlot[] = shown.map((i) => {
+      const item = withImages[i];
+      const image = encoded?.get(keyOf(i));
+      return {
+        key: keyOf(i),
+        caption: deliverableCaption(
+          item?.deliverable.title ?? '',
+          item?.deliverable.at ?? null,
+          item?.index ?? 0,
+          deliverables.length,
+        ),
+        aspect: image ? image.width / image.height : null,
+      };
+    });
+    const state: SectionState = {
+      timeline: { section: timelineSection(timelineKept), total: timeline.rows.length, kept: timelineKept },
+      activity: { section: activitySection(activityKept), total: activity.rows.length, kept: activityKept },
+      images: composeImages(measure, imagesIntro(deliverables.length, withImages.length, shown.length), slots),
+      deliverables: deliverables.length,
+      withImages: withImages.length,
+      shownImages: shown.length,
+    };
+    const summary = composeSummary(measure, {
+      dispute: input.dispute,
+      business: input.business,
+      keyFacts: keyFacts(input.timeline),
+      contents: contentsLines(state, ctx.otherFiles),
+      notShown: notShownLines(state, ctx.limitName, pages.images, unreadable.size),
+    });
+    return {
+      field: ctx.field,
+      slug: ctx.field === 'service_documentation' ? 'service-documentation' : 'evidence',
+      title: 'Service documentation',
+      pages: [
+        ...summary.pages,
+        ...(state.timeline.section?.pages ?? []),
+        ...(state.activity.section?.pages ?? []),
+        ...state.images.pages,
+      ],
+    };
+  };
+
+  for (let pass = 0; ; pass++) {
+    const shown = selected.filter((i) => !unreadable.has(i));
+    const unique = [...new Map(shown.map((i) => [keyOf(i), i]))];
+    // What the file weighs without image data; the images share the rest equally.
+    const base = await ctx.render(compose(shown, null));
+    const budget = ctx.bytesAvailable - base.bytes.byteLength - unique.length * IMAGE_OVERHEAD_BYTES - SAFETY_BYTES;
+    if (unique.length > 0 && budget < unique.length * MIN_IMAGE_BYTES) {
+      // Shrinking alone cannot fit them: show fewer, still spread from the first to the last.
+      const affordable = Math.floor(Math.max(0, budget) / MIN_IMAGE_BYTES);
+      imagesForBytes = Math.min(affordable, shown.length - 1);
+      selected = spreadSelection(withImages.length, imagesForBytes);
+      continue;
+    }
+    const share = Math.floor(Math.min(MAX_IMAGE_BYTES, budget / Math.max(unique.length, 1)) * shrink);
+    const results = await mapLimit(unique, ENCODE_CONCURRENCY, ([key, i]) =>
+      encoder.fit(key, withImages[i]?.image.bytes ?? new Uint8Array(), share),
+    );
+    const encoded = new Map<string, EncodedImage>();
+    results.forEach((result, n) => {
+      const key = unique[n]?.[0] ?? '';
+      if (!('error' in result)) {
+        encoded.set(key, result);
+        return;
+      }
+      for (const i of shown) if (keyOf(i) === key) unreadable.set(i, result.error);
+    });
+    const finalShown = shown.filter((i) => !unreadable.has(i));
+    const document = compose(finalShown, encoded);
+    const rendered = await ctx.render(document, new Map([...encoded].map(([key, e]) => [key, e.bytes])));
+    const fits =
+      rendered.bytes.byteLength <= ctx.bytesAvailable &&
+      rendered.bytes.byteLength <= MAX_FILE_BYTES &&
+      rendered.pages <= ctx.pagesAvailable;
+    if (fits) {
+      return {
+        document,
+        rendered,
+        dropped: mainDropped({
+          titles: withImages.map((w) => w.deliverable.title),
+          imagesForPages: pages.images,
+          imagesForBytes,
+          unreadable,
+          limitName: ctx.limitName,
+          activity: { total: activity.rows.length, kept: activityKept },
+          timeline: { total: timeline.rows.length, kept: timelineKept },
+        }),
+      };
+    }
+    if (pass >= MAX_PASSES)
+      throw new Error(`evidence file does not fit: ${rendered.bytes.byteLength} bytes, ${rendered.pages} pages`);
+    // Only reached if the estimate was wrong: smaller images next, then fewer, then fewer rows.
+    if (rendered.bytes.byteLength > ctx.bytesAvailable && finalShown.length > 0) {
+      shrink *= 0.75;
+      if (shrink < 0.3) {
+        imagesForBytes = Math.floor(finalShown.length / 2);
+        selected = spreadSelection(withImages.length, imagesForBytes);
+        shrink = 1;
+      }
+    } else {
+      activityKept = Math.floor(activityKept / 2);
+      timelineKept = Math.floor(timelineKept / 2);
+    }
+  }
+}
+
+const TIMELINE_INTRO = 'Everything on record about this customer and payment, oldest first.';
+const ACTIVITY_INTRO =
+  'Sign-ins and use of the product, with the IP address of each, from the business’s own records. Times are UTC.';
+/** sharp decodes on libuv's pool of four threads; more at once only queues. */
+const ENCODE_CONCURRENCY = 4;
+/** Render passes before giving up; one is the rule, the rest absorb a wrong estimate. */
+const MAX_PASSES = 12;
+
+interface SectionPages {
+  rows: number;
+  /** Pages the section takes with k rows kept (0 rows: the section is left out). */
+  pages: (k: number) => number;
+}
+
+/**
+ * The page decision, in the order the budget gives way: images down to a floor, then activity
+ * rows down to one page, then timeline rows down to one page, then below those floors.
+ */
+export function allocatePages(p: {
+  available: number;
+  images: number;
+  imageFloor: number;
+  activity: SectionPages;
+  timeline: SectionPages;
+}): { images: number; activityKept: number; timelineKept: number } {
+  let images = p.images;
+  let activityKept = p.activity.rows;
+  let timelineKept = p.timeline.rows;
+  const imagePages = () => imagesPageCount(images);
+  const total = () => imagePages() + p.activity.pages(activityKept) + p.timeline.pages(timelineKept);
+  const fitImages = (floor: number) => {
+    const room = p.available - p.activity.pages(activityKept) - p.timeline.pages(timelineKept);
+    images = Math.min(images, Math.max(floor, room * 2));
+  };
+  const fitRows = (section: SectionPages, kept: number, floor: number, others: number) =>
+    largestFitting(Math.min(floor, kept), kept, (k) => section.pages(k) + others <= p.available);
+  const onePage = (section: SectionPages) => largestFitting(0, section.rows, (k) => section.pages(k) <= 1);
+
+  if (total() > p.available) fitImages(p.imageFloor);
+  if (total() > p.available) {
+    activityKept = fitRows(
+      p.activity,
+      activityKept,
+      onePage(p.activity),
+      imagePages() + p.timeline.pages(timelineKept),
+    );
+  }
+  if (total() > p.available) {
+    timelineKept = fitRows(
+      p.timeline,
+      timelineKept,
+      onePage(p.timeline),
+      imagePages() + p.activity.pages(activityKept),
+    );
+  }
+  if (total() > p.available) fitImages(0);
+  if (total() > p.available) {
+    activityKept = fitRows(p.activity, activityKept, 0, imagePages() + p.timeline.pages(timelineKept));
+  }
+  if (total() > p.available) {
+    timelineKept = fitRows(p.timeline, timelineKept, 0, imagePages() + p.activity.pages(activityKept));
+  }
+  return { images, activityKept, timelineKept };
+}
+
+function tableSection(
+  measure: Measurer,
+  title: string,
+  rows: ChronologicalRows,
+  k: number,
+  columns: typeof TIMELINE_COLUMNS,
+  intro: string,
+): Composer | null {
+  if (k <= 0 || rows.rows.length === 0) return null;
+  const left = rows.rows.length - k;
+  const note = left > 0 ? ` ${plural(left, 'further event')} are not shown; the gaps are marked.` : '';
+  return composeTableSection(measure, title, `${intro}${note}`, columns, withGapNotes(rows, keepRows(rows, k)));
+}
+
+function imagesIntro(deliverables: number, withImages: number, shown: number): string {
+  const produced = `${plural(deliverables, 'deliverable')} ${deliverables === 1 ? 'was' : 'were'} produced for this customer.`;
+  if (shown === withImages) return `${produced} Each image below is one of them, oldest first.`;
+  return `${produced} ${shown} of the ${withImages} with images are shown: the first, the last and others spread evenly between.`;
+}
+
+interface SectionState {
+  timeline: { section: Composer | null; total: number; kept: number };
+  activity: { section: Composer | null; total: number; kept: number };
+  images: Composer;
+  deliverables: number;
+  withImages: number;
+  shownImages: number;
+}
+
+function contentsLines(state: SectionState, otherFiles: readonly string[]): string[] {
+  const lines: string[] = [];
+  let page = 2;
+  const range = (count: number) => {
+    const text = count === 1 ? `page ${page}` : `pages ${page}–${page + count - 1}`;
+    page += count;
+    return text;
+  };
+  if (state.timeline.section) {
+    lines.push(`Timeline of ${plural(state.timeline.kept, 'event')} (${range(state.timeline.section.pageCount)}).`);
+  }
+  if (state.activity.section) {
+    lines.push(
+      `Activity log of ${plural(state.activity.kept, 'event')} with IP addresses (${range(state.activity.section.pageCount)}).`,
+    );
+  }
+  if (state.shownImages > 0) {
+    lines.push(
+      `${plural(state.shownImages, 'image')} of what the customer received (${range(state.images.pageCount)}).`,
+    );
+  }
+  for (const file of otherFiles) lines.push(`Separate file: ${file}.`);
+  return lines;
+}
+
+function notShownLines(state: SectionState, limitName: string, imagesForPages: number, unreadable: number): string[] {
+  const lines: string[] = [];
+  const hiddenImages = state.withImages - state.shownImages;
+  if (hiddenImages > 0) {
+    const why =
+      unreadable > 0 && hiddenImages === unreadable
+        ? 'their images could not be read'
+        : imagesForPages < state.withImages
+          ? `to stay within the ${limitName}`
+          : 'to stay within the 4.5 MB file limit';
+    lines.push(
+      `${plural(hiddenImages, 'further deliverable')} ${hiddenImages === 1 ? 'was' : 'were'} produced and ${hiddenImages === 1 ? 'is' : 'are'} not shown (${why}).`,
+    );
+  }
+  const withoutImage = state.deliverables - state.withImages;
+  if (withoutImage > 0)
+    lines.push(
+      `${plural(withoutImage, 'deliverable')} had no image to show; ${withoutImage === 1 ? 'it is' : 'they are'} listed in the timeline.`,
+    );
+  const activityLeft = state.activity.total - state.activity.kept;
+  if (activityLeft > 0) {
+    lines.push(
+      `${plural(activityLeft, 'activity event')} of ${state.activity.total} ${activityLeft === 1 ? 'is' : 'are'} not shown; the log keeps the earliest, the latest and those around the payment.`,
+    );
+  }
+  const timelineLeft = state.timeline.total - state.timeline.kept;
+  if (timelineLeft > 0)
+    lines.push(
+      `${plural(timelineLeft, 'timeline event')} of ${state.timeline.total} ${timelineLeft === 1 ? 'is' : 'are'} not shown.`,
+    );
+  return lines;
+}
+
+function mainDropped(d: {
+  titles: string[];
+  imagesForPages: number;
+  imagesForBytes: number;
+  unreadable: ReadonlyMap<number, string>;
+  limitName: string;
+  activity: { total: number; kept: number };
+  timeline: { total: number; kept: number };
+}): Dropped[] {
+  const dropped: Dropped[] = [];
+  const forPages = d.titles.length - d.imagesForPages;
+  if (forPages > 0) {
+    dropped.push({
+      what: `${plural(forPages, 'deliverable image')} of ${d.titles.length}`,
+      why: `to stay within the ${d.limitName}; kept the first, the last and an even spread between`,
+    });
+  }
+  const forBytes = d.imagesForPages - d.imagesForBytes;
+  if (forBytes > 0) {
+    dropped.push({
+      what: `${plural(forBytes, 'further deliverable image')}`,
+      why: 'to stay within the 4.5 MB file limit after shrinking the others; kept an even spread',
+    });
+  }
+  for (const [index, error] of d.unreadable) {
+    dropped.push({ what: `the image of deliverable "${pdfText(d.titles[index], 120, true)}"`, why: `it ${error}` });
+  }
+  if (d.activity.kept < d.activity.total) {
+    dropped.push({
+      what: `${plural(d.activity.total - d.activity.kept, 'activity log row')} of ${d.activity.total}`,
+      why: `to stay within the ${d.limitName}; kept the first, the last and the rows around the payment`,
+    });
+  }
+  if (d.timeline.kept < d.timeline.total) {
+    dropped.push({
+      what: `${plural(d.timeline.total - d.timeline.kept, 'timeline event')} of ${d.timeline.total}`,
+      why: `to stay within the ${d.limitName}; kept the first, the last and the events around the payment`,
+    });
+  }
+  return dropped;
+}
+
+function timeOf(at: string | null): number {
+  const t = at ? Date.parse(at) : Number.NaN;
+  return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+}

@@ -1,0 +1,84 @@
+import type { EvidenceFileField, EvidenceText, EvidenceTextField } from '../../dispute/evidence-fields.js';
+import type { FileContentType } from '../../dispute/limits.js';
+import type { Fact } from '../types.js';
+import type { Dropped } from './fields.js';
+import type { ComposedPage } from './pdf.js';
+
+// What the packet builder takes in and gives back.
+
+export interface PacketDispute {
+  id: string;
+  reason: string;
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: string;
+  /** `payment_method_details.card.brand`; null when not a card (the 19-page limit then applies). */
+  cardBrand: string | null;
+  /** ISO 8601. */
+  created: string;
+}
+
+export interface PacketBusiness {
+  name: string;
+  productDescription: string;
+  supportEmail?: string;
+  website?: string;
+}
+
+export interface PacketDeliverable {
+  title: string;
+  at: string | null;
+  /** Already fetched (see `fetchImages`); PNG or JPEG bytes. */
+  image?: { bytes: Uint8Array; contentType: string };
+}
+
+export type PolicyKind = 'refund' | 'cancellation' | 'terms';
+
+export interface PacketPolicy {
+  kind: PolicyKind;
+  title: string;
+  text: string;
+  /** Where and/or when the customer saw it ("checkout page, above the Pay button", or an ISO time). */
+  shownAt?: string;
+}
+
+export interface PacketInput {
+  dispute: PacketDispute;
+  business: PacketBusiness;
+  /** What the playbook chose to say, per Stripe text field. */
+  textFields: Partial<Record<EvidenceTextField, string>>;
+  /** Every fact, chronological. */
+  timeline: Fact[];
+  /** The `activity` facts, for the activity log table (left out of the timeline table). */
+  activity: Fact[];
+  deliverables: PacketDeliverable[];
+  receipt: Fact[] | null;
+  policies: PacketPolicy[];
+  /** The file fields the playbook wants filled; nothing goes on another field. */
+  fileFields: readonly EvidenceFileField[];
+  communications: Fact[];
+}
+
+export interface PacketFile {
+  field: EvidenceFileField;
+  filename: string;
+  contentType: FileContentType;
+  bytes: Uint8Array;
+  pages: number;
+}
+
+export interface Packet {
+  textFields: EvidenceText;
+  files: PacketFile[];
+  dropped: Dropped[];
+  totals: { textChars: number; fileBytes: number; pages: number };
+  limits: { maxFileBytes: number; maxTotalFileBytes: number; maxPages: number; maxTextChars: number };
+}
+
+/** One PDF as laid out, before rendering. */
+export interface PlannedDocument {
+  field: EvidenceFileField;
+  slug: string;
+  title: string;
+  pages: ComposedPage[];
+}
