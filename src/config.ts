@@ -72,6 +72,10 @@ export const settingsSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4.1-mini'),
   REVIEW_WINDOW: duration('48h').default(48 * 3_600_000),
   SUBMIT_BUFFER: duration('12h').default(12 * 3_600_000),
+  /** The least time a person has to see a case before rebut acts alone; the buffer alone never cuts below it. */
+  MIN_REVIEW_TIME: duration('1h').default(3_600_000),
+  /** At auto_submit_at, what happens to a case triage says not to fight: concede it, leave it to a person, or fight. */
+  UNWINNABLE_ACTION: z.enum(['accept', 'hold', 'submit']).default('accept'),
   EVIDENCE_CONFIG: optionalText,
   APP_DATABASE_URL: optionalText.pipe(url('the business database, postgres://…').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -74,9 +74,8 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
     : undefined;
 
-  const windows = { reviewWindowMs: settings.REVIEW_WINDOW, submitBufferMs: settings.SUBMIT_BUFFER };
   const handlers = jobHandlers({
-    events: { pool, stripe, log, ...windows },
+    events: { pool, stripe, log },
     prepare: {
       pool,
       stripe,
@@ -136,10 +135,13 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   const url = `http://127.0.0.1:${port}`;
   log.info({ port }, `rebut is listening on port ${port}`);
   const timer = workers
-    ? startTimer({ pool, stripe, log }, options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE)
+    ? startTimer(
+        { pool, stripe, log, unwinnable: settings.UNWINNABLE_ACTION, submitBufferMs: settings.SUBMIT_BUFFER },
+        options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE,
+      )
     : undefined;
   // The nightly sync keeps the history (and so the stats and the drafter's examples) current.
-  const nightly = workers ? startNightlySync({ pool, stripe, log, ...windows }) : undefined;
+  const nightly = workers ? startNightlySync({ pool, stripe, log }) : undefined;
 
   let stopping: Promise<void> | undefined;
   return {

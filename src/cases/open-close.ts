@@ -9,23 +9,6 @@ import { jobSpecsSql } from '../jobs/enqueue.js';
  * dispute rows (the newest read, which may be newer than the caller's).
  */
 
-/** `auto_submit_at = min(created + REVIEW_WINDOW, due_by − SUBMIT_BUFFER)` (docs/architecture.md → "When rebut acts alone"). */
-export function autoSubmitAt(created: Date, dueBy: Date | null, reviewWindowMs: number, submitBufferMs: number): Date {
-  const afterReview = created.getTime() + reviewWindowMs;
-  if (!dueBy) return new Date(afterReview);
-  return new Date(Math.min(afterReview, dueBy.getTime() - submitBufferMs));
-}
-
-/** `autoSubmitAt` of a dispute as Stripe returns it (unix seconds). */
-export function autoSubmitAtOf(
-  dispute: { created: number; evidence_details?: { due_by: number | null } | null },
-  reviewWindowMs: number,
-  submitBufferMs: number,
-): Date {
-  const dueBy = dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null;
-  return autoSubmitAt(new Date(dispute.created * 1000), dueBy, reviewWindowMs, submitBufferMs);
-}
-
 /** Who opens or closes cases, for the audit log: `stripe` with its event, `sync` with its run. */
 export interface CaseActor {
   actor: string;
@@ -35,41 +18,33 @@ export interface CaseActor {
 /**
  * Opens the case of each dispute that, as stored, still awaits evidence: needing a response, nothing submitted,
  * not past its due date. Each opened case is audited and its `prepare-case` queued, all in one statement; a dispute
- * that already has a case is left alone. Returns the cases opened.
+ * that already has a case is left alone. A case gets its auto_submit_at once a person can see it
+ * (cases/review-window.ts). Returns the cases opened.
  */
 async function openCases(
   tx: PoolClient,
-  disputes: readonly { id: string; autoSubmitAt: Date }[],
+  disputeIds: readonly string[],
   by: CaseActor,
 ): Promise<{ id: number; dispute_id: string }[]> {
-  if (disputes.length === 0) return [];
-  const jobs = jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 6);
+  if (disputeIds.length === 0) return [];
+  const jobs = jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 5);
   const { rows } = await tx.query<{ id: number; dispute_id: string }>(
     `WITH opened AS (
-       INSERT INTO cases (dispute_id, state, auto_submit_at)
-       SELECT d.id, 'new', c.auto_submit_at
-         FROM unnest($1::text[], $2::timestamptz[]) AS c(dispute_id, auto_submit_at)
-         JOIN disputes d ON d.id = c.dispute_id
-        WHERE d.status = ANY($3::text[]) AND d.submission_count = 0 AND (d.due_by IS NULL OR d.due_by > now())
+       INSERT INTO cases (dispute_id, state)
+       SELECT d.id, 'new' FROM disputes d
+        WHERE d.id = ANY($1::text[]) AND d.status = ANY($2::text[]) AND d.submission_count = 0 AND (d.due_by IS NULL OR d.due_by > now())
         ORDER BY d.id
        ON CONFLICT (dispute_id) DO NOTHING
        RETURNING id, dispute_id
      ), audited AS (
        INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
-       SELECT $4, 'case.opened', o.id, o.dispute_id, $5::jsonb || jsonb_build_object('status', d.status, 'reason', d.reason)
+       SELECT $3, 'case.opened', o.id, o.dispute_id, $4::jsonb || jsonb_build_object('status', d.status, 'reason', d.reason)
          FROM opened o JOIN disputes d ON d.id = o.dispute_id
      ), queued AS (
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      )
      SELECT id, dispute_id FROM opened, queued`,
-    [
-      disputes.map((dispute) => dispute.id),
-      disputes.map((dispute) => dispute.autoSubmitAt),
-      NEEDS_RESPONSE_STATUSES,
-      by.actor,
-      JSON.stringify(by.detail),
-      ...jobs.params,
-    ],
+    [disputeIds, NEEDS_RESPONSE_STATUSES, by.actor, JSON.stringify(by.detail), ...jobs.params],
   );
   return rows;
 }
@@ -120,18 +95,10 @@ async function closeCases(
 export async function openAndCloseCases(
   tx: PoolClient,
   disputes: readonly Stripe.Dispute[],
-  windows: { reviewWindowMs: number; submitBufferMs: number },
   by: CaseActor,
 ): Promise<{ opened: number; closed: number }> {
-  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status));
-  const opened = await openCases(
-    tx,
-    toOpen.map((dispute) => ({
-      id: dispute.id,
-      autoSubmitAt: autoSubmitAtOf(dispute, windows.reviewWindowMs, windows.submitBufferMs),
-    })),
-    by,
-  );
+  const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status)).map((dispute) => dispute.id);
+  const opened = await openCases(tx, toOpen, by);
   const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
   const closed = await closeCases(tx, toClose, by);
   return { opened: opened.length, closed: closed.length };

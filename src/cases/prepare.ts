@@ -14,6 +14,7 @@ import type { Artefact, Fact } from '../evidence/types.js';
 import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { triage } from '../triage/index.js';
+import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
 import { stage } from './stage.js';
 
 export interface PrepareDeps {
@@ -36,7 +37,7 @@ export interface PrepareDeps {
  * limits) → triage → staged on Stripe (`submit: false`, `intended_submission_method: manual`).
  * Safe to run again after a crash: uploads carry idempotency keys and the rows are replaced.
  */
-export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<void> {
+export async function prepareCase(deps: PrepareDeps, caseId: number, job: { attempts: number }): Promise<void> {
   const { pool, stripe, log, evidence } = deps;
   const caseRow = await getCase(pool, caseId);
   if (caseRow?.state !== 'new') return; // prepared already, or decided meanwhile
@@ -54,6 +55,18 @@ export async function prepareCase(deps: PrepareDeps, caseId: number): Promise<vo
     },
     configuredSources(evidence),
   );
+  // The business's evidence is what the case stands on: a source that did not answer is asked again (the job retries)
+  // rather than the case fought without it, and after a few tries the case is shown to a person, with Retry.
+  const silent = gathered.results.filter((r) => r.problem && r.facts.length === 0 && r.artefacts.length === 0);
+  if (silent.length > 0) {
+    const cause = silent.map((result) => `${result.source}: ${result.problem}`).join('; ');
+    if (job.attempts < SOURCE_ATTEMPTS) throw new Error(`an evidence source did not answer (${cause}); asking again`);
+    await withTransaction(pool, (tx) =>
+      markNeedsAttention(tx, caseId, `An evidence source did not answer (${cause}).`, { sources: silent.length }),
+    );
+    log.warn({ caseId, cause }, 'an evidence source did not answer; the case is shown as needing attention');
+    return;
+  }
   // Once enough decided disputes exist, optional evidence is ordered by how much it has won.
   const effectiveness = await deps.effectiveness?.(dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});

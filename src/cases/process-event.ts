@@ -9,8 +9,6 @@ export interface ProcessEventDeps {
   pool: Pool;
   stripe: Stripe;
   log: Logger;
-  reviewWindowMs: number;
-  submitBufferMs: number;
 }
 
 /**
@@ -46,7 +44,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, dispute, event.account, readAt);
     // The sync's rules, which look at the stored row: a later read may have made it newer than this.
-    await openAndCloseCases(tx, [dispute], deps, { actor: 'stripe', detail: { eventId } });
+    await openAndCloseCases(tx, [dispute], { actor: 'stripe', detail: { eventId } });
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });
 }

@@ -1,11 +1,14 @@
 import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
-import { type Pool, withTransaction } from '../db/pool.js';
-import { type CaseState, TRANSITIONS } from '../dispute/states.js';
-import { queueReminder } from '../jobs/enqueue.js';
+import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { type CaseState, DECIDABLE_STATES, TRANSITIONS } from '../dispute/states.js';
+import { queueMessageUpdate, queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { acceptCase } from './accept.js';
+import { actionAlone, type UnwinnableAction } from './act-alone.js';
+import { announceAttention, PREPARING } from './attention.js';
+import { holdCase } from './hold.js';
 import { submitCase } from './submit.js';
 
 /** Any constant works; it names rebut's advisory lock so one instance acts per tick. */
@@ -14,7 +17,7 @@ export const TIMER_LOCK_KEY = 0x72656275; // "rebu"
 export const FAILED_RETRY_AFTER_MS = 5 * 60_000;
 /** A case stuck in `submitting` this long lost its instance mid-submission; the timer takes it back. */
 export const STUCK_SUBMITTING_AFTER_MS = 5 * 60_000;
-/** The reminder in the case's thread goes out this long before the automatic submission. */
+/** The reminder in the case's thread goes out this long before rebut acts alone, and before Stripe's deadline. */
 export const REMINDER_BEFORE_MS = 6 * 3_600_000;
 
 // The states the timer reads, named once with their type (a renamed state fails tsc, not a query).
@@ -26,22 +29,40 @@ export interface TimerDeps {
   pool: Pool;
   stripe: Stripe;
   log: Logger;
+  /** UNWINNABLE_ACTION: what happens at auto_submit_at to a case triage says not to fight. */
+  unwinnable: UnwinnableAction;
+  /** SUBMIT_BUFFER: a case that cannot be prepared is shown to a person halfway to due_by − this. */
+  submitBufferMs: number;
 }
 
 export interface TickResult {
   acted: boolean;
   submitted: number[];
+  accepted: number[];
+  held: number[];
+  expired: number[];
   reminded: number[];
+  /** Cases that could not be prepared, posted to Slack as needing attention. */
+  attention: number[];
 }
 
 /**
- * One tick: under a PostgreSQL advisory lock (so one instance acts per tick), submit every case
- * whose `auto_submit_at` has passed, queue reminders, and recover cases an instance died holding.
+ * One tick, under a PostgreSQL advisory lock (so one instance acts per tick): take back cases an instance died
+ * holding, act on the cases whose review window has ended as triage and the owner say (`actionAlone`), record the
+ * ones Stripe's deadline passed by, remind, and show a person every case that could not be prepared.
  */
 export async function timerTick(deps: TimerDeps, now = new Date()): Promise<TickResult> {
   const { pool, log } = deps;
   const client = await pool.connect();
-  const result: TickResult = { acted: false, submitted: [], reminded: [] };
+  const result: TickResult = {
+    acted: false,
+    submitted: [],
+    accepted: [],
+    held: [],
+    expired: [],
+    reminded: [],
+    attention: [],
+  };
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
       TIMER_LOCK_KEY,
@@ -49,56 +70,15 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
     if (!rows[0]?.locked) return result;
     result.acted = true;
     try {
-      // Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again.
-      await client.query(
-        `UPDATE cases SET state = $3, updated_at = now(),
-                problem = CASE state WHEN $4 THEN 'interrupted while accepting; closing it again'
-                                     ELSE 'interrupted while submitting; checking again' END
-          WHERE state = ANY($2::text[]) AND updated_at < $1`,
-        [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS), TRANSITIONS.interrupted.from, failed, acceptingState],
-      );
-      const retryAfter = new Date(now.getTime() - FAILED_RETRY_AFTER_MS);
-      // A case whose accept failed keeps that decision: it is closed again, never submitted.
-      const accepting = await client.query<{ id: number }>(
-        `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
-        [retryAfter, failed],
-      );
-      for (const { id } of accepting.rows) {
-        await acceptCase(deps, id, 'timer').catch((error: unknown) =>
-          log.error({ err: error, caseId: id }, 'the timer could not accept this case; the next tick tries again'),
+      await recoverInterrupted(client, now);
+      await closeFailedAccepts(deps, client, now);
+      await actOnDueCases(deps, client, now, result);
+      // Each step failing (the database, a bug) holds up neither the others nor the next tick.
+      for (const step of [expirePastDue, remind, showStuckCases]) {
+        await step(deps, now, result).catch((error: unknown) =>
+          log.error({ err: error, step: step.name }, 'a timer step failed; the next tick tries again'),
         );
       }
-      const due = await client.query<{ id: number }>(
-        `SELECT id FROM cases
-          WHERE auto_submit_at <= $1
-            AND (state = $3 OR (state = $4 AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
-          ORDER BY auto_submit_at LIMIT 100`,
-        [now, retryAfter, awaitingReview, failed],
-      );
-      for (const { id } of due.rows) {
-        // One case failing (the database, a bug) does not hold up the others or the reminders.
-        const outcome = await submitCase(deps, id, 'timer', 'timer').catch((error: unknown) => {
-          log.error({ err: error, caseId: id }, 'the timer could not submit this case; the next tick tries again');
-          return undefined;
-        });
-        if (outcome?.kind === 'submitted') result.submitted.push(id);
-      }
-      // Marked, queued and audited together: a reminder is never marked sent without its job.
-      const reminded = await withTransaction(pool, async (tx) => {
-        const { rows: remind } = await tx.query<{ id: number }>(
-          `UPDATE cases SET reminded_at = now()
-            WHERE state = $3 AND reminded_at IS NULL AND slack_ts IS NOT NULL
-              AND auto_submit_at <= $1 AND auto_submit_at > $2
-            RETURNING id`,
-          [new Date(now.getTime() + REMINDER_BEFORE_MS), now, awaitingReview],
-        );
-        for (const { id } of remind) {
-          await queueReminder(tx, id);
-          await audit(tx, { actor: 'timer', action: 'case.reminder', caseId: id });
-        }
-        return remind.map((row) => row.id);
-      });
-      result.reminded.push(...reminded);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [TIMER_LOCK_KEY]);
     }
@@ -108,6 +88,158 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
     client.release();
   }
   return result;
+}
+
+/** Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again. */
+async function recoverInterrupted(client: PoolClient, now: Date): Promise<void> {
+  await client.query(
+    `UPDATE cases SET state = $3, updated_at = now(),
+            problem = CASE state WHEN $4 THEN 'interrupted while accepting; closing it again'
+                                 ELSE 'interrupted while submitting; checking again' END
+      WHERE state = ANY($2::text[]) AND updated_at < $1`,
+    [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS), TRANSITIONS.interrupted.from, failed, acceptingState],
+  );
+}
+
+/** A case whose accept failed keeps that decision: it is closed again, never submitted. */
+async function closeFailedAccepts(deps: TimerDeps, client: PoolClient, now: Date): Promise<void> {
+  const { rows } = await client.query<{ id: number }>(
+    `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
+    [new Date(now.getTime() - FAILED_RETRY_AFTER_MS), failed],
+  );
+  for (const { id } of rows) {
+    await acceptCase(deps, id, 'timer').catch((error: unknown) =>
+      deps.log.error({ err: error, caseId: id }, 'the timer could not accept this case; the next tick tries again'),
+    );
+  }
+}
+
+/**
+ * Cases whose review window ended with nobody deciding (and no hold): each gets what `actionAlone` says. A failed
+ * submission is retried at most every `FAILED_RETRY_AFTER_MS`.
+ */
+async function actOnDueCases(deps: TimerDeps, client: PoolClient, now: Date, result: TickResult): Promise<void> {
+  const { rows } = await client.query<{ id: number; decision: string | null; held_by: string | null }>(
+    `SELECT id, triage->>'decision' AS decision, held_by FROM cases
+      WHERE auto_submit_at <= $1 AND held_by IS NULL
+        AND (state = $3 OR (state = $4 AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
+      ORDER BY auto_submit_at LIMIT 100`,
+    [now, new Date(now.getTime() - FAILED_RETRY_AFTER_MS), awaitingReview, failed],
+  );
+  for (const row of rows) {
+    const action = actionAlone({ decision: row.decision, heldBy: row.held_by }, deps.unwinnable);
+    // One case failing (the database, a bug, Stripe) does not hold up the others.
+    try {
+      if (action === 'submit') {
+        const outcome = await submitCase(deps, row.id, 'timer', 'timer');
+        if (outcome.kind === 'submitted') result.submitted.push(row.id);
+      } else if (action === 'accept') {
+        const outcome = await acceptCase(deps, row.id, 'timer');
+        if (outcome.kind === 'accepted') result.accepted.push(row.id);
+      } else {
+        const why =
+          row.decision === 'review'
+            ? 'triage could not weigh this case: a person decides'
+            : 'triage says not to fight and UNWINNABLE_ACTION is hold: a person decides';
+        const outcome = await holdCase(deps, row.id, 'timer', why);
+        if (outcome.kind === 'held') result.held.push(row.id);
+      }
+    } catch (error) {
+      deps.log.error(
+        { err: error, caseId: row.id },
+        `the timer could not ${action} this case; the next tick tries again`,
+      );
+    }
+  }
+}
+
+/** Stripe's deadline passed while a case waited for a person: it is lost by default, and the case says so. */
+async function expirePastDue(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
+  const expired = await withTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ id: number; dispute_id: string; held_by: string | null }>(
+      `UPDATE cases c SET state = $3, updated_at = now(),
+              problem = 'Stripe''s deadline passed and nobody decided: the dispute is lost by default.'
+         FROM disputes d
+        WHERE d.id = c.dispute_id AND d.due_by <= $1 AND c.state = ANY($2::text[])
+        RETURNING c.id, c.dispute_id, c.held_by`,
+      [now, TRANSITIONS.expire.from, TRANSITIONS.expire.to[0]],
+    );
+    for (const row of rows) {
+      await audit(tx, {
+        actor: 'timer',
+        action: 'case.expired',
+        caseId: row.id,
+        disputeId: row.dispute_id,
+        detail: { lostByDefault: true, heldBy: row.held_by },
+      });
+      await queueMessageUpdate(tx, row.id);
+    }
+    return rows.map((row) => row.id);
+  });
+  result.expired.push(...expired);
+}
+
+/**
+ * Reminders in the case's thread, marked, queued and audited together (never marked sent without its job): one
+ * before rebut acts alone, and, for a case left to a person, a last one before Stripe's deadline.
+ */
+async function remind(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
+  const soon = new Date(now.getTime() + REMINDER_BEFORE_MS);
+  const reminded = await withTransaction(deps.pool, async (tx) => {
+    const before = await tx.query<{ id: number }>(
+      `UPDATE cases SET reminded_at = now()
+        WHERE state = $3 AND held_by IS NULL AND reminded_at IS NULL AND slack_ts IS NOT NULL
+          AND auto_submit_at <= $1 AND auto_submit_at > $2
+        RETURNING id`,
+      [soon, now, awaitingReview],
+    );
+    const last = await tx.query<{ id: number }>(
+      `UPDATE cases c SET final_reminded_at = now()
+         FROM disputes d
+        WHERE d.id = c.dispute_id AND c.state = ANY($3::text[]) AND c.held_by IS NOT NULL
+          AND c.final_reminded_at IS NULL AND c.slack_ts IS NOT NULL AND d.due_by <= $1 AND d.due_by > $2
+        RETURNING c.id`,
+      [soon, now, DECIDABLE_STATES],
+    );
+    const ids = [...before.rows, ...last.rows].map((row) => row.id);
+    for (const id of ids) {
+      await queueReminder(tx, id);
+      await audit(tx, { actor: 'timer', action: 'case.reminder', caseId: id });
+    }
+    return ids;
+  });
+  result.reminded.push(...reminded);
+}
+
+/**
+ * A case that could not be prepared (its jobs out of retries, or still not in Slack halfway to due_by − SUBMIT_BUFFER)
+ * is posted as needing attention, with what went wrong and Retry: no dispute's deadline passes unseen.
+ */
+async function showStuckCases(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
+  const shown = await withTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ id: number; dispute_id: string; error: string | null }>(
+      `WITH stuck AS (
+         SELECT c.id, c.dispute_id,
+                (SELECT j.last_error FROM graphile_worker.jobs j
+                  WHERE j.key IN ('prepare-case:' || c.id, 'draft-case:' || c.id)
+                  ORDER BY j.updated_at DESC LIMIT 1) AS error,
+                EXISTS (SELECT 1 FROM graphile_worker.jobs j
+                         WHERE j.key IN ('prepare-case:' || c.id, 'draft-case:' || c.id)
+                           AND j.attempts >= j.max_attempts) AS gave_up,
+                d.due_by IS NOT NULL
+                  AND $1 >= c.created_at + ((d.due_by - make_interval(secs => $3)) - c.created_at) / 2 AS halfway
+           FROM cases c JOIN disputes d ON d.id = c.dispute_id
+          WHERE c.state = ANY($2::text[]) AND c.slack_ts IS NULL AND c.attention_at IS NULL)
+       UPDATE cases c SET attention_at = now(),
+              problem = 'Could not be prepared' || COALESCE(': ' || left(s.error, 300), '') || '.'
+         FROM stuck s WHERE s.id = c.id AND (s.gave_up OR s.halfway)
+       RETURNING c.id, c.dispute_id, s.error`,
+      [now, PREPARING, deps.submitBufferMs / 1000],
+    );
+    for (const row of rows) await announceAttention(tx, row.id, row.dispute_id, { by: 'timer', error: row.error });
+    return rows.map((row) => row.id);
+  });
+  result.attention.push(...shown);
 }
 
 /** Ticks every minute (or on `schedule`, e.g. every 2 s in the demo). */

@@ -3,6 +3,7 @@ import type { DisputeRow } from '../db/disputes.js';
 import type { Pool } from '../db/pool.js';
 import { readStored, storedGroundingSchema, storedTriageSchema } from '../db/stored.js';
 import type { CaseState } from '../dispute/states.js';
+import { type ActionAlone, actionAlone, type UnwinnableAction } from './act-alone.js';
 
 /** Everything a person needs to decide a case: what Slack shows, built from the database alone. */
 export interface CaseView {
@@ -27,6 +28,16 @@ export interface CaseView {
     inquiry: boolean;
   };
   autoSubmitAt: Date | null;
+  /** When a person could first see the case (its message reached Slack); its review window starts there. */
+  postedAt: Date | null;
+  /** The deadline cut the review short. */
+  urgent: boolean;
+  /** Who stopped the timer for this case (`slack:U…`, or `timer`), until someone decides. */
+  heldBy: string | null;
+  /** What rebut does at auto_submit_at if nobody decides (`actionAlone`). */
+  plan: ActionAlone;
+  /** When a case that could not be prepared was shown as needing attention. */
+  attentionAt: Date | null;
   autopilot: boolean;
   triage: {
     decision: string;
@@ -51,7 +62,11 @@ export interface CaseView {
   slack: { channel: string; ts: string; version: number } | null;
 }
 
-export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView | undefined> {
+export async function loadCaseView(
+  pool: Pool,
+  caseId: number,
+  unwinnable: UnwinnableAction,
+): Promise<CaseView | undefined> {
   const { rows } = await pool.query<
     CaseRow & {
       d: DisputeRow;
@@ -96,6 +111,11 @@ export async function loadCaseView(pool: Pool, caseId: number): Promise<CaseView
       inquiry: d.status.startsWith('warning_'),
     },
     autoSubmitAt: row.auto_submit_at,
+    postedAt: row.posted_at,
+    urgent: row.urgent,
+    heldBy: row.held_by,
+    plan: actionAlone({ decision: stored.decision ?? null, heldBy: row.held_by }, unwinnable),
+    attentionAt: row.attention_at,
     autopilot: row.autopilot ?? false,
     triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons, gaps: stored.gaps } : null,
     checklist: stored.checklist.map(({ item, found }) => ({ item, found })),

@@ -16,6 +16,12 @@ export interface CaseRow {
   slack_channel: string | null;
   slack_ts: string | null;
   slack_version: number;
+  posted_at: Date | null;
+  urgent: boolean;
+  held_by: string | null;
+  held_at: Date | null;
+  attention_at: Date | null;
+  final_reminded_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }

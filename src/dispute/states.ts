@@ -82,6 +82,8 @@ export const TRANSITIONS = {
   accepted: { from: ['accepting'], to: ['accepted'] },
   /** An accept failed; the case keeps the decision (`handled_by` accepted) and the timer closes it again. */
   acceptFailed: { from: ['accepting'], to: ['failed'] },
+  /** Stripe's deadline passed before anyone decided (the case held, left, or never prepared): lost by default. */
+  expire: { from: ['new', 'drafting', ...DECIDABLE_STATES], to: ['expired'] },
   /** The actor holding the case died on the way (its instance stopped); the timer takes the case back. */
   interrupted: { from: HELD_STATES, to: ['failed'] },
   /** Stripe decided the dispute (won, lost, inquiry closed, prevented). */

@@ -22,7 +22,7 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
   const { messages } = deps;
   return {
     'process-event': ({ eventId }) => processEvent(deps.events, eventId),
-    'prepare-case': ({ caseId }) => prepareCase(deps.prepare, caseId),
+    'prepare-case': ({ caseId }, job) => prepareCase(deps.prepare, caseId, job),
     'draft-case': ({ caseId }) => draftCase(deps.draft, caseId),
     'autopilot-case': ({ caseId }) => autopilotCase(deps.autopilot, caseId),
     'post-case': messages && (({ caseId }, job) => messages.post(caseId, job)),

@@ -129,8 +129,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     approvers,
     channel: settings.SLACK_CHANNEL_ID,
     business: deps.business ?? { name: 'The business', productDescription: null },
-    reviewWindowMs: settings.REVIEW_WINDOW,
-    submitBufferMs: settings.SUBMIT_BUFFER,
+    unwinnable: settings.UNWINNABLE_ACTION,
     clock,
   });
   const messages = caseMessages({
@@ -140,6 +139,12 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     channel: settings.SLACK_CHANNEL_ID,
     approverIds: settings.SLACK_APPROVERS,
     botId: identity.bot_id,
+    unwinnable: settings.UNWINNABLE_ACTION,
+    review: {
+      reviewWindowMs: settings.REVIEW_WINDOW,
+      submitBufferMs: settings.SUBMIT_BUFFER,
+      minReviewMs: settings.MIN_REVIEW_TIME,
+    },
     clock,
   });
 

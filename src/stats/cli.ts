@@ -132,8 +132,6 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
         pool: database.pool,
         stripe: createStripeClient(secretKey, settings.STRIPE_API_URL),
         log,
-        reviewWindowMs: settings.REVIEW_WINDOW,
-        submitBufferMs: settings.SUBMIT_BUFFER,
       },
       {
         ...(since ? { since } : {}),

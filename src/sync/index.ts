@@ -40,8 +40,6 @@ export interface SyncDeps {
   pool: Pool;
   stripe: Stripe;
   log: Logger;
-  reviewWindowMs: number;
-  submitBufferMs: number;
 }
 
 export interface SyncOptions {
@@ -249,7 +247,7 @@ async function walk(
     async (page, index) => {
       const done = mark(page, index);
       // Two pages are written at once: read each count after its await, never `x += await …`.
-      const written = await storePage(deps.pool, page, deps, counts.runId);
+      const written = await storePage(deps.pool, page, counts.runId);
       counts.inserted += written.inserted;
       counts.casesOpened += written.opened;
       counts.casesClosed += written.closed;

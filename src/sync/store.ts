@@ -15,17 +15,12 @@ export interface PageWritten {
  * wins, so a page stored twice is harmless), then the cases its open disputes need and the cases its
  * settled ones close. A deadlock with a concurrent webhook job on the stats totals stores it again.
  */
-export async function storePage(
-  pool: Pool,
-  page: Page,
-  windows: { reviewWindowMs: number; submitBufferMs: number },
-  runId: number,
-): Promise<PageWritten> {
+export async function storePage(pool: Pool, page: Page, runId: number): Promise<PageWritten> {
   return withTransaction(
     pool,
     async (tx) => ({
       inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
-      ...(await openAndCloseCases(tx, page.disputes, windows, { actor: 'sync', detail: { syncRun: runId } })),
+      ...(await openAndCloseCases(tx, page.disputes, { actor: 'sync', detail: { syncRun: runId } })),
     }),
     { retries: 2 },
   );

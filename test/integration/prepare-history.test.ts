@@ -46,6 +46,7 @@ describe("triage reads the business's record for the reason from the stats total
         fetchDeliverables: async () => ({ deliverables: [], notes: [] }),
       },
       opened.id,
+      { attempts: 1 },
     );
     const { rows } = await db.pool.query<{ triage: { winRate: { value: number; sample: number; used: boolean } } }>(
       'SELECT triage FROM cases WHERE id = $1',

@@ -128,7 +128,9 @@ describe('deciding a case from Slack', () => {
       pool: db.pool,
       stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
       log: createLogger('silent'),
-    };
+      unwinnable: 'accept',
+      submitBufferMs: 12 * 3_600_000,
+    } as const;
     const answered = ephemeralsFor(slack, ALICE).length;
     const [, tick] = await Promise.all([
       click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
@@ -260,7 +262,9 @@ describe('deciding a case from Slack', () => {
       pool: db.pool,
       stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
       log: createLogger('silent'),
-    };
+      unwinnable: 'accept',
+      submitBufferMs: 12 * 3_600_000,
+    } as const;
     const closes = () => stripe.requests.filter((request) => request.path === closePath).length;
     const before = closes();
     await timerTick(timerDeps, new Date(Date.now() + 6 * 60_000));

@@ -33,8 +33,6 @@ beforeEach(async () => {
     pool: db.pool,
     stripe: createStripeClient('sk_test_stats', sandbox.url),
     log: createLogger('silent'),
-    reviewWindowMs: 48 * HOUR_MS,
-    submitBufferMs: 12 * HOUR_MS,
   };
 });
 afterEach(async () => {

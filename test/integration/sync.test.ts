@@ -36,8 +36,6 @@ beforeEach(async () => {
     pool: db.pool,
     stripe: createStripeClient('sk_test_sync', sandbox.url),
     log: createLogger('silent'),
-    reviewWindowMs: 48 * HOUR,
-    submitBufferMs: 12 * HOUR,
   };
 });
 afterEach(async () => {
@@ -117,17 +115,20 @@ describe('dispute sync', () => {
 
     const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
     expect(result).toMatchObject({ status: 'done', casesOpened: 2 });
-    const { rows } = await db.pool.query<{ id: number; dispute_id: string; state: string; auto_submit_at: Date }>(
-      'SELECT id, dispute_id, state, auto_submit_at FROM cases ORDER BY id',
-    );
+    const { rows } = await db.pool.query<{
+      id: number;
+      dispute_id: string;
+      state: string;
+      auto_submit_at: Date | null;
+    }>('SELECT id, dispute_id, state, auto_submit_at FROM cases ORDER BY id');
     expect(rows.map((row) => row.dispute_id).sort()).toEqual(
       [already.dispute.id, fresh.dispute.id, inquiry.dispute.id].sort(),
     );
     expect(rows.find((row) => row.dispute_id === already.dispute.id)?.id).toBe(before?.id);
     expect(rows.map((row) => row.dispute_id)).not.toContain(pastDue.dispute.id);
-    // auto_submit_at = min(created + review window, due_by − buffer): 48 h after opening here.
+    // No clock runs on an imported case until a person can see it in Slack (cases/review-window.ts).
     const freshCase = rows.find((row) => row.dispute_id === fresh.dispute.id);
-    expect(freshCase?.auto_submit_at.getTime()).toBe((fresh.dispute.created * 1000 + 48 * HOUR) as number);
+    expect(freshCase?.auto_submit_at).toBeNull();
     const jobs = await db.pool.query<{ payload: { caseId: number }; key: string | null; priority: number }>(
       `SELECT j.payload, j.key, j.priority FROM graphile_worker._private_jobs j
          JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'prepare-case'`,
@@ -228,7 +229,7 @@ describe('dispute sync', () => {
          import { createLogger } from './src/log.ts';
          const pool = createPool(process.env.DATABASE_URL);
          await runSync({ pool, stripe: createStripeClient('sk_test_child', process.env.STRIPE_API_URL),
-           log: createLogger('silent'), reviewWindowMs: 3600000, submitBufferMs: 3600000 },
+           log: createLogger('silent') },
            { startedBy: 'child', requestsPerSecond: 8 });`,
       ],
       {

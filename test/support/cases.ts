@@ -104,6 +104,11 @@ export function caseViewFixture(
     problem: null,
     handledBy: null,
     autoSubmitAt: new Date('2026-03-03T12:00:00Z'),
+    postedAt: new Date('2026-03-01T12:01:00Z'),
+    urgent: false,
+    heldBy: null,
+    plan: 'submit',
+    attentionAt: null,
     autopilot: false,
     triage: {
       decision: 'fight',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoSubmitAt } from '../../src/cases/open-close.js';
+import { LAST_SAFE_MARGIN_MS, reviewSchedule } from '../../src/cases/review-window.js';
 import { ConfigError, loadSettings, parseDuration, stripeKeyIsLive } from '../../src/config.js';
 import { maskSecrets } from '../../src/log.js';
 
@@ -82,16 +82,39 @@ describe('settings', () => {
   });
 });
 
-describe('auto_submit_at', () => {
+describe('auto_submit_at, counted from when a person could first see the case', () => {
   const hour = 3_600_000;
-  const created = new Date('2026-11-01T00:00:00Z');
+  const posted = new Date('2026-11-01T00:00:00Z');
+  const windows = { reviewWindowMs: 48 * hour, submitBufferMs: 12 * hour, minReviewMs: hour };
+  const due = (hours: number) => new Date(posted.getTime() + hours * hour);
+  const after = (hours: number) => new Date(posted.getTime() + hours * hour);
+
   it('is the end of the review window when the deadline is far', () => {
-    const due = new Date(created.getTime() + 20 * 24 * hour);
-    expect(autoSubmitAt(created, due, 48 * hour, 12 * hour)).toEqual(new Date(created.getTime() + 48 * hour));
+    expect(reviewSchedule(posted, due(20 * 24), windows)).toEqual({ autoSubmitAt: after(48), urgent: false });
+    expect(reviewSchedule(posted, null, windows)).toEqual({ autoSubmitAt: after(48), urgent: false });
   });
+
   it('is the deadline less the buffer when the deadline is near', () => {
-    const due = new Date(created.getTime() + 30 * hour);
-    expect(autoSubmitAt(created, due, 48 * hour, 12 * hour)).toEqual(new Date(created.getTime() + 18 * hour));
+    expect(reviewSchedule(posted, due(30), windows)).toEqual({ autoSubmitAt: after(18), urgent: false });
+  });
+
+  it('never cuts the review below MIN_REVIEW_TIME for the buffer alone, and says the case is urgent', () => {
+    // 6 h before due_by with a 12 h buffer: the buffer is already past, so a person still gets an hour.
+    expect(reviewSchedule(posted, due(6), windows)).toEqual({ autoSubmitAt: after(1), urgent: true });
+    // Past due − buffer by a lot: still the hour, as long as the deadline allows it.
+    expect(reviewSchedule(posted, due(2), windows)).toEqual({ autoSubmitAt: after(1), urgent: true });
+  });
+
+  it('lets only the real deadline cut deeper: the last safe moment before due_by', () => {
+    expect(reviewSchedule(posted, due(0.75), windows)).toEqual({
+      autoSubmitAt: new Date(due(0.75).getTime() - LAST_SAFE_MARGIN_MS),
+      urgent: true,
+    });
+  });
+
+  it("respects an owner's own short review window as set", () => {
+    const short = { ...windows, reviewWindowMs: 10 * 60_000 };
+    expect(reviewSchedule(posted, due(6), short).autoSubmitAt).toEqual(new Date(posted.getTime() + 10 * 60_000));
   });
 });
 

@@ -117,10 +117,17 @@ describe('the case message', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
   });
 
-  it('a case waiting for review has Approve, Edit, Auto and Accept, with confirm dialogs where the click is final', () => {
+  it('a case waiting for review has Approve, Edit, Auto, Accept and Hold, with confirm dialogs where the click is final', () => {
     const message = caseMessage(caseViewFixture(), NOW);
     const byId = new Map(buttons(message).map((button) => [button.action_id, button]));
-    expect([...byId.keys()]).toEqual([CASE_ACTIONS.approve, CASE_ACTIONS.edit, CASE_ACTIONS.auto, CASE_ACTIONS.accept]);
+    expect([...byId.keys()]).toEqual([
+      CASE_ACTIONS.approve,
+      CASE_ACTIONS.edit,
+      CASE_ACTIONS.auto,
+      CASE_ACTIONS.accept,
+      CASE_ACTIONS.hold,
+    ]);
+    expect(byId.get('hold')?.confirm?.text.text).toContain('lost by default');
     expect(byId.get('approve')?.confirm).toBeDefined();
     expect(byId.get('auto')?.confirm?.text.text).toContain('Submit now and put Fraudulent on autopilot');
     expect(byId.get('accept')?.confirm?.text.text).toContain('irreversible');
@@ -281,6 +288,7 @@ describe('the case message', () => {
       CASE_ACTIONS.edit,
       CASE_ACTIONS.auto,
       CASE_ACTIONS.accept,
+      CASE_ACTIONS.hold,
     ]);
     const text = allText(message);
     for (const fact of ['$49.00', 'Fraudulent', '*Respond by*', 'Jenny Rosen']) expect(text).toContain(fact);
@@ -316,6 +324,7 @@ describe('the case message', () => {
       CASE_ACTIONS.retry,
       CASE_ACTIONS.edit,
       CASE_ACTIONS.accept,
+      CASE_ACTIONS.hold,
     ]);
   });
 

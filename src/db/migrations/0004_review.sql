@@ -11,9 +11,11 @@ ALTER TABLE cases ADD COLUMN held_by text;
 ALTER TABLE cases ADD COLUMN held_at timestamptz;
 -- When a case that could not be prepared was posted as needing attention.
 ALTER TABLE cases ADD COLUMN attention_at timestamptz;
+-- The last reminder before Stripe's deadline, for a case left to a person: what is lost if nobody acts.
+ALTER TABLE cases ADD COLUMN final_reminded_at timestamptz;
 UPDATE cases SET posted_at = created_at WHERE slack_ts IS NOT NULL;
 
 -- Down Migration
 
 ALTER TABLE cases DROP COLUMN posted_at, DROP COLUMN urgent, DROP COLUMN held_by, DROP COLUMN held_at,
-  DROP COLUMN attention_at;
+  DROP COLUMN attention_at, DROP COLUMN final_reminded_at;

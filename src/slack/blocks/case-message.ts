@@ -31,6 +31,8 @@ export const CASE_ACTIONS = {
   auto: 'auto',
   accept: 'accept',
   retry: 'retry',
+  hold: 'hold',
+  fightAnyway: 'fight_anyway',
 } as const;
 
 /** Block Kit: section text ≤ 3,000, header ≤ 150, field ≤ 2,000 characters. */
@@ -177,6 +179,8 @@ function badges(view: CaseView): string {
   if (!view.dispute.livemode) parts.push('test mode');
   if (view.dispute.inquiry) parts.push('inquiry (no chargeback yet)');
   if (view.autopilot) parts.push(`${escapeMrkdwn(reasonInWords(view.dispute.reason))} is on autopilot`);
+  if (view.urgent && view.state === 'awaiting_review')
+    parts.push(':rotating_light: urgent: little time before the deadline');
   return parts.join('  ·  ');
 }
 
@@ -184,9 +188,9 @@ function stateLabel(view: CaseView): string {
   switch (view.state) {
     case 'new':
     case 'drafting':
-      return 'Preparing';
+      return view.attentionAt ? 'Needs attention' : 'Preparing';
     case 'awaiting_review':
-      return 'Waiting for a decision';
+      return view.heldBy ? 'On hold' : 'Waiting for a decision';
     case 'submitting':
       return 'Submitting';
     case 'submitted':
@@ -224,7 +228,7 @@ function facts(view: CaseView, now: Date, customer: string): types.MrkdwnElement
       'Respond by',
       dispute.dueBy ? `${slackDate(dispute.dueBy)} (${relativeTime(dispute.dueBy, now)})` : 'No deadline given',
     ),
-    field('Automatic submission', automaticSubmission(view, now)),
+    field(view.plan === 'submit' ? 'Automatic submission' : 'If nobody decides', automaticSubmission(view, now)),
     field('Dispute', `<${dashboard}|${escapeMrkdwn(dispute.id)}>`),
   ];
 }
@@ -237,10 +241,48 @@ function customerText(view: CaseView, max: number): string {
 }
 
 function automaticSubmission(view: CaseView, now: Date): string {
+  if (view.heldBy && (view.state === 'awaiting_review' || view.state === 'failed')) {
+    return 'Nothing: on hold until someone decides';
+  }
   if (!view.autoSubmitAt) return 'Not scheduled';
   const when = `${slackDate(view.autoSubmitAt)} (${relativeTime(view.autoSubmitAt, now)})`;
-  if (view.state === 'awaiting_review' || view.state === 'failed') return when;
-  return `~${when}~ no longer needed`;
+  if (view.state !== 'awaiting_review' && view.state !== 'failed') return `~${when}~ no longer needed`;
+  switch (view.plan) {
+    case 'submit':
+      return when;
+    case 'accept':
+      return `Accepted (not fought) ${when}`;
+    case 'hold':
+      return `Left to a person ${when}; nothing is sent`;
+  }
+}
+
+/** What happens when the review window ends, as the status line says it. */
+function planText(view: CaseView, now: Date): string {
+  const at = view.autoSubmitAt;
+  if (!at) return ':eyes: Waiting for a decision.';
+  const when =
+    at.getTime() <= now.getTime() ? 'within a minute' : `automatically ${slackDate(at)} (${relativeTime(at, now)})`;
+  const deadline = view.dispute.dueBy
+    ? `Stripe's deadline is ${slackDate(view.dispute.dueBy)} (${relativeTime(view.dispute.dueBy, now)})`
+    : '';
+  const urgent = view.urgent
+    ? `:rotating_light: *Less time than usual.* ${deadline}, so rebut waits only a short while for a person.\n`
+    : '';
+  if (view.heldBy) {
+    const lost = `If nobody acts before Stripe's deadline${view.dispute.dueBy ? ` (${slackDate(view.dispute.dueBy)})` : ''}, the dispute is lost by default and the ${formatAmount(view.dispute.amount, view.dispute.currency)} stays with the customer.`;
+    return `:double_vertical_bar: *On hold* (${actorInWords(view.heldBy)}): rebut sends nothing to Stripe until someone decides. ${lost}`;
+  }
+  switch (view.plan) {
+    case 'submit':
+      return at.getTime() <= now.getTime()
+        ? `${urgent}:eyes: Waiting for a decision. The review window has ended: rebut submits this rebuttal within a minute unless someone decides first.`
+        : `${urgent}:eyes: Waiting for a decision. rebut submits this rebuttal ${when} unless someone decides first.`;
+    case 'accept':
+      return `${urgent}:eyes: Waiting for a decision. Triage says not to fight this dispute: nothing is sent to Stripe, and rebut accepts it (no countered fee) ${when} unless someone decides first. *Fight anyway* submits the rebuttal.`;
+    case 'hold':
+      return `${urgent}:eyes: Waiting for a decision. rebut will not decide this case alone: ${when} it stops waiting and leaves the case to a person, with reminders; nothing is sent to Stripe.`;
+  }
 }
 
 function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max: number): string {
@@ -254,14 +296,14 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max:
     switch (view.state) {
       case 'new':
       case 'drafting':
-        return ':hourglass_flowing_sand: Gathering the evidence and drafting the rebuttal…';
-      case 'awaiting_review': {
-        if (!view.autoSubmitAt) return ':eyes: Waiting for a decision.';
-        const due = view.autoSubmitAt.getTime() <= now.getTime();
-        return due
-          ? ':eyes: Waiting for a decision. The review window has ended: rebut submits this rebuttal within a minute unless someone decides first.'
-          : `:eyes: Waiting for a decision. rebut submits this rebuttal automatically ${slackDate(view.autoSubmitAt)} (${relativeTime(view.autoSubmitAt, now)}) unless someone decides first.`;
-      }
+        return view.attentionAt
+          ? [
+              `:warning: *Needs attention.* ${problem ?? 'rebut could not prepare this case.'}`,
+              `Retry prepares it again; nothing has been sent to Stripe${view.dispute.dueBy ? ` (respond by ${slackDate(view.dispute.dueBy)})` : ''}.`,
+            ].join('\n')
+          : ':hourglass_flowing_sand: Gathering the evidence and drafting the rebuttal…';
+      case 'awaiting_review':
+        return planText(view, now);
       case 'submitting':
         return ':arrows_counterclockwise: Submitting the evidence to Stripe…';
       case 'submitted':
@@ -532,14 +574,60 @@ function actionButtons(view: CaseView): Button[] {
     style: 'primary',
     value: withVersion,
   };
+  const hold: Button = {
+    type: 'button',
+    action_id: CASE_ACTIONS.hold,
+    text: { type: 'plain_text', text: 'Hold', emoji: true },
+    value,
+    confirm: {
+      title: { type: 'plain_text', text: 'Stop the timer?' },
+      text: {
+        type: 'plain_text',
+        text: 'rebut will not submit or accept this case on its own. Reminders go on; if nobody decides before Stripe’s deadline, the dispute is lost by default.',
+      },
+      confirm: { type: 'plain_text', text: 'Hold' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    },
+  };
+  const firstReason = view.triage?.reasons[0];
+  const fightAnyway: Button = {
+    type: 'button',
+    action_id: CASE_ACTIONS.fightAnyway,
+    text: { type: 'plain_text', text: 'Fight anyway', emoji: true },
+    value: withVersion,
+    confirm: {
+      title: { type: 'plain_text', text: 'Fight it anyway?' },
+      text: {
+        type: 'plain_text',
+        text: clip(
+          `Triage says not to fight${firstReason ? ` (${firstReason})` : ''}. Submit this rebuttal and the evidence to Stripe anyway? Stripe charges its countered fee, returned only on a win.`,
+          300,
+        ),
+      },
+      confirm: { type: 'plain_text', text: 'Submit anyway' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    },
+  };
+  const holdIfRunning = view.heldBy ? [] : [hold];
   switch (view.state) {
+    case 'new':
+    case 'drafting':
+      return view.attentionAt ? [{ ...retry, value }, accept] : [];
     case 'awaiting_review':
-      return hasDraft ? [approve, edit, auto, accept] : [accept];
+      if (!hasDraft) return [accept];
+      return triageSaysFight(view)
+        ? [approve, edit, auto, accept, ...holdIfRunning]
+        : [fightAnyway, edit, accept, ...holdIfRunning];
     case 'failed':
-      return hasDraft ? [retry, edit, accept] : [accept];
+      return hasDraft ? [retry, edit, accept, ...holdIfRunning] : [accept];
     default:
       return [];
   }
+}
+
+/** Triage recommends fighting (or made no recommendation: a case prepared before triage). */
+function triageSaysFight(view: CaseView): boolean {
+  return !view.triage || view.triage.decision === 'fight';
 }
 
 function fallbackText(view: CaseView, amount: string, reason: string, now: Date, options: CaseMessageOptions): string {

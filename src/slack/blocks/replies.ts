@@ -1,6 +1,8 @@
 // The short ephemeral answers to a click or a command: what happened, in a sentence, for the person who acted.
 import type { AcceptOutcome } from '../../cases/accept.js';
 import type { AutopilotRule } from '../../cases/autopilot.js';
+import type { HoldOutcome } from '../../cases/hold.js';
+import type { RetryPreparationOutcome } from '../../cases/retry-preparation.js';
 import type { SubmitOutcome } from '../../cases/submit.js';
 import { reasonInWords } from '../../dispute/reasons.js';
 import { plural } from '../../text.js';
@@ -28,6 +30,23 @@ export function acceptReply(outcome: AcceptOutcome): string {
     case 'failed':
       return `:warning: ${escapeMrkdwn(outcome.message)} rebut closes it again every few minutes; *Retry* on the case message tries now.`;
   }
+}
+
+export function holdReply(outcome: HoldOutcome): string {
+  switch (outcome.kind) {
+    case 'held':
+      return ':double_vertical_bar: On hold: rebut sends nothing to Stripe on its own for this case. Reminders go on; approve, accept or fight it when ready.';
+    case 'already_held':
+      return `:information_source: This case is on hold already (${escapeMrkdwn(outcome.by.replace(/^slack:/, ''))}).`;
+    case 'not_allowed':
+      return `:information_source: Nothing was changed: ${escapeMrkdwn(outcome.message)}`;
+  }
+}
+
+export function retryPreparationReply(outcome: RetryPreparationOutcome): string {
+  return outcome.kind === 'queued'
+    ? `:arrows_counterclockwise: Preparing the ${outcome.step} again. The case message changes when it is ready.`
+    : `:information_source: ${escapeMrkdwn(outcome.message)}`;
 }
 
 export function autoReply(reason: string, outcome: SubmitOutcome): string {

@@ -1,6 +1,7 @@
 // What every listener may use: the domain's dependencies and the approver check. Listeners call the domain
 // (src/cases); nothing there knows about Slack.
 import type Stripe from 'stripe';
+import type { UnwinnableAction } from '../../cases/act-alone.js';
 import type { Pool } from '../../db/pool.js';
 import type { Logger } from '../../log.js';
 import type { Approvers } from '../authorize.js';
@@ -14,8 +15,7 @@ export interface ListenerDeps {
   channel: string | undefined;
   /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */
   business: { name: string; productDescription: string | null };
-  /** For cases that `/disputes sync` opens (docs/architecture.md → "When rebut acts alone": auto_submit_at). */
-  reviewWindowMs: number;
-  submitBufferMs: number;
   clock?: () => Date;
+  /** UNWINNABLE_ACTION, for what a case message says happens when nobody decides. */
+  unwinnable: UnwinnableAction;
 }

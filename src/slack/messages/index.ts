@@ -2,8 +2,11 @@
 // acts alone. Each is a queue job keyed by case (jobs/definitions.ts): a retry after a crash, a 429 or an outage
 // updates the one message, never posts a second.
 import type { webApi } from '@slack/bolt';
+import type { UnwinnableAction } from '../../cases/act-alone.js';
+import { pendingReview, type ReviewWindows, startReview } from '../../cases/review-window.js';
 import { type CaseView, loadCaseView } from '../../cases/view.js';
 import type { Pool } from '../../db/pool.js';
+import { isDecidable } from '../../dispute/states.js';
 import type { JobInfo } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
 import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/case-message.js';
@@ -24,6 +27,10 @@ export interface CaseMessageDeps {
   /** This app's bot id, to recognise its own messages when Slack leaves the metadata out. */
   botId?: string;
   clock?: () => Date;
+  /** When rebut acts alone on a case shown for the first time (cases/review-window.ts). */
+  review: ReviewWindows;
+  /** UNWINNABLE_ACTION, for what the message says happens to a case triage says not to fight. */
+  unwinnable: UnwinnableAction;
 }
 
 /** The jobs that keep case messages true, by what they do. */
@@ -60,7 +67,7 @@ export function caseMessages(deps: CaseMessageDeps): CaseMessages {
 async function postCase(context: Context, caseId: number, job: JobInfo): Promise<void> {
   const { pool, log } = context;
   await withCaseLock(pool, caseId, async () => {
-    const view = await loadCaseView(pool, caseId);
+    const view = await shownView(context, caseId);
     if (!view) {
       log.warn({ caseId }, 'post-case: no such case; nothing to post');
       return;
@@ -77,6 +84,7 @@ async function postCase(context: Context, caseId: number, job: JobInfo): Promise
     }
     const channel = target?.channel ?? channelOf(context);
     const ts = target ? await update(context, view, target) : await postNew(context, view, channel);
+    await reviewStarted(context, view);
     await uploadPacket(context, caseId, channel, ts);
   });
 }
@@ -84,10 +92,11 @@ async function postCase(context: Context, caseId: number, job: JobInfo): Promise
 /** The `update-case-message` job. */
 async function updateCaseMessage(context: Context, caseId: number): Promise<void> {
   await withCaseLock(context.pool, caseId, async () => {
-    const view = await loadCaseView(context.pool, caseId);
+    const view = await shownView(context, caseId);
     // Not posted yet: post-case renders the latest state when it runs.
     if (!view?.slack) return;
     await update(context, view, view.slack);
+    await reviewStarted(context, view);
   });
 }
 
@@ -95,8 +104,8 @@ async function updateCaseMessage(context: Context, caseId: number): Promise<void
 async function remindCase(context: Context, caseId: number): Promise<void> {
   const { pool, client } = context;
   await withCaseLock(pool, caseId, async () => {
-    const view = await loadCaseView(pool, caseId);
-    if (!view?.slack || view.state !== 'awaiting_review' || !view.autoSubmitAt) return;
+    const view = await loadCaseView(pool, caseId, context.unwinnable);
+    if (!view?.slack || !isDecidable(view.state) || !(view.autoSubmitAt || view.heldBy)) return;
     const { channel, ts } = view.slack;
     await context.paced(channel, () =>
       client.chat.postMessage({
@@ -106,6 +115,23 @@ async function remindCase(context: Context, caseId: number): Promise<void> {
       }),
     );
   });
+}
+
+/**
+ * The case as its message shows it. A case waiting for a person and shown for the first time shows the
+ * auto_submit_at it gets from now on; the time is stored once the message is in Slack (`reviewStarted`).
+ */
+async function shownView(context: Context, caseId: number): Promise<(CaseView & { review?: Review }) | undefined> {
+  const view = await loadCaseView(context.pool, caseId, context.unwinnable);
+  if (!view || view.postedAt) return view;
+  const review = await pendingReview(context.pool, caseId, context.review);
+  return review ? { ...view, autoSubmitAt: review.autoSubmitAt, urgent: review.urgent, review } : view;
+}
+
+type Review = NonNullable<Awaited<ReturnType<typeof pendingReview>>>;
+
+async function reviewStarted(context: Context, view: CaseView & { review?: Review }): Promise<void> {
+  if (view.review) await startReview(context.pool, view.caseId, view.review);
 }
 
 function channelOf(context: Context): string {

@@ -11,7 +11,10 @@ import { buttonListener, tell } from './button.js';
 export const editCallback = (deps: ListenerDeps) =>
   buttonListener(deps, 'edit', async (args, caseId) => {
     const userId = args.body.user.id;
-    const [permission, view] = await Promise.all([deps.approvers.check(userId), loadCaseView(deps.pool, caseId)]);
+    const [permission, view] = await Promise.all([
+      deps.approvers.check(userId),
+      loadCaseView(deps.pool, caseId, deps.unwinnable),
+    ]);
     if (!permission.allowed) {
       await recordRefusal(deps.pool, { userId, attempted: 'edit', reason: permission.reason, caseId });
       await tell(deps, args, refusalText(permission.reason, 'edit this rebuttal'));

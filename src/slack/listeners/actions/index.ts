@@ -5,6 +5,8 @@ import { acceptCallback } from './accept.js';
 import { approveCallback } from './approve.js';
 import { autoCallback } from './auto.js';
 import { editCallback } from './edit.js';
+import { fightAnywayCallback } from './fight-anyway.js';
+import { holdCallback } from './hold.js';
 import { retryCallback } from './retry.js';
 
 const register = (app: App, deps: ListenerDeps) => {
@@ -13,6 +15,8 @@ const register = (app: App, deps: ListenerDeps) => {
   app.action(CASE_ACTIONS.auto, autoCallback(deps));
   app.action(CASE_ACTIONS.accept, acceptCallback(deps));
   app.action(CASE_ACTIONS.retry, retryCallback(deps));
+  app.action(CASE_ACTIONS.hold, holdCallback(deps));
+  app.action(CASE_ACTIONS.fightAnyway, fightAnywayCallback(deps));
 };
 
 export default { register };

@@ -119,7 +119,7 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
       case 'show': {
         if (!(await allowed('show', 'look up cases'))) return;
         const found = await getCaseByDispute(deps.pool, parsed.disputeId);
-        const view = found ? await loadCaseView(deps.pool, found.id) : undefined;
+        const view = found ? await loadCaseView(deps.pool, found.id, deps.unwinnable) : undefined;
         if (!view) {
           await ack(`rebut has no case for \`${escapeMrkdwn(parsed.disputeId)}\`.`);
           return;

@@ -47,8 +47,6 @@ export async function syncFromSlack(args: CommandArgs, deps: ListenerDeps, since
       pool: deps.pool,
       stripe: deps.stripe,
       log: deps.log,
-      reviewWindowMs: deps.reviewWindowMs,
-      submitBufferMs: deps.submitBufferMs,
     },
     {
       since,
