@@ -271,7 +271,8 @@ function planText(view: CaseView, now: Date): string {
     : '';
   if (view.heldBy) {
     const lost = `If nobody acts before Stripe's deadline${view.dispute.dueBy ? ` (${slackDate(view.dispute.dueBy)})` : ''}, the dispute is lost by default and the ${formatAmount(view.dispute.amount, view.dispute.currency)} stays with the customer.`;
-    return `:double_vertical_bar: *On hold* (${actorInWords(view.heldBy)}): rebut sends nothing to Stripe until someone decides. ${lost}`;
+    const by = view.heldBy === 'timer' ? 'rebut leaves it to a person' : `held by ${actorInWords(view.heldBy)}`;
+    return `:double_vertical_bar: *On hold* (${by}): rebut sends nothing to Stripe until someone decides. ${lost}`;
   }
   switch (view.plan) {
     case 'submit':
