@@ -104,49 +104,59 @@ export function normaliseFactRef(value: string): string | null {
   return match ? `F${Number(match[1])}` : null;
 }
 
-const FINDING_NOUNS: Record<FindingKind, string> = {
-  unknown_fact: 'cited an unknown fact',
-  no_citation: 'cited no facts',
-  empty: 'wrote an empty rebuttal',
-  length: 'wrote a rebuttal over the length limit',
-  amount: 'invented an amount',
-  date: 'invented a date',
-  time: 'invented a time',
-  ip: 'invented an IP address',
-  email: 'invented an email address',
-  card: 'invented a card detail',
-  id: 'invented an id',
-  url: 'invented a URL',
-  count: 'invented a count',
-  refund_claim: 'invented a refund',
+const VALUE_NOUNS: Record<ValueKind, string> = {
+  amount: 'amount',
+  date: 'date',
+  time: 'time',
+  ip: 'IP address',
+  email: 'email address',
+  card: 'card detail',
+  id: 'id',
+  url: 'URL',
+  count: 'number',
 };
 
-/** One line for a reviewer: `model invented an amount: $120.00 (and 1 more finding)`. */
+const counted = (count: number, noun: string) =>
+  `${count} ${noun}${count === 1 ? '' : noun.endsWith('s') ? 'es' : 's'}`;
+
+/**
+ * What a refused draft did wrong, by kind and count, for a reviewer: "model stated a refund or credit that no fact
+ * records; named 3 values not in the evidence (2 amounts, 1 date)". Never the refused sentences themselves: shown
+ * next to a case, a hurried reader could take them for facts.
+ */
 export function describeFindings(findings: readonly GroundingFinding[], who = 'model'): string {
-  const [first, ...rest] = findings;
-  if (!first) return `${who}'s draft passed the grounding check`;
-  const more = rest.length === 0 ? '' : ` (and ${rest.length} more finding${rest.length === 1 ? '' : 's'})`;
-  const problem = first.kind === 'date' && /not a real date|that day was/.test(first.message);
-  const noun = problem ? 'wrote a wrong date' : FINDING_NOUNS[first.kind];
-  return `${who} ${noun}${first.value ? `: ${first.value}` : ''}${more}`;
+  if (findings.length === 0) return `${who}'s draft passed the grounding check`;
+  const byKind = new Map<FindingKind, number>();
+  for (const finding of findings) byKind.set(finding.kind, (byKind.get(finding.kind) ?? 0) + 1);
+  const parts: string[] = [];
+  const count = (kind: FindingKind) => byKind.get(kind) ?? 0;
+  if (count('empty')) parts.push('wrote an empty rebuttal');
+  if (count('length')) parts.push("wrote a rebuttal over Stripe's length limit");
+  if (count('refund_claim')) {
+    parts.push(
+      count('refund_claim') === 1
+        ? 'stated a refund or credit that no fact records'
+        : `stated ${count('refund_claim')} refunds or credits that no fact records`,
+    );
+  }
+  const values = (Object.keys(VALUE_NOUNS) as ValueKind[]).filter((kind) => count(kind) > 0);
+  const valueTotal = values.reduce((total, kind) => total + count(kind), 0);
+  if (valueTotal > 0) {
+    const detail =
+      values.length > 1 ? ` (${values.map((kind) => counted(count(kind), VALUE_NOUNS[kind])).join(', ')})` : '';
+    const noun = values.length === 1 && values[0] ? VALUE_NOUNS[values[0]] : 'value';
+    parts.push(`named ${counted(valueTotal, noun)} not in the evidence${detail}`);
+  }
+  if (count('unknown_fact')) parts.push(`cited ${counted(count('unknown_fact'), 'fact')} that the sheet does not have`);
+  if (count('no_citation')) parts.push('cited no facts');
+  return `${who} ${parts.join('; ')}`;
 }
 
 function unknownValueMessage(mention: Mention): string {
   if (mention.kind === 'date' && mention.all) {
     return `"${mention.raw}" can be read as two dates and the fact sheet does not have both; write the month as a word`;
   }
-  const what: Record<ValueKind, string> = {
-    amount: 'amount',
-    date: 'date',
-    time: 'time',
-    ip: 'IP address',
-    email: 'email address',
-    card: 'card detail',
-    id: 'id',
-    url: 'URL',
-    count: 'number',
-  };
-  return `${what[mention.kind]} "${mention.raw}" does not appear in the fact sheet`;
+  return `${VALUE_NOUNS[mention.kind]} "${mention.raw}" does not appear in the fact sheet`;
 }
 
 // Refund claims ------------------------------------------------------------------------------

@@ -183,7 +183,9 @@ describe('triage decides what happens when nobody does', () => {
       await ticks(2);
       expect((await caseRow(w, caseId)).state).toBe('awaiting_review');
       expect(stripeCalls(disputeId)).toEqual({ submits: 0, closes: 0 });
-      await waitFor(async () => messageOf(caseId).includes('*On hold* (rebut leaves it to a person)'), { what: 'the message on hold' });
+      await waitFor(async () => messageOf(caseId).includes('*On hold* (rebut leaves it to a person)'), {
+        what: 'the message on hold',
+      });
     } finally {
       await w.stop();
     }

@@ -87,15 +87,10 @@ describe('drafting a rebuttal', () => {
   });
 
   describe.each([
-    [
-      'a refund',
-      'invent_refund',
-      'model invented a refund: As a courtesy, we refunded the customer in full.',
-      'refunded',
-    ],
-    ['an amount', 'invent_amount', `model invented an amount: ${INVENTED.amount}`, INVENTED.amount],
-    ['a date', 'invent_date', `model invented a date: ${INVENTED.date}`, INVENTED.date],
-    ['a fact number', 'unknown_fact', `model cited an unknown fact: ${INVENTED.fact}`, INVENTED.fact],
+    ['a refund', 'invent_refund', 'model stated a refund or credit that no fact records', 'refunded'],
+    ['an amount', 'invent_amount', 'model named 1 amount not in the evidence', INVENTED.amount],
+    ['a date', 'invent_date', 'model named 1 date not in the evidence', INVENTED.date],
+    ['a fact number', 'unknown_fact', 'model cited 1 fact that the sheet does not have', INVENTED.fact],
   ] as const)('when the model invents %s', (_what, mode, reason, invented) => {
     it('rejects the draft, retries once with the findings, then falls back to the template, flagged', async () => {
       sandbox.behave(mode);
@@ -105,6 +100,8 @@ describe('drafting a rebuttal', () => {
       expect(result.author).toBe('template');
       expect(result.needsReview).toBe(true);
       expect(result.fallbackReason).toBe(reason);
+      // The reason names what kind of thing was refused, never the refused words.
+      expect(result.fallbackReason).not.toContain(invented);
       expect(result.text).not.toContain(invented);
       expect(result.citedFacts).not.toContain(INVENTED.fact);
       expect(checkGrounding(result.text, result.citedFacts, result.sheet).ok).toBe(true);
@@ -227,9 +224,7 @@ describe('drafting with a drafter written in the test', () => {
     expect(long.length).toBeGreaterThan(MAX_REBUTTAL_CHARS);
     const result = await draftRebuttal(input({ llm: answering(long, calls) }));
     expect(result.author).toBe('template');
-    expect(result.fallbackReason).toBe(
-      `model wrote a rebuttal over the length limit: ${long.trim().length} characters`,
-    );
+    expect(result.fallbackReason).toBe("model wrote a rebuttal over Stripe's length limit");
     expect(calls.count).toBe(2);
   });
 

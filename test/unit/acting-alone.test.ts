@@ -58,7 +58,9 @@ describe('the case message says what happens if nobody decides', () => {
 
   it('a case on hold says nothing is sent and what is lost by default, and offers no second Hold', () => {
     const message = caseMessage(caseViewFixture({ heldBy: 'slack:U0ALICE001', plan: 'hold' }), NOW);
-    expect(text(message)).toContain('*On hold* (held by <@U0ALICE001>): rebut sends nothing to Stripe until someone decides');
+    expect(text(message)).toContain(
+      '*On hold* (held by <@U0ALICE001>): rebut sends nothing to Stripe until someone decides',
+    );
     expect(text(message)).toContain('the dispute is lost by default and the $49.00 stays with the customer');
     expect(text(message)).toContain('Nothing: on hold until someone decides');
     expect(actionIds(message)).toEqual([

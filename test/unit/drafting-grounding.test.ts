@@ -311,11 +311,15 @@ describe('grounding: an adversarial draft', () => {
       'url',
       'count',
     ]);
-    expect(describeFindings(result.findings)).toBe(
-      'model invented a refund: On March 9, 2026 at 11:00 UTC we refunded $120.00 to the customer (Mastercard ending 1111, order #5531). (and 10 more findings)',
+    // Said by kind and count, never quoting the refused sentences (a hurried reader could take them for facts).
+    const described = describeFindings(result.findings);
+    expect(described).toBe(
+      'model stated a refund or credit that no fact records; named 9 values not in the evidence (1 amount, 1 date, ' +
+        '1 time, 1 IP address, 1 email address, 1 card detail, 1 id, 1 URL, 1 number); cited 1 fact that the sheet does not have',
     );
+    expect(described).not.toContain('$120.00');
     expect(describeFindings(checkGrounding('We charged $120.00.', ['F1'], sheet).findings)).toBe(
-      'model invented an amount: $120.00',
+      'model named 1 amount not in the evidence',
     );
   });
 
