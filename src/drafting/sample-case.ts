@@ -52,6 +52,8 @@ export function sampleFacts(): Fact[] {
       kind: 'payment_check',
       text: 'CVC check passed; postal code check passed; 3-D Secure authentication succeeded.',
       at: '2026-03-04T14:03:22Z',
+      // As the Stripe source records them: each check's result, and 3-D Secure's with its liability shift.
+      data: { cvc_check: 'pass', address_postal_code_check: 'pass', result: 'authenticated', liability_shift: true },
     }),
     sampleFact({
       id: 'stripe.charge.ip',
@@ -65,14 +67,14 @@ export function sampleFacts(): Fact[] {
       kind: 'prior_payment',
       text: 'Earlier payment of $49.00 on the same card (charge ch_3QsamplePrior000001) was not disputed.',
       at: '2025-12-04T10:12:00Z',
-      data: { amount: 4900, currency: 'usd' },
+      data: { amount: 4900, currency: 'usd', same_card: true },
     }),
     sampleFact({
       id: 'stripe.prior.2',
       kind: 'prior_payment',
       text: 'Earlier payment of $49.00 on the same card (charge ch_3QsamplePrior000002) was not disputed.',
       at: '2026-01-04T10:12:00Z',
-      data: { amount: 4900, currency: 'usd' },
+      data: { amount: 4900, currency: 'usd', same_card: true },
     }),
     sampleFact({
       id: 'sql.account',

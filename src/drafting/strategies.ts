@@ -1,5 +1,23 @@
 import { isPlaybookReason, type PlaybookReason } from '../dispute/reasons.js';
 import type { FactKind } from '../evidence/types.js';
+import {
+  accountUsed,
+  activityAfterPayment,
+  cardChecks,
+  correspondence,
+  delivered,
+  eachPayment,
+  earlierPayments,
+  type Point,
+  policiesQuoted,
+  policyAccepted,
+  productDescribed,
+  refunds,
+  subscriptionHistory,
+  usage,
+  usedAfterPayment,
+  whatWasPaid,
+} from './points.js';
 
 /**
  * How to answer each Stripe dispute reason for a digital product (Stripe's dispute-categories
@@ -15,36 +33,12 @@ export interface ReasonStrategy {
   advice: string;
   /** Fact kinds from most to least important; the template drops the tail first when it must trim. */
   priority: readonly FactKind[];
-  /** Sentences the template states when the rebuttal includes a fact of one of these kinds. */
-  points: readonly { kinds: readonly FactKind[]; text: string }[];
+  /** Sentences the template states, each built from the facts the rebuttal includes (drafting/points.ts). */
+  points: readonly Point[];
   /** What a reviewer should know when the sheet has no fact of these kinds. */
   gaps: readonly { kinds: readonly FactKind[]; text: string }[];
 }
 
-const IDENTITY_POINT = {
-  kinds: ['payment_check'] as const,
-  text: 'The card checks recorded for the payment (CVC, postal code, 3-D Secure) are listed below.',
-};
-const PRIOR_POINT = {
-  kinds: ['prior_payment'] as const,
-  text: 'The same card was used for earlier payments to us that were not disputed.',
-};
-const USAGE_POINT = {
-  kinds: ['activity', 'deliverable'] as const,
-  text: "The customer's use of the product, with times and IP addresses, is listed below in order.",
-};
-const POLICY_POINT = {
-  kinds: ['policy_acceptance'] as const,
-  text: 'The customer accepted our terms at checkout, as recorded below.',
-};
-const COMMUNICATION_POINT = {
-  kinds: ['communication'] as const,
-  text: 'Our correspondence with the customer is listed below.',
-};
-const REFUND_POINT = {
-  kinds: ['refund'] as const,
-  text: 'Refunds or credits already issued on this payment are listed below.',
-};
 const USAGE_GAP = {
   kinds: ['activity', 'deliverable'] as const,
   text: 'No use of the product after the payment is on record.',
@@ -77,7 +71,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [IDENTITY_POINT, PRIOR_POINT, USAGE_POINT, REFUND_POINT],
+    points: [cardChecks, earlierPayments, usage, refunds],
     gaps: [
       { kinds: ['payment_check'], text: 'No card checks (CVC, postal code, 3-D Secure) are on record.' },
       { kinds: ['prior_payment'], text: 'No earlier undisputed payments on the same card are on record.' },
@@ -108,13 +102,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [
-      { kinds: ['product', 'charge'], text: 'The records below show what the payment was for and when it was made.' },
-      { kinds: ['customer', 'account'], text: 'The purchase was made with the account and email listed below.' },
-      USAGE_POINT,
-      PRIOR_POINT,
-      REFUND_POINT,
-    ],
+    points: [whatWasPaid, accountUsed, usage, earlierPayments, refunds],
     gaps: [{ kinds: ['customer', 'account'], text: 'No customer account is on record.' }, USAGE_GAP],
   },
   product_not_received: {
@@ -141,12 +129,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [
-      { kinds: ['deliverable'], text: 'The product was delivered; what was produced and downloaded is listed below.' },
-      { kinds: ['activity'], text: "The customer's logins and use after the payment are listed below." },
-      COMMUNICATION_POINT,
-      REFUND_POINT,
-    ],
+    points: [delivered, activityAfterPayment, correspondence, refunds],
     gaps: [
       { kinds: ['deliverable'], text: 'No delivery record (files produced or downloaded) is on record.' },
       { kinds: ['activity'], text: 'No logins or usage after the payment are on record.' },
@@ -176,13 +159,7 @@ export const REASON_STRATEGIES = {
       'prior_payment',
       'dispute',
     ],
-    points: [
-      { kinds: ['product'], text: 'The product as described at purchase is set out below.' },
-      USAGE_POINT,
-      POLICY_POINT,
-      COMMUNICATION_POINT,
-      REFUND_POINT,
-    ],
+    points: [productDescribed, usage, policyAccepted, correspondence, refunds],
     gaps: [
       { kinds: ['policy', 'policy_acceptance'], text: 'No refund policy or its acceptance is on record.' },
       { kinds: ['communication'], text: 'No correspondence with the customer is on record.' },
@@ -213,13 +190,7 @@ export const REASON_STRATEGIES = {
       'prior_payment',
       'dispute',
     ],
-    points: [
-      { kinds: ['subscription', 'invoice'], text: "The subscription's history and renewals are listed below." },
-      { kinds: ['activity', 'deliverable'], text: 'The customer used the product during the period paid for.' },
-      POLICY_POINT,
-      COMMUNICATION_POINT,
-      REFUND_POINT,
-    ],
+    points: [subscriptionHistory, usedAfterPayment, policyAccepted, correspondence, refunds],
     gaps: [
       { kinds: ['subscription'], text: 'No subscription record is on file.' },
       { kinds: ['policy', 'policy_acceptance'], text: 'No cancellation policy or its acceptance is on record.' },
@@ -249,13 +220,7 @@ export const REASON_STRATEGIES = {
       'prior_payment',
       'dispute',
     ],
-    points: [
-      POLICY_POINT,
-      { kinds: ['policy'], text: 'Our refund and cancellation terms are quoted below.' },
-      USAGE_POINT,
-      COMMUNICATION_POINT,
-      REFUND_POINT,
-    ],
+    points: [policyAccepted, policiesQuoted, usage, correspondence, refunds],
     gaps: [
       { kinds: ['policy', 'policy_acceptance'], text: 'No refund policy or its acceptance is on record.' },
       { kinds: ['communication'], text: 'No correspondence about the refund request is on record.' },
@@ -284,10 +249,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [
-      { kinds: ['charge', 'invoice', 'prior_payment'], text: 'Each payment and what it paid for is listed below.' },
-      REFUND_POINT,
-    ],
+    points: [eachPayment, refunds],
     gaps: [{ kinds: ['invoice', 'prior_payment'], text: 'No other payment or invoice to tell the charges apart.' }],
   },
   general: {
@@ -313,7 +275,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [USAGE_POINT, POLICY_POINT, COMMUNICATION_POINT, REFUND_POINT],
+    points: [usage, policyAccepted, correspondence, refunds],
     gaps: [USAGE_GAP],
   },
   fallback: {
@@ -339,7 +301,7 @@ export const REASON_STRATEGIES = {
       'policy',
       'dispute',
     ],
-    points: [USAGE_POINT, POLICY_POINT, REFUND_POINT],
+    points: [usage, policyAccepted, refunds],
     gaps: [USAGE_GAP],
   },
 } satisfies Record<PlaybookReason | 'fallback', ReasonStrategy>;

@@ -35,7 +35,8 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_RE
   const closing = `Based on these records, ${business} asks that this dispute be decided in its favour.`;
 
   const candidates = rankedCandidates(sheet, strategy);
-  const allPoints = strategy.points.map((point) => point.text).join(' ');
+  const paidAt = chargeTime(sheet);
+  const allPoints = pointsFor(strategy, sheet.facts, paidAt).join(' ');
   let budget = maxChars - [header, customer, allPoints, 'Timeline:', 'Other records:', closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
@@ -49,12 +50,12 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_RE
   }
 
   // Guard against a value split across two lines reading as something else; drop the least important until clean.
-  let text = render(header, customer, strategy, chosen, closing);
+  let text = render(header, customer, strategy, chosen, closing, paidAt);
   let citedFacts = citations(chosen);
   while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
     const dropped = chosen.pop();
     if (dropped) omitted.push(dropped.fact.ref);
-    text = render(header, customer, strategy, chosen, closing);
+    text = render(header, customer, strategy, chosen, closing, paidAt);
     citedFacts = citations(chosen);
   }
 
@@ -133,13 +134,13 @@ function render(
   strategy: ReasonStrategy,
   chosen: Candidate[],
   closing: string,
+  paidAt: number | undefined,
 ): string {
-  const kinds = new Set(chosen.map((candidate) => candidate.fact.kind));
-  const points = [
-    ...new Set(
-      strategy.points.filter((point) => point.kinds.some((kind) => kinds.has(kind))).map((point) => point.text),
-    ),
-  ];
+  const points = pointsFor(
+    strategy,
+    chosen.map((candidate) => candidate.fact),
+    paidAt,
+  );
   const dated = chronological(chosen.filter((candidate) => candidate.fact.at).map((candidate) => candidate.fact));
   const lineOf = new Map(chosen.map((candidate) => [candidate.fact.ref, candidate.line]));
   const timeline = dated.map((fact) => lineOf.get(fact.ref) ?? '');
@@ -151,6 +152,11 @@ function render(
   if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
   sections.push(closing);
   return sections.join('\n\n');
+}
+
+/** The strategy's sentences that the included facts make true, each once. */
+function pointsFor(strategy: ReasonStrategy, facts: readonly SheetFact[], paidAt: number | undefined): string[] {
+  return [...new Set(strategy.points.map((point) => point(facts, paidAt)).filter((text) => text !== null))];
 }
 
 function citations(chosen: Candidate[]): string[] {

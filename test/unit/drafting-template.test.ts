@@ -99,8 +99,9 @@ describe('the template drafter', () => {
     expect(draft.omittedFacts.length).toBeGreaterThan(0);
     const kindOf = (ref: string) => sheet.facts.find((fact) => fact.ref === ref)?.kind;
     // Card checks and the payment lead a fraud rebuttal; policies and communication go first when space runs out.
-    expect(draft.citedFacts.map(kindOf)).toEqual(expect.arrayContaining(['payment_check', 'charge', 'prior_payment']));
+    expect(draft.citedFacts.map(kindOf)).toEqual(expect.arrayContaining(['payment_check', 'charge']));
     expect(draft.omittedFacts.map(kindOf)).not.toContain('payment_check');
+    expect(draft.omittedFacts.map(kindOf)).not.toContain('charge');
   });
 
   it('writes no links and never asks anyone to call', () => {
