@@ -27,6 +27,8 @@ export type OpenAiSandboxMode =
   | 'invent_amount'
   | 'invent_date'
   | 'invent_refund'
+  | 'refund_as_requested'
+  | 'invent_contact'
   | 'unknown_fact';
 
 export interface BehaveOptions {
@@ -232,12 +234,14 @@ export async function startOpenAiSandbox(options: OpenAiSandboxOptions = {}): Pr
 
 /** What the "model" says, as the message content string. */
 function answerContent(mode: OpenAiSandboxMode, prompt: string, schema: unknown): string {
-  if (mode === 'invalid_json') return 'Sure! Here is the rebuttal you asked for: {"rebuttal": "We contest this dispute';
+  if (mode === 'invalid_json') {
+    return 'Sure! Here is the rebuttal you asked for: {"statements": [{"text": "We contest this dispute';
+  }
   if (mode === 'schema_violation') {
-    return JSON.stringify({ rebuttal: 42, cited_facts: 'F1', confidence: 7, needs_review: 'no' });
+    return JSON.stringify({ statements: 'We contest this.', confidence: 7, needs_review: 'no' });
   }
   const sheet = readFactSheet(prompt);
-  const wantsRebuttal = !isRecord(schema) || !isRecord(schema.properties) || 'rebuttal' in schema.properties;
+  const wantsRebuttal = !isRecord(schema) || !isRecord(schema.properties) || 'statements' in schema.properties;
   if (!sheet || !wantsRebuttal) {
     return schema === null
       ? 'The sandbox model has nothing to say about this prompt.'
@@ -245,7 +249,7 @@ function answerContent(mode: OpenAiSandboxMode, prompt: string, schema: unknown)
   }
   const style: AnswerStyle = mode === 'normal' || mode === 'slow' ? 'grounded' : (mode as AnswerStyle);
   const answer: WrittenAnswer = writeAnswer(sheet, style);
-  return schema === null ? answer.rebuttal : JSON.stringify(answer);
+  return schema === null ? answer.statements.map((statement) => statement.text).join(' ') : JSON.stringify(answer);
 }
 
 function chatCompletion(model: string, content: string, promptTokens: number, completionTokens: number) {

@@ -5,7 +5,14 @@
  * prompt → answer → grounding path. Pure functions.
  */
 
-export type AnswerStyle = 'grounded' | 'invent_amount' | 'invent_date' | 'invent_refund' | 'unknown_fact';
+export type AnswerStyle =
+  | 'grounded'
+  | 'invent_amount'
+  | 'invent_date'
+  | 'invent_refund'
+  | 'refund_as_requested'
+  | 'invent_contact'
+  | 'unknown_fact';
 
 export interface ReadFact {
   ref: string;
@@ -31,6 +38,8 @@ export const INVENTED = {
   amount: '$1,234.56',
   date: 'January 17, 2019',
   refund: 'As a courtesy, we refunded the customer in full.',
+  refundAsRequested: 'As requested, we refunded the customer.',
+  contact: 'The customer confirmed receipt by email.',
   fact: 'F99',
 } as const;
 
@@ -80,38 +89,59 @@ export function readFactSheet(prompt: string): ReadSheet | null {
   };
 }
 
+export interface WrittenStatement {
+  text: string;
+  facts: string[];
+  new_paragraph: boolean;
+}
+
 export interface WrittenAnswer {
-  rebuttal: string;
-  cited_facts: string[];
+  statements: WrittenStatement[];
   confidence: number;
   needs_review: boolean;
   weaknesses: string[];
 }
 
-/** A rebuttal in the drafter's answer shape; `style` makes it invent one thing a grounding check must catch. */
+/**
+ * A rebuttal in the drafter's answer shape, one statement per fact with that fact cited; `style` makes it invent one
+ * thing a grounding check must catch (citing the payment, as a model would, for a claim the payment does not make).
+ */
 export function writeAnswer(sheet: ReadSheet, style: AnswerStyle = 'grounded'): WrittenAnswer {
-  const opening = `${sheet.business || 'We'} contest${sheet.business ? 's' : ''} dispute ${sheet.disputeId} on charge ${sheet.chargeId} for ${sheet.amount}.`;
-  const sentences = [opening];
-  const cited: string[] = [];
-  let length = opening.length;
+  const payment = sheet.facts.find((fact) => fact.kind === 'Payment')?.ref;
+  const opening: WrittenStatement = {
+    text: `${sheet.business || 'We'} contest${sheet.business ? 's' : ''} dispute ${sheet.disputeId} on charge ${sheet.chargeId} for ${sheet.amount}.`,
+    facts: payment ? [payment] : [],
+    new_paragraph: false,
+  };
+  const body: WrittenStatement[] = [];
+  let length = opening.text.length;
   const dated = [...sheet.facts].sort((a, b) => (a.when ?? '9999').localeCompare(b.when ?? '9999'));
   for (const fact of dated) {
     const sentence = factSentence(fact);
     if (sentence === null || length + sentence.length > 1_900) continue;
-    sentences.push(sentence);
-    cited.push(fact.ref);
+    body.push({ text: sentence, facts: [fact.ref], new_paragraph: body.length === 0 });
     length += sentence.length + 1;
   }
-  if (style === 'invent_amount') sentences.splice(1, 0, `The customer also paid ${INVENTED.amount} for an add-on.`);
-  if (style === 'invent_date') sentences.splice(1, 0, `The customer first signed up on ${INVENTED.date}.`);
-  if (style === 'invent_refund') sentences.splice(1, 0, INVENTED.refund);
-  if (style === 'unknown_fact') cited.push(INVENTED.fact);
-  const closing = 'Based on these records, we ask that the dispute be decided in our favour.';
+  const invented = (text: string): WrittenStatement => ({
+    text,
+    facts: payment ? [payment] : [],
+    new_paragraph: false,
+  });
+  if (style === 'invent_amount') body.unshift(invented(`The customer also paid ${INVENTED.amount} for an add-on.`));
+  if (style === 'invent_date') body.unshift(invented(`The customer first signed up on ${INVENTED.date}.`));
+  if (style === 'invent_refund') body.unshift(invented(INVENTED.refund));
+  if (style === 'refund_as_requested') body.unshift(invented(INVENTED.refundAsRequested));
+  if (style === 'invent_contact') body.unshift(invented(INVENTED.contact));
+  if (style === 'unknown_fact') opening.facts = [...opening.facts, INVENTED.fact];
+  const closing: WrittenStatement = {
+    text: 'Based on these records, we ask that the dispute be decided in our favour.',
+    facts: [],
+    new_paragraph: true,
+  };
 
   const trusted = sheet.facts.filter((fact) => !fact.untrusted).length;
   return {
-    rebuttal: [sentences[0], sentences.slice(1).join('\n'), closing].filter(Boolean).join('\n\n'),
-    cited_facts: cited.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    statements: [opening, ...body, closing],
     confidence: trusted >= 5 ? 0.78 : 0.45,
     needs_review: trusted < 3,
     weaknesses: trusted < 3 ? ['Little evidence beyond the payment itself.'] : [],
@@ -124,6 +154,9 @@ function factSentence(fact: ReadFact): string | null {
     return fact.kind === 'Communication' && when ? `On ${when}, the customer wrote to us.` : null;
   }
   const text = /[.!?]$/.test(fact.text) ? fact.text : `${fact.text}.`;
+  // A policy is quoted, word for word, as the prompt asks: its words are conditions, not events.
+  const policy = fact.kind === 'Policies' ? /^([^:]{1,40}): (.+)$/.exec(text) : null;
+  if (policy) return `Our ${policy[1]?.toLowerCase()} states: "${policy[2]}"`;
   return when ? `${when}: ${text}` : text;
 }
 

@@ -1,5 +1,6 @@
 import { messageOf } from '../errors.js';
 import type { Fact } from '../evidence/types.js';
+import { checkClaims, joinStatements, type Statement } from './claims.js';
 import { buildFactSheet, type DraftContext, type FactSheet } from './fact-sheet.js';
 import { formatSeconds, plainText } from './format.js';
 import {
@@ -8,6 +9,7 @@ import {
   type GroundingFinding,
   type GroundingResult,
   normaliseFactRef,
+  SEVERITY,
 } from './grounding.js';
 import { TARGET_REBUTTAL_CHARS } from './limits.js';
 import { addUsage, type LlmAnswer, type LlmDrafter, type LlmDraftOutcome, type LlmUsage } from './llm.js';
@@ -109,8 +111,7 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
     }
 
     const { answer } = outcome;
-    const text = answer.rebuttal.trim();
-    const grounding = checkGrounding(text, answer.cited_facts, sheet);
+    const grounding = checkAnswer(answer, sheet);
     attempts.push({
       author,
       outcome: grounding.ok ? 'accepted' : 'rejected',
@@ -159,14 +160,8 @@ function acceptedResult(
   attempts: DraftAttempt[],
   usage: LlmUsage | null,
 ): DraftResult {
-  const original = answer.rebuttal.trim();
-  const stripped = stripFactMarkers(original);
-  const strippedFacts = sortRefs([...answer.cited_facts, ...stripped.markers]);
-  const strippedGrounding = checkGrounding(stripped.text, strippedFacts, sheet);
-  // Removing the markers should change nothing else; if it somehow does, keep the text that passed.
-  const [text, citedFacts, grounding] = strippedGrounding.ok
-    ? [stripped.text, strippedFacts, strippedGrounding]
-    : [original, sortRefs(answer.cited_facts), checkGrounding(original, answer.cited_facts, sheet)];
+  const { text, citedFacts } = rebuttalOf(answer);
+  const grounding = checkAnswer(answer, sheet);
   const weaknesses = [
     ...answer.weaknesses.map((weakness) => plainText(weakness, 300)).filter((weakness) => weakness !== ''),
     ...template.weaknesses,
@@ -190,6 +185,39 @@ function acceptedResult(
     attempts,
     sheet,
   };
+}
+
+/**
+ * The model's statements with fact markers (`[F3]`) moved into their citations, as the bank will read them and with
+ * every fact they rest on.
+ */
+function statementsOf(answer: LlmAnswer): (Statement & { new_paragraph: boolean })[] {
+  return answer.statements.map((statement) => {
+    const stripped = stripFactMarkers(statement.text);
+    return {
+      text: stripped.text.trim(),
+      facts: sortRefs([...statement.facts, ...stripped.markers]),
+      new_paragraph: statement.new_paragraph,
+    };
+  });
+}
+
+/** The rebuttal text and every fact it cites. */
+export function rebuttalOf(answer: LlmAnswer): { text: string; citedFacts: string[] } {
+  const statements = statementsOf(answer);
+  return { text: joinStatements(statements), citedFacts: sortRefs(statements.flatMap((statement) => statement.facts)) };
+}
+
+/** The whole text's checks (length, citations, values) and each statement against its own facts. */
+export function checkAnswer(answer: LlmAnswer, sheet: FactSheet): GroundingResult {
+  const { text, citedFacts } = rebuttalOf(answer);
+  const whole = checkGrounding(text, citedFacts, sheet);
+  const findings = [...whole.findings];
+  for (const finding of checkClaims(statementsOf(answer), sheet)) {
+    if (!findings.some((known) => known.kind === finding.kind && known.value === finding.value)) findings.push(finding);
+  }
+  findings.sort((a, b) => SEVERITY.indexOf(a.kind) - SEVERITY.indexOf(b.kind));
+  return { ok: findings.length === 0, findings };
 }
 
 /** `… succeeded [F3].` → `… succeeded.`: fact numbers mean nothing to the bank; they move to the citations. */

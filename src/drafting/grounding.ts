@@ -9,7 +9,18 @@ import { brandsIn, extractMentions, type Mention, normaliseBrand, normaliseText,
  * invention a model is most tempted by. Pure: text in, findings out.
  */
 
-export type FindingKind = 'unknown_fact' | 'no_citation' | 'empty' | 'length' | ValueKind | 'refund_claim';
+export type FindingKind =
+  | 'unknown_fact'
+  | 'no_citation'
+  | 'empty'
+  | 'length'
+  | ValueKind
+  | 'refund_claim'
+  // Claim-level (drafting/claims.ts): an event no cited fact records, words the cited facts do not say, and a
+  // statement that cites nothing yet says more than connecting words.
+  | 'event_claim'
+  | 'unsupported'
+  | 'uncited';
 
 export interface GroundingFinding {
   kind: FindingKind;
@@ -24,12 +35,15 @@ export interface GroundingResult {
 }
 
 /** Findings in the order a reviewer should hear them: an invented refund or amount before a stray URL. */
-const SEVERITY: readonly FindingKind[] = [
+export const SEVERITY: readonly FindingKind[] = [
   'empty',
   'length',
   'refund_claim',
+  'event_claim',
   'amount',
   'unknown_fact',
+  'unsupported',
+  'uncited',
   'date',
   'time',
   'card',
@@ -139,6 +153,11 @@ export function describeFindings(findings: readonly GroundingFinding[], who = 'm
         : `stated ${count('refund_claim')} refunds or credits that no fact records`,
     );
   }
+  const events = [...new Set(findings.filter((finding) => finding.kind === 'event_claim').map((f) => f.value))];
+  for (const event of events) {
+    if (event === 'a refund or credit' && count('refund_claim')) continue; // said once, above
+    parts.push(`stated ${event} that no cited fact records`);
+  }
   const values = (Object.keys(VALUE_NOUNS) as ValueKind[]).filter((kind) => count(kind) > 0);
   const valueTotal = values.reduce((total, kind) => total + count(kind), 0);
   if (valueTotal > 0) {
@@ -148,6 +167,8 @@ export function describeFindings(findings: readonly GroundingFinding[], who = 'm
     parts.push(`named ${counted(valueTotal, noun)} not in the evidence${detail}`);
   }
   if (count('unknown_fact')) parts.push(`cited ${counted(count('unknown_fact'), 'fact')} that the sheet does not have`);
+  if (count('unsupported')) parts.push(`made ${counted(count('unsupported'), 'statement')} its facts do not support`);
+  if (count('uncited')) parts.push(`made ${counted(count('uncited'), 'claim')} citing no facts`);
   if (count('no_citation')) parts.push('cited no facts');
   return `${who} ${parts.join('; ')}`;
 }

@@ -24,10 +24,20 @@ export { buildPrompt, buildRetryMessages, EXAMPLE_MAX_CHARS, MAX_EXAMPLES, type 
  * failure comes back as data with a sentence a reviewer can read; nothing here throws.
  */
 
-/** The model's answer (the boundary's one schema). Strict mode: every field required, none optional. */
+/**
+ * The model's answer (the boundary's one schema). Strict mode: every field required, none optional. The rebuttal
+ * comes as statements, each with the facts it rests on, so each is checked against its own facts (claims.ts).
+ */
 export const LlmAnswerSchema = z.object({
-  rebuttal: z.string(),
-  cited_facts: z.array(z.string()),
+  statements: z.array(
+    z.object({
+      text: z.string(),
+      /** Fact numbers from the sheet (`F3`) that this statement rests on; empty for a connecting sentence. */
+      facts: z.array(z.string()),
+      /** The statement starts a new paragraph. */
+      new_paragraph: z.boolean(),
+    }),
+  ),
   confidence: z.number().min(0).max(1),
   needs_review: z.boolean(),
   weaknesses: z.array(z.string()),

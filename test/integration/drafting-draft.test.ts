@@ -88,8 +88,18 @@ describe('drafting a rebuttal', () => {
 
   describe.each([
     ['a refund', 'invent_refund', 'model stated a refund or credit that no fact records', 'refunded'],
-    ['an amount', 'invent_amount', 'model named 1 amount not in the evidence', INVENTED.amount],
-    ['a date', 'invent_date', 'model named 1 date not in the evidence', INVENTED.date],
+    [
+      'an amount',
+      'invent_amount',
+      'model named 1 amount not in the evidence; made 1 statement its facts do not support',
+      INVENTED.amount,
+    ],
+    [
+      'a date',
+      'invent_date',
+      'model named 1 date not in the evidence; made 1 statement its facts do not support',
+      INVENTED.date,
+    ],
     ['a fact number', 'unknown_fact', 'model cited 1 fact that the sheet does not have', INVENTED.fact],
   ] as const)('when the model invents %s', (_what, mode, reason, invented) => {
     it('rejects the draft, retries once with the findings, then falls back to the template, flagged', async () => {
@@ -146,7 +156,7 @@ describe('drafting a rebuttal', () => {
 
   it.each([
     ['invalid JSON', 'invalid_json', 'model returned invalid JSON'],
-    ['a schema violation', 'schema_violation', "model's answer did not match the schema (rebuttal: "],
+    ['a schema violation', 'schema_violation', "model's answer did not match the schema (statements: "],
     ['a server error', 'server_error', 'model server error (500) after 1 attempt'],
     ['429s', 'rate_limit', 'model rate-limited (429) after 1 attempt'],
     ['a reset connection', 'down', 'model server unreachable at '],
@@ -203,7 +213,7 @@ describe('drafting a rebuttal', () => {
 });
 
 describe('drafting with a drafter written in the test', () => {
-  /** A drafter that always answers `rebuttal`, citing F1: what any OpenAI-compatible model might return. */
+  /** A drafter that always answers `rebuttal` as one statement citing F1: what a compatible model might return. */
   function answering(rebuttal: string, calls: { count: number } = { count: 0 }): LlmDrafter {
     return {
       model: 'custom',
@@ -211,7 +221,12 @@ describe('drafting with a drafter written in the test', () => {
         calls.count += 1;
         return {
           ok: true,
-          answer: { rebuttal, cited_facts: ['F1'], confidence: 0.9, needs_review: false, weaknesses: [] },
+          answer: {
+            statements: [{ text: rebuttal, facts: ['F1'], new_paragraph: false }],
+            confidence: 0.9,
+            needs_review: false,
+            weaknesses: [],
+          },
           usage: null,
         };
       },

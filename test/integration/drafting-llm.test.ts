@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
+import { rebuttalOf } from '../../src/drafting/draft.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { createLlmDrafter, type LlmDrafterOptions } from '../../src/drafting/llm.js';
 import { injectionFact, sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
@@ -35,8 +36,8 @@ describe('the LLM drafter, through the official SDK', () => {
     const before = sandbox.completionRequests().length;
     const outcome = await drafter().draft(request);
     if (!outcome.ok) throw new Error(outcome.failure.message);
-    expect(outcome.answer.cited_facts.length).toBeGreaterThan(3);
-    expect(outcome.answer.rebuttal).toContain('du_1QsampleDispute0001');
+    expect(rebuttalOf(outcome.answer).citedFacts.length).toBeGreaterThan(3);
+    expect(rebuttalOf(outcome.answer).text).toContain('du_1QsampleDispute0001');
     expect(outcome.answer.confidence).toBeGreaterThan(0);
     expect(outcome.usage).toMatchObject({ model: 'gpt-4.1-mini' });
     expect(outcome.usage?.promptTokens).toBeGreaterThan(100);
@@ -54,7 +55,7 @@ describe('the LLM drafter, through the official SDK', () => {
           strict: true,
           schema: {
             type: 'object',
-            required: ['rebuttal', 'cited_facts', 'confidence', 'needs_review', 'weaknesses'],
+            required: ['statements', 'confidence', 'needs_review', 'weaknesses'],
             additionalProperties: false,
           },
         },
@@ -127,7 +128,9 @@ describe('the LLM drafter, through the official SDK', () => {
     sandbox.behave('schema_violation');
     const outcome = await drafter().draft(request);
     expect(outcome).toMatchObject({ ok: false, failure: { kind: 'schema' } });
-    expect(outcome.ok ? '' : outcome.failure.message).toMatch(/^model's answer did not match the schema \(rebuttal: /);
+    expect(outcome.ok ? '' : outcome.failure.message).toMatch(
+      /^model's answer did not match the schema \(statements: /,
+    );
   });
 
   it('reports a server that resets the connection or is not there', async () => {

@@ -3,8 +3,8 @@ import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
+import { checkAnswer, rebuttalOf } from '../../src/drafting/draft.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
-import { checkGrounding } from '../../src/drafting/grounding.js';
 import { LlmAnswerSchema } from '../../src/drafting/llm.js';
 import { buildPrompt } from '../../src/drafting/prompt.js';
 import { sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
@@ -62,7 +62,7 @@ describe('the OpenAI stand-in', () => {
       (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
     );
     const parsed = completion.choices[0]?.message.parsed;
-    expect(parsed && checkGrounding(parsed.rebuttal, parsed.cited_facts, sheet).ok).toBe(true);
+    expect(parsed && checkAnswer(parsed, sheet).ok).toBe(true);
   });
 
   it('answers the Responses API with structured output as well', async () => {
@@ -77,8 +77,8 @@ describe('the OpenAI stand-in', () => {
     expect(response.output[0]?.type).toBe('message');
     expect(response.usage?.input_tokens).toBeGreaterThan(100);
     const parsed = response.output_parsed;
-    expect(parsed?.cited_facts.length).toBeGreaterThan(0);
-    expect(parsed && checkGrounding(parsed.rebuttal, parsed.cited_facts, sheet).ok).toBe(true);
+    expect(parsed && rebuttalOf(parsed).citedFacts.length).toBeGreaterThan(0);
+    expect(parsed && checkAnswer(parsed, sheet).ok).toBe(true);
     const sent = sandbox.requests.at(-1);
     expect(sent).toMatchObject({
       path: '/v1/responses',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFactSheet, writeAnswer } from '../../sandbox/openai/writer.js';
-import { stripFactMarkers } from '../../src/drafting/draft.js';
+import { checkAnswer, rebuttalOf, stripFactMarkers } from '../../src/drafting/draft.js';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { addUsage, estimateCostUsd } from '../../src/drafting/llm.js';
@@ -73,8 +73,8 @@ describe('the prompt', () => {
   });
 
   it('feeds the findings back on the retry, with the rejected answer', () => {
-    const previous = { rebuttal: 'We refunded $120.00.', cited_facts: ['F1'] };
-    const { findings } = checkGrounding(previous.rebuttal, previous.cited_facts, sheet);
+    const previous = { statements: [{ text: 'We refunded $120.00.', facts: ['F1'] }] };
+    const { findings } = checkGrounding('We refunded $120.00.', ['F1'], sheet);
     const [assistant, user] = buildRetryMessages(previous, findings);
     expect(assistant).toEqual({ role: 'assistant', content: JSON.stringify(previous) });
     expect(user?.content).toContain('The grounding check rejected this draft:');
@@ -122,7 +122,7 @@ describe('the stand-in model', () => {
     const answer = writeAnswer(
       read ?? { business: '', disputeId: '', reason: '', amount: '', chargeId: '', facts: [] },
     );
-    expect(checkGrounding(answer.rebuttal, answer.cited_facts, sheet)).toEqual({ ok: true, findings: [] });
-    expect(answer.rebuttal).not.toMatch(/ignore previous|refunded/i);
+    expect(checkAnswer(answer, sheet)).toEqual({ ok: true, findings: [] });
+    expect(rebuttalOf(answer).text).not.toMatch(/ignore previous|refunded/i);
   });
 });
