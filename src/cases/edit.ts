@@ -6,8 +6,8 @@ import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { withoutNul } from '../db/text.js';
 import { type CaseState, isDecidable } from '../dispute/states.js';
+import { checkEditedText } from '../drafting/edit-check.js';
 import { buildFactSheet } from '../drafting/fact-sheet.js';
-import { checkStatements } from '../drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
 import { queueMessageUpdate } from '../jobs/enqueue.js';
 import { draftContext } from './context.js';
@@ -42,7 +42,7 @@ export async function saveEditedDraft(
   const dispute = await getDispute(pool, caseRow.dispute_id);
   if (!dispute) throw new EditRefused('The dispute of this case is missing.');
   const sheet = buildFactSheet(await loadFacts(pool, caseId), draftContext(dispute, business));
-  const findings = checkStatements(text, sheet);
+  const findings = checkEditedText(text, sheet);
   const draft = await withTransaction(pool, async (tx) => {
     // Checked again under the case's row lock: a submission that took the case meanwhile refuses this edit, and one
     // that comes now waits for it, then sends this version (it reads the latest draft after taking the case).
@@ -63,7 +63,11 @@ export async function saveEditedDraft(
       action: 'draft.edited',
       caseId,
       disputeId: dispute.id,
-      detail: { version: stored.version, findings: findings.length },
+      // Each claim the facts do not back, kept with the version: who kept what, knowingly.
+      detail: {
+        version: stored.version,
+        unbacked: findings.slice(0, 50).map((finding) => finding.message.slice(0, 300)),
+      },
     });
     await queueMessageUpdate(tx, caseId);
     return stored;

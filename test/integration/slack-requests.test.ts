@@ -175,6 +175,28 @@ describe('editing a rebuttal', () => {
     );
   });
 
+  it('an edit keeping a claim no fact backs is saved, and each such claim is listed on the message and in the audit log', async () => {
+    const { caseId, ts } = await postedCase();
+    const view = await openEditModal(caseId, ts);
+    const edited = 'As requested, we refunded the customer. We spoke with the cardholder by phone.';
+    await submitView(app, { privateMetadata: view.private_metadata, values: inputValues([edited]) });
+    const text = await waitFor(
+      async () => {
+        const blocks = JSON.stringify(caseMessagesIn(slack, caseId)[0]?.blocks ?? []);
+        return blocks.includes('edited by') ? blocks : undefined;
+      },
+      { what: 'the message to show the edit' },
+    );
+    expect(text).toContain('claims not backed by the evidence');
+    const { rows } = await db.pool.query<{ detail: { unbacked: string[] } }>(
+      `SELECT detail FROM audit_log WHERE case_id = $1 AND action = 'draft.edited'`,
+      [caseId],
+    );
+    const unbacked = rows[0]?.detail.unbacked ?? [];
+    expect(unbacked.some((line) => line.startsWith('"As requested, we refunded the customer."'))).toBe(true);
+    expect(unbacked.some((line) => line.startsWith('"We spoke with the cardholder by phone."'))).toBe(true);
+  });
+
   it('a rebuttal over 20,000 characters is refused in the modal and nothing is stored', async () => {
     const { caseId, ts } = await postedCase();
     const view = await openEditModal(caseId, ts);
