@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { currencyDecimals } from './money.js';
 
 /** Parses "90s", "30m", "48h", "2d" (or a bare number of milliseconds) into milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -76,6 +77,29 @@ export const settingsSchema = z.object({
   MIN_REVIEW_TIME: duration('1h').default(3_600_000),
   /** At auto_submit_at, what happens to a case triage says not to fight: concede it, leave it to a person, or fight. */
   UNWINNABLE_ACTION: z.enum(['accept', 'hold', 'submit']).default('accept'),
+  /**
+   * Stripe's countered fee per currency, where rebut has no published figure or the account pays another (a
+   * contract): `chf:25.00,sek:200`, in the currency's own units. Over Stripe's published figures (triage/fees.ts).
+   */
+  COUNTERED_FEES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const fees: Record<string, number> = {};
+      for (const entry of (text ?? '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const match = /^([a-z]{3})\s*[:=]\s*(\d+(?:\.\d+)?)$/i.exec(entry);
+        if (!match?.[1] || !match[2]) {
+          ctx.addIssue({ code: 'custom', message: `expected currency:amount pairs such as chf:25.00, got "${entry}"` });
+          return z.NEVER;
+        }
+        const currency = match[1].toLowerCase();
+        fees[currency] = Math.round(Number(match[2]) * 10 ** currencyDecimals(currency));
+      }
+      return fees;
+    }),
   EVIDENCE_CONFIG: optionalText,
   APP_DATABASE_URL: optionalText.pipe(url('the business database, postgres://…').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -86,6 +86,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
       effectiveness: cachedEffectiveness(pool),
       buildPacket: packets?.build,
+      counteredFees: settings.COUNTERED_FEES,
     },
     draft: { pool, stripe, log, llm, business },
     autopilot: { pool, stripe, log },

@@ -30,6 +30,8 @@ export interface PrepareDeps {
   fetchDeliverables: (artefacts: Artefact[]) => Promise<{ deliverables: PacketDeliverable[]; notes: string[] }>;
   /** Builds the packet; the app passes its packet threads (`evidence/packet/threads.ts`). Default: this thread. */
   buildPacket?: (input: PacketInput) => Promise<Packet>;
+  /** COUNTERED_FEES: the owner's countered fee per currency, over Stripe's published figures. */
+  counteredFees?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     checklist: playbook.checklist,
     facts: gathered.facts,
     history,
+    ...(deps.counteredFees ? { counteredFees: deps.counteredFees } : {}),
   });
 
   const enhanced = visaCe3FromFacts(

@@ -44,8 +44,24 @@ export const COUNTERED_FEE_SINCE = Date.UTC(2025, 5, 17) / 1000;
  * The fees that apply to answering this dispute. Inquiries are not chargebacks and carry no
  * countered fee; neither do disputes opened before the fee existed.
  */
-export function feesFor(currency: string, disputeCreated: number, inquiry: boolean): DisputeFees | null {
-  const listed = STRIPE_DISPUTE_FEES[currency.toLowerCase()];
+export function feesFor(
+  currency: string,
+  disputeCreated: number,
+  inquiry: boolean,
+  /** Countered fees the owner set (COUNTERED_FEES), by currency, in minor units: they replace Stripe's figures. */
+  configured: Readonly<Record<string, number>> = {},
+): DisputeFees | null {
+  const code = currency.toLowerCase();
+  const published = Object.hasOwn(STRIPE_DISPUTE_FEES, code) ? STRIPE_DISPUTE_FEES[code] : undefined;
+  const set = Object.hasOwn(configured, code) ? configured[code] : undefined;
+  const listed =
+    set === undefined
+      ? published
+      : {
+          received: published?.received ?? null,
+          countered: set,
+          receivedReturnedOnWin: published?.receivedReturnedOnWin ?? false,
+        };
   if (!listed) return null;
   if (inquiry || disputeCreated < COUNTERED_FEE_SINCE) return { ...listed, countered: 0 };
   return listed;

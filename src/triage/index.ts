@@ -34,7 +34,11 @@ export const NO_RECOURSE_REASON_CODES: Readonly<Record<string, readonly string[]
   visa: ['10.5'],
 };
 
-export type TriageDecision = 'fight' | 'accept' | 'do_not_fight';
+/**
+ * `review`: the arithmetic or the facts cannot decide (an unknown fee, a cancelled subscription used afterwards): a
+ * person does, and rebut never acts on it alone.
+ */
+export type TriageDecision = 'fight' | 'accept' | 'do_not_fight' | 'review';
 
 export type TriageDispute = Pick<Stripe.Dispute, 'amount' | 'currency' | 'reason' | 'status' | 'created'> & {
   network_reason_code?: string | null;
@@ -52,6 +56,8 @@ export interface TriageInput {
   history?: { decided: number; won: number };
   /** Replaces Stripe's standard fees (a contract, or a currency rebut has no figures for). */
   fees?: DisputeFees;
+  /** Countered fees the owner set per currency (COUNTERED_FEES), minor units; over Stripe's published figures. */
+  counteredFees?: Readonly<Record<string, number>>;
   /** Unix seconds; defaults to now. */
   now?: number;
 }
@@ -61,8 +67,8 @@ export interface TriageVerdict {
   reasons: string[];
   /** What is missing, strongest first. */
   gaps: { item: string; weight: number }[];
-  /** The win rate above which countering pays on average (0 when answering costs nothing). */
-  breakEven: number;
+  /** The win rate above which countering pays on average (0 when answering costs nothing); null when the fee is unknown. */
+  breakEven: number | null;
   winRate: { value: number; sample: number; used: boolean };
   /** The fees the arithmetic used, in minor units of the dispute's currency; null when unknown. */
   fees: DisputeFees | null;
@@ -97,8 +103,9 @@ export function triage(input: TriageInput): TriageVerdict {
     .sort((a, b) => b.weight - a.weight)
     .map((item) => ({ item: item.item, weight: item.weight }));
 
-  const fees = input.fees ?? feesFor(dispute.currency, dispute.created, inquiry);
-  const breakEven = fees ? breakEvenWinRate(dispute.amount, fees) : 0;
+  const fees = input.fees ?? feesFor(dispute.currency, dispute.created, inquiry, input.counteredFees);
+  // An unknown fee is never free: without it there is no break-even, and no arithmetic decides.
+  const breakEven = fees ? breakEvenWinRate(dispute.amount, fees) : inquiry ? 0 : null;
   const decided = input.history?.decided ?? 0;
   const measured = decided > 0 ? (input.history?.won ?? 0) / decided : 0;
   const used = decided >= MIN_DECIDED_SAMPLE;
@@ -154,12 +161,9 @@ export function triage(input: TriageInput): TriageVerdict {
   }
 
   // ── The facts concede it ────────────────────────────────────────────────────────────────
-  const subscription = facts.find((fact) => fact.id === 'stripe.subscription');
-  const canceledAt = typeof subscription?.data?.canceled_at === 'string' ? subscription.data.canceled_at : null;
-  if (dispute.reason === 'subscription_canceled' && canceledAt && charge?.at && canceledAt < charge.at) {
-    return verdict('accept', [
-      `The customer cancelled on ${formatIsoDate(canceledAt)}, before this charge on ${formatIsoDate(charge.at)}; the issuer can see the same dates, so the claim is right.`,
-    ]);
+  if (dispute.reason === 'subscription_canceled') {
+    const subscriptionVerdict = subscriptionCase(facts, charge?.at ?? null);
+    if (subscriptionVerdict) return verdict(subscriptionVerdict.decision, [...subscriptionVerdict.reasons, ...reasons]);
   }
   const core = input.checklist.filter((item) => item.core);
   if (core.length > 0 && core.every((item) => !item.found)) {
@@ -180,17 +184,19 @@ export function triage(input: TriageInput): TriageVerdict {
     );
     return verdict('fight', reasons);
   }
-  if (!fees) {
-    reasons.push(
-      `rebut has no Stripe fee figures for ${dispute.currency.toUpperCase()}; the break-even assumes no countered fee (pass the fees to triage to weigh them).`,
-    );
-  } else if (fees.countered > 0) {
+  if (!fees || breakEven === null) {
+    return verdict('review', [
+      `Stripe's countered fee for ${dispute.currency.toUpperCase()} is not known to rebut, so whether fighting pays cannot be worked out: a person decides (set COUNTERED_FEES, for example COUNTERED_FEES=${dispute.currency.toLowerCase()}:25.00).`,
+      ...reasons,
+    ]);
+  }
+  if (fees.countered > 0) {
     const rate = `${percent(breakEven)} win rate`;
     reasons.push(
       `Countering costs ${money(fees.countered)}, returned only on a win, so this ${money(dispute.amount)} dispute needs a ${rate} to be worth it on average.`,
     );
   }
-  if (used && fees && measured < breakEven) {
+  if (used && measured < breakEven) {
     return verdict('do_not_fight', [
       ...reasons,
       `This business has won ${input.history?.won ?? 0} of ${decided} ${dispute.reason} disputes (${percent(measured)}), below the ${percent(breakEven)} break-even: on its own record this one loses money on average.`,
@@ -198,7 +204,9 @@ export function triage(input: TriageInput): TriageVerdict {
   }
   if (used) {
     reasons.push(
-      `This business wins ${percent(measured)} of ${dispute.reason} disputes (${decided} decided), above the break-even.`,
+      breakEven > 0
+        ? `This business wins ${percent(measured)} of ${dispute.reason} disputes (${decided} decided), above the ${percent(breakEven)} break-even.`
+        : `This business wins ${percent(measured)} of ${dispute.reason} disputes (${decided} decided); answering costs no countered fee.`,
     );
   } else if (breakEven > 0) {
     reasons.push(
@@ -211,4 +219,52 @@ export function triage(input: TriageInput): TriageVerdict {
       : 'Worth contesting, and the evidence covers what issuers ask for on this reason.',
   );
   return verdict('fight', reasons);
+}
+
+/**
+ * A cancelled subscription, read from the facts. Cancelled before this charge and not used since: the claim is
+ * right. Cancelled before it but used afterwards: the facts pull both ways, so a person decides. Neither a
+ * cancellation policy the customer was shown nor any use after the renewal: there is nothing to show the issuer.
+ */
+function subscriptionCase(
+  facts: Fact[],
+  chargeAt: string | null,
+): { decision: TriageDecision; reasons: string[] } | undefined {
+  const subscription = facts.find((fact) => fact.id === 'stripe.subscription');
+  const canceledAt = typeof subscription?.data?.canceled_at === 'string' ? subscription.data.canceled_at : null;
+  const usedAfter = chargeAt
+    ? facts.some(
+        (fact) => (fact.kind === 'activity' || fact.kind === 'deliverable') && fact.at !== null && fact.at >= chargeAt,
+      )
+    : false;
+  if (canceledAt && chargeAt && canceledAt < chargeAt) {
+    if (usedAfter) {
+      return {
+        decision: 'review',
+        reasons: [
+          `The customer cancelled on ${formatIsoDate(canceledAt)}, before this charge on ${formatIsoDate(chargeAt)}, yet used the product after it: a person should weigh the use against the cancellation.`,
+        ],
+      };
+    }
+    return {
+      decision: 'accept',
+      reasons: [
+        `The customer cancelled on ${formatIsoDate(canceledAt)}, before this charge on ${formatIsoDate(chargeAt)}, and did not use the product after it; the issuer can see the same dates, so the claim is right.`,
+      ],
+    };
+  }
+  const disclosed = facts.some(
+    (fact) =>
+      (fact.kind === 'policy' || fact.kind === 'policy_acceptance') &&
+      (fact.data?.policy === 'cancellation' || /cancel/i.test(fact.text)),
+  );
+  if (!disclosed && !usedAfter) {
+    return {
+      decision: 'do_not_fight',
+      reasons: [
+        'Weak: no cancellation policy shown to the customer and no use of the product after the renewal are on record; issuers side with the cardholder without either.',
+      ],
+    };
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { ConfigError, loadSettings, parseDuration, stripeKeyIsLive } from '../..
 import { maskSecrets } from '../../src/log.js';
 
 describe('settings', () => {
-  it('defaults match DESIGN.md', () => {
+  it('defaults match the README', () => {
     const settings = loadSettings({});
     expect(settings.PORT).toBe(3000);
     expect(settings.REBUT_DATA_DIR).toBe('.rebut');
@@ -12,6 +12,9 @@ describe('settings', () => {
     expect(settings.SUBMIT_BUFFER).toBe(12 * 3_600_000);
     expect(settings.LOG_LEVEL).toBe('info');
     expect(settings.SLACK_APPROVERS).toEqual([]);
+    expect(settings.MIN_REVIEW_TIME).toBe(3_600_000);
+    expect(settings.UNWINNABLE_ACTION).toBe('accept');
+    expect(settings.COUNTERED_FEES).toEqual({});
   });
 
   it('serve without its settings names every missing one, with where to find it, in one message', () => {
@@ -65,6 +68,21 @@ describe('settings', () => {
         }),
       );
     }
+  });
+
+  it('acting alone: MIN_REVIEW_TIME, UNWINNABLE_ACTION and COUNTERED_FEES read as written, with clear refusals', () => {
+    const settings = loadSettings({
+      MIN_REVIEW_TIME: '30m',
+      UNWINNABLE_ACTION: 'hold',
+      COUNTERED_FEES: 'chf:25.00, JPY=1500',
+    });
+    expect(settings.MIN_REVIEW_TIME).toBe(30 * 60_000);
+    expect(settings.UNWINNABLE_ACTION).toBe('hold');
+    expect(settings.COUNTERED_FEES).toEqual({ chf: 2_500, jpy: 1_500 });
+    expect(() => loadSettings({ UNWINNABLE_ACTION: 'fight' })).toThrow(/UNWINNABLE_ACTION: /);
+    expect(() => loadSettings({ COUNTERED_FEES: 'chf 25' })).toThrow(
+      'COUNTERED_FEES: expected currency:amount pairs such as chf:25.00, got "chf 25"',
+    );
   });
 
   it('durations read as people write them', () => {

@@ -95,11 +95,19 @@ describe('triage: the countered-fee break-even', () => {
     expect(run({ dispute: dispute({ created: COUNTERED_FEE_SINCE - DAY }) }).breakEven).toBe(0);
   });
 
-  it('names a currency it has no fee figures for, and uses fees passed in instead', () => {
+  it('an unknown fee is never free: no break-even, said so, and a person decides; a configured fee is used instead', () => {
     const unknown = run({ dispute: dispute({ currency: 'chf' }) });
     expect(unknown.fees).toBeNull();
-    expect(unknown.breakEven).toBe(0);
-    expect(unknown.reasons.join(' ')).toContain('no Stripe fee figures for CHF');
+    expect(unknown.breakEven).toBeNull();
+    expect(unknown.decision).toBe('review');
+    expect(unknown.reasons.join(' ')).toContain("Stripe's countered fee for CHF is not known to rebut");
+    expect(unknown.reasons.join(' ')).toContain('COUNTERED_FEES=chf:25.00');
+    expect(unknown.reasons.join(' ')).not.toContain('above the break-even');
+    const configured = run({ dispute: dispute({ currency: 'chf' }), counteredFees: { chf: 2_500 } });
+    expect(configured.decision).toBe('fight');
+    expect(configured.breakEven).toBeCloseTo(2_500 / (4_900 + 2_500), 10);
+    // A configured fee replaces Stripe's published one.
+    expect(run({ counteredFees: { usd: 3_000 } }).fees?.countered).toBe(3_000);
     const given = run({
       dispute: dispute({ currency: 'chf' }),
       fees: { received: 1_500, countered: 1_000, receivedReturnedOnWin: false },
@@ -197,6 +205,42 @@ describe('triage: cases decided by the facts, not the money', () => {
       ],
     });
     expect(verdict.decision).toBe('accept');
+  });
+
+  it('a subscription cancelled before the charge but used afterwards goes to a person, not accepted', () => {
+    const chargeAt = iso(NOW - 10 * DAY);
+    const verdict = run({
+      dispute: dispute({ reason: 'subscription_canceled' }),
+      facts: [
+        chargeFact(chargeAt),
+        {
+          id: 'stripe.subscription',
+          kind: 'subscription',
+          text: 'sub',
+          at: iso(NOW - 100 * DAY),
+          source: 'stripe',
+          data: { canceled_at: iso(NOW - 15 * DAY) },
+        },
+        { id: 'sql.activity.1', kind: 'activity', text: 'login', at: iso(NOW - 5 * DAY), source: 'sql' },
+      ],
+    });
+    expect(verdict.decision).toBe('review');
+    expect(verdict.reasons[0]).toContain('yet used the product after it');
+  });
+
+  it('a cancelled-subscription dispute with neither a cancellation policy nor use after the renewal is weak, and says so', () => {
+    const verdict = run({
+      dispute: dispute({ reason: 'subscription_canceled' }),
+      facts: [chargeFact(iso(NOW - 10 * DAY))],
+    });
+    expect(verdict.decision).toBe('do_not_fight');
+    expect(verdict.reasons[0]).toMatch(/^Weak: no cancellation policy shown to the customer and no use/);
+  });
+
+  it('with a measured win rate and no countered fee, it does not speak of a break-even', () => {
+    const verdict = run({ dispute: dispute({ currency: 'jpy', amount: 5_000 }), history: { decided: 20, won: 10 } });
+    expect(verdict.reasons.join(' ')).toContain('answering costs no countered fee');
+    expect(verdict.reasons.join(' ')).not.toContain('break-even');
   });
 
   it('with none of the core evidence found, do not fight, whatever the money says', () => {

@@ -377,7 +377,8 @@ function listRoom(max: number, fixed: number, lists: number, cap: number): numbe
 function triageText(view: CaseView, max: number): string {
   if (!view.triage) return '';
   const { decision, reasons, gaps } = view.triage;
-  const heading = `*Triage recommends:* ${escapeMrkdwn(capitalise(decision.replaceAll('_', ' ')))}`;
+  const recommends = decision === 'review' ? 'A person decides' : capitalise(decision.replaceAll('_', ' '));
+  const heading = `*Triage recommends:* ${escapeMrkdwn(recommends)}`;
   const gapsHeading = '*Gaps that weaken the case:*';
   const fixed = heading.length + 1 + (gaps.length > 0 ? gapsHeading.length + 2 : 0);
   const room = listRoom(max, fixed, Number(reasons.length > 0) + Number(gaps.length > 0), LIST_MAX / 2);
