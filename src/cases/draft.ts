@@ -5,12 +5,13 @@ import { getDispute } from '../db/disputes.js';
 import { addDraft, winningRebuttals } from '../db/drafts.js';
 import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { readStored, storedTriageSchema } from '../db/stored.js';
 import { draftRebuttal } from '../drafting/draft.js';
 import type { LlmDrafter } from '../drafting/llm.js';
 import { queueAutopilot, queuePost } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { onAccount } from '../stripe/client.js';
-import { autopilotRulesFor, shouldAutoSubmit } from './autopilot.js';
+import { autopilotRulesFor, evidenceFound, shouldAutoSubmit } from './autopilot.js';
 import { draftContext } from './context.js';
 
 export interface DraftDeps {
@@ -83,9 +84,17 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
       disputeId: dispute.id,
       detail: { version: draft.version, fallbackReason: result.fallbackReason, usage: result.usage },
     });
-    // Under an autopilot rule the case is submitted first, and its message tells what was sent.
-    const rules = await autopilotRulesFor(tx, dispute.reason);
-    if (shouldAutoSubmit({ reason: dispute.reason }, rules)) await queueAutopilot(tx, caseId);
+    // Under an autopilot rule whose conditions hold, the case is submitted first; its message tells what was sent.
+    const triage = readStored(storedTriageSchema, 'cases.triage', caseRow.triage);
+    const candidate = {
+      reason: dispute.reason,
+      amount: Number(dispute.amount),
+      currency: dispute.currency,
+      decision: triage.decision ?? null,
+      evidenceFound: evidenceFound(triage.checklist),
+      draftAuthor: result.author,
+    };
+    if (shouldAutoSubmit(candidate, await autopilotRulesFor(tx, dispute.reason))) await queueAutopilot(tx, caseId);
     else await queuePost(tx, caseId);
   });
   log.info(

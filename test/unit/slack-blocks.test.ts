@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_BLOCKS_TEXT_LIMIT, messageBlocksTextLength } from '../../sandbox/slack/block-kit.js';
 import { BLOCK_KIT_LIMITS, validateMessageBlocks, validateView } from '../../sandbox/slack/index.js';
+import { DEFAULT_CONDITIONS } from '../../src/cases/autopilot.js';
 import { MAX_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
 import { EVIDENCE_ITEMS } from '../../src/evidence/playbook/plans.js';
 import {
@@ -465,12 +466,23 @@ describe('/disputes', () => {
   it('reads auto with and without on/off, show, sync, stats and help', () => {
     expect(parseDisputesCommand('')).toEqual({ kind: 'help' });
     expect(parseDisputesCommand('auto')).toEqual({ kind: 'auto-list' });
-    expect(parseDisputesCommand('auto fraudulent')).toEqual({ kind: 'auto-set', enabled: true, reason: 'fraudulent' });
+    expect(parseDisputesCommand('auto fraudulent')).toEqual({
+      kind: 'auto-set',
+      enabled: true,
+      reason: 'fraudulent',
+      conditions: DEFAULT_CONDITIONS,
+    });
     expect(parseDisputesCommand('auto off Product_Not_Received')).toEqual({
       kind: 'auto-set',
       enabled: false,
       reason: 'product_not_received',
+      conditions: DEFAULT_CONDITIONS,
     });
+    expect(parseDisputesCommand('auto on duplicate max 100 usd')).toMatchObject({
+      kind: 'auto-set',
+      conditions: { currency: 'usd', maxAmount: 10_000 },
+    });
+    expect(parseDisputesCommand('auto on duplicate max 100').kind).toBe('invalid');
     expect(parseDisputesCommand('auto on nonsense').kind).toBe('invalid');
     expect(parseDisputesCommand('show dp_123')).toEqual({ kind: 'show', disputeId: 'dp_123' });
     expect(parseDisputesCommand('sync 2026-01-01')).toEqual({ kind: 'sync', since: new Date('2026-01-01T00:00:00Z') });

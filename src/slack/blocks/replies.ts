@@ -1,10 +1,11 @@
 // The short ephemeral answers to a click or a command: what happened, in a sentence, for the person who acted.
 import type { AcceptOutcome } from '../../cases/accept.js';
-import type { AutopilotRule } from '../../cases/autopilot.js';
+import type { AutopilotConditions, AutopilotRule } from '../../cases/autopilot.js';
 import type { HoldOutcome } from '../../cases/hold.js';
 import type { RetryPreparationOutcome } from '../../cases/retry-preparation.js';
 import type { SubmitOutcome } from '../../cases/submit.js';
 import { reasonInWords } from '../../dispute/reasons.js';
+import { formatMoney } from '../../money.js';
 import { plural } from '../../text.js';
 import { bulletList, escapeMrkdwn, slackDate } from './format.js';
 
@@ -68,9 +69,23 @@ export function autopilotList(rules: readonly AutopilotRule[]): string {
   }
   const lines = on.map(
     (rule) =>
-      `*${escapeMrkdwn(reasonInWords(rule.reason))}* (\`${escapeMrkdwn(rule.reason)}\`), turned on by ${rule.setBy.startsWith('slack:') ? `<@${rule.setBy.slice(6)}>` : escapeMrkdwn(rule.setBy)} ${slackDate(rule.setAt)}`,
+      `*${escapeMrkdwn(reasonInWords(rule.reason))}* (\`${escapeMrkdwn(rule.reason)}\`) ${conditionsInWords(rule)}, turned on by ${rule.setBy.startsWith('slack:') ? `<@${rule.setBy.slice(6)}>` : escapeMrkdwn(rule.setBy)} ${slackDate(rule.setAt)}`,
   );
   return `Autopilot is on for:\n${bulletList(lines, 2800)}\nOther reasons wait for a person. \`/disputes auto off <reason>\` turns one off.`;
+}
+
+/** A rule's conditions as a reader says them: "triage says to fight, up to $100.00, with 60% of the evidence". */
+export function conditionsInWords(conditions: AutopilotConditions): string {
+  const parts = [conditions.verdict === 'fight' ? 'that triage says to fight' : 'whatever triage says'];
+  const money = (minor: number) => formatMoney(minor, conditions.currency ?? 'usd');
+  if (conditions.minAmount !== null && conditions.maxAmount !== null) {
+    parts.push(`from ${money(conditions.minAmount)} to ${money(conditions.maxAmount)}`);
+  } else if (conditions.maxAmount !== null) parts.push(`up to ${money(conditions.maxAmount)}`);
+  else if (conditions.minAmount !== null) parts.push(`from ${money(conditions.minAmount)}`);
+  if (conditions.minEvidence !== null)
+    parts.push(`with at least ${Math.round(conditions.minEvidence * 100)}% of the evidence`);
+  if (conditions.draftFrom !== 'any') parts.push(`drafted by the ${conditions.draftFrom}`);
+  return `(${parts.join(', ')})`;
 }
 
 export const HELP_TEXT = [
@@ -78,7 +93,7 @@ export const HELP_TEXT = [
   '• `/disputes help` — this help',
   '• `/disputes show <dispute id>` — a case as its message shows it (only to you)',
   '• `/disputes auto` — which dispute reasons are on autopilot',
-  '• `/disputes auto on <reason>` / `/disputes auto off <reason>` — submit cases with this reason without review, or stop',
+  '• `/disputes auto on <reason>` / `/disputes auto off <reason>` — submit cases with this reason without review, or stop; conditions may follow: `min 5 usd`, `max 100 usd`, `evidence 60%`, `model` or `template`, `any-verdict` (by default only cases triage says to fight)',
   '• `/disputes sync [YYYY-MM-DD]` — import past disputes from Stripe (approvers only; progress in the channel)',
   '• `/disputes stats [30d|90d|all]` — win rates, money and what evidence wins, with a chart',
   'Reasons: `fraudulent`, `product_not_received`, `product_unacceptable`, `subscription_canceled`, `duplicate`, `credit_not_processed`, `unrecognized`, `general`, …',

@@ -1,14 +1,15 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
+import { type AutopilotConditions, DEFAULT_CONDITIONS, listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
 import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
 import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../../../dispute/reasons.js';
 import { messageOf } from '../../../errors.js';
+import { currencyDecimals } from '../../../money.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
-import { autopilotList, HELP_TEXT } from '../../blocks/replies.js';
+import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { statsFromSlack, syncFromSlack } from './history.js';
@@ -19,7 +20,7 @@ type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export type DisputesCommand =
   | { kind: 'help' }
   | { kind: 'auto-list' }
-  | { kind: 'auto-set'; enabled: boolean; reason: string }
+  | { kind: 'auto-set'; enabled: boolean; reason: string; conditions: AutopilotConditions }
   | { kind: 'show'; disputeId: string }
   | { kind: 'sync'; since?: Date }
   | { kind: 'stats'; window: StatsWindow }
@@ -33,10 +34,11 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'help' };
     case 'auto': {
       if (rest.length === 0) return { kind: 'auto-list' };
-      const [first = '', second] = rest;
+      const [first = '', ...after] = rest;
       const toggle = first.toLowerCase();
       const enabled = toggle !== 'off';
-      const reason = (toggle === 'on' || toggle === 'off' ? second : first)?.toLowerCase();
+      const [named, ...words] = toggle === 'on' || toggle === 'off' ? after : rest;
+      const reason = named?.toLowerCase();
       if (!reason)
         return { kind: 'invalid', message: `Which reason? For example \`/disputes auto ${toggle} fraudulent\`.` };
       if (!isDisputeReason(reason)) {
@@ -45,7 +47,9 @@ export function parseDisputesCommand(text: string): DisputesCommand {
           message: `\`${escapeMrkdwn(reason)}\` is not a Stripe dispute reason. Use one of: ${DISPUTE_REASONS.map((r) => `\`${r}\``).join(', ')}.`,
         };
       }
-      return { kind: 'auto-set', enabled, reason };
+      const conditions = parseConditions(words);
+      if (typeof conditions === 'string') return { kind: 'invalid', message: conditions };
+      return { kind: 'auto-set', enabled, reason, conditions };
     }
     case 'show': {
       const disputeId = rest[0];
@@ -108,10 +112,10 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
           !(await allowed(`auto ${parsed.enabled ? 'on' : 'off'}`, `turn autopilot ${parsed.enabled ? 'on' : 'off'}`))
         )
           return;
-        await setAutopilot(deps.pool, parsed.reason, parsed.enabled, `slack:${userId}`);
+        await setAutopilot(deps.pool, parsed.reason, parsed.enabled, `slack:${userId}`, parsed.conditions);
         await ack(
           parsed.enabled
-            ? `:robot_face: Autopilot is on for *${words}*: new ${words} cases are submitted as soon as they are drafted, without review.`
+            ? `:robot_face: Autopilot is on for *${words}*: new ${words} cases ${conditionsInWords(parsed.conditions)} are submitted as soon as they are drafted, without review.`
             : `Autopilot is off for *${words}*: new ${words} cases wait for a person (or the review window).`,
         );
         return;
@@ -145,3 +149,47 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
     await ack(text).catch(() => args.respond({ response_type: 'ephemeral', text }).catch(() => {}));
   }
 };
+
+const AUTO_EXAMPLE = '`/disputes auto on fraudulent max 100 usd evidence 60% model`';
+
+/**
+ * The conditions after `/disputes auto on <reason>`: `min <amount> <currency>`, `max <amount> <currency>`,
+ * `evidence <percent>%`, `model` or `template` (whose draft may go), `any-verdict` (also cases triage would not
+ * fight). A word it does not know is an answer naming it, never a rule broader than asked for.
+ */
+export function parseConditions(words: readonly string[]): AutopilotConditions | string {
+  const conditions: AutopilotConditions = { ...DEFAULT_CONDITIONS };
+  for (let index = 0; index < words.length; index++) {
+    const word = (words[index] ?? '').toLowerCase();
+    if (word === 'min' || word === 'max') {
+      const amount = words[index + 1] ?? '';
+      const currency = (words[index + 2] ?? '').toLowerCase();
+      if (!/^\d+(\.\d+)?$/.test(amount) || !/^[a-z]{3}$/.test(currency)) {
+        return `\`${word}\` takes an amount and a currency, for example \`${word} 100 usd\`.`;
+      }
+      if (conditions.currency !== null && conditions.currency !== currency)
+        return 'Give `min` and `max` in one currency.';
+      conditions.currency = currency;
+      const minor = Math.round(Number(amount) * 10 ** currencyDecimals(currency));
+      if (word === 'min') conditions.minAmount = minor;
+      else conditions.maxAmount = minor;
+      index += 2;
+    } else if (word === 'evidence') {
+      const share = /^(\d{1,3})%?$/.exec(words[index + 1] ?? '');
+      if (!share || Number(share[1]) > 100)
+        return '`evidence` takes a share of the evidence found, for example `evidence 60%`.';
+      conditions.minEvidence = Number(share[1]) / 100;
+      index += 1;
+    } else if (word === 'model' || word === 'template') {
+      conditions.draftFrom = word;
+    } else if (word === 'any-verdict') {
+      conditions.verdict = 'any';
+    } else {
+      return `\`${escapeMrkdwn(word)}\` is not an autopilot condition. For example ${AUTO_EXAMPLE}.`;
+    }
+  }
+  if (conditions.minAmount !== null && conditions.maxAmount !== null && conditions.minAmount > conditions.maxAmount) {
+    return '`min` is above `max`: no dispute would match.';
+  }
+  return conditions;
+}
