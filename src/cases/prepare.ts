@@ -6,10 +6,11 @@ import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { EvidenceFileField } from '../dispute/evidence-fields.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
-import type { EvidenceConfig } from '../evidence/config.js';
+import { type EvidenceConfig, policyInForceAt } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
 import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbook/index.js';
+import { customerKeys } from '../evidence/sources/context.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
@@ -153,6 +154,7 @@ function packetInputFor(
   playbook: PlaybookResult,
   images: { deliverables: PacketDeliverable[] },
 ): PacketInput {
+  const paidOn = customerKeys(dispute.stripe_object).chargeAt.slice(0, 10);
   return {
     dispute: {
       id: dispute.id,
@@ -174,7 +176,9 @@ function packetInputFor(
     deliverables: images.deliverables,
     receipt: receiptFacts(facts),
     policies: POLICY_KINDS.flatMap((kind) => {
-      const policy = evidence.policies[kind];
+      // The version in force when the customer paid; none when every version came later.
+      const configured = evidence.policies[kind];
+      const policy = configured && policyInForceAt(configured, paidOn);
       if (!policy) return [];
       const title = `${kind[0]?.toUpperCase()}${kind.slice(1)} policy`;
       return [{ kind, title, text: policy.text, shownAt: policy.shown_at.join(', ').replaceAll('_', ' ') }];

@@ -117,6 +117,43 @@ const policyConfig = z
   .strict()
   .refine((policy) => Boolean(policy.text) !== Boolean(policy.file), 'give exactly one of text or file');
 
+/**
+ * A policy is one version (the fields above), or its history: `versions`, each with the date it took effect. The
+ * packet and the draft use the version in force when the customer paid (`policyInForceAt`).
+ */
+const policyEntry = z
+  .object({
+    text: z.string().min(1).optional(),
+    file: z.string().min(1).optional(),
+    shown_at: z.array(z.enum(POLICY_SHOWN_AT)).min(1).optional(),
+    url: httpUrl.optional(),
+    effective: z.iso.date().optional(),
+    versions: z
+      .array(policyConfig)
+      .min(1)
+      .refine(
+        (versions) => versions.length === 1 || versions.every((version) => version.effective),
+        'give every version its effective date (YYYY-MM-DD) so rebut can tell which was in force',
+      )
+      .optional(),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (policy.versions) {
+      if (policy.text || policy.file || policy.shown_at) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give either versions or one version (text or file, shown_at), not both',
+        });
+      }
+      return;
+    }
+    if (Boolean(policy.text) === Boolean(policy.file)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of text or file' });
+    }
+    if (!policy.shown_at) ctx.addIssue({ code: 'custom', path: ['shown_at'], message: 'say where customers saw it' });
+  });
+
 const sourceTimeout = (fallback: string) =>
   z
     .object({ timeout: duration(fallback).default(parseDuration(fallback) ?? 10_000) })
@@ -165,9 +202,9 @@ export const evidenceConfigSchema = z
       .optional(),
     policies: z
       .object({
-        refund: policyConfig.optional(),
-        cancellation: policyConfig.optional(),
-        terms: policyConfig.optional(),
+        refund: policyEntry.optional(),
+        cancellation: policyEntry.optional(),
+        terms: policyEntry.optional(),
       })
       .strict()
       .default({}),
@@ -199,10 +236,23 @@ export const evidenceConfigSchema = z
   .strict();
 
 type ParsedEvidenceConfig = z.infer<typeof evidenceConfigSchema>;
-type ParsedPolicy = NonNullable<ParsedEvidenceConfig['policies']['refund']>;
+type ParsedVersion = z.infer<typeof policyConfig>;
 
-/** A policy after loading: its text is always present (read from `file` when that was given). */
-export type PolicyConfig = Omit<ParsedPolicy, 'text'> & { text: string };
+/** One version of a policy after loading: its text is always present (read from `file` when that was given). */
+export type PolicyVersion = Omit<ParsedVersion, 'text' | 'file'> & { text: string };
+
+/** A policy after loading: its versions, oldest first; its own fields are the newest version's. */
+export type PolicyConfig = PolicyVersion & { versions: PolicyVersion[] };
+
+/**
+ * The version of a policy in force on `day` (YYYY-MM-DD, the day the customer paid): the newest that took effect
+ * by then; a version without a date counts as always in force. Undefined when every version came later: that
+ * policy was not what the customer saw, and nothing may say it was.
+ */
+export function policyInForceAt(policy: PolicyConfig, day: string | null): PolicyVersion | undefined {
+  if (day === null) return policy.versions.at(-1);
+  return policy.versions.filter((version) => !version.effective || version.effective <= day).at(-1);
+}
 export type PolicyName = 'refund' | 'cancellation' | 'terms';
 
 export type EvidenceConfig = Omit<ParsedEvidenceConfig, 'policies'> & {
@@ -298,31 +348,35 @@ export function parseEvidenceConfig(text: string, options: { file?: string; base
   const problems: EvidenceConfigProblem[] = [];
   const policies: Partial<Record<PolicyName, PolicyConfig>> = {};
   for (const name of ['refund', 'cancellation', 'terms'] as const) {
-    const policy = config.policies[name];
-    if (!policy) continue;
-    let policyText = policy.text;
-    if (policy.file) {
-      const policyPath = isAbsolute(policy.file) ? policy.file : resolve(baseDir, policy.file);
+    const entry = config.policies[name];
+    if (!entry) continue;
+    const given = entry.versions ?? [{ ...entry, shown_at: entry.shown_at ?? [] }];
+    const versions: PolicyVersion[] = [];
+    given.forEach((version, index) => {
+      const at = entry.versions ? ['policies', name, 'versions', index, 'file'] : ['policies', name, 'file'];
+      const { file: versionFile, text, ...rest } = version;
+      if (!versionFile) {
+        versions.push({ ...rest, text: text ?? '' });
+        return;
+      }
+      const policyPath = isAbsolute(versionFile) ? versionFile : resolve(baseDir, versionFile);
+      let read: string;
       try {
-        policyText = readFileSync(policyPath, 'utf8').trim();
+        read = readFileSync(policyPath, 'utf8').trim();
       } catch (error) {
         problems.push({
-          key: `policies.${name}.file`,
-          line: lineOf(['policies', name, 'file']),
+          key: at.join('.'),
+          line: lineOf(at),
           message: `cannot read ${policyPath}: ${(error as Error).message}`,
         });
-        continue;
+        return;
       }
-      if (!policyText) {
-        problems.push({
-          key: `policies.${name}.file`,
-          line: lineOf(['policies', name, 'file']),
-          message: 'file is empty',
-        });
-        continue;
-      }
-    }
-    policies[name] = { ...policy, text: policyText ?? '' };
+      if (!read) problems.push({ key: at.join('.'), line: lineOf(at), message: 'file is empty' });
+      else versions.push({ ...rest, text: read });
+    });
+    versions.sort((a, b) => (a.effective ?? '').localeCompare(b.effective ?? ''));
+    const newest = versions.at(-1);
+    if (newest) policies[name] = { ...newest, versions };
   }
   if (problems.length > 0) throw new EvidenceConfigError(file, problems);
 

@@ -14,6 +14,8 @@ import {
   sqlSource,
   stripeSource,
 } from '../../src/evidence/gather.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import { gatherConfigEvidence } from '../../src/evidence/sources/config.js';
 import { gatherHttpEvidence, SIGNATURE_HEADER, verifyEvidenceSignature } from '../../src/evidence/sources/http.js';
 import { MAX_UNTRUSTED_CHARS } from '../../src/evidence/sources/rows.js';
 import { gatherSqlEvidence } from '../../src/evidence/sources/sql.js';
@@ -441,5 +443,61 @@ describe('http source', () => {
     expect(verifyEvidenceSignature(sign(now - 301, body), body, SECRET, { now })).toBe(false);
     expect(verifyEvidenceSignature(sign(now, body), `${body} `, SECRET, { now })).toBe(false);
     expect(verifyEvidenceSignature(undefined, body, SECRET, { now })).toBe(false);
+  });
+});
+
+describe('policies as they stood when the customer paid', () => {
+  const VERSIONED = `${BASE_CONFIG}policies:
+  refund:
+    versions:
+      - effective: 2025-01-01
+        shown_at: [terms_link]
+        text: Refunds within 30 days.
+      - effective: 2026-06-01
+        shown_at: [checkout_page]
+        text: Refunds within 7 days, shown at checkout.
+  terms:
+    effective: 2026-06-01
+    shown_at: [checkout_page]
+    text: The terms, shown at checkout since June.
+`;
+
+  it('uses the version in force on the day of the payment, and says so', async () => {
+    // The charge was made in January 2026: the refund policy then was the 2025 one, behind the terms link.
+    const { dispute, stripe } = await disputeFor({
+      reason: 'credit_not_processed',
+      created: Date.UTC(2026, 0, 22) / 1000,
+      chargeDaysBeforeDispute: 21,
+    });
+    const { facts } = await gatherConfigEvidence(context(dispute, stripe, { config: parseEvidenceConfig(VERSIONED) }));
+    const refund = facts.find((fact) => fact.id === 'config.policy.refund');
+    expect(refund?.text).toContain(
+      'the version in force when the customer paid on 2026-01-01, in effect since 2025-01-01',
+    );
+    expect(refund?.text).toContain('Refunds within 30 days.');
+    expect(refund?.text).not.toContain('checkout');
+    expect(refund?.data?.shown_at_checkout).toBe(false);
+  });
+
+  it('a policy that took effect after the payment is not presented at all: no "shown at checkout" claim', async () => {
+    const { dispute, stripe } = await disputeFor({
+      reason: 'fraudulent',
+      created: Date.UTC(2026, 0, 22) / 1000,
+      chargeDaysBeforeDispute: 21,
+    });
+    const config = parseEvidenceConfig(VERSIONED);
+    const { facts } = await gatherConfigEvidence(context(dispute, stripe, { config }));
+    expect(facts.find((fact) => fact.id === 'config.policy.terms')).toBeUndefined();
+    expect(facts.some((fact) => /checkout/.test(fact.text))).toBe(false);
+    const playbook = applyPlaybook('fraudulent', facts, config);
+    expect(JSON.stringify(playbook.textFields)).not.toMatch(/checkout/i);
+  });
+
+  it('refuses versions without their dates', () => {
+    expect(() =>
+      parseEvidenceConfig(
+        `${BASE_CONFIG}policies:\n  refund:\n    versions:\n      - shown_at: [checkout_page]\n        text: A\n      - shown_at: [checkout_page]\n        text: B\n`,
+      ),
+    ).toThrow(/give every version its effective date/);
   });
 });

@@ -121,7 +121,7 @@ function policyDisclosure(c: CaseFacts, name: PolicyName, title: string): Built 
   const acceptance = c.acceptanceOf(name);
   const sentences = [
     `The ${title} was shown to the customer ${places.length ? places.join(', ') : 'before purchase'}` +
-      `${url ? ` and is published at ${url}` : ''}${effective ? ` (in effect since ${effective})` : ''}.`,
+      `${url ? ` and is published at ${url}` : ''}${effective ? ` (the version in force when the customer paid, in effect since ${effective})` : ''}.`,
   ];
   if (acceptance?.at) {
     const version = str(acceptance.data?.version);
