@@ -71,6 +71,10 @@ export const settingsSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(url('an OpenAI-compatible API base such as http://127.0.0.1:8000/v1').optional()),
   OPENAI_MODEL: z.string().default('gpt-4.1-mini'),
+  /** How long one request to the model may take (a local model needs more). */
+  LLM_REQUEST_TIMEOUT: duration('20s').default(20_000),
+  /** How long drafting one rebuttal may take in all, the retry included; then the template drafts it. */
+  DRAFT_TIMEOUT: duration('30s').default(30_000),
   REVIEW_WINDOW: duration('48h').default(48 * 3_600_000),
   SUBMIT_BUFFER: duration('12h').default(12 * 3_600_000),
   /** The least time a person has to see a case before rebut acts alone; the buffer alone never cuts below it. */

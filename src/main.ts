@@ -6,7 +6,7 @@ import { type Settings, stripeKeyIsLive } from './config.js';
 import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
-import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, DEFAULT_LLM_TIMEOUT_MS, type LlmDrafter } from './drafting/llm.js';
+import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, type LlmDrafter } from './drafting/llm.js';
 import type { ImageFetchPolicy } from './evidence/images.js';
 import { defaultPacketThreads, startPacketThreads } from './evidence/packet/threads.js';
 import { evidenceConfigFor } from './evidence/settings.js';
@@ -88,7 +88,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       buildPacket: packets?.build,
       counteredFees: settings.COUNTERED_FEES,
     },
-    draft: { pool, stripe, log, llm, business },
+    draft: { pool, stripe, log, llm, business, draftTimeoutMs: settings.DRAFT_TIMEOUT },
     autopilot: { pool, stripe, log },
     messages: slack?.messages,
   });
@@ -181,7 +181,7 @@ function llmDrafterFor(settings: Settings, log: Logger): LlmDrafter | undefined 
         apiKey: settings.OPENAI_API_KEY,
         baseURL: settings.OPENAI_BASE_URL,
         model: settings.OPENAI_MODEL,
-        timeoutMs: DEFAULT_LLM_TIMEOUT_MS,
+        timeoutMs: settings.LLM_REQUEST_TIMEOUT,
         maxRetries: DEFAULT_LLM_MAX_RETRIES,
       })
     : undefined;

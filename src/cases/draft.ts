@@ -68,11 +68,13 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
         fallbackReason: result.fallbackReason,
         confidence: result.confidence,
         weaknesses: result.weaknesses,
-        attempts: result.attempts.map(({ author, outcome, durationMs, failure }) => ({
+        // Every attempt with what it cost: a refused or failed model call is paid for too.
+        attempts: result.attempts.map(({ author, outcome, durationMs, failure, usage }) => ({
           author,
           outcome,
           durationMs,
           failure,
+          usage,
         })),
       },
       usage: result.usage,

@@ -36,6 +36,16 @@ export const storedGroundingSchema = z.object({
         outcome: z.string(),
         durationMs: z.number(),
         failure: z.string().nullable().optional(),
+        usage: z
+          .object({
+            model: z.string(),
+            promptTokens: z.number(),
+            completionTokens: z.number(),
+            totalTokens: z.number(),
+            costUsd: z.number().nullable(),
+          })
+          .nullable()
+          .optional(),
       }),
     )
     .optional(),

@@ -45,10 +45,14 @@ async function throughThePipeline() {
     },
     { what: 'the case posted', timeoutMs: 30_000 },
   );
-  const { rows } = await db.pool.query<{ author: string; text: string; grounding: { fallbackReason: string | null } }>(
-    'SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version',
-    [row.id],
-  );
+  const { rows } = await db.pool.query<{
+    author: string;
+    text: string;
+    grounding: {
+      fallbackReason: string | null;
+      attempts: { author: string; outcome: string; usage: { totalTokens: number } | null }[];
+    };
+  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [row.id]);
   return {
     drafts: rows,
     staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '',
@@ -68,6 +72,10 @@ describe('the model’s claims, checked against its own facts', () => {
       expect(text).not.toMatch(/we refunded/i);
     }
     expect(message).toContain('stated a refund or credit that no');
+    // The refused attempts' tokens are on record too: they were paid for.
+    const refused = drafts[0]?.grounding.attempts.filter((attempt) => attempt.outcome === 'rejected') ?? [];
+    expect(refused).toHaveLength(2);
+    for (const attempt of refused) expect(attempt.usage?.totalTokens).toBeGreaterThan(0);
   });
 
   it('a contact with the customer that no fact records: refused', async () => {

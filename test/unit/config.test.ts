@@ -15,6 +15,9 @@ describe('settings', () => {
     expect(settings.MIN_REVIEW_TIME).toBe(3_600_000);
     expect(settings.UNWINNABLE_ACTION).toBe('accept');
     expect(settings.COUNTERED_FEES).toEqual({});
+    expect(settings.LLM_REQUEST_TIMEOUT).toBe(20_000);
+    expect(settings.DRAFT_TIMEOUT).toBe(30_000);
+    expect(loadSettings({ LLM_REQUEST_TIMEOUT: '2m', DRAFT_TIMEOUT: '5m' }).DRAFT_TIMEOUT).toBe(300_000);
   });
 
   it('serve without its settings names every missing one, with where to find it, in one message', () => {
