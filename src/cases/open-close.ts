@@ -1,7 +1,12 @@
 import type Stripe from 'stripe';
 import type { PoolClient } from '../db/pool.js';
 import { CLOSABLE_STATES, DECIDED_STATE_OF } from '../dispute/states.js';
-import { disputeNeedsResponse, isClosedStatus, NEEDS_RESPONSE_STATUSES } from '../dispute/statuses.js';
+import {
+  disputeNeedsResponse,
+  isClosedStatus,
+  NEEDS_RESPONSE_STATUSES,
+  UNDER_REVIEW_STATUSES,
+} from '../dispute/statuses.js';
 import { jobSpecsSql } from '../jobs/enqueue.js';
 
 /**
@@ -102,4 +107,31 @@ export async function openAndCloseCases(
   const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
   const closed = await closeCases(tx, toClose, by);
   return { opened: opened.length, closed: closed.length };
+}
+
+/**
+ * A dispute that needs no case but should not pass unseen: one that arrived past its deadline (Stripe takes no
+ * evidence now) or that was already answered outside rebut. Each gets one short notice in Slack, ever. Returns the
+ * disputes noticed now.
+ */
+export async function noticeUnanswerable(tx: PoolClient, disputeIds: readonly string[]): Promise<string[]> {
+  if (disputeIds.length === 0) return [];
+  const jobs = jobSpecsSql('post-notice', { from: 'noticed', payload: 'disputeId', column: 'dispute_id' }, 4);
+  const { rows } = await tx.query<{ dispute_id: string }>(
+    `WITH noticed AS (
+       INSERT INTO dispute_notices (dispute_id, kind)
+       SELECT d.id, CASE WHEN d.status = ANY($3::text[]) OR d.submission_count > 0 THEN 'answered' ELSE 'past_due' END
+         FROM disputes d
+        WHERE d.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.dispute_id = d.id)
+          AND ((d.status = ANY($2::text[]) AND (d.submission_count > 0 OR d.due_by <= now()))
+               OR d.status = ANY($3::text[]))
+       ON CONFLICT (dispute_id) DO NOTHING
+       RETURNING dispute_id
+     ), queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
+     )
+     SELECT dispute_id FROM noticed, queued`,
+    [disputeIds, NEEDS_RESPONSE_STATUSES, UNDER_REVIEW_STATUSES, ...jobs.params],
+  );
+  return rows.map((row) => row.dispute_id);
 }

@@ -3,7 +3,7 @@ import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
-import { openAndCloseCases } from './open-close.js';
+import { noticeUnanswerable, openAndCloseCases } from './open-close.js';
 
 export interface ProcessEventDeps {
   pool: Pool;
@@ -45,6 +45,8 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
     await upsertDispute(tx, dispute, event.account, readAt);
     // The sync's rules, which look at the stored row: a later read may have made it newer than this.
     await openAndCloseCases(tx, [dispute], { actor: 'stripe', detail: { eventId } });
+    // Arrived too late to answer, or answered outside rebut: no case, but nobody is left unaware.
+    await noticeUnanswerable(tx, [dispute.id]);
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });
 }

@@ -28,5 +28,6 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
     'post-case': messages && (({ caseId }, job) => messages.post(caseId, job)),
     'update-case-message': messages && (({ caseId }) => messages.update(caseId)),
     'remind-case': messages && (({ caseId }) => messages.remind(caseId)),
+    'post-notice': messages && (({ disputeId }) => messages.notice(disputeId)),
   };
 }

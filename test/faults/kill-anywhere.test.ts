@@ -172,7 +172,8 @@ describe('SIGKILL anywhere in the flow', () => {
         const cases = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
         return cases.rows[0]?.n === disputes.length && rows[0]?.open === 0 && rows[0]?.jobs === 0;
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: 'every case to be submitted, posted and the queue empty' },
+      // Each case's review window (6 s) starts once its message is in Slack, and posts go out one at a time.
+      { timeoutMs: 150_000, intervalMs: 500, what: 'every case to be submitted, posted and the queue empty' },
     );
 
     const drainMs = Date.now() - started - roundsMs;
@@ -234,5 +235,5 @@ describe('SIGKILL anywhere in the flow', () => {
     // The kills really landed in the middle of work, in several stages of it, not only between disputes.
     const working = new Set(kills.flatMap((kill) => kill.phases).filter((phase) => phase !== 'idle'));
     expect([...working].length, `stages the kills landed in: ${[...working].join(', ')}`).toBeGreaterThanOrEqual(3);
-  }, 240_000);
+  }, 420_000);
 });

@@ -293,6 +293,36 @@ describe('the deadline safety net', () => {
     }
   });
 
+  it('a dispute arriving past its deadline, or answered outside rebut, gets one short notice and no case', async () => {
+    const w = await world();
+    try {
+      const late = stripe.createDispute({
+        reason: 'fraudulent',
+        dueInDays: 9,
+        created: Math.floor((Date.now() - 10 * DAY) / 1000),
+        silent: true,
+      });
+      const answered = stripe.createDispute({ reason: 'duplicate', status: 'under_review', silent: true });
+      for (const scenario of [late, answered, late]) {
+        await stripe.deliver(stripe.emit('charge.dispute.updated', scenario.dispute));
+      }
+      const notices = () =>
+        slack
+          .callsTo('chat.postMessage')
+          .map((call) => String(call.args.text ?? ''))
+          .filter((text) => text.includes(late.dispute.id) || text.includes(answered.dispute.id));
+      await waitFor(async () => notices().length >= 2, { what: 'two notices' });
+      await ticks(2);
+      expect(notices()).toHaveLength(2);
+      expect(notices().find((text) => text.includes(late.dispute.id))).toContain('reached rebut after its deadline');
+      expect(notices().find((text) => text.includes(answered.dispute.id))).toContain('already answered outside rebut');
+      const { rows } = await w.db.pool.query('SELECT dispute_id FROM cases');
+      expect(rows).toEqual([]);
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('a dispute arriving 6 h before due_by with SUBMIT_BUFFER=12h is posted at once, marked urgent, and given MIN_REVIEW_TIME', async () => {
     const w = await world({ SUBMIT_BUFFER: '12h' });
     try {

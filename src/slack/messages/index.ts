@@ -10,6 +10,7 @@ import { isDecidable } from '../../dispute/states.js';
 import type { JobInfo } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
 import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/case-message.js';
+import { noticeText } from '../blocks/notice.js';
 import { reminderText } from '../blocks/reminder.js';
 import { slackErrorCode } from '../errors.js';
 import { findPosted, metadataFor } from './find-posted.js';
@@ -38,6 +39,7 @@ export interface CaseMessages {
   post(caseId: number, job: JobInfo): Promise<void>;
   update(caseId: number): Promise<void>;
   remind(caseId: number): Promise<void>;
+  notice(disputeId: string): Promise<void>;
 }
 
 interface Context extends CaseMessageDeps {
@@ -60,6 +62,7 @@ export function caseMessages(deps: CaseMessageDeps): CaseMessages {
     post: (caseId, job) => postCase(context, caseId, job),
     update: (caseId) => updateCaseMessage(context, caseId),
     remind: (caseId) => remindCase(context, caseId),
+    notice: (disputeId) => postNotice(context, disputeId),
   };
 }
 
@@ -132,6 +135,40 @@ type Review = NonNullable<Awaited<ReturnType<typeof pendingReview>>>;
 
 async function reviewStarted(context: Context, view: CaseView & { review?: Review }): Promise<void> {
   if (view.review) await startReview(context.pool, view.caseId, view.review);
+}
+
+/** The `post-notice` job: one short message for a dispute that gets no case. */
+async function postNotice(context: Context, disputeId: string): Promise<void> {
+  const { pool, client } = context;
+  const { rows } = await pool.query<{
+    kind: 'past_due' | 'answered';
+    slack_ts: string | null;
+    amount: string;
+    currency: string;
+    reason: string;
+    due_by: Date | null;
+    livemode: boolean;
+  }>(
+    `SELECT n.kind, n.slack_ts, d.amount, d.currency, d.reason, d.due_by, d.livemode
+       FROM dispute_notices n JOIN disputes d ON d.id = n.dispute_id WHERE n.dispute_id = $1`,
+    [disputeId],
+  );
+  const row = rows[0];
+  if (!row || row.slack_ts) return;
+  const channel = channelOf(context);
+  const text = noticeText({
+    kind: row.kind,
+    disputeId,
+    amount: Number(row.amount),
+    currency: row.currency,
+    reason: row.reason,
+    dueBy: row.due_by,
+    livemode: row.livemode,
+  });
+  const result = await context.paced(channel, () =>
+    client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
+  );
+  await pool.query('UPDATE dispute_notices SET slack_ts = $2 WHERE dispute_id = $1', [disputeId, result.ts ?? '']);
 }
 
 function channelOf(context: Context): string {
