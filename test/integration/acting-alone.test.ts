@@ -15,7 +15,7 @@ import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync } from '../../src/sync/index.js';
 import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { queuePost, readyCase, sampleTriage } from '../support/cases.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { freshDatabase } from '../support/db.js';
 import {
   ALICE,
   buttonOn,
@@ -24,7 +24,6 @@ import {
   postedMessage,
   startSlackApp,
   startSlackSandboxForTests,
-  type TestApp,
 } from '../support/slack.js';
 
 const HOUR = 3_600_000;

@@ -14,7 +14,6 @@ import { freshDatabase, type TestDatabase } from '../support/db.js';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DAY = 86_400;
-const HOUR_MS = 3_600_000;
 
 let db: TestDatabase;
 let sandbox: StripeSandbox;

@@ -108,22 +108,22 @@ describe('auto_submit_at, counted from when a person could first see the case', 
   const posted = new Date('2026-11-01T00:00:00Z');
   const windows = { reviewWindowMs: 48 * hour, submitBufferMs: 12 * hour, minReviewMs: hour };
   const due = (hours: number) => new Date(posted.getTime() + hours * hour);
-  const after = (hours: number) => new Date(posted.getTime() + hours * hour);
+  const hoursAfter = (hours: number) => new Date(posted.getTime() + hours * hour);
 
   it('is the end of the review window when the deadline is far', () => {
-    expect(reviewSchedule(posted, due(20 * 24), windows)).toEqual({ autoSubmitAt: after(48), urgent: false });
-    expect(reviewSchedule(posted, null, windows)).toEqual({ autoSubmitAt: after(48), urgent: false });
+    expect(reviewSchedule(posted, due(20 * 24), windows)).toEqual({ autoSubmitAt: hoursAfter(48), urgent: false });
+    expect(reviewSchedule(posted, null, windows)).toEqual({ autoSubmitAt: hoursAfter(48), urgent: false });
   });
 
   it('is the deadline less the buffer when the deadline is near', () => {
-    expect(reviewSchedule(posted, due(30), windows)).toEqual({ autoSubmitAt: after(18), urgent: false });
+    expect(reviewSchedule(posted, due(30), windows)).toEqual({ autoSubmitAt: hoursAfter(18), urgent: false });
   });
 
   it('never cuts the review below MIN_REVIEW_TIME for the buffer alone, and says the case is urgent', () => {
     // 6 h before due_by with a 12 h buffer: the buffer is already past, so a person still gets an hour.
-    expect(reviewSchedule(posted, due(6), windows)).toEqual({ autoSubmitAt: after(1), urgent: true });
+    expect(reviewSchedule(posted, due(6), windows)).toEqual({ autoSubmitAt: hoursAfter(1), urgent: true });
     // Past due − buffer by a lot: still the hour, as long as the deadline allows it.
-    expect(reviewSchedule(posted, due(2), windows)).toEqual({ autoSubmitAt: after(1), urgent: true });
+    expect(reviewSchedule(posted, due(2), windows)).toEqual({ autoSubmitAt: hoursAfter(1), urgent: true });
   });
 
   it('lets only the real deadline cut deeper: the last safe moment before due_by', () => {
