@@ -7,6 +7,7 @@ import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { readStored, storedTriageSchema } from '../db/stored.js';
 import { draftRebuttal } from '../drafting/draft.js';
+import { describeFindings } from '../drafting/grounding.js';
 import type { LlmDrafter } from '../drafting/llm.js';
 import { queueAutopilot, queuePost } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
@@ -69,12 +70,13 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
         confidence: result.confidence,
         weaknesses: result.weaknesses,
         // Every attempt with what it cost: a refused or failed model call is paid for too.
-        attempts: result.attempts.map(({ author, outcome, durationMs, failure, usage }) => ({
+        attempts: result.attempts.map(({ author, outcome, durationMs, failure, usage, findings, refusedText }) => ({
           author,
           outcome,
           durationMs,
           failure,
           usage,
+          ...(refusedText === undefined ? {} : { refusedText, refusedBecause: describeFindings(findings) }),
         })),
       },
       usage: result.usage,

@@ -56,6 +56,8 @@ export interface CaseView {
     findings: string[];
     needsReview: boolean;
     fallbackReason: string | null;
+    /** The model's drafts the grounding check refused, with why: shown only on request, marked as refused. */
+    refused: { text: string; because: string }[];
   } | null;
   submission: { trigger: string; actor: string; at: Date } | null;
   /** Slack message coordinates, when posted. */
@@ -130,6 +132,9 @@ export async function loadCaseView(
           findings: grounding.findings.map((finding) => finding.message),
           needsReview: grounding.needsReview,
           fallbackReason: grounding.fallbackReason,
+          refused: (grounding.attempts ?? []).flatMap((attempt) =>
+            attempt.refusedText ? [{ text: attempt.refusedText, because: attempt.refusedBecause ?? '' }] : [],
+          ),
         }
       : null,
     submission: row.submission

@@ -36,6 +36,9 @@ export const storedGroundingSchema = z.object({
         outcome: z.string(),
         durationMs: z.number(),
         failure: z.string().nullable().optional(),
+        /** A refused draft's text and why, for a person who asks to read it; never shown as a draft. */
+        refusedText: z.string().optional(),
+        refusedBecause: z.string().optional(),
         usage: z
           .object({
             model: z.string(),

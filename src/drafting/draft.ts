@@ -44,6 +44,8 @@ export interface DraftAttempt {
   findings: GroundingFinding[];
   failure: string | null;
   usage: LlmUsage | null;
+  /** A refused draft's text, kept for a person who asks to read it (`/disputes show`), marked as refused. */
+  refusedText?: string;
 }
 
 export interface DraftResult {
@@ -119,6 +121,7 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
       findings: grounding.findings,
       failure: null,
       usage: outcome.usage,
+      ...(grounding.ok ? {} : { refusedText: rebuttalOf(answer).text }),
     });
     if (grounding.ok) return acceptedResult(sheet, template, answer, author, attempts, usage);
     if (attempt === 2) return templateResult(sheet, template, attempts, usage, describeFindings(grounding.findings));

@@ -7,7 +7,7 @@ import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { caseMessagesIn, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import { caseMessagesIn, command, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
 
 let db: TestDatabase;
 let stripe: StripeSandbox;
@@ -54,6 +54,7 @@ async function throughThePipeline() {
     };
   }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [row.id]);
   return {
+    disputeId: scenario.dispute.id,
     drafts: rows,
     staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '',
     message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
@@ -63,7 +64,7 @@ async function throughThePipeline() {
 describe('the model’s claims, checked against its own facts', () => {
   it('"As requested, we refunded the customer." beside a good draft: refused, the template is used, no refund anywhere', async () => {
     openai.behave('refund_as_requested');
-    const { drafts, staged, message } = await throughThePipeline();
+    const { drafts, staged, message, disputeId } = await throughThePipeline();
     expect(drafts).toHaveLength(1);
     expect(drafts[0]?.author).toBe('template');
     expect(drafts[0]?.grounding.fallbackReason).toContain('stated a refund or credit that no');
@@ -72,6 +73,17 @@ describe('the model’s claims, checked against its own facts', () => {
       expect(text).not.toMatch(/we refunded/i);
     }
     expect(message).toContain('stated a refund or credit that no');
+    // The refused draft is there on request only, struck through and marked as refused.
+    const response = await command(app, slack, `show ${disputeId}`);
+    expect(JSON.stringify(((await response.json()) as { blocks: unknown[] }).blocks)).not.toContain('As requested');
+    const refusedShown = await waitFor(
+      async () => slack.responses.find((answer) => answer.text?.startsWith('Refused drafts')),
+      { what: 'the refused drafts, on request' },
+    );
+    const shown = JSON.stringify(refusedShown.blocks);
+    expect(shown).toContain('not sent to Stripe, and not a fact');
+    expect(shown).toContain('As requested, we refunded the customer.');
+    expect(shown).toContain('"> ~');
     // The refused attempts' tokens are on record too: they were paid for.
     const refused = drafts[0]?.grounding.attempts.filter((attempt) => attempt.outcome === 'rejected') ?? [];
     expect(refused).toHaveLength(2);

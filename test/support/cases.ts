@@ -152,6 +152,7 @@ export function caseViewFixture(
             findings: [],
             needsReview: false,
             fallbackReason: null,
+            refused: [],
             ...draft,
           },
   };

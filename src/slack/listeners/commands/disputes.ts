@@ -9,6 +9,7 @@ import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { escapeMrkdwn } from '../../blocks/format.js';
+import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
@@ -130,6 +131,16 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         }
         const message = await renderCase(deps.pool, view, (deps.clock ?? (() => new Date()))());
         await ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+        // Only here, on request, the model's refused drafts, struck through and marked as refused (a message of
+        // their own: the case message may already be near Slack's size limit).
+        const refused = refusedDraftBlocks(view);
+        if (refused.length > 0) {
+          await args.respond({
+            response_type: 'ephemeral',
+            text: 'Refused drafts (not sent, not facts)',
+            blocks: refused,
+          });
+        }
         return;
       }
       case 'sync':
