@@ -214,6 +214,65 @@ describe('triage decides what happens when nobody does', () => {
   });
 });
 
+describe('two instances, the timer and a click racing', () => {
+  it('on a case triage says to drop: Fight anyway and the automatic accept end in one outcome, one call to Stripe', async () => {
+    const w = await world();
+    const other = await startSlackApp(w.db, stripe, slack, { REBUT_TIMER_SCHEDULE: '* * * * * *' });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const { caseId, disputeId, ts } = await postedCase(w, {
+          reason: 'fraudulent',
+          triage: doNotFight,
+          autoSubmitAt: new Date(Date.now() + 1_000 + round * 300),
+        });
+        // Clicked on one instance about when the other's timer accepts the case.
+        await new Promise((resolve) => setTimeout(resolve, 900 + round * 300));
+        await click(w.app, slack, { actionId: 'fight_anyway', caseId, userId: ALICE, messageTs: ts });
+        await waitFor(
+          async () => !['awaiting_review', 'submitting', 'accepting'].includes((await caseRow(w, caseId)).state),
+          {
+            what: 'one outcome',
+          },
+        );
+        await ticks(2);
+        const calls = stripeCalls(disputeId);
+        expect(calls.submits + calls.closes, `round ${round}: ${JSON.stringify(calls)}`).toBe(1);
+        const { rows } = await w.db.pool.query('SELECT 1 FROM submissions WHERE case_id = $1', [caseId]);
+        expect(rows).toHaveLength(calls.submits);
+      }
+    } finally {
+      await other.stop();
+      await w.stop();
+    }
+  });
+
+  it('on a held case: the timers of both instances send nothing, and one click decides it once', async () => {
+    const w = await world();
+    const other = await startSlackApp(w.db, stripe, slack, { REBUT_TIMER_SCHEDULE: '* * * * * *' });
+    try {
+      const { caseId, disputeId, ts } = await postedCase(w, {
+        reason: 'fraudulent',
+        autoSubmitAt: new Date(Date.now() + 2 * DAY),
+      });
+      await click(other, slack, { actionId: 'hold', caseId, userId: ALICE, messageTs: ts });
+      await waitFor(async () => (await caseRow(w, caseId)).held_by !== null, { what: 'the case held' });
+      await w.db.pool.query(`UPDATE cases SET auto_submit_at = now() - interval '1 minute' WHERE id = $1`, [caseId]);
+      await ticks(2);
+      expect(stripeCalls(disputeId)).toEqual({ submits: 0, closes: 0 });
+      await Promise.all([
+        click(w.app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
+        click(other, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
+      ]);
+      await waitFor(async () => (await caseRow(w, caseId)).state === 'submitted', { what: 'the case submitted' });
+      await ticks(1);
+      expect(stripeCalls(disputeId)).toEqual({ submits: 1, closes: 0 });
+    } finally {
+      await other.stop();
+      await w.stop();
+    }
+  });
+});
+
 describe('Hold', () => {
   it('then nobody acts: nothing is submitted, a last reminder says what is lost, and the deadline records the loss', async () => {
     const w = await world();
