@@ -241,6 +241,6 @@ describe('starting the Slack side', () => {
       log: createLogger('silent'),
     });
     expect(own.httpHandler).toBeUndefined();
-    expect(Object.keys(own.messages).sort()).toEqual(['post', 'remind', 'update']);
+    expect(Object.keys(own.messages).sort()).toEqual(['notice', 'post', 'remind', 'update']);
   });
 });
