@@ -36,6 +36,10 @@ export const settingsSchema = z.object({
   DATABASE_URL: optionalText.pipe(url('postgres://user:password@host:5432/db').optional()),
   REBUT_DATA_DIR: z.string().default('.rebut'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** The address to listen on: 0.0.0.0 (every interface, as a container needs), or 127.0.0.1 behind a proxy. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Set → `/metrics` answers only requests with `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalText,
   STRIPE_SECRET_KEY: optionalText.pipe(
     z
       .string()

@@ -113,13 +113,13 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     },
     { method: 'GET', path: '/healthz', handler: healthz },
     { method: 'GET', path: '/readyz', handler: readyz(pool) },
-    { method: 'GET', path: '/metrics', handler: metricsRoute(metrics) },
+    { method: 'GET', path: '/metrics', handler: metricsRoute(metrics, settings.METRICS_TOKEN) },
   ];
   // Anything else goes to Slack's handler, which serves POST /slack/events only.
   const server = createHttpServer(routes, log, slack?.httpHandler);
   let port: number;
   try {
-    port = await listen(server, settings.PORT, options.host ?? '0.0.0.0');
+    port = await listen(server, settings.PORT, options.host ?? settings.HOST);
     await slack?.start();
   } catch (error) {
     // Started but not serving: release what is running so the caller is left with nothing half-open.

@@ -1,7 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pendingMigrations } from '../db/migrate.js';
 import type { Pool } from '../db/pool.js';
-import { messageOf } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { sendJson } from './server.js';
 
@@ -25,15 +25,56 @@ export function readyz(pool: Pool) {
         checks.migrations = 'ok';
       }
     } catch (error) {
-      checks.database = `unreachable: ${messageOf(error)} (check DATABASE_URL)`;
+      checks.database = `unreachable: ${whyUnreachable(error)} (check DATABASE_URL)`;
     }
     const ready = checks.database === 'ok' && checks.migrations === 'ok';
     sendJson(res, ready ? 200 : 503, { ready, checks });
   };
 }
 
-export function metricsRoute(metrics: Metrics) {
-  return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
+/**
+ * What is wrong with the database, in words that name no user, database or host: `/readyz` is unauthenticated, and
+ * PostgreSQL's own messages carry those names ("password authentication failed for user …").
+ */
+export function whyUnreachable(error: unknown): string {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  switch (code) {
+    case '28P01':
+    case '28000':
+      return 'PostgreSQL refused the credentials';
+    case '3D000':
+      return 'the database does not exist';
+    case '57P03':
+      return 'PostgreSQL is starting up or shutting down';
+    case 'ECONNREFUSED':
+      return 'nothing answers at the host and port';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+  }
+  if (error instanceof Error && /within 2 s/.test(error.message)) return 'no answer within 2 s';
+  if (error instanceof Error && /Connection terminated|timeout exceeded/i.test(error.message)) {
+    return 'the connection was lost or timed out';
+  }
+  return code ? `error ${code}` : 'the connection failed';
+}
+
+/**
+ * `GET /metrics`: Prometheus text. With `METRICS_TOKEN` set, only a request carrying it as a bearer token is served
+ * (README → Deployment: expose it to Prometheus alone).
+ */
+export function metricsRoute(metrics: Metrics, token?: string) {
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (expected) {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        res
+          .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' })
+          .end('metrics need the token\n');
+        return;
+      }
+    }
     const { contentType, body } = await metrics.render().catch(async () => {
       // The queue gauge needs the database; without it, still serve the in-process counters.
       return { contentType: metrics.registry.contentType, body: '# queue depth unavailable: database unreachable\n' };

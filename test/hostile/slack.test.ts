@@ -302,12 +302,28 @@ describe('/disputes with absurd text', () => {
   ])('%s: an answer that escapes what it echoes, and no change', async (_name, text) => {
     const answer = await reply(await slashCommand(text));
     expect(answer).not.toMatch(/<!channel>|<https:\/\/evil/);
-    expect(answer.length).toBeLessThan(45_000);
+    // What is echoed is short and visible: a long or hostile argument is not sent back whole.
+    expect(answer.length).toBeLessThan(3_000);
+    expect(answer).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     const tables = await db.pool.query<{ rules: string | null; cases: string | null }>(
       `SELECT to_regclass('autopilot_rules')::text AS rules, to_regclass('cases')::text AS cases`,
     );
     expect(tables.rows[0]).toEqual({ rules: 'autopilot_rules', cases: 'cases' });
     await unchanged();
+  });
+
+  it('a 300,000-character argument with a right-to-left override: a short answer, and a capped audit row', async () => {
+    const audited = (await refusals()).length;
+    const text = `show dp_\u202e${'A'.repeat(300_000)}`;
+    const answer = await reply(await slashCommand(text, BOB));
+    expect(answer.length).toBeLessThan(1_000);
+    const latest = (await refusals()).slice(audited);
+    const stored = JSON.stringify(latest);
+    expect(stored.length).toBeLessThan(4_000);
+    expect(stored).toContain('more characters not kept');
+    const ours = await reply(await slashCommand(`show dp_\u202e${'B'.repeat(300_000)}`));
+    expect(ours.length).toBeLessThan(1_000);
+    expect(ours).not.toContain('\u202e');
   });
 
   it('a command for approvers, sent by someone who may not decide, is refused and audited even with a NUL', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whyUnreachable } from '../../src/http/health.js';
 import { disputeEvent, postWebhook, startTestApp, stripeSignature } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -153,5 +154,38 @@ describe('health', () => {
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, checks: { database: 'ok', migrations: 'ok' } });
+  });
+});
+
+describe('operational endpoints', () => {
+  it('/metrics asks for METRICS_TOKEN as a bearer token when it is set, and answers only with it', async () => {
+    const guarded = await startTestApp(
+      { DATABASE_URL: db.url, STRIPE_API_URL: 'http://127.0.0.1:9', METRICS_TOKEN: 'prom-secret-token' },
+      { workers: false },
+    );
+    try {
+      expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
+      const wrong = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer prom-secret-token' } });
+      expect(right.status).toBe(200);
+      expect(await right.text()).toContain('rebut_');
+      // Without the setting, as before: open (bind HOST to a private address, or front it with the token).
+      expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('/readyz says what is wrong without naming the user, the database or the host', () => {
+    const refused = Object.assign(new Error('password authentication failed for user "rebut_owner"'), {
+      code: '28P01',
+    });
+    const missing = Object.assign(new Error('database "rebut_prod" does not exist'), { code: '3D000' });
+    const nowhere = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    expect(whyUnreachable(refused)).toBe('PostgreSQL refused the credentials');
+    expect(whyUnreachable(missing)).toBe('the database does not exist');
+    expect(whyUnreachable(nowhere)).toBe('nothing answers at the host and port');
+    for (const error of [refused, missing, nowhere]) expect(whyUnreachable(error)).not.toMatch(/rebut_|10\.1/);
   });
 });

@@ -8,7 +8,7 @@ import { currencyDecimals } from '../../../money.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
-import { escapeMrkdwn } from '../../blocks/format.js';
+import { clip, escapeMrkdwn, visibleText } from '../../blocks/format.js';
 import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
@@ -45,7 +45,7 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       if (!isDisputeReason(reason)) {
         return {
           kind: 'invalid',
-          message: `\`${escapeMrkdwn(reason)}\` is not a Stripe dispute reason. Use one of: ${DISPUTE_REASONS.map((r) => `\`${r}\``).join(', ')}.`,
+          message: `\`${echo(reason)}\` is not a Stripe dispute reason. Use one of: ${DISPUTE_REASONS.map((r) => `\`${r}\``).join(', ')}.`,
         };
       }
       const conditions = parseConditions(words);
@@ -77,7 +77,7 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'stats', window: window as StatsWindow };
     }
     default:
-      return { kind: 'invalid', message: `rebut does not know \`${escapeMrkdwn(word)}\`.\n${HELP_TEXT}` };
+      return { kind: 'invalid', message: `rebut does not know \`${echo(word)}\`.\n${HELP_TEXT}` };
   }
 }
 
@@ -126,7 +126,7 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         const found = await getCaseByDispute(deps.pool, parsed.disputeId);
         const view = found ? await loadCaseView(deps.pool, found.id, deps.unwinnable) : undefined;
         if (!view) {
-          await ack(`rebut has no case for \`${escapeMrkdwn(parsed.disputeId)}\`.`);
+          await ack(`rebut has no case for \`${echo(parsed.disputeId)}\`.`);
           return;
         }
         const message = await renderCase(deps.pool, view, (deps.clock ?? (() => new Date()))());
@@ -196,11 +196,19 @@ export function parseConditions(words: readonly string[]): AutopilotConditions |
     } else if (word === 'any-verdict') {
       conditions.verdict = 'any';
     } else {
-      return `\`${escapeMrkdwn(word)}\` is not an autopilot condition. For example ${AUTO_EXAMPLE}.`;
+      return `\`${echo(word)}\` is not an autopilot condition. For example ${AUTO_EXAMPLE}.`;
     }
   }
   if (conditions.minAmount !== null && conditions.maxAmount !== null && conditions.minAmount > conditions.maxAmount) {
     return '`min` is above `max`: no dispute would match.';
   }
   return conditions;
+}
+
+/** The most of what someone typed that an answer repeats. */
+const ECHO_MAX = 60;
+
+/** What someone typed, as an answer may repeat it: visible characters only (no bidi overrides), and short. */
+function echo(typed: string): string {
+  return escapeMrkdwn(clip(visibleText(typed), ECHO_MAX));
 }
