@@ -1,7 +1,7 @@
 import { audit } from '../db/audit.js';
 import { getCase } from '../db/cases.js';
 import { getDispute } from '../db/disputes.js';
-import { addDraft, type DraftRow } from '../db/drafts.js';
+import { addDraft, type DraftRow, latestDraft } from '../db/drafts.js';
 import { loadFacts } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { withoutNul } from '../db/text.js';
@@ -25,6 +25,8 @@ export async function saveEditedDraft(
   typed: string,
   userId: string,
   business: { name: string; productDescription: string | null },
+  /** The draft version the person edited; another saved meanwhile refuses this one (checked under the row lock). */
+  editedVersion?: number,
 ): Promise<{ draft: DraftRow; findings: string[] }> {
   const text = withoutNul(typed);
   if (text.length > MAX_REBUTTAL_CHARS) {
@@ -50,6 +52,13 @@ export async function saveEditedDraft(
     const state = rows[0]?.state;
     if (!state || !isDecidable(state)) {
       throw new EditRefused(`This case is ${state?.replaceAll('_', ' ') ?? 'unknown'} and can no longer be edited.`);
+    }
+    // Two people saving an edit of the same version: the second finds the first's version here, and is told.
+    const latest = await latestDraft(tx, caseId);
+    if (editedVersion !== undefined && latest && latest.version !== editedVersion) {
+      throw new EditRefused(
+        `Someone saved version ${latest.version} while you were editing version ${editedVersion}. Copy your text, close this and open Edit rebuttal again. Nothing was saved.`,
+      );
     }
     const stored = await addDraft(tx, {
       caseId,

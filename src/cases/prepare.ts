@@ -4,7 +4,6 @@ import { getCase, saveTriage, transitionCase } from '../db/cases.js';
 import { type DisputeRow, getDispute } from '../db/disputes.js';
 import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
-import type { EvidenceFileField } from '../dispute/evidence-fields.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import { type EvidenceConfig, policyInForceAt } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';

@@ -67,10 +67,18 @@ export async function submitCase(
   seenVersion?: number,
 ): Promise<SubmitOutcome> {
   const { pool, stripe, log } = deps;
-  const held = await transitionCase(pool, caseId, 'takeToSubmit', { problem: null });
+  // A case someone conceded is never submitted, from any copy of its message, even while its close is failing.
+  const held = await transitionCase(pool, caseId, 'takeToSubmit', { problem: null, unlessHandledBy: 'accepted' });
   if (!held) {
     const current = await getCase(pool, caseId);
     const state = current?.state ?? 'closed';
+    if (current?.state === 'failed' && current.handled_by === 'accepted') {
+      return {
+        kind: 'not_allowed',
+        state,
+        message: 'This dispute was accepted (conceded); rebut closes it on Stripe and never submits evidence for it.',
+      };
+    }
     return { kind: 'not_allowed', state, message: notAllowedMessage(state) };
   }
   const dispute = await getDispute(pool, held.dispute_id);

@@ -55,7 +55,13 @@ export async function transitionCase<N extends TransitionName>(
   db: Db,
   id: number,
   name: N,
-  changes: { to?: (typeof TRANSITIONS)[N]['to'][number]; problem?: string | null; handledBy?: string | null } = {},
+  changes: {
+    to?: (typeof TRANSITIONS)[N]['to'][number];
+    problem?: string | null;
+    handledBy?: string | null;
+    /** Not when the case carries this decision (`accepted`: a case conceded, whose close may have failed). */
+    unlessHandledBy?: string;
+  } = {},
 ): Promise<CaseRow | undefined> {
   const transition = TRANSITIONS[name];
   const to: CaseState | undefined = changes.to ?? (transition.to.length === 1 ? transition.to[0] : undefined);
@@ -64,7 +70,7 @@ export async function transitionCase<N extends TransitionName>(
     `UPDATE cases SET state = $3, updated_at = now(),
             problem = CASE WHEN $4::boolean THEN $5 ELSE problem END,
             handled_by = CASE WHEN $6::boolean THEN $7 ELSE handled_by END
-      WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`,
+      WHERE id = $1 AND state = ANY($2::text[]) AND ($8::text IS NULL OR handled_by IS DISTINCT FROM $8) RETURNING *`,
     [
       id,
       transition.from,
@@ -73,6 +79,7 @@ export async function transitionCase<N extends TransitionName>(
       changes.problem ?? null,
       'handledBy' in changes,
       changes.handledBy ?? null,
+      changes.unlessHandledBy ?? null,
     ],
   );
   return rows[0];

@@ -256,6 +256,11 @@ describe('deciding a case from Slack', () => {
     expect(await caseRow(caseId)).toMatchObject({ state: 'failed', handled_by: 'accepted' });
     const failed = await waitForMessage(caseId, 'Accepting failed.');
     expect(failed).toContain('never submits evidence on it');
+    // An Approve from an older copy of the message (a /disputes show reply keeps its buttons) submits nothing.
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
+    await waitForEphemeral(ALICE, 'This dispute was accepted (conceded)');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    expect(await caseRow(caseId)).toMatchObject({ state: 'failed', handled_by: 'accepted' });
 
     // Five minutes later, Stripe still failing: the timer tries the close again, and submits nothing.
     const timerDeps = {

@@ -197,6 +197,23 @@ describe('editing a rebuttal', () => {
     expect(unbacked.some((line) => line.startsWith('"We spoke with the cardholder by phone."'))).toBe(true);
   });
 
+  it('two people saving an edit of the same version at once: one version is saved, the other person is told', async () => {
+    const { caseId, ts } = await postedCase();
+    const first = await openEditModal(caseId, ts);
+    const second = await openEditModal(caseId, ts);
+    const responses = await Promise.all(
+      [first, second].map((view, index) =>
+        submitView(app, {
+          privateMetadata: view.private_metadata,
+          values: inputValues([`The customer paid on the disputed charge. Edit ${index + 1}.`]),
+        }),
+      ),
+    );
+    const bodies = await Promise.all(responses.map((response) => response.text()));
+    expect((await drafts(caseId)).map((draft) => draft.version)).toEqual([1, 2]);
+    expect(bodies.filter((body) => body.includes('Someone saved version 2'))).toHaveLength(1);
+  });
+
   it('a rebuttal over 20,000 characters is refused in the modal and nothing is stored', async () => {
     const { caseId, ts } = await postedCase();
     const view = await openEditModal(caseId, ts);

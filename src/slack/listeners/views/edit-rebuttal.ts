@@ -80,7 +80,7 @@ export const editRebuttalCallback = (deps: ListenerDeps) => async (args: ViewArg
     let saved: Awaited<ReturnType<typeof saveEditedDraft>>;
     try {
       // Stores the version, runs the grounding check and queues the message update.
-      saved = await saveEditedDraft(deps.pool, caseId, text, userId, deps.business);
+      saved = await saveEditedDraft(deps.pool, caseId, text, userId, deps.business, metadata.draftVersion);
     } catch (error) {
       if (!(error instanceof EditRefused)) throw error;
       await showError(error.message);
