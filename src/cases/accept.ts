@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { getCase, transitionCase } from '../db/cases.js';
+import { databaseNow } from '../db/clock.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
@@ -60,7 +61,7 @@ export async function acceptCase(
   // From here on Stripe has closed it: a database failure is thrown, not reported as Stripe's, and the timer
   // finds the case left in `accepting` and closes it again, which finds it closed and records it.
   await withTransaction(pool, async (tx) => {
-    await upsertDispute(tx, closed, dispute.account, new Date());
+    await upsertDispute(tx, closed, dispute.account, await databaseNow(tx));
     await transitionCase(tx, caseId, 'accepted', { handledBy: 'accepted' });
     await audit(tx, { actor, action: 'case.accepted', caseId, disputeId: dispute.id });
     await queueMessageUpdate(tx, caseId);

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { databaseNow } from '../db/clock.js';
 import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
@@ -24,7 +25,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   const event = rows[0];
   if (!event?.object_id) return;
 
-  const readAt = new Date();
+  const readAt = await databaseNow(pool);
   let dispute: Stripe.Dispute;
   try {
     dispute = await stripe.disputes.retrieve(event.object_id, { expand: DISPUTE_EXPAND }, onAccount(event.account));

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { type CaseRow, getCase, transitionCase } from '../db/cases.js';
+import { databaseNow } from '../db/clock.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { draftVersion, latestDraft } from '../db/drafts.js';
 import { type Pool, withTransaction } from '../db/pool.js';
@@ -101,12 +102,13 @@ export async function submitCase(
   const options = onAccount(dispute.account);
 
   let current: Stripe.Dispute;
+  const readAt = await databaseNow(pool);
   try {
     current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options);
   } catch (error) {
     return fail(deps, held, `Stripe could not be reached to check the dispute: ${messageOf(error)}`, trigger, actor);
   }
-  await upsertDispute(pool, current, dispute.account, new Date());
+  await upsertDispute(pool, current, dispute.account, readAt);
   const earlier = await earlierAttempts(pool, caseId);
   const attempts = earlier.count;
   // Our own earlier attempt may have landed with its answer lost: then this is that submission, confirmed, with the
@@ -123,6 +125,7 @@ export async function submitCase(
       trigger,
       actor,
       earlier.last?.idempotencyKey ?? submissionKey(dispute.id, sent.version, attempts),
+      readAt,
     );
   }
   const refusal = whyNotSubmittable(current, new Date());
@@ -165,6 +168,7 @@ export async function submitCase(
 
   // Confirm it landed before recording it: the Stripe answer can be lost on the way back.
   let confirmed: Stripe.Dispute | undefined;
+  const confirmedAt = await databaseNow(pool);
   try {
     confirmed = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options);
   } catch (error) {
@@ -176,7 +180,7 @@ export async function submitCase(
   if (confirmed && !confirmed.evidence_details?.submission_count) {
     return fail(deps, held, 'Stripe accepted the request but the dispute shows no submission', trigger, actor);
   }
-  return record(deps, held, confirmed, dispute.account, draft, trigger, actor, idempotencyKey);
+  return record(deps, held, confirmed, dispute.account, draft, trigger, actor, idempotencyKey, confirmedAt);
 }
 
 async function record(
@@ -188,13 +192,15 @@ async function record(
   trigger: SubmitTrigger,
   actor: string,
   idempotencyKey: string,
+  /** When `confirmed` was read, on the database's clock. */
+  readAt: Date,
 ): Promise<SubmitOutcome> {
   const { pool, log } = deps;
   const caseId = held.id;
   const disputeId = held.dispute_id;
   const handledBy = trigger === 'approve' ? (draft.author.startsWith('slack:') ? 'edited' : 'approved') : trigger;
   const caseRow = await withTransaction(pool, async (tx) => {
-    if (confirmed) await upsertDispute(tx, confirmed, account, new Date());
+    if (confirmed) await upsertDispute(tx, confirmed, account, readAt);
     await tx.query(
       `INSERT INTO submissions (case_id, dispute_id, draft_version, trigger, actor, idempotency_key, stripe_status)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dispute_id) DO NOTHING`,

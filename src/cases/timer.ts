@@ -51,7 +51,7 @@ export interface TickResult {
  * holding, act on the cases whose review window has ended as triage and the owner say (`actionAlone`), record the
  * ones Stripe's deadline passed by, remind, and show a person every case that could not be prepared.
  */
-export async function timerTick(deps: TimerDeps, now = new Date()): Promise<TickResult> {
+export async function timerTick(deps: TimerDeps): Promise<TickResult> {
   const { pool, log } = deps;
   const client = await pool.connect();
   const result: TickResult = {
@@ -70,12 +70,12 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
     if (!rows[0]?.locked) return result;
     result.acted = true;
     try {
-      await recoverInterrupted(client, now);
-      await closeFailedAccepts(deps, client, now);
-      await actOnDueCases(deps, client, now, result);
+      await recoverInterrupted(client);
+      await closeFailedAccepts(deps, client);
+      await actOnDueCases(deps, client, result);
       // Each step failing (the database, a bug) holds up neither the others nor the next tick.
       for (const step of [expirePastDue, remind, showStuckCases]) {
-        await step(deps, now, result).catch((error: unknown) =>
+        await step(deps, result).catch((error: unknown) =>
           log.error({ err: error, step: step.name }, 'a timer step failed; the next tick tries again'),
         );
       }
@@ -91,21 +91,22 @@ export async function timerTick(deps: TimerDeps, now = new Date()): Promise<Tick
 }
 
 /** Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again. */
-async function recoverInterrupted(client: PoolClient, now: Date): Promise<void> {
+async function recoverInterrupted(client: PoolClient): Promise<void> {
   await client.query(
     `UPDATE cases SET state = $3, updated_at = now(),
             problem = CASE state WHEN $4 THEN 'interrupted while accepting; closing it again'
                                  ELSE 'interrupted while submitting; checking again' END
-      WHERE state = ANY($2::text[]) AND updated_at < $1`,
-    [new Date(now.getTime() - STUCK_SUBMITTING_AFTER_MS), TRANSITIONS.interrupted.from, failed, acceptingState],
+      WHERE state = ANY($2::text[]) AND updated_at < now() - make_interval(secs => $1)`,
+    [STUCK_SUBMITTING_AFTER_MS / 1000, TRANSITIONS.interrupted.from, failed, acceptingState],
   );
 }
 
 /** A case whose accept failed keeps that decision: it is closed again, never submitted. */
-async function closeFailedAccepts(deps: TimerDeps, client: PoolClient, now: Date): Promise<void> {
+async function closeFailedAccepts(deps: TimerDeps, client: PoolClient): Promise<void> {
   const { rows } = await client.query<{ id: number }>(
-    `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted' AND updated_at < $1 ORDER BY id LIMIT 100`,
-    [new Date(now.getTime() - FAILED_RETRY_AFTER_MS), failed],
+    `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted'
+        AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 100`,
+    [FAILED_RETRY_AFTER_MS / 1000, failed],
   );
   for (const { id } of rows) {
     await acceptCase(deps, id, 'timer').catch((error: unknown) =>
@@ -118,13 +119,14 @@ async function closeFailedAccepts(deps: TimerDeps, client: PoolClient, now: Date
  * Cases whose review window ended with nobody deciding (and no hold): each gets what `actionAlone` says. A failed
  * submission is retried at most every `FAILED_RETRY_AFTER_MS`.
  */
-async function actOnDueCases(deps: TimerDeps, client: PoolClient, now: Date, result: TickResult): Promise<void> {
+async function actOnDueCases(deps: TimerDeps, client: PoolClient, result: TickResult): Promise<void> {
   const { rows } = await client.query<{ id: number; decision: string | null; held_by: string | null }>(
     `SELECT id, triage->>'decision' AS decision, held_by FROM cases
-      WHERE auto_submit_at <= $1 AND held_by IS NULL
-        AND (state = $3 OR (state = $4 AND handled_by IS DISTINCT FROM 'accepted' AND updated_at < $2))
+      WHERE auto_submit_at <= now() AND held_by IS NULL
+        AND (state = $2 OR (state = $3 AND handled_by IS DISTINCT FROM 'accepted'
+                            AND updated_at < now() - make_interval(secs => $1)))
       ORDER BY auto_submit_at LIMIT 100`,
-    [now, new Date(now.getTime() - FAILED_RETRY_AFTER_MS), awaitingReview, failed],
+    [FAILED_RETRY_AFTER_MS / 1000, awaitingReview, failed],
   );
   for (const row of rows) {
     const action = actionAlone({ decision: row.decision, heldBy: row.held_by }, deps.unwinnable);
@@ -154,15 +156,15 @@ async function actOnDueCases(deps: TimerDeps, client: PoolClient, now: Date, res
 }
 
 /** Stripe's deadline passed while a case waited for a person: it is lost by default, and the case says so. */
-async function expirePastDue(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
+async function expirePastDue(deps: TimerDeps, result: TickResult): Promise<void> {
   const expired = await withTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query<{ id: number; dispute_id: string; held_by: string | null }>(
-      `UPDATE cases c SET state = $3, updated_at = now(),
+      `UPDATE cases c SET state = $2, updated_at = now(),
               problem = 'Stripe''s deadline passed and nobody decided: the dispute is lost by default.'
          FROM disputes d
-        WHERE d.id = c.dispute_id AND d.due_by <= $1 AND c.state = ANY($2::text[])
+        WHERE d.id = c.dispute_id AND d.due_by <= now() AND c.state = ANY($1::text[])
         RETURNING c.id, c.dispute_id, c.held_by`,
-      [now, TRANSITIONS.expire.from, TRANSITIONS.expire.to[0]],
+      [TRANSITIONS.expire.from, TRANSITIONS.expire.to[0]],
     );
     for (const row of rows) {
       await audit(tx, {
@@ -183,23 +185,24 @@ async function expirePastDue(deps: TimerDeps, now: Date, result: TickResult): Pr
  * Reminders in the case's thread, marked, queued and audited together (never marked sent without its job): one
  * before rebut acts alone, and, for a case left to a person, a last one before Stripe's deadline.
  */
-async function remind(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
-  const soon = new Date(now.getTime() + REMINDER_BEFORE_MS);
+async function remind(deps: TimerDeps, result: TickResult): Promise<void> {
+  const soon = REMINDER_BEFORE_MS / 1000;
   const reminded = await withTransaction(deps.pool, async (tx) => {
     const before = await tx.query<{ id: number }>(
       `UPDATE cases SET reminded_at = now()
-        WHERE state = $3 AND held_by IS NULL AND reminded_at IS NULL AND slack_ts IS NOT NULL
-          AND auto_submit_at <= $1 AND auto_submit_at > $2
+        WHERE state = $2 AND held_by IS NULL AND reminded_at IS NULL AND slack_ts IS NOT NULL
+          AND auto_submit_at <= now() + make_interval(secs => $1) AND auto_submit_at > now()
         RETURNING id`,
-      [soon, now, awaitingReview],
+      [soon, awaitingReview],
     );
     const last = await tx.query<{ id: number }>(
       `UPDATE cases c SET final_reminded_at = now()
          FROM disputes d
-        WHERE d.id = c.dispute_id AND c.state = ANY($3::text[]) AND c.held_by IS NOT NULL
-          AND c.final_reminded_at IS NULL AND c.slack_ts IS NOT NULL AND d.due_by <= $1 AND d.due_by > $2
+        WHERE d.id = c.dispute_id AND c.state = ANY($2::text[]) AND c.held_by IS NOT NULL
+          AND c.final_reminded_at IS NULL AND c.slack_ts IS NOT NULL
+          AND d.due_by <= now() + make_interval(secs => $1) AND d.due_by > now()
         RETURNING c.id`,
-      [soon, now, DECIDABLE_STATES],
+      [soon, DECIDABLE_STATES],
     );
     const ids = [...before.rows, ...last.rows].map((row) => row.id);
     for (const id of ids) {
@@ -215,7 +218,7 @@ async function remind(deps: TimerDeps, now: Date, result: TickResult): Promise<v
  * A case that could not be prepared (its jobs out of retries, or still not in Slack halfway to due_by − SUBMIT_BUFFER)
  * is posted as needing attention, with what went wrong and Retry: no dispute's deadline passes unseen.
  */
-async function showStuckCases(deps: TimerDeps, now: Date, result: TickResult): Promise<void> {
+async function showStuckCases(deps: TimerDeps, result: TickResult): Promise<void> {
   const shown = await withTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query<{ id: number; dispute_id: string; error: string | null }>(
       `WITH stuck AS (
@@ -227,14 +230,14 @@ async function showStuckCases(deps: TimerDeps, now: Date, result: TickResult): P
                          WHERE j.key IN ('prepare-case:' || c.id, 'draft-case:' || c.id)
                            AND j.attempts >= j.max_attempts) AS gave_up,
                 d.due_by IS NOT NULL
-                  AND $1 >= c.created_at + ((d.due_by - make_interval(secs => $3)) - c.created_at) / 2 AS halfway
+                  AND now() >= c.created_at + ((d.due_by - make_interval(secs => $2)) - c.created_at) / 2 AS halfway
            FROM cases c JOIN disputes d ON d.id = c.dispute_id
-          WHERE c.state = ANY($2::text[]) AND c.slack_ts IS NULL AND c.attention_at IS NULL)
+          WHERE c.state = ANY($1::text[]) AND c.slack_ts IS NULL AND c.attention_at IS NULL)
        UPDATE cases c SET attention_at = now(),
               problem = 'Could not be prepared' || COALESCE(': ' || left(s.error, 300), '') || '.'
          FROM stuck s WHERE s.id = c.id AND (s.gave_up OR s.halfway)
        RETURNING c.id, c.dispute_id, s.error`,
-      [now, PREPARING, deps.submitBufferMs / 1000],
+      [PREPARING, deps.submitBufferMs / 1000],
     );
     for (const row of rows) await announceAttention(tx, row.id, row.dispute_id, { by: 'timer', error: row.error });
     return rows.map((row) => row.id);

@@ -125,7 +125,7 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
   const run: Run = {
     deps,
     options,
-    reader: { stripe: deps.stripe, bucket, signal: options.signal, log, runId },
+    reader: { stripe: deps.stripe, bucket, signal: options.signal, log, runId, pool },
     tally,
   };
 

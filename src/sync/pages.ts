@@ -1,4 +1,6 @@
 import type Stripe from 'stripe';
+import { databaseNow } from '../db/clock.js';
+import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND } from '../stripe/client.js';
@@ -34,6 +36,8 @@ export interface PageReader {
   signal: AbortSignal | undefined;
   log: Logger;
   runId: number;
+  /** The database, whose clock dates each page's read. */
+  pool: Pool;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -68,7 +72,7 @@ export async function fetchPage(reader: PageReader, params: Stripe.DisputeListPa
     const wait = bucket.reserve();
     if (wait > 0) await sleep(wait, signal);
     if (signal?.aborted) throw new Stopped();
-    const readAt = new Date();
+    const readAt = await databaseNow(reader.pool);
     try {
       const list = await reader.stripe.disputes.list(params);
       bucket.speedUp();

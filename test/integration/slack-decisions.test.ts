@@ -134,7 +134,7 @@ describe('deciding a case from Slack', () => {
     const answered = ephemeralsFor(slack, ALICE).length;
     const [, tick] = await Promise.all([
       click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts }),
-      timerTick(timerDeps, new Date()),
+      timerTick(timerDeps),
     ]);
     expect(tick.acted).toBe(true);
     await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case submitted' });
@@ -272,14 +272,17 @@ describe('deciding a case from Slack', () => {
     } as const;
     const closes = () => stripe.requests.filter((request) => request.path === closePath).length;
     const before = closes();
-    await timerTick(timerDeps, new Date(Date.now() + 6 * 60_000));
+    // Five minutes on (the timer reads the database's clock): the case's last attempt is moved back instead.
+    await db.pool.query(`UPDATE cases SET updated_at = now() - interval '6 minutes' WHERE id = $1`, [caseId]);
+    await timerTick(timerDeps);
     expect(closes()).toBeGreaterThan(before);
     expect(await caseRow(caseId)).toMatchObject({ state: 'failed', handled_by: 'accepted' });
     expect(submitRequests(disputeId)).toHaveLength(0);
 
     // Stripe back: the next tick closes it and the case is accepted.
     stripe.clearFaults();
-    await timerTick(timerDeps, new Date(Date.now() + 12 * 60_000));
+    await db.pool.query(`UPDATE cases SET updated_at = now() - interval '6 minutes' WHERE id = $1`, [caseId]);
+    await timerTick(timerDeps);
     expect(await caseRow(caseId)).toMatchObject({ state: 'accepted', handled_by: 'accepted' });
     expect(stripe.dispute(disputeId).status).toBe('lost');
     expect(submitRequests(disputeId)).toHaveLength(0);

@@ -12,15 +12,22 @@ export interface AppProcess {
 }
 
 /** `rebut serve` in its own process (so a test can SIGKILL it), on a free port, ready when /readyz says so. */
-export async function spawnApp(env: Record<string, string>, port: number): Promise<AppProcess> {
+export async function spawnApp(
+  env: Record<string, string>,
+  port: number,
+  options: { clockSkewMs?: number } = {},
+): Promise<AppProcess> {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  // A skewed clock: the process's every `new Date()` is off by this much (test/support/skewed-clock.mjs).
+  const skew = options.clockSkewMs ? ['--import', './test/support/skewed-clock.mjs'] : [];
+  const child = spawn(process.execPath, [...skew, '--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      ...(options.clockSkewMs ? { REBUT_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
