@@ -8,6 +8,7 @@ import { messageOf } from '../errors.js';
 import { queueMessageUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
+import { openAndCloseCases } from './open-close.js';
 
 export type AcceptOutcome = { kind: 'accepted' } | { kind: 'not_allowed' | 'failed'; message: string };
 
@@ -52,7 +53,20 @@ export async function acceptCase(
     closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, options);
   } catch (error) {
     // An earlier close may have landed with its answer lost (or a crash after it): then it is closed already.
+    const readAt = await databaseNow(pool);
     const current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options).catch(() => null);
+    // Evidence went in meanwhile (outside rebut): Stripe is the source of truth, the case is settled as submitted and
+    // nothing is retried.
+    if (current && (current.evidence_details?.submission_count ?? 0) > 0) {
+      await withTransaction(pool, async (tx) => {
+        await upsertDispute(tx, current, dispute.account, readAt);
+        await openAndCloseCases(tx, [current], { actor, detail: { closeRefused: messageOf(error) } });
+      });
+      return {
+        kind: 'not_allowed',
+        message: 'Evidence was already submitted for this dispute outside rebut, so it can no longer be accepted.',
+      };
+    }
     if (!current || !CONCEDED_STATUSES.has(current.status)) {
       return failed(`Stripe could not close the dispute: ${messageOf(error)}`);
     }

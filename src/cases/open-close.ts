@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { PoolClient } from '../db/pool.js';
-import { CLOSABLE_STATES, DECIDED_STATE_OF } from '../dispute/states.js';
+import { CLOSABLE_STATES, DECIDED_STATE_OF, TRANSITIONS } from '../dispute/states.js';
 import {
   disputeNeedsResponse,
   isClosedStatus,
@@ -101,12 +101,72 @@ export async function openAndCloseCases(
   tx: PoolClient,
   disputes: readonly Stripe.Dispute[],
   by: CaseActor,
-): Promise<{ opened: number; closed: number }> {
+): Promise<{ opened: number; closed: number; settled: number }> {
   const toOpen = disputes.filter((dispute) => disputeNeedsResponse(dispute.status)).map((dispute) => dispute.id);
   const opened = await openCases(tx, toOpen, by);
+  const submitted = disputes.filter((dispute) => (dispute.evidence_details?.submission_count ?? 0) > 0);
+  const settled = await settleSubmitted(
+    tx,
+    submitted.map((dispute) => dispute.id),
+    by,
+  );
   const toClose = disputes.filter((dispute) => isClosedStatus(dispute.status)).map((dispute) => dispute.id);
   const closed = await closeCases(tx, toClose, by);
-  return { opened: opened.length, closed: closed.length };
+  return { opened: opened.length, closed: closed.length, settled: settled.length };
+}
+
+/**
+ * Stripe is the source of truth for what was submitted. A dispute whose stored read shows evidence submitted has its
+ * case settled as submitted, from whatever it was doing (the `settled` move): a submission of rebut's whose answer
+ * was lost is recorded as that attempt sent it (its version and key, from the audit log); one made outside rebut is
+ * recorded as such (handled `outside`, no submissions row: none of rebut's versions went). Audited, and the Slack
+ * message queued for an update.
+ */
+async function settleSubmitted(
+  tx: PoolClient,
+  disputeIds: readonly string[],
+  by: CaseActor,
+): Promise<{ id: number; ours: boolean }[]> {
+  if (disputeIds.length === 0) return [];
+  const jobs = jobSpecsSql('update-case-message', { from: 'settled', payload: 'caseId', column: 'id' }, 6);
+  const { rows } = await tx.query<{ id: number; ours: boolean }>(
+    `WITH attempts AS (
+       SELECT DISTINCT ON (a.case_id) a.case_id, a.actor, a.detail
+         FROM audit_log a JOIN cases c ON c.id = a.case_id
+        WHERE c.dispute_id = ANY($1::text[]) AND a.action = 'submission.attempt'
+        ORDER BY a.case_id, a.id DESC
+     ), settled AS (
+       UPDATE cases c SET state = $3, updated_at = now(), problem = NULL,
+              handled_by = COALESCE((SELECT CASE t.detail->>'trigger' WHEN 'approve' THEN 'approved'
+                                                  ELSE t.detail->>'trigger' END
+                                       FROM attempts t WHERE t.case_id = c.id), 'outside')
+         FROM disputes d
+        WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND d.submission_count > 0
+          AND c.state = ANY($2::text[])
+       RETURNING c.id, c.dispute_id, EXISTS (SELECT 1 FROM attempts t WHERE t.case_id = c.id) AS ours
+     ), recorded AS (
+       INSERT INTO submissions (case_id, dispute_id, draft_version, trigger, actor, idempotency_key, stripe_status)
+       SELECT s.id, s.dispute_id, (t.detail->>'draftVersion')::int, t.detail->>'trigger', t.actor,
+              t.detail->>'idempotencyKey', d.status
+         FROM settled s JOIN attempts t ON t.case_id = s.id JOIN disputes d ON d.id = s.dispute_id
+       ON CONFLICT (dispute_id) DO NOTHING
+     ), audited AS (
+       INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
+       SELECT $4, 'submission.settled', id, dispute_id, $5::jsonb || jsonb_build_object('ours', ours) FROM settled
+     ), queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
+     )
+     SELECT id, ours FROM settled, queued`,
+    [
+      disputeIds,
+      TRANSITIONS.settled.from,
+      TRANSITIONS.settled.to[0],
+      by.actor,
+      JSON.stringify(by.detail),
+      ...jobs.params,
+    ],
+  );
+  return rows;
 }
 
 /**

@@ -9,6 +9,7 @@ import { acceptCase } from './accept.js';
 import { actionAlone, type UnwinnableAction } from './act-alone.js';
 import { announceAttention, PREPARING } from './attention.js';
 import { holdCase } from './hold.js';
+import { refreshDispute } from './refresh.js';
 import { submitCase } from './submit.js';
 
 /** Any constant works; it names rebut's advisory lock so one instance acts per tick. */
@@ -17,6 +18,8 @@ export const TIMER_LOCK_KEY = 0x72656275; // "rebu"
 export const FAILED_RETRY_AFTER_MS = 5 * 60_000;
 /** A case stuck in `submitting` this long lost its instance mid-submission; the timer takes it back. */
 export const STUCK_SUBMITTING_AFTER_MS = 5 * 60_000;
+/** A failing close is tried this many times in all (about an hour, every five minutes); then a person decides. */
+export const MAX_CLOSE_ATTEMPTS = 12;
 /** The reminder in the case's thread goes out this long before rebut acts alone, and before Stripe's deadline. */
 export const REMINDER_BEFORE_MS = 6 * 3_600_000;
 
@@ -70,7 +73,7 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
     if (!rows[0]?.locked) return result;
     result.acted = true;
     try {
-      await recoverInterrupted(client);
+      await recoverInterrupted(deps, client);
       await closeFailedAccepts(deps, client);
       await actOnDueCases(deps, client, result);
       // Each step failing (the database, a bug) holds up neither the others nor the next tick.
@@ -91,22 +94,38 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
 }
 
 /** Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again. */
-async function recoverInterrupted(client: PoolClient): Promise<void> {
-  await client.query(
-    `UPDATE cases SET state = $3, updated_at = now(),
-            problem = CASE state WHEN $4 THEN 'interrupted while accepting; closing it again'
-                                 ELSE 'interrupted while submitting; checking again' END
-      WHERE state = ANY($2::text[]) AND updated_at < now() - make_interval(secs => $1)`,
+async function recoverInterrupted(deps: TimerDeps, client: PoolClient): Promise<void> {
+  const { rows } = await client.query<{ id: number; dispute_id: string; account: string | null }>(
+    `UPDATE cases c SET state = $3, updated_at = now(),
+            problem = CASE c.state WHEN $4 THEN 'interrupted while accepting; closing it again'
+                                   ELSE 'interrupted while submitting; checking again' END
+       FROM disputes d
+      WHERE d.id = c.dispute_id AND c.state = ANY($2::text[]) AND c.updated_at < now() - make_interval(secs => $1)
+      RETURNING c.id, c.dispute_id, d.account`,
     [STUCK_SUBMITTING_AFTER_MS / 1000, TRANSITIONS.interrupted.from, failed, acceptingState],
   );
+  // Checked against Stripe at once: a submission that landed before its instance died is settled now, not at
+  // auto_submit_at (Stripe is the source of truth for what was submitted).
+  for (const row of rows) {
+    await refreshDispute(
+      deps,
+      { id: row.dispute_id, account: row.account },
+      { actor: 'timer', detail: { caseId: row.id } },
+    );
+  }
 }
 
-/** A case whose accept failed keeps that decision: it is closed again, never submitted. */
+/**
+ * A case whose accept failed keeps that decision: it is closed again, never submitted, at most `MAX_CLOSE_ATTEMPTS`
+ * times (then it waits for a person, and its message says so).
+ */
 async function closeFailedAccepts(deps: TimerDeps, client: PoolClient): Promise<void> {
   const { rows } = await client.query<{ id: number }>(
-    `SELECT id FROM cases WHERE state = $2 AND handled_by = 'accepted'
-        AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 100`,
-    [FAILED_RETRY_AFTER_MS / 1000, failed],
+    `SELECT c.id FROM cases c
+      WHERE c.state = $2 AND c.handled_by = 'accepted' AND c.updated_at < now() - make_interval(secs => $1)
+        AND (SELECT count(*) FROM audit_log a WHERE a.case_id = c.id AND a.action = 'case.accept_failed') < $3
+      ORDER BY c.id LIMIT 100`,
+    [FAILED_RETRY_AFTER_MS / 1000, failed, MAX_CLOSE_ATTEMPTS],
   );
   for (const { id } of rows) {
     await acceptCase(deps, id, 'timer').catch((error: unknown) =>

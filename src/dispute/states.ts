@@ -86,6 +86,14 @@ export const TRANSITIONS = {
   expire: { from: ['new', 'drafting', ...DECIDABLE_STATES], to: ['expired'] },
   /** The actor holding the case died on the way (its instance stopped); the timer takes the case back. */
   interrupted: { from: HELD_STATES, to: ['failed'] },
+  /**
+   * Stripe shows the evidence submitted (by rebut, its answer lost, or outside rebut): Stripe is the source of truth,
+   * so the case is submitted whatever it was doing.
+   */
+  settled: {
+    from: ['new', 'drafting', 'awaiting_review', 'failed', 'submitting', 'accepting'],
+    to: ['submitted'],
+  },
   /** Stripe decided the dispute (won, lost, inquiry closed, prevented). */
   decided: { from: CLOSABLE_STATES, to: DECIDED_STATES },
 } as const satisfies Record<string, Transition>;

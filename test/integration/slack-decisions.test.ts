@@ -5,7 +5,7 @@ import { timerTick } from '../../src/cases/timer.js';
 import { addDraft } from '../../src/db/drafts.js';
 import { createLogger } from '../../src/log.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { TEST_STRIPE_KEY, waitFor } from '../support/app.js';
+import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import {
@@ -375,5 +375,75 @@ describe('deciding a case from Slack', () => {
     await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: ts });
     await waitForEphemeral(ALICE, 'This case is accepted and cannot be submitted');
     expect(slack.messages(CHANNEL).length).toBeGreaterThan(0);
+  });
+
+  describe('Stripe is the source of truth for what was submitted', () => {
+    const timerDeps = () =>
+      ({
+        pool: db.pool,
+        stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url),
+        log: createLogger('silent'),
+        unwinnable: 'accept',
+        submitBufferMs: 12 * 3_600_000,
+      }) as const;
+    const closeRequests = (disputeId: string) =>
+      stripe.requests.filter((request) => request.path === `/v1/disputes/${disputeId}/close`).length;
+
+    it('evidence submitted outside rebut, then Accept: settled as submitted outside rebut, and nothing is retried', async () => {
+      const { caseId, disputeId, ts } = await postedCase();
+      await stripe
+        .stripe()
+        .disputes.update(disputeId, { evidence: { uncategorized_text: 'From the Dashboard' }, submit: true });
+      await click(app, slack, { actionId: 'accept', caseId, userId: ALICE, messageTs: ts });
+      await waitForEphemeral(ALICE, 'already submitted for this dispute outside rebut');
+      expect(await caseRow(caseId)).toMatchObject({ state: 'submitted', handled_by: 'outside' });
+      expect(closeRequests(disputeId)).toBe(1);
+      await db.pool.query(`UPDATE cases SET updated_at = now() - interval '6 minutes' WHERE id = $1`, [caseId]);
+      await timerTick(timerDeps());
+      expect(closeRequests(disputeId)).toBe(1);
+      expect(submitRequests(disputeId)).toHaveLength(1); // the Dashboard's, not rebut's
+      await waitForMessage(caseId, 'Not submitted by rebut');
+    });
+
+    it('a submission Stripe took but rebut never recorded is settled at once by the timer, as that attempt sent it', async () => {
+      const { caseId, disputeId } = await postedCase();
+      // As if killed between Stripe's answer and the write: the attempt audited, the case held, Stripe has it.
+      await db.pool.query(
+        `UPDATE cases SET state = 'submitting', updated_at = now() - interval '6 minutes' WHERE id = $1`,
+        [caseId],
+      );
+      const key = `rebut:submit:${disputeId}:v1:a1`;
+      await db.pool.query(
+        `INSERT INTO audit_log (actor, action, case_id, dispute_id, detail) VALUES ($1, 'submission.attempt', $2, $3, $4)`,
+        [
+          `slack:${ALICE}`,
+          caseId,
+          disputeId,
+          JSON.stringify({ trigger: 'approve', idempotencyKey: key, draftVersion: 1 }),
+        ],
+      );
+      await stripe.stripe().disputes.update(disputeId, { evidence: { uncategorized_text: 'Ours' }, submit: true });
+      await timerTick(timerDeps());
+      expect(await caseRow(caseId)).toMatchObject({ state: 'submitted', handled_by: 'approved' });
+      const { rows } = await db.pool.query(
+        'SELECT draft_version, trigger, actor, idempotency_key FROM submissions WHERE case_id = $1',
+        [caseId],
+      );
+      expect(rows).toEqual([{ draft_version: 1, trigger: 'approve', actor: `slack:${ALICE}`, idempotency_key: key }]);
+      const text = await waitForMessage(caseId, 'Submitted');
+      expect(text).not.toContain('"action_id":"approve"');
+      expect(submitRequests(disputeId)).toHaveLength(1);
+    });
+
+    it('the charge.dispute.updated that shows a submission settles a case left in submitting', async () => {
+      stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+      const { caseId, disputeId } = await postedCase();
+      await db.pool.query(`UPDATE cases SET state = 'submitting' WHERE id = $1`, [caseId]);
+      await stripe.stripe().disputes.update(disputeId, { evidence: { uncategorized_text: 'Ours' }, submit: true });
+      await stripe.deliver(stripe.emit('charge.dispute.updated', stripe.dispute(disputeId)));
+      await waitFor(async () => (await caseRow(caseId))?.state === 'submitted', { what: 'the case settled' });
+      expect((await caseRow(caseId))?.handled_by).toBe('outside');
+      stripe.setWebhook({ url: 'http://127.0.0.1:9/nowhere', secret: TEST_WEBHOOK_SECRET });
+    });
   });
 });

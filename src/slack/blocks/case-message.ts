@@ -332,7 +332,7 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max:
         if (view.handledBy === 'accepted') {
           return [
             `:warning: *Accepting failed.* ${problem ?? 'Stripe did not close the dispute.'}`,
-            'rebut closes it again every few minutes and never submits evidence on it; Retry tries now.',
+            'rebut closes it again every few minutes for an hour, and never submits evidence on it; Retry tries now.',
           ].join('\n');
         }
         return [
