@@ -14,7 +14,7 @@ export function createMetrics(pool: Pool) {
 
   const stripeEvents = new client.Counter({
     name: 'rebut_stripe_events_total',
-    help: 'Stripe webhook deliveries by outcome (received, duplicate, rejected, ignored, unavailable)',
+    help: 'Stripe webhook deliveries by outcome (received, duplicate, rejected, ignored, poison, unavailable)',
     labelNames: ['outcome', 'reason'] as const,
     registers: [registry],
   });

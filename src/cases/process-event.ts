@@ -30,16 +30,19 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   try {
     dispute = await stripe.disputes.retrieve(event.object_id, { expand: DISPUTE_EXPAND }, onAccount(event.account));
   } catch (error) {
-    // A dispute Stripe says does not exist will not appear by retrying; everything else is retried.
-    if (error instanceof Error && 'statusCode' in error && error.statusCode === 404) {
-      await pool.query('UPDATE stripe_events SET processed_at = now(), problem = $2 WHERE id = $1', [
-        eventId,
-        `dispute ${event.object_id} not found on Stripe`,
-      ]);
-      log.warn({ eventId, disputeId: event.object_id }, 'event names a dispute Stripe does not know; skipped');
-      return;
-    }
-    throw error;
+    // A dispute Stripe says does not exist, or one the key may not read (another account), will not appear by
+    // retrying: recorded on the event, not retried for hours; everything else is retried.
+    const status = error instanceof Error && 'statusCode' in error ? error.statusCode : undefined;
+    const problem =
+      status === 404
+        ? `dispute ${event.object_id} not found on Stripe`
+        : status === 401 || status === 403
+          ? `the Stripe key may not read dispute ${event.object_id}${event.account ? ` of account ${event.account}` : ''} (${status}): check STRIPE_SECRET_KEY's access`
+          : undefined;
+    if (!problem) throw error;
+    await pool.query('UPDATE stripe_events SET processed_at = now(), problem = $2 WHERE id = $1', [eventId, problem]);
+    log.warn({ eventId, disputeId: event.object_id, status }, `${problem}; skipped`);
+    return;
   }
 
   await withTransaction(pool, async (tx) => {

@@ -28,7 +28,19 @@ export function readyz(pool: Pool) {
       checks.database = `unreachable: ${whyUnreachable(error)} (check DATABASE_URL)`;
     }
     const ready = checks.database === 'ok' && checks.migrations === 'ok';
-    sendJson(res, ready ? 200 : 503, { ready, checks });
+    // Not a reason to be unready, but worth a look: signed events kept because they could not be stored.
+    const detail: Record<string, string> = {};
+    if (ready) {
+      const { rows } = await pool
+        .query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM rejected_events WHERE received_at > now() - interval '1 day'`,
+        )
+        .catch(() => ({ rows: [] as { n: number }[] }));
+      const n = rows[0]?.n ?? 0;
+      if (n > 0)
+        detail.rejectedEvents = `${n} signed Stripe event${n === 1 ? '' : 's'} in the last day could not be stored (see the rejected_events table)`;
+    }
+    sendJson(res, ready ? 200 : 503, { ready, checks, ...(Object.keys(detail).length > 0 ? { detail } : {}) });
   };
 }
 

@@ -116,10 +116,44 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
       sendJson(res, 200, { received: true, duplicate });
       stopTimer();
     } catch (error) {
+      // An event PostgreSQL refuses as data (not because it is down) would be refused on every retry, for days: it is
+      // kept as it came, with the reason, and acknowledged.
+      if (isDataError(error)) {
+        const stored = await rejectEvent(deps.pool, event.id, messageOf(error), raw).then(
+          () => true,
+          () => false,
+        );
+        if (stored) {
+          metrics.stripeEvents.inc({ outcome: 'poison', reason: 'unstorable' });
+          log.error(
+            { eventId: event.id, err: error },
+            'a signed Stripe event cannot be stored; kept as rejected and acknowledged',
+          );
+          sendJson(res, 200, { received: true, rejected: 'the event cannot be stored as it is; kept for a person' });
+          stopTimer();
+          return;
+        }
+      }
       // Not stored: say so, and Stripe delivers again later.
       metrics.stripeEvents.inc({ outcome: 'unavailable', reason: 'database' });
       log.error({ err: error, eventId: event.id }, 'could not store a Stripe event; answered 503 so Stripe retries');
       sendJson(res, 503, { error: 'temporarily unable to store the event; retry later' }, { 'retry-after': '10' });
     }
   };
+}
+
+/** PostgreSQL's data exceptions (class 22: a NUL in text, a float for an integer, an invalid byte sequence). */
+function isDataError(error: unknown): boolean {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return code.startsWith('22');
+}
+
+/** Keeps an event that cannot be stored: its raw bytes and why, under an id made storable. */
+async function rejectEvent(pool: Pool, eventId: unknown, reason: string, raw: Buffer): Promise<void> {
+  const id = Buffer.from(String(eventId), 'utf8').toString('utf8').replaceAll('\u0000', '').slice(0, 255);
+  await pool.query('INSERT INTO rejected_events (event_id, reason, payload) VALUES ($1, $2, $3)', [
+    id,
+    reason.slice(0, 500),
+    raw,
+  ]);
 }

@@ -175,4 +175,32 @@ describe('customer text Stripe carries', () => {
     expect(row.customer_email).toBe('mara@example.com');
     expect(row.name).toBe('Mara \u202Etxt.exe\u202C Lind\u200Bqvist');
   });
+  const poisonEvent = (id: string, created: string) =>
+    `{"id":"${id}","object":"event","api_version":"2026-10-28.endive","created":${created},"type":"charge.dispute.created","livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"data":{"object":{"id":"du_poison","object":"dispute"}}}`;
+
+  it.each([
+    ['a float for created', poisonEvent('evt_float', '1796600000.5')],
+    ['a NUL in the id', poisonEvent(String.raw`evt_\u0000nul`, '1796600000')],
+    ['a lone surrogate in the id', poisonEvent(String.raw`evt_\ud800lone`, '1796600000')],
+  ])(
+    'a validly signed event that cannot be stored (%s) is kept as rejected and acknowledged, not retried for days',
+    async (_name, body) => {
+      const before = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rejected_events');
+      const response = await postWebhook(app.url, body);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        received: true,
+        rejected: expect.stringContaining('cannot be stored'),
+      });
+      const after = await db.pool.query<{ n: number; payload: Buffer }>(
+        'SELECT count(*) OVER ()::int AS n, payload FROM rejected_events ORDER BY id DESC LIMIT 1',
+      );
+      expect(after.rows[0]?.n).toBe((before.rows[0]?.n ?? 0) + 1);
+      expect(after.rows[0]?.payload.toString('utf8')).toBe(body);
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(metrics).toMatch(/rebut_stripe_events_total\{outcome="poison",reason="unstorable"\} [1-9]/);
+      const ready = (await (await fetch(`${app.url}/readyz`)).json()) as { detail?: { rejectedEvents?: string } };
+      expect(ready.detail?.rejectedEvents).toMatch(/could not be stored/);
+    },
+  );
 });

@@ -198,4 +198,26 @@ describe('process-event', () => {
     expect(rows[0]).toEqual({ problem: 'dispute du_doesnotexist not found on Stripe' });
     expect(await caseOf('du_doesnotexist')).toBeUndefined();
   });
+
+  it('an event for an account the key may not read is recorded as a problem at once, not retried for hours', async () => {
+    const { dispute } = stripe.createDispute({ reason: 'general', silent: true });
+    const elsewhere: typeof dispute = { ...dispute, id: 'du_elsewhere' };
+    const event = stripe.emit('charge.dispute.created', elsewhere, { account: 'acct_notours' });
+    // Stripe's answer when the key has lost access to the account (the stand-in knows every account it emitted for).
+    stripe.failNext({ method: 'GET', path: /^\/v1\/disputes\/du_elsewhere/, status: 403, code: 'permission_error' });
+    await stripe.deliver(event, { url: `${app.url}/stripe/webhook` });
+    await waitFor(() => processed(event.id), { what: 'the event to be recorded', timeoutMs: 5_000 });
+    const { rows } = await db.pool.query<{ problem: string }>('SELECT problem FROM stripe_events WHERE id = $1', [
+      event.id,
+    ]);
+    expect(rows[0]?.problem).toContain(
+      'the Stripe key may not read dispute du_elsewhere of account acct_notours (403)',
+    );
+    const jobs = await db.pool.query(
+      `SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = 'process-event' AND j.payload->>'eventId' = $1`,
+      [event.id],
+    );
+    expect(jobs.rows).toEqual([]);
+  });
 });
