@@ -59,8 +59,10 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
       await client.query('SAVEPOINT evidence_query');
       let rows: Record<string, unknown>[];
       try {
+        // At most one row more than is kept: a query that matches a million rows must not bring them all into
+        // memory (or run into the statement timeout) only to be cut to max_rows.
         const answer = await client.query<Record<string, unknown>>(
-          compiled.text,
+          withRowLimit(compiled.text, sql.max_rows + 1),
           compiled.params.map((parameter) => parameterValue(parameter, keys)),
         );
         rows = answer.rows;
@@ -72,7 +74,7 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
         continue;
       }
       if (rows.length > sql.max_rows) {
-        problems.push(`${kind}: ${rows.length} rows, kept the first ${sql.max_rows} (sql.max_rows)`);
+        problems.push(`${kind}: more than ${sql.max_rows} rows; kept the first ${sql.max_rows} (sql.max_rows)`);
         rows = rows.slice(0, sql.max_rows);
       }
       const imageColumn = configured.image_column;
@@ -102,6 +104,13 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
     await client.end().catch(() => {});
   }
   return { ...result, facts, artefacts, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+}
+
+/** The business's query with a row limit around it (a trailing semicolon dropped; a trailing comment kept harmless). */
+export function withRowLimit(query: string, limit: number): string {
+  // A statement's own end (a semicolon, perhaps with line comments after it) would end the wrapped one early.
+  const body = query.trim().replace(/;+\s*(?:--[^\n]*\s*)*$/, '');
+  return `SELECT * FROM (\n${body}\n) AS rebut_rows LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
 function renameColumn(row: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
