@@ -11,6 +11,7 @@ export {
   type SlashCommandOptions,
   signSlackRequest,
   slashCommandBody,
+  subteamMembersChangedBody,
   type ViewSubmissionOptions,
   viewSubmissionBody,
 } from './requests.js';

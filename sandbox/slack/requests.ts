@@ -199,3 +199,34 @@ export function viewSubmissionBody(options: ViewSubmissionOptions): string {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/**
+ * The JSON body of an Events API `event_callback`, as Slack posts it to the request URL: here the event a user
+ * group's membership change sends (`subteam_members_changed`).
+ */
+export function subteamMembersChangedBody(options: {
+  subteamId: string;
+  added?: string[];
+  removed?: string[];
+}): string {
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: SANDBOX_TEAM.id,
+    api_app_id: SANDBOX_APP_ID,
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: {
+      type: 'subteam_members_changed',
+      subteam_id: options.subteamId,
+      team_id: SANDBOX_TEAM.id,
+      date_previous_update: Math.floor(Date.now() / 1000) - 60,
+      date_update: Math.floor(Date.now() / 1000),
+      added_users: options.added ?? [],
+      added_users_count: String((options.added ?? []).length),
+      removed_users: options.removed ?? [],
+      removed_users_count: String((options.removed ?? []).length),
+      event_ts: String(Date.now() / 1000),
+    },
+  });
+}

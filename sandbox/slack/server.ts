@@ -92,6 +92,8 @@ export interface SlackSandbox {
   /** While down, every connection is reset before a response and open Socket Mode sockets are cut, as if Slack were unreachable. */
   down(on: boolean): void;
   setRateLimit(method: string, rule: RateLimitRule | null): void;
+  /** Changes a user group's members, as an admin does in Slack (usergroups.users.list answers the new list). */
+  setUsergroupMembers(usergroup: string, members: string[]): void;
   /** Open Socket Mode connections (WebSockets from URLs apps.connections.open gave out). */
   socketConnections(): number;
   /** Sends an envelope over Socket Mode and resolves with the app's ack; rejects after `timeoutMs` (3000). */
@@ -362,6 +364,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       socketMode.sever();
     },
     setRateLimit: (method, rule) => limiter.set(method, rule),
+    setUsergroupMembers: (usergroup, members) => workspace.setUsergroupMembers(usergroup, members),
     socketConnections: () => socketMode.connectionCount(),
     sendEnvelope: (envelope, sendOptions) => socketMode.sendEnvelope(envelope, sendOptions),
     socketAcks: socketMode.acks,

@@ -538,6 +538,10 @@ export class Workspace {
     });
   }
 
+  setUsergroupMembers(usergroup: string, members: string[]): void {
+    this.usergroups.set(usergroup, [...members]);
+  }
+
   private usergroupUsers(args: z.infer<typeof UsergroupArgs>): Reply {
     const users = args.usergroup === undefined ? undefined : this.usergroups.get(args.usergroup);
     if (users === undefined) return fail('no_such_subteam');

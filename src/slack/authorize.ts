@@ -1,6 +1,7 @@
 // Who may decide cases: the user ids in SLACK_APPROVERS and the members of the user groups listed there.
-// Group membership comes from usergroups.users.list, cached for a few minutes; when Slack cannot be asked,
-// the answer is no (fail closed): a refused click can be repeated, a wrong submission cannot be undone.
+// Group membership comes from usergroups.users.list, cached for a minute and dropped at once when Slack says the
+// group changed (the subteam_members_changed event); when Slack cannot be asked, the answer is no (fail closed): a
+// refused click can be repeated, a wrong submission cannot be undone.
 import type { webApi } from '@slack/bolt';
 import { audit } from '../db/audit.js';
 import type { Pool } from '../db/pool.js';
@@ -8,13 +9,18 @@ import type { Logger } from '../log.js';
 
 export type Permission = { allowed: true } | { allowed: false; reason: string };
 
-/** How long a user group's member list is trusted before it is read again. */
-export const GROUP_CACHE_MS = 5 * 60_000;
+/**
+ * How long a user group's member list is trusted before it is read again, when no event says it changed: someone
+ * removed from the group may still decide for at most this long (README → Slack set-up).
+ */
+export const GROUP_CACHE_MS = 60_000;
 
 export interface Approvers {
   /** The configured ids (users U…/W…, user groups S…). */
   readonly ids: readonly string[];
   check(userId: string): Promise<Permission>;
+  /** Forgets a group's cached members (Slack said they changed); every group without one. */
+  forget(group?: string): void;
 }
 
 export interface ApproverOptions {
@@ -56,6 +62,10 @@ export function createApprovers(options: ApproverOptions): Approvers {
 
   return {
     ids,
+    forget(group) {
+      if (group === undefined) cache.clear();
+      else cache.delete(group);
+    },
     async check(userId) {
       if (ids.length === 0) {
         return { allowed: false, reason: 'nobody may decide cases yet: SLACK_APPROVERS is empty' };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { type SlackSandbox, signSlackRequest, subteamMembersChangedBody } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { timerTick } from '../../src/cases/timer.js';
 import { addDraft } from '../../src/db/drafts.js';
@@ -10,6 +10,7 @@ import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import {
   ALICE,
+  APPROVER_GROUP,
   BOB,
   buttonOn,
   CAROL,
@@ -18,6 +19,7 @@ import {
   click,
   ephemeralsFor,
   postedMessage,
+  SIGNING_SECRET,
   startSlackApp,
   startSlackSandboxForTests,
   type TestApp,
@@ -445,5 +447,21 @@ describe('deciding a case from Slack', () => {
       expect((await caseRow(caseId))?.handled_by).toBe('outside');
       stripe.setWebhook({ url: 'http://127.0.0.1:9/nowhere', secret: TEST_WEBHOOK_SECRET });
     });
+  });
+
+  it('someone removed from the approvers’ group may decide no longer once Slack says the group changed', async () => {
+    const { caseId, disputeId, ts } = await postedCase();
+    // Carol decides through the group: allowed (and the group's members are now cached).
+    await click(app, slack, { actionId: 'hold', caseId, userId: CAROL, messageTs: ts });
+    await waitForEphemeral(CAROL, 'On hold');
+    slack.setUsergroupMembers(APPROVER_GROUP, []);
+    const event = subteamMembersChangedBody({ subteamId: APPROVER_GROUP, removed: [CAROL] });
+    const headers = { ...signSlackRequest(event, SIGNING_SECRET), 'content-type': 'application/json' };
+    const delivered = await fetch(`${app.url}/slack/events`, { method: 'POST', headers, body: event });
+    expect(delivered.status).toBe(200);
+    await click(app, slack, { actionId: 'approve', caseId, userId: CAROL, messageTs: ts });
+    await waitForEphemeral(CAROL, 'not one of the approvers');
+    expect(submitRequests(disputeId)).toHaveLength(0);
+    slack.setUsergroupMembers(APPROVER_GROUP, [CAROL]);
   });
 });
