@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '../db/pool.js';
+import type { CaseState } from '../dispute/states.js';
 
 /**
  * When rebut acts alone on a case nobody decided (docs/architecture.md → "When rebut acts alone"). The review
@@ -26,6 +27,9 @@ export interface ReviewWindows {
  * seconds, and retries of a failed one run every five minutes; half an hour leaves room for a few of them.
  */
 export const LAST_SAFE_MARGIN_MS = 30 * 60_000;
+
+/** The state of a case shown to a person for a decision: the one its review window is for. */
+const WAITING: CaseState = 'awaiting_review';
 
 export interface ReviewSchedule {
   autoSubmitAt: Date;
@@ -63,8 +67,8 @@ export async function pendingReview(
     due_by: Date | null;
   }>(
     `SELECT now() AS now, c.posted_at, c.auto_submit_at, c.urgent, d.due_by
-       FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = $1 AND c.state = 'awaiting_review'`,
-    [caseId],
+       FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = $1 AND c.state = $2`,
+    [caseId, WAITING],
   );
   const row = rows[0];
   if (!row) return undefined;
