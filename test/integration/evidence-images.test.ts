@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverableFetcher, MAX_FETCHED_IMAGES } from '../../src/cases/deliverables.js';
+import { parseEvidenceConfig } from '../../src/evidence/config.js';
 import {
   fetchImage,
   fetchImages,
@@ -233,6 +235,36 @@ describe('fetching an image over HTTP', () => {
 });
 
 describe('fetching many images', () => {
+  it('a customer with 200 designs: only the few a packet can show are fetched, chosen as the packet chooses', async () => {
+    hits.delete('/ok.png');
+    const artefacts = Array.from({ length: 200 }, (_, index) => ({
+      id: `design-${index}`,
+      kind: 'image' as const,
+      title: `Design ${index}`,
+      at: new Date(Date.UTC(2026, 0, 1) + index * 60_000).toISOString(),
+      source: 'sql',
+      url: at(`/ok.png?n=${index}`),
+    }));
+    const fetch = deliverableFetcher(
+      parseEvidenceConfig(
+        `business:\n  name: B\n  product_description: P\n  support_email: s@example.com\n  website: https://b.example\nimages:\n  allowed_hosts: [localhost]\n`,
+      ),
+      {
+        privateAddressHosts: ['localhost'],
+        allowHttp: true,
+      },
+    );
+    const { deliverables } = await fetch(artefacts);
+    expect(hits.get('/ok.png')).toBe(MAX_FETCHED_IMAGES);
+    expect(deliverables).toHaveLength(200);
+    expect(deliverables.filter((d) => d.image)).toHaveLength(MAX_FETCHED_IMAGES);
+    expect(deliverables.filter((d) => d.imageLeftUnfetched)).toHaveLength(200 - MAX_FETCHED_IMAGES);
+    // The first and the last designs are among those fetched, as the packet would show them.
+    const fetchedTitles = deliverables.filter((d) => d.image).map((d) => d.title);
+    expect(fetchedTitles).toContain('Design 0');
+    expect(fetchedTitles).toContain('Design 199');
+  });
+
   it('never throws, keeps the order and turns each refusal into a note, all within the time cap', async () => {
     const refs = [
       { url: at('/ok.png'), id: 'fine' },

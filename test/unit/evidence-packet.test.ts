@@ -14,6 +14,7 @@ import {
   activityFacts,
   deliverables,
   hasInvisibleCharacters,
+  minutesAfterStart,
   noisyPng,
   packetInput,
   parsePdf,
@@ -60,6 +61,24 @@ describe('a packet with 300 deliverables of about 2 MB each', () => {
     // The summary page says it too, in words a card issuer reads.
     expect(pdf.pages[0]?.text.replace(/\n/g, ' ')).toContain(
       `${hidden} further deliverables were produced and are not shown`,
+    );
+  });
+
+  it('counts images left unfetched (more than any packet shows) among those not shown, in the packet and its drops', async () => {
+    const unfetched = Array.from({ length: 150 }, (_, i) => ({
+      title: `Unfetched design ${i + 1}`,
+      at: minutesAfterStart(20_000 + i * 30),
+      imageLeftUnfetched: true,
+    }));
+    const packet = await buildPacket({ ...input, deliverables: [...input.deliverables, ...unfetched] });
+    expectWithinStripeLimits(packet, MAX_PAGES);
+    expect(packet.dropped.find((d) => /deliverable image/.test(d.what))?.what).toMatch(/of 450/);
+    const service = packet.files.find((f) => f.field === 'service_documentation');
+    if (!service) throw new Error('no service documentation');
+    const pdf = parsePdf(service.bytes);
+    const shown = pdf.pages.reduce((n, p) => n + p.imageCount, 0);
+    expect(pdf.pages[0]?.text.replace(/\n/g, ' ')).toContain(
+      `${450 - shown} further deliverables were produced and are not shown`,
     );
   });
 

@@ -76,6 +76,8 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   );
   const deliverables = [...input.deliverables].sort((a, b) => timeOf(a.at) - timeOf(b.at));
   const withImages = deliverables.flatMap((d, index) => (d.image ? [{ deliverable: d, index, image: d.image }] : []));
+  // Images on record but never fetched (more than a packet can show) still count as deliverables with images.
+  const withImagesInAll = withImages.length + deliverables.filter((d) => d.imageLeftUnfetched).length;
 
   const pages = allocatePages({
     available: ctx.pagesAvailable - 1,
@@ -112,9 +114,9 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     const state: SectionState = {
       timeline: { section: timelineSection(timelineKept), total: timeline.rows.length, kept: timelineKept },
       activity: { section: activitySection(activityKept), total: activity.rows.length, kept: activityKept },
-      images: composeImages(measure, imagesIntro(deliverables.length, withImages.length, shown.length), slots),
+      images: composeImages(measure, imagesIntro(deliverables.length, withImagesInAll, shown.length), slots),
       deliverables: deliverables.length,
-      withImages: withImages.length,
+      withImages: withImagesInAll,
       shownImages: shown.length,
     };
     const summary = composeSummary(measure, {
@@ -175,7 +177,10 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
         document,
         rendered,
         dropped: mainDropped({
-          titles: withImages.map((w) => w.deliverable.title),
+          titles: [
+            ...withImages.map((w) => w.deliverable.title),
+            ...deliverables.filter((d) => d.imageLeftUnfetched).map((d) => d.title),
+          ],
           imagesForPages: pages.images,
           imagesForBytes,
           unreadable,

@@ -30,6 +30,8 @@ export interface PacketDeliverable {
   at: string | null;
   /** Already fetched (see `fetchImages`); PNG or JPEG bytes. */
   image?: { bytes: Uint8Array; contentType: string };
+  /** It has an image that was not fetched: more than a packet can show were on record (cases/deliverables.ts). */
+  imageLeftUnfetched?: boolean;
 }
 
 export type PolicyKind = 'refund' | 'cancellation' | 'terms';
