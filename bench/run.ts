@@ -1,6 +1,7 @@
 import { benchDrafting } from './drafting.js';
 import { benchEvidence } from './evidence.js';
 import { benchFlow } from './flow.js';
+import { benchMemory } from './memory.js';
 import { benchStats } from './stats.js';
 import { benchSync } from './sync.js';
 import { benchWebhooks } from './webhook.js';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   flow: benchFlow,
   sync: benchSync,
   stats: benchStats,
+  memory: benchMemory,
 };
 
 const wanted = process.argv.slice(2);
