@@ -19,7 +19,7 @@ describe('packets built on a packet thread', () => {
     const input = packetInput({ deliverables: deliverables(6, images) });
     const pool = threads({ threads: 1 });
     await pool.ready();
-    const [here, there] = await Promise.all([buildPacket(input), pool.build(input)]);
+    const [here, there] = await Promise.all([buildPacket(input), pool.build(structuredClone(input))]);
 
     expect(there.textFields).toEqual(here.textFields);
     expect(there.dropped).toEqual(here.dropped);
@@ -33,8 +33,23 @@ describe('packets built on a packet thread', () => {
       const theirs = parsePdf(file.bytes);
       expect(theirs.pages.map((p) => [p.text, p.imageCount])).toEqual(mine.pages.map((p) => [p.text, p.imageCount]));
     }
-    // The input's images are copied, never taken away from the caller.
-    expect(input.deliverables[0]?.image?.bytes.byteLength).toBe(images[0]?.byteLength);
+  });
+
+  it("takes the input's images over instead of copying them, and builds the same packet from them", async () => {
+    const image = await noisyPng(400, 300, 4);
+    const own = new Uint8Array(image); // one buffer per image, as fetched images are
+    const input = packetInput({ deliverables: deliverables(3, [own]) });
+    const copy = structuredClone(input);
+    const pool = threads({ threads: 1 });
+    const there = await pool.build(input);
+    // Handed over: the calling thread no longer holds the image.
+    expect(own.byteLength).toBe(0);
+    expect(input.deliverables[0]?.image?.bytes.byteLength).toBe(0);
+    const here = await buildPacket(copy);
+    expect(parsePdf(there.files[0]?.bytes ?? new Uint8Array()).pages.map((p) => p.imageCount)).toEqual(
+      parsePdf(here.files[0]?.bytes ?? new Uint8Array()).pages.map((p) => p.imageCount),
+    );
+    expect(there.totals.pages).toBe(here.totals.pages);
   });
 
   it('with two threads, answers each of five concurrent requests with its own packet', async () => {

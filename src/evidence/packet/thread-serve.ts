@@ -37,7 +37,7 @@ export function servePackets(port: MessagePort, build: (input: PacketInput) => P
 }
 
 /** Buffers that belong to one array each, so moving them to the other thread takes nothing from anything else. */
-function ownBuffers(arrays: readonly Uint8Array[]): ArrayBuffer[] {
+export function ownBuffers(arrays: readonly Uint8Array[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const bytes of arrays) {
     const { buffer } = bytes;

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
 import { buildPacket } from './build.js';
-import type { BuildReply, BuildRequest, ReadyMessage } from './thread-serve.js';
+import { type BuildReply, type BuildRequest, ownBuffers, type ReadyMessage } from './thread-serve.js';
 import type { Packet, PacketInput } from './types.js';
 import { warmUpPackets } from './warm-up.js';
 
@@ -20,6 +20,10 @@ export interface PacketThreads {
   readonly size: number;
   /** Resolves once every thread has started and warmed up (or failed to: the first build then says why). */
   ready(): Promise<void>;
+  /**
+   * Builds the packet. On a packet thread, the input's images are handed over, not copied: each image that owns its
+   * whole buffer is empty afterwards on the calling thread, so a case's images are held once, not twice.
+   */
   build(input: PacketInput): Promise<Packet>;
   /** Stops the threads; a build still running is rejected. */
   close(): Promise<void>;
@@ -123,7 +127,10 @@ export function startPacketThreads(options: PacketThreadOptions): PacketThreads 
       return new Promise<Packet>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
         const request: BuildRequest = { id, input };
-        worker.postMessage(request);
+        worker.postMessage(
+          request,
+          ownBuffers(input.deliverables.flatMap(({ image }) => (image ? [image.bytes] : []))),
+        );
       });
     },
     async close() {
