@@ -52,6 +52,17 @@ export const settingsSchema = z.object({
   STRIPE_API_URL: optionalText.pipe(url('for example http://127.0.0.1:12111').optional()),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'expected a bot token starting xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
+  /**
+   * `true` lets `rebut serve` run without Slack (SLACK_BOT_TOKEN unset). No person sees a case from this instance:
+   * another instance with a Slack token shows them, or only the owner's autopilot rules act. Said at start and by
+   * `/readyz`.
+   */
+  REBUT_HEADLESS: optionalText.pipe(
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .transform((value) => value === 'true')
+      .default(false),
+  ),
   SLACK_APP_TOKEN: optionalText.pipe(
     z.string().startsWith('xapp-', 'expected an app-level token starting xapp-').optional(),
   ),
@@ -144,7 +155,8 @@ export type Requirement = keyof typeof requiredFor;
 const hints: Partial<Record<keyof Settings, string>> = {
   STRIPE_SECRET_KEY: 'Stripe dashboard → Developers → API keys (a restricted key with Disputes, Charges, Files write)',
   STRIPE_WEBHOOK_SECRET: 'Stripe dashboard → Developers → Webhooks → your endpoint → Signing secret',
-  SLACK_BOT_TOKEN: 'Slack app → OAuth & Permissions → Bot User OAuth Token',
+  SLACK_BOT_TOKEN:
+    'Slack app → OAuth & Permissions → Bot User OAuth Token; or REBUT_HEADLESS=true to run without Slack, where no person sees a case',
   SLACK_SIGNING_SECRET: 'Slack app → Basic Information → Signing Secret',
   SLACK_CHANNEL_ID: 'right-click the channel → View channel details → the id at the bottom',
 };
@@ -170,7 +182,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): S
     }
   }
   const settings = parsed.success ? parsed.data : undefined;
-  for (const need of needs) {
+  // rebut never acts unseen unless the owner said so: serving needs Slack, or REBUT_HEADLESS=true.
+  const wanted: Requirement[] = needs.includes('serve') && !settings?.REBUT_HEADLESS ? [...needs, 'slack'] : needs;
+  for (const need of new Set(wanted)) {
     for (const name of requiredFor[need]) {
       if (!settings || settings[name] !== undefined) continue;
       const hint = hints[name];

@@ -44,6 +44,11 @@ export interface AppOptions {
   imagePolicy?: Partial<ImageFetchPolicy>;
 }
 
+/** What an instance without Slack says at start and in `/readyz`. */
+export const HEADLESS_NOTE =
+  'running without Slack (no SLACK_BOT_TOKEN): this instance shows no case to anyone; cases wait for an instance ' +
+  "with Slack, and only the owner's autopilot rules submit on their own";
+
 /** Composition root: settings → database → clients → HTTP server, queue workers, timer and nightly sync. */
 export async function startApp(settings: Settings, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(settings.LOG_LEVEL);
@@ -67,8 +72,10 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     productDescription: evidence.config.business.product_description,
   };
   const llm = llmDrafterFor(settings, log);
-  // Slack is optional per process: without a bot token the instance serves webhooks and jobs only.
+  // Without a bot token (`rebut serve` allows that only with REBUT_HEADLESS=true) the instance serves webhooks and
+  // jobs only: it shows no case to anyone, so it says so.
   const slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
+  if (!slack) log.warn(HEADLESS_NOTE);
   // Evidence PDFs are built off the main thread, which then stays free for webhooks and the other jobs.
   const packets = workers
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
@@ -112,7 +119,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       }),
     },
     { method: 'GET', path: '/healthz', handler: healthz },
-    { method: 'GET', path: '/readyz', handler: readyz(pool) },
+    { method: 'GET', path: '/readyz', handler: readyz(pool, slack ? {} : { headless: HEADLESS_NOTE }) },
     { method: 'GET', path: '/metrics', handler: metricsRoute(metrics, settings.METRICS_TOKEN) },
   ];
   // Anything else goes to Slack's handler, which serves POST /slack/events only.

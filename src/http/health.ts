@@ -10,7 +10,7 @@ export function healthz(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** `GET /readyz`: ready when PostgreSQL answers and every migration is applied; otherwise 503 saying why. */
-export function readyz(pool: Pool) {
+export function readyz(pool: Pool, notes: { headless?: string } = {}) {
   let migrationsCurrent = false;
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const checks: Record<string, string> = {};
@@ -29,7 +29,7 @@ export function readyz(pool: Pool) {
     }
     const ready = checks.database === 'ok' && checks.migrations === 'ok';
     // Not a reason to be unready, but worth a look: signed events kept because they could not be stored.
-    const detail: Record<string, string> = {};
+    const detail: Record<string, string> = notes.headless ? { headless: notes.headless } : {};
     if (ready) {
       const { rows } = await pool
         .query<{ n: number }>(

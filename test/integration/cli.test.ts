@@ -36,6 +36,20 @@ describe('the rebut command', () => {
     expect(result.stderr).toContain('STRIPE_SECRET_KEY: missing');
     expect(result.stderr).toContain('STRIPE_WEBHOOK_SECRET: missing');
     expect(result.stderr).toContain('SLACK_CHANNEL_ID: missing');
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN: missing');
+  });
+
+  it('serve without Slack does not start: no case would be seen by anyone', async () => {
+    const result = await rebut(['serve'], {
+      DATABASE_URL: db.url,
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_123',
+      SLACK_CHANNEL_ID: 'C0DISPUTES',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN: missing');
+    expect(result.stderr).toContain('REBUT_HEADLESS=true');
+    expect(result.stdout).not.toContain('listening');
   });
 
   it('migrate on a migrated database says it is up to date', async () => {

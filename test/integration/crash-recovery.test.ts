@@ -26,6 +26,8 @@ function env(): Record<string, string> {
     STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     STRIPE_API_URL: stripe.url,
     SLACK_CHANNEL_ID: 'C0DISPUTES',
+    // No Slack here: the owner said so.
+    REBUT_HEADLESS: 'true',
     REBUT_WORKER_LEASE: '2s',
   };
 }
@@ -34,6 +36,10 @@ describe('a crash after the event is stored', () => {
   it('the process killed while its job is running: the job runs again after restart and the case opens once', async () => {
     const first = await spawnApp(env(), await freePort());
     running.push(first);
+    // Without Slack, by the owner's choice: said at start and by /readyz.
+    const ready = (await (await fetch(`${first.url}/readyz`)).json()) as { detail?: { headless?: string } };
+    expect(ready.detail?.headless).toMatch(/shows no case to anyone/);
+    expect(first.output()).toContain('running without Slack');
     const { dispute } = stripe.createDispute({ reason: 'fraudulent', silent: true });
     // The re-read hangs, so the job is mid-flight (locked by the first instance) when it dies.
     stripe.delay({ method: 'GET', path: `/v1/disputes/${dispute.id}`, ms: 60_000, times: 1 });

@@ -32,7 +32,24 @@ describe('settings', () => {
     expect(message).toContain('STRIPE_SECRET_KEY: missing (Stripe dashboard');
     expect(message).toContain('STRIPE_WEBHOOK_SECRET: missing');
     expect(message).toContain('SLACK_CHANNEL_ID: missing');
-    expect(message).toContain('3 settings need attention');
+    expect(message).toContain('SLACK_BOT_TOKEN: missing');
+    expect(message).toContain('SLACK_SIGNING_SECRET: missing');
+    expect(message).toContain('5 settings need attention');
+  });
+
+  it('serve without Slack is refused, naming REBUT_HEADLESS as the way to run without it on purpose', () => {
+    const serving = {
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_123',
+      SLACK_CHANNEL_ID: 'C0DISPUTES',
+    };
+    expect(() => loadSettings(serving, 'serve')).toThrow(/SLACK_BOT_TOKEN: missing \(.*REBUT_HEADLESS=true/);
+    expect(() => loadSettings({ ...serving, REBUT_HEADLESS: 'false' }, 'serve')).toThrow(/SLACK_BOT_TOKEN: missing/);
+    expect(loadSettings({ ...serving, REBUT_HEADLESS: 'true' }, 'serve').REBUT_HEADLESS).toBe(true);
+    expect(loadSettings(serving).REBUT_HEADLESS).toBe(false);
+    expect(() => loadSettings({ ...serving, REBUT_HEADLESS: 'yes' }, 'serve')).toThrow(
+      /REBUT_HEADLESS: expected true or false/,
+    );
   });
 
   it('malformed settings are each named with what was expected', () => {
