@@ -200,7 +200,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     step('Alice clicks "Approve & submit" on case 1');
     await click(app, slack, fraud.caseId, 'approve', pool);
     await waitForState(pool, fraud.caseId, 'submitted');
-    print(`  case 1 → submitted (Stripe: ${stripe.dispute(fraud.disputeId ?? '').status})`);
+    await expectSubmission(pool, fraud.caseId, { trigger: 'approve', actor: `slack:${APPROVER}`, draftVersion: 1 });
+    print(`  case 1 → submitted by Alice, rebuttal v1 (Stripe: ${stripe.dispute(fraud.disputeId ?? '').status})`);
 
     step('Alice clicks "Edit rebuttal" on case 2, adds a sentence, saves, then approves');
     await click(app, slack, notReceived.caseId, 'edit', pool);
@@ -233,13 +234,25 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       return rows.length > 0;
     }, 'the edited draft to be saved');
     print('  draft v2 saved by slack:U0ALICE001 (grounding checked)');
+    const caseTwo = notReceived.caseId;
+    // Alice approves what she now sees: the message updated to show v2 (an Approve on the v1 message is refused).
+    await waitFor(
+      async () => ((await approveVersion(slack, pool, caseTwo)) === 2 ? true : undefined),
+      'the message to show v2',
+    );
     await click(app, slack, notReceived.caseId, 'approve', pool);
     await waitForState(pool, notReceived.caseId, 'submitted');
-    print('  case 2 → submitted with the edited rebuttal');
+    await expectSubmission(pool, notReceived.caseId, {
+      trigger: 'approve',
+      actor: `slack:${APPROVER}`,
+      draftVersion: 2,
+    });
+    print('  case 2 → submitted by Alice, with the edited rebuttal (v2)');
 
     step(`Nobody touches case 3; the timer submits it when its review window (${DEMO_REVIEW_WINDOW} in the demo) ends`);
     await waitForState(pool, canceled.caseId, 'submitted', 60_000);
-    print('  case 3 → submitted by the timer');
+    await expectSubmission(pool, canceled.caseId, { trigger: 'timer', actor: 'timer', draftVersion: 1 });
+    print('  case 3 → submitted by the timer, rebuttal v1');
 
     step('Weeks later, the banks decide: Stripe closes the disputes (won, won, lost)');
     for (const story of stories) stripe.setDisputeStatus(story.disputeId ?? '', story.outcome);
@@ -329,6 +342,35 @@ async function evidenceFiles(pool: Pool, caseId: number) {
     [caseId],
   );
   return rows;
+}
+
+/** The demo says only what happened: the one submission of the case, by whom and with which version. */
+async function expectSubmission(
+  pool: Pool,
+  caseId: number,
+  expected: { trigger: string; actor: string; draftVersion: number },
+): Promise<void> {
+  const { rows } = await pool.query<{ trigger: string; actor: string; draft_version: number }>(
+    'SELECT trigger, actor, draft_version FROM submissions WHERE case_id = $1',
+    [caseId],
+  );
+  const actual = rows.map((row) => ({ trigger: row.trigger, actor: row.actor, draftVersion: row.draft_version }));
+  if (actual.length !== 1 || JSON.stringify(actual[0]) !== JSON.stringify(expected)) {
+    throw new Error(
+      `the demo expected case ${caseId} submitted once as ${JSON.stringify(expected)}; it was ${JSON.stringify(actual)}`,
+    );
+  }
+}
+
+/** The draft version the case message's Approve button would send (its value is `<case>:<version>`). */
+async function approveVersion(slack: SlackSandbox, pool: Pool, caseId: number): Promise<number | undefined> {
+  const { rows } = await pool.query<{ slack_ts: string }>('SELECT slack_ts FROM cases WHERE id = $1', [caseId]);
+  const blocks = latestBlocks(slack, rows[0]?.slack_ts ?? '') as {
+    elements?: { action_id: string; value?: string }[];
+  }[];
+  const value = blocks.flatMap((block) => block.elements ?? []).find((e) => e.action_id === 'approve')?.value;
+  const version = value?.split(':')[1];
+  return version === undefined ? undefined : Number(version);
 }
 
 /** A signed button click from the approver, exactly as Slack sends it. */

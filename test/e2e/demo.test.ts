@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,12 @@ describe('npm run demo', () => {
       const result = await demo(await freePort());
       expect(result.output, `run ${run}`).toContain('Done: 3 submissions to Stripe (one per dispute), 3 case messages');
       expect(result.code).toBe(0);
+      // The story it tells is what happened: Alice's approval sent her edit, the timer only case 3.
+      expect(result.output).toContain('case 2 → submitted by Alice, with the edited rebuttal (v2)');
+      expect(result.output).toContain('case 3 → submitted by the timer');
     }
+    const caseTwo = await readFile(join(work, 'demo-output', 'case-2-product_not_received-final.json'), 'utf8');
+    expect(caseTwo).not.toMatch(/automatically|nobody decided/i);
     const outputs = await readdir(join(work, 'demo-output'));
     expect(outputs.filter((name) => name.endsWith('.pdf')).length).toBeGreaterThanOrEqual(3);
     expect(outputs).toEqual(
