@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadSettings } from './config.js';
 import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
@@ -15,12 +16,41 @@ Usage:
   rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
 
-Settings come from the environment or .env; see README → Configuration.`;
+Settings come from the environment or .env; see README → Configuration.
+Each command's options: rebut <command> --help. The version: rebut --version.`;
+
+/** What `rebut <command> --help` prints; asking for help never runs the command. */
+const COMMAND_HELP: Record<string, string> = {
+  serve: `rebut serve — run the service: the HTTP server (Stripe webhooks, Slack, /healthz, /readyz, /metrics), the queue
+workers and the timer. Needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, SLACK_CHANNEL_ID and the Slack app's
+SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or REBUT_HEADLESS=true to run without Slack). Stops cleanly on SIGTERM.`,
+  migrate: `rebut migrate — apply the database migrations (DATABASE_URL, or the embedded PostgreSQL) and exit.
+\`rebut serve\` applies them too; this is for deployments that migrate as a separate step.`,
+  sync: `rebut sync [--since YYYY-MM-DD] — import past disputes from Stripe (STRIPE_SECRET_KEY), so stats and drafts learn
+from them. Interrupted (Ctrl-C), it stops after the page being stored; run it again to continue where it stopped.`,
+  stats: `rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what evidence wins,
+from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`,
+};
+
+/** The version in package.json. */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command = 'help'] = argv;
+  const [command = 'help', ...rest] = argv;
+  const help = COMMAND_HELP[command];
+  if (help && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(help);
+    return 0;
+  }
   switch (command) {
     case 'serve': {
+      if (rest.length > 0) {
+        console.error(`rebut serve takes no arguments (got ${rest.join(' ')}).\n\n${COMMAND_HELP.serve}`);
+        return 2;
+      }
       const settings = loadSettings(process.env, 'serve');
       // Each command loads only what it needs: `rebut sync` stays small without the app, Slack and PDFs.
       const { startApp } = await import('./main.js');
@@ -45,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => {});
     }
     case 'migrate': {
+      if (rest.length > 0) {
+        console.error(`rebut migrate takes no arguments (got ${rest.join(' ')}).\n\n${COMMAND_HELP.migrate}`);
+        return 2;
+      }
       const settings = loadSettings(process.env);
       const log = createLogger(settings.LOG_LEVEL);
       const database = await databaseFor(settings);
@@ -62,6 +96,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./stats/cli.js')).syncCommand(argv.slice(1));
     case 'stats':
       return (await import('./stats/cli.js')).statsCommand(argv.slice(1));
+    case '--version':
+    case '-v':
+    case 'version':
+      console.log(`rebut ${version()}`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

@@ -58,6 +58,27 @@ describe('the rebut command', () => {
     expect(result.code).toBe(0);
   });
 
+  it('--help on any command says what it does and never runs it', async () => {
+    // A database nobody answers at: a command that ran would fail on it.
+    const nowhere = { DATABASE_URL: 'postgres://rebut@127.0.0.1:1/rebut', STRIPE_SECRET_KEY: 'sk_test_123' };
+    for (const command of ['serve', 'migrate', 'sync', 'stats']) {
+      for (const flag of ['--help', '-h']) {
+        const result = await rebut([command, flag], nowhere);
+        expect(result.code, `${command} ${flag}`).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^rebut ${command}`));
+      }
+    }
+  });
+
+  it('--version prints the version; migrate refuses arguments it does not take', async () => {
+    const version = await rebut(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^rebut \d+\.\d+\.\d+$/);
+    const extra = await rebut(['migrate', '--dry-run'], { DATABASE_URL: db.url });
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('rebut migrate takes no arguments (got --dry-run)');
+  });
+
   it('an unknown command prints the usage and exits 2', async () => {
     const result = await rebut(['frobnicate']);
     expect(result.code).toBe(2);
