@@ -22,6 +22,11 @@ const duration = (example: string) =>
   });
 
 const url = (what: string) => z.string().refine((text) => URL.canParse(text), { message: `expected a URL (${what})` });
+/** A PostgreSQL connection string: `localhost:5432/rebut` parses as a URL (scheme "localhost:") but is not one. */
+const postgresUrl = (what: string) =>
+  z.string().refine((text) => /^postgres(ql)?:\/\//.test(text) && URL.canParse(text), {
+    message: `expected a postgres:// URL (${what})`,
+  });
 
 const optionalText = z
   .string()
@@ -33,7 +38,7 @@ const PACKET_THREADS_EXPECTED =
   'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
 
 export const settingsSchema = z.object({
-  DATABASE_URL: optionalText.pipe(url('postgres://user:password@host:5432/db').optional()),
+  DATABASE_URL: optionalText.pipe(postgresUrl('postgres://user:password@host:5432/db').optional()),
   REBUT_DATA_DIR: z.string().default('.rebut'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** The address to listen on: 0.0.0.0 (every interface, as a container needs), or 127.0.0.1 behind a proxy. */
@@ -120,7 +125,7 @@ export const settingsSchema = z.object({
       return fees;
     }),
   EVIDENCE_CONFIG: optionalText,
-  APP_DATABASE_URL: optionalText.pipe(url('the business database, postgres://…').optional()),
+  APP_DATABASE_URL: optionalText.pipe(postgresUrl('the business database, postgres://…').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** When the auto-submit timer ticks (cron, optionally with seconds); every minute by default. */
   REBUT_TIMER_SCHEDULE: z

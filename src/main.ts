@@ -58,13 +58,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required to serve');
   const workers = options.workers !== false;
 
-  const database = await databaseFor(settings);
-  const pool = createPool(database.url, { max: 20 });
-  const applied = await migrate(pool, (line) => log.warn(line));
-  if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s)`);
-
-  const stripe = createStripeClient(stripeKey, settings.STRIPE_API_URL);
-  const metrics = createMetrics(pool);
+  // What can be checked without starting anything is checked first: a bad evidence file starts no database.
   const evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
   if (evidence.warning) log.warn(evidence.warning);
   const business = {
@@ -72,10 +66,27 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     productDescription: evidence.config.business.product_description,
   };
   const llm = llmDrafterFor(settings, log);
-  // Without a bot token (`rebut serve` allows that only with REBUT_HEADLESS=true) the instance serves webhooks and
-  // jobs only: it shows no case to anyone, so it says so.
-  const slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
+  const stripe = createStripeClient(stripeKey, settings.STRIPE_API_URL);
+
+  const database = await databaseFor(settings);
+  const pool = createPool(database.url, { max: 20 });
+  let slack: Awaited<ReturnType<typeof createSlack>> | undefined;
+  try {
+    const applied = await migrate(pool, (line) => log.warn(line));
+    if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s)`);
+    // Without a bot token (`rebut serve` allows that only with REBUT_HEADLESS=true) the instance serves webhooks and
+    // jobs only: it shows no case to anyone, so it says so.
+    slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
+  } catch (error) {
+    // A failed start leaves nothing running: the embedded PostgreSQL it started is stopped again.
+    await stopInOrder(log, [
+      { what: 'the database pool', stop: () => pool.end(), ms: 5_000 },
+      { what: 'the embedded PostgreSQL', stop: () => database.stop(), ms: 10_000 },
+    ]);
+    throw error;
+  }
   if (!slack) log.warn(HEADLESS_NOTE);
+  const metrics = createMetrics(pool);
   // Evidence PDFs are built off the main thread, which then stays free for webhooks and the other jobs.
   const packets = workers
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
 import { runner } from 'node-pg-migrate';
 import type { Pool } from './pool.js';
+import { databaseUnreachable } from './unreachable.js';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -13,7 +14,9 @@ export const MIGRATIONS_TABLE = 'rebut_migrations';
  * several instances may start at once) and the job queue's (graphile-worker keeps its own).
  */
 export async function migrate(pool: Pool, log: (line: string) => void = () => {}): Promise<string[]> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw databaseUnreachable(error);
+  });
   let applied: { name: string }[];
   try {
     applied = await runner({

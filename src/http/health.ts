@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pendingMigrations } from '../db/migrate.js';
 import type { Pool } from '../db/pool.js';
+import { whyUnreachable } from '../db/unreachable.js';
 import type { Metrics } from '../metrics.js';
 import { sendJson } from './server.js';
 
@@ -42,33 +43,6 @@ export function readyz(pool: Pool, notes: { headless?: string } = {}) {
     }
     sendJson(res, ready ? 200 : 503, { ready, checks, ...(Object.keys(detail).length > 0 ? { detail } : {}) });
   };
-}
-
-/**
- * What is wrong with the database, in words that name no user, database or host: `/readyz` is unauthenticated, and
- * PostgreSQL's own messages carry those names ("password authentication failed for user …").
- */
-export function whyUnreachable(error: unknown): string {
-  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
-  switch (code) {
-    case '28P01':
-    case '28000':
-      return 'PostgreSQL refused the credentials';
-    case '3D000':
-      return 'the database does not exist';
-    case '57P03':
-      return 'PostgreSQL is starting up or shutting down';
-    case 'ECONNREFUSED':
-      return 'nothing answers at the host and port';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve';
-  }
-  if (error instanceof Error && /within 2 s/.test(error.message)) return 'no answer within 2 s';
-  if (error instanceof Error && /Connection terminated|timeout exceeded/i.test(error.message)) {
-    return 'the connection was lost or timed out';
-  }
-  return code ? `error ${code}` : 'the connection failed';
 }
 
 /**

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/db/embedded.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const run = promisify(execFile);
@@ -78,6 +82,40 @@ describe('the rebut command', () => {
     expect(extra.code).toBe(2);
     expect(extra.stderr).toContain('rebut migrate takes no arguments (got --dry-run)');
   });
+
+  it('a database nobody answers at is named by its setting, without PostgreSQL or socket jargon', async () => {
+    const result = await rebut(['migrate'], { DATABASE_URL: 'postgres://rebut:secret@127.0.0.1:1/rebut' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot connect to the database: nothing answers at the host and port');
+    expect(result.stderr).toContain('Check DATABASE_URL');
+    expect(result.stderr).not.toMatch(/ECONNREFUSED|secret/);
+    const bare = await rebut(['migrate'], { DATABASE_URL: 'localhost:5432/rebut' });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('DATABASE_URL: expected a postgres:// URL');
+  });
+
+  it('a start that fails after the embedded PostgreSQL started stops it again', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'rebut-cli-start-'));
+    await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as "postgres" and must pass through it
+    try {
+      const result = await rebut(['serve'], {
+        REBUT_DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        STRIPE_SECRET_KEY: 'sk_test_123',
+        STRIPE_WEBHOOK_SECRET: 'whsec_123',
+        SLACK_CHANNEL_ID: 'C0DISPUTES',
+        SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_API_URL: 'http://127.0.0.1:1/api/', // Slack cannot be reached: the start fails after the database
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('SLACK_BOT_TOKEN');
+      const pids = (await readdir(dataDir, { recursive: true })).filter((name) => name.endsWith('postmaster.pid'));
+      expect(pids).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('an unknown command prints the usage and exits 2', async () => {
     const result = await rebut(['frobnicate']);

@@ -52,6 +52,15 @@ describe('settings', () => {
     );
   });
 
+  it('a DATABASE_URL without its postgres:// scheme is refused, though it parses as a URL', () => {
+    expect(() => loadSettings({ DATABASE_URL: 'localhost:5432/rebut' })).toThrow(
+      /DATABASE_URL: expected a postgres:\/\/ URL/,
+    );
+    expect(loadSettings({ DATABASE_URL: 'postgresql://rebut@db:5432/rebut' }).DATABASE_URL).toBe(
+      'postgresql://rebut@db:5432/rebut',
+    );
+  });
+
   it('malformed settings are each named with what was expected', () => {
     expect(() =>
       loadSettings({
@@ -70,7 +79,7 @@ describe('settings', () => {
           expect.stringMatching(/^STRIPE_SECRET_KEY: expected a key starting sk_test_/),
           expect.stringMatching(/^SLACK_CHANNEL_ID: expected a channel id/),
           expect.stringMatching(/^SLACK_APPROVERS: expected user ids/),
-          expect.stringMatching(/^DATABASE_URL: expected a URL/),
+          expect.stringMatching(/^DATABASE_URL: expected a postgres:\/\/ URL/),
         ]),
       }),
     );
