@@ -15,7 +15,7 @@ export const storedTriageSchema = z.object({
   strategy: z.string().optional(),
   checklist: z.array(z.object({ item: z.string(), found: z.boolean(), weight: z.number().optional() })).default([]),
   missingSources: z.array(z.object({ source: z.string(), problem: z.string() })).default([]),
-  dropped: z.array(z.object({ what: z.string(), why: z.string() })).default([]),
+  dropped: z.array(z.object({ what: z.string(), why: z.string(), byPlaybook: z.literal(true).optional() })).default([]),
   ce3: z.object({ status: z.string() }).loose().optional(),
   totals: z.record(z.string(), z.unknown()).optional(),
 });

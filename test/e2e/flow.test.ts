@@ -106,6 +106,16 @@ describe('the whole flow through the stand-ins', () => {
     expect(posted).toHaveLength(1);
     const blocksJson = JSON.stringify(posted[0]?.args.blocks);
     for (const label of ['Approve & submit', 'Edit rebuttal', 'Auto', 'Accept']) expect(blocksJson).toContain(label);
+    // The refund policy is configured but a fraud dispute's playbook does not use it: recorded with the packet,
+    // not repeated on every case message.
+    const triage = await db.pool.query<{ triage: { dropped: { what: string; byPlaybook?: boolean }[] } }>(
+      'SELECT triage FROM cases WHERE id = $1',
+      [caseRow.id],
+    );
+    expect(triage.rows[0]?.triage.dropped).toContainEqual(
+      expect.objectContaining({ what: 'the refund policy', byPlaybook: true }),
+    );
+    expect(blocksJson).not.toContain('does not ask for');
     await waitFor(async () => slack.uploadedFiles.some((file) => file.name.endsWith('.pdf')), {
       what: 'the evidence PDF in the thread',
     });

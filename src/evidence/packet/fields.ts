@@ -13,6 +13,11 @@ const MULTILINE_SHORT_FIELDS: ReadonlySet<EvidenceTextField> = new Set(['billing
 export interface Dropped {
   what: string;
   why: string;
+  /**
+   * Left out because the reason's playbook does not use it (a refund policy on a fraud dispute), not for lack of
+   * room: listed on the packet's summary page, not in Slack, where it would be noise on every case.
+   */
+  byPlaybook?: true;
 }
 
 const TRUNCATION_MARK = ' … [truncated]';

@@ -50,7 +50,8 @@ export function planFiles(
     if (own.length > 0) {
       const target = take(field);
       if (target) policies.push({ field: target, slug: `${kind}-policy`, heading, kinds: [kind], policies: own });
-      else dropped.push({ what: `the ${kind} policy`, why: `the playbook does not ask for ${field}` });
+      else
+        dropped.push({ what: `the ${kind} policy`, why: `the playbook does not ask for ${field}`, byPlaybook: true });
     } else if (!termsPlaced && wanted.has(field)) {
       const target = take(field);
       if (target) {
@@ -84,6 +85,7 @@ export function planFiles(
     dropped.push({
       what: 'the customer communication file',
       why: 'the playbook does not ask for customer_communication',
+      byPlaybook: true,
     });
   }
   for (const field of wanted) {
