@@ -177,27 +177,47 @@ export class ConfigError extends Error {
   }
 }
 
+/** The values `.env.example` ships with: copied unchanged, they are not settings, and saying so is clearer. */
+const EXAMPLE_VALUES: Partial<Record<keyof Settings, string>> = {
+  STRIPE_SECRET_KEY: 'rk_test_...',
+  STRIPE_WEBHOOK_SECRET: 'whsec_...',
+  SLACK_BOT_TOKEN: 'xoxb-...',
+  SLACK_SIGNING_SECRET: '...',
+  SLACK_APP_TOKEN: 'xapp-...',
+  SLACK_CHANNEL_ID: 'C0123456789',
+  SLACK_APPROVERS: 'U0123456789,S0123456789',
+  OPENAI_API_KEY: 'sk-...',
+};
+
+/** Reads every setting; all problems at once (malformed, still the example, missing), each naming its setting. */
 export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): Settings {
+  const problems = new Map<string, string>();
+  const withHint = (name: keyof Settings, text: string) => {
+    const hint = hints[name];
+    return `${name}: ${text}${hint ? ` (${hint})` : ''}`;
+  };
+  for (const [name, example] of Object.entries(EXAMPLE_VALUES) as [keyof Settings, string][]) {
+    if (env[name]?.trim() === example) problems.set(name, withHint(name, 'still the example value from .env.example'));
+  }
   const parsed = settingsSchema.safeParse(env);
-  const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'settings');
-      problems.push(`${name}: ${issue.message}`);
+      if (!problems.has(name)) problems.set(name, `${name}: ${issue.message}`);
     }
   }
-  const settings = parsed.success ? parsed.data : undefined;
+  // Read from the environment as given, so a malformed setting elsewhere hides no missing one.
   // rebut never acts unseen unless the owner said so: serving needs Slack, or REBUT_HEADLESS=true.
-  const wanted: Requirement[] = needs.includes('serve') && !settings?.REBUT_HEADLESS ? [...needs, 'slack'] : needs;
+  const headless = env.REBUT_HEADLESS?.trim() === 'true';
+  const wanted: Requirement[] = needs.includes('serve') && !headless ? [...needs, 'slack'] : needs;
   for (const need of new Set(wanted)) {
     for (const name of requiredFor[need]) {
-      if (!settings || settings[name] !== undefined) continue;
-      const hint = hints[name];
-      problems.push(`${name}: missing${hint ? ` (${hint})` : ''}`);
+      if (problems.has(name) || env[name]?.trim()) continue;
+      problems.set(name, withHint(name, 'missing'));
     }
   }
-  if (problems.length > 0 || !settings) throw new ConfigError(problems);
-  return settings;
+  if (problems.size > 0 || !parsed.success) throw new ConfigError([...problems.values()]);
+  return parsed.data;
 }
 
 /** Test-mode keys may only see test-mode events, and live keys live ones. */

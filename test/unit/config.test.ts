@@ -52,6 +52,49 @@ describe('settings', () => {
     );
   });
 
+  it(".env.example's placeholders copied unchanged are named as such, not as malformed or missing", () => {
+    const error = (() => {
+      try {
+        loadSettings(
+          {
+            STRIPE_SECRET_KEY: 'rk_test_...',
+            STRIPE_WEBHOOK_SECRET: 'whsec_...',
+            SLACK_BOT_TOKEN: 'xoxb-...',
+            SLACK_SIGNING_SECRET: '...',
+            SLACK_CHANNEL_ID: 'C0123456789',
+          },
+          'serve',
+        );
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error?.problems).toHaveLength(5);
+    for (const name of [
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_CHANNEL_ID',
+    ]) {
+      expect(error?.problems).toContainEqual(expect.stringMatching(new RegExp(`^${name}: still the example value`)));
+    }
+  });
+
+  it('a malformed setting does not hide the missing ones', () => {
+    const error = (() => {
+      try {
+        loadSettings({ PORT: 'eighty' }, 'serve');
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error?.problems).toContainEqual(expect.stringMatching(/^PORT: /));
+    expect(error?.problems).toContainEqual(expect.stringMatching(/^STRIPE_SECRET_KEY: missing/));
+    expect(error?.problems).toContainEqual(expect.stringMatching(/^SLACK_BOT_TOKEN: missing/));
+    expect(error?.problems).toHaveLength(6);
+  });
+
   it('a DATABASE_URL without its postgres:// scheme is refused, though it parses as a URL', () => {
     expect(() => loadSettings({ DATABASE_URL: 'localhost:5432/rebut' })).toThrow(
       /DATABASE_URL: expected a postgres:\/\/ URL/,
