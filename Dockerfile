@@ -1,6 +1,6 @@
 # rebut — multi-stage: dependencies are installed once in a build stage, the runtime image gets
 # production dependencies only (no dev tools, no embedded PostgreSQL: use DATABASE_URL), runs as
-# the unprivileged "node" user, and reports its health from /healthz.
+# the unprivileged "node" user on files it cannot change (owned by root), and reports its health from /healthz.
 FROM node:20.19-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -13,10 +13,10 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 FROM node:20.19-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
-COPY --from=deps --chown=node:node /app/node_modules ./node_modules
-COPY --chown=node:node package.json manifest.yml rebut.evidence.example.yml ./
-COPY --chown=node:node bin ./bin
-COPY --chown=node:node src ./src
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json manifest.yml rebut.evidence.example.yml ./
+COPY bin ./bin
+COPY src ./src
 # sandbox/ (the stand-ins and the demo) serves the demo, tests and benches only: it is not in the image.
 USER node
 EXPOSE 3000
