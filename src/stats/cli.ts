@@ -152,6 +152,13 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
 }
 
+/** The database the settings name, without credentials: `db.example:5432/rebut`, or the embedded one's folder. */
+function databaseName(settings: Settings): string {
+  if (!settings.DATABASE_URL) return `the embedded PostgreSQL in ${settings.REBUT_DATA_DIR} (DATABASE_URL is not set)`;
+  const url = new URL(settings.DATABASE_URL);
+  return `DATABASE_URL (${url.host}${url.pathname})`;
+}
+
 function parseWindow(text: string): StatsWindow {
   if (!(STATS_WINDOWS as readonly string[]).includes(text)) {
     throw new UsageError(`--window expects one of ${STATS_WINDOWS.join(', ')}, got "${text}"`);
@@ -179,6 +186,8 @@ async function stats(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const figures = await computeStats(database.pool, { window });
     process.stdout.write(values.json ? formatStatsJson(figures) : formatStatsTable(figures));
+    // Which database was read, on stderr (JSON on stdout stays clean): an unset DATABASE_URL reads the embedded one.
+    console.error(`Read from ${databaseName(settings)}.`);
     if (values.chart) {
       await writeFile(values.chart, await renderStatsChart(figures));
       if (!values.json) console.log(`Chart written to ${values.chart}`);

@@ -79,6 +79,10 @@ describe('stats', () => {
       env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DATABASE_URL: db.url },
     });
     expect(text.stdout).toContain('No disputes stored yet. Run `rebut sync`');
+    // It says which database it read, without the password.
+    const database = new URL(db.url);
+    expect(text.stderr).toContain(`Read from DATABASE_URL (${database.host}${database.pathname}).`);
+    if (database.password) expect(text.stderr).not.toContain(database.password);
     const json = await run(process.execPath, ['bin/rebut.js', 'stats', '--json', '--window', '30d'], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DATABASE_URL: db.url },
