@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { Pool } from './db/pool.js';
+import { NEEDS_RESPONSE_STATUSES } from './dispute/statuses.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -10,7 +11,11 @@ export type Metrics = ReturnType<typeof createMetrics>;
  */
 export function createMetrics(pool: Pool) {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'rebut_' });
+  // The standard names (process_*, nodejs_*), so stock Node.js dashboards find them.
+  client.collectDefaultMetrics({ register: registry });
+  // Read from PostgreSQL at scrape time. Without the database these are left out and `rebut_database_up` says why;
+  // the in-process metrics are served all the same.
+  const fromDatabase = (collect: () => Promise<void>) => collect().catch(() => {});
 
   const stripeEvents = new client.Counter({
     name: 'rebut_stripe_events_total',
@@ -38,16 +43,83 @@ export function createMetrics(pool: Pool) {
     registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await pool.query<{ task: string; state: string; count: number }>(
-        `SELECT task_identifier AS task,
-                CASE WHEN locked_at IS NOT NULL THEN 'running'
-                     WHEN attempts >= max_attempts THEN 'failed'
-                     WHEN attempts > 0 THEN 'retrying'
-                     ELSE 'waiting' END AS state,
-                count(*)::int AS count
-           FROM graphile_worker.jobs GROUP BY 1, 2`,
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ task: string; state: string; count: number }>(
+          `SELECT task_identifier AS task,
+                  CASE WHEN locked_at IS NOT NULL THEN 'running'
+                       WHEN attempts >= max_attempts THEN 'failed'
+                       WHEN attempts > 0 THEN 'retrying'
+                       ELSE 'waiting' END AS state,
+                  count(*)::int AS count
+             FROM graphile_worker.jobs GROUP BY 1, 2`,
+        );
+        for (const row of rows) this.set({ task: row.task, state: row.state }, row.count);
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_submissions',
+    help: 'Evidence submissions recorded, by path (approve, autopilot, timer, outside: made outside rebut, settled)',
+    labelNames: ['path'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ path: string; count: number }>(
+          `SELECT trigger AS path, count(*)::int AS count FROM submissions GROUP BY 1`,
+        );
+        for (const row of rows) this.set({ path: row.path }, row.count);
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_disputes',
+    help: "Disputes by Stripe's status (won, lost, needs_response, under_review, …)",
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ status: string; count: number }>(
+          `SELECT status, count(*)::int AS count FROM disputes GROUP BY 1`,
+        );
+        for (const row of rows) this.set({ status: row.status }, row.count);
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_disputes_awaiting_response',
+    help: "Disputes that still need evidence, by time left until Stripe's deadline",
+    labelNames: ['due_within'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ due_within: string; count: number }>(
+          `SELECT CASE WHEN due_by IS NULL THEN 'unknown'
+                       WHEN due_by < now() THEN 'past'
+                       WHEN due_by < now() + interval '24 hours' THEN '24h'
+                       WHEN due_by < now() + interval '72 hours' THEN '72h'
+                       ELSE 'later' END AS due_within,
+                  count(*)::int AS count
+             FROM disputes WHERE status = ANY($1) GROUP BY 1`,
+          [NEEDS_RESPONSE_STATUSES],
+        );
+        for (const row of rows) this.set({ due_within: row.due_within }, row.count);
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_database_up',
+    help: 'Whether PostgreSQL answered the last scrape (the rebut_queue_jobs and dispute figures need it)',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await pool.query('SELECT 1').then(
+          () => 1,
+          () => 0,
+        ),
       );
-      for (const row of rows) this.set({ task: row.task, state: row.state }, row.count);
     },
   });
 
