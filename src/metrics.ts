@@ -59,7 +59,7 @@ export function createMetrics(pool: Pool) {
   });
   new client.Gauge({
     name: 'rebut_submissions',
-    help: 'Evidence submissions recorded, by path (approve, autopilot, timer, outside: made outside rebut, settled)',
+    help: 'Evidence submissions rebut made, by path (approve, autopilot, timer)',
     labelNames: ['path'] as const,
     registers: [registry],
     async collect() {
