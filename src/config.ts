@@ -159,7 +159,7 @@ export type Requirement = keyof typeof requiredFor;
 
 const hints: Partial<Record<keyof Settings, string>> = {
   STRIPE_SECRET_KEY:
-    'Stripe dashboard → Developers → API keys: a restricted key with Disputes and Files write, and Charges, Customers, Payment Intents, Refunds, Subscriptions and Invoices read (README → Stripe)',
+    'Stripe dashboard → Developers → API keys: a restricted key with Disputes and Files write, and Charges, Customers, Payment Intents, Refunds, Subscriptions and Invoices read (README → Stripe set-up)',
   STRIPE_WEBHOOK_SECRET: 'Stripe dashboard → Developers → Webhooks → your endpoint → Signing secret',
   SLACK_BOT_TOKEN:
     'Slack app → OAuth & Permissions → Bot User OAuth Token; or REBUT_HEADLESS=true to run without Slack, where no person sees a case',
