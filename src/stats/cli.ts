@@ -97,13 +97,17 @@ async function withUsage(run: () => Promise<number>): Promise<number> {
   }
 }
 
-/** `rebut sync [--since YYYY-MM-DD]`; exit code 0 when done, 1 when failed or busy, 130 when stopped with Ctrl-C. */
+/** `rebut sync [--since YYYY-MM-DD] [--json]`; exit code 0 when done, 1 when failed or busy, 130 when stopped with Ctrl-C. */
 export function syncCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return withUsage(() => sync(args, env));
 }
 
 async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { since: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+  });
   const since = values.since ? parseSince(values.since) : undefined;
   const settings = loadSettings(env, 'stripe');
   // Quiet by default: the progress bar says what is happening; warnings (retries, backoff) still show.
@@ -125,7 +129,8 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     clearOnComplete: false,
     fps: 5,
   });
-  bar.start(1, 0, { line: 'Listing disputes on Stripe…' });
+  // With --json the output is data: no progress bar, one JSON object on stdout at the end.
+  if (!values.json) bar.start(1, 0, { line: 'Listing disputes on Stripe…' });
   try {
     const result = await runSync(
       {
@@ -137,13 +142,19 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
         ...(since ? { since } : {}),
         startedBy: 'cli',
         signal: controller.signal,
-        onProgress: (progress) => bar.update(progress.done ? 1 : 0, { line: syncLine(progress) }),
+        ...(values.json
+          ? {}
+          : { onProgress: (progress) => bar.update(progress.done ? 1 : 0, { line: syncLine(progress) }) }),
       },
     );
     bar.stop();
-    const summary = syncSummary(result);
-    if (result.status === 'done') console.log(summary);
-    else console.error(summary);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const summary = syncSummary(result);
+      if (result.status === 'done') console.log(summary);
+      else console.error(summary);
+    }
     return result.status === 'done' ? 0 : result.status === 'stopped' ? 130 : 1;
   } finally {
     bar.stop();

@@ -105,6 +105,10 @@ describe('stats', () => {
     const stats = JSON.parse(json.stdout);
     expect(stats.disputes).toBe(250);
     expect(stats.winRate.decided).toBeGreaterThan(0);
+    // Again, as data: the result alone on stdout, no progress bar.
+    const again = await run(process.execPath, ['bin/rebut.js', 'sync', '--json'], { cwd: root, env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'done', seen: expect.any(Number), inserted: 0 });
+    expect(again.stderr).not.toContain('Listing disputes');
   });
 
   it('the running totals kept by triggers equal a fresh count after inserts, updates and deletes', async () => {
