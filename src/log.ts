@@ -50,9 +50,38 @@ function passesLuhn(text: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A pino logger whose every output line passes through `maskSecrets` on its way out. */
-export function createLogger(level: string, destination: { write(line: string): unknown } = process.stdout): Logger {
-  const masked = { write: (line: string) => destination.write(maskSecrets(line)) };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** One JSON log line as a person reads it in a terminal: `rebut: warning: message (cause)`, no stack trace. */
+export function humanLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+    const cause = entry.err?.message && entry.err.message !== entry.msg ? ` (${entry.err.message})` : '';
+    return `rebut: ${LEVEL_NAMES[entry.level ?? 30] ?? 'info'}: ${entry.msg ?? ''}${cause}\n`;
+  } catch {
+    return line;
+  }
+}
+
+/**
+ * A pino logger whose every output line passes through `maskSecrets` on its way out. `human`: lines a person reads
+ * in a terminal (the CLI's), instead of JSON for a log collector.
+ */
+export function createLogger(
+  level: string,
+  destination: { write(line: string): unknown } = process.stdout,
+  options: { human?: boolean } = {},
+): Logger {
+  const masked = {
+    write: (line: string) => destination.write(options.human ? humanLine(maskSecrets(line)) : maskSecrets(line)),
+  };
   return pino(
     { level, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     masked,

@@ -111,7 +111,7 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const since = values.since ? parseSince(values.since) : undefined;
   const settings = loadSettings(env, 'stripe');
   // Quiet by default: the progress bar says what is happening; warnings (retries, backoff) still show.
-  const log = createLogger(env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn', process.stderr);
+  const log = cliLogger(env, settings);
   const secretKey = settings.STRIPE_SECRET_KEY;
   if (!secretKey) throw new UsageError('STRIPE_SECRET_KEY is required');
   const database = await openDatabase(settings, (line) => log.warn(line));
@@ -170,6 +170,16 @@ function databaseName(settings: Settings): string {
   return `DATABASE_URL (${url.host}${url.pathname})`;
 }
 
+/**
+ * The CLI's log, on stderr: warnings only unless LOG_LEVEL is set, and in a terminal as plain lines (JSON, with stack
+ * traces, for LOG_LEVEL=debug or trace, or when stderr is not a terminal).
+ */
+function cliLogger(env: NodeJS.ProcessEnv, settings: Settings) {
+  const level = env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn';
+  const human = Boolean(process.stderr.isTTY) && level !== 'debug' && level !== 'trace';
+  return createLogger(level, process.stderr, { human });
+}
+
 function parseWindow(text: string): StatsWindow {
   if (!(STATS_WINDOWS as readonly string[]).includes(text)) {
     throw new UsageError(`--window expects one of ${STATS_WINDOWS.join(', ')}, got "${text}"`);
@@ -192,7 +202,7 @@ async function stats(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   const window = parseWindow(values.window ?? positionals[0] ?? 'all');
   const settings = loadSettings(env);
-  const log = createLogger(env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn', process.stderr);
+  const log = cliLogger(env, settings);
   const database = await openDatabase(settings, (line) => log.warn(line));
   try {
     const figures = await computeStats(database.pool, { window });
