@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { freePort } from '../../src/db/embedded.js';
-import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
+import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { faultSeed, seededRandom, sleep } from '../support/faults.js';
-import { type AppProcess, spawnApp } from '../support/process.js';
-import { ALICE, caseMessagesIn, click, postedMessage, SIGNING_SECRET } from '../support/slack.js';
+import { type AppProcess, serveEnv, spawnApp } from '../support/process.js';
+import { ALICE, caseMessagesIn, click, postedMessage } from '../support/slack.js';
 
 const ROUNDS = 20;
 /** Stripe holds each submission this long before it answers. */
@@ -34,20 +34,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-const env = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  STRIPE_SECRET_KEY: TEST_STRIPE_KEY,
-  STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-  STRIPE_API_URL: stripe.url,
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  SLACK_CHANNEL_ID: 'C0DISPUTES',
-  SLACK_APPROVERS: 'U0ALICE001',
-  REBUT_WORKER_LEASE: '2s',
-  REBUT_TIMER_SCHEDULE: '* * * * * *',
-  LOG_LEVEL: 'warn',
-});
+const env = (): Record<string, string> =>
+  serveEnv({ databaseUrl: db.url, stripeUrl: stripe.url, slack }, { REBUT_WORKER_LEASE: '2s' });
 
 describe('SIGKILL at every step of a submission', () => {
   it('20 kills around slow submissions: each dispute ends with the one submission Stripe counts, recorded once', async () => {

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { freePort } from '../../src/db/embedded.js';
-import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
+import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { type AppProcess, spawnApp } from '../support/process.js';
-import { ALICE, click, postedMessage, SIGNING_SECRET } from '../support/slack.js';
+import { type AppProcess, serveEnv, spawnApp } from '../support/process.js';
+import { ALICE, click, postedMessage } from '../support/slack.js';
 
 let db: TestDatabase;
 let stripe: StripeSandbox;
@@ -28,19 +28,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const env = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  STRIPE_SECRET_KEY: TEST_STRIPE_KEY,
-  STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-  STRIPE_API_URL: stripe.url,
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  SLACK_CHANNEL_ID: 'C0DISPUTES',
-  SLACK_APPROVERS: ALICE,
-  REBUT_TIMER_SCHEDULE: '* * * * * *',
-  LOG_LEVEL: 'warn',
-});
+const env = (): Record<string, string> => serveEnv({ databaseUrl: db.url, stripeUrl: stripe.url, slack });
 
 describe('two instances, one clock', () => {
   it('the instance 6 minutes fast does not take a submission in flight as stuck: one submit, one record', async () => {

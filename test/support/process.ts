@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './app.js';
+import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from './app.js';
+import { ALICE, SIGNING_SECRET } from './slack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -58,5 +59,29 @@ export async function spawnApp(
       if (child.exitCode === null) child.kill(signal);
       return exited;
     },
+  };
+}
+
+/**
+ * The settings of a `rebut serve` wired to this test's database and stand-ins, Alice approving, the timer ticking
+ * every second; `overrides` for what the test is about.
+ */
+export function serveEnv(
+  parts: { databaseUrl: string; stripeUrl: string; slack: { botToken: string; apiUrl: string } },
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: parts.databaseUrl,
+    STRIPE_SECRET_KEY: TEST_STRIPE_KEY,
+    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    STRIPE_API_URL: parts.stripeUrl,
+    SLACK_BOT_TOKEN: parts.slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: parts.slack.apiUrl,
+    SLACK_CHANNEL_ID: 'C0DISPUTES',
+    SLACK_APPROVERS: ALICE,
+    REBUT_TIMER_SCHEDULE: '* * * * * *',
+    LOG_LEVEL: 'warn',
+    ...overrides,
   };
 }
