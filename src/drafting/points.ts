@@ -102,6 +102,9 @@ export const activityAfterPayment: Point = (facts, paidAt) => {
   if (activity.length === 0) return null;
   const after = activity.filter((fact) => isAfter(fact, paidAt));
   if (after.length === 0) return "The customer's account activity is listed below.";
+  // The timeline below lists all of it: "after the payment" alone would say the earlier entries came after it.
+  if (after.length < activity.length)
+    return "The customer's account activity, before and after the payment, is listed below.";
   const logins = after.some((fact) => /\b(log ?in|sign ?in|signed in|logged in)\b/i.test(text(fact.data.event)));
   return `The customer's ${logins ? 'logins and use' : 'use of the product'} after the payment ${logins ? 'are' : 'is'} listed below.`;
 };
