@@ -16,6 +16,8 @@ Usage:
                               import past disputes from Stripe
   rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
+  rebut doctor [--json] [--url https://your.host]
+                              check every setting live and say what to fix
 
 Settings come from the environment or .env; see README → Configuration.
 Each command's options: rebut <command> --help. The version: rebut --version.`;
@@ -32,6 +34,10 @@ and drafts learn from them. Interrupted (Ctrl-C), it stops after the page being 
 With --json: no progress bar, and the result (status, disputes seen, stored, cases opened and closed) as JSON.`,
   stats: `rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what evidence wins,
 from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`,
+  doctor: `rebut doctor [--json] [--url https://your.host] — check every setting live and say what to fix: the Stripe key
+and each permission rebut needs (one harmless call each), the webhook endpoint (at --url when given), Slack's token,
+scopes, the bot in the channel and the approvers, the model, both databases and the evidence file. Changes nothing.
+Exits 1 when something must be fixed; --json gives every check as data.`,
 };
 
 /** The version in package.json. */
@@ -98,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./stats/cli.js')).syncCommand(argv.slice(1));
     case 'stats':
       return (await import('./stats/cli.js')).statsCommand(argv.slice(1));
+    case 'doctor':
+      return (await import('./doctor/index.js')).doctorCommand(rest);
     case '--version':
     case '-v':
     case 'version':

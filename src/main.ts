@@ -9,7 +9,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, type LlmDrafter } from './drafting/llm.js';
 import type { ImageFetchPolicy } from './evidence/images.js';
 import { defaultPacketThreads, startPacketThreads } from './evidence/packet/threads.js';
-import { evidenceConfigFor } from './evidence/settings.js';
+import { evidenceConfigFor, unworkableSources } from './evidence/settings.js';
 import { healthz, metricsRoute, readyz } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -61,6 +61,11 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   // What can be checked without starting anything is checked first: a bad evidence file starts no database.
   const evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
   if (evidence.warning) log.warn(evidence.warning);
+  for (const problem of unworkableSources(evidence.config, {
+    appDatabaseUrl: settings.APP_DATABASE_URL,
+    env: process.env,
+  }))
+    log.warn(`evidence: ${problem}`);
   const business = {
     name: evidence.config.business.name,
     productDescription: evidence.config.business.product_description,

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from './rate-limit.js';
 import { SANDBOX_BOT_ID, SANDBOX_BOT_USER_ID } from './requests.js';
+import { manifestScopes, missingScope } from './scopes.js';
 import { type SendEnvelopeOptions, type SocketAck, type SocketEnvelope, SocketModeServer } from './socket-mode.js';
 import {
   type EphemeralMessage,
@@ -39,6 +40,11 @@ export interface SlackSandboxOptions {
   socketPingIntervalMs?: number;
   /** Told of every Web API call as it is recorded (benchmarks wait on this instead of polling). */
   onCall?: (call: SlackCall) => void;
+  /**
+   * The bot token's scopes, sent in `x-oauth-scopes` as Slack does; a method whose scope is missing answers
+   * `missing_scope`. Default: the scopes of manifest.yml.
+   */
+  scopes?: readonly string[];
 }
 
 export interface SlackCall {
@@ -198,10 +204,13 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const botUserId = options.botUserId ?? SANDBOX_BOT_USER_ID;
   const botId = options.botId ?? SANDBOX_BOT_ID;
   let origin = '';
+  const scopes = options.scopes ?? manifestScopes();
+  const scopeHeaders = { 'x-oauth-scopes': scopes.join(',') };
   const workspace = new Workspace({
     channels: normaliseChannels(options.channels),
     users: normaliseUsers(options),
     usergroups: options.usergroups ?? {},
+    canPostPublic: scopes.includes('chat:write.public'),
     botUserId,
     botId,
     triggerIdTtlMs: options.triggerIdTtlMs ?? 3000,
@@ -260,6 +269,16 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (socketOpen ? !socketMode.acceptsToken(token) : token !== botToken) {
       return reply(200, { ok: false, error: 'invalid_auth' });
     }
+    if (!socketOpen) {
+      const missing = missingScope(method, scopes);
+      if (missing !== undefined) {
+        return reply(
+          200,
+          { ok: false, error: 'missing_scope', needed: missing, provided: scopes.join(',') },
+          scopeHeaders,
+        );
+      }
+    }
     const fault = takeFault(method);
     if (fault !== undefined) {
       if (fault.status === 429) {
@@ -277,7 +296,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (socketOpen)
       return reply(200, { ok: true, url: `${origin.replace(/^http/, 'ws')}/socket/${socketMode.issueTicket()}` });
     if (handler === undefined) return reply(200, { ok: false, error: 'unknown_method' });
-    return reply(200, handler(args));
+    return reply(200, handler(args), scopeHeaders);
   }
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, fileId: string) {

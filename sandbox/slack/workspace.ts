@@ -18,6 +18,11 @@ export interface SandboxChannel {
   name: string;
   /** User ids in the channel; ephemeral messages need the recipient to be a member. Default: every user. */
   members?: string[];
+  /**
+   * Whether rebut's bot was invited. Default true. Not invited, it may post only with `chat:write.public` (a public
+   * channel), and reading history or sharing a file there answers `not_in_channel`, as on Slack.
+   */
+  botIsMember?: boolean;
 }
 
 export interface SandboxUser {
@@ -106,6 +111,8 @@ export interface WorkspaceOptions {
   channels: SandboxChannel[];
   users: SandboxUser[];
   usergroups: Record<string, string[]>;
+  /** The token has `chat:write.public`: it may post where the bot was not invited. */
+  canPostPublic: boolean;
   botUserId: string;
   botId: string;
   /** A trigger id opens a view within this long of being issued (Slack: 3 s). */
@@ -335,6 +342,7 @@ export class Workspace {
   private postMessage(args: z.infer<typeof PostMessageArgs>): Reply {
     const channel = this.resolveChannel(args.channel);
     if (channel === undefined) return fail('channel_not_found');
+    if (!this.botIn(channel) && !this.options.canPostPublic) return fail('not_in_channel');
     const invalid = this.checkContent(args) ?? this.checkBlocksText(args.blocks);
     if (invalid !== undefined) return invalid;
     let threadTs: string | undefined;
@@ -483,6 +491,7 @@ export class Workspace {
     const channelArg = args.channel_id ?? args.channels;
     const channel = channelArg === undefined ? undefined : this.resolveChannel(channelArg);
     if (channelArg !== undefined && channel === undefined) return fail('channel_not_found');
+    if (channel !== undefined && !this.botIn(channel)) return fail('not_in_channel');
     if (args.blocks !== undefined) {
       const errors = validateMessageBlocks(args.blocks);
       if (errors.length > 0) return invalidBlocks(errors);
@@ -538,6 +547,11 @@ export class Workspace {
     });
   }
 
+  /** Whether rebut's bot is in the channel (invited). */
+  private botIn(channel: string): boolean {
+    return this.channels.get(channel)?.botIsMember !== false;
+  }
+
   setUsergroupMembers(usergroup: string, members: string[]): void {
     this.usergroups.set(usergroup, [...members]);
   }
@@ -562,7 +576,7 @@ export class Workspace {
         is_private: false,
         is_archived: false,
         is_general: false,
-        is_member: true,
+        is_member: this.botIn(channel.id),
         context_team_id: SANDBOX_TEAM.id,
         created: 1_700_000_000,
         creator: SANDBOX_BOT_USER_ID,
@@ -574,6 +588,7 @@ export class Workspace {
   private history(args: z.infer<typeof HistoryArgs>): Reply {
     const channel = this.resolveChannel(args.channel);
     if (channel === undefined) return fail('channel_not_found');
+    if (!this.botIn(channel)) return fail('not_in_channel');
     const inclusive = truthy(args.inclusive) || args.inclusive === '1';
     const oldest = args.oldest === undefined ? -Infinity : Number(args.oldest);
     const latest = args.latest === undefined ? Infinity : Number(args.latest);

@@ -8,7 +8,14 @@ export const DEFAULT_API_VERSION = '2026-10-28.endive';
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /** The events the endpoint is subscribed to, as `/v1/webhook_endpoints` lists them. Default: every dispute event. */
+  enabledEvents?: string[];
+  /** The endpoint's API version; null: the account's default. Default: the sandbox's version. */
+  apiVersion?: string | null;
 }
+
+/** The sandbox platform account's id, as Stripe names the account a key belongs to. */
+export const PLATFORM_ACCOUNT = 'acct_1RebutSandbox00';
 
 export interface EmitOptions {
   account?: string;
@@ -28,6 +35,10 @@ export interface Delivery {
 /** State shared by the HTTP server and the in-process test controls: data, events, webhook delivery. */
 export class SandboxCore {
   readonly store = new Store();
+  /** Restricted keys and their permissions (`dispute_write`, `charge_read` …); other keys may call anything. */
+  readonly restrictedKeys = new Map<string, ReadonlySet<string>>();
+  /** Keys rolled or deleted in the dashboard: Stripe answers them 401, like a key it never issued. */
+  readonly revokedKeys = new Set<string>();
   readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Automatic deliveries go out one at a time, in emit order, so tests are deterministic. */

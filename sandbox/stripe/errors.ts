@@ -86,12 +86,23 @@ export function missingApiKey(): StripeApiError {
   );
 }
 
+function masked(key: string): string {
+  return key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(Math.min(key.length - 12, 20))}${key.slice(-4)}` : key;
+}
+
 export function invalidApiKey(key: string): StripeApiError {
-  const masked =
-    key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(Math.min(key.length - 12, 20))}${key.slice(-4)}` : key;
-  return new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${masked}`, {
+  return new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${masked(key)}`, {
     code: 'api_key_invalid',
   });
+}
+
+/** What Stripe answers a restricted key (`rk_…`) without the endpoint's permission: 403, named permission. */
+export function missingPermission(key: string, permission: string, account: string): StripeApiError {
+  return new StripeApiError(
+    403,
+    'invalid_request_error',
+    `The provided key '${masked(key)}' does not have the required permissions for this endpoint on account '${account}'. Having the 'rak_${permission}' permission would allow this request to continue.`,
+  );
 }
 
 // Stripe's real 429 body says type invalid_request_error, code rate_limit; the SDK maps any 429 to

@@ -63,6 +63,10 @@ export interface StripeSandbox {
   seedDisputes(count: number, options?: SeedOptions): void;
   /** Lets `Stripe-Account: id` through (accounts also appear when a scenario uses them). */
   addAccount(id: string): void;
+  /** Makes `key` a restricted key with these permissions only (`dispute_write`, `charge_read`, …). */
+  restrictKey(key: string, permissions: readonly string[]): void;
+  /** Makes Stripe refuse `key` (401), as after it is rolled or deleted. */
+  revokeKey(key: string): void;
   /** Bytes of an uploaded file. */
   fileContents(id: string, account?: string): Buffer | undefined;
   /** Ids of the files created (an upload replayed under its idempotency key creates none), test mode. */
@@ -98,6 +102,12 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     seedDisputes: (count, seedOptions) => seedDisputes(core, count, seedOptions),
     addAccount: (id) => {
       core.store.accounts.add(id);
+    },
+    restrictKey: (key, permissions) => {
+      core.restrictedKeys.set(key, new Set(permissions));
+    },
+    revokeKey: (key) => {
+      core.revokedKeys.add(key);
     },
     fileContents: (id, account) => {
       for (const livemode of [false, true]) {

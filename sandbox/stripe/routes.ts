@@ -400,8 +400,50 @@ function fileContents(_core: SandboxCore, ctx: RequestContext, [id = '']: string
 }
 
 // ---------------------------------------------------------------------------------------------
+// Webhook endpoints: the sandbox's one webhook target, as the dashboard would list it
+
+const DISPUTE_EVENTS = [
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+];
+
+function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, LIST_PARAMS);
+  const limit = listLimit(ctx.params);
+  const target = core.webhook;
+  const livemode = ctx.partition.livemode;
+  const endpoints = target
+    ? [
+        {
+          id: 'we_1RebutSandboxEndpoint',
+          object: 'webhook_endpoint',
+          api_version: target.apiVersion === undefined ? core.apiVersion : target.apiVersion,
+          application: null,
+          created: 1_700_000_000,
+          description: null,
+          enabled_events: target.enabledEvents ?? DISPUTE_EVENTS,
+          livemode,
+          metadata: {},
+          status: 'enabled',
+          url: target.url,
+        },
+      ]
+    : [];
+  return {
+    object: 'list',
+    data: endpoints.slice(0, limit),
+    has_more: endpoints.length > limit,
+    url: '/v1/webhook_endpoints',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const ROUTES: Route[] = [
+  route('GET', '/v1/webhook_endpoints', listWebhookEndpoints),
   route('GET', '/v1/disputes', listDisputes),
   route('GET', '/v1/disputes/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.disputes.get(id), 'dispute', id, ctx),

@@ -2,13 +2,14 @@
 // recording, injected faults and delays, rate limit, API key, Stripe-Account, Idempotency-Key.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SandboxCore } from './core.js';
+import { PLATFORM_ACCOUNT, type SandboxCore } from './core.js';
 import {
   apiError,
   injectedError,
   invalidApiKey,
   invalidRequest,
   missingApiKey,
+  missingPermission,
   rateLimited,
   StripeApiError,
   unrecognizedUrl,
@@ -16,6 +17,7 @@ import {
 import { requestId as newRequestId } from './ids.js';
 import { type MultipartPart, parseMultipart } from './multipart.js';
 import { type FormObject, type FormValue, parseForm } from './params.js';
+import { permissionFor, permits } from './permissions.js';
 import { findRoute, RawBody } from './routes.js';
 
 export interface RecordedRequest {
@@ -215,7 +217,14 @@ export class SandboxServer {
       }
       if (this.overRateLimit()) return sendError(rateLimited());
 
-      livemode = authenticate(header(req, 'authorization'));
+      const key = authenticate(header(req, 'authorization'));
+      if (this.core.revokedKeys.has(key)) return sendError(invalidApiKey(key));
+      livemode = key.includes('_live_');
+      const granted = this.core.restrictedKeys.get(key);
+      const needed = permissionFor(method, path);
+      if (granted !== undefined && needed !== undefined && !permits(granted, needed)) {
+        return sendError(missingPermission(key, needed, account ?? PLATFORM_ACCOUNT));
+      }
       if (account !== undefined && !this.core.store.accounts.has(account)) {
         return sendError(
           new StripeApiError(
@@ -360,7 +369,8 @@ export class SandboxServer {
 }
 
 /** Returns livemode for a valid key; throws Stripe's 401 otherwise. Bearer or Basic (key as user). */
-function authenticate(authorization: string | undefined): boolean {
+/** The API key of the request (Bearer or Basic), which must look like one. */
+function authenticate(authorization: string | undefined): string {
   if (!authorization) throw missingApiKey();
   let key: string | undefined;
   const [scheme, value = ''] = authorization.split(/\s+/, 2);
@@ -368,7 +378,7 @@ function authenticate(authorization: string | undefined): boolean {
   else if (scheme?.toLowerCase() === 'basic') key = Buffer.from(value, 'base64').toString('utf8').split(':')[0];
   if (!key) throw missingApiKey();
   if (!API_KEY.test(key)) throw invalidApiKey(key);
-  return key.includes('_live_');
+  return key;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -65,7 +65,7 @@ describe('the rebut command', () => {
   it('--help on any command says what it does and never runs it', async () => {
     // A database nobody answers at: a command that ran would fail on it.
     const nowhere = { DATABASE_URL: 'postgres://rebut@127.0.0.1:1/rebut', STRIPE_SECRET_KEY: 'sk_test_123' };
-    for (const command of ['serve', 'migrate', 'sync', 'stats']) {
+    for (const command of ['serve', 'migrate', 'sync', 'stats', 'doctor']) {
       for (const flag of ['--help', '-h']) {
         const result = await rebut([command, flag], nowhere);
         expect(result.code, `${command} ${flag}`).toBe(0);

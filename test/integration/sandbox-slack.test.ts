@@ -301,6 +301,7 @@ describe('Slack sandbox: people and channels', () => {
     people = await startSlackSandbox({
       usergroups: { S0APPROVERS: ['U0ALICE001', 'U0CAROL001'] },
       users: [{ id: 'U0ALICE001', name: 'alice', realName: 'Alice Approver' }],
+      scopes: ['usergroups:read', 'users:read', 'channels:read'],
     });
     peopleClient = new WebClient(people.botToken, { slackApiUrl: people.apiUrl, retryConfig: { retries: 0 } });
   });
@@ -390,5 +391,67 @@ describe('Slack sandbox: response URLs', () => {
     });
     expect(response.status).toBe(400);
     expect(sandbox.responses.some((r) => r.id === 'bad-blocks')).toBe(false);
+  });
+});
+
+describe('Slack sandbox: scopes and channel membership, as Slack enforces them', () => {
+  it('sends the token scopes in x-oauth-scopes and answers missing_scope for a method without its scope', async () => {
+    const narrow = await startSlackSandbox({ scopes: ['chat:write'], rateLimit: false });
+    try {
+      const web = new WebClient(narrow.botToken, {
+        slackApiUrl: narrow.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: quiet,
+      });
+      const identity = await web.auth.test();
+      expect(identity.response_metadata?.scopes).toEqual(['chat:write']);
+      const error = await slackError(web.conversations.history({ channel: 'C0DISPUTES' }));
+      expect(error.data.error).toBe('missing_scope');
+      expect(error.data).toMatchObject({ needed: 'channels:history', provided: 'chat:write' });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('a bot not invited cannot post (without chat:write.public), read history or share a file there', async () => {
+    const channels = [{ id: 'C0NOTINVIT', name: 'elsewhere', botIsMember: false }];
+    const manifest = await startSlackSandbox({ channels, rateLimit: false });
+    const publicPoster = await startSlackSandbox({
+      channels,
+      rateLimit: false,
+      scopes: ['chat:write', 'chat:write.public', 'files:write', 'channels:history'],
+    });
+    try {
+      const web = new WebClient(manifest.botToken, {
+        slackApiUrl: manifest.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: quiet,
+      });
+      expect((await slackError(web.chat.postMessage({ channel: 'C0NOTINVIT', text: 'hi' }))).data.error).toBe(
+        'not_in_channel',
+      );
+      expect((await slackError(web.conversations.history({ channel: 'C0NOTINVIT' }))).data.error).toBe(
+        'not_in_channel',
+      );
+
+      const wide = new WebClient(publicPoster.botToken, {
+        slackApiUrl: publicPoster.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: quiet,
+      });
+      const posted = await wide.chat.postMessage({ channel: 'C0NOTINVIT', text: 'posted without an invitation' });
+      expect(posted.ok).toBe(true);
+      const upload = await slackError(
+        wide.files.uploadV2({
+          channel_id: 'C0NOTINVIT',
+          thread_ts: posted.ts ?? '',
+          file: Buffer.from('%PDF-1.4'),
+          filename: 'packet.pdf',
+        }),
+      );
+      expect(upload.data.error).toBe('not_in_channel');
+    } finally {
+      await Promise.all([manifest.close(), publicPoster.close()]);
+    }
   });
 });

@@ -459,3 +459,39 @@ describe('authentication, accounts and faults', () => {
     expect((await stripe.disputes.retrieve(dispute.id)).id).toBe(dispute.id);
   });
 });
+
+describe('restricted keys and webhook endpoints', () => {
+  it('a restricted key without an endpoint’s permission gets 403 naming the permission; write includes read', async () => {
+    sandbox.restrictKey('rk_test_sandboxDisputesOnly', ['dispute_write']);
+    const restricted = sandbox.stripe('rk_test_sandboxDisputesOnly');
+    await expect(restricted.disputes.list({ limit: 1 })).resolves.toMatchObject({ object: 'list' });
+    const refused = await rejection(restricted.charges.list({ limit: 1 }));
+    expect(refused).toBeInstanceOf(Stripe.errors.StripePermissionError);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.message).toMatch(/^The provided key 'rk_test_\*+Only' does not have the required permissions/);
+    expect(refused.message).toContain("Having the 'rak_charge_read' permission would allow this request to continue.");
+  });
+
+  it('a revoked key is refused with 401', async () => {
+    sandbox.revokeKey('sk_test_sandboxRolled');
+    const refused = await rejection(sandbox.stripe('sk_test_sandboxRolled').disputes.list({ limit: 1 }));
+    expect(refused).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+  });
+
+  it('lists the webhook target as an endpoint with its events and API version', async () => {
+    expect((await stripe.webhookEndpoints.list()).data).toEqual([]);
+    sandbox.setWebhook({ url: 'https://rebut.example.com/stripe/webhook', secret: 'whsec_x', apiVersion: null });
+    try {
+      const [endpoint] = (await stripe.webhookEndpoints.list({ limit: 10 })).data;
+      expect(endpoint).toMatchObject({
+        object: 'webhook_endpoint',
+        url: 'https://rebut.example.com/stripe/webhook',
+        status: 'enabled',
+        api_version: null,
+      });
+      expect(endpoint?.enabled_events).toContain('charge.dispute.closed');
+    } finally {
+      sandbox.setWebhook(undefined);
+    }
+  });
+});

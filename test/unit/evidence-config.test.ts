@@ -8,6 +8,7 @@ import {
   loadEvidenceConfig,
   parseEvidenceConfig,
 } from '../../src/evidence/config.js';
+import { unworkableSources } from '../../src/evidence/settings.js';
 
 const minimal = `business:
   name: Roomcraft
@@ -128,5 +129,46 @@ describe('evidence config', () => {
       `${minimal}http:\n  url: https://x.example/e\n  secret_env: EVIDENCE_SECRET\n  timeout: soon\n`,
     );
     expect(problems[0]).toMatchObject({ key: 'http.timeout', line: 9 });
+  });
+});
+
+describe('sources that cannot work with the settings (said at start, failed by rebut doctor)', () => {
+  const base = [
+    'business:',
+    '  name: Roomcraft',
+    '  product_description: AI room designs',
+    '  support_email: help@roomcraft.example',
+    '  website: https://roomcraft.example',
+  ];
+
+  it('names SQL queries without APP_DATABASE_URL, an unset HTTP secret, a missing image folder and images nobody may fetch', () => {
+    const config = parseEvidenceConfig(
+      [
+        ...base,
+        'sql:',
+        '  queries:',
+        '    account: { query: "SELECT 1 WHERE $email IS NOT NULL" }',
+        '    deliverables: { query: "SELECT 1 WHERE $email IS NOT NULL", image_column: image }',
+        'http:',
+        '  url: https://roomcraft.example/evidence',
+        '  secret_env: ROOMCRAFT_SECRET',
+      ].join('\n'),
+    );
+    const problems = unworkableSources(config, { appDatabaseUrl: undefined, env: {} });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toContain('SQL queries (account, deliverables) but APP_DATABASE_URL is not set');
+    expect(problems[1]).toContain('ROOMCRAFT_SECRET (http.secret_env), which is not set');
+    expect(problems[2]).toContain('neither allowed_hosts nor local_root');
+    expect(
+      unworkableSources(config, { appDatabaseUrl: 'postgres://x@h/db', env: { ROOMCRAFT_SECRET: 's' } }),
+    ).toHaveLength(1);
+
+    const missingFolder = parseEvidenceConfig(
+      [...base, 'images:', '  local_root: /nonexistent/rebut-images'].join('\n'),
+    );
+    expect(unworkableSources(missingFolder, { appDatabaseUrl: undefined, env: {} })).toEqual([
+      'images.local_root is /nonexistent/rebut-images, which is not a folder: every local image would be refused',
+    ]);
+    expect(unworkableSources(parseEvidenceConfig(base.join('\n')), { appDatabaseUrl: undefined, env: {} })).toEqual([]);
   });
 });

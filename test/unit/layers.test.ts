@@ -10,7 +10,7 @@ const src = join(root, 'src');
 /** The domain: what rebut decides and does, free of Slack, HTTP and the job runner. */
 const DOMAIN = ['cases/', 'evidence/', 'drafting/', 'triage/', 'sync/', 'stats/', 'prevention/'];
 /** The edges that call the domain: listeners, routes, the runner and the handlers it runs, the composition root. */
-const EDGES = ['slack/', 'http/', 'webhooks/', 'jobs/runner.ts', 'jobs/handlers.ts', 'main.ts', 'cli.ts'];
+const EDGES = ['slack/', 'http/', 'webhooks/', 'jobs/runner.ts', 'jobs/handlers.ts', 'main.ts', 'cli.ts', 'doctor/'];
 /** Modules with no rebut imports of their own that storage may use. */
 const LEAVES = ['log.ts', 'errors.ts', 'money.ts'];
 
