@@ -1,9 +1,9 @@
-import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadSettings } from './config.js';
 import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { loadEnvFile } from './env-file.js';
 import { messageOf } from './errors.js';
 import { createLogger } from './log.js';
 
@@ -127,6 +127,7 @@ function exit(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
+loadEnvFile();
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
   else console.error(`rebut: ${messageOf(error)}`);

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { envFileCuts } from './env-file.js';
 import { currencyDecimals } from './money.js';
 
 /** Parses "90s", "30m", "48h", "2d" (or a bare number of milliseconds) into milliseconds. */
@@ -199,6 +200,15 @@ export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): S
   };
   for (const [name, example] of Object.entries(EXAMPLE_VALUES) as [keyof Settings, string][]) {
     if (env[name]?.trim() === example) problems.set(name, withHint(name, 'still the example value from .env.example'));
+  }
+  for (const cut of envFileCuts) {
+    if (cut.name in settingsSchema.shape && env[cut.name] === cut.read) {
+      problems.set(
+        cut.name,
+        `${cut.name}: line ${cut.line} of .env has a # in its value, where .env starts a comment, so only ` +
+          `${cut.read.length} characters were read; put the value in quotes: ${cut.name}="…"`,
+      );
+    }
   }
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,44 @@ describe('the rebut command', () => {
     expect(result.stderr).toContain('SLACK_BOT_TOKEN: missing');
     expect(result.stderr).toContain('REBUT_HEADLESS=true');
     expect(result.stdout).not.toContain('listening');
+  });
+
+  it('a # inside a .env value is named with its line and the fix; a # after a space is a comment', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebut-env-'));
+    try {
+      const envFile = join(dir, '.env');
+      await writeFile(
+        envFile,
+        [
+          'STRIPE_SECRET_KEY=sk_test_123 # the test key',
+          'STRIPE_WEBHOOK_SECRET=whsec_123',
+          'SLACK_BOT_TOKEN=xoxb-1',
+          'SLACK_SIGNING_SECRET=8f2a#91bc',
+          'SLACK_CHANNEL_ID=#C0DISPUTES',
+        ].join('\n'),
+      );
+      const result = await rebut(['serve'], { DATABASE_URL: db.url, DOTENV_CONFIG_PATH: envFile });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'SLACK_SIGNING_SECRET: line 4 of .env has a # in its value, where .env starts a comment, so only 4 characters were read; put the value in quotes: SLACK_SIGNING_SECRET="…"',
+      );
+      expect(result.stderr).toContain('SLACK_CHANNEL_ID: line 5 of .env has a # in its value');
+      expect(result.stderr).not.toContain('STRIPE_SECRET_KEY');
+      expect(result.stderr).not.toContain('SLACK_CHANNEL_ID: missing');
+
+      // Set in the environment itself, the value is not the file's: nothing to say about the file.
+      const overridden = await rebut(['serve'], {
+        DATABASE_URL: db.url,
+        DOTENV_CONFIG_PATH: envFile,
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_CHANNEL_ID: 'not a channel',
+      });
+      expect(overridden.code).toBe(1);
+      expect(overridden.stderr).toContain('SLACK_CHANNEL_ID: expected a channel id');
+      expect(overridden.stderr).not.toContain('# in its value');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('migrate on a migrated database says it is up to date', async () => {
