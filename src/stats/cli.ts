@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadSettings, type Settings } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
+import { databaseFor } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
@@ -26,9 +26,7 @@ async function openDatabase(
   settings: Settings,
   log: (line: string) => void,
 ): Promise<{ pool: Pool; close(): Promise<void> }> {
-  const database = settings.DATABASE_URL
-    ? { url: settings.DATABASE_URL, stop: async () => {} }
-    : await startEmbeddedPostgres(settings.REBUT_DATA_DIR);
+  const database = await databaseFor(settings, log);
   const pool = createPool(database.url, { max: 4, applicationName: 'rebut-cli' });
   try {
     await migrate(pool, log);

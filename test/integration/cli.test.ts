@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const run = promisify(execFile);
@@ -160,5 +160,48 @@ describe('the rebut command', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Unknown command "frobnicate"');
     expect(result.stderr).toContain('rebut serve');
+  });
+});
+
+describe('the embedded PostgreSQL another run left behind', () => {
+  async function serverIn(dir: string) {
+    const server = await startEmbeddedPostgres(dir, { persistent: true });
+    const pid = Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    return { server, pid };
+  }
+
+  it('is shared, said, and left running when the rebut that started it still runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebut-shared-pg-'));
+    const { server, pid } = await serverIn(dir);
+    try {
+      const result = await rebut(['stats', '--json'], { REBUT_DATA_DIR: dir });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`that another rebut process started (pid ${process.pid}`);
+      expect(result.stderr).toContain('it keeps running when this one stops');
+      expect(() => process.kill(pid, 0)).not.toThrow();
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is taken over, said, and stopped when the rebut that started it is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebut-orphan-pg-'));
+    const { pid } = await serverIn(dir);
+    try {
+      // The owner file names a process that has exited: the server is an orphan, as after a SIGKILL.
+      const gone = await run(process.execPath, ['-e', 'console.log(process.pid)']);
+      await writeFile(join(dir, 'owner'), JSON.stringify({ pid: Number(gone.stdout), command: 'serve' }));
+      const result = await rebut(['stats', '--json'], { REBUT_DATA_DIR: dir });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`was left running by a rebut that is gone (pid ${Number(gone.stdout)})`);
+      expect(result.stderr).toContain('this run takes it over and stops it when it stops');
+      expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
