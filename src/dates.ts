@@ -9,3 +9,7 @@ export function isoFromUnix(seconds: number): string {
 export function formatIsoDate(iso: string): string {
   return iso.slice(0, 10);
 }
+
+/** Days of the week by their JavaScript number (`getUTCDay()`: Sunday is 0), as settings spell them. */
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];

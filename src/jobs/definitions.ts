@@ -9,6 +9,7 @@ import { z } from 'zod';
  *                    └─▶ update-case-message, post-outcome (Stripe decided the dispute)
  *   any decision (approve, edit, accept, timer) ─▶ update-case-message
  *   timer ─▶ remind-case
+ *   timer ─▶ post-digest (once a week, keyed by its ISO week)
  *   process-event ─▶ post-notice (a dispute past due, or answered outside rebut)
  */
 const caseJob = z.object({ caseId: z.coerce.number().int().positive() });
@@ -32,6 +33,12 @@ export const JOBS = {
   'post-outcome': { payload: caseJob, priority: -3, queue: 'slack-channel' },
   /** A short notice for a dispute that arrived past due or already answered elsewhere (no case is opened). */
   'post-notice': { payload: z.object({ disputeId: z.string().min(1) }), priority: -3, queue: 'slack-channel' },
+  /** The weekly digest (stats/digest.ts), one per ISO week: money, win rate, deadlines, cases waiting for a person. */
+  'post-digest': {
+    payload: z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/) }),
+    priority: -3,
+    queue: 'slack-channel',
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 interface JobDefinition {

@@ -30,5 +30,6 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
     'remind-case': messages && (({ caseId }) => messages.remind(caseId)),
     'post-notice': messages && (({ disputeId }) => messages.notice(disputeId)),
     'post-outcome': messages && (({ caseId }) => messages.outcome(caseId)),
+    'post-digest': messages && (({ week }) => messages.digest(week)),
   };
 }

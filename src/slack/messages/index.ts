@@ -13,6 +13,7 @@ import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/cas
 import { noticeText } from '../blocks/notice.js';
 import { reminderText } from '../blocks/reminder.js';
 import { slackErrorCode } from '../errors.js';
+import { postDigest } from './digest.js';
 import { findPosted, metadataFor } from './find-posted.js';
 import { withCaseLock } from './lock.js';
 import { postOutcome } from './outcome.js';
@@ -42,6 +43,7 @@ export interface CaseMessages {
   remind(caseId: number): Promise<void>;
   notice(disputeId: string): Promise<void>;
   outcome(caseId: number): Promise<void>;
+  digest(week: string): Promise<void>;
 }
 
 interface Context extends CaseMessageDeps {
@@ -66,6 +68,7 @@ export function caseMessages(deps: CaseMessageDeps): CaseMessages {
     remind: (caseId) => remindCase(context, caseId),
     notice: (disputeId) => postNotice(context, disputeId),
     outcome: (caseId) => postOutcome(context, caseId),
+    digest: (week) => postDigest(context, week),
   };
 }
 
