@@ -6,8 +6,10 @@ import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import {
+  ALICE,
   CHANNEL,
   caseMessagesIn,
+  click,
   postedMessage,
   startSlackApp,
   startSlackSandboxForTests,
@@ -116,6 +118,30 @@ describe('the outcome in the case thread', () => {
     await queueOutcome(db.pool, caseId);
     await waitFor(queueDrained, { what: 'the queue to drain' });
     expect(await caseState(caseId)).toBe('won');
+    expect(outcomeReplies(caseId)).toHaveLength(1);
+  });
+
+  it('a dispute found lost when Approve is clicked gets its reply, and the closed event arriving after adds none', async () => {
+    const { caseId, disputeId } = await postedCase(4900);
+    const message = await postedMessage(db.pool, caseId);
+    if (!message) throw new Error('not posted');
+    // The issuer decides while the closed event is still on its way: Approve finds the dispute lost on Stripe.
+    stripe.setWebhook(undefined);
+    stripe.setDisputeStatus(disputeId, 'lost');
+    stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+    await click(app, slack, { actionId: 'approve', caseId, userId: ALICE, messageTs: message.ts });
+    const [reply] = await waitFor(
+      async () => (outcomeReplies(caseId).length > 0 ? outcomeReplies(caseId) : undefined),
+      {
+        what: 'the outcome reply',
+      },
+    );
+    expect(reply).toContain('Lost in all: $64.00');
+    const late = stripe.emit('charge.dispute.closed', stripe.dispute(disputeId));
+    await stripe.webhooksSettled();
+    await waitFor(() => processed(late.id), { what: 'the late closed event' });
+    await waitFor(queueDrained, { what: 'the queue to drain' });
+    expect(await caseState(caseId)).toBe('lost');
     expect(outcomeReplies(caseId)).toHaveLength(1);
   });
 
