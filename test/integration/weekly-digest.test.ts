@@ -19,7 +19,12 @@ let second: TestApp;
 
 // The digest is due today from 00:00 UTC; the instances' own timers never tick during the test, the test ticks them.
 const today = WEEKDAYS[new Date().getUTCDay()] ?? 'monday';
-const settings = { REBUT_DIGEST_DAY: today, REBUT_DIGEST_HOUR: '0', REBUT_TIMER_SCHEDULE: '0 0 1 1 *' };
+const settings = {
+  REBUT_DIGEST_CHANNEL: CHANNEL,
+  REBUT_DIGEST_DAY: today,
+  REBUT_DIGEST_HOUR: '0',
+  REBUT_TIMER_SCHEDULE: '0 0 1 1 *',
+};
 
 beforeAll(async () => {
   db = await freshDatabase();
