@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import { PREPARING } from '../cases/attention.js';
 import { moneyMoved } from '../cases/outcome.js';
-import { WEEKDAYS, type Weekday } from '../dates.js';
+import { isoWeek, WEEKDAYS, type Weekday } from '../dates.js';
 import { databaseNow } from '../db/clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
-import { DECIDABLE_STATES, OPEN_STATES, OUTCOME_STATES } from '../dispute/states.js';
+import { DECIDABLE_STATES, OPEN_STATES } from '../dispute/states.js';
 import { enqueue } from '../jobs/enqueue.js';
 
 /**
@@ -41,15 +41,6 @@ export function digestDue(
   if (now.getTime() - at >= DIGEST_LATE_BY_MS) return undefined;
   const to = new Date(at);
   return { week: isoWeek(to), from: new Date(at - WEEK_MS), to };
-}
-
-/** `2026-12-07` → `2026-W50`: the ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
-export function isoWeek(at: Date): string {
-  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
-  const thursday = new Date(day + (3 - ((at.getUTCDay() + 6) % 7)) * 86_400_000);
-  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
-  const week = Math.floor((thursday.getTime() - yearStart) / WEEK_MS) + 1;
-  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
 /**
@@ -113,8 +104,8 @@ export async function loadDigest(pool: Pool, week: string): Promise<Digest | und
   }>(
     `SELECT d.status, d.stripe_object -> 'balance_transactions' AS transactions
        FROM disputes d JOIN cases c ON c.dispute_id = d.id
-      WHERE d.status = ANY($3::text[]) AND d.closed_at >= $1 AND d.closed_at < $2`,
-    [row.period_from, row.period_to, OUTCOME_STATES],
+      WHERE d.status IN ('won', 'lost') AND d.closed_at >= $1 AND d.closed_at < $2`,
+    [row.period_from, row.period_to],
   );
   const open = await pool.query<{ within24h: number; within72h: number; later: number }>(
     `SELECT count(*) FILTER (WHERE d.due_by < now() + interval '24 hours')::int AS within24h,

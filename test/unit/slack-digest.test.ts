@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { isoWeek } from '../../src/dates.js';
 import { digestMessage } from '../../src/slack/blocks/digest.js';
-import { type Digest, digestDue, isoWeek } from '../../src/stats/digest.js';
+import { type Digest, digestDue } from '../../src/stats/digest.js';
 
 function digestFixture(overrides: Partial<Digest> = {}): Digest {
   return {
