@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { WEEKDAYS, type Weekday } from './dates.js';
 import { envFileCuts } from './env-file.js';
 import { currencyDecimals } from './money.js';
 
@@ -29,6 +30,8 @@ const postgresUrl = (what: string) =>
     message: `expected a postgres:// URL (${what})`,
   });
 
+const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789 (not a #name)');
+
 const optionalText = z
   .string()
   .optional()
@@ -37,6 +40,8 @@ const optionalText = z
 /** Every setting (README → Configuration), read from the environment (and `.env`). */
 const PACKET_THREADS_EXPECTED =
   'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
+
+const DIGEST_HOUR_EXPECTED = 'expected an hour from 0 to 23 (UTC)';
 
 export const settingsSchema = z.object({
   DATABASE_URL: optionalText.pipe(postgresUrl('postgres://user:password@host:5432/db').optional()),
@@ -72,11 +77,20 @@ export const settingsSchema = z.object({
   SLACK_APP_TOKEN: optionalText.pipe(
     z.string().startsWith('xapp-', 'expected an app-level token starting xapp-').optional(),
   ),
-  SLACK_CHANNEL_ID: optionalText.pipe(
+  SLACK_CHANNEL_ID: optionalText.pipe(channelId.optional()),
+  /** Where the weekly digest goes: unset or empty → SLACK_CHANNEL_ID; `off` → no digest. */
+  REBUT_DIGEST_CHANNEL: optionalText.pipe(z.union([z.literal('off'), channelId]).optional()),
+  /** The day the weekly digest goes out (UTC), and its hour. */
+  REBUT_DIGEST_DAY: optionalText
+    .transform((text) => text?.toLowerCase())
+    .pipe(z.enum(WEEKDAYS, { error: 'expected a day of the week such as monday' }).default('monday')),
+  REBUT_DIGEST_HOUR: optionalText.pipe(
     z
       .string()
-      .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789 (not a #name)')
-      .optional(),
+      .regex(/^\d{1,2}$/, DIGEST_HOUR_EXPECTED)
+      .transform(Number)
+      .refine((hour) => hour <= 23, DIGEST_HOUR_EXPECTED)
+      .default(9),
   ),
   SLACK_APPROVERS: z
     .string()
@@ -229,6 +243,16 @@ export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): S
   }
   if (problems.size > 0 || !parsed.success) throw new ConfigError([...problems.values()]);
   return parsed.data;
+}
+
+/**
+ * The weekly digest's day, hour (UTC) and channel: REBUT_DIGEST_CHANNEL, or SLACK_CHANNEL_ID when it is unset or
+ * empty; undefined when it is `off` or there is no channel at all.
+ */
+export function digestSchedule(settings: Settings): { day: Weekday; hour: number; channel: string } | undefined {
+  const channel = settings.REBUT_DIGEST_CHANNEL ?? settings.SLACK_CHANNEL_ID;
+  if (!channel || channel === 'off') return undefined;
+  return { day: settings.REBUT_DIGEST_DAY, hour: settings.REBUT_DIGEST_HOUR, channel };
 }
 
 /** Test-mode keys may only see test-mode events, and live keys live ones. */

@@ -9,3 +9,16 @@ export function isoFromUnix(seconds: number): string {
 export function formatIsoDate(iso: string): string {
   return iso.slice(0, 10);
 }
+
+/** Days of the week by their JavaScript number (`getUTCDay()`: Sunday is 0), as settings spell them. */
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** `2026-12-07` → `2026-W50`: the ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
+export function isoWeek(at: Date): string {
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  const thursday = new Date(day + (3 - ((at.getUTCDay() + 6) % 7)) * 86_400_000);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / (7 * 86_400_000)) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deliverableFetcher } from './cases/deliverables.js';
 import { startTimer } from './cases/timer.js';
-import { type Settings, stripeKeyIsLive } from './config.js';
+import { digestSchedule, type Settings, stripeKeyIsLive } from './config.js';
 import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -160,7 +160,15 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   log.info({ port }, `rebut is listening on port ${port}`);
   const timer = workers
     ? startTimer(
-        { pool, stripe, log, unwinnable: settings.UNWINNABLE_ACTION, submitBufferMs: settings.SUBMIT_BUFFER },
+        {
+          pool,
+          stripe,
+          log,
+          unwinnable: settings.UNWINNABLE_ACTION,
+          submitBufferMs: settings.SUBMIT_BUFFER,
+          // Queued only where Slack is: an instance without it leaves the week to one that can post it.
+          digest: slack ? digestSchedule(settings) : undefined,
+        },
         options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE,
       )
     : undefined;

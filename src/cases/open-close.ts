@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { PoolClient } from '../db/pool.js';
-import { CLOSABLE_STATES, DECIDED_STATE_OF, TRANSITIONS } from '../dispute/states.js';
+import { CLOSABLE_STATES, DECIDED_STATE_OF, OUTCOME_STATES, TRANSITIONS } from '../dispute/states.js';
 import {
   disputeNeedsResponse,
   isClosedStatus,
@@ -57,7 +57,9 @@ async function openCases(
 /**
  * Records Stripe's decision on the cases of these disputes, as stored (`DECIDED_STATE_OF`: won → `won`, lost →
  * `lost`, a closed inquiry or a prevented dispute → `closed`), from any state a case can still leave
- * (`CLOSABLE_STATES`, the `decided` move). Each move is audited and the case's Slack message queued for an update.
+ * (`CLOSABLE_STATES`, the `decided` move). Each move is audited and the case's Slack message queued for an update;
+ * a case won or lost whose message is in Slack gets its `post-outcome` reply queued too. The move is a compare-and-set
+ * from states a decided case has left, so a second event or a sync page finds nothing to move and queues nothing.
  */
 async function closeCases(
   tx: PoolClient,
@@ -66,20 +68,25 @@ async function closeCases(
 ): Promise<{ id: number; dispute_id: string }[]> {
   if (disputeIds.length === 0) return [];
   const jobs = jobSpecsSql('update-case-message', { from: 'moved', payload: 'caseId', column: 'id' }, 7);
+  const outcomes = jobSpecsSql('post-outcome', { from: 'told', payload: 'caseId', column: 'id' }, 10);
   const decided = Object.entries(DECIDED_STATE_OF);
   const { rows } = await tx.query<{ id: number; dispute_id: string }>(
     `WITH moved AS (
        UPDATE cases c SET state = m.state, updated_at = now()
          FROM disputes d JOIN unnest($2::text[], $3::text[]) AS m(status, state) ON m.status = d.status
         WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND c.state = ANY($4::text[])
-       RETURNING c.id, c.dispute_id, c.state
+       RETURNING c.id, c.dispute_id, c.state, c.slack_ts
      ), audited AS (
        INSERT INTO audit_log (actor, action, case_id, dispute_id, detail)
        SELECT $5, 'case.' || state, id, dispute_id, $6::jsonb FROM moved
      ), queued AS (
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
+     ), told AS (
+       SELECT id FROM moved WHERE state = ANY($13::text[]) AND slack_ts IS NOT NULL
+     ), outcome_queued AS (
+       SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${outcomes.sql})
      )
-     SELECT id, dispute_id FROM moved, queued`,
+     SELECT id, dispute_id FROM moved, queued, outcome_queued`,
     [
       disputeIds,
       decided.map(([status]) => status),
@@ -88,6 +95,8 @@ async function closeCases(
       by.actor,
       JSON.stringify(by.detail),
       ...jobs.params,
+      ...outcomes.params,
+      OUTCOME_STATES,
     ],
   );
   return rows;

@@ -5,10 +5,10 @@ import { databaseNow } from '../db/clock.js';
 import { getDispute, upsertDispute } from '../db/disputes.js';
 import { draftVersion, latestDraft } from '../db/drafts.js';
 import { type Pool, withTransaction } from '../db/pool.js';
-import { type CaseState, DECIDED_STATE_OF, type TRANSITIONS } from '../dispute/states.js';
+import { type CaseState, DECIDED_STATE_OF, isOutcomeState, type TRANSITIONS } from '../dispute/states.js';
 import { disputeNeedsResponse, isClosedStatus } from '../dispute/statuses.js';
 import { messageOf } from '../errors.js';
-import { queueMessageUpdate } from '../jobs/enqueue.js';
+import { queueMessageUpdate, queueOutcome } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 
@@ -140,6 +140,8 @@ export async function submitCase(
         detail: { trigger, reason: refusal.message },
       });
       await queueMessageUpdate(tx, caseId);
+      // Found decided here, the case has left the states a later event or sync closes: its outcome is told now.
+      if (isOutcomeState(refusal.state)) await queueOutcome(tx, caseId);
     });
     log.info(
       { caseId, disputeId: dispute.id, reason: refusal.message },

@@ -5,6 +5,7 @@ import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { type CaseState, DECIDABLE_STATES, TRANSITIONS } from '../dispute/states.js';
 import { queueMessageUpdate, queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { type DigestSchedule, queueDigestIfDue } from '../stats/digest.js';
 import { acceptCase } from './accept.js';
 import { actionAlone, type UnwinnableAction } from './act-alone.js';
 import { announceAttention, PREPARING } from './attention.js';
@@ -36,6 +37,8 @@ export interface TimerDeps {
   unwinnable: UnwinnableAction;
   /** SUBMIT_BUFFER: a case that cannot be prepared is shown to a person halfway to due_by − this. */
   submitBufferMs: number;
+  /** When and where the weekly digest goes; undefined: none (REBUT_DIGEST_CHANNEL=off, or no Slack here). */
+  digest?: DigestSchedule;
 }
 
 export interface TickResult {
@@ -47,12 +50,15 @@ export interface TickResult {
   reminded: number[];
   /** Cases that could not be prepared, posted to Slack as needing attention. */
   attention: number[];
+  /** The week whose digest this tick queued. */
+  digest?: string;
 }
 
 /**
  * One tick, under a PostgreSQL advisory lock (so one instance acts per tick): take back cases an instance died
  * holding, act on the cases whose review window has ended as triage and the owner say (`actionAlone`), record the
- * ones Stripe's deadline passed by, remind, and show a person every case that could not be prepared.
+ * ones Stripe's deadline passed by, remind, show a person every case that could not be prepared, and queue the
+ * weekly digest when it is due.
  */
 export async function timerTick(deps: TimerDeps): Promise<TickResult> {
   const { pool, log } = deps;
@@ -77,7 +83,7 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
       await closeFailedAccepts(deps, client);
       await actOnDueCases(deps, client, result);
       // Each step failing (the database, a bug) holds up neither the others nor the next tick.
-      for (const step of [expirePastDue, remind, showStuckCases]) {
+      for (const step of [expirePastDue, remind, showStuckCases, weeklyDigest]) {
         await step(deps, result).catch((error: unknown) =>
           log.error({ err: error, step: step.name }, 'a timer step failed; the next tick tries again'),
         );
@@ -262,6 +268,13 @@ async function showStuckCases(deps: TimerDeps, result: TickResult): Promise<void
     return rows.map((row) => row.id);
   });
   result.attention.push(...shown);
+}
+
+/** The weekly digest, queued once for its week by whichever tick first finds it due (stats/digest.ts). */
+async function weeklyDigest(deps: TimerDeps, result: TickResult): Promise<void> {
+  if (!deps.digest) return;
+  const week = await queueDigestIfDue(deps.pool, deps.digest);
+  if (week) result.digest = week;
 }
 
 /** Ticks every minute (or on `schedule`, e.g. every 2 s in the demo). */

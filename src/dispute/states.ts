@@ -52,6 +52,13 @@ export const DECIDED_STATE_OF = {
   prevented: 'closed', //     headed off by a refund after an early fraud warning
 } as const satisfies Record<ClosedStatus, (typeof DECIDED_STATES)[number]>;
 
+/** Decided states whose outcome is told in the case's thread (a closed inquiry moved no money and needs no reply). */
+export const OUTCOME_STATES = ['won', 'lost'] as const satisfies readonly (typeof DECIDED_STATES)[number][];
+
+export function isOutcomeState(state: CaseState): state is (typeof OUTCOME_STATES)[number] {
+  return (OUTCOME_STATES as readonly CaseState[]).includes(state);
+}
+
 /** States an actor holds while it talks to Stripe; a case left in one lost its instance on the way. */
 export const HELD_STATES = ['submitting', 'accepting'] as const satisfies readonly CaseState[];
 

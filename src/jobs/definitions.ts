@@ -6,9 +6,10 @@ import { z } from 'zod';
  *
  *   webhook ─▶ process-event ─▶ prepare-case ─▶ draft-case ─┬─▶ post-case
  *                    │                                       └─▶ autopilot-case ─▶ post-case
- *                    └─▶ update-case-message (Stripe decided the dispute)
+ *                    └─▶ update-case-message, post-outcome (Stripe decided the dispute)
  *   any decision (approve, edit, accept, timer) ─▶ update-case-message
  *   timer ─▶ remind-case
+ *   timer ─▶ post-digest (once a week, keyed by its ISO week)
  *   process-event ─▶ post-notice (a dispute past due, or answered outside rebut)
  */
 const caseJob = z.object({ caseId: z.coerce.number().int().positive() });
@@ -28,8 +29,16 @@ export const JOBS = {
   'update-case-message': { payload: caseJob, priority: -3 },
   /** A reminder in the case's thread before rebut acts alone. */
   'remind-case': { payload: caseJob, priority: -3, queue: 'slack-channel' },
+  /** One reply in the case's thread once Stripe decides it won or lost: the outcome and the money. */
+  'post-outcome': { payload: caseJob, priority: -3, queue: 'slack-channel' },
   /** A short notice for a dispute that arrived past due or already answered elsewhere (no case is opened). */
   'post-notice': { payload: z.object({ disputeId: z.string().min(1) }), priority: -3, queue: 'slack-channel' },
+  /** The weekly digest (stats/digest.ts), one per ISO week: money, win rate, deadlines, cases waiting for a person. */
+  'post-digest': {
+    payload: z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/) }),
+    priority: -3,
+    queue: 'slack-channel',
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 interface JobDefinition {

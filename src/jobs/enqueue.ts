@@ -50,6 +50,7 @@ export const queueAutopilot = (db: Db, caseId: number) => enqueueForCase(db, 'au
 export const queuePost = (db: Db, caseId: number) => enqueueForCase(db, 'post-case', caseId);
 export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db, 'update-case-message', caseId);
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
+export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);
 
 /**
  * SQL for many jobs in one statement: `graphile_worker.add_jobs(<sql>)` adds one `name` job for each row of `from`,

@@ -29,5 +29,7 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
     'update-case-message': messages && (({ caseId }) => messages.update(caseId)),
     'remind-case': messages && (({ caseId }) => messages.remind(caseId)),
     'post-notice': messages && (({ disputeId }) => messages.notice(disputeId)),
+    'post-outcome': messages && (({ caseId }) => messages.outcome(caseId)),
+    'post-digest': messages && (({ week }) => messages.digest(week)),
   };
 }

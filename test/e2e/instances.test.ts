@@ -51,6 +51,7 @@ function env(): Record<string, string> {
     REVIEW_WINDOW: '6s',
     REBUT_TIMER_SCHEDULE: '* * * * * *',
     REBUT_WORKER_LEASE: '2s',
+    REBUT_DIGEST_CHANNEL: 'off',
     LOG_LEVEL: 'info',
   };
 }

@@ -13,6 +13,8 @@ export function testSettings(overrides: Record<string, string>): Settings {
     STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     REBUT_WORKER_LEASE: '2s',
+    // The weekly digest would otherwise post on its day and hour in any test running then; its tests turn it on.
+    REBUT_DIGEST_CHANNEL: 'off',
     ...overrides,
   });
 }

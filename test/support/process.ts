@@ -81,6 +81,8 @@ export function serveEnv(
     SLACK_CHANNEL_ID: 'C0DISPUTES',
     SLACK_APPROVERS: ALICE,
     REBUT_TIMER_SCHEDULE: '* * * * * *',
+    // The weekly digest would otherwise post on its day and hour in any test running then.
+    REBUT_DIGEST_CHANNEL: 'off',
     LOG_LEVEL: 'warn',
     ...overrides,
   };

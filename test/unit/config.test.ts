@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LAST_SAFE_MARGIN_MS, reviewSchedule } from '../../src/cases/review-window.js';
-import { ConfigError, loadSettings, parseDuration, stripeKeyIsLive } from '../../src/config.js';
+import { ConfigError, digestSchedule, loadSettings, parseDuration, stripeKeyIsLive } from '../../src/config.js';
 import { maskSecrets } from '../../src/log.js';
 
 describe('settings', () => {
@@ -154,6 +154,39 @@ describe('settings', () => {
     expect(() => loadSettings({ UNWINNABLE_ACTION: 'fight' })).toThrow(/UNWINNABLE_ACTION: /);
     expect(() => loadSettings({ COUNTERED_FEES: 'chf 25' })).toThrow(
       'COUNTERED_FEES: expected currency:amount pairs such as chf:25.00, got "chf 25"',
+    );
+  });
+
+  it('the weekly digest: Monday 09:00 UTC in the case channel by default, its own channel, or off', () => {
+    expect(digestSchedule(loadSettings({ SLACK_CHANNEL_ID: 'C0DISPUTES' }))).toEqual({
+      day: 'monday',
+      hour: 9,
+      channel: 'C0DISPUTES',
+    });
+    expect(
+      digestSchedule(
+        loadSettings({
+          SLACK_CHANNEL_ID: 'C0DISPUTES',
+          REBUT_DIGEST_CHANNEL: 'C0WEEKLY01',
+          REBUT_DIGEST_DAY: 'Friday',
+          REBUT_DIGEST_HOUR: '17',
+        }),
+      ),
+    ).toEqual({ day: 'friday', hour: 17, channel: 'C0WEEKLY01' });
+    expect(digestSchedule(loadSettings({ SLACK_CHANNEL_ID: 'C0DISPUTES', REBUT_DIGEST_CHANNEL: '' }))?.channel).toBe(
+      'C0DISPUTES',
+    );
+    expect(
+      digestSchedule(loadSettings({ SLACK_CHANNEL_ID: 'C0DISPUTES', REBUT_DIGEST_CHANNEL: 'off' })),
+    ).toBeUndefined();
+    expect(() => loadSettings({ REBUT_DIGEST_DAY: 'mon' })).toThrow(
+      'REBUT_DIGEST_DAY: expected a day of the week such as monday',
+    );
+    expect(() => loadSettings({ REBUT_DIGEST_HOUR: '24' })).toThrow(
+      'REBUT_DIGEST_HOUR: expected an hour from 0 to 23 (UTC)',
+    );
+    expect(() => loadSettings({ REBUT_DIGEST_CHANNEL: '#disputes' })).toThrow(
+      /REBUT_DIGEST_CHANNEL: expected a channel id/,
     );
   });
 

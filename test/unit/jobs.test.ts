@@ -8,6 +8,11 @@ describe('the job table', () => {
     expect(parsePayload('draft-case', { caseId: '7' })).toEqual({ caseId: 7 });
   });
 
+  it('reads a weekly digest’s ISO week and refuses anything else', () => {
+    expect(parsePayload('post-digest', { week: '2026-W50' })).toEqual({ week: '2026-W50' });
+    expect(() => parsePayload('post-digest', { week: '2026-12-07' })).toThrow(/job post-digest/);
+  });
+
   it('refuses a payload its schema does not describe, naming the job', () => {
     expect(() => parsePayload('prepare-case', { n: 1 })).toThrow(/job prepare-case: payload \{"n":1\} is not valid/);
     expect(() => parsePayload('process-event', { eventId: '' })).toThrow(/job process-event/);
@@ -20,6 +25,8 @@ describe('the job table', () => {
     expect(JOBS['prepare-case'].priority).toBeLessThan(JOBS['process-event'].priority);
     expect(Math.min(...priorities)).toBe(JOBS['post-case'].priority);
     expect(JOBS['post-case'].queue).toBe(JOBS['remind-case'].queue);
+    expect(JOBS['post-outcome'].queue).toBe(JOBS['post-case'].queue);
+    expect(JOBS['post-digest'].queue).toBe(JOBS['post-case'].queue);
   });
 
   it('keys a batch of case jobs by case, and leaves event jobs unkeyed', () => {

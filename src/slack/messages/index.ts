@@ -1,5 +1,5 @@
 // Keeping a case's Slack message true: post it, update it after every change, remind in its thread before rebut
-// acts alone. Each is a queue job keyed by case (jobs/definitions.ts): a retry after a crash, a 429 or an outage
+// acts alone, and say in its thread how Stripe decided. Each is a queue job keyed by case (jobs/definitions.ts): a retry after a crash, a 429 or an outage
 // updates the one message, never posts a second.
 import type { webApi } from '@slack/bolt';
 import type { UnwinnableAction } from '../../cases/act-alone.js';
@@ -13,8 +13,10 @@ import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/cas
 import { noticeText } from '../blocks/notice.js';
 import { reminderText } from '../blocks/reminder.js';
 import { slackErrorCode } from '../errors.js';
+import { postDigest } from './digest.js';
 import { findPosted, metadataFor } from './find-posted.js';
 import { withCaseLock } from './lock.js';
+import { postOutcome } from './outcome.js';
 import { channelPacer, type Pacer } from './pacer.js';
 import { uploadPacket } from './packet-files.js';
 
@@ -40,6 +42,8 @@ export interface CaseMessages {
   update(caseId: number): Promise<void>;
   remind(caseId: number): Promise<void>;
   notice(disputeId: string): Promise<void>;
+  outcome(caseId: number): Promise<void>;
+  digest(week: string): Promise<void>;
 }
 
 interface Context extends CaseMessageDeps {
@@ -63,6 +67,8 @@ export function caseMessages(deps: CaseMessageDeps): CaseMessages {
     update: (caseId) => updateCaseMessage(context, caseId),
     remind: (caseId) => remindCase(context, caseId),
     notice: (disputeId) => postNotice(context, disputeId),
+    outcome: (caseId) => postOutcome(context, caseId),
+    digest: (week) => postDigest(context, week),
   };
 }
 
