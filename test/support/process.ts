@@ -16,12 +16,14 @@ export interface AppProcess {
 export async function spawnApp(
   env: Record<string, string>,
   port: number,
-  options: { clockSkewMs?: number } = {},
+  options: { clockSkewMs?: number; entry?: string } = {},
 ): Promise<AppProcess> {
   let output = '';
   // A skewed clock: the process's every `new Date()` is off by this much (test/support/skewed-clock.mjs).
   const skew = options.clockSkewMs ? ['--import', './test/support/skewed-clock.mjs'] : [];
-  const child = spawn(process.execPath, [...skew, '--import', 'tsx', 'src/cli.ts', 'serve'], {
+  // The sources through tsx, or a compiled entry (`dist/cli.js`, as the Docker image runs it).
+  const entry = options.entry ? [options.entry] : ['--import', 'tsx', 'src/cli.ts'];
+  const child = spawn(process.execPath, [...skew, ...entry, 'serve'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

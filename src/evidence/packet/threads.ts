@@ -62,7 +62,9 @@ export function startPacketThreads(options: PacketThreadOptions): PacketThreads 
     };
   }
 
-  const entry = options.entry ?? new URL('./thread-entry.ts', import.meta.url);
+  // Compiled (the Docker image runs dist/), the entry is JavaScript and the thread needs no TypeScript loader.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = options.entry ?? new URL(compiled ? './thread-entry.js' : './thread-entry.ts', import.meta.url);
   const slots: Slot[] = Array.from({ length: options.threads }, () => ({
     worker: null,
     started: Promise.resolve(),
@@ -78,9 +80,11 @@ export function startPacketThreads(options: PacketThreadOptions): PacketThreads 
   };
 
   const spawn = (slot: Slot): Worker => {
-    // The thread starts without this process's TypeScript loader: it registers tsx, then loads the entry.
-    const boot = `import(${JSON.stringify(tsxApiUrl())})
-      .then((api) => (api.register ?? api.default.register)())
+    // The thread starts without this process's TypeScript loader: for a .ts entry it registers tsx first.
+    const loader = entry.pathname.endsWith('.ts')
+      ? `import(${JSON.stringify(tsxApiUrl())}).then((api) => (api.register ?? api.default.register)())`
+      : 'Promise.resolve()';
+    const boot = `${loader}
       .then(() => import(${JSON.stringify(entry.href)}))
       .catch((error) => { setImmediate(() => { throw error; }); });`;
     const worker = new Worker(boot, { eval: true });
