@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { Pool } from './db/pool.js';
 import { NEEDS_RESPONSE_STATUSES } from './dispute/statuses.js';
+import { currencyDecimals } from './money.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -16,6 +17,19 @@ export function createMetrics(pool: Pool) {
   // Read from PostgreSQL at scrape time. Without the database these are left out and `rebut_database_up` says why;
   // the in-process metrics are served all the same.
   const fromDatabase = (collect: () => Promise<void>) => collect().catch(() => {});
+  const inUnits = (row: { currency: string; amount: string }) =>
+    Number(row.amount) / 10 ** currencyDecimals(row.currency);
+  // Every draft's usage (drafts.usage: the model's tokens and list-price cost), summed per model.
+  const modelUsage = async () =>
+    (
+      await pool.query<{ model: string; prompt: string; completion: string; cost: string | null }>(
+        `SELECT usage->>'model' AS model,
+                sum((usage->>'promptTokens')::bigint)::text AS prompt,
+                sum((usage->>'completionTokens')::bigint)::text AS completion,
+                sum((usage->>'costUsd')::numeric)::text AS cost
+           FROM drafts WHERE usage ? 'model' GROUP BY 1`,
+      )
+    ).rows;
 
   const stripeEvents = new client.Counter({
     name: 'rebut_stripe_events_total',
@@ -106,6 +120,66 @@ export function createMetrics(pool: Pool) {
           [NEEDS_RESPONSE_STATUSES],
         );
         for (const row of rows) this.set({ due_within: row.due_within }, row.count);
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_dispute_amount',
+    help: "Disputed money by Stripe's status and currency, in the currency's units: won is recovered, lost is lost",
+    labelNames: ['status', 'currency'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ status: string; currency: string; amount: string }>(
+          `SELECT status, currency, sum(amount)::text AS amount FROM disputes GROUP BY 1, 2`,
+        );
+        for (const row of rows) this.set({ status: row.status, currency: row.currency }, inUnits(row));
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_refunded_disputed_charges',
+    help:
+      'Money refunded on charges that are also disputed, by currency (a refund after a dispute does not end it: ' +
+      'the customer can be paid twice)',
+    labelNames: ['currency'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        const { rows } = await pool.query<{ currency: string; amount: string }>(
+          `SELECT currency, sum((stripe_object->'charge'->>'amount_refunded')::bigint)::text AS amount
+             FROM disputes WHERE (stripe_object->'charge'->>'amount_refunded')::bigint > 0 GROUP BY 1`,
+        );
+        for (const row of rows) this.set({ currency: row.currency }, inUnits(row));
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_model_tokens',
+    help: 'Tokens the model used for drafts, by model and kind (prompt, completion)',
+    labelNames: ['model', 'kind'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        for (const row of await modelUsage()) {
+          this.set({ model: row.model, kind: 'prompt' }, Number(row.prompt));
+          this.set({ model: row.model, kind: 'completion' }, Number(row.completion));
+        }
+      });
+    },
+  });
+  new client.Gauge({
+    name: 'rebut_model_cost_dollars',
+    help: 'What the drafts cost at the model’s list price, in US dollars, by model (models without a known price: none)',
+    labelNames: ['model'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await fromDatabase(async () => {
+        for (const row of await modelUsage()) if (row.cost !== null) this.set({ model: row.model }, Number(row.cost));
       });
     },
   });

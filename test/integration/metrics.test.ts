@@ -49,6 +49,45 @@ describe('/metrics', () => {
     expect(series(body, 'rebut_database_up')).toBe(1);
   });
 
+  it('sums disputed money by status, refunds on disputed charges, and the model’s tokens and cost', async () => {
+    const fresh = await freshDatabase();
+    try {
+      const won = await readyCase(fresh.pool, stripe, { amount: 4900, currency: 'usd' });
+      await readyCase(fresh.pool, stripe, { amount: 1_000, currency: 'jpy', refundedAmount: 400 });
+      await fresh.pool.query(`UPDATE disputes SET status = 'won' WHERE id = $1`, [won.disputeId]);
+      const usage = (model: string, prompt: number, completion: number, costUsd: number | null) =>
+        fresh.pool.query(`UPDATE drafts SET usage = $2 WHERE case_id = $1`, [
+          won.caseId,
+          JSON.stringify({
+            model,
+            promptTokens: prompt,
+            completionTokens: completion,
+            totalTokens: prompt + completion,
+            costUsd,
+          }),
+        ]);
+      await usage('gpt-4.1-mini', 1200, 300, 0.00096);
+
+      const { body } = await createMetrics(fresh.pool).render();
+      expect(series(body, 'rebut_dispute_amount', 'status="won",currency="usd"')).toBe(49);
+      // The charge was 1,000 yen; 400 were refunded before the customer disputed the other 600.
+      expect(series(body, 'rebut_dispute_amount', 'status="needs_response",currency="jpy"')).toBe(600);
+      expect(series(body, 'rebut_refunded_disputed_charges', 'currency="jpy"')).toBe(400);
+      expect(series(body, 'rebut_refunded_disputed_charges', 'currency="usd"')).toBeUndefined();
+      expect(series(body, 'rebut_model_tokens', 'model="gpt-4.1-mini",kind="prompt"')).toBe(1200);
+      expect(series(body, 'rebut_model_tokens', 'model="gpt-4.1-mini",kind="completion"')).toBe(300);
+      expect(series(body, 'rebut_model_cost_dollars', 'model="gpt-4.1-mini"')).toBeCloseTo(0.00096);
+
+      // A model without a list price (a local one): tokens counted, no cost claimed.
+      await usage('llama-local', 10, 5, null);
+      const local = (await createMetrics(fresh.pool).render()).body;
+      expect(series(local, 'rebut_model_tokens', 'model="llama-local",kind="prompt"')).toBe(10);
+      expect(local).not.toContain('rebut_model_cost_dollars{model="llama-local"}');
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('with PostgreSQL unreachable, still serves the in-process metrics and says the database is down', async () => {
     const nowhere = createPool('postgres://rebut@127.0.0.1:1/rebut', { max: 1 });
     try {
