@@ -12,6 +12,7 @@ export interface SlackSettings {
   SLACK_APPROVERS: string[];
   SLACK_API_URL?: string | undefined;
   REBUT_HEADLESS: boolean;
+  REBUT_DIGEST_CHANNEL?: string | undefined;
 }
 
 const SCOPES_PAGE = 'Slack app → OAuth & Permissions → Bot Token Scopes (then reinstall the app)';
@@ -89,7 +90,11 @@ export async function checkSlack(settings: SlackSettings): Promise<Check[]> {
     );
   } else checks.push(ok('slack', 'scopes', scopes.join(', ')));
 
-  checks.push(await checkChannel(slack, settings.SLACK_CHANNEL_ID));
+  checks.push(await checkChannel(slack, 'channel', settings.SLACK_CHANNEL_ID));
+  const digest = settings.REBUT_DIGEST_CHANNEL;
+  if (digest && digest !== 'off' && digest !== settings.SLACK_CHANNEL_ID) {
+    checks.push(await checkChannel(slack, 'digest channel', digest));
+  }
   checks.push(...(await checkApprovers(slack, settings.SLACK_APPROVERS, scopes)));
 
   if (settings.SLACK_APP_TOKEN) {
@@ -119,25 +124,25 @@ export async function checkSlack(settings: SlackSettings): Promise<Check[]> {
 }
 
 /** The bot must be in the channel: Slack lets only members share files there and read its history. */
-async function checkChannel(slack: WebClient, channel: string | undefined): Promise<Check> {
-  if (!channel) return fail('slack', 'channel', 'SLACK_CHANNEL_ID is not set', 'SLACK_CHANNEL_ID');
+async function checkChannel(slack: WebClient, name: string, channel: string | undefined): Promise<Check> {
+  if (!channel) return fail('slack', name, 'SLACK_CHANNEL_ID is not set', 'SLACK_CHANNEL_ID');
   try {
     await slack.conversations.history({ channel, limit: 1 });
-    return ok('slack', 'channel', `rebut's bot is in ${channel}`);
+    return ok('slack', name, `rebut's bot is in ${channel}`);
   } catch (error) {
     const code = slackErrorCode(error);
     if (code === 'not_in_channel') {
-      return fail('slack', 'channel', `rebut's bot is not in ${channel}`, `type /invite @rebut in that channel`);
+      return fail('slack', name, `rebut's bot is not in ${channel}`, `type /invite @rebut in that channel`);
     }
     if (code === 'channel_not_found') {
       return fail(
         'slack',
-        'channel',
+        name,
         `${channel} does not exist, or is private and the bot is not in it`,
         'SLACK_CHANNEL_ID (channel details → the id at the bottom), and /invite @rebut there',
       );
     }
-    return warn('slack', 'channel', `not checked: ${why(error)}`);
+    return warn('slack', name, `not checked: ${why(error)}`);
   }
 }
 

@@ -215,6 +215,12 @@ describe('rebut doctor', () => {
       status: 'fail',
       fix: 'type /invite @rebut in that channel',
     });
+    result = await checks({ ...goodEnv(), REBUT_DIGEST_CHANNEL: 'C0UNINVITE' });
+    expect(named(result.checks, 'channel')?.status).toBe('ok');
+    expect(named(result.checks, 'digest channel')).toMatchObject({
+      status: 'fail',
+      detail: "rebut's bot is not in C0UNINVITE",
+    });
 
     result = await checks({ ...goodEnv(), SLACK_APPROVERS: 'S0NOBODY01' });
     expect(named(result.checks, 'approver S0NOBODY01')?.status).toBe('fail');
