@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../config.js';
+import { type FileProblem, FileProblems, readYaml } from '../yaml-file.js';
 
 /**
  * `rebut.evidence.yml`: what the business tells rebut about itself — who it is, where its own
@@ -261,25 +261,12 @@ export type EvidenceConfig = Omit<ParsedEvidenceConfig, 'policies'> & {
   path?: string;
 };
 
-export interface EvidenceConfigProblem {
-  key: string;
-  line: number | null;
-  message: string;
-}
+export type EvidenceConfigProblem = FileProblem;
 
-export class EvidenceConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: EvidenceConfigProblem[],
-  ) {
-    super(
-      `${file} is not valid:\n${problems
-        .map(
-          (problem) =>
-            `  - ${problem.key || '(top level)'}${problem.line ? ` (line ${problem.line})` : ''}: ${problem.message}`,
-        )
-        .join('\n')}`,
-    );
+/** What is wrong with an evidence file, each problem with its key and line. */
+export class EvidenceConfigError extends FileProblems {
+  constructor(file: string, problems: EvidenceConfigProblem[]) {
+    super(file, problems);
     this.name = 'EvidenceConfigError';
   }
 }
@@ -298,53 +285,12 @@ export function loadEvidenceConfig(path: string): EvidenceConfig {
 export function parseEvidenceConfig(text: string, options: { file?: string; baseDir?: string } = {}): EvidenceConfig {
   const file = options.file ?? 'rebut.evidence.yml';
   const baseDir = options.baseDir ?? process.cwd();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new EvidenceConfigError(
-      file,
-      doc.errors.map((error) => ({
-        key: '',
-        line: lineCounter.linePos(error.pos[0]).line,
-        message: error.message.split('\n')[0] ?? error.code,
-      })),
-    );
-  }
-
-  const lineOf = (path: readonly PropertyKey[]): number | null => {
-    // The deepest node that exists on the path: a missing key is reported at its parent.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const keys = path.slice(0, depth).map((key) => (typeof key === 'symbol' ? String(key) : key));
-      const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
-      if (isNode(node) && node.range) {
-        // For a key that exists, point at the key itself rather than its value.
-        const parent = depth === 0 ? null : depth === 1 ? doc.contents : doc.getIn(keys.slice(0, -1), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find(
-            (item) => isNode(item.key) && 'value' in item.key && item.key.value === keys.at(-1),
-          );
-          if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
-        }
-        return lineCounter.linePos(node.range[0]).line;
-      }
-    }
-    return null;
-  };
-
-  const parsed = evidenceConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    throw new EvidenceConfigError(
-      file,
-      parsed.error.issues.map((issue) => {
-        const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-        const key = path.map(String).join('.');
-        const message = issue.code === 'unrecognized_keys' ? `unknown key (${issue.keys.join(', ')})` : issue.message;
-        return { key, line: lineOf(path), message };
-      }),
-    );
-  }
-
-  const config = parsed.data;
+  const { data: config, lineOf } = readYaml(
+    evidenceConfigSchema,
+    text,
+    file,
+    (name, problems) => new EvidenceConfigError(name, problems),
+  );
   const problems: EvidenceConfigProblem[] = [];
   const policies: Partial<Record<PolicyName, PolicyConfig>> = {};
   for (const name of ['refund', 'cancellation', 'terms'] as const) {
