@@ -222,6 +222,22 @@ describe('listing', () => {
     expect(byCharge.data[0]?.charge).toMatchObject({ object: 'charge', id: target.charge });
   });
 
+  it('lists customers by exact, case-sensitive email, newest first, paged like every list', async () => {
+    const email = 'shared.inbox@customers.example';
+    const made = [1, 2, 3].map(() => sandbox.createDispute({ reason: 'general', customer: { email, name: 'Sam' } }));
+    sandbox.createDispute({ reason: 'general', customer: { email: 'someone.else@customers.example', name: 'Kim' } });
+    const first = await stripe.customers.list({ email, limit: 2 });
+    expect(first.data.map((customer) => customer.id)).toEqual([made[2]?.customer.id, made[1]?.customer.id]);
+    expect(first.has_more).toBe(true);
+    const rest = await stripe.customers.list({ email, limit: 2, starting_after: first.data[1]?.id });
+    expect(rest.data.map((customer) => customer.id)).toEqual([made[0]?.customer.id]);
+    expect(rest.has_more).toBe(false);
+    expect((await stripe.customers.list({ email: email.toUpperCase() })).data).toEqual([]);
+    const unknown = await rejection(stripe.customers.list({ name: 'Sam' } as Stripe.CustomerListParams));
+    expect(unknown.param).toBe('name');
+    expect((await rejection(stripe.customers.list({ limit: 101 }))).param).toBe('limit');
+  });
+
   it('rejects list expansions without data., unknown parameters and a limit over 100', async () => {
     const expand = await rejection(client.disputes.list({ expand: ['charge'] }));
     expect(expand.message).toContain("try expanding 'data.charge'");
