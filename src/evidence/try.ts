@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { isoFromUnix } from '../dates.js';
+import { plural } from '../text.js';
 import { type BusinessEvidenceKind, type EvidenceConfig, type PolicyName, policyInForceAt } from './config.js';
 import { configuredSources, gatherEvidence } from './gather.js';
 import type { PacketDeliverable } from './packet/index.js';
@@ -74,6 +75,8 @@ function missing(error: unknown): boolean {
 }
 
 const CHARGE_EXPAND = ['customer', 'payment_intent'];
+/** The customer's latest charges looked at for one that succeeded. */
+const CHARGES_LOOKED_AT = 20;
 
 /** The charge a dispute would be about, with its customer expanded. */
 export async function findCharge(
@@ -91,21 +94,24 @@ export async function findCharge(
     }
   };
   const latestChargeOf = async (customer: Stripe.Customer) => {
-    const page = await stripe.charges.list({ customer: customer.id, limit: 2 });
-    const [latest] = page.data;
+    // Only a payment that went through can be disputed: the newest successful one of the latest page.
+    const page = await stripe.charges.list({ customer: customer.id, limit: CHARGES_LOOKED_AT });
+    const latest = page.data.find((charge) => charge.status === 'succeeded');
     if (!latest) {
       throw new TrialLookupError(
-        `Stripe customer ${customer.id} has no charges yet, so there is nothing a dispute could be about; try --charge.`,
+        page.data.length === 0
+          ? `Stripe customer ${customer.id} has no charges yet, so there is nothing a dispute could be about; try --charge.`
+          : `None of the latest ${plural(page.data.length, 'charge')} of Stripe customer ${customer.id} succeeded; try --charge.`,
       );
     }
-    if (page.has_more || page.data.length > 1) notes.push(`the latest of the customer's charges (${latest.id})`);
+    if (page.data.length > 1) notes.push(`the latest successful one of the customer's charges (${latest.id})`);
     return retrieveCharge(latest.id);
   };
 
   if ('charge' in lookup) {
     const charge = await retrieveCharge(lookup.charge);
-    const customer = typeof charge.customer === 'object' && charge.customer && !charge.customer.deleted;
-    return { charge, customer: customer ? (charge.customer as Stripe.Customer) : null, notes };
+    const customer = typeof charge.customer === 'object' && charge.customer?.deleted !== true ? charge.customer : null;
+    return { charge, customer, notes };
   }
   if ('customer' in lookup) {
     let customer: Stripe.Customer | Stripe.DeletedCustomer;
