@@ -251,6 +251,36 @@ describe('listing', () => {
     expect(cursor.statusCode).toBe(400);
   });
 
+  it('seeded history: a won dispute is reinstated no later than now, and submissions can hold varied evidence', async () => {
+    const history = await startStripeSandbox();
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      history.seedDisputes(200, {
+        from: now - 90 * 86_400,
+        to: now - 86_400,
+        statuses: { won: 1, lost: 1 },
+        variedEvidence: true,
+        seed: 5,
+      });
+      const disputes = await history.stripe().disputes.list({ limit: 100 }).autoPagingToArray({ limit: 1_000 });
+      const won = disputes.filter((dispute) => dispute.status === 'won');
+      const lost = disputes.filter((dispute) => dispute.status === 'lost');
+      expect(won.length).toBeGreaterThan(50);
+      expect(lost.length).toBeGreaterThan(50);
+      for (const dispute of won) {
+        expect(dispute.balance_transactions).toHaveLength(2);
+        for (const txn of dispute.balance_transactions) expect(txn.created).toBeLessThanOrEqual(now + 1);
+      }
+      // The strong kinds of evidence show up more often in the disputes that were won.
+      const share = (list: Stripe.Dispute[]) =>
+        list.filter((dispute) => dispute.evidence.access_activity_log).length / list.length;
+      expect(share(won)).toBeGreaterThan(share(lost) + 0.2);
+      expect(won.filter((dispute) => dispute.evidence.product_description).length / won.length).toBeGreaterThan(0.7);
+    } finally {
+      await history.close();
+    }
+  });
+
   it('lists 100,000 seeded disputes page by page without building them all up front', async () => {
     const big = await startStripeSandbox();
     try {
