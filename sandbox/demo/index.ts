@@ -16,7 +16,7 @@ import {
   viewSubmissionBody,
 } from '../slack/index.js';
 import { startStripeSandbox } from '../stripe/index.js';
-import { renderBlocks } from './render.js';
+import { bold, renderBlocks } from './render.js';
 
 const STRIPE_KEY = 'sk_test_demo';
 const WEBHOOK_SECRET = 'whsec_demo';
@@ -36,6 +36,8 @@ export interface DemoOptions {
   openAiBaseUrl?: string;
   openAiModel?: string;
   print?: (line: string) => void;
+  /** Bold step titles (ANSI); the CLI sets it only for a terminal without NO_COLOR. Default off. */
+  colour?: boolean;
 }
 
 interface Story {
@@ -57,7 +59,8 @@ interface Story {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const print = options.print ?? ((line: string) => console.log(line));
   const started = Date.now();
-  const step = (text: string) => print(`\n\x1b[1m▸ ${text}\x1b[0m  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const step = (text: string) =>
+    print(`\n${bold(`▸ ${text}`, options.colour ?? false)}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const outputDir = resolve(options.outputDir);
   const dataDir = resolve(options.dataDir);
 
