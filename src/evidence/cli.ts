@@ -8,6 +8,7 @@ import { formatMoney } from '../money.js';
 import { UsageError, withUsage } from '../stats/cli.js';
 import { createStripeClient } from '../stripe/client.js';
 import { plural } from '../text.js';
+import { EvidenceConfigError } from './config.js';
 import { evidenceConfigFor } from './settings.js';
 import {
   DEFAULT_TRIAL_REASONS,
@@ -93,8 +94,17 @@ async function trial(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const settings = loadSettings(env, 'stripe');
   const secretKey = settings.STRIPE_SECRET_KEY;
   if (!secretKey) throw new UsageError('STRIPE_SECRET_KEY is required');
-  // An invalid evidence file throws here, naming the file and each problem; none at all is said on stderr.
-  const evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
+  // An invalid evidence file is named with each problem and the setting that points at it; none at all is a warning.
+  let evidence: ReturnType<typeof evidenceConfigFor>;
+  try {
+    evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
+  } catch (error) {
+    if (!(error instanceof EvidenceConfigError)) throw error;
+    console.error(
+      `rebut: ${error.message}\nCheck EVIDENCE_CONFIG${settings.EVIDENCE_CONFIG ? '' : ' (unset: rebut.evidence.yml in this folder was read)'}.`,
+    );
+    return 1;
+  }
   if (evidence.warning) console.error(`rebut: warning: ${evidence.warning}`);
 
   let result: EvidenceTrial;

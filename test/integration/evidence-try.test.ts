@@ -135,6 +135,14 @@ describe('rebut evidence try', () => {
     });
     expect(badFile.code).toBe(1);
     expect(badFile.stderr).toContain('missing.yml is not valid');
+    expect(badFile.stderr).toContain('Check EVIDENCE_CONFIG');
+    const nowhere = await rebut(['evidence', 'try', '--customer', known.customer.id], {
+      ...env,
+      STRIPE_API_URL: 'http://127.0.0.1:1',
+    });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('cannot reach Stripe at http://127.0.0.1:1');
+    expect(nowhere.stderr).toContain('Check STRIPE_API_URL');
     expect(stripe.requests.filter((request) => request.path.startsWith('/v1/customers/cus_1'))).toEqual([]);
   }, 60_000);
 
