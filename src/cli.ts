@@ -18,6 +18,8 @@ Usage:
                               win rates and what evidence wins (default: all)
   rebut doctor [--json] [--url https://your.host]
                               check every setting live and say what to fix
+  rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason R] [--json]
+                              what evidence rebut would gather for a customer, before any dispute
 
 Settings come from the environment or .env; see README → Configuration.
 Each command's options: rebut <command> --help. The version: rebut --version.`;
@@ -38,6 +40,15 @@ from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`
 and each permission rebut needs (one harmless call each), the webhook endpoint (at --url when given), Slack's token,
 scopes, the bot in the channel and the approvers, the model, both databases and the evidence file. Changes nothing.
 Exits 1 when something must be fixed; --json gives every check as data.`,
+  evidence: `rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason REASON]… [--json] — what evidence
+rebut would gather for a customer before any dispute of theirs arrives. Their charge (--charge; with --customer their
+latest; with --email the latest of the newest Stripe customer with that exact email) is treated as disputed today and
+every configured source is asked about it, as for a real dispute: Stripe (STRIPE_SECRET_KEY), the evidence file
+(EVIDENCE_CONFIG), your database (APP_DATABASE_URL) and your HTTP endpoint. Prints the facts, the images of what was
+delivered, for each reason the files the packet would attach and the checklist, and which sources or queries failed
+(with the error) or found nothing. Default reasons: fraudulent and product_not_received (--reason general, or
+--reason fraudulent,duplicate). Nothing is written to Stripe or to rebut's database. Exit code 1 when the customer or
+charge is not found. With --json: the same as one JSON object.`,
 };
 
 /** The version in package.json. */
@@ -106,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./stats/cli.js')).statsCommand(argv.slice(1));
     case 'doctor':
       return (await import('./doctor/index.js')).doctorCommand(rest);
+    case 'evidence':
+      return (await import('./evidence/cli.js')).evidenceCommand(argv.slice(1));
     case '--version':
     case '-v':
     case 'version':

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { messageOf } from '../../src/errors.js';
 import { runDemo } from './index.js';
+import { colourWanted } from './render.js';
 
 const port = process.env.PORT ? Number(process.env.PORT) : 3000;
 
@@ -21,6 +22,7 @@ runDemo({
   openAiKey: process.env.OPENAI_API_KEY || undefined,
   openAiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
   openAiModel: process.env.OPENAI_MODEL || undefined,
+  colour: colourWanted(process.stdout, process.env),
 }).then(
   () => exit(0),
   (error: unknown) => {

@@ -6,6 +6,8 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
 import { type App, startApp } from '../../src/main.js';
+import { CASE_EVENT_TYPE } from '../../src/slack/messages/find-posted.js';
+import { plural } from '../../src/text.js';
 import { sampleCustomerFor, seedBusiness } from '../business/index.js';
 import {
   blockActionBody,
@@ -16,7 +18,7 @@ import {
   viewSubmissionBody,
 } from '../slack/index.js';
 import { startStripeSandbox } from '../stripe/index.js';
-import { renderBlocks } from './render.js';
+import { bold, renderBlocks } from './render.js';
 
 const STRIPE_KEY = 'sk_test_demo';
 const WEBHOOK_SECRET = 'whsec_demo';
@@ -25,6 +27,10 @@ const CHANNEL = 'C0DISPUTES';
 const APPROVER = 'U0ALICE001';
 /** The demo's clock runs fast: a case nobody touches is submitted by the timer after this long. */
 const DEMO_REVIEW_WINDOW = '20s';
+/** Past disputes imported first, so the stats have a history to speak of: a few hundred, over six months. */
+const HISTORY_DISPUTES = 300;
+const HISTORY_DAYS = 183;
+const DAY_SECONDS = 86_400;
 
 export interface DemoOptions {
   /** Where the demo's PostgreSQL and images live; wiped at every start. */
@@ -36,6 +42,8 @@ export interface DemoOptions {
   openAiBaseUrl?: string;
   openAiModel?: string;
   print?: (line: string) => void;
+  /** Bold step titles (ANSI); the CLI sets it only for a terminal without NO_COLOR. Default off. */
+  colour?: boolean;
 }
 
 interface Story {
@@ -50,14 +58,16 @@ interface Story {
 
 /**
  * `npm run demo`: the whole flow offline. An embedded PostgreSQL, the Stripe, Slack and business
- * stand-ins, and the real server over HTTP: three disputes arrive as signed webhooks; one is
- * approved as drafted, one edited then approved, one left alone and submitted by the timer; then
- * Stripe closes them (won, won, lost) and the stats are printed.
+ * stand-ins, and the real server over HTTP: six months of decided disputes are imported with
+ * `/disputes sync`; then three disputes arrive as signed webhooks; one is approved as drafted, one
+ * edited then approved, one left alone and submitted by the timer; then Stripe closes them (won,
+ * won, lost) and the stats, history included, are printed.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const print = options.print ?? ((line: string) => console.log(line));
   const started = Date.now();
-  const step = (text: string) => print(`\n\x1b[1m▸ ${text}\x1b[0m  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const step = (text: string) =>
+    print(`\n${bold(`▸ ${text}`, options.colour ?? false)}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const outputDir = resolve(options.outputDir);
   const dataDir = resolve(options.dataDir);
 
@@ -81,11 +91,80 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const slack = await startSlackSandbox({ rateLimit: false });
     cleanups.unshift(() => slack.close());
 
-    step('Seeding Roomcraft, a fictional AI interior-design app, and three disputes on Stripe');
+    step(
+      `Seeding Stripe with ${HISTORY_DISPUTES} past disputes, decided (won or lost) over the last six months, with their charges`,
+    );
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    stripe.seedDisputes(HISTORY_DISPUTES, {
+      from: nowSeconds - HISTORY_DAYS * DAY_SECONDS,
+      to: nowSeconds - 14 * DAY_SECONDS,
+      statuses: { won: 46, lost: 54 },
+      reasons: {
+        fraudulent: 40,
+        product_not_received: 20,
+        subscription_canceled: 20,
+        product_unacceptable: 10,
+        duplicate: 5,
+        credit_not_processed: 5,
+      },
+      brands: { visa: 60, mastercard: 30, amex: 10 },
+      variedEvidence: true,
+      seed: 20_261_207,
+    });
     const imagesDir = join(dataDir, 'roomcraft-images');
     const evidencePath = join(dataDir, 'rebut.evidence.yml');
     const example = await readFile(new URL('../../rebut.evidence.example.yml', import.meta.url), 'utf8');
     await writeFile(evidencePath, example.replace('./.rebut/roomcraft/images', imagesDir));
+
+    step(
+      `Starting rebut on port ${options.port} (drafts by ${options.openAiKey ? options.openAiModel : 'the template drafter'})`,
+    );
+    const settings: Settings = settingsSchema.parse({
+      DATABASE_URL: rebutUrl,
+      APP_DATABASE_URL: businessUrl,
+      EVIDENCE_CONFIG: evidencePath,
+      PORT: String(options.port),
+      STRIPE_SECRET_KEY: STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_URL: stripe.url,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CHANNEL_ID: CHANNEL,
+      SLACK_APPROVERS: APPROVER,
+      SLACK_API_URL: slack.apiUrl,
+      OPENAI_API_KEY: options.openAiKey,
+      OPENAI_BASE_URL: options.openAiBaseUrl,
+      OPENAI_MODEL: options.openAiModel,
+      REVIEW_WINDOW: DEMO_REVIEW_WINDOW,
+      LOG_LEVEL: 'warn',
+    });
+    app = await startApp(settings, {
+      log: createLogger('warn', { write: (line: string) => process.stderr.write(line) }),
+      host: '127.0.0.1',
+      timerSchedule: '*/2 * * * * *',
+    });
+    const running = app;
+    cleanups.unshift(() => running.stop());
+    stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: WEBHOOK_SECRET });
+    const pool = app.pool;
+
+    step('Someone types /disputes sync in Slack: rebut imports the history through its own sync');
+    await postSlack(
+      app,
+      slashCommandBody({ text: 'sync', userId: APPROVER, channelId: CHANNEL, responseUrl: slack.responseUrl() }),
+    );
+    const synced = await waitFor(
+      async () => slack.messages(CHANNEL).find((message) => message.text.startsWith('Dispute sync finished')),
+      'the sync to finish',
+      60_000,
+    );
+    const history = await expectHistory(pool, HISTORY_DISPUTES);
+    print(renderBlocks(synced.blocks));
+    print(
+      `  ${history.won} won and ${history.lost} lost since ${history.first} stored with their reasons and evidence fields; no case opened (all decided)`,
+    );
+
+    step('Seeding Roomcraft, a fictional AI interior-design app, and three disputes on Stripe');
     const stories: Story[] = [
       {
         title: 'a "fraudulent" chargeback, approved as drafted',
@@ -126,38 +205,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       imagesDir,
     });
     await businessPool.end();
-
-    step(
-      `Starting rebut on port ${options.port} (drafts by ${options.openAiKey ? options.openAiModel : 'the template drafter'})`,
-    );
-    const settings: Settings = settingsSchema.parse({
-      DATABASE_URL: rebutUrl,
-      APP_DATABASE_URL: businessUrl,
-      EVIDENCE_CONFIG: evidencePath,
-      PORT: String(options.port),
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_API_URL: stripe.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_CHANNEL_ID: CHANNEL,
-      SLACK_APPROVERS: APPROVER,
-      SLACK_API_URL: slack.apiUrl,
-      OPENAI_API_KEY: options.openAiKey,
-      OPENAI_BASE_URL: options.openAiBaseUrl,
-      OPENAI_MODEL: options.openAiModel,
-      REVIEW_WINDOW: DEMO_REVIEW_WINDOW,
-      LOG_LEVEL: 'warn',
-    });
-    app = await startApp(settings, {
-      log: createLogger('warn', { write: (line: string) => process.stderr.write(line) }),
-      host: '127.0.0.1',
-      timerSchedule: '*/2 * * * * *',
-    });
-    const running = app;
-    cleanups.unshift(() => running.stop());
-    stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: WEBHOOK_SECRET });
-    const pool = app.pool;
 
     step('Stripe sends three signed charge.dispute.created webhooks');
     for (const [index, story] of stories.entries()) {
@@ -284,6 +331,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       async () => slack.responses.find((response) => response.response_type === 'in_channel'),
       'the stats answer',
     );
+    // The history and the three cases, all counted: what the stats say is what was stored.
+    const counted = plural(HISTORY_DISPUTES + stories.length, 'dispute');
+    if (!JSON.stringify(answer.blocks).includes(counted)) {
+      throw new Error(`the demo expected the stats to count ${counted}; they said ${JSON.stringify(answer.blocks)}`);
+    }
     print(renderBlocks(answer.blocks));
     await writeFile(join(outputDir, 'stats.json'), JSON.stringify(answer.blocks, null, 2));
     const chart = await waitFor(
@@ -294,9 +346,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(`  chart → demo-output/stats-chart.png (${kb(chart.bytes.length)})`);
 
     const submissions = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions');
+    // Case messages only: the sync's progress message is in the channel too.
     const posts = slack
       .callsTo('chat.postMessage')
-      .filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts);
+      .filter(
+        (call) =>
+          call.args.channel === CHANNEL &&
+          !call.args.thread_ts &&
+          (call.args.metadata as { event_type?: string } | undefined)?.event_type === CASE_EVENT_TYPE,
+      );
     step(
       `Done: ${submissions.rows[0]?.n} submissions to Stripe (one per dispute), ${posts.length} case messages, outputs in ${outputDir}`,
     );
@@ -360,6 +418,28 @@ async function expectSubmission(
       `the demo expected case ${caseId} submitted once as ${JSON.stringify(expected)}; it was ${JSON.stringify(actual)}`,
     );
   }
+}
+
+/**
+ * The demo says only what happened: every seeded dispute stored by the sync, each decided, and no case opened for
+ * any of them.
+ */
+async function expectHistory(pool: Pool, expected: number): Promise<{ won: number; lost: number; first: string }> {
+  const { rows } = await pool.query<{ disputes: number; won: number; lost: number; cases: number; first: Date }>(
+    `SELECT count(*)::int AS disputes,
+            count(*) FILTER (WHERE status = 'won')::int AS won,
+            count(*) FILTER (WHERE status = 'lost')::int AS lost,
+            (SELECT count(*)::int FROM cases) AS cases,
+            min(created) AS first
+       FROM disputes`,
+  );
+  const found = rows[0];
+  if (!found || found.disputes !== expected || found.won + found.lost !== expected || found.cases !== 0) {
+    throw new Error(
+      `the demo expected the sync to store ${expected} decided disputes and open no case; it found ${JSON.stringify(found)}`,
+    );
+  }
+  return { won: found.won, lost: found.lost, first: found.first.toISOString().slice(0, 10) };
 }
 
 /** The draft version the case message's Approve button would send (its value is `<case>:<version>`). */

@@ -2,6 +2,16 @@
  * Slack Block Kit as plain terminal text, so the demo shows what a person would see in the
  * channel. Only the block types rebut sends are rendered; anything else is named.
  */
+/** Bold in a terminal that shows colour; the text alone otherwise (a pipe, a log file, NO_COLOR). */
+export function bold(text: string, colour: boolean): string {
+  return colour ? `\x1b[1m${text}\x1b[0m` : text;
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
+export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR;
+}
+
 type Text = { type?: string; text?: string };
 type Element = { type?: string; text?: Text | string; action_id?: string; style?: string; elements?: Element[] };
 type Block = {
@@ -19,6 +29,8 @@ function plain(text: Text | string | undefined): string {
   return raw
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
     .replace(/<!date\^\d+\^[^|]*\|([^>]+)>/g, '$1')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/`([^`\n]+)`/g, '$1')
     .replace(/\*([^*\n]+)\*/g, '$1')
     .replace(/(^|\s)_([^_\n]+)_/g, '$1$2')
     .replace(/&lt;/g, '<')

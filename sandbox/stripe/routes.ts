@@ -222,6 +222,17 @@ function listCharges(_core: SandboxCore, ctx: RequestContext): Json {
   return listOf(ctx, '/v1/charges', ctx.partition.charges, filter);
 }
 
+/** `GET /v1/customers`: Stripe's `email` filter is an exact, case-sensitive match on the customer's email. */
+function listCustomers(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, { ...LIST_PARAMS, created: 'range', email: 'string', test_clock: 'string' });
+  const email = str(ctx.params, 'email');
+  const testClock = str(ctx.params, 'test_clock');
+  const filter = (customer: Stripe.Customer): boolean =>
+    (email === undefined || customer.email === email) &&
+    (testClock === undefined || idOf(customer.test_clock) === testClock);
+  return listOf(ctx, '/v1/customers', ctx.partition.customers, filter);
+}
+
 function listRefunds(_core: SandboxCore, ctx: RequestContext): Json {
   validateParams(ctx.params, { ...LIST_PARAMS, created: 'range', charge: 'string', payment_intent: 'string' });
   const charge = str(ctx.params, 'charge');
@@ -454,6 +465,7 @@ const ROUTES: Route[] = [
   route('GET', '/v1/charges/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.charges.get(id), 'charge', id, ctx),
   ),
+  route('GET', '/v1/customers', listCustomers),
   route('GET', '/v1/customers/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.customers.get(id), 'customer', id, ctx),
   ),

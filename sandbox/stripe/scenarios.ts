@@ -354,7 +354,49 @@ export interface SeedOptions {
   brands?: Partial<Record<CardBrand, number>>;
   currency?: string;
   seed?: number;
+  /**
+   * Submitted disputes hold a realistic mix of evidence text fields (activity log, purchase IP, name, product,
+   * policies), the strong kinds more often in the won ones, so "what evidence wins" has something to measure.
+   * Default: the one `uncategorized_text` field.
+   */
+  variedEvidence?: boolean;
 }
+
+/** Evidence text fields a seeded submission may hold, with the chance of each in a won and in a lost dispute. */
+const SEEDED_EVIDENCE: {
+  field: keyof Stripe.Dispute.Evidence;
+  won: number;
+  lost: number;
+  text: (n: number) => string;
+}[] = [
+  {
+    field: 'access_activity_log',
+    won: 0.8,
+    lost: 0.35,
+    text: (n) =>
+      `Logged in and used the product after the purchase from 203.0.113.${n % 250} (${3 + (n % 9)} sessions).`,
+  },
+  { field: 'customer_purchase_ip', won: 0.7, lost: 0.4, text: (n) => `203.0.113.${n % 250}` },
+  { field: 'customer_name', won: 0.9, lost: 0.85, text: (n) => `Customer ${n}` },
+  {
+    field: 'product_description',
+    won: 0.9,
+    lost: 0.8,
+    text: () => 'Pro plan: monthly subscription, delivered in the app.',
+  },
+  {
+    field: 'refund_policy_disclosure',
+    won: 0.5,
+    lost: 0.4,
+    text: () => 'The refund policy was shown on the checkout page before payment.',
+  },
+  {
+    field: 'cancellation_rebuttal',
+    won: 0.35,
+    lost: 0.25,
+    text: () => 'The customer did not cancel before the renewal and kept using the service.',
+  },
+];
 
 const DEFAULT_STATUSES = {
   won: 38,
@@ -501,15 +543,23 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
       dispute.evidence_details.has_evidence = true;
       dispute.evidence_details.submission_count = 1;
       dispute.evidence_details.submission_method = 'manual';
+      if (options.variedEvidence) {
+        // Its own sequence, so the statuses, reasons and amounts of a seed stay what they were without it.
+        const roll = random(seed ^ Math.imul(index + 1, 2_246_822_519));
+        for (const { field, won, lost, text } of SEEDED_EVIDENCE) {
+          if (roll() < (f.status === 'won' ? won : lost)) Object.assign(dispute.evidence, { [field]: text(index) });
+        }
+      }
     }
     if (f.status === 'won' && !f.inquiry) {
+      // Issuers decide about two months in; a dispute won sooner than that was decided no later than now.
       dispute.balance_transactions.push(
         disputeBalanceTransaction({
           id: idFor('txn', index * 3 + 2),
           dispute: dispute.id,
           amount: f.amount,
           currency,
-          created: f.created + 60 * DAY,
+          created: Math.min(f.created + 60 * DAY, now),
           withdrawal: false,
         }),
       );

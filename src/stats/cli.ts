@@ -83,8 +83,8 @@ export function syncSummary(result: SyncResult): string {
   return `The sync failed after ${what} (${extra}): ${result.error}\nRun \`rebut sync\` again to continue where it stopped.`;
 }
 
-/** A wrong flag or value: said in one line, exit code 2 (as for an unknown command). */
-async function withUsage(run: () => Promise<number>): Promise<number> {
+/** A wrong flag or value: said in one line, exit code 2 (as for an unknown command). `rebut evidence` uses it too. */
+export async function withUsage(run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (error) {

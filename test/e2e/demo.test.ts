@@ -61,6 +61,13 @@ describe('npm run demo', () => {
       // The story it tells is what happened: Alice's approval sent her edit, the timer only case 3.
       expect(result.output).toContain('case 2 → submitted by Alice, with the edited rebuttal (v2)');
       expect(result.output).toContain('case 3 → submitted by the timer');
+      // Six months of decided disputes came in through /disputes sync first, and the stats count them.
+      expect(result.output).toContain('300 new to rebut');
+      expect(result.output).toMatch(/\d+ won and \d+ lost since \d{4}-\d{2}-\d{2} stored/);
+      expect(result.output).toContain('303 disputes · 0 open');
+      expect(result.output).toMatch(/Outside rebut — \d+% .* of 300 decided/);
+      // Its stdout is a pipe here: plain text, no colour codes.
+      expect(result.output).not.toContain('\x1b[');
     }
     const caseTwo = await readFile(join(work, 'demo-output', 'case-2-product_not_received-final.json'), 'utf8');
     expect(caseTwo).not.toMatch(/automatically|nobody decided/i);

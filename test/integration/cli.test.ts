@@ -2,27 +2,13 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { rebut } from '../support/process.js';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function rebut(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/rebut.js', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -103,7 +89,7 @@ describe('the rebut command', () => {
   it('--help on any command says what it does and never runs it', async () => {
     // A database nobody answers at: a command that ran would fail on it.
     const nowhere = { DATABASE_URL: 'postgres://rebut@127.0.0.1:1/rebut', STRIPE_SECRET_KEY: 'sk_test_123' };
-    for (const command of ['serve', 'migrate', 'sync', 'stats', 'doctor']) {
+    for (const command of ['serve', 'migrate', 'sync', 'stats', 'evidence', 'doctor']) {
       for (const flag of ['--help', '-h']) {
         const result = await rebut([command, flag], nowhere);
         expect(result.code, `${command} ${flag}`).toBe(0);

@@ -222,6 +222,22 @@ describe('listing', () => {
     expect(byCharge.data[0]?.charge).toMatchObject({ object: 'charge', id: target.charge });
   });
 
+  it('lists customers by exact, case-sensitive email, newest first, paged like every list', async () => {
+    const email = 'shared.inbox@customers.example';
+    const made = [1, 2, 3].map(() => sandbox.createDispute({ reason: 'general', customer: { email, name: 'Sam' } }));
+    sandbox.createDispute({ reason: 'general', customer: { email: 'someone.else@customers.example', name: 'Kim' } });
+    const first = await stripe.customers.list({ email, limit: 2 });
+    expect(first.data.map((customer) => customer.id)).toEqual([made[2]?.customer.id, made[1]?.customer.id]);
+    expect(first.has_more).toBe(true);
+    const rest = await stripe.customers.list({ email, limit: 2, starting_after: first.data[1]?.id });
+    expect(rest.data.map((customer) => customer.id)).toEqual([made[0]?.customer.id]);
+    expect(rest.has_more).toBe(false);
+    expect((await stripe.customers.list({ email: email.toUpperCase() })).data).toEqual([]);
+    const unknown = await rejection(stripe.customers.list({ name: 'Sam' } as Stripe.CustomerListParams));
+    expect(unknown.param).toBe('name');
+    expect((await rejection(stripe.customers.list({ limit: 101 }))).param).toBe('limit');
+  });
+
   it('rejects list expansions without data., unknown parameters and a limit over 100', async () => {
     const expand = await rejection(client.disputes.list({ expand: ['charge'] }));
     expect(expand.message).toContain("try expanding 'data.charge'");
@@ -233,6 +249,36 @@ describe('listing', () => {
     expect(limit.param).toBe('limit');
     const cursor = await rejection(client.disputes.list({ starting_after: 'du_missing' }));
     expect(cursor.statusCode).toBe(400);
+  });
+
+  it('seeded history: a won dispute is reinstated no later than now, and submissions can hold varied evidence', async () => {
+    const history = await startStripeSandbox();
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      history.seedDisputes(200, {
+        from: now - 90 * 86_400,
+        to: now - 86_400,
+        statuses: { won: 1, lost: 1 },
+        variedEvidence: true,
+        seed: 5,
+      });
+      const disputes = await history.stripe().disputes.list({ limit: 100 }).autoPagingToArray({ limit: 1_000 });
+      const won = disputes.filter((dispute) => dispute.status === 'won');
+      const lost = disputes.filter((dispute) => dispute.status === 'lost');
+      expect(won.length).toBeGreaterThan(50);
+      expect(lost.length).toBeGreaterThan(50);
+      for (const dispute of won) {
+        expect(dispute.balance_transactions).toHaveLength(2);
+        for (const txn of dispute.balance_transactions) expect(txn.created).toBeLessThanOrEqual(now + 1);
+      }
+      // The strong kinds of evidence show up more often in the disputes that were won.
+      const share = (list: Stripe.Dispute[]) =>
+        list.filter((dispute) => dispute.evidence.access_activity_log).length / list.length;
+      expect(share(won)).toBeGreaterThan(share(lost) + 0.2);
+      expect(won.filter((dispute) => dispute.evidence.product_description).length / won.length).toBeGreaterThan(0.7);
+    } finally {
+      await history.close();
+    }
   });
 
   it('lists 100,000 seeded disputes page by page without building them all up front', async () => {

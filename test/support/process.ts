@@ -1,9 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET, waitFor } from './app.js';
 import { ALICE, SIGNING_SECRET } from './slack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+/** `rebut <args>` as a user runs it (`bin/rebut.js`), with only the settings given: its exit code and output. */
+export async function rebut(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/rebut.js', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
 
 export interface AppProcess {
   child: ChildProcess;

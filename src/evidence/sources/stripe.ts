@@ -312,7 +312,7 @@ const BRAND_NAMES: Record<string, string> = {
   eftpos_au: 'eftpos',
 };
 
-function disputeFact(dispute: Stripe.Dispute): Fact {
+export function disputeFact(dispute: Stripe.Dispute): Fact {
   const card = dispute.payment_method_details?.card;
   const code = dispute.network_reason_code ?? card?.network_reason_code ?? null;
   const due = dispute.evidence_details?.due_by ? isoFromUnix(dispute.evidence_details.due_by) : null;
