@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { WEEKDAYS, type Weekday } from './dates.js';
@@ -30,12 +31,20 @@ const postgresUrl = (what: string) =>
     message: `expected a postgres:// URL (${what})`,
   });
 
-const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789 (not a #name)');
+/** A Slack user id (U…) or user-group id (S…), as SLACK_APPROVERS lists them. */
+export const approverId = z.string().regex(/^[US][A-Z0-9]{2,}$/, 'expected user ids (U…) or user-group ids (S…)');
+
+export const channelId = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789 (not a #name)');
 
 const optionalText = z
   .string()
   .optional()
   .transform((text) => (text?.trim() ? text.trim() : undefined));
+
+/** The products file read when PRODUCTS_CONFIG is not set, if it exists. */
+export const DEFAULT_PRODUCTS_CONFIG = 'rebut.products.yml';
 
 /** Every setting (README → Configuration), read from the environment (and `.env`). */
 const PACKET_THREADS_EXPECTED =
@@ -101,7 +110,7 @@ export const settingsSchema = z.object({
         .map((id) => id.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(/^[US][A-Z0-9]{2,}$/, 'expected user ids (U…) or user-group ids (S…)'))),
+    .pipe(z.array(approverId)),
   SLACK_API_URL: optionalText.pipe(url('for example http://127.0.0.1:4010/api/').optional()),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(url('an OpenAI-compatible API base such as http://127.0.0.1:8000/v1').optional()),
@@ -140,6 +149,8 @@ export const settingsSchema = z.object({
       return fees;
     }),
   EVIDENCE_CONFIG: optionalText,
+  /** The products file (README → Several products); default `rebut.products.yml` when present. */
+  PRODUCTS_CONFIG: optionalText,
   APP_DATABASE_URL: optionalText.pipe(postgresUrl('the business database, postgres://…').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** When the auto-submit timer ticks (cron, optionally with seconds); every minute by default. */
@@ -165,6 +176,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** What each command cannot run without; the message names every missing one at once. */
 const requiredFor = {
   serve: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SLACK_CHANNEL_ID'],
+  serveProducts: [],
   slack: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
   stripe: ['STRIPE_SECRET_KEY'],
   none: [],
@@ -234,7 +246,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): S
   // Read from the environment as given, so a malformed setting elsewhere hides no missing one.
   // rebut never acts unseen unless the owner said so: serving needs Slack, or REBUT_HEADLESS=true.
   const headless = env.REBUT_HEADLESS?.trim() === 'true';
-  const wanted: Requirement[] = needs.includes('serve') && !headless ? [...needs, 'slack'] : needs;
+  // With a products file, each product names its own Stripe key, webhook secrets and channel there.
+  const products = Boolean(env.PRODUCTS_CONFIG?.trim()) || existsSync(DEFAULT_PRODUCTS_CONFIG);
+  const serving: Requirement[] = needs.map((need) => (need === 'serve' && products ? 'serveProducts' : need));
+  const wanted: Requirement[] = needs.includes('serve') && !headless ? [...serving, 'slack'] : serving;
   for (const need of new Set(wanted)) {
     for (const name of requiredFor[need]) {
       if (problems.has(name) || env[name]?.trim()) continue;
