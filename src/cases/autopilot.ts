@@ -97,9 +97,16 @@ interface RuleRow {
 const RULE_COLUMNS =
   'reason, enabled, set_by, set_at, currency, min_amount, max_amount, verdict, min_evidence, draft_from';
 
-/** The autopilot rules that could apply to a case with this reason. */
-export async function autopilotRulesFor(db: Pool | PoolClient, reason: string): Promise<AutopilotRule[]> {
-  const { rows } = await db.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM autopilot_rules WHERE reason = $1`, [reason]);
+/** The autopilot rules that could apply to a case of this product with this reason: the product's own only. */
+export async function autopilotRulesFor(
+  db: Pool | PoolClient,
+  product: string,
+  reason: string,
+): Promise<AutopilotRule[]> {
+  const { rows } = await db.query<RuleRow>(
+    `SELECT ${RULE_COLUMNS} FROM autopilot_rules WHERE product = $1 AND reason = $2`,
+    [product, reason],
+  );
   return rows.map(ruleOf);
 }
 
@@ -124,6 +131,7 @@ export async function autopilotCase(deps: AutopilotDeps, caseId: number): Promis
 
 export async function setAutopilot(
   pool: Pool,
+  product: string,
   reason: string,
   enabled: boolean,
   actor: string,
@@ -131,10 +139,10 @@ export async function setAutopilot(
 ): Promise<void> {
   await withTransaction(pool, async (tx) => {
     await tx.query(
-      `INSERT INTO autopilot_rules (reason, enabled, set_by, set_at, currency, min_amount, max_amount, verdict,
+      `INSERT INTO autopilot_rules (product, reason, enabled, set_by, set_at, currency, min_amount, max_amount, verdict,
                                     min_evidence, draft_from)
-       VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (reason) DO UPDATE SET enabled = excluded.enabled, set_by = excluded.set_by, set_at = now(),
+       VALUES ($10, $1, $2, $3, now(), $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (product, reason) DO UPDATE SET enabled = excluded.enabled, set_by = excluded.set_by, set_at = now(),
          currency = excluded.currency, min_amount = excluded.min_amount, max_amount = excluded.max_amount,
          verdict = excluded.verdict, min_evidence = excluded.min_evidence, draft_from = excluded.draft_from`,
       [
@@ -147,14 +155,22 @@ export async function setAutopilot(
         conditions.verdict,
         conditions.minEvidence,
         conditions.draftFrom,
+        product,
       ],
     );
-    await audit(tx, { actor, action: enabled ? 'autopilot.on' : 'autopilot.off', detail: { reason, ...conditions } });
+    await audit(tx, {
+      actor,
+      action: enabled ? 'autopilot.on' : 'autopilot.off',
+      detail: { product, reason, ...conditions },
+    });
   });
 }
 
-export async function listAutopilot(pool: Pool): Promise<AutopilotRule[]> {
-  const { rows } = await pool.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM autopilot_rules ORDER BY reason`);
+export async function listAutopilot(pool: Pool, product: string): Promise<AutopilotRule[]> {
+  const { rows } = await pool.query<RuleRow>(
+    `SELECT ${RULE_COLUMNS} FROM autopilot_rules WHERE product = $1 ORDER BY reason`,
+    [product],
+  );
   return rows.map(ruleOf);
 }
 

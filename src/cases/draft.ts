@@ -98,7 +98,8 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
       evidenceFound: evidenceFound(triage.checklist),
       draftAuthor: result.author,
     };
-    if (shouldAutoSubmit(candidate, await autopilotRulesFor(tx, dispute.reason))) await queueAutopilot(tx, caseId);
+    if (shouldAutoSubmit(candidate, await autopilotRulesFor(tx, dispute.product, dispute.reason)))
+      await queueAutopilot(tx, caseId);
     else await queuePost(tx, caseId);
   });
   log.info(

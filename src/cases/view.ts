@@ -78,7 +78,7 @@ export async function loadCaseView(
     }
   >(
     `SELECT c.*, to_jsonb(d) AS d,
-            (SELECT enabled FROM autopilot_rules r WHERE r.reason = d.reason) AS autopilot,
+            (SELECT enabled FROM autopilot_rules r WHERE r.product = d.product AND r.reason = d.reason) AS autopilot,
             (SELECT to_jsonb(x) FROM (SELECT version, author, text, grounding FROM drafts WHERE case_id = c.id
                                       ORDER BY version DESC LIMIT 1) x) AS draft,
             (SELECT to_jsonb(s) FROM submissions s WHERE s.case_id = c.id) AS submission

@@ -7,6 +7,8 @@ type Db = Pool | PoolClient;
 
 export interface DisputeRow {
   id: string;
+  /** The product the dispute belongs to (src/products/config.ts): `default` without a products file. */
+  product: string;
   account: string | null;
   livemode: boolean;
   charge_id: string;

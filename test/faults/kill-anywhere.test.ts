@@ -41,7 +41,7 @@ beforeAll(async () => {
   stripe = await startStripeSandbox();
   // Slack's real limit on chat.postMessage (1/s per channel, short bursts): retries after 429s are part of the run.
   slack = await startSlackSandbox();
-  await setAutopilot(db.pool, AUTOPILOT_REASON, true, 'test');
+  await setAutopilot(db.pool, 'default', AUTOPILOT_REASON, true, 'test');
 });
 afterAll(async () => {
   for (const app of running) await app.kill();

@@ -10,6 +10,7 @@ import { enqueue } from '../../src/jobs/enqueue.js';
 import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
+import { readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 /** Runs rebut's migrations down (node-pg-migrate, as `migrate` runs them up) until `name` is undone too. */
@@ -29,6 +30,10 @@ async function migrateDownThrough(database: TestDatabase, name: string): Promise
       count,
       log: () => {},
     });
+  } catch (error) {
+    // A refused migration leaves its transaction open: end it before the client goes back to the pool.
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   } finally {
     client.release();
   }
@@ -141,6 +146,55 @@ describe('database', () => {
           kind: 'jsonb',
         })),
       );
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it('0009 moves a database with history to one product, default, without losing a row; down moves it back', async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    try {
+      for (const reason of ['fraudulent', 'product_not_received', 'duplicate'] as const) {
+        await readyCase(migrated.pool, sandbox, { reason });
+      }
+      await migrated.pool.query(
+        `INSERT INTO stripe_events (id, type, livemode, created, payload) VALUES ('evt_1', 'charge.dispute.created', false, now(), '{}')`,
+      );
+      await migrated.pool.query(
+        `INSERT INTO autopilot_rules (reason, enabled, set_by) VALUES ('fraudulent', true, 'slack:U0ALICE001')`,
+      );
+      const snapshot = async () => ({
+        disputes: (await migrated.pool.query('SELECT id, reason, status, amount FROM disputes ORDER BY id')).rows,
+        cases: (await migrated.pool.query('SELECT id, dispute_id, state FROM cases ORDER BY id')).rows,
+        drafts: (await migrated.pool.query('SELECT case_id, version, text FROM drafts ORDER BY case_id')).rows,
+        events: (await migrated.pool.query('SELECT id FROM stripe_events')).rows,
+        rules: (await migrated.pool.query('SELECT reason, enabled FROM autopilot_rules')).rows,
+      });
+      const before = await snapshot();
+      expect(before.disputes).toHaveLength(3);
+
+      await migrateDownThrough(migrated, '0009_products');
+      expect(await snapshot()).toEqual(before);
+      const columns = await migrated.pool.query(
+        `SELECT table_name FROM information_schema.columns WHERE column_name = 'product' AND table_schema = 'public'`,
+      );
+      expect(columns.rows).toEqual([]);
+
+      await migrate(migrated.pool);
+      expect(await snapshot()).toEqual(before);
+      const products = await migrated.pool.query(
+        `SELECT DISTINCT product FROM disputes UNION SELECT product FROM stripe_events UNION SELECT product FROM autopilot_rules`,
+      );
+      expect(products.rows).toEqual([{ product: 'default' }]);
+      // Autopilot rules are a product's own now: the same reason may be on in one product and off in another.
+      await migrated.pool.query(
+        `INSERT INTO autopilot_rules (product, reason, enabled, set_by) VALUES ('photos', 'fraudulent', false, 'x')`,
+      );
+      // Going back would mix the products up: refused, and nothing changed.
+      await expect(migrateDownThrough(migrated, '0009_products')).rejects.toThrow(/products other than default/);
+      expect((await migrated.pool.query('SELECT count(*)::int AS n FROM autopilot_rules')).rows[0]).toEqual({ n: 2 });
     } finally {
       await sandbox.close();
       await migrated.drop();

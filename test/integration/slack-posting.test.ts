@@ -156,7 +156,7 @@ describe('posting cases to Slack', () => {
   });
 
   it('under autopilot a drafted case is submitted, then its message is a notice of what was submitted', async () => {
-    await setAutopilot(db.pool, 'duplicate', true, `slack:${ALICE}`);
+    await setAutopilot(db.pool, 'default', 'duplicate', true, `slack:${ALICE}`);
     const { caseId, disputeId } = await readyCase(db.pool, stripe, { reason: 'duplicate', state: 'drafting' });
     await db.pool.query('DELETE FROM drafts WHERE case_id = $1', [caseId]);
     // What prepare-case queues: drafting decides, under the autopilot rule, to submit before posting.
@@ -168,6 +168,29 @@ describe('posting cases to Slack', () => {
     const { rows } = await db.pool.query('SELECT trigger, actor FROM submissions WHERE case_id = $1', [caseId]);
     expect(rows).toEqual([{ trigger: 'autopilot', actor: 'autopilot' }]);
     expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(1);
+  });
+
+  it('autopilot on for a reason in one product leaves the same reason in another product to a person', async () => {
+    await setAutopilot(db.pool, 'interior', 'credit_not_processed', true, `slack:${ALICE}`);
+    const cases: Record<string, number> = {};
+    for (const product of ['interior', 'photos']) {
+      const { caseId, disputeId } = await readyCase(db.pool, stripe, {
+        reason: 'credit_not_processed',
+        state: 'drafting',
+      });
+      await db.pool.query('UPDATE disputes SET product = $2 WHERE id = $1', [disputeId, product]);
+      await db.pool.query('DELETE FROM drafts WHERE case_id = $1', [caseId]);
+      await queueDraft(db.pool, caseId);
+      cases[product] = caseId;
+    }
+    for (const caseId of Object.values(cases)) await waitFor(() => postedMessage(db.pool, caseId), { what: 'posted' });
+    const states = await db.pool.query<{ id: number; state: string }>(
+      'SELECT id, state FROM cases WHERE id = ANY($1)',
+      [Object.values(cases)],
+    );
+    const stateOf = (id: number | undefined) => states.rows.find((row) => row.id === id)?.state;
+    expect(stateOf(cases.interior)).toBe('submitted');
+    expect(stateOf(cases.photos)).toBe('awaiting_review');
   });
 
   it('every update of the message gets the next version and new block ids', async () => {
@@ -241,6 +264,6 @@ describe('starting the Slack side', () => {
       log: createLogger('silent'),
     });
     expect(own.httpHandler).toBeUndefined();
-    expect(Object.keys(own.messages).sort()).toEqual(['notice', 'post', 'remind', 'update']);
+    expect(Object.keys(own.messages).sort()).toEqual(['digest', 'notice', 'outcome', 'post', 'remind', 'update']);
   });
 });

@@ -17,7 +17,7 @@ export const autoCallback = (deps: ListenerDeps) =>
       await tell(deps, args, ':warning: rebut has no such case.');
       return;
     }
-    await setAutopilot(deps.pool, dispute.reason, true, actor);
+    await setAutopilot(deps.pool, dispute.product, dispute.reason, true, actor);
     const outcome = await submitCase(deps, caseId, 'autopilot', actor, seenVersion);
     await tell(deps, args, autoReply(dispute.reason, outcome));
   });

@@ -5,6 +5,7 @@ import { getCaseByDispute } from '../../../db/cases.js';
 import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../../../dispute/reasons.js';
 import { messageOf } from '../../../errors.js';
 import { currencyDecimals } from '../../../money.js';
+import { DEFAULT_PRODUCT } from '../../../products/config.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
@@ -105,7 +106,7 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         await ack(parsed.message);
         return;
       case 'auto-list':
-        await ack(autopilotList(await listAutopilot(deps.pool)));
+        await ack(autopilotList(await listAutopilot(deps.pool, DEFAULT_PRODUCT)));
         return;
       case 'auto-set': {
         const words = escapeMrkdwn(reasonInWords(parsed.reason));
@@ -113,7 +114,14 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
           !(await allowed(`auto ${parsed.enabled ? 'on' : 'off'}`, `turn autopilot ${parsed.enabled ? 'on' : 'off'}`))
         )
           return;
-        await setAutopilot(deps.pool, parsed.reason, parsed.enabled, `slack:${userId}`, parsed.conditions);
+        await setAutopilot(
+          deps.pool,
+          DEFAULT_PRODUCT,
+          parsed.reason,
+          parsed.enabled,
+          `slack:${userId}`,
+          parsed.conditions,
+        );
         await ack(
           parsed.enabled
             ? `:robot_face: Autopilot is on for *${words}*: new ${words} cases ${conditionsInWords(parsed.conditions)} are submitted as soon as they are drafted, without review.`
