@@ -6,6 +6,7 @@ import { digestSchedule, type Settings, stripeKeyIsLive } from './config.js';
 import { databaseFor } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { DEFAULT_PRODUCT } from './dispute/products.js';
 import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, type LlmDrafter } from './drafting/llm.js';
 import type { ImageFetchPolicy } from './evidence/images.js';
 import { defaultPacketThreads, startPacketThreads } from './evidence/packet/threads.js';
@@ -17,6 +18,8 @@ import { type Queue, startQueue } from './jobs/runner.js';
 import { stopInOrder } from './lifecycle.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { productClients } from './products/clients.js';
+import { loadProducts } from './products/config.js';
 import { createSlack } from './slack/index.js';
 import { cachedEffectiveness } from './stats/index.js';
 import { createStripeClient } from './stripe/client.js';
@@ -42,6 +45,8 @@ export interface AppOptions {
   timerSchedule?: string;
   /** Extra image-fetch rules (the demo and tests serve images from loopback). */
   imagePolicy?: Partial<ImageFetchPolicy>;
+  /** Where the products' secrets (and the evidence sources' variables) are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What an instance without Slack says at start and in `/readyz`. */
@@ -52,10 +57,11 @@ export const HEADLESS_NOTE =
 /** Composition root: settings → database → clients → HTTP server, queue workers, timer and nightly sync. */
 export async function startApp(settings: Settings, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(settings.LOG_LEVEL);
-  const stripeKey = settings.STRIPE_SECRET_KEY;
-  const webhookSecret = settings.STRIPE_WEBHOOK_SECRET;
-  if (!stripeKey || !webhookSecret)
-    throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required to serve');
+  // Each product's Stripe key and secrets: from the products file, or the one product of the environment settings.
+  const env = options.env ?? process.env;
+  const products = loadProducts(settings, env);
+  const unkeyed = products.find((product) => !product.stripeSecretKey || product.webhookSecrets.length === 0);
+  if (unkeyed) throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required to serve');
   const workers = options.workers !== false;
 
   // What can be checked without starting anything is checked first: a bad evidence file starts no database.
@@ -63,7 +69,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   if (evidence.warning) log.warn(evidence.warning);
   for (const problem of unworkableSources(evidence.config, {
     appDatabaseUrl: settings.APP_DATABASE_URL,
-    env: process.env,
+    env,
   }))
     log.warn(`evidence: ${problem}`);
   const business = {
@@ -71,7 +77,11 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     productDescription: evidence.config.business.product_description,
   };
   const llm = llmDrafterFor(settings, log);
-  const stripe = createStripeClient(stripeKey, settings.STRIPE_API_URL);
+  const clients = productClients(products, (product) =>
+    createStripeClient(product.stripeSecretKey, settings.STRIPE_API_URL),
+  );
+  // The first product's client serves what belongs to no product yet; all else goes by the dispute's product.
+  const stripe = clients.stripe(products[0]?.id ?? DEFAULT_PRODUCT);
 
   const database = await databaseFor(settings, (line) => log.warn(line));
   const pool = createPool(database.url, { max: 20 });
@@ -98,14 +108,14 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     : undefined;
 
   const handlers = jobHandlers({
-    events: { pool, stripe, log },
+    events: { pool, stripe, products: clients, log },
     prepare: {
       pool,
       stripe,
       log,
       evidence: evidence.config,
       appDatabaseUrl: settings.APP_DATABASE_URL,
-      env: process.env,
+      env,
       fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
       effectiveness: cachedEffectiveness(pool),
       buildPacket: packets?.build,
@@ -121,19 +131,21 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     ? await startQueue({ pool, handlers, log, metrics, leaseMs: settings.REBUT_WORKER_LEASE })
     : undefined;
 
+  const webhookProducts = products.map((product) => ({
+    id: product.id,
+    secrets: product.webhookSecrets,
+    liveKey: stripeKeyIsLive(product.stripeSecretKey),
+  }));
+  const webhookRoute = (path: string, accepted: typeof webhookProducts): Route => ({
+    method: 'POST',
+    path,
+    handler: stripeWebhookHandler({ pool, stripe, products: accepted, metrics, log }),
+  });
   const routes: Route[] = [
-    {
-      method: 'POST',
-      path: '/stripe/webhook',
-      handler: stripeWebhookHandler({
-        pool,
-        stripe,
-        webhookSecret,
-        liveKey: stripeKeyIsLive(stripeKey),
-        metrics,
-        log,
-      }),
-    },
+    // Any product's secret: the event is filed under the product whose secret signed it.
+    webhookRoute('/stripe/webhook', webhookProducts),
+    // One product's secrets only: an event signed for another product is refused here.
+    ...webhookProducts.map((product) => webhookRoute(`/stripe/webhook/${product.id}`, [product])),
     { method: 'GET', path: '/healthz', handler: healthz },
     { method: 'GET', path: '/readyz', handler: readyz(pool, slack ? {} : { headless: HEADLESS_NOTE }) },
     { method: 'GET', path: '/metrics', handler: metricsRoute(metrics, settings.METRICS_TOKEN) },

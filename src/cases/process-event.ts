@@ -3,12 +3,15 @@ import { databaseNow } from '../db/clock.js';
 import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { noticeUnanswerable, openAndCloseCases } from './open-close.js';
 
 export interface ProcessEventDeps {
   pool: Pool;
   stripe: Stripe;
+  /** Each product's Stripe client: an event is read back with the key of the product it came for. */
+  products?: ProductClients;
   log: Logger;
 }
 
@@ -17,13 +20,17 @@ export interface ProcessEventDeps {
  * twice and out of order, so the dispute is read again from Stripe and that state is stored.
  */
 export async function processEvent(deps: ProcessEventDeps, eventId: string): Promise<void> {
-  const { pool, stripe, log } = deps;
-  const { rows } = await pool.query<{ id: string; type: string; account: string | null; object_id: string | null }>(
-    'SELECT id, type, account, object_id FROM stripe_events WHERE id = $1',
-    [eventId],
-  );
+  const { pool, log } = deps;
+  const { rows } = await pool.query<{
+    id: string;
+    type: string;
+    account: string | null;
+    object_id: string | null;
+    product: string;
+  }>('SELECT id, type, account, object_id, product FROM stripe_events WHERE id = $1', [eventId]);
   const event = rows[0];
   if (!event?.object_id) return;
+  const stripe = stripeFor(deps, event.product);
 
   const readAt = await databaseNow(pool);
   let dispute: Stripe.Dispute;
@@ -46,7 +53,7 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   }
 
   await withTransaction(pool, async (tx) => {
-    await upsertDispute(tx, dispute, event.account, readAt);
+    await upsertDispute(tx, dispute, event.account, readAt, event.product);
     // The sync's rules, which look at the stored row: a later read may have made it newer than this.
     await openAndCloseCases(tx, [dispute], { actor: 'stripe', detail: { eventId } });
     // Arrived too late to answer, or answered outside rebut: no case, but nobody is left unaware.

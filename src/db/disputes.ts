@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { DEFAULT_PRODUCT } from '../dispute/products.js';
 import { isClosedStatus } from '../dispute/statuses.js';
 import type { Pool, PoolClient } from './pool.js';
 import { withoutNulEscapes } from './text.js';
@@ -75,13 +76,18 @@ function disputeRecord(dispute: Stripe.Dispute) {
  * read later (events and syncs race; the newest read wins). Returns false when the stored row
  * was newer and nothing changed.
  */
+/**
+ * Stores what Stripe says of a dispute, unless a later read is stored already. `product` is recorded when the dispute
+ * is new; a stored dispute keeps its product.
+ */
 export async function upsertDispute(
   db: Db,
   read: Stripe.Dispute,
   account: string | null,
   readAt: Date,
+  product: string = DEFAULT_PRODUCT,
 ): Promise<boolean> {
-  return (await upsertDisputes(db, [read], account, readAt)).stored > 0;
+  return (await upsertDisputes(db, [read], account, readAt, product)).stored > 0;
 }
 
 /**
@@ -93,17 +99,18 @@ export async function upsertDisputes(
   disputes: readonly Stripe.Dispute[],
   account: string | null,
   readAt: Date,
+  product: string = DEFAULT_PRODUCT,
 ): Promise<{ stored: number; inserted: number }> {
   if (disputes.length === 0) return { stored: 0, inserted: 0 };
   // One row per id: ON CONFLICT cannot touch the same row twice in one statement.
   const unique = [...new Map(disputes.map((dispute) => [dispute.id, dispute])).values()];
   const json = JSON.stringify(unique.map(disputeRecord));
   const { rows } = await db.query<{ inserted: boolean }>(
-    `INSERT INTO disputes (id, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
+    `INSERT INTO disputes (id, product, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
                            created, due_by, has_evidence, past_due, submission_count, is_charge_refundable,
                            evidence_fields, stripe_object, read_at, closed_at)
-     SELECT r.id, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
+     SELECT r.id, $4, $2, r.livemode, r.charge_id, r.payment_intent_id, r.customer_id, r.customer_email, r.amount,
             r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
             ARRAY(SELECT json_array_elements_text(r.enhanced_eligibility_types)),
             to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
@@ -132,7 +139,7 @@ export async function upsertDisputes(
      WHERE disputes.read_at <= excluded.read_at
      RETURNING (xmax = 0) AS inserted`,
     // PostgreSQL's jsonb refuses NUL, which customers can type into text Stripe keeps (see withoutNul).
-    [json.includes('\\u0000') ? withoutNulEscapes(json) : json, account, readAt],
+    [json.includes('\\u0000') ? withoutNulEscapes(json) : json, account, readAt, product],
   );
   return { stored: rows.length, inserted: rows.filter((row) => row.inserted).length };
 }

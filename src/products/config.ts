@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { approverId, channelId, DEFAULT_PRODUCTS_CONFIG, parseDuration, type Settings } from '../config.js';
+import { DEFAULT_PRODUCT } from '../dispute/products.js';
 import { type FileProblem, FileProblems, readYaml } from '../yaml-file.js';
 
-/** The id of the one product of a set-up without a products file. */
-export const DEFAULT_PRODUCT = 'default';
+export { DEFAULT_PRODUCT };
 
 export interface Product {
   /** A lower-case slug: in the webhook's path (`/stripe/webhook/<id>`), in commands, stored on disputes and cases. */

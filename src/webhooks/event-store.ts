@@ -5,6 +5,8 @@ import { jobSpecsSql } from '../jobs/enqueue.js';
 export interface IncomingEvent {
   event: Stripe.Event;
   raw: string;
+  /** The product whose signing secret the event carried. */
+  product: string;
 }
 
 /**
@@ -20,17 +22,19 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
   let waiting: Waiter[] = [];
   let inFlight = 0;
 
-  const jobs = jobSpecsSql('process-event', { from: 'stored', payload: 'eventId', column: 'id' }, 9);
+  const jobs = jobSpecsSql('process-event', { from: 'stored', payload: 'eventId', column: 'id' }, 10);
   const flush = async (batch: Waiter[]) => {
     inFlight++;
     try {
       const { rows } = await pool.query<{ id: string }>(
         `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-             AS t(id, type, account, livemode, api_version, object_id, created, payload)),
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::bigint[],
+                                $8::text[], $9::text[])
+             AS t(id, type, account, livemode, api_version, object_id, created, payload, product)),
          stored AS (
-           INSERT INTO stripe_events (id, type, account, livemode, api_version, object_id, created, payload)
-           SELECT id, type, account, livemode, api_version, object_id, to_timestamp(created), payload::jsonb FROM input
+           INSERT INTO stripe_events (id, type, account, livemode, api_version, object_id, created, payload, product)
+           SELECT id, type, account, livemode, api_version, object_id, to_timestamp(created), payload::jsonb, product
+             FROM input
            ON CONFLICT (id) DO NOTHING
            RETURNING id),
          queued AS (SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql}))
@@ -44,6 +48,7 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
           batch.map((w) => objectId(w.item.event)),
           batch.map((w) => w.item.event.created),
           batch.map((w) => w.item.raw),
+          batch.map((w) => w.item.product),
           ...jobs.params,
         ],
       );

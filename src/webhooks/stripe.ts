@@ -44,13 +44,43 @@ function nestingDepth(json: string, limit: number): number {
   return deepest;
 }
 
+/** A product as the webhook sees it: the secrets its endpoints sign with, and its key's mode. */
+export interface WebhookProduct {
+  id: string;
+  /** Every secret valid for the product: its account endpoint's, its Connect endpoint's, old and new in a rotation. */
+  secrets: readonly string[];
+  liveKey: boolean;
+}
+
 export interface WebhookDeps {
   pool: Pool;
   stripe: Stripe;
-  webhookSecret: string;
-  liveKey: boolean;
+  /** The products this route accepts events of: one for `/stripe/webhook/<id>`, all of them for `/stripe/webhook`. */
+  products: readonly WebhookProduct[];
   metrics: Metrics;
   log: Logger;
+}
+
+/** Signed by one of the products' secrets: the event and its product; stale: a secret matched, the time did not. */
+type Verified =
+  | { event: Stripe.Event; product: WebhookProduct }
+  | { refused: 'stale' | 'signature' | 'not_json'; message: string };
+
+function verify(stripe: Stripe, raw: Buffer, signature: string, products: readonly WebhookProduct[]): Verified {
+  let last = 'no signing secret is configured for this endpoint';
+  for (const product of products) {
+    for (const secret of product.secrets) {
+      try {
+        return { event: stripe.webhooks.constructEvent(raw, signature, secret, SIGNATURE_TOLERANCE_SECONDS), product };
+      } catch (error) {
+        if (error instanceof SyntaxError) return { refused: 'not_json', message: 'body is not JSON' };
+        last = messageOf(error);
+        // Stripe checks the signature first: a timestamp complaint means this secret signed it, long ago.
+        if (/timestamp/i.test(last)) return { refused: 'stale', message: `signature verification failed: ${last}` };
+      }
+    }
+  }
+  return { refused: 'signature', message: `signature verification failed: ${last}` };
 }
 
 /**
@@ -59,7 +89,7 @@ export interface WebhookDeps {
  * in the `process-event` job.
  */
 export function stripeWebhookHandler(deps: WebhookDeps) {
-  const { stripe, webhookSecret, liveKey, metrics, log } = deps;
+  const { stripe, products, metrics, log } = deps;
   const store = createEventStore(deps.pool);
   const reject = (res: ServerResponse, status: number, reason: string, message: string) => {
     metrics.stripeEvents.inc({ outcome: 'rejected', reason });
@@ -81,15 +111,10 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
     if (typeof signature !== 'string' || signature === '') {
       return reject(res, 400, 'missing_signature', 'missing Stripe-Signature header');
     }
-    let event: Stripe.Event;
-    try {
-      event = stripe.webhooks.constructEvent(raw, signature, webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
-    } catch (error) {
-      if (error instanceof SyntaxError) return reject(res, 400, 'not_json', 'body is not JSON');
-      const message = messageOf(error);
-      const reason = /timestamp/i.test(message) ? 'stale' : 'signature';
-      return reject(res, 400, reason, `signature verification failed: ${message}`);
-    }
+    const verified = verify(stripe, raw, signature, products);
+    if ('refused' in verified) return reject(res, 400, verified.refused, verified.message);
+    const { event, product } = verified;
+    const liveKey = product.liveKey;
     if (!eventSchema.safeParse(event).success) return reject(res, 400, 'not_event', 'body is not a Stripe event');
     const text = raw.toString('utf8');
     if (nestingDepth(text, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
@@ -111,7 +136,7 @@ export function stripeWebhookHandler(deps: WebhookDeps) {
     }
 
     try {
-      const duplicate = await store.store({ event, raw: withoutNulEscapes(text) });
+      const duplicate = await store.store({ event, raw: withoutNulEscapes(text), product: product.id });
       metrics.stripeEvents.inc({ outcome: duplicate ? 'duplicate' : 'received', reason: '' });
       sendJson(res, 200, { received: true, duplicate });
       stopTimer();

@@ -20,7 +20,10 @@ export function testSettings(overrides: Record<string, string>): Settings {
 }
 
 /** The real app on a loopback port, with its log lines kept for assertions. */
-export async function startTestApp(overrides: Record<string, string>, options: { workers?: boolean } = {}) {
+export async function startTestApp(
+  overrides: Record<string, string>,
+  options: { workers?: boolean; env?: NodeJS.ProcessEnv } = {},
+) {
   const lines: string[] = [];
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'debug', {
     write: (line: string) => {
@@ -28,7 +31,12 @@ export async function startTestApp(overrides: Record<string, string>, options: {
       if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
     },
   });
-  const app: App = await startApp(testSettings(overrides), { log, host: '127.0.0.1', workers: options.workers });
+  const app: App = await startApp(testSettings(overrides), {
+    log,
+    host: '127.0.0.1',
+    workers: options.workers,
+    ...(options.env ? { env: options.env } : {}),
+  });
   return Object.assign(app, { logLines: lines });
 }
 
@@ -45,8 +53,9 @@ export async function postWebhook(
   url: string,
   payload: string,
   headers: Record<string, string> = { 'stripe-signature': stripeSignature(payload) },
+  path = '/stripe/webhook',
 ): Promise<Response> {
-  return fetch(`${url}/stripe/webhook`, {
+  return fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: payload,
