@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deliverableFetcher } from './cases/deliverables.js';
+import type { DraftDeps } from './cases/draft.js';
+import type { ProductEvidence } from './cases/prepare.js';
 import { startTimer } from './cases/timer.js';
 import { digestSchedule, type Settings, stripeKeyIsLive } from './config.js';
 import { databaseFor } from './db/embedded.js';
@@ -65,17 +67,33 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   const workers = options.workers !== false;
 
   // What can be checked without starting anything is checked first: a bad evidence file starts no database.
-  const evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
-  if (evidence.warning) log.warn(evidence.warning);
-  for (const problem of unworkableSources(evidence.config, {
-    appDatabaseUrl: settings.APP_DATABASE_URL,
-    env,
-  }))
-    log.warn(`evidence: ${problem}`);
-  const business = {
-    name: evidence.config.business.name,
-    productDescription: evidence.config.business.product_description,
+  // Each product's evidence: its own file and business database (the default product: EVIDENCE_CONFIG's).
+  const several = products.length > 1 || products[0]?.id !== DEFAULT_PRODUCT;
+  const evidenceByProduct = new Map(
+    products.map((product) => {
+      const loaded = evidenceConfigFor(product.evidenceConfig);
+      const say = (line: string) => log.warn(several ? `product ${product.id}: ${line}` : line);
+      if (loaded.warning) say(loaded.warning);
+      for (const problem of unworkableSources(loaded.config, { appDatabaseUrl: product.appDatabaseUrl, env })) {
+        say(`evidence: ${problem}`);
+      }
+      const own: ProductEvidence & { business: DraftDeps['business'] } = {
+        evidence: loaded.config,
+        appDatabaseUrl: product.appDatabaseUrl,
+        fetchDeliverables: deliverableFetcher(loaded.config, options.imagePolicy),
+        business: { name: loaded.config.business.name, productDescription: loaded.config.business.product_description },
+      };
+      return [product.id, own] as const;
+    }),
+  );
+  const evidenceOf = (product: string) => {
+    const own = evidenceByProduct.get(product);
+    if (!own) throw new Error(`no product ${product} is configured (PRODUCTS_CONFIG): its dispute is left alone`);
+    return own;
   };
+  const first = evidenceOf(products[0]?.id ?? DEFAULT_PRODUCT);
+  const evidence = { config: first.evidence };
+  const business = first.business;
   const llm = llmDrafterFor(settings, log);
   const clients = productClients(products, (product) =>
     createStripeClient(product.stripeSecretKey, settings.STRIPE_API_URL),
@@ -91,7 +109,16 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s)`);
     // Without a bot token (`rebut serve` allows that only with REBUT_HEADLESS=true) the instance serves webhooks and
     // jobs only: it shows no case to anyone, so it says so.
-    slack = settings.SLACK_BOT_TOKEN ? await createSlack({ settings, pool, stripe, log, business }) : undefined;
+    slack = settings.SLACK_BOT_TOKEN
+      ? await createSlack({
+          settings,
+          pool,
+          stripe,
+          log,
+          business,
+          ...(several ? { products: { list: products, clients } } : {}),
+        })
+      : undefined;
   } catch (error) {
     // A failed start leaves nothing running: the embedded PostgreSQL it started is stopped again.
     await stopInOrder(log, [
@@ -112,17 +139,28 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     prepare: {
       pool,
       stripe,
+      products: clients,
+      evidenceOf,
       log,
       evidence: evidence.config,
-      appDatabaseUrl: settings.APP_DATABASE_URL,
+      appDatabaseUrl: first.appDatabaseUrl,
       env,
-      fetchDeliverables: deliverableFetcher(evidence.config, options.imagePolicy),
+      fetchDeliverables: first.fetchDeliverables,
       effectiveness: cachedEffectiveness(pool),
       buildPacket: packets?.build,
       counteredFees: settings.COUNTERED_FEES,
     },
-    draft: { pool, stripe, log, llm, business, draftTimeoutMs: settings.DRAFT_TIMEOUT },
-    autopilot: { pool, stripe, log },
+    draft: {
+      pool,
+      stripe,
+      products: clients,
+      log,
+      llm,
+      business,
+      businessOf: (product) => evidenceOf(product).business,
+      draftTimeoutMs: settings.DRAFT_TIMEOUT,
+    },
+    autopilot: { pool, stripe, products: clients, log },
     messages: slack?.messages,
   });
   // The first packets would otherwise wait for the threads to load and warm up (about a second).
@@ -175,6 +213,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         {
           pool,
           stripe,
+          products: clients,
           log,
           unwinnable: settings.UNWINNABLE_ACTION,
           submitBufferMs: settings.SUBMIT_BUFFER,
@@ -184,8 +223,11 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE,
       )
     : undefined;
-  // The nightly sync keeps the history (and so the stats and the drafter's examples) current.
-  const nightly = workers ? startNightlySync({ pool, stripe, log }) : undefined;
+  // The nightly sync keeps the history (and so the stats and the drafter's examples) current. It files what it lists
+  // under one product, so with several it does not run (a sync per product is not built yet; README → Several
+  // products): webhooks alone keep each product's cases.
+  if (several && workers) log.warn('several products: the nightly sync of past disputes does not run');
+  const nightly = workers && !several ? startNightlySync({ pool, stripe, log }) : undefined;
 
   let stopping: Promise<void> | undefined;
   return {

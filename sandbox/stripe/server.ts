@@ -21,6 +21,8 @@ import { permissionFor, permits } from './permissions.js';
 import { findRoute, RawBody } from './routes.js';
 
 export interface RecordedRequest {
+  /** The API key the request carried (each product, or each connected platform, has its own). */
+  key?: string;
   method: string;
   path: string;
   query: FormObject;
@@ -218,6 +220,7 @@ export class SandboxServer {
       if (this.overRateLimit()) return sendError(rateLimited());
 
       const key = authenticate(header(req, 'authorization'));
+      record.key = key;
       if (this.core.revokedKeys.has(key)) return sendError(invalidApiKey(key));
       livemode = key.includes('_live_');
       const granted = this.core.restrictedKeys.get(key);

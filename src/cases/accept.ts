@@ -7,6 +7,7 @@ import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import { queueMessageUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { openAndCloseCases } from './open-close.js';
 
@@ -24,11 +25,11 @@ const CONCEDED_STATUSES = new Set(['lost', 'warning_closed']);
  * evidence on a dispute the team chose to concede.
  */
 export async function acceptCase(
-  deps: { pool: Pool; stripe: Stripe; log: Logger },
+  deps: { pool: Pool; stripe: Stripe; products?: ProductClients; log: Logger },
   caseId: number,
   actor: string,
 ): Promise<AcceptOutcome> {
-  const { pool, stripe, log } = deps;
+  const { pool, log } = deps;
   const held = await transitionCase(pool, caseId, 'takeToAccept', { problem: null, handledBy: 'accepted' });
   if (!held) {
     const state = (await getCase(pool, caseId))?.state ?? 'closed';
@@ -48,6 +49,7 @@ export async function acceptCase(
   const dispute = await getDispute(pool, held.dispute_id);
   if (!dispute) return failed('the dispute is not stored');
   const options = onAccount(dispute.account);
+  const stripe = stripeFor(deps, dispute.product);
   let closed: Stripe.Dispute;
   try {
     closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, options);

@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import { queuePost } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import type { ProductClients } from '../products/clients.js';
 import { submitCase } from './submit.js';
 
 /** When a rule lets a case go without a person; every condition set must hold. */
@@ -113,6 +114,7 @@ export async function autopilotRulesFor(
 export interface AutopilotDeps {
   pool: Pool;
   stripe: Stripe;
+  products?: ProductClients;
   log: Logger;
 }
 

@@ -11,6 +11,7 @@ import { describeFindings } from '../drafting/grounding.js';
 import type { LlmDrafter } from '../drafting/llm.js';
 import { queueAutopilot, queuePost } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { onAccount } from '../stripe/client.js';
 import { autopilotRulesFor, evidenceFound, shouldAutoSubmit } from './autopilot.js';
 import { draftContext } from './context.js';
@@ -18,9 +19,12 @@ import { draftContext } from './context.js';
 export interface DraftDeps {
   pool: Pool;
   stripe: Stripe;
+  products?: ProductClients;
   log: Logger;
   llm?: LlmDrafter;
   business: { name: string; productDescription: string | null };
+  /** A product's own business (its evidence file's); without it every dispute is `business`'s. */
+  businessOf?: (product: string) => { name: string; productDescription: string | null };
   /** The whole drafting step, model retries included, finishes within this. */
   draftTimeoutMs?: number;
 }
@@ -31,17 +35,19 @@ export interface DraftDeps {
  * then the case waits for review and goes to Slack, or, under an autopilot rule, is submitted first.
  */
 export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> {
-  const { pool, stripe, log } = deps;
+  const { pool, log } = deps;
   const caseRow = await getCase(pool, caseId);
   if (caseRow?.state !== 'drafting') return; // drafted already, or decided meanwhile
   const dispute = await getDispute(pool, caseRow.dispute_id);
   if (!dispute) throw new Error(`case ${caseId} has no dispute row`);
+  const stripe = stripeFor(deps, dispute.product);
+  const business = deps.businessOf?.(dispute.product) ?? deps.business;
 
   const facts = await loadFacts(pool, caseId);
   const result = await draftRebuttal({
     facts,
-    context: draftContext(dispute, deps.business),
-    examples: await winningRebuttals(pool, dispute.reason),
+    context: draftContext(dispute, business),
+    examples: await winningRebuttals(pool, dispute.product, dispute.reason),
     llm: deps.llm,
     timeoutMs: deps.draftTimeoutMs,
   });

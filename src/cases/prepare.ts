@@ -13,13 +13,25 @@ import { customerKeys } from '../evidence/sources/context.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { triage } from '../triage/index.js';
 import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
 import { stage } from './stage.js';
 
+/** Where a product's evidence comes from: its evidence file, its business database, its image rules. */
+export interface ProductEvidence {
+  evidence: EvidenceConfig;
+  appDatabaseUrl?: string | undefined;
+  fetchDeliverables: PrepareDeps['fetchDeliverables'];
+}
+
 export interface PrepareDeps {
   pool: Pool;
   stripe: Stripe;
+  /** Each product's Stripe client; with it, `evidenceOf` gives each product's evidence. */
+  products?: ProductClients;
+  /** A product's own evidence sources; without it, every dispute uses `evidence` and `appDatabaseUrl`. */
+  evidenceOf?: (product: string) => ProductEvidence;
   log: Logger;
   evidence: EvidenceConfig;
   appDatabaseUrl?: string;
@@ -40,11 +52,17 @@ export interface PrepareDeps {
  * Safe to run again after a crash: uploads carry idempotency keys and the rows are replaced.
  */
 export async function prepareCase(deps: PrepareDeps, caseId: number, job: { attempts: number }): Promise<void> {
-  const { pool, stripe, log, evidence } = deps;
+  const { pool, log } = deps;
   const caseRow = await getCase(pool, caseId);
   if (caseRow?.state !== 'new') return; // prepared already, or decided meanwhile
   const dispute = await getDispute(pool, caseRow.dispute_id);
   if (!dispute) throw new Error(`case ${caseId} has no dispute row`);
+  // The dispute's product's own key, evidence file, business database and image rules: never another product's.
+  const stripe = stripeFor(deps, dispute.product);
+  const own = deps.evidenceOf?.(dispute.product);
+  const evidence = own?.evidence ?? deps.evidence;
+  const appDatabaseUrl = own ? own.appDatabaseUrl : deps.appDatabaseUrl;
+  const fetchDeliverables = own?.fetchDeliverables ?? deps.fetchDeliverables;
 
   const gathered = await gatherEvidence(
     {
@@ -52,7 +70,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
       stripe,
       stripeAccount: dispute.account ?? undefined,
       config: evidence,
-      appDatabaseUrl: deps.appDatabaseUrl,
+      appDatabaseUrl,
       env: deps.env,
     },
     configuredSources(evidence),
@@ -72,7 +90,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   // Once enough decided disputes exist, optional evidence is ordered by how much it has won.
   const effectiveness = await deps.effectiveness?.(dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
-  const images = await deps.fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
+  const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
   const packet = await (deps.buildPacket ?? buildPacket)(
     packetInputFor(dispute, evidence, gathered.facts, playbook, images),
   );

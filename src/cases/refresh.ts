@@ -3,6 +3,7 @@ import { databaseNow } from '../db/clock.js';
 import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { type CaseActor, openAndCloseCases } from './open-close.js';
 
@@ -12,14 +13,18 @@ import { type CaseActor, openAndCloseCases } from './open-close.js';
  * unreachable leaves the case as it was, for the next look.
  */
 export async function refreshDispute(
-  deps: { pool: Pool; stripe: Stripe; log: Logger },
-  dispute: { id: string; account: string | null },
+  deps: { pool: Pool; stripe: Stripe; products?: ProductClients; log: Logger },
+  dispute: { id: string; account: string | null; product: string },
   by: CaseActor,
 ): Promise<void> {
   const readAt = await databaseNow(deps.pool);
   let current: Stripe.Dispute;
   try {
-    current = await deps.stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, onAccount(dispute.account));
+    current = await stripeFor(deps, dispute.product).disputes.retrieve(
+      dispute.id,
+      { expand: DISPUTE_EXPAND },
+      onAccount(dispute.account),
+    );
   } catch (error) {
     deps.log.warn(
       { err: error, disputeId: dispute.id },

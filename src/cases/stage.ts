@@ -5,6 +5,7 @@ import type { EvidenceFileField } from '../dispute/evidence-fields.js';
 import type { visaCe3FromFacts } from '../evidence/ce3.js';
 import type { Packet } from '../evidence/packet/index.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { onAccount } from '../stripe/client.js';
 
 export interface StagedFile {
@@ -21,13 +22,14 @@ export interface StagedFile {
  * the whole update if Visa CE 3.0 data is not accepted; then it is staged again without it.
  */
 export async function stage(
-  deps: { stripe: Stripe; log: Logger },
+  deps: { stripe: Stripe; products?: ProductClients; log: Logger },
   dispute: DisputeRow,
   caseId: number,
   packet: Packet,
   enhanced: ReturnType<typeof visaCe3FromFacts>,
 ): Promise<{ files: StagedFile[]; ce3: 'staged' | 'not_eligible' | 'refused' }> {
-  const { stripe, log } = deps;
+  const { log } = deps;
+  const stripe = stripeFor(deps, dispute.product);
   const options = onAccount(dispute.account);
   const files: StagedFile[] = [];
   for (const file of packet.files) {

@@ -10,6 +10,7 @@ import { disputeNeedsResponse, isClosedStatus } from '../dispute/statuses.js';
 import { messageOf } from '../errors.js';
 import { queueMessageUpdate, queueOutcome } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 
 export type SubmitTrigger = 'approve' | 'autopilot' | 'timer';
@@ -23,6 +24,8 @@ export type SubmitOutcome =
 export interface SubmitDeps {
   pool: Pool;
   stripe: Stripe;
+  /** Each product's client: a dispute is answered with the key of its own product. */
+  products?: ProductClients;
   log: Logger;
 }
 
@@ -67,7 +70,7 @@ export async function submitCase(
   /** The draft version the person saw on the message they clicked; another version is not sent. */
   seenVersion?: number,
 ): Promise<SubmitOutcome> {
-  const { pool, stripe, log } = deps;
+  const { pool, log } = deps;
   // A case someone conceded is never submitted, from any copy of its message, even while its close is failing.
   const held = await transitionCase(pool, caseId, 'takeToSubmit', { problem: null, unlessHandledBy: 'accepted' });
   if (!held) {
@@ -100,6 +103,7 @@ export async function submitCase(
     return { kind: 'not_allowed', state: 'awaiting_review', message };
   }
   const options = onAccount(dispute.account);
+  const stripe = stripeFor(deps, dispute.product);
 
   let current: Stripe.Dispute;
   const readAt = await databaseNow(pool);

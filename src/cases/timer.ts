@@ -5,6 +5,7 @@ import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { type CaseState, DECIDABLE_STATES, TRANSITIONS } from '../dispute/states.js';
 import { queueMessageUpdate, queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import type { ProductClients } from '../products/clients.js';
 import { type DigestSchedule, queueDigestIfDue } from '../stats/digest.js';
 import { acceptCase } from './accept.js';
 import { actionAlone, type UnwinnableAction } from './act-alone.js';
@@ -32,6 +33,7 @@ const acceptingState: CaseState = 'accepting';
 export interface TimerDeps {
   pool: Pool;
   stripe: Stripe;
+  products?: ProductClients;
   log: Logger;
   /** UNWINNABLE_ACTION: what happens at auto_submit_at to a case triage says not to fight. */
   unwinnable: UnwinnableAction;
@@ -101,13 +103,13 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
 
 /** Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again. */
 async function recoverInterrupted(deps: TimerDeps, client: PoolClient): Promise<void> {
-  const { rows } = await client.query<{ id: number; dispute_id: string; account: string | null }>(
+  const { rows } = await client.query<{ id: number; dispute_id: string; account: string | null; product: string }>(
     `UPDATE cases c SET state = $3, updated_at = now(),
             problem = CASE c.state WHEN $4 THEN 'interrupted while accepting; closing it again'
                                    ELSE 'interrupted while submitting; checking again' END
        FROM disputes d
       WHERE d.id = c.dispute_id AND c.state = ANY($2::text[]) AND c.updated_at < now() - make_interval(secs => $1)
-      RETURNING c.id, c.dispute_id, d.account`,
+      RETURNING c.id, c.dispute_id, d.account, d.product`,
     [STUCK_SUBMITTING_AFTER_MS / 1000, TRANSITIONS.interrupted.from, failed, acceptingState],
   );
   // Checked against Stripe at once: a submission that landed before its instance died is settled now, not at
@@ -115,7 +117,7 @@ async function recoverInterrupted(deps: TimerDeps, client: PoolClient): Promise<
   for (const row of rows) {
     await refreshDispute(
       deps,
-      { id: row.dispute_id, account: row.account },
+      { id: row.dispute_id, account: row.account, product: row.product },
       { actor: 'timer', detail: { caseId: row.id } },
     );
   }

@@ -13,6 +13,8 @@ export interface CaseView {
   handledBy: string | null;
   dispute: {
     id: string;
+    /** The product the dispute belongs to: its channel shows the case, its approvers decide it. */
+    product: string;
     amount: number; // minor units
     currency: string;
     reason: string;
@@ -98,6 +100,7 @@ export async function loadCaseView(
     handledBy: row.handled_by,
     dispute: {
       id: d.id,
+      product: d.product,
       amount: Number(d.amount),
       currency: d.currency,
       reason: d.reason,

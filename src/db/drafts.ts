@@ -72,17 +72,18 @@ export async function latestDraft(db: Db, caseId: number): Promise<DraftRow | un
  * The rebuttals rebut submitted for won disputes with this reason, most recently won first: the drafter's
  * examples. (One submission per dispute, so one rebuttal each.)
  */
-export async function winningRebuttals(db: Db, reason: string, limit = 3): Promise<string[]> {
+/** The product's own won rebuttals for a reason, newest first: another product's never shape this one's drafts. */
+export async function winningRebuttals(db: Db, product: string, reason: string, limit = 3): Promise<string[]> {
   const { rows } = await db.query<{ text: string }>(
     `SELECT dr.text
        FROM disputes d
        JOIN cases c ON c.dispute_id = d.id
        JOIN submissions s ON s.case_id = c.id
        JOIN drafts dr ON dr.case_id = c.id AND dr.version = s.draft_version
-      WHERE d.status = 'won' AND d.reason = $1
+      WHERE d.status = 'won' AND d.product = $3 AND d.reason = $1
       ORDER BY d.closed_at DESC NULLS LAST, d.id DESC
       LIMIT $2`,
-    [reason, limit],
+    [reason, limit, product],
   );
   return rows.map((row) => row.text);
 }

@@ -18,7 +18,8 @@ export const GROUP_CACHE_MS = 60_000;
 export interface Approvers {
   /** The configured ids (users U…/W…, user groups S…). */
   readonly ids: readonly string[];
-  check(userId: string): Promise<Permission>;
+  /** May `userId` decide (a case of `product`: a product with its own approvers is decided by them only)? */
+  check(userId: string, product?: string): Promise<Permission>;
   /** Forgets a group's cached members (Slack said they changed); every group without one. */
   forget(group?: string): void;
 }
@@ -87,6 +88,25 @@ export function createApprovers(options: ApproverOptions): Approvers {
         };
       }
       return { allowed: false, reason: 'you are not one of the approvers listed in SLACK_APPROVERS' };
+    },
+  };
+}
+
+/**
+ * SLACK_APPROVERS, and for each product that lists its own (the products file's `slack.approvers`) those instead:
+ * a case of that product is decided by its approvers only.
+ */
+export function productApprovers(
+  options: Omit<ApproverOptions, 'ids'> & { ids: readonly string[]; byProduct: ReadonlyMap<string, readonly string[]> },
+): Approvers {
+  const fallback = createApprovers(options);
+  const own = new Map([...options.byProduct].map(([product, ids]) => [product, createApprovers({ ...options, ids })]));
+  return {
+    ids: fallback.ids,
+    check: (userId, product) => (product === undefined ? fallback : (own.get(product) ?? fallback)).check(userId),
+    forget(group) {
+      fallback.forget(group);
+      for (const approvers of own.values()) approvers.forget(group);
     },
   };
 }

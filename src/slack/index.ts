@@ -8,7 +8,9 @@ import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-import { createApprovers } from './authorize.js';
+import type { ProductClients } from '../products/clients.js';
+import type { Product } from '../products/config.js';
+import { productApprovers } from './authorize.js';
 import { slackErrorCode } from './errors.js';
 import { registerListeners } from './listeners/index.js';
 import { type CaseMessages, caseMessages } from './messages/index.js';
@@ -55,6 +57,8 @@ export interface SlackDeps {
   settings: Settings;
   pool: Pool;
   stripe: Stripe;
+  /** With a products file: the products (each with its channel and approvers) and their Stripe clients. */
+  products?: { list: readonly Product[]; clients: ProductClients };
   log: Logger;
   /** The business as the grounding check of an edited rebuttal knows it (the evidence config's `business`). */
   business?: { name: string; productDescription: string | null };
@@ -121,10 +125,22 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     log.error({ err: error }, 'a Slack listener failed');
   });
 
-  const approvers = createApprovers({ client: app.client, ids: settings.SLACK_APPROVERS, log });
+  const products = deps.products?.list ?? [];
+  // Each product's channel and approvers; without a products file, SLACK_CHANNEL_ID and SLACK_APPROVERS alone.
+  const productChannels = deps.products
+    ? new Map(products.flatMap((product) => (product.channel ? [[product.id, product.channel] as const] : [])))
+    : undefined;
+  const approvers = productApprovers({
+    client: app.client,
+    ids: settings.SLACK_APPROVERS,
+    byProduct: new Map(products.map((product) => [product.id, product.approvers])),
+    log,
+  });
   registerListeners(app, {
     pool,
     stripe,
+    ...(deps.products ? { products: deps.products.clients } : {}),
+    ...(productChannels ? { productChannels } : {}),
     log,
     approvers,
     channel: settings.SLACK_CHANNEL_ID,
@@ -137,7 +153,9 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     pool,
     log,
     channel: settings.SLACK_CHANNEL_ID,
+    ...(productChannels ? { productChannels } : {}),
     approverIds: settings.SLACK_APPROVERS,
+    productApproverIds: new Map(products.map((product) => [product.id, product.approvers])),
     botId: identity.bot_id,
     unwinnable: settings.UNWINNABLE_ACTION,
     review: {

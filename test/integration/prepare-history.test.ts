@@ -91,12 +91,16 @@ describe("the drafter's examples: rebuttals that won", () => {
     await decided('fraudulent', 'won', 'won 10 days ago', 10);
     await decided('fraudulent', 'won', 'won 60 days ago', 60);
 
-    expect(await winningRebuttals(db.pool, 'fraudulent')).toEqual([
+    expect(await winningRebuttals(db.pool, 'default', 'fraudulent')).toEqual([
       'won 2 days ago',
       'won 10 days ago',
       'won 30 days ago',
     ]);
-    expect(await winningRebuttals(db.pool, 'product_not_received', 5)).toEqual(['another reason, won today']);
-    expect(await winningRebuttals(db.pool, 'duplicate')).toEqual([]);
+    expect(await winningRebuttals(db.pool, 'default', 'product_not_received', 5)).toEqual([
+      'another reason, won today',
+    ]);
+    expect(await winningRebuttals(db.pool, 'default', 'duplicate')).toEqual([]);
+    // Another product's wins never shape this product's drafts.
+    expect(await winningRebuttals(db.pool, 'photos', 'fraudulent')).toEqual([]);
   });
 });

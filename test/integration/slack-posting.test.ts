@@ -170,29 +170,6 @@ describe('posting cases to Slack', () => {
     expect(stripe.dispute(disputeId).evidence_details.submission_count).toBe(1);
   });
 
-  it('autopilot on for a reason in one product leaves the same reason in another product to a person', async () => {
-    await setAutopilot(db.pool, 'interior', 'credit_not_processed', true, `slack:${ALICE}`);
-    const cases: Record<string, number> = {};
-    for (const product of ['interior', 'photos']) {
-      const { caseId, disputeId } = await readyCase(db.pool, stripe, {
-        reason: 'credit_not_processed',
-        state: 'drafting',
-      });
-      await db.pool.query('UPDATE disputes SET product = $2 WHERE id = $1', [disputeId, product]);
-      await db.pool.query('DELETE FROM drafts WHERE case_id = $1', [caseId]);
-      await queueDraft(db.pool, caseId);
-      cases[product] = caseId;
-    }
-    for (const caseId of Object.values(cases)) await waitFor(() => postedMessage(db.pool, caseId), { what: 'posted' });
-    const states = await db.pool.query<{ id: number; state: string }>(
-      'SELECT id, state FROM cases WHERE id = ANY($1)',
-      [Object.values(cases)],
-    );
-    const stateOf = (id: number | undefined) => states.rows.find((row) => row.id === id)?.state;
-    expect(stateOf(cases.interior)).toBe('submitted');
-    expect(stateOf(cases.photos)).toBe('awaiting_review');
-  });
-
   it('every update of the message gets the next version and new block ids', async () => {
     const { caseId } = await readyCase(db.pool, stripe);
     await queuePost(db.pool, caseId);

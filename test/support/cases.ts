@@ -126,6 +126,7 @@ export function caseViewFixture(
     ...rest,
     dispute: {
       id: 'dp_1TestDispute',
+      product: 'default',
       amount: 4900,
       currency: 'usd',
       reason: 'fraudulent',

@@ -85,22 +85,25 @@ export async function click(
     triggerId?: string;
     /** Default: a fresh response URL tied to the message. */
     responseUrl?: string;
+    /** The channel the message is in; default C0DISPUTES. */
+    channelId?: string;
   },
 ): Promise<Response> {
+  const channel = options.channelId ?? CHANNEL;
   // The button as the message in Slack shows it now (its value carries the draft version shown), as a real click
   // sends it; a button the message no longer has is clicked as an old message would send it.
-  const button = buttonOn(slack, options.caseId, options.messageTs, options.actionId);
+  const button = buttonOn(slack, options.caseId, options.messageTs, options.actionId, channel);
   const body = blockActionBody({
     actionId: options.actionId,
     value: button?.value ?? String(options.caseId),
     blockId: button?.blockId ?? `case_${options.caseId}_v1_actions`,
     userId: options.userId,
-    channelId: CHANNEL,
+    channelId: channel,
     messageTs: options.messageTs,
     responseUrl:
       options.responseUrl ??
       slack.responseUrl(undefined, {
-        channel: CHANNEL,
+        channel,
         messageTs: options.messageTs,
         userId: options.userId,
       }),
@@ -154,8 +157,9 @@ export function buttonOn(
   caseId: number,
   messageTs: string,
   actionId: string,
+  channel = CHANNEL,
 ): { value: string; blockId: string } | undefined {
-  const message = caseMessagesIn(slack, caseId).find((candidate) => candidate.ts === messageTs);
+  const message = caseMessagesIn(slack, caseId, channel).find((candidate) => candidate.ts === messageTs);
   for (const block of (message?.blocks ?? []) as { type: string; block_id?: string; elements?: unknown[] }[]) {
     if (block.type !== 'actions') continue;
     for (const element of (block.elements ?? []) as { action_id?: string; value?: string }[]) {
@@ -167,8 +171,8 @@ export function buttonOn(
   return undefined;
 }
 
-export function caseMessagesIn(slack: SlackSandbox, caseId: number) {
-  return slack.messages(CHANNEL).filter((message) => {
+export function caseMessagesIn(slack: SlackSandbox, caseId: number, channel = CHANNEL) {
+  return slack.messages(channel).filter((message) => {
     const metadata = message.metadata as { event_type?: string; event_payload?: { case_id?: number } } | undefined;
     return metadata?.event_type === 'rebut_case' && metadata.event_payload?.case_id === caseId;
   });

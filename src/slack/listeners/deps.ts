@@ -4,15 +4,20 @@ import type Stripe from 'stripe';
 import type { UnwinnableAction } from '../../cases/act-alone.js';
 import type { Pool } from '../../db/pool.js';
 import type { Logger } from '../../log.js';
+import type { ProductClients } from '../../products/clients.js';
 import type { Approvers } from '../authorize.js';
 
 export interface ListenerDeps {
   pool: Pool;
   stripe: Stripe;
+  /** Each product's Stripe client: a click answers a dispute with its own product's key. */
+  products?: ProductClients;
   log: Logger;
   approvers: Approvers;
   /** Where cases are posted; ephemeral notes go there when no message is at hand. */
   channel: string | undefined;
+  /** With several products, each product's channel: a case's buttons work only there. */
+  productChannels?: ReadonlyMap<string, string>;
   /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */
   business: { name: string; productDescription: string | null };
   clock?: () => Date;

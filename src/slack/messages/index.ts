@@ -26,7 +26,11 @@ export interface CaseMessageDeps {
   log: Logger;
   /** Where new cases are posted (SLACK_CHANNEL_ID). */
   channel: string | undefined;
+  /** With several products, each product's channel (its cases and notices go there, never another's). */
+  productChannels?: ReadonlyMap<string, string>;
   approverIds: readonly string[];
+  /** Each product's own approvers, mentioned in its reminders. */
+  productApproverIds?: ReadonlyMap<string, readonly string[]>;
   /** This app's bot id, to recognise its own messages when Slack leaves the metadata out. */
   botId?: string;
   clock?: () => Date;
@@ -83,7 +87,7 @@ async function postCase(context: Context, caseId: number, job: JobInfo): Promise
     }
     let target = view.slack;
     if (!target && job.attempts > 1) {
-      const channel = channelOf(context);
+      const channel = channelOf(context, view.dispute.product);
       const ts = await findPosted(context, view, channel);
       if (ts) {
         log.info({ caseId, ts }, 'found the message an earlier attempt posted; updating it');
@@ -91,7 +95,7 @@ async function postCase(context: Context, caseId: number, job: JobInfo): Promise
         await store(pool, caseId, channel, ts, 1);
       }
     }
-    const channel = target?.channel ?? channelOf(context);
+    const channel = target?.channel ?? channelOf(context, view.dispute.product);
     const ts = target ? await update(context, view, target) : await postNew(context, view, channel);
     await reviewStarted(context, view);
     await uploadPacket(context, caseId, channel, ts);
@@ -120,7 +124,11 @@ async function remindCase(context: Context, caseId: number): Promise<void> {
       client.chat.postMessage({
         channel,
         thread_ts: ts,
-        text: reminderText(view, context.clock(), context.approverIds),
+        text: reminderText(
+          view,
+          context.clock(),
+          context.productApproverIds?.get(view.dispute.product) ?? context.approverIds,
+        ),
       }),
     );
   });
@@ -154,14 +162,15 @@ async function postNotice(context: Context, disputeId: string): Promise<void> {
     reason: string;
     due_by: Date | null;
     livemode: boolean;
+    product: string;
   }>(
-    `SELECT n.kind, n.slack_ts, d.amount, d.currency, d.reason, d.due_by, d.livemode
+    `SELECT n.kind, n.slack_ts, d.amount, d.currency, d.reason, d.due_by, d.livemode, d.product
        FROM dispute_notices n JOIN disputes d ON d.id = n.dispute_id WHERE n.dispute_id = $1`,
     [disputeId],
   );
   const row = rows[0];
   if (!row || row.slack_ts) return;
-  const channel = channelOf(context);
+  const channel = channelOf(context, row.product);
   const text = noticeText({
     kind: row.kind,
     disputeId,
@@ -177,7 +186,13 @@ async function postNotice(context: Context, disputeId: string): Promise<void> {
   await pool.query('UPDATE dispute_notices SET slack_ts = $2 WHERE dispute_id = $1', [disputeId, result.ts ?? '']);
 }
 
-function channelOf(context: Context): string {
+/** Where a product's cases go: its own channel with several products, else SLACK_CHANNEL_ID. */
+function channelOf(context: Context, product: string): string {
+  if (context.productChannels) {
+    const channel = context.productChannels.get(product);
+    if (!channel) throw new Error(`no channel for product ${product} (PRODUCTS_CONFIG): its case is not posted`);
+    return channel;
+  }
   if (!context.channel) throw new Error('SLACK_CHANNEL_ID is not set: rebut does not know where to post cases');
   return context.channel;
 }

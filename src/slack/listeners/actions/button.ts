@@ -4,6 +4,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { z } from 'zod';
 import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
+import { caseWhere } from '../case-where.js';
 import type { ListenerDeps } from '../deps.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
@@ -34,7 +35,7 @@ export async function tell(deps: ListenerDeps, args: ButtonArgs, text: string): 
     );
 }
 
-/** True when the clicking person may decide cases; otherwise refuses them, audits it and returns false. */
+/** True when the clicking person may decide this case (its product's approvers); otherwise refuses and audits it. */
 export async function mayDecide(
   deps: ListenerDeps,
   args: ButtonArgs,
@@ -42,7 +43,7 @@ export async function mayDecide(
   caseId: number,
 ): Promise<boolean> {
   const userId = args.body.user.id;
-  const permission = await deps.approvers.check(userId);
+  const permission = await deps.approvers.check(userId, (await caseWhere(deps, caseId))?.product);
   if (permission.allowed) return true;
   await recordRefusal(deps.pool, { userId, attempted: args.action.action_id, reason: permission.reason, caseId });
   deps.log.info({ userId, caseId, action: args.action.action_id }, 'refused a click by someone who may not decide');
@@ -66,6 +67,24 @@ export function buttonListener(
       const parsed = buttonValue.safeParse(args.action.value);
       if (!parsed.success) {
         await tell(deps, args, ':warning: This button does not belong to a case rebut knows.');
+        return;
+      }
+      // A case's buttons act only where the case is shown: a click from another channel (another product's, or a
+      // forged value) changes nothing.
+      const where = await caseWhere(deps, parsed.data.caseId);
+      const shownIn = where ? (where.channel ?? deps.productChannels?.get(where.product)) : undefined;
+      const clickedIn = args.body.channel?.id ?? args.body.container?.channel_id;
+      if (shownIn && clickedIn !== shownIn) {
+        const reason = `case ${parsed.data.caseId} is not shown in this channel`;
+        await recordRefusal(deps.pool, {
+          userId: args.body.user.id,
+          attempted: args.action.action_id,
+          reason,
+          caseId: parsed.data.caseId,
+          detail: { channel: clickedIn ?? null },
+        });
+        deps.log.warn({ caseId: parsed.data.caseId, channel: clickedIn }, `refused a click: ${reason}`);
+        await tell(deps, args, `:no_entry: This button does not belong to a case shown here. Nothing was changed.`);
         return;
       }
       await work(args, parsed.data.caseId, parsed.data.version);

@@ -1,6 +1,7 @@
 import { loadCaseView } from '../../../cases/view.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { editModal } from '../../blocks/edit-modal.js';
+import { caseWhere } from '../case-where.js';
 import type { ListenerDeps } from '../deps.js';
 import { buttonListener, tell } from './button.js';
 
@@ -11,10 +12,11 @@ import { buttonListener, tell } from './button.js';
 export const editCallback = (deps: ListenerDeps) =>
   buttonListener(deps, 'edit', async (args, caseId) => {
     const userId = args.body.user.id;
-    const [permission, view] = await Promise.all([
-      deps.approvers.check(userId),
+    const [where, view] = await Promise.all([
+      caseWhere(deps, caseId),
       loadCaseView(deps.pool, caseId, deps.unwinnable),
     ]);
+    const permission = await deps.approvers.check(userId, where?.product);
     if (!permission.allowed) {
       await recordRefusal(deps.pool, { userId, attempted: 'edit', reason: permission.reason, caseId });
       await tell(deps, args, refusalText(permission.reason, 'edit this rebuttal'));

@@ -21,6 +21,14 @@ export const SYNC_UPDATE_EVERY_MS = 2_000;
  */
 export async function syncFromSlack(args: CommandArgs, deps: ListenerDeps, since: Date | undefined): Promise<void> {
   const { ack, command, client } = args;
+  if (deps.productChannels) {
+    // A sync files what it lists under one product: with several it would mix them up, so it does not start.
+    await ack(
+      ':construction: With several products, /disputes sync is not available yet: each product keeps its cases ' +
+        'from its webhooks. Nothing was started.',
+    );
+    return;
+  }
   const running = await runningSync(deps.pool);
   if (running) {
     await ack(

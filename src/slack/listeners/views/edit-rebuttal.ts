@@ -8,6 +8,7 @@ import { messageOf } from '../../../errors.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
 import { type EditMetadata, editedText, editMetadataSchema, FIRST_INPUT_BLOCK_ID } from '../../blocks/edit-modal.js';
 import { editSavedReply } from '../../blocks/replies.js';
+import { caseWhere } from '../case-where.js';
 import type { ListenerDeps } from '../deps.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -34,7 +35,8 @@ export const editRebuttalCallback = (deps: ListenerDeps) => async (args: ViewArg
 
   try {
     const metadata = readMetadata(view.private_metadata);
-    const permission = await deps.approvers.check(userId);
+    const product = metadata ? (await caseWhere(deps, metadata.caseId))?.product : undefined;
+    const permission = await deps.approvers.check(userId, product);
     if (!permission.allowed || !metadata) {
       const reason = permission.allowed ? 'the form was not one rebut made' : permission.reason;
       await recordRefusal(deps.pool, {
