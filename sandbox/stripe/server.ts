@@ -36,6 +36,8 @@ export interface RecordedRequest {
 export interface FaultRule {
   method?: string;
   path: RegExp | string;
+  /** Only requests for this connected account (`Stripe-Account`); `null`: only the platform's. Default: any. */
+  account?: string | null;
   status: number;
   /** How many matching requests fail; default 1. */
   times?: number;
@@ -206,7 +208,7 @@ export class SandboxServer {
       record.body = body;
 
       await this.applyDelay(method, path);
-      const fault = this.takeFault(method, path);
+      const fault = this.takeFault(method, path, account);
       if (fault) {
         const error = injectedError(fault.status);
         const injected = new StripeApiError(fault.status, error.type, fault.message ?? error.message, {
@@ -349,8 +351,12 @@ export class SandboxServer {
     await new Promise<void>((resolve) => this.hanging.add(resolve));
   }
 
-  private takeFault(method: string, path: string): FaultRule | undefined {
-    const index = this.faults.findIndex((candidate) => matches(candidate, method, path));
+  private takeFault(method: string, path: string, account: string | undefined): FaultRule | undefined {
+    const index = this.faults.findIndex(
+      (candidate) =>
+        matches(candidate, method, path) &&
+        (candidate.account === undefined || candidate.account === (account ?? null)),
+    );
     const rule = this.faults[index];
     if (!rule) return undefined;
     rule.remaining -= 1;
