@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { openCase } from '../../src/db/cases.js';
@@ -7,12 +8,19 @@ import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { JOBS } from '../../src/jobs/definitions.js';
 import { createLogger } from '../../src/log.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { NIGHTLY_LOOKBACK_MS, runSync, type SyncDeps, startNightlySync } from '../../src/sync/index.js';
+import {
+  NIGHTLY_LOOKBACK_MS,
+  runSync,
+  type SyncDeps,
+  type SyncResult,
+  startNightlySync,
+} from '../../src/sync/index.js';
 import type { SyncProgress } from '../../src/sync/progress.js';
 import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const execFileAsync = promisify(execFile);
 const HOUR = 3_600_000;
 
 let db: TestDatabase;
@@ -562,6 +570,73 @@ describe('dispute sync of a Connect platform', () => {
     expect(seen.acct_1SyncCharlie).toBeLessThan(251);
     expect(seen.acct_1SyncBravo).toBeLessThan(451 - 100);
     expect(seen.acct_1SyncAlpha).toBe(252);
+  });
+
+  it('`rebut sync` killed (SIGKILL) between accounts: the next `rebut sync --json` resumes it and lists what it did per account', async () => {
+    sandbox.seedDisputes(200, { seed: 94 });
+    seedAccounts(ACCOUNTS, (index) => [150, 250, 300][index] ?? 0);
+    // Stripe lists Charlie, Bravo, Alpha (newest first); Bravo's first page never comes back, so the kill finds the
+    // platform and Charlie listed, Bravo begun and Alpha not reached.
+    sandbox.delay({ method: 'GET', path: '/v1/disputes', account: 'acct_1SyncBravo', ms: Number.POSITIVE_INFINITY });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: '/tmp',
+      DATABASE_URL: db.url,
+      STRIPE_SECRET_KEY: 'sk_test_cli',
+      STRIPE_API_URL: sandbox.url,
+    };
+    const child = spawn(process.execPath, ['bin/rebut.js', 'sync'], { cwd: root, env, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const killed = await waitFor(
+      async () => {
+        const { rows } = await db.pool.query<{ run_id: number }>(
+          "SELECT run_id FROM sync_run_accounts WHERE account = 'acct_1SyncBravo' AND status = 'listing'",
+        );
+        return rows[0]?.run_id;
+      },
+      { timeoutMs: 30_000, what: "the CLI's sync to reach Bravo" },
+    );
+    child.kill('SIGKILL');
+    await exited;
+    sandbox.clearFaults();
+    const before = sandbox.requests.length;
+
+    // PostgreSQL releases the dead session's lock as soon as it notices the closed connection.
+    const result = await waitFor(
+      async () => {
+        const answer = await execFileAsync(process.execPath, ['bin/rebut.js', 'sync', '--json'], {
+          cwd: root,
+          env,
+        }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '{}' }));
+        const parsed = JSON.parse(answer.stdout) as { status: string };
+        return parsed.status === 'busy' ? undefined : (parsed as SyncResult);
+      },
+      { timeoutMs: 30_000, what: 'a sync after the killed one' },
+    );
+    const after = sandbox.requests.length;
+    expect(result).toMatchObject({ status: 'done', resumedFrom: killed });
+    const accounts = result.status === 'done' ? result.accounts : [];
+    expect(accounts.map(({ account, status }) => [account, status])).toEqual([
+      [null, 'done'],
+      ['acct_1SyncCharlie', 'done'],
+      ['acct_1SyncBravo', 'done'],
+      ['acct_1SyncAlpha', 'done'],
+    ]);
+    const seen = Object.fromEntries(accounts.map((entry) => [entry.account ?? 'platform', entry.seen]));
+    // The platform and Charlie only caught up; Bravo and Alpha were listed whole.
+    expect(seen.platform).toBeLessThan(200);
+    expect(seen.acct_1SyncCharlie).toBeLessThan(301);
+    expect(seen).toMatchObject({ acct_1SyncBravo: 251, acct_1SyncAlpha: 151 });
+    const resumed = sandbox.requests.slice(before, after).filter((request) => request.path === '/v1/disputes');
+    expect(resumed.filter((request) => !request.account && !request.query.created)).toEqual([]);
+
+    const stored = await storedDisputes();
+    expect(stored).toEqual(await standInDisputes(ACCOUNTS));
+    // One case per open dispute, whichever run opened it.
+    const { rows: cases } = await db.pool.query<{ cases: number; disputes: number }>(
+      'SELECT count(*)::int AS cases, count(DISTINCT dispute_id)::int AS disputes FROM cases',
+    );
+    expect(cases[0]?.cases).toBe(cases[0]?.disputes);
   });
 
   it('an account Stripe refuses (403) is reported and skipped; the platform and the other accounts are stored', async () => {
