@@ -639,6 +639,34 @@ describe('dispute sync of a Connect platform', () => {
     expect(cases[0]?.cases).toBe(cases[0]?.disputes);
   });
 
+  it('an account whose listing fails is marked failed while the others are stored; the next sync resumes only it', async () => {
+    sandbox.seedDisputes(120, { seed: 96 });
+    seedAccounts(ACCOUNTS, () => 120);
+    // A refusal that retrying cannot help (a 429 still coming after every retry ends the same way, only later).
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', account: 'acct_1SyncBravo', status: 400 });
+    const first = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(first).toMatchObject({ status: 'failed', error: expect.stringContaining('acct_1SyncBravo') });
+    const failed = first.status === 'failed' ? first : undefined;
+    expect(failed?.accounts.map(({ account, status }) => [account, status])).toEqual([
+      [null, 'done'],
+      ['acct_1SyncCharlie', 'done'],
+      ['acct_1SyncBravo', 'failed'],
+      ['acct_1SyncAlpha', 'done'],
+    ]);
+    const stored = await storedDisputes();
+    expect(stored.filter((row) => row.account === 'acct_1SyncBravo')).toEqual([]);
+    expect(stored).toHaveLength(120 + 121 * 2);
+
+    const second = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(second).toMatchObject({ status: 'done', resumedFrom: failed?.runId });
+    const seen = Object.fromEntries(
+      (second.status === 'done' ? second.accounts : []).map((entry) => [entry.account ?? 'platform', entry.seen]),
+    );
+    expect(seen.acct_1SyncBravo).toBe(121);
+    for (const done of ['platform', 'acct_1SyncCharlie', 'acct_1SyncAlpha']) expect(seen[done]).toBeLessThan(120);
+    expect(await storedDisputes()).toEqual(await standInDisputes(ACCOUNTS));
+  });
+
   it('an account Stripe refuses (403) is reported and skipped; the platform and the other accounts are stored', async () => {
     const revoked = 'acct_1SyncRevoked';
     sandbox.seedDisputes(30, { seed: 95 });
