@@ -61,7 +61,7 @@ export interface StripeSandbox {
   deliveries: Delivery[];
   setWebhook(webhook: WebhookTarget | undefined): void;
   seedDisputes(count: number, options?: SeedOptions): void;
-  /** Lets `Stripe-Account: id` through (accounts also appear when a scenario uses them). */
+  /** Connects an account: `Stripe-Account: id` is let through and `/v1/accounts` lists it (scenarios add theirs). */
   addAccount(id: string): void;
   /** Makes `key` a restricted key with these permissions only (`dispute_write`, `charge_read`, …). */
   restrictKey(key: string, permissions: readonly string[]): void;
@@ -100,9 +100,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       core.webhook = webhook;
     },
     seedDisputes: (count, seedOptions) => seedDisputes(core, count, seedOptions),
-    addAccount: (id) => {
-      core.store.accounts.add(id);
-    },
+    addAccount: (id) => core.store.addAccount(id),
     restrictKey: (key, permissions) => {
       core.restrictedKeys.set(key, new Set(permissions));
     },

@@ -5,6 +5,7 @@ import { newId } from './ids.js';
 import samples from './samples.json' with { type: 'json' };
 
 interface SampleTypes {
+  account: Stripe.Account;
   dispute: Stripe.Dispute;
   charge: Stripe.Charge;
   customer: Stripe.Customer;
@@ -691,6 +692,14 @@ export function fileObject(input: {
   file.url = `${input.baseUrl}/v1/files/${id}/contents`;
   file.links = { object: 'list', data: [], has_more: false, url: `/v1/file_links?file=${id}` };
   return file;
+}
+
+/** A connected account as `GET /v1/accounts` lists it: Stripe's sample, under its own id and creation time. */
+export function accountObject(input: { id: string; created: number }): Stripe.Account & { created: number } {
+  const account = sample('account');
+  account.id = input.id;
+  if (account.external_accounts) account.external_accounts.url = `/v1/accounts/${input.id}/external_accounts`;
+  return { ...account, created: input.created };
 }
 
 export function eventObject(input: {

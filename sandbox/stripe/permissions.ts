@@ -17,6 +17,8 @@ const RESOURCE_PERMISSION: Record<string, string> = {
   files: 'file',
   webhook_endpoints: 'webhook',
   account: 'account',
+  // The Connect accounts list; the dashboard calls it "Connect: All resources".
+  accounts: 'connected_account',
 };
 
 /** The permission an API call needs, e.g. `dispute_write` for `POST /v1/disputes/dp_1`; undefined: none known. */

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { previousAttributes } from './changes.js';
 import type { Collection, PageRequest } from './collection.js';
 import type { SandboxCore } from './core.js';
-import { invalidRequest, resourceMissing } from './errors.js';
+import { invalidRequest, resourceMissing, StripeApiError } from './errors.js';
 import { applyDisputeUpdate, EVIDENCE_LIMITS } from './evidence.js';
 import { expandList, expandObject } from './expand.js';
 import { countPdfPages, type MultipartPart, sniffFileKind } from './multipart.js';
@@ -199,6 +199,22 @@ function closeDispute(core: SandboxCore, ctx: RequestContext, [id = '']: string[
     request: eventRequest(ctx),
   });
   return respond(ctx, closed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect: the platform's connected accounts
+
+/** `GET /v1/accounts`: only the platform may list its accounts; a connected account (`Stripe-Account`) may not. */
+function listAccounts(core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, { ...LIST_PARAMS, created: 'range' });
+  if (ctx.partition.account !== undefined) {
+    throw new StripeApiError(
+      403,
+      'permission_error',
+      "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.",
+    );
+  }
+  return listOf(ctx, '/v1/accounts', core.store.accountObjects);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,6 +471,7 @@ function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
 
 const ROUTES: Route[] = [
   route('GET', '/v1/webhook_endpoints', listWebhookEndpoints),
+  route('GET', '/v1/accounts', listAccounts),
   route('GET', '/v1/disputes', listDisputes),
   route('GET', '/v1/disputes/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.disputes.get(id), 'dispute', id, ctx),

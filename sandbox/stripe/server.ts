@@ -38,6 +38,8 @@ export interface RecordedRequest {
 export interface FaultRule {
   method?: string;
   path: RegExp | string;
+  /** Only requests for this connected account (`Stripe-Account`); `null`: only the platform's. Default: any. */
+  account?: string | null;
   status: number;
   /** How many matching requests fail; default 1. */
   times?: number;
@@ -51,6 +53,8 @@ export interface FaultRule {
 export interface DelayRule {
   method?: string;
   path: RegExp | string;
+  /** Only requests for this connected account (`Stripe-Account`); `null`: only the platform's. Default: any. */
+  account?: string | null;
   /** Milliseconds before the request is handled; `Infinity` hangs until the sandbox closes. */
   ms: number;
   /** How many matching requests are delayed; default every one. */
@@ -70,6 +74,11 @@ const API_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{1,247}$/;
 function matches(rule: { method?: string; path: RegExp | string }, method: string, path: string): boolean {
   if (rule.method && rule.method.toUpperCase() !== method) return false;
   return typeof rule.path === 'string' ? rule.path === path : rule.path.test(path);
+}
+
+/** Whether a rule naming an account (or `null`, the platform) applies to a request for `account`. */
+function forAccount(rule: { account?: string | null }, account: string | undefined): boolean {
+  return rule.account === undefined || rule.account === (account ?? null);
 }
 
 /** Stable text of params for comparing idempotent requests. */
@@ -207,8 +216,8 @@ export class SandboxServer {
       }
       record.body = body;
 
-      await this.applyDelay(method, path);
-      const fault = this.takeFault(method, path);
+      await this.applyDelay(method, path, account);
+      const fault = this.takeFault(method, path, account);
       if (fault) {
         const error = injectedError(fault.status);
         const injected = new StripeApiError(fault.status, error.type, fault.message ?? error.message, {
@@ -341,8 +350,10 @@ export class SandboxServer {
     }
   }
 
-  private async applyDelay(method: string, path: string): Promise<void> {
-    const rule = this.delays.find((candidate) => candidate.remaining > 0 && matches(candidate, method, path));
+  private async applyDelay(method: string, path: string, account: string | undefined): Promise<void> {
+    const rule = this.delays.find(
+      (candidate) => candidate.remaining > 0 && matches(candidate, method, path) && forAccount(candidate, account),
+    );
     if (!rule) return;
     rule.remaining -= 1;
     if (Number.isFinite(rule.ms)) {
@@ -352,8 +363,12 @@ export class SandboxServer {
     await new Promise<void>((resolve) => this.hanging.add(resolve));
   }
 
-  private takeFault(method: string, path: string): FaultRule | undefined {
-    const index = this.faults.findIndex((candidate) => matches(candidate, method, path));
+  private takeFault(method: string, path: string, account: string | undefined): FaultRule | undefined {
+    const index = this.faults.findIndex(
+      (candidate) =>
+        matches(candidate, method, path) &&
+        (candidate.account === undefined || candidate.account === (account ?? null)),
+    );
     const rule = this.faults[index];
     if (!rule) return undefined;
     rule.remaining -= 1;

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { Collection } from './collection.js';
+import { accountObject } from './objects.js';
 
 export interface FileContent {
   pages: number;
@@ -69,15 +70,20 @@ export class Partition {
   }
 }
 
+/** An account as the sandbox lists it: Stripe types `created` as optional; here it is always set. */
+export type ListedAccount = Stripe.Account & { created: number };
+
 export class Store {
   private readonly partitions = new Map<string, Partition>();
-  /** Connected accounts the sandbox knows; others get Stripe's 403. */
+  /** Connected accounts the sandbox knows; others get Stripe's 403. Add them with `addAccount`. */
   readonly accounts = new Set<string>();
+  /** The same accounts as `GET /v1/accounts` lists them, newest first. */
+  readonly accountObjects = new Collection<ListedAccount>('account');
   /** Which partition each dispute lives in, so test helpers can address a dispute by id alone. */
   readonly disputeHome = new Map<string, Partition>();
 
   partition(account: string | undefined, livemode: boolean): Partition {
-    if (account) this.accounts.add(account);
+    if (account) this.addAccount(account);
     const key = `${account ?? 'platform'}:${livemode ? 'live' : 'test'}`;
     let partition = this.partitions.get(key);
     if (!partition) {
@@ -85,6 +91,13 @@ export class Store {
       this.partitions.set(key, partition);
     }
     return partition;
+  }
+
+  /** Connects an account to the platform (once): it may be named in `Stripe-Account` and is listed. */
+  addAccount(id: string): void {
+    if (this.accounts.has(id)) return;
+    this.accounts.add(id);
+    this.accountObjects.insert(accountObject({ id, created: Math.floor(Date.now() / 1000) }));
   }
 
   all(): Partition[] {

@@ -10,7 +10,14 @@ import { createLogger } from '../log.js';
 import { productsFile } from '../products/config.js';
 import { createStripeClient } from '../stripe/client.js';
 import { runSync, type SyncResult, sinceDay } from '../sync/index.js';
-import { type SyncProgress, syncFraction } from '../sync/progress.js';
+import {
+  type AccountCounts,
+  accountLabel,
+  accountState,
+  accountsToShow,
+  runFraction,
+  type SyncProgress,
+} from '../sync/progress.js';
 import { renderStatsChart } from './chart.js';
 import { formatStatsJson, formatStatsTable, textBar } from './format.js';
 import { computeStats } from './index.js';
@@ -52,15 +59,23 @@ export function parseSince(text: string): Date {
   return date;
 }
 
+/** Accounts named one per line under the summary; the rest are counted. */
+const ACCOUNTS_LISTED = 20;
+
 function syncLine(progress: SyncProgress): string {
-  const fraction = syncFraction(progress);
+  const fraction = runFraction(progress);
   const share = fraction === null ? '    ' : `${String(Math.round(fraction * 100)).padStart(3)}%`;
-  const stage =
+  const listing =
     progress.phase === 'catch_up'
       ? 'catching up on new disputes'
       : progress.reachedBack
         ? `back to ${progress.reachedBack.toISOString().slice(0, 10)}`
         : 'listing';
+  const position = progress.accounts.findIndex((entry) => entry.account === progress.account) + 1;
+  const stage =
+    progress.accounts.length > 1
+      ? `${accountLabel(progress.account)} (${position}/${progress.accounts.length}) ${listing}`
+      : listing;
   return `${textBar(fraction, progress.pages, 30)} ${share} | ${progress.seen.toLocaleString('en-US')} disputes | ${progress.pages} pages | ${Math.round(progress.rate).toLocaleString('en-US')}/s | ${stage}`;
 }
 
@@ -78,10 +93,27 @@ export function syncSummary(result: SyncResult): string {
     `${result.casesClosed} cases closed`,
     ...(result.resumedFrom !== null ? [`continued run ${result.resumedFrom}`] : []),
   ].join(', ');
-  if (result.status === 'done') return `Synced ${what} (${extra}).`;
+  const accounts = accountLines(result.accounts, result.accountsNotListed);
+  if (result.status === 'done') return `Synced ${what} (${extra}).${accounts}`;
   if (result.status === 'stopped')
-    return `Stopped after ${what} (${extra}). Run \`rebut sync\` again to continue where it stopped.`;
-  return `The sync failed after ${what} (${extra}): ${result.error}\nRun \`rebut sync\` again to continue where it stopped.`;
+    return `Stopped after ${what} (${extra}).${accounts}\nRun \`rebut sync\` again to continue where it stopped.`;
+  return `The sync failed after ${what} (${extra}): ${result.error}${accounts}\nRun \`rebut sync\` again to continue where it stopped.`;
+}
+
+/** Under the summary: one line per account when there are connected accounts, and why they were not listed. */
+function accountLines(accounts: readonly AccountCounts[], notListed: string | null): string {
+  const lines: string[] = [];
+  if (accounts.length > 1) {
+    const { shown, rest } = accountsToShow(accounts, ACCOUNTS_LISTED);
+    for (const entry of shown) lines.push(`  ${accountLabel(entry.account)}: ${accountState(entry)}`);
+    if (rest) lines.push(`  ${rest}`);
+  }
+  if (notListed) {
+    lines.push(
+      `  Connected accounts were not listed (Stripe: ${notListed}); only the platform's own disputes were synced.`,
+    );
+  }
+  return lines.length > 0 ? `\n${lines.join('\n')}` : '';
 }
 
 /** A wrong flag or value: said in one line, exit code 2 (as for an unknown command). `rebut evidence` uses it too. */

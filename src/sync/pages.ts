@@ -3,8 +3,9 @@ import { databaseNow } from '../db/clock.js';
 import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
-import { DISPUTE_EXPAND } from '../stripe/client.js';
+import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { backoffDelay, isRateLimited, isRetryable, MAX_PAGE_ATTEMPTS, type TokenBucket } from './limits.js';
+import type { Account } from './runs.js';
 
 /**
  * Listing Stripe's disputes a page at a time: within the request ceiling, retried with backoff,
@@ -65,29 +66,50 @@ export function listParams(gte: number | null, after: string | null): Stripe.Dis
   };
 }
 
-/** Fetches one page within the ceiling; a 429 halves the rate, and retryable failures back off and retry. */
-export async function fetchPage(reader: PageReader, params: Stripe.DisputeListParams): Promise<Page> {
+/**
+ * One request within the ceiling; a 429 halves the rate, and retryable failures back off and retry (up to
+ * MAX_PAGE_ATTEMPTS). `what` names the request in the log.
+ */
+export async function withinLimits<T>(
+  reader: PageReader,
+  what: { list: string; account: Account },
+  call: () => Promise<T>,
+): Promise<T> {
   const { bucket, signal } = reader;
   for (let attempt = 0; ; attempt++) {
     const wait = bucket.reserve();
     if (wait > 0) await sleep(wait, signal);
     if (signal?.aborted) throw new Stopped();
-    const readAt = await databaseNow(reader.pool);
     try {
-      const list = await reader.stripe.disputes.list(params);
+      const result = await call();
       bucket.speedUp();
-      return { disputes: list.data, hasMore: list.has_more, readAt };
+      return result;
     } catch (error) {
       if (!isRetryable(error) || attempt + 1 >= MAX_PAGE_ATTEMPTS) throw error;
       if (isRateLimited(error)) bucket.slowDown();
       const delay = backoffDelay(attempt);
       reader.log.warn(
-        { runId: reader.runId, attempt: attempt + 1, delayMs: Math.round(delay), err: messageOf(error) },
-        'Stripe refused or failed a page of disputes; backing off',
+        {
+          runId: reader.runId,
+          account: what.account,
+          attempt: attempt + 1,
+          delayMs: Math.round(delay),
+          err: messageOf(error),
+        },
+        `Stripe refused or failed a page of ${what.list}; backing off`,
       );
       await sleep(delay, signal);
     }
   }
+}
+
+/** Fetches one page of an account's disputes (`null`: the platform's), dated by the database's clock. */
+export async function fetchPage(reader: PageReader, account: Account, params: Stripe.DisputeListParams): Promise<Page> {
+  return withinLimits(reader, { list: 'disputes', account }, async () => {
+    const readAt = await databaseNow(reader.pool);
+    const list = await reader.stripe.disputes.list(params, onAccount(account));
+    return { disputes: list.data, hasMore: list.has_more, readAt };
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Pool } from '../db/pool.js';
 
 /**
- * The `sync_runs` bookkeeping and the lock: one row per run, holding where its listing stopped
- * (`cursor`) and what it still has to cover (`head_created`), so a killed run is resumed by the next.
+ * The `sync_runs` bookkeeping and the lock: one row per run (its status and totals), and one per run and
+ * account in `sync_run_accounts`, holding where that account's listing stopped (`cursor`) and what it still
+ * has to cover (`head_created`), so a killed run is resumed by the next, account by account.
  */
 
 /** Names rebut's sync lock; any constant apart from the timer's (`0x72656275`) works. */
@@ -17,14 +18,28 @@ export interface RunningSync {
   heartbeatAt: Date;
 }
 
-/** An interrupted run the new one continues. */
+/** Whose disputes a listing reads: a connected account (`acct_…`), or `null` for the platform's own. */
+export type Account = string | null;
+
+/** How one account's listing ended in a run (`listing` while it runs, or when the run was killed during it). */
+export type AccountStatus = 'listing' | 'done' | 'skipped' | 'failed';
+
+/** Where an interrupted run left one account's listing: the new run continues it from here. */
+export interface AccountPlace {
+  account: Account;
+  /** `done`: listed to the end; the resumed run only catches up on what arrived since `head_created`. */
+  done: boolean;
+  cursor: string | null;
+  cursor_created: Date | null;
+  head_created: Date | null;
+}
+
+/** An interrupted run the new one continues, with the place of every account it had started. */
 export interface ResumableRun {
   id: number;
   status: string;
   since: Date | null;
-  cursor: string | null;
-  cursor_created: Date | null;
-  head_created: Date | null;
+  places: AccountPlace[];
 }
 
 /** Where a stored page leaves the run: the cursor after it, and the boundary the first page fixes. */
@@ -100,12 +115,12 @@ export async function withSyncLock<T>(
 
 /**
  * Records a new run, under the lock: marks runs whose process died as failed, picks the interrupted
- * run this one continues (if any, taking over its cursor), and estimates the floor for progress.
+ * run this one continues (if any, taking over the place of each account it had started).
  */
 export async function beginRun(
   pool: Pool,
   request: { since: Date | null; startedBy: string },
-): Promise<{ runId: number; resumed: ResumableRun | undefined; floor: Date | null }> {
+): Promise<{ runId: number; resumed: ResumableRun | undefined }> {
   const { since } = request;
   // We hold the lock, so any run still marked running lost its process.
   await pool.query(
@@ -113,9 +128,12 @@ export async function beginRun(
             error = 'the process running it stopped (killed or crashed); the next sync resumes it'
       WHERE status = 'running'`,
   );
-  const resumable = await pool.query<ResumableRun>(
-    `SELECT r.id, r.status, r.since, r.cursor, r.cursor_created, r.head_created FROM sync_runs r
-      WHERE r.status <> 'done' AND r.cursor IS NOT NULL
+  const resumable = await pool.query<{ id: number; status: string; since: Date | null }>(
+    `SELECT r.id, r.status, r.since FROM sync_runs r
+      WHERE r.status <> 'done'
+        -- it got somewhere: some account's listing has a place to continue from
+        AND EXISTS (SELECT 1 FROM sync_run_accounts a WHERE a.run_id = r.id
+                      AND (a.cursor IS NOT NULL OR a.head_created IS NOT NULL OR a.status = 'done'))
         -- this request covers what the interrupted run was asked for
         AND ($1::timestamptz IS NULL OR r.since >= $1::timestamptz)
         AND NOT EXISTS (SELECT 1 FROM sync_runs n WHERE n.resumed_from = r.id)
@@ -125,25 +143,59 @@ export async function beginRun(
       ORDER BY r.id DESC LIMIT 1`,
     [since],
   );
-  const resumed = resumable.rows[0];
-  const floorRow = await pool.query<{ oldest: Date | null }>('SELECT min(created) AS oldest FROM disputes');
-  const floor = since ?? floorRow.rows[0]?.oldest ?? null;
+  const interrupted = resumable.rows[0];
 
   const inserted = await pool.query<{ id: number }>(
-    `INSERT INTO sync_runs (status, since, started_by, resumed_from, cursor, cursor_created, head_created)
-     VALUES ('running', $1, $2, $3, $4, $5, $6) RETURNING id`,
-    [
-      since,
-      request.startedBy,
-      resumed?.id ?? null,
-      resumed?.cursor ?? null,
-      resumed?.cursor_created ?? null,
-      resumed?.head_created ?? null,
-    ],
+    `INSERT INTO sync_runs (status, since, started_by, resumed_from) VALUES ('running', $1, $2, $3) RETURNING id`,
+    [since, request.startedBy, interrupted?.id ?? null],
   );
   const runId = inserted.rows[0]?.id;
   if (runId === undefined) throw new Error('could not record the sync run');
-  return { runId, resumed, floor };
+  if (!interrupted) return { runId, resumed: undefined };
+
+  // The new run holds the places it continues from, so a kill of this run too is resumed from them. An account
+  // skipped for lack of access has no place: it is listed from the start when it is listed again.
+  const { rows: places } = await pool.query<AccountPlace>(
+    `INSERT INTO sync_run_accounts (run_id, account, status, cursor, cursor_created, head_created)
+     SELECT $1, account, CASE WHEN status = 'done' THEN 'done' ELSE 'listing' END, cursor, cursor_created, head_created
+       FROM sync_run_accounts WHERE run_id = $2 AND status <> 'skipped'
+     RETURNING account, status = 'done' AS done, cursor, cursor_created, head_created`,
+    [runId, interrupted.id],
+  );
+  return { runId, resumed: { ...interrupted, places } };
+}
+
+/**
+ * Where the progress bar of a listing ends: `since`, or else the oldest dispute already stored, of any account
+ * (an estimate, read from the index on `created`; Stripe's list has no total).
+ */
+export async function floorOf(pool: Pool, since: Date | null): Promise<Date | null> {
+  if (since) return since;
+  const { rows } = await pool.query<{ oldest: Date | null }>('SELECT min(created) AS oldest FROM disputes');
+  return rows[0]?.oldest ?? null;
+}
+
+/** Starts an account's listing in the run (its row may already hold a resumed place), marking it as listing. */
+export async function beginAccount(pool: Pool, runId: number, account: Account): Promise<void> {
+  await pool.query(
+    `INSERT INTO sync_run_accounts (run_id, account) VALUES ($1, $2)
+     ON CONFLICT (run_id, coalesce(account, '')) DO UPDATE SET status = 'listing', error = NULL`,
+    [runId, account],
+  );
+}
+
+/** How an account's listing ended: done, skipped (no access), or failed (resumable from its place). */
+export async function endAccount(
+  pool: Pool,
+  runId: number,
+  account: Account,
+  status: Exclude<AccountStatus, 'listing'>,
+  error: string | null = null,
+): Promise<void> {
+  await pool.query(
+    `UPDATE sync_run_accounts SET status = $3, error = $4 WHERE run_id = $1 AND coalesce(account, '') = coalesce($2, '')`,
+    [runId, account, status, error],
+  );
 }
 
 /** Where consecutive committed pages leave the run: the last cursor and the last boundary any of them set. */
@@ -153,24 +205,43 @@ export function placeAfter(marks: readonly PageMark[]): Pick<PageMark, 'cursor' 
   return place;
 }
 
-/** Moves the run's cursor (and boundary, when set) and its totals; doubles as the heartbeat. */
+/**
+ * Moves an account's cursor (and boundary, when set) and totals, and the run's totals, in one statement; doubles
+ * as the run's heartbeat.
+ */
 export async function recordPlace(
   pool: Pool,
   runId: number,
+  account: Account,
   place: Pick<PageMark, 'cursor' | 'newHead'>,
-  totals: { seen: number; pages: number },
+  totals: { account: { seen: number; pages: number }; run: { seen: number; pages: number } },
 ): Promise<void> {
   await pool.query(
-    `UPDATE sync_runs SET cursor = COALESCE($2, cursor), cursor_created = COALESCE($3, cursor_created),
-            head_created = COALESCE($4, head_created), seen = $5, pages = $6, heartbeat_at = now()
-      WHERE id = $1`,
-    [runId, place.cursor?.id ?? null, place.cursor?.created ?? null, place.newHead, totals.seen, totals.pages],
+    `WITH place AS (
+       UPDATE sync_run_accounts SET cursor = COALESCE($3, cursor), cursor_created = COALESCE($4, cursor_created),
+              head_created = COALESCE($5, head_created), seen = $6, pages = $7
+        WHERE run_id = $1 AND coalesce(account, '') = coalesce($2, ''))
+     UPDATE sync_runs SET seen = $8, pages = $9, heartbeat_at = now() WHERE id = $1`,
+    [
+      runId,
+      account,
+      place.cursor?.id ?? null,
+      place.cursor?.created ?? null,
+      place.newHead,
+      totals.account.seen,
+      totals.account.pages,
+      totals.run.seen,
+      totals.run.pages,
+    ],
   );
 }
 
-/** The boundary a resumed run's catch-up reached: the next resume catches up from here. */
-export async function recordHead(pool: Pool, runId: number, head: Date): Promise<void> {
-  await pool.query('UPDATE sync_runs SET head_created = $2 WHERE id = $1', [runId, head]);
+/** The boundary a resumed account's catch-up reached: the next resume catches up from here. */
+export async function recordHead(pool: Pool, runId: number, account: Account, head: Date): Promise<void> {
+  await pool.query(
+    `UPDATE sync_run_accounts SET head_created = $3 WHERE run_id = $1 AND coalesce(account, '') = coalesce($2, '')`,
+    [runId, account, head],
+  );
 }
 
 export async function finishRun(pool: Pool, runId: number): Promise<void> {
@@ -179,7 +250,7 @@ export async function finishRun(pool: Pool, runId: number): Promise<void> {
   ]);
 }
 
-/** Ends the run as failed; its cursor stays, so the next sync resumes it. */
+/** Ends the run as failed; its accounts' places stay, so the next sync resumes them. */
 export async function failRun(pool: Pool, runId: number, message: string): Promise<void> {
   await pool.query(`UPDATE sync_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [
     runId,

@@ -2,6 +2,7 @@ import { openAndCloseCases } from '../cases/open-close.js';
 import { upsertDisputes } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Page } from './pages.js';
+import type { Account } from './runs.js';
 
 /** What storing one page changed. */
 export interface PageWritten {
@@ -11,15 +12,15 @@ export interface PageWritten {
 }
 
 /**
- * Stores one page in one transaction: a single set-based upsert of its disputes (the newest read
- * wins, so a page stored twice is harmless), then the cases its open disputes need and the cases its
- * settled ones close. A deadlock with a concurrent webhook job on the stats totals stores it again.
+ * Stores one page of an account's disputes (`null`: the platform's) in one transaction: a single set-based
+ * upsert of its disputes, each with its account (the newest read wins, so a page stored twice is harmless),
+ * then the cases its open disputes need and the cases its settled ones close. A deadlock with a concurrent webhook job on the stats totals stores it again.
  */
-export async function storePage(pool: Pool, page: Page, runId: number): Promise<PageWritten> {
+export async function storePage(pool: Pool, page: Page, account: Account, runId: number): Promise<PageWritten> {
   return withTransaction(
     pool,
     async (tx) => ({
-      inserted: (await upsertDisputes(tx, page.disputes, null, page.readAt)).inserted,
+      inserted: (await upsertDisputes(tx, page.disputes, account, page.readAt)).inserted,
       ...(await openAndCloseCases(tx, page.disputes, { actor: 'sync', detail: { syncRun: runId } })),
     }),
     { retries: 2 },

@@ -10,6 +10,8 @@ import { enqueue } from '../../src/jobs/enqueue.js';
 import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+import { runSync } from '../../src/sync/index.js';
 import { readyCase } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -195,6 +197,48 @@ describe('database', () => {
       // Going back would mix the products up: refused, and nothing changed.
       await expect(migrateDownThrough(migrated, '0009_products')).rejects.toThrow(/products other than default/);
       expect((await migrated.pool.query('SELECT count(*)::int AS n FROM autopilot_rules')).rows[0]).toEqual({ n: 2 });
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it('0010 carries a sync interrupted before it into per-account places, which the next sync resumes; down restores them', async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    try {
+      sandbox.seedDisputes(250, { seed: 5 });
+      const listed = await sandbox.stripe().disputes.list({ limit: 100 });
+      const cursor = listed.data.at(-1);
+      if (!cursor) throw new Error('the stand-in listed nothing');
+      // As 0009 recorded a run killed after its first page: the platform's place on the run's row.
+      await migrateDownThrough(migrated, '0010_sync_accounts');
+      const { rows } = await migrated.pool.query<{ id: number }>(
+        `INSERT INTO sync_runs (status, started_by, cursor, cursor_created, head_created, seen, pages, finished_at)
+         VALUES ('failed', 'cli', $1, to_timestamp($2), to_timestamp($3), 100, 1, now()) RETURNING id`,
+        [cursor.id, cursor.created, listed.data[0]?.created],
+      );
+
+      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts']);
+      const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
+      expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
+      const result = await runSync(
+        {
+          pool: migrated.pool,
+          stripe: createStripeClient('sk_test_migrated', sandbox.url),
+          log: createLogger('silent'),
+        },
+        { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
+      );
+      expect(result).toMatchObject({ status: 'done', resumedFrom: rows[0]?.id });
+      // The history went on from the cursor: the 150 after it, and the catch-up's few at the newest second.
+      expect(result.status === 'done' ? result.seen : 0).toBeLessThan(250);
+      expect(sandbox.requests.some((request) => request.query.starting_after === cursor.id)).toBe(true);
+
+      await migrateDownThrough(migrated, '0010_sync_accounts');
+      const restored = await migrated.pool.query('SELECT id, cursor FROM sync_runs ORDER BY id');
+      expect(restored.rows[0]).toEqual({ id: rows[0]?.id, cursor: cursor.id });
+      expect(restored.rows).toHaveLength(2);
     } finally {
       await sandbox.close();
       await migrated.drop();

@@ -462,6 +462,47 @@ describe('authentication, accounts and faults', () => {
     expect(recorded.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('lists the connected accounts to the platform, paged, and refuses the list to a connected account', async () => {
+    const platform = await startStripeSandbox();
+    try {
+      const client = platform.stripe();
+      const ids = ['acct_1ListA', 'acct_1ListB', 'acct_1ListC'];
+      for (const id of ids) platform.addAccount(id);
+      platform.createDispute({ reason: 'fraudulent', account: 'acct_1ListD', silent: true });
+      const first = await client.accounts.list({ limit: 2 });
+      expect(first).toMatchObject({ object: 'list', has_more: true, url: '/v1/accounts' });
+      expect(first.data[0]).toMatchObject({ object: 'account', id: 'acct_1ListD', type: 'standard', country: 'US' });
+      expect(typeof first.data[0]?.created).toBe('number');
+      const all: string[] = [];
+      for await (const account of client.accounts.list({ limit: 2 })) all.push(account.id);
+      // Newest first, each once; a scenario's account is connected like one added by hand.
+      expect(all).toEqual(['acct_1ListD', ...[...ids].reverse()]);
+      const refused = await rejection(client.accounts.list({}, { stripeAccount: 'acct_1ListA' }));
+      expect(refused).toBeInstanceOf(Stripe.errors.StripePermissionError);
+      expect(refused.message).toContain('Only Stripe Connect platforms');
+      const missing = await rejection(client.accounts.list({ starting_after: 'acct_1Nobody' }));
+      expect(missing).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'starting_after' });
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it("a fault rule with an account fails only that account's requests", async () => {
+    sandbox.addAccount('acct_1Faulty');
+    sandbox.addAccount('acct_1Healthy');
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', account: 'acct_1Faulty', status: 429, times: 2 });
+    expect((await stripe.disputes.list({}, { stripeAccount: 'acct_1Healthy' })).object).toBe('list');
+    expect((await stripe.disputes.list()).object).toBe('list');
+    const limited = await rejection(stripe.disputes.list({}, { stripeAccount: 'acct_1Faulty' }));
+    expect(limited).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    await rejection(stripe.disputes.list({}, { stripeAccount: 'acct_1Faulty' }));
+    expect((await stripe.disputes.list({}, { stripeAccount: 'acct_1Faulty' })).object).toBe('list');
+    // `account: null` is the platform alone.
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', account: null, status: 500 });
+    expect((await stripe.disputes.list({}, { stripeAccount: 'acct_1Healthy' })).object).toBe('list');
+    expect(await rejection(stripe.disputes.list())).toBeInstanceOf(Stripe.errors.StripeAPIError);
+  });
+
   it('injects 500 and 429 failures as StripeAPIError and StripeRateLimitError, then recovers', async () => {
     const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
     sandbox.failNext({ method: 'GET', path: `/v1/disputes/${dispute.id}`, status: 500 });

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { openCase } from '../../src/db/cases.js';
@@ -7,12 +8,19 @@ import { getDispute, upsertDispute } from '../../src/db/disputes.js';
 import { JOBS } from '../../src/jobs/definitions.js';
 import { createLogger } from '../../src/log.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { NIGHTLY_LOOKBACK_MS, runSync, type SyncDeps, startNightlySync } from '../../src/sync/index.js';
+import {
+  NIGHTLY_LOOKBACK_MS,
+  runSync,
+  type SyncDeps,
+  type SyncResult,
+  startNightlySync,
+} from '../../src/sync/index.js';
 import type { SyncProgress } from '../../src/sync/progress.js';
 import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const execFileAsync = promisify(execFile);
 const HOUR = 3_600_000;
 
 let db: TestDatabase;
@@ -29,7 +37,7 @@ beforeEach(async () => {
   // Every test starts from an empty account and an empty database.
   sandbox = await startStripeSandbox();
   await db.pool.query(
-    'TRUNCATE disputes, cases, submissions, evidence_items, audit_log, sync_runs, drafts, evidence_files CASCADE',
+    'TRUNCATE disputes, cases, submissions, evidence_items, audit_log, sync_runs, sync_run_accounts, drafts, evidence_files CASCADE',
   );
   await db.pool.query('DELETE FROM graphile_worker._private_jobs');
   deps = {
@@ -70,7 +78,8 @@ describe('dispute sync', () => {
     });
     expect(result).toMatchObject({ status: 'done', seen: 450, pages: 5, inserted: 450, resumedFrom: null });
     expect(await storedIds()).toEqual(await standInIds());
-    expect(progress.map((p) => p.seen)).toEqual([100, 200, 300, 400, 450, 450]);
+    // Once as the platform's listing starts, after every page, and once at the end.
+    expect(progress.map((p) => p.seen)).toEqual([0, 100, 200, 300, 400, 450, 450]);
     expect(progress.at(-1)?.done).toBe(true);
     // Pages of 100 with the charge expanded, newest first, each after the last id of the one before.
     const requests = listRequests();
@@ -190,7 +199,7 @@ describe('dispute sync', () => {
     const stoppedAt = first.status === 'stopped' ? first.seen : 0;
     expect([400, 500]).toContain(stoppedAt);
     const { rows: runs } = await db.pool.query<{ cursor: string; status: string }>(
-      'SELECT cursor, status FROM sync_runs',
+      'SELECT a.cursor, r.status FROM sync_runs r JOIN sync_run_accounts a ON a.run_id = r.id AND a.account IS NULL',
     );
     expect(runs[0]?.status).toBe('failed');
     const cursor = runs[0]?.cursor;
@@ -407,12 +416,301 @@ describe('dispute sync', () => {
   it('a resume point that no longer exists on Stripe: the sync lists everything again from the front', async () => {
     sandbox.seedDisputes(250, { seed: 81 });
     const { rows: interrupted } = await db.pool.query<{ id: number }>(
-      `INSERT INTO sync_runs (status, started_by, cursor, cursor_created, finished_at)
-       VALUES ('failed', 'test', 'du_deleted_since', now(), now()) RETURNING id`,
+      `WITH run AS (INSERT INTO sync_runs (status, started_by, finished_at) VALUES ('failed', 'test', now()) RETURNING id)
+       INSERT INTO sync_run_accounts (run_id, account, cursor, cursor_created)
+       SELECT id, NULL, 'du_deleted_since', now() FROM run RETURNING run_id AS id`,
     );
     const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
     expect(result).toMatchObject({ status: 'done', seen: 250, resumedFrom: interrupted[0]?.id });
     expect(await storedIds()).toEqual(await standInIds());
     expect(listRequests()[0]?.query.starting_after).toBe('du_deleted_since');
+  });
+});
+
+describe('dispute sync of a Connect platform', () => {
+  const ACCOUNTS = ['acct_1SyncAlpha', 'acct_1SyncBravo', 'acct_1SyncCharlie'];
+
+  /** Every dispute the stand-in holds, on the platform (`null`) and on each account, sorted by id. */
+  async function standInDisputes(accounts: readonly string[]): Promise<{ id: string; account: string | null }[]> {
+    const client = sandbox.stripe();
+    const all: { id: string; account: string | null }[] = [];
+    for (const account of [null, ...accounts]) {
+      const options = account ? { stripeAccount: account } : undefined;
+      for await (const dispute of client.disputes.list({ limit: 100 }, options)) all.push({ id: dispute.id, account });
+    }
+    return all.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async function storedDisputes(): Promise<{ id: string; account: string | null }[]> {
+    const { rows } = await db.pool.query<{ id: string; account: string | null }>(
+      'SELECT id, account FROM disputes ORDER BY id',
+    );
+    return rows;
+  }
+
+  /** One open dispute (it gets a case) and `count` seeded ones on each account. */
+  function seedAccounts(accounts: readonly string[], count: (index: number) => number): void {
+    for (const [index, account] of accounts.entries()) {
+      sandbox.createDispute({ reason: 'fraudulent', account, silent: true });
+      sandbox.seedDisputes(count(index), { account, seed: 100 + index });
+    }
+  }
+
+  function accountRequests(account: string | null) {
+    return listRequests().filter((request) => (request.account ?? null) === account);
+  }
+
+  it('stores the disputes of the platform and of every connected account, each with its account, one account rate-limited for a while', async () => {
+    sandbox.seedDisputes(150, { seed: 91 });
+    seedAccounts(ACCOUNTS, (index) => 120 + index * 40);
+    // Stripe answers Bravo's listing with 429 three times in a row before it lets it through.
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', account: 'acct_1SyncBravo', status: 429, times: 3 });
+
+    const progress: SyncProgress[] = [];
+    const result = await runSync(deps, {
+      startedBy: 'test',
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+      onProgress: (p) => progress.push(p),
+    });
+
+    expect(result).toMatchObject({ status: 'done', seen: 150 + 121 + 161 + 201, accountsNotListed: null });
+    const stored = await storedDisputes();
+    expect(stored).toEqual(await standInDisputes(ACCOUNTS));
+    expect(stored.filter((row) => row.account === 'acct_1SyncCharlie')).toHaveLength(201);
+    expect(accountRequests('acct_1SyncBravo').filter((request) => request.status === 429)).toHaveLength(3);
+    // Per account: what it held, and the case its open dispute needs.
+    const accounts = result.status === 'done' ? result.accounts : [];
+    // The platform first, then the accounts in Stripe's order (newest first).
+    expect(accounts.map(({ account, status, seen }) => ({ account, status, seen }))).toEqual([
+      { account: null, status: 'done', seen: 150 },
+      { account: 'acct_1SyncCharlie', status: 'done', seen: 201 },
+      { account: 'acct_1SyncBravo', status: 'done', seen: 161 },
+      { account: 'acct_1SyncAlpha', status: 'done', seen: 121 },
+    ]);
+    for (const entry of accounts.slice(1)) expect(entry.casesOpened).toBeGreaterThanOrEqual(1);
+    const { rows: cases } = await db.pool.query<{ account: string | null }>(
+      'SELECT DISTINCT d.account FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE d.account IS NOT NULL ORDER BY 1',
+    );
+    expect(cases.map((row) => row.account)).toEqual(ACCOUNTS);
+    // The progress named each account as its listing went on.
+    expect([...new Set(progress.map((p) => p.account))]).toEqual([null, ...[...ACCOUNTS].reverse()]);
+    expect(progress.at(-1)?.accounts.every((entry) => entry.status === 'done')).toBe(true);
+    const { rows: places } = await db.pool.query('SELECT account, status FROM sync_run_accounts ORDER BY account');
+    expect(places).toEqual([
+      ...ACCOUNTS.map((account) => ({ account, status: 'done' })),
+      { account: null, status: 'done' },
+    ]);
+  });
+
+  it('a sync stopped halfway through an account resumes each account where it stopped, with nothing listed twice or missing', async () => {
+    sandbox.seedDisputes(250, { seed: 93 });
+    seedAccounts(ACCOUNTS, (index) => (index === 1 ? 450 : 250));
+    const controller = new AbortController();
+    const first = await runSync(deps, {
+      startedBy: 'test',
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const bravo = p.accounts.find((entry) => entry.account === 'acct_1SyncBravo');
+        if ((bravo?.pages ?? 0) >= 2) controller.abort();
+      },
+    });
+    expect(first.status).toBe('stopped');
+    const stopped = first.status === 'stopped' ? first : undefined;
+    expect(stopped?.accounts.map((entry) => [entry.account, entry.status])).toEqual([
+      [null, 'done'],
+      ['acct_1SyncCharlie', 'done'],
+      ['acct_1SyncBravo', 'listing'],
+      ['acct_1SyncAlpha', 'waiting'],
+    ]);
+    const { rows: places } = await db.pool.query<{ account: string | null; cursor: string | null; status: string }>(
+      'SELECT account, cursor, status FROM sync_run_accounts WHERE run_id = $1 ORDER BY account',
+      [first.status === 'stopped' ? first.runId : -1],
+    );
+    // Stripe lists the accounts newest first: Charlie was listed to the end, Bravo halfway, Alpha not reached.
+    expect(places.map((place) => [place.account, place.status])).toEqual([
+      ['acct_1SyncBravo', 'listing'],
+      ['acct_1SyncCharlie', 'done'],
+      [null, 'done'],
+    ]);
+    const bravoCursor = places.find((place) => place.account === 'acct_1SyncBravo')?.cursor;
+    expect(bravoCursor).toBeTruthy();
+
+    // Disputes keep arriving while nobody syncs, on an account already listed and on one not reached.
+    const arrived = [
+      sandbox.createDispute({ reason: 'fraudulent', account: 'acct_1SyncCharlie', silent: true }).dispute.id,
+      sandbox.createDispute({ reason: 'unrecognized', account: 'acct_1SyncAlpha', silent: true }).dispute.id,
+      sandbox.createDispute({ reason: 'duplicate', silent: true }).dispute.id,
+    ];
+    const before = sandbox.requests.length;
+    const second = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    const after = sandbox.requests.length;
+    expect(second).toMatchObject({ status: 'done', resumedFrom: stopped?.runId });
+    const stored = await storedDisputes();
+    expect(stored).toEqual(await standInDisputes(ACCOUNTS));
+    expect(stored.map((row) => row.id)).toEqual(expect.arrayContaining(arrived));
+
+    // The platform and Charlie were only caught up on (from the front, down to where their listings began), Bravo
+    // went on from its cursor, Alpha was listed whole.
+    const resumed = listRequests().filter((request) => {
+      const at = sandbox.requests.indexOf(request);
+      return at >= before && at < after;
+    });
+    for (const account of [null, 'acct_1SyncCharlie']) {
+      const requests = resumed.filter((request) => (request.account ?? null) === account);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests.every((request) => request.query.created !== undefined)).toBe(true);
+    }
+    const bravo = resumed.filter((request) => request.account === 'acct_1SyncBravo');
+    expect(bravo.some((request) => request.query.starting_after === bravoCursor)).toBe(true);
+    expect(bravo.some((request) => request.query.starting_after === undefined && !request.query.created)).toBe(false);
+    const counts = second.status === 'done' ? second.accounts : [];
+    const seen = Object.fromEntries(counts.map((entry) => [entry.account ?? 'platform', entry.seen]));
+    expect(seen.platform).toBeLessThan(251);
+    expect(seen.acct_1SyncCharlie).toBeLessThan(251);
+    expect(seen.acct_1SyncBravo).toBeLessThan(451 - 100);
+    expect(seen.acct_1SyncAlpha).toBe(252);
+  });
+
+  it('`rebut sync` killed (SIGKILL) between accounts: the next `rebut sync --json` resumes it and lists what it did per account', async () => {
+    sandbox.seedDisputes(200, { seed: 94 });
+    seedAccounts(ACCOUNTS, (index) => [150, 250, 300][index] ?? 0);
+    // Stripe lists Charlie, Bravo, Alpha (newest first); Bravo's first page never comes back, so the kill finds the
+    // platform and Charlie listed, Bravo begun and Alpha not reached.
+    sandbox.delay({ method: 'GET', path: '/v1/disputes', account: 'acct_1SyncBravo', ms: Number.POSITIVE_INFINITY });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: '/tmp',
+      DATABASE_URL: db.url,
+      STRIPE_SECRET_KEY: 'sk_test_cli',
+      STRIPE_API_URL: sandbox.url,
+    };
+    const child = spawn(process.execPath, ['bin/rebut.js', 'sync'], { cwd: root, env, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const killed = await waitFor(
+      async () => {
+        const { rows } = await db.pool.query<{ run_id: number }>(
+          "SELECT run_id FROM sync_run_accounts WHERE account = 'acct_1SyncBravo' AND status = 'listing'",
+        );
+        return rows[0]?.run_id;
+      },
+      { timeoutMs: 30_000, what: "the CLI's sync to reach Bravo" },
+    );
+    child.kill('SIGKILL');
+    await exited;
+    sandbox.clearFaults();
+    const before = sandbox.requests.length;
+
+    // PostgreSQL releases the dead session's lock as soon as it notices the closed connection.
+    const result = await waitFor(
+      async () => {
+        const answer = await execFileAsync(process.execPath, ['bin/rebut.js', 'sync', '--json'], {
+          cwd: root,
+          env,
+        }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '{}' }));
+        const parsed = JSON.parse(answer.stdout) as { status: string };
+        return parsed.status === 'busy' ? undefined : (parsed as SyncResult);
+      },
+      { timeoutMs: 30_000, what: 'a sync after the killed one' },
+    );
+    const after = sandbox.requests.length;
+    expect(result).toMatchObject({ status: 'done', resumedFrom: killed });
+    const accounts = result.status === 'done' ? result.accounts : [];
+    expect(accounts.map(({ account, status }) => [account, status])).toEqual([
+      [null, 'done'],
+      ['acct_1SyncCharlie', 'done'],
+      ['acct_1SyncBravo', 'done'],
+      ['acct_1SyncAlpha', 'done'],
+    ]);
+    const seen = Object.fromEntries(accounts.map((entry) => [entry.account ?? 'platform', entry.seen]));
+    // The platform and Charlie only caught up; Bravo and Alpha were listed whole.
+    expect(seen.platform).toBeLessThan(200);
+    expect(seen.acct_1SyncCharlie).toBeLessThan(301);
+    expect(seen).toMatchObject({ acct_1SyncBravo: 251, acct_1SyncAlpha: 151 });
+    const resumed = sandbox.requests.slice(before, after).filter((request) => request.path === '/v1/disputes');
+    expect(resumed.filter((request) => !request.account && !request.query.created)).toEqual([]);
+
+    const stored = await storedDisputes();
+    expect(stored).toEqual(await standInDisputes(ACCOUNTS));
+    // One case per open dispute, whichever run opened it.
+    const { rows: cases } = await db.pool.query<{ cases: number; disputes: number }>(
+      'SELECT count(*)::int AS cases, count(DISTINCT dispute_id)::int AS disputes FROM cases',
+    );
+    expect(cases[0]?.cases).toBe(cases[0]?.disputes);
+  });
+
+  it('an account whose listing fails is marked failed while the others are stored; the next sync resumes only it', async () => {
+    sandbox.seedDisputes(120, { seed: 96 });
+    seedAccounts(ACCOUNTS, () => 120);
+    // A refusal that retrying cannot help (a 429 still coming after every retry ends the same way, only later).
+    sandbox.failNext({ method: 'GET', path: '/v1/disputes', account: 'acct_1SyncBravo', status: 400 });
+    const first = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(first).toMatchObject({ status: 'failed', error: expect.stringContaining('acct_1SyncBravo') });
+    const failed = first.status === 'failed' ? first : undefined;
+    expect(failed?.accounts.map(({ account, status }) => [account, status])).toEqual([
+      [null, 'done'],
+      ['acct_1SyncCharlie', 'done'],
+      ['acct_1SyncBravo', 'failed'],
+      ['acct_1SyncAlpha', 'done'],
+    ]);
+    const stored = await storedDisputes();
+    expect(stored.filter((row) => row.account === 'acct_1SyncBravo')).toEqual([]);
+    expect(stored).toHaveLength(120 + 121 * 2);
+
+    const second = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+    expect(second).toMatchObject({ status: 'done', resumedFrom: failed?.runId });
+    const seen = Object.fromEntries(
+      (second.status === 'done' ? second.accounts : []).map((entry) => [entry.account ?? 'platform', entry.seen]),
+    );
+    expect(seen.acct_1SyncBravo).toBe(121);
+    for (const done of ['platform', 'acct_1SyncCharlie', 'acct_1SyncAlpha']) expect(seen[done]).toBeLessThan(120);
+    expect(await storedDisputes()).toEqual(await standInDisputes(ACCOUNTS));
+  });
+
+  it('an account Stripe refuses (403) is reported and skipped; the platform and the other accounts are stored', async () => {
+    const revoked = 'acct_1SyncRevoked';
+    sandbox.seedDisputes(30, { seed: 95 });
+    seedAccounts([ACCOUNTS[0] ?? '', revoked, ACCOUNTS[2] ?? ''], () => 20);
+    sandbox.failNext({
+      method: 'GET',
+      path: '/v1/disputes',
+      account: revoked,
+      status: 403,
+      times: Number.POSITIVE_INFINITY,
+      message: `The provided key does not have access to account '${revoked}' (or that account does not exist). Application access may have been revoked.`,
+    });
+
+    const result = await runSync(deps, { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY });
+
+    expect(result).toMatchObject({ status: 'done', seen: 30 + 21 + 21 });
+    const accounts = result.status === 'done' ? result.accounts : [];
+    expect(accounts.find((entry) => entry.account === revoked)).toMatchObject({
+      status: 'skipped',
+      seen: 0,
+      error: expect.stringContaining('does not have access'),
+    });
+    const stored = await storedDisputes();
+    expect(stored).toEqual(await standInDisputes([ACCOUNTS[0] ?? '', ACCOUNTS[2] ?? '']));
+    expect(stored.some((row) => row.account === revoked)).toBe(false);
+    // Refused once, not retried.
+    expect(accountRequests(revoked)).toHaveLength(1);
+    const { rows } = await db.pool.query(`SELECT status, error FROM sync_run_accounts WHERE account = $1`, [revoked]);
+    expect(rows).toEqual([{ status: 'skipped', error: expect.stringContaining('does not have access') }]);
+  });
+
+  it('a key that may not list connected accounts syncs the platform and says why the accounts were left out', async () => {
+    sandbox.seedDisputes(40, { seed: 97 });
+    seedAccounts(ACCOUNTS.slice(0, 1), () => 10);
+    sandbox.restrictKey('rk_test_syncNoConnect', ['dispute_write', 'charge_read', 'payment_intent_read']);
+    const result = await runSync(
+      { ...deps, stripe: createStripeClient('rk_test_syncNoConnect', sandbox.url) },
+      { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
+    );
+    expect(result).toMatchObject({
+      status: 'done',
+      seen: 40,
+      accountsNotListed: expect.stringContaining('rak_connected_account_read'),
+    });
+    expect(await storedDisputes()).toEqual(await standInDisputes([]));
   });
 });

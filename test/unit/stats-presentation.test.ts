@@ -6,9 +6,23 @@ import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-pro
 import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';
 import { formatStatsJson, formatStatsTable, table, textBar } from '../../src/stats/format.js';
 import { type MonthCell, type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
-import type { SyncProgress } from '../../src/sync/progress.js';
+import type { AccountCounts, SyncProgress } from '../../src/sync/progress.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
+
+/** What a sync did for the platform's own disputes; `account` overridden for a connected account. */
+function platformCounts(overrides: Partial<AccountCounts>): AccountCounts {
+  return {
+    account: null,
+    status: 'waiting',
+    seen: 0,
+    pages: 0,
+    inserted: 0,
+    casesOpened: 0,
+    casesClosed: 0,
+    ...overrides,
+  };
+}
 const REASONS = [
   'fraudulent',
   'product_not_received',
@@ -119,6 +133,8 @@ describe('stats in Slack', () => {
   it('the sync message moves with every page and ends with what it did', () => {
     const progress: SyncProgress = {
       runId: 7,
+      account: null,
+      accounts: [platformCounts({ status: 'listing', seen: 12_300, pages: 123 })],
       phase: 'history',
       seen: 12_300,
       pages: 123,
@@ -151,11 +167,15 @@ describe('stats in Slack', () => {
         casesOpened: 12,
         casesClosed: 3,
         ms: 50_000,
+        accounts: [platformCounts({ status: 'done', seen: 100_000, pages: 1000 })],
+        accountsNotListed: null,
       },
     });
     expect(validateMessageBlocks(done.blocks)).toEqual([]);
     expect(done.text).toBe('Dispute sync finished: 100,000 disputes in 50 seconds');
     expect(JSON.stringify(done.blocks)).toContain('12 cases opened');
+    // The platform alone: no list of accounts.
+    expect(JSON.stringify(done.blocks)).not.toContain('the platform');
 
     const busy = syncProgressBlocks({
       result: {
@@ -164,6 +184,42 @@ describe('stats in Slack', () => {
       },
     });
     expect(busy.text).toBe('A dispute sync is already running');
+  });
+
+  it('with connected accounts, the sync message says where each account stands and which were skipped', () => {
+    const accounts: AccountCounts[] = [
+      platformCounts({ status: 'done', seen: 450, pages: 5 }),
+      {
+        ...platformCounts({ status: 'skipped', error: 'The provided key does not have access to account' }),
+        account: 'acct_1Revoked',
+      },
+      { ...platformCounts({ status: 'listing', seen: 120, pages: 2 }), account: 'acct_1Busy' },
+      ...Array.from({ length: 30 }, (_, index) => ({ ...platformCounts({}), account: `acct_1Waiting${index}` })),
+    ];
+    const progress: SyncProgress = {
+      runId: 8,
+      account: 'acct_1Busy',
+      accounts,
+      phase: 'history',
+      seen: 570,
+      pages: 7,
+      done: false,
+      rate: 100,
+      reachedBack: new Date('2026-06-01T00:00:00Z'),
+      floor: new Date('2025-11-24T00:00:00Z'),
+      head: new Date('2026-11-24T00:00:00Z'),
+      startedAt: NOW,
+    };
+    const running = syncProgressBlocks({ progress });
+    expect(validateMessageBlocks(running.blocks)).toEqual([]);
+    const text = JSON.stringify(running.blocks);
+    expect(text).toContain('`acct_1Busy` (account 3 of 33)');
+    expect(text).toContain('the platform: 450 disputes, done');
+    expect(text).toContain(':warning: `acct_1Revoked`: skipped, no access');
+    expect(text).toContain('`acct_1Busy`: 120 disputes so far, listing');
+    expect(text).toContain('…and 22 more (22 waiting)');
+    // Two of 33 accounts finished, the third about halfway: 7.5%.
+    expect(text).toContain('` 8%');
   });
 
   it('a bar without a total walks along instead of pretending to know how far it is', () => {
