@@ -10,7 +10,7 @@ import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/ind
 import { DEFAULT_CONDITIONS, setAutopilot } from '../../src/cases/autopilot.js';
 import { disputeEvent, postWebhook, startTestApp, stripeSignature, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { ALICE, BOB, caseMessagesIn, click, SIGNING_SECRET } from '../support/slack.js';
+import { ALICE, BOB, caseMessagesIn, click, command, SIGNING_SECRET } from '../support/slack.js';
 
 const SECRETS = {
   INTERIOR_STRIPE_KEY: 'sk_test_interior',
@@ -212,5 +212,22 @@ describe('two products on one rebut', () => {
     expect(stripe.dispute(jobs).evidence_details.submission_count).toBe(0);
     const posted = (await caseOf(jobs)).rows[0];
     expect(posted?.slack_channel).toBe(JOBS_CHANNEL);
+  });
+
+  it('/disputes auto works on the product of the channel it is typed in, or the one it names; elsewhere it asks which', async () => {
+    const answer = async (text: string, userId: string, channel: string) =>
+      (await command(app, slack, text, userId, channel)).text();
+    expect(await answer('auto on duplicate', ALICE, JOBS_CHANNEL)).toContain('Autopilot is on');
+    expect(await answer('auto on duplicate photos', BOB, 'C0ELSEWHERE')).toContain('Autopilot is on');
+    // Alice approves jobs, not photos: naming photos does not let her change its rules.
+    expect(await answer('auto off duplicate photos', ALICE, JOBS_CHANNEL)).toContain('You cannot turn autopilot off');
+    expect(await answer('auto on duplicate', ALICE, 'C0ELSEWHERE')).toContain('Which product?');
+    const rules = await db.pool.query<{ product: string; enabled: boolean }>(
+      `SELECT product, enabled FROM autopilot_rules WHERE reason = 'duplicate' ORDER BY product`,
+    );
+    expect(rules.rows).toEqual([
+      { product: 'jobs', enabled: true },
+      { product: 'photos', enabled: true },
+    ]);
   });
 });

@@ -5,7 +5,6 @@ import { getCaseByDispute } from '../../../db/cases.js';
 import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../../../dispute/reasons.js';
 import { messageOf } from '../../../errors.js';
 import { currencyDecimals } from '../../../money.js';
-import { DEFAULT_PRODUCT } from '../../../products/config.js';
 import { STATS_WINDOWS, type StatsWindow } from '../../../stats/summarise.js';
 import { sinceDay } from '../../../sync/index.js';
 import { recordRefusal, refusalText } from '../../authorize.js';
@@ -15,6 +14,7 @@ import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replie
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { statsFromSlack, syncFromSlack } from './history.js';
+import { commandProduct } from './product.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -86,11 +86,14 @@ export function parseDisputesCommand(text: string): DisputesCommand {
 export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs) => {
   const { ack, command } = args;
   const userId = command.user_id;
-  const parsed = parseDisputesCommand(command.text);
+  // Autopilot rules are a product's own: `auto` works on the product named, or the one whose channel this is.
+  const resolved = commandProduct(deps, command.text, command.channel_id);
+  const parsed = parseDisputesCommand('text' in resolved ? resolved.text : command.text);
+  const product = 'product' in resolved ? resolved.product : undefined;
 
-  /** For commands that change or reveal cases: approvers only; others are refused and audited. */
-  const allowed = async (attempted: string, what: string): Promise<boolean> => {
-    const permission = await deps.approvers.check(userId);
+  /** For commands that change or reveal cases: approvers (of `forProduct`) only; others are refused and audited. */
+  const allowed = async (attempted: string, what: string, forProduct = product): Promise<boolean> => {
+    const permission = await deps.approvers.check(userId, forProduct);
     if (permission.allowed) return true;
     await recordRefusal(deps.pool, { userId, attempted, reason: permission.reason, detail: { command: command.text } });
     await ack(refusalText(permission.reason, what));
@@ -106,22 +109,23 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         await ack(parsed.message);
         return;
       case 'auto-list':
-        await ack(autopilotList(await listAutopilot(deps.pool, DEFAULT_PRODUCT)));
+        if (!product) {
+          await ack('refused' in resolved ? resolved.refused : HELP_TEXT);
+          return;
+        }
+        await ack(autopilotList(await listAutopilot(deps.pool, product)));
         return;
       case 'auto-set': {
+        if (!product) {
+          await ack('refused' in resolved ? resolved.refused : HELP_TEXT);
+          return;
+        }
         const words = escapeMrkdwn(reasonInWords(parsed.reason));
         if (
           !(await allowed(`auto ${parsed.enabled ? 'on' : 'off'}`, `turn autopilot ${parsed.enabled ? 'on' : 'off'}`))
         )
           return;
-        await setAutopilot(
-          deps.pool,
-          DEFAULT_PRODUCT,
-          parsed.reason,
-          parsed.enabled,
-          `slack:${userId}`,
-          parsed.conditions,
-        );
+        await setAutopilot(deps.pool, product, parsed.reason, parsed.enabled, `slack:${userId}`, parsed.conditions);
         await ack(
           parsed.enabled
             ? `:robot_face: Autopilot is on for *${words}*: new ${words} cases ${conditionsInWords(parsed.conditions)} are submitted as soon as they are drafted, without review.`
@@ -133,6 +137,9 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         if (!(await allowed('show', 'look up cases'))) return;
         const found = await getCaseByDispute(deps.pool, parsed.disputeId);
         const view = found ? await loadCaseView(deps.pool, found.id, deps.unwinnable) : undefined;
+        // A case is shown to its own product's approvers only.
+        if (view && view.dispute.product !== product && !(await allowed('show', 'look up cases', view.dispute.product)))
+          return;
         if (!view) {
           await ack(`rebut has no case for \`${echo(parsed.disputeId)}\`.`);
           return;
