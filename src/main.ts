@@ -62,6 +62,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   // Each product's Stripe key and secrets: from the products file, or the one product of the environment settings.
   const env = options.env ?? process.env;
   const products = loadProducts(settings, env);
+  const productOf = (id: string) => products.find((product) => product.id === id);
   const unkeyed = products.find((product) => !product.stripeSecretKey || product.webhookSecrets.length === 0);
   if (unkeyed) throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required to serve');
   const workers = options.workers !== false;
@@ -215,8 +216,9 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
           stripe,
           products: clients,
           log,
-          unwinnable: settings.UNWINNABLE_ACTION,
-          submitBufferMs: settings.SUBMIT_BUFFER,
+          unwinnable: (id) => productOf(id)?.unwinnableAction ?? settings.UNWINNABLE_ACTION,
+          submitBufferMs: (id) => productOf(id)?.submitBufferMs ?? settings.SUBMIT_BUFFER,
+          productIds: products.map((product) => product.id),
           // Queued only where Slack is: an instance without it leaves the week to one that can post it.
           digest: slack ? digestSchedule(settings) : undefined,
         },

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '../db/pool.js';
+import { type ByProduct, forProduct } from '../dispute/products.js';
 import type { CaseState } from '../dispute/states.js';
 
 /**
@@ -57,7 +58,7 @@ export function reviewSchedule(posted: Date, dueBy: Date | null, windows: Review
 export async function pendingReview(
   db: Pool | PoolClient,
   caseId: number,
-  windows: ReviewWindows,
+  windows: ByProduct<ReviewWindows>,
 ): Promise<(ReviewSchedule & { posted: Date }) | undefined> {
   const { rows } = await db.query<{
     now: Date;
@@ -65,8 +66,9 @@ export async function pendingReview(
     auto_submit_at: Date | null;
     urgent: boolean;
     due_by: Date | null;
+    product: string;
   }>(
-    `SELECT now() AS now, c.posted_at, c.auto_submit_at, c.urgent, d.due_by
+    `SELECT now() AS now, c.posted_at, c.auto_submit_at, c.urgent, d.due_by, d.product
        FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = $1 AND c.state = $2`,
     [caseId, WAITING],
   );
@@ -75,7 +77,7 @@ export async function pendingReview(
   if (row.posted_at && row.auto_submit_at) {
     return { posted: row.posted_at, autoSubmitAt: row.auto_submit_at, urgent: row.urgent };
   }
-  const schedule = reviewSchedule(row.now, row.due_by, windows);
+  const schedule = reviewSchedule(row.now, row.due_by, forProduct(windows, row.product));
   // A time set before the case was shown (by an operator, or a test) is kept: it is set once.
   return { posted: row.now, autoSubmitAt: row.auto_submit_at ?? schedule.autoSubmitAt, urgent: schedule.urgent };
 }

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { type ByProduct, DEFAULT_PRODUCT, forProduct } from '../dispute/products.js';
 import { type CaseState, DECIDABLE_STATES, TRANSITIONS } from '../dispute/states.js';
 import { queueMessageUpdate, queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
@@ -35,10 +36,12 @@ export interface TimerDeps {
   stripe: Stripe;
   products?: ProductClients;
   log: Logger;
-  /** UNWINNABLE_ACTION: what happens at auto_submit_at to a case triage says not to fight. */
-  unwinnable: UnwinnableAction;
-  /** SUBMIT_BUFFER: a case that cannot be prepared is shown to a person halfway to due_by − this. */
-  submitBufferMs: number;
+  /** UNWINNABLE_ACTION: what happens at auto_submit_at to a case triage says not to fight (per product). */
+  unwinnable: ByProduct<UnwinnableAction>;
+  /** SUBMIT_BUFFER: a case that cannot be prepared is shown to a person halfway to due_by − this (per product). */
+  submitBufferMs: ByProduct<number>;
+  /** The products, for settings each may have its own of; default: the one product. */
+  productIds?: readonly string[];
   /** When and where the weekly digest goes; undefined: none (REBUT_DIGEST_CHANNEL=off, or no Slack here). */
   digest?: DigestSchedule;
 }
@@ -147,16 +150,20 @@ async function closeFailedAccepts(deps: TimerDeps, client: PoolClient): Promise<
  * submission is retried at most every `FAILED_RETRY_AFTER_MS`.
  */
 async function actOnDueCases(deps: TimerDeps, client: PoolClient, result: TickResult): Promise<void> {
-  const { rows } = await client.query<{ id: number; decision: string | null; held_by: string | null }>(
-    `SELECT id, triage->>'decision' AS decision, held_by FROM cases
-      WHERE auto_submit_at <= now() AND held_by IS NULL
-        AND (state = $2 OR (state = $3 AND handled_by IS DISTINCT FROM 'accepted'
-                            AND updated_at < now() - make_interval(secs => $1)))
-      ORDER BY auto_submit_at LIMIT 100`,
+  const { rows } = await client.query<{ id: number; decision: string | null; held_by: string | null; product: string }>(
+    `SELECT c.id, c.triage->>'decision' AS decision, c.held_by, d.product
+       FROM cases c JOIN disputes d ON d.id = c.dispute_id
+      WHERE c.auto_submit_at <= now() AND c.held_by IS NULL
+        AND (c.state = $2 OR (c.state = $3 AND c.handled_by IS DISTINCT FROM 'accepted'
+                              AND c.updated_at < now() - make_interval(secs => $1)))
+      ORDER BY c.auto_submit_at LIMIT 100`,
     [FAILED_RETRY_AFTER_MS / 1000, awaitingReview, failed],
   );
   for (const row of rows) {
-    const action = actionAlone({ decision: row.decision, heldBy: row.held_by }, deps.unwinnable);
+    const action = actionAlone(
+      { decision: row.decision, heldBy: row.held_by },
+      forProduct(deps.unwinnable, row.product),
+    );
     // One case failing (the database, a bug, Stripe) does not hold up the others.
     try {
       if (action === 'submit') {
@@ -246,6 +253,8 @@ async function remind(deps: TimerDeps, result: TickResult): Promise<void> {
  * is posted as needing attention, with what went wrong and Retry: no dispute's deadline passes unseen.
  */
 async function showStuckCases(deps: TimerDeps, result: TickResult): Promise<void> {
+  // Each product's own buffer where it has one; a product not listed gets the default product's.
+  const products = [...(deps.productIds ?? [DEFAULT_PRODUCT])];
   const shown = await withTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query<{ id: number; dispute_id: string; error: string | null }>(
       `WITH stuck AS (
@@ -257,14 +266,21 @@ async function showStuckCases(deps: TimerDeps, result: TickResult): Promise<void
                          WHERE j.key IN ('prepare-case:' || c.id, 'draft-case:' || c.id)
                            AND j.attempts >= j.max_attempts) AS gave_up,
                 d.due_by IS NOT NULL
-                  AND now() >= c.created_at + ((d.due_by - make_interval(secs => $2)) - c.created_at) / 2 AS halfway
+                  AND now() >= c.created_at + ((d.due_by - make_interval(secs => COALESCE(b.secs, $2)))
+                                               - c.created_at) / 2 AS halfway
            FROM cases c JOIN disputes d ON d.id = c.dispute_id
+           LEFT JOIN unnest($3::text[], $4::float8[]) AS b(product, secs) ON b.product = d.product
           WHERE c.state = ANY($1::text[]) AND c.slack_ts IS NULL AND c.attention_at IS NULL)
        UPDATE cases c SET attention_at = now(),
               problem = 'Could not be prepared' || COALESCE(': ' || left(s.error, 300), '') || '.'
          FROM stuck s WHERE s.id = c.id AND (s.gave_up OR s.halfway)
        RETURNING c.id, c.dispute_id, s.error`,
-      [PREPARING, deps.submitBufferMs / 1000],
+      [
+        PREPARING,
+        forProduct(deps.submitBufferMs, DEFAULT_PRODUCT) / 1000,
+        products,
+        products.map((product) => forProduct(deps.submitBufferMs, product) / 1000),
+      ],
     );
     for (const row of rows) await announceAttention(tx, row.id, row.dispute_id, { by: 'timer', error: row.error });
     return rows.map((row) => row.id);

@@ -2,6 +2,7 @@ import type { CaseRow } from '../db/cases.js';
 import type { DisputeRow } from '../db/disputes.js';
 import type { Pool } from '../db/pool.js';
 import { readStored, storedGroundingSchema, storedTriageSchema } from '../db/stored.js';
+import { type ByProduct, forProduct } from '../dispute/products.js';
 import type { CaseState } from '../dispute/states.js';
 import { type ActionAlone, actionAlone, type UnwinnableAction } from './act-alone.js';
 
@@ -69,7 +70,7 @@ export interface CaseView {
 export async function loadCaseView(
   pool: Pool,
   caseId: number,
-  unwinnable: UnwinnableAction,
+  unwinnable: ByProduct<UnwinnableAction>,
 ): Promise<CaseView | undefined> {
   const { rows } = await pool.query<
     CaseRow & {
@@ -119,7 +120,7 @@ export async function loadCaseView(
     postedAt: row.posted_at,
     urgent: row.urgent,
     heldBy: row.held_by,
-    plan: actionAlone({ decision: stored.decision ?? null, heldBy: row.held_by }, unwinnable),
+    plan: actionAlone({ decision: stored.decision ?? null, heldBy: row.held_by }, forProduct(unwinnable, d.product)),
     attentionAt: row.attention_at,
     autopilot: row.autopilot ?? false,
     triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons, gaps: stored.gaps } : null,

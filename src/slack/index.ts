@@ -126,6 +126,14 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
   });
 
   const products = deps.products?.list ?? [];
+  // Each product's own timings and unwinnable action where the products file sets them; else the settings'.
+  const byId = new Map(products.map((product) => [product.id, product]));
+  const unwinnable = (product: string) => byId.get(product)?.unwinnableAction ?? settings.UNWINNABLE_ACTION;
+  const review = (product: string) => ({
+    reviewWindowMs: byId.get(product)?.reviewWindowMs ?? settings.REVIEW_WINDOW,
+    submitBufferMs: byId.get(product)?.submitBufferMs ?? settings.SUBMIT_BUFFER,
+    minReviewMs: settings.MIN_REVIEW_TIME,
+  });
   // Each product's channel and approvers; without a products file, SLACK_CHANNEL_ID and SLACK_APPROVERS alone.
   const productChannels = deps.products
     ? new Map(products.flatMap((product) => (product.channel ? [[product.id, product.channel] as const] : [])))
@@ -145,7 +153,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     approvers,
     channel: settings.SLACK_CHANNEL_ID,
     business: deps.business ?? { name: 'The business', productDescription: null },
-    unwinnable: settings.UNWINNABLE_ACTION,
+    unwinnable,
     clock,
   });
   const messages = caseMessages({
@@ -157,12 +165,8 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     approverIds: settings.SLACK_APPROVERS,
     productApproverIds: new Map(products.map((product) => [product.id, product.approvers])),
     botId: identity.bot_id,
-    unwinnable: settings.UNWINNABLE_ACTION,
-    review: {
-      reviewWindowMs: settings.REVIEW_WINDOW,
-      submitBufferMs: settings.SUBMIT_BUFFER,
-      minReviewMs: settings.MIN_REVIEW_TIME,
-    },
+    unwinnable,
+    review,
     clock,
   });
 

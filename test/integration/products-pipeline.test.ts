@@ -71,6 +71,7 @@ beforeAll(async () => {
     stripe: { secret_key_env: PHOTOS_STRIPE_KEY, webhook_secret_envs: [PHOTOS_WEBHOOK_SECRET] }
     evidence: photos.yml
     slack: { channel: ${PHOTOS_CHANNEL}, approvers: [${BOB}] }
+    review_window: 2h
   - id: jobs
     name: Hirewell
     stripe: { secret_key_env: JOBS_STRIPE_KEY, webhook_secret_envs: [JOBS_WEBHOOK_SECRET] }
@@ -229,5 +230,24 @@ describe('two products on one rebut', () => {
       { product: 'jobs', enabled: true },
       { product: 'photos', enabled: true },
     ]);
+  });
+
+  it("each product's review window sets when rebut acts alone on its cases", async () => {
+    const photos = await deliver('photos', SECRETS.PHOTOS_WEBHOOK_SECRET);
+    const jobs = await deliver('jobs', SECRETS.JOBS_WEBHOOK_SECRET);
+    const windowOf = async (disputeId: string) =>
+      waitFor(
+        async () =>
+          (
+            await db.pool.query<{ hours: number }>(
+              `SELECT extract(epoch FROM c.auto_submit_at - c.posted_at) / 3600 AS hours
+                 FROM cases c WHERE c.dispute_id = $1 AND c.posted_at IS NOT NULL`,
+              [disputeId],
+            )
+          ).rows[0]?.hours,
+        { what: 'the review window started' },
+      );
+    expect(Number(await windowOf(photos))).toBe(2);
+    expect(Number(await windowOf(jobs))).toBe(48);
   });
 });

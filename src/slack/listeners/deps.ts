@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import type { UnwinnableAction } from '../../cases/act-alone.js';
 import type { Pool } from '../../db/pool.js';
+import type { ByProduct } from '../../dispute/products.js';
 import type { Logger } from '../../log.js';
 import type { ProductClients } from '../../products/clients.js';
 import type { Approvers } from '../authorize.js';
@@ -22,5 +23,5 @@ export interface ListenerDeps {
   business: { name: string; productDescription: string | null };
   clock?: () => Date;
   /** UNWINNABLE_ACTION, for what a case message says happens when nobody decides. */
-  unwinnable: UnwinnableAction;
+  unwinnable: ByProduct<UnwinnableAction>;
 }

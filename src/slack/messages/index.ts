@@ -6,6 +6,7 @@ import type { UnwinnableAction } from '../../cases/act-alone.js';
 import { pendingReview, type ReviewWindows, startReview } from '../../cases/review-window.js';
 import { type CaseView, loadCaseView } from '../../cases/view.js';
 import type { Pool } from '../../db/pool.js';
+import type { ByProduct } from '../../dispute/products.js';
 import { isDecidable } from '../../dispute/states.js';
 import type { JobInfo } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
@@ -34,10 +35,10 @@ export interface CaseMessageDeps {
   /** This app's bot id, to recognise its own messages when Slack leaves the metadata out. */
   botId?: string;
   clock?: () => Date;
-  /** When rebut acts alone on a case shown for the first time (cases/review-window.ts). */
-  review: ReviewWindows;
-  /** UNWINNABLE_ACTION, for what the message says happens to a case triage says not to fight. */
-  unwinnable: UnwinnableAction;
+  /** When rebut acts alone on a case shown for the first time (cases/review-window.ts), per product. */
+  review: ByProduct<ReviewWindows>;
+  /** UNWINNABLE_ACTION, for what the message says happens to a case triage says not to fight (per product). */
+  unwinnable: ByProduct<UnwinnableAction>;
 }
 
 /** The jobs that keep case messages true, by what they do. */
