@@ -1,6 +1,8 @@
 // `rebut doctor`: every setting checked live, each problem with what to change (README → rebut doctor).
 import { ConfigError, loadSettings, type Settings } from '../config.js';
-import type { Check } from './checks.js';
+import { loadProducts, type Product, productsFile } from '../products/config.js';
+import { FileProblems } from '../yaml-file.js';
+import { type Check, fail, ok } from './checks.js';
 import { checkAppDatabase, checkEvidenceFile, checkModel, checkRebutDatabase } from './local.js';
 import { checkSlack } from './slack.js';
 import { checkStripe } from './stripe.js';
@@ -34,8 +36,61 @@ function settingsOf(env: NodeJS.ProcessEnv): { settings: Settings; checks: Check
   }
 }
 
+/** The products file's products, or its problems as failed checks; undefined without a products file. */
+function productsOf(settings: Settings, env: NodeJS.ProcessEnv, checks: Check[]): Product[] | undefined {
+  const file = productsFile(settings);
+  if (!file) return undefined;
+  try {
+    const products = loadProducts(settings, env);
+    checks.push(ok('settings', 'products file', `${file}: ${products.map((product) => product.id).join(', ')}`));
+    return products;
+  } catch (error) {
+    if (!(error instanceof FileProblems)) throw error;
+    for (const problem of error.problems) {
+      const where = `${problem.key}${problem.line ? ` (line ${problem.line})` : ''}`;
+      checks.push(
+        fail('settings', 'products file', `${where}: ${problem.message}`, `${file}, or the variable it names`),
+      );
+    }
+    return [];
+  }
+}
+
+/** One product's Stripe key, webhook endpoint, evidence file and business database, named by the product. */
+async function productChecks(product: Product, settings: Settings, env: NodeJS.ProcessEnv, publicUrl?: string) {
+  const evidence = checkEvidenceFile(
+    { EVIDENCE_CONFIG: product.evidenceConfig, APP_DATABASE_URL: product.appDatabaseUrl },
+    env,
+  );
+  const live = await Promise.all([
+    checkStripe(
+      { STRIPE_SECRET_KEY: product.stripeSecretKey, STRIPE_API_URL: settings.STRIPE_API_URL },
+      { webhookPath: `/stripe/webhook/${product.id}`, ...(publicUrl ? { publicUrl } : {}) },
+    ),
+    checkAppDatabase(product.appDatabaseUrl, evidence.config),
+  ]);
+  return [...live.flat(), ...evidence.checks].map((check) => ({ ...check, name: `${product.id}: ${check.name}` }));
+}
+
 export async function runDoctor(env: NodeJS.ProcessEnv, options: { publicUrl?: string } = {}): Promise<Check[]> {
   const { settings, checks } = settingsOf(env);
+  const products = productsOf(settings, env, checks);
+  if (products) {
+    const perProduct = await Promise.all(
+      products.map((product) => productChecks(product, settings, env, options.publicUrl)),
+    );
+    const shared = await Promise.all([
+      checkSlack(settings, {
+        channels: products.flatMap((product) =>
+          product.channel ? [{ product: product.id, channel: product.channel }] : [],
+        ),
+        approvers: [...new Set(products.flatMap((product) => product.approvers))],
+      }),
+      checkModel(settings).then((check) => [check]),
+      checkRebutDatabase(settings).then((check) => [check]),
+    ]);
+    return [...checks, ...shared.flat(), ...perProduct.flat()];
+  }
   const evidence = checkEvidenceFile(settings, env);
   const live = await Promise.all([
     checkStripe(settings, options),

@@ -38,7 +38,13 @@ function client(token: string, settings: SlackSettings): WebClient {
 /** Slack's error code, or the error's message when the call never reached Slack. */
 const why = (error: unknown) => slackErrorCode(error) ?? messageOf(error);
 
-export async function checkSlack(settings: SlackSettings): Promise<Check[]> {
+/** With several products: each product's channel and approvers, checked instead of SLACK_CHANNEL_ID's. */
+export interface SlackProducts {
+  channels: { product: string; channel: string }[];
+  approvers: string[];
+}
+
+export async function checkSlack(settings: SlackSettings, products?: SlackProducts): Promise<Check[]> {
   const token = settings.SLACK_BOT_TOKEN;
   if (!token) {
     return [
@@ -90,12 +96,16 @@ export async function checkSlack(settings: SlackSettings): Promise<Check[]> {
     );
   } else checks.push(ok('slack', 'scopes', scopes.join(', ')));
 
-  checks.push(await checkChannel(slack, 'channel', settings.SLACK_CHANNEL_ID));
+  if (products) {
+    for (const { product, channel } of products.channels) {
+      checks.push(await checkChannel(slack, `${product}: channel`, channel));
+    }
+  } else checks.push(await checkChannel(slack, 'channel', settings.SLACK_CHANNEL_ID));
   const digest = settings.REBUT_DIGEST_CHANNEL;
   if (digest && digest !== 'off' && digest !== settings.SLACK_CHANNEL_ID) {
     checks.push(await checkChannel(slack, 'digest channel', digest));
   }
-  checks.push(...(await checkApprovers(slack, settings.SLACK_APPROVERS, scopes)));
+  checks.push(...(await checkApprovers(slack, products?.approvers ?? settings.SLACK_APPROVERS, scopes)));
 
   if (settings.SLACK_APP_TOKEN) {
     try {

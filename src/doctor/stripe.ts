@@ -42,7 +42,10 @@ export interface StripeSettings {
   STRIPE_API_URL?: string | undefined;
 }
 
-export async function checkStripe(settings: StripeSettings, options: { publicUrl?: string }): Promise<Check[]> {
+export async function checkStripe(
+  settings: StripeSettings,
+  options: { publicUrl?: string; webhookPath?: string },
+): Promise<Check[]> {
   const key = settings.STRIPE_SECRET_KEY;
   if (!key) return [skip('stripe', 'API key', 'STRIPE_SECRET_KEY is not set')];
   const live = /^(sk|rk)_live_/.test(key);
@@ -80,12 +83,17 @@ export async function checkStripe(settings: StripeSettings, options: { publicUrl
     } else checks.push(warn('stripe', permission.name, `not checked: ${result.message}`));
   }
   checks.push(skip('stripe', 'Files: Write', 'cannot be checked without uploading a file; the first case uploads one'));
-  checks.push(await checkWebhookEndpoint(stripe, live, options.publicUrl));
+  checks.push(await checkWebhookEndpoint(stripe, live, options.publicUrl, options.webhookPath ?? '/stripe/webhook'));
   return checks;
 }
 
 /** A webhook endpoint that sends rebut the dispute events, at rebut's address (when given), in rebut's API version. */
-async function checkWebhookEndpoint(stripe: Stripe, live: boolean, publicUrl: string | undefined): Promise<Check> {
+async function checkWebhookEndpoint(
+  stripe: Stripe,
+  live: boolean,
+  publicUrl: string | undefined,
+  path: string,
+): Promise<Check> {
   const name = 'webhook endpoint';
   let endpoints: Stripe.WebhookEndpoint[];
   try {
@@ -101,13 +109,13 @@ async function checkWebhookEndpoint(stripe: Stripe, live: boolean, publicUrl: st
     }
     return warn('stripe', name, `not checked: ${messageOf(error)}`);
   }
-  const target = publicUrl ? new URL('/stripe/webhook', publicUrl).href : undefined;
+  const target = publicUrl ? new URL(path, publicUrl).href : undefined;
   const candidates = endpoints.filter((endpoint) =>
-    target ? endpoint.url === target : new URL(endpoint.url).pathname.endsWith('/stripe/webhook'),
+    target ? endpoint.url === target : new URL(endpoint.url).pathname.endsWith(path),
   );
-  const add = `Stripe dashboard → Developers → Webhooks → Add endpoint: ${target ?? 'https://<your host>/stripe/webhook'}`;
+  const add = `Stripe dashboard → Developers → Webhooks → Add endpoint: ${target ?? `https://<your host>${path}`}`;
   if (candidates.length === 0) {
-    const found = `no endpoint sends to ${target ?? 'a /stripe/webhook address'}`;
+    const found = `no endpoint sends to ${target ?? `a ${path} address`}`;
     return live
       ? fail('stripe', name, found, add)
       : warn('stripe', name, `${found}; in test mode \`stripe listen --forward-to\` works without one`, add);

@@ -288,4 +288,52 @@ describe('rebut doctor', () => {
     expect(help.stdout).toMatch(/^rebut doctor/);
     expect(stripe.requests.length).toBe(before);
   });
+
+  it('with a products file, checks each product: its key and permissions, its endpoint, its channel, its evidence', async () => {
+    stripe.restrictKey(
+      'rk_test_doctorPhotos',
+      EVERY_PERMISSION.filter((name) => name !== 'charge_read'),
+    );
+    const file = join(dir, 'rebut.products.yml');
+    await writeFile(
+      file,
+      `products:
+  - id: interior
+    name: Roomcraft
+    stripe: { secret_key_env: INTERIOR_KEY, webhook_secret_envs: [INTERIOR_WEBHOOK] }
+    evidence: evidence.yml
+    app_database_url_env: INTERIOR_APP_DATABASE_URL
+    slack: { channel: C0DISPUTES }
+  - id: photos
+    name: Snapwise
+    stripe: { secret_key_env: PHOTOS_KEY, webhook_secret_envs: [PHOTOS_WEBHOOK] }
+    slack: { channel: C0UNINVITE }
+`,
+    );
+    const {
+      STRIPE_SECRET_KEY: _key,
+      STRIPE_WEBHOOK_SECRET: _secret,
+      SLACK_CHANNEL_ID: _channel,
+      ...shared
+    } = goodEnv();
+    const result = await checks({
+      ...shared,
+      PRODUCTS_CONFIG: file,
+      INTERIOR_KEY: RESTRICTED,
+      INTERIOR_WEBHOOK: 'whsec_interior',
+      INTERIOR_APP_DATABASE_URL: readOnlyUrl,
+      PHOTOS_KEY: 'rk_test_doctorPhotos',
+      PHOTOS_WEBHOOK: 'whsec_photos',
+    });
+    expect(result.code).toBe(1);
+    expect(failures(result.checks).map((check) => check.name)).toEqual(['photos: channel', 'photos: Charges: Read']);
+    expect(named(result.checks, 'interior: Charges: Read')?.status).toBe('ok');
+    expect(named(result.checks, 'interior: query account')?.status).toBe('ok');
+    expect(named(result.checks, 'products file')?.detail).toContain('interior, photos');
+
+    const broken = await checks({ ...shared, PRODUCTS_CONFIG: file, INTERIOR_KEY: RESTRICTED });
+    expect(failures(broken.checks).map((check) => check.detail)).toEqual(
+      expect.arrayContaining([expect.stringContaining('PHOTOS_KEY is not set')]),
+    );
+  });
 });

@@ -145,4 +145,19 @@ describe('the products file', () => {
       /STRIPE_SECRET_KEY: missing/,
     );
   });
+
+  it('rebut.products.example.yml is a valid products file', () => {
+    const example = new URL('../../rebut.products.example.yml', import.meta.url).pathname;
+    const env = {
+      INTERIOR_STRIPE_SECRET_KEY: 'sk_test_1',
+      INTERIOR_STRIPE_WEBHOOK_SECRET: 'whsec_1',
+      INTERIOR_STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_2',
+      INTERIOR_APP_DATABASE_URL: 'postgres://reader@db/interior',
+      PHOTOS_STRIPE_SECRET_KEY: 'sk_test_2',
+      PHOTOS_STRIPE_WEBHOOK_SECRET: 'whsec_3',
+      PHOTOS_APP_DATABASE_URL: 'postgres://reader@db/photos',
+    };
+    const products = loadProducts(loadSettings({ PRODUCTS_CONFIG: example }), env);
+    expect(products.map((product) => product.id)).toEqual(['interior', 'photos']);
+  });
 });
