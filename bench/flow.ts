@@ -11,8 +11,11 @@ import { startApp } from '../src/main.js';
 import { benchDatabase, percentile, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_FLOW_DISPUTES ?? 200);
+/** BENCH_FLOW_PRODUCTS=10: the same disputes spread over that many products (own key, secret, channel, route). */
+const PRODUCTS = Number(process.env.BENCH_FLOW_PRODUCTS ?? 1);
 const CONCURRENCY = 10;
 const SECRET = 'whsec_bench_flow';
+const productIds = Array.from({ length: PRODUCTS }, (_, index) => `p${index + 1}`);
 
 /**
  * From a signed `charge.dispute.created` webhook to the case message in Slack: evidence from
@@ -28,6 +31,10 @@ export async function benchFlow(): Promise<void> {
   const postedAt = new Map<string, number>();
   const waiting = new Map<string, () => void>();
   const slack = await startSlackSandbox({
+    channels: [
+      { id: 'C0DISPUTES', name: 'disputes' },
+      ...productIds.map((id) => ({ id: `C0BENCH${id.toUpperCase()}`, name: id })),
+    ],
     rateLimit: false,
     onCall(call) {
       if (call.method !== 'chat.postMessage' || !call.ok || call.args.thread_ts) return;
@@ -57,8 +64,30 @@ export async function benchFlow(): Promise<void> {
   });
   await business.end();
 
+  // Several products: each its own key, webhook secret, route and channel, the same evidence file and business.
+  const productsFile = join(work, 'rebut.products.yml');
+  const secrets: Record<string, string> = { BENCH_APP_DATABASE_URL: database.url };
+  if (PRODUCTS > 1) {
+    for (const id of productIds) {
+      secrets[`${id.toUpperCase()}_KEY`] = `sk_test_bench_${id}`;
+      secrets[`${id.toUpperCase()}_WEBHOOK`] = `whsec_bench_${id}`;
+    }
+    await writeFile(
+      productsFile,
+      `products:\n${productIds
+        .map(
+          (id) =>
+            `  - id: ${id}\n    name: Product ${id}\n` +
+            `    stripe: { secret_key_env: ${id.toUpperCase()}_KEY, webhook_secret_envs: [${id.toUpperCase()}_WEBHOOK] }\n` +
+            `    evidence: ${config}\n    app_database_url_env: BENCH_APP_DATABASE_URL\n` +
+            `    slack: { channel: C0BENCH${id.toUpperCase()} }`,
+        )
+        .join('\n')}\n`,
+    );
+  }
   const app = await startApp(
     settingsSchema.parse({
+      ...(PRODUCTS > 1 ? { PRODUCTS_CONFIG: productsFile } : {}),
       DATABASE_URL: database.url,
       APP_DATABASE_URL: database.url,
       EVIDENCE_CONFIG: config,
@@ -72,9 +101,14 @@ export async function benchFlow(): Promise<void> {
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: 'warn',
     }),
-    { log: createLogger('warn', process.stderr), host: '127.0.0.1' },
+    { log: createLogger('warn', process.stderr), host: '127.0.0.1', env: { ...process.env, ...secrets } },
   );
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: SECRET });
+  if (PRODUCTS === 1) stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: SECRET });
+  // Dispute i belongs to product i mod PRODUCTS, and is delivered to that product's route with its secret.
+  const route = (index: number) => {
+    const id = productIds[index % PRODUCTS] ?? 'p1';
+    return { url: `${app.url}/stripe/webhook/${id}`, secret: `whsec_bench_${id}` };
+  };
 
   const sentAt = new Map<string, number>();
   let next = 0;
@@ -82,7 +116,8 @@ export async function benchFlow(): Promise<void> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < scenarios.length) {
-        const scenario = scenarios[next++];
+        const index = next++;
+        const scenario = scenarios[index];
         if (!scenario) continue;
         const id = scenario.dispute.id;
         const posted = new Promise<void>((resolve, reject) => {
@@ -94,7 +129,7 @@ export async function benchFlow(): Promise<void> {
         });
         const event = stripe.emit('charge.dispute.created', scenario.dispute);
         sentAt.set(id, Date.now());
-        await stripe.deliver(event);
+        await stripe.deliver(event, PRODUCTS > 1 ? route(index) : {});
         // Each of the 10 senders waits for its case to reach Slack before sending the next.
         await posted;
       }
@@ -108,7 +143,12 @@ export async function benchFlow(): Promise<void> {
   if (process.env.BENCH_FLOW_TRACE) console.error(JSON.stringify(latencies));
   if (latencies.some(Number.isNaN)) throw new Error('a dispute was sent but its post was not seen');
   latencies.sort((a, b) => a - b);
-  const context = { disputes: DISPUTES, concurrency: CONCURRENCY, command: 'npm run bench -- flow' };
+  const context = {
+    disputes: DISPUTES,
+    concurrency: CONCURRENCY,
+    products: PRODUCTS,
+    command: PRODUCTS > 1 ? `BENCH_FLOW_PRODUCTS=${PRODUCTS} npm run bench -- flow` : 'npm run bench -- flow',
+  };
   report('webhook_to_slack', 'p50', percentile(latencies, 50), 'ms', context);
   report('webhook_to_slack', 'p99', percentile(latencies, 99), 'ms', context);
   report('webhook_to_slack', 'throughput', DISPUTES / seconds, 'cases/s', context);
