@@ -14,7 +14,7 @@ import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
-import { statsFromSlack, syncFromSlack } from './history.js';
+import { statsFromSlack, syncFromSlack, syncProductOf } from './history.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -24,7 +24,7 @@ export type DisputesCommand =
   | { kind: 'auto-list' }
   | { kind: 'auto-set'; enabled: boolean; reason: string; conditions: AutopilotConditions }
   | { kind: 'show'; disputeId: string }
-  | { kind: 'sync'; since?: Date }
+  | { kind: 'sync'; product?: string; since?: Date }
   | { kind: 'stats'; window: StatsWindow }
   | { kind: 'invalid'; message: string };
 
@@ -59,8 +59,12 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'show', disputeId };
     }
     case 'sync': {
-      const since = rest[0];
-      if (!since) return { kind: 'sync' };
+      // `sync [product] [since]`: a product id never starts with a digit, a date always does.
+      const [first, second] = rest;
+      const named = first !== undefined && !/^\d/.test(first) ? first.toLowerCase() : undefined;
+      const since = named === undefined ? first : second;
+      const product = named === undefined ? {} : { product: named };
+      if (!since) return { kind: 'sync', ...product };
       const date = sinceDay(since);
       if (!date) {
         return {
@@ -68,7 +72,7 @@ export function parseDisputesCommand(text: string): DisputesCommand {
           message: 'Sync since when? Give a past date as YYYY-MM-DD, e.g. `/disputes sync 2025-01-01`.',
         };
       }
-      return { kind: 'sync', since: date };
+      return { kind: 'sync', ...product, since: date };
     }
     case 'stats': {
       const window = (rest[0] ?? '30d').toLowerCase();
@@ -88,9 +92,9 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
   const userId = command.user_id;
   const parsed = parseDisputesCommand(command.text);
 
-  /** For commands that change or reveal cases: approvers only; others are refused and audited. */
-  const allowed = async (attempted: string, what: string): Promise<boolean> => {
-    const permission = await deps.approvers.check(userId);
+  /** For commands that change or reveal cases: approvers (of the product, when one is named) only; others are refused and audited. */
+  const allowed = async (attempted: string, what: string, product?: string): Promise<boolean> => {
+    const permission = await deps.approvers.check(userId, product);
     if (permission.allowed) return true;
     await recordRefusal(deps.pool, { userId, attempted, reason: permission.reason, detail: { command: command.text } });
     await ack(refusalText(permission.reason, what));
@@ -151,10 +155,16 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         }
         return;
       }
-      case 'sync':
-        if (!(await allowed('sync', 'sync disputes'))) return;
-        await syncFromSlack(args, deps, parsed.since);
+      case 'sync': {
+        const product = syncProductOf(deps, parsed.product, command.channel_id);
+        if (typeof product !== 'string') {
+          await ack(product.answer);
+          return;
+        }
+        if (!(await allowed('sync', 'sync disputes', product))) return;
+        await syncFromSlack(args, deps, product, parsed.since);
         return;
+      }
       case 'stats':
         // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`.
         if (!(await allowed('stats', 'see dispute stats'))) return;
