@@ -117,12 +117,13 @@ export async function command(
   slack: SlackSandbox,
   text: string,
   userId: string = ALICE,
+  channelId: string = CHANNEL,
 ): Promise<Response> {
   const body = slashCommandBody({
     text,
     userId,
-    channelId: CHANNEL,
-    responseUrl: slack.responseUrl(undefined, { channel: CHANNEL, userId }),
+    channelId,
+    responseUrl: slack.responseUrl(undefined, { channel: channelId, userId }),
   });
   return postSigned(app, body);
 }
