@@ -94,7 +94,7 @@ export async function runningSync(pool: Pool, product: string): Promise<RunningS
  * One sync of a product at a time, across instances (another product's may run meanwhile): a session advisory lock
  * on a connection held for the run, keyed by the product. A crashed process's connection closes and PostgreSQL
  * releases the lock with it, so a dead run never blocks the next one; its `running` row is marked failed and resumed.
- * Two product ids of the same hash would share one lock: the second then waits for the first, no more.
+ * Two product ids of the same hash would share one lock: one's sync is then told busy while the other's runs, no more.
  */
 export async function withSyncLock<T>(
   pool: Pool,

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
-import type { SyncResult } from '../../src/sync/index.js';
+import { createLogger } from '../../src/log.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+import { type SyncResult, startNightlySync } from '../../src/sync/index.js';
 import { startTestApp, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { rebut } from '../support/process.js';
@@ -303,5 +305,48 @@ describe('sync per product', () => {
     expect(unsure).toContain(`\`interior\` (<#${INTERIOR_CHANNEL}>)`);
     expect(unsure).toContain(`\`photos\` (<#${PHOTOS_CHANNEL}>)`);
     expect((await db.pool.query('SELECT id FROM sync_runs')).rows).toHaveLength(runs);
+  });
+
+  it('the nightly sync re-reads every product one after another, each with its own key and filed under it', async () => {
+    const before = stripe.requests.length;
+    const nightly = startNightlySync(
+      {
+        pool: db.pool,
+        log: createLogger('silent'),
+        products: (['interior', 'photos'] as const).map((id) => ({
+          id,
+          stripe: createStripeClient(OWN_ACCOUNTS[id].key, stripe.url),
+        })),
+      },
+      '* * * * * *',
+    );
+    const done = async () =>
+      (
+        await db.pool.query<{ product: string }>(
+          `SELECT DISTINCT product FROM sync_runs WHERE started_by = 'nightly' AND status = 'done' ORDER BY 1`,
+        )
+      ).rows.map((row) => row.product);
+    try {
+      await waitFor(async () => (await done()).length === 2, { timeoutMs: 30_000, what: 'a nightly sync of both' });
+    } finally {
+      await nightly.stop();
+      // A run the schedule started before it stopped finishes on its own.
+      await waitFor(
+        async () => (await db.pool.query(`SELECT id FROM sync_runs WHERE status = 'running'`)).rows.length === 0,
+        { timeoutMs: 30_000, what: 'the last nightly run to end' },
+      );
+    }
+    expect(await done()).toEqual(['interior', 'photos']);
+    expect(keysByAccount(before)).toEqual({
+      [STUDIO]: [SECRETS.INTERIOR_STRIPE_KEY],
+      [SHOP]: [SECRETS.INTERIOR_STRIPE_KEY],
+      [PRINTS]: [SECRETS.PHOTOS_STRIPE_KEY],
+    });
+    // The last 180 days of each product's disputes, each under its own product.
+    const truth = [...(await standInDisputes('interior')), ...(await standInDisputes('photos'))];
+    const stored = await storedDisputes();
+    expect(stored.length).toBeGreaterThan(0);
+    expect(truth).toEqual(expect.arrayContaining(stored));
+    expect(new Set(stored.map((row) => row.product))).toEqual(new Set(['interior', 'photos']));
   });
 });
