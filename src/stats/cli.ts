@@ -138,7 +138,7 @@ export function syncCommand(args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 /** The products `--product` names (every product when it is not given); an unknown one is a usage error naming them. */
-export function productsToSync(products: readonly Product[], named: string | undefined): Product[] {
+function productsToSync(products: readonly Product[], named: string | undefined): Product[] {
   if (named === undefined) return [...products];
   const product = products.find((candidate) => candidate.id === named);
   if (!product) {

@@ -49,10 +49,10 @@ import { storePage } from './store.js';
  * and records its place after every page, so a killed run resumes without gaps or duplicates.
  *
  * Whose disputes. A run belongs to one product: it reads with that product's key, stores every dispute under
- * that product and resumes only that product's runs; two products' runs may go on at once. A Connect platform's disputes on direct charges live on its connected accounts, so a
- * run lists the platform's own disputes, then lists the connected accounts (`accounts.list`, platform key)
- * and each account's disputes (`Stripe-Account`), one account after another, storing each dispute with its
- * account. Every account has its own place (`sync_run_accounts`). An account Stripe will not let rebut read
+ * that product and resumes only that product's runs; two products' runs may go on at once. A Connect platform's
+ * disputes on direct charges live on its connected accounts, so a run lists the platform's own disputes, then
+ * lists the connected accounts (`accounts.list`, platform key) and each account's disputes (`Stripe-Account`), one
+ * account after another, storing each dispute with its account. Every account has its own place (`sync_run_accounts`). An account Stripe will not let rebut read
  * (403) is reported and skipped; one whose listing still fails after the retries (429s that do not stop, an
  * outage) is recorded as failed and the others go on: the run ends failed and the next one resumes that
  * account from its place, and only catches up on the others.
