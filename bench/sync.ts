@@ -66,7 +66,7 @@ const rssBefore = process.memoryUsage().rss / 1048576;
 const cpu = process.cpuUsage();
 const started = performance.now();
 const result = await runSync(
-  { pool, stripe, log: createLogger('warn', process.stderr) },
+  { pool, product: { id: 'default', stripe }, log: createLogger('warn', process.stderr) },
   { startedBy: 'bench', requestsPerSecond: Number.POSITIVE_INFINITY },
 );
 const seconds = (performance.now() - started) / 1000;

@@ -12,7 +12,7 @@ const USAGE = `rebut — answers Stripe disputes with evidence, a grounded rebut
 Usage:
   rebut serve                 run the service (HTTP server, queue workers, timer)
   rebut migrate               apply database migrations and exit
-  rebut sync [--since DATE] [--json]
+  rebut sync [--product ID] [--since DATE] [--json]
                               import past disputes from Stripe
   rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
@@ -31,9 +31,11 @@ workers and the timer. Needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, SLACK_CHA
 SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or REBUT_HEADLESS=true to run without Slack). Stops cleanly on SIGTERM.`,
   migrate: `rebut migrate — apply the database migrations (DATABASE_URL, or the embedded PostgreSQL) and exit.
 \`rebut serve\` applies them too; this is for deployments that migrate as a separate step.`,
-  sync: `rebut sync [--since YYYY-MM-DD] [--json] — import past disputes from Stripe (STRIPE_SECRET_KEY), so stats
-and drafts learn from them. Interrupted (Ctrl-C), it stops after the page being stored; run it again to continue where it stopped.
-With --json: no progress bar, and the result (status, disputes seen, stored, cases opened and closed) as JSON.`,
+  sync: `rebut sync [--product ID] [--since YYYY-MM-DD] [--json] — import past disputes from Stripe (STRIPE_SECRET_KEY), so
+stats and drafts learn from them. With a products file (PRODUCTS_CONFIG): the product --product names, or every product
+one after another, each with its own key. Interrupted (Ctrl-C), it stops after the page being stored; run it again to
+continue where it stopped. With --json: no progress bar, and the result (status, disputes seen, stored, cases opened
+and closed) as JSON; with a products file, an array of one result per product.`,
   stats: `rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what evidence wins,
 from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`,
   doctor: `rebut doctor [--json] [--url https://your.host] — check every setting live and say what to fix: the Stripe key

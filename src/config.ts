@@ -179,6 +179,9 @@ const requiredFor = {
   serveProducts: [],
   slack: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
   stripe: ['STRIPE_SECRET_KEY'],
+  /** `rebut sync`: the one key without a products file; with one, each product's key is read from the file. */
+  sync: ['STRIPE_SECRET_KEY'],
+  syncProducts: [],
   none: [],
 } as const satisfies Record<string, readonly (keyof Settings)[]>;
 
@@ -248,7 +251,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, ...needs: Requirement[]): S
   const headless = env.REBUT_HEADLESS?.trim() === 'true';
   // With a products file, each product names its own Stripe key, webhook secrets and channel there.
   const products = Boolean(env.PRODUCTS_CONFIG?.trim()) || existsSync(DEFAULT_PRODUCTS_CONFIG);
-  const serving: Requirement[] = needs.map((need) => (need === 'serve' && products ? 'serveProducts' : need));
+  const ofProducts: Partial<Record<Requirement, Requirement>> = { serve: 'serveProducts', sync: 'syncProducts' };
+  const serving: Requirement[] = needs.map((need) => (products ? (ofProducts[need] ?? need) : need));
   const wanted: Requirement[] = needs.includes('serve') && !headless ? [...serving, 'slack'] : serving;
   for (const need of new Set(wanted)) {
     for (const name of requiredFor[need]) {

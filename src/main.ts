@@ -225,11 +225,15 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         options.timerSchedule ?? settings.REBUT_TIMER_SCHEDULE,
       )
     : undefined;
-  // The nightly sync keeps the history (and so the stats and the drafter's examples) current. It files what it lists
-  // under one product, so with several it does not run (a sync per product is not built yet; README → Several
-  // products): webhooks alone keep each product's cases.
-  if (several && workers) log.warn('several products: the nightly sync of past disputes does not run');
-  const nightly = workers && !several ? startNightlySync({ pool, stripe, log }) : undefined;
+  // The nightly sync keeps the history (and so the stats and the drafter's examples) current: every product's, one
+  // after another, each with its own key and filed under it.
+  const nightly = workers
+    ? startNightlySync({
+        pool,
+        log,
+        products: products.map((product) => ({ id: product.id, stripe: clients.stripe(product.id) })),
+      })
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   return {

@@ -61,8 +61,12 @@ export interface StripeSandbox {
   deliveries: Delivery[];
   setWebhook(webhook: WebhookTarget | undefined): void;
   seedDisputes(count: number, options?: SeedOptions): void;
-  /** Connects an account: `Stripe-Account: id` is let through and `/v1/accounts` lists it (scenarios add theirs). */
-  addAccount(id: string): void;
+  /**
+   * Connects an account: `Stripe-Account: id` is let through and `/v1/accounts` lists it (scenarios add theirs). With
+   * `platformKey`, to that key's platform only: other keys neither list it nor may name it (403), as for two Stripe
+   * accounts' own connected accounts. Call it before creating the account's disputes.
+   */
+  addAccount(id: string, options?: { platformKey?: string }): void;
   /** Makes `key` a restricted key with these permissions only (`dispute_write`, `charge_read`, …). */
   restrictKey(key: string, permissions: readonly string[]): void;
   /** Makes Stripe refuse `key` (401), as after it is rolled or deleted. */
@@ -100,7 +104,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       core.webhook = webhook;
     },
     seedDisputes: (count, seedOptions) => seedDisputes(core, count, seedOptions),
-    addAccount: (id) => core.store.addAccount(id),
+    addAccount: (id, accountOptions) => core.store.addAccount(id, accountOptions?.platformKey),
     restrictKey: (key, permissions) => {
       core.restrictedKeys.set(key, new Set(permissions));
     },

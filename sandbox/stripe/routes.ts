@@ -29,6 +29,8 @@ export interface RequestContext {
   params: FormObject;
   parts: MultipartPart[] | undefined;
   partition: Partition;
+  /** The API key the request carried: whose platform it is. */
+  key: string;
   requestId: string;
   idempotencyKey: string | undefined;
   baseUrl: string;
@@ -214,7 +216,9 @@ function listAccounts(core: SandboxCore, ctx: RequestContext): Json {
       "Only Stripe Connect platforms can work with other accounts. If you specified a client_id parameter, make sure it's correct. If you need to setup a Stripe Connect platform, you can do so at https://dashboard.stripe.com/account/applications/settings.",
     );
   }
-  return listOf(ctx, '/v1/accounts', core.store.accountObjects);
+  return listOf(ctx, '/v1/accounts', core.store.accountObjects, (account) =>
+    core.store.connectedTo(account.id, ctx.key),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -237,7 +237,7 @@ export class SandboxServer {
       if (granted !== undefined && needed !== undefined && !permits(granted, needed)) {
         return sendError(missingPermission(key, needed, account ?? PLATFORM_ACCOUNT));
       }
-      if (account !== undefined && !this.core.store.accounts.has(account)) {
+      if (account !== undefined && !this.core.store.connectedTo(account, key)) {
         return sendError(
           new StripeApiError(
             403,
@@ -260,6 +260,7 @@ export class SandboxServer {
             params,
             parts,
             partition,
+            key,
             requestId,
             idempotencyKey,
             baseUrl: this.baseUrl,

@@ -79,6 +79,17 @@ export class Store {
   readonly accounts = new Set<string>();
   /** The same accounts as `GET /v1/accounts` lists them, newest first. */
   readonly accountObjects = new Collection<ListedAccount>('account');
+  /**
+   * The platform key of an account connected to one platform only (as each product's Stripe account has its own
+   * connected accounts); other keys neither list it nor may name it. Accounts not here belong to every key.
+   */
+  readonly accountPlatforms = new Map<string, string>();
+  /** Whether `key`'s platform may see the connected account `id`. */
+  connectedTo(id: string, key: string): boolean {
+    const platform = this.accountPlatforms.get(id);
+    return this.accounts.has(id) && (platform === undefined || platform === key);
+  }
+
   /** Which partition each dispute lives in, so test helpers can address a dispute by id alone. */
   readonly disputeHome = new Map<string, Partition>();
 
@@ -93,8 +104,12 @@ export class Store {
     return partition;
   }
 
-  /** Connects an account to the platform (once): it may be named in `Stripe-Account` and is listed. */
-  addAccount(id: string): void {
+  /**
+   * Connects an account to the platform (once): it may be named in `Stripe-Account` and is listed. With
+   * `platformKey`, to that key's platform only.
+   */
+  addAccount(id: string, platformKey?: string): void {
+    if (platformKey !== undefined) this.accountPlatforms.set(id, platformKey);
     if (this.accounts.has(id)) return;
     this.accounts.add(id);
     this.accountObjects.insert(accountObject({ id, created: Math.floor(Date.now() / 1000) }));

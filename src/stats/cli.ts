@@ -7,9 +7,9 @@ import { migrate } from '../db/migrate.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
-import { productsFile } from '../products/config.js';
+import { loadProducts, type Product, productsFile } from '../products/config.js';
 import { createStripeClient } from '../stripe/client.js';
-import { runSync, type SyncResult, sinceDay } from '../sync/index.js';
+import { runSync, type SyncDeps, type SyncOptions, type SyncResult, sinceDay } from '../sync/index.js';
 import {
   type AccountCounts,
   accountLabel,
@@ -79,7 +79,8 @@ function syncLine(progress: SyncProgress): string {
   return `${textBar(fraction, progress.pages, 30)} ${share} | ${progress.seen.toLocaleString('en-US')} disputes | ${progress.pages} pages | ${Math.round(progress.rate).toLocaleString('en-US')}/s | ${stage}`;
 }
 
-export function syncSummary(result: SyncResult): string {
+/** What a sync did, in a few lines; `again` is the command that continues it (`rebut sync --product interior`). */
+export function syncSummary(result: SyncResult, again = 'rebut sync'): string {
   if (result.status === 'busy') {
     const running = result.running;
     return running
@@ -96,8 +97,8 @@ export function syncSummary(result: SyncResult): string {
   const accounts = accountLines(result.accounts, result.accountsNotListed);
   if (result.status === 'done') return `Synced ${what} (${extra}).${accounts}`;
   if (result.status === 'stopped')
-    return `Stopped after ${what} (${extra}).${accounts}\nRun \`rebut sync\` again to continue where it stopped.`;
-  return `The sync failed after ${what} (${extra}): ${result.error}${accounts}\nRun \`rebut sync\` again to continue where it stopped.`;
+    return `Stopped after ${what} (${extra}).${accounts}\nRun \`${again}\` again to continue where it stopped.`;
+  return `The sync failed after ${what} (${extra}): ${result.error}${accounts}\nRun \`${again}\` again to continue where it stopped.`;
 }
 
 /** Under the summary: one line per account when there are connected accounts, and why they were not listed. */
@@ -128,30 +129,39 @@ export async function withUsage(run: () => Promise<number>): Promise<number> {
   }
 }
 
-/** `rebut sync [--since YYYY-MM-DD] [--json]`; exit code 0 when done, 1 when failed or busy, 130 when stopped with Ctrl-C. */
+/**
+ * `rebut sync [--product ID] [--since YYYY-MM-DD] [--json]`; exit code 0 when every product's sync is done, 130 when
+ * stopped with Ctrl-C, 1 when one failed or was already running.
+ */
 export function syncCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return withUsage(() => sync(args, env));
+}
+
+/** The products `--product` names (every product when it is not given); an unknown one is a usage error naming them. */
+function productsToSync(products: readonly Product[], named: string | undefined): Product[] {
+  if (named === undefined) return [...products];
+  const product = products.find((candidate) => candidate.id === named);
+  if (!product) {
+    throw new UsageError(
+      `there is no product "${named}": the products are ${products.map((candidate) => candidate.id).join(', ')}`,
+    );
+  }
+  return [product];
 }
 
 async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { since: { type: 'string' }, json: { type: 'boolean' } },
+    options: { since: { type: 'string' }, json: { type: 'boolean' }, product: { type: 'string' } },
     strict: true,
   });
   const since = values.since ? parseSince(values.since) : undefined;
-  const settings = loadSettings(env, 'stripe');
-  const products = productsFile(settings);
-  if (products) {
-    // A sync files what it lists under one product: with several it would mix them up.
-    throw new UsageError(
-      `rebut sync does not run with a products file yet (${products}): each product keeps its cases from its webhooks`,
-    );
-  }
+  // With a products file each product's key is read from the variable it names; without one, STRIPE_SECRET_KEY.
+  const settings = loadSettings(env, 'sync');
+  const byFile = productsFile(settings) !== undefined;
+  const products = productsToSync(loadProducts(settings, env), values.product);
   // Quiet by default: the progress bar says what is happening; warnings (retries, backoff) still show.
   const log = cliLogger(env, settings);
-  const secretKey = settings.STRIPE_SECRET_KEY;
-  if (!secretKey) throw new UsageError('STRIPE_SECRET_KEY is required');
   const database = await openDatabase(settings, (line) => log.warn(line));
 
   const controller = new AbortController();
@@ -161,43 +171,60 @@ async function sync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const results: SyncResult[] = [];
+  try {
+    // One product after another: each with its own key, its disputes filed under it, its own progress and summary.
+    for (const product of products) {
+      if (controller.signal.aborted) break;
+      const named = byFile ? `${product.id}: ` : '';
+      const result = await syncProduct(
+        {
+          pool: database.pool,
+          product: { id: product.id, stripe: createStripeClient(product.stripeSecretKey, settings.STRIPE_API_URL) },
+          log,
+        },
+        {
+          ...(since ? { since } : {}),
+          startedBy: 'cli',
+          signal: controller.signal,
+        },
+        values.json ? undefined : named,
+      );
+      results.push(result);
+      if (!values.json) {
+        const summary = `${named}${syncSummary(result, byFile ? `rebut sync --product ${product.id}` : 'rebut sync')}`;
+        if (result.status === 'done') console.log(summary);
+        else console.error(summary);
+      }
+    }
+    // With --json the output is data: one JSON value on stdout at the end; with a products file, a result per product.
+    if (values.json) process.stdout.write(`${JSON.stringify(byFile ? results : results[0])}\n`);
+    if (results.every((result) => result.status === 'done')) return 0;
+    return results.some((result) => result.status === 'stopped') ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await database.close();
+  }
+}
+
+/** One product's sync, with its progress bar in a terminal (`label` names the product); none with --json. */
+async function syncProduct(deps: SyncDeps, options: SyncOptions, label: string | undefined): Promise<SyncResult> {
+  if (label === undefined) return runSync(deps, options);
   const bar = new cliProgress.SingleBar({
-    format: (_options, _params, payload: { line?: string }) => payload.line ?? 'Listing disputes on Stripe…',
+    format: (_options, _params, payload: { line?: string }) =>
+      `${label}${payload.line ?? 'Listing disputes on Stripe…'}`,
     hideCursor: true,
     clearOnComplete: false,
     fps: 5,
   });
-  // With --json the output is data: no progress bar, one JSON object on stdout at the end.
-  if (!values.json) bar.start(1, 0, { line: 'Listing disputes on Stripe…' });
+  bar.start(1, 0, { line: 'Listing disputes on Stripe…' });
   try {
-    const result = await runSync(
-      {
-        pool: database.pool,
-        stripe: createStripeClient(secretKey, settings.STRIPE_API_URL),
-        log,
-      },
-      {
-        ...(since ? { since } : {}),
-        startedBy: 'cli',
-        signal: controller.signal,
-        ...(values.json
-          ? {}
-          : { onProgress: (progress) => bar.update(progress.done ? 1 : 0, { line: syncLine(progress) }) }),
-      },
-    );
-    bar.stop();
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    } else {
-      const summary = syncSummary(result);
-      if (result.status === 'done') console.log(summary);
-      else console.error(summary);
-    }
-    return result.status === 'done' ? 0 : result.status === 'stopped' ? 130 : 1;
+    return await runSync(deps, {
+      ...options,
+      onProgress: (progress) => bar.update(progress.done ? 1 : 0, { line: syncLine(progress) }),
+    });
   } finally {
     bar.stop();
-    process.off('SIGINT', onSigint);
-    await database.close();
   }
 }
 

@@ -44,14 +44,15 @@ import {
 import { storePage } from './store.js';
 
 /**
- * `/disputes sync` and `rebut sync`: pages through Stripe's disputes (newest first), stores each
+ * `/disputes sync` and `rebut sync`: pages through one product's Stripe disputes (newest first), stores each
  * page with one set-based upsert in which the newest read wins, opens cases for open disputes
  * and records its place after every page, so a killed run resumes without gaps or duplicates.
  *
- * Whose disputes. A Connect platform's disputes on direct charges live on its connected accounts, so a
- * run lists the platform's own disputes, then lists the connected accounts (`accounts.list`, platform key)
- * and each account's disputes (`Stripe-Account`), one account after another, storing each dispute with its
- * account. Every account has its own place (`sync_run_accounts`). An account Stripe will not let rebut read
+ * Whose disputes. A run belongs to one product: it reads with that product's key, stores every dispute under
+ * that product and resumes only that product's runs; two products' runs may go on at once. A Connect platform's
+ * disputes on direct charges live on its connected accounts, so a run lists the platform's own disputes, then
+ * lists the connected accounts (`accounts.list`, platform key) and each account's disputes (`Stripe-Account`), one
+ * account after another, storing each dispute with its account. Every account has its own place (`sync_run_accounts`). An account Stripe will not let rebut read
  * (403) is reported and skipped; one whose listing still fails after the retries (429s that do not stop, an
  * outage) is recorded as failed and the others go on: the run ends failed and the next one resumes that
  * account from its place, and only catches up on the others.
@@ -69,9 +70,15 @@ import { storePage } from './store.js';
  * upsert (keyed by id, newest read wins) makes storing them twice harmless.
  */
 
+/** The product a run syncs: its id (on the run and on every dispute it stores) and its Stripe client. */
+export interface SyncProduct {
+  id: string;
+  stripe: Stripe;
+}
+
 export interface SyncDeps {
   pool: Pool;
-  stripe: Stripe;
+  product: SyncProduct;
   log: Logger;
 }
 
@@ -94,8 +101,8 @@ export type SyncResult =
   | ({ status: 'stopped' } & SyncCounts)
   /** Stripe or the database failed after retries; the next sync resumes where this one stopped. */
   | ({ status: 'failed'; error: string } & SyncCounts)
-  /** Another sync holds the lock (on this or another instance). */
-  | { status: 'busy'; running: RunningSync | null };
+  /** Another sync of the product holds its lock (on this or another instance). */
+  | { status: 'busy'; product: string; running: RunningSync | null };
 
 /**
  * The nightly sync re-reads the disputes opened in the last 180 days: issuers decide 60–75 days after
@@ -113,9 +120,9 @@ export function sinceDay(text: string, now = new Date()): Date | undefined {
   return date.getTime() > now.getTime() ? undefined : date;
 }
 
-/** Runs a sync unless another holds the lock (then says which): see `withSyncLock`. */
+/** Runs a sync of the product unless another of it holds its lock (then says which): see `withSyncLock`. */
 export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncResult> {
-  return withSyncLock(deps.pool, () => syncUnderLock(deps, options));
+  return withSyncLock(deps.pool, deps.product.id, () => syncUnderLock(deps, options));
 }
 
 /** What every page of one run needs: who to call, what the run asked for, and its tally so far. */
@@ -136,18 +143,20 @@ function accountCounts(account: Account): AccountCounts {
 }
 
 async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<SyncResult> {
-  const { pool, log } = deps;
+  const { pool, product } = deps;
+  const log = deps.log.child({ product: product.id });
   const since = options.since ?? null;
   const startedAt = new Date();
   const bucket = new TokenBucket(options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND);
 
-  const { runId, resumed } = await beginRun(pool, { since, startedBy: options.startedBy });
+  const { runId, resumed } = await beginRun(pool, { product: product.id, since, startedBy: options.startedBy });
   if (resumed) {
     log.info({ runId, resumedFrom: resumed.id, accounts: resumed.places.length }, 'resuming an interrupted sync');
   }
   const places = new Map((resumed?.places ?? []).map((place) => [place.account, place]));
 
   const counts: SyncCounts = {
+    product: product.id,
     runId,
     resumedFrom: resumed?.id ?? null,
     seen: 0,
@@ -160,11 +169,11 @@ async function syncUnderLock(deps: SyncDeps, options: SyncOptions): Promise<Sync
     accountsNotListed: null,
   };
   const run: Run = {
-    deps,
+    deps: { ...deps, log },
     options,
     since,
-    floor: await floorOf(pool, since),
-    reader: { stripe: deps.stripe, bucket, signal: options.signal, log, runId, pool },
+    floor: await floorOf(pool, product.id, since),
+    reader: { stripe: product.stripe, bucket, signal: options.signal, log, runId, pool },
     tally: { startedAt, counts, current: null },
   };
 
@@ -386,7 +395,7 @@ async function walk(
     async (page, index) => {
       const done = mark(page, index);
       // Two pages are written at once: read each count after its await, never `x += await …`.
-      const written = await storePage(deps.pool, page, account, counts.runId);
+      const written = await storePage(deps.pool, page, { product: counts.product, account }, counts.runId);
       counts.inserted += written.inserted;
       counts.casesOpened += written.opened;
       counts.casesClosed += written.closed;
@@ -400,21 +409,27 @@ async function walk(
 }
 
 /**
- * The nightly re-read of recent disputes, on every instance: the sync lock lets one of them run
- * and the others find it busy. Returns a handle to stop the schedule.
+ * The nightly re-read of recent disputes, of every product one after another, on every instance: each product's
+ * sync lock lets one instance run it and the others find it busy. Returns a handle to stop the schedule.
  */
-export function startNightlySync(deps: SyncDeps, schedule = '0 3 * * *'): { stop(): Promise<void> } {
+export function startNightlySync(
+  deps: { pool: Pool; log: Logger; products: readonly SyncProduct[] },
+  schedule = '0 3 * * *',
+): { stop(): Promise<void> } {
   const task = cron.schedule(
     schedule,
     async () => {
-      const result = await runSync(deps, {
-        since: new Date(Date.now() - NIGHTLY_LOOKBACK_MS),
-        startedBy: 'nightly',
-      }).catch((error: unknown) => {
-        deps.log.error({ err: error }, 'the nightly dispute sync could not start');
-        return undefined;
-      });
-      if (result?.status === 'busy') deps.log.debug('nightly sync skipped: another sync is running');
+      for (const product of deps.products) {
+        const log = deps.log.child({ product: product.id });
+        const result = await runSync(
+          { pool: deps.pool, product, log: deps.log },
+          { since: new Date(Date.now() - NIGHTLY_LOOKBACK_MS), startedBy: 'nightly' },
+        ).catch((error: unknown) => {
+          log.error({ err: error }, 'the nightly dispute sync could not start');
+          return undefined;
+        });
+        if (result?.status === 'busy') log.debug('nightly sync skipped: another sync of this product is running');
+      }
     },
     { name: 'rebut-nightly-sync', noOverlap: true, timezone: 'UTC' },
   );

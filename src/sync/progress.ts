@@ -46,6 +46,8 @@ export interface SyncProgress {
 }
 
 export interface SyncCounts {
+  /** The product synced: every dispute was read with its key and stored under it. */
+  product: string;
   runId: number;
   /** The interrupted run this one continued, if any. */
   resumedFrom: number | null;

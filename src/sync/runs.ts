@@ -1,16 +1,20 @@
 import type { Pool } from '../db/pool.js';
 
 /**
- * The `sync_runs` bookkeeping and the lock: one row per run (its status and totals), and one per run and
+ * The `sync_runs` bookkeeping and the lock: one row per run (its product, status and totals), and one per run and
  * account in `sync_run_accounts`, holding where that account's listing stopped (`cursor`) and what it still
- * has to cover (`head_created`), so a killed run is resumed by the next, account by account.
+ * has to cover (`head_created`), so a killed run is resumed by the next of its product, account by account.
  */
 
-/** Names rebut's sync lock; any constant apart from the timer's (`0x72656275`) works. */
+/**
+ * Names rebut's sync lock, with the product's hash as the second key: one lock per product. It is taken with
+ * `pg_try_advisory_lock(int, int)`, which never meets the timer's one-bigint lock (`0x72656275`).
+ */
 export const SYNC_LOCK_KEY = 0x73796e63; // "sync"
 
 export interface RunningSync {
   runId: number;
+  product: string;
   startedBy: string;
   startedAt: Date;
   seen: number;
@@ -50,10 +54,11 @@ export interface PageMark {
 }
 
 /**
- * The run holding the lock, as far as its row says (for "a sync is already running"). A `running` row
- * whose process died (no one holds the lock) is not running: the next sync marks it failed and resumes it.
+ * The product's run holding its lock, as far as its row says (for "a sync is already running"). A `running` row
+ * whose process died (no one holds the lock) is not running: the next sync of its product marks it failed and
+ * resumes it.
  */
-export async function runningSync(pool: Pool): Promise<RunningSync | null> {
+export async function runningSync(pool: Pool, product: string): Promise<RunningSync | null> {
   const { rows } = await pool.query<{
     id: number;
     started_by: string;
@@ -63,19 +68,20 @@ export async function runningSync(pool: Pool): Promise<RunningSync | null> {
     heartbeat_at: Date;
   }>(
     `SELECT id, started_by, started_at, seen, pages, heartbeat_at FROM sync_runs
-      WHERE status = 'running'
-        -- pg_advisory_lock(bigint) shows as classid (high 32 bits), objid (low 32 bits), objsubid 1.
+      WHERE status = 'running' AND product = $2
+        -- pg_advisory_lock(int, int) shows as classid (the first key), objid (the second, as an oid), objsubid 2.
         AND EXISTS (SELECT 1 FROM pg_locks
                      WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database
                                                                               WHERE datname = current_database())
-                       AND classid::bigint = $1::bigint >> 32 AND objid::bigint = $1::bigint & 4294967295 AND objsubid = 1)
+                       AND classid::bigint = $1 AND objid::bigint = hashtext($2)::bigint & 4294967295 AND objsubid = 2)
       ORDER BY id DESC LIMIT 1`,
-    [SYNC_LOCK_KEY],
+    [SYNC_LOCK_KEY, product],
   );
   const row = rows[0];
   if (!row) return null;
   return {
     runId: row.id,
+    product,
     startedBy: row.started_by,
     startedAt: row.started_at,
     seen: row.seen,
@@ -85,28 +91,33 @@ export async function runningSync(pool: Pool): Promise<RunningSync | null> {
 }
 
 /**
- * One sync at a time, across instances: a session advisory lock on a connection held for the run.
- * A crashed process's connection closes and PostgreSQL releases the lock with it, so a dead run
- * never blocks the next one; its `running` row is marked failed and resumed.
+ * One sync of a product at a time, across instances (another product's may run meanwhile): a session advisory lock
+ * on a connection held for the run, keyed by the product. A crashed process's connection closes and PostgreSQL
+ * releases the lock with it, so a dead run never blocks the next one; its `running` row is marked failed and resumed.
+ * Two product ids of the same hash would share one lock: one's sync is then told busy while the other's runs, no more.
  */
 export async function withSyncLock<T>(
   pool: Pool,
+  product: string,
   work: () => Promise<T>,
-): Promise<T | { status: 'busy'; running: RunningSync | null }> {
+): Promise<T | { status: 'busy'; product: string; running: RunningSync | null }> {
   const lock = await pool.connect();
   let broken: Error | undefined;
   try {
-    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
       SYNC_LOCK_KEY,
+      product,
     ]);
-    if (!rows[0]?.locked) return { status: 'busy', running: await runningSync(pool) };
+    if (!rows[0]?.locked) return { status: 'busy', product, running: await runningSync(pool, product) };
     try {
       return await work();
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch((error: unknown) => {
-        // The connection is gone, and the lock with it; do not hand this client back to the pool.
-        broken = error instanceof Error ? error : new Error(String(error));
-      });
+      await lock
+        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [SYNC_LOCK_KEY, product])
+        .catch((error: unknown) => {
+          // The connection is gone, and the lock with it; do not hand this client back to the pool.
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
     }
   } finally {
     lock.release(broken);
@@ -114,23 +125,24 @@ export async function withSyncLock<T>(
 }
 
 /**
- * Records a new run, under the lock: marks runs whose process died as failed, picks the interrupted
- * run this one continues (if any, taking over the place of each account it had started).
+ * Records a new run of the product, under its lock: marks the product's runs whose process died as failed, picks the
+ * product's interrupted run this one continues (if any, taking over the place of each account it had started).
  */
 export async function beginRun(
   pool: Pool,
-  request: { since: Date | null; startedBy: string },
+  request: { product: string; since: Date | null; startedBy: string },
 ): Promise<{ runId: number; resumed: ResumableRun | undefined }> {
-  const { since } = request;
-  // We hold the lock, so any run still marked running lost its process.
+  const { product, since } = request;
+  // We hold the product's lock, so any run of it still marked running lost its process.
   await pool.query(
     `UPDATE sync_runs SET status = 'failed', finished_at = now(),
             error = 'the process running it stopped (killed or crashed); the next sync resumes it'
-      WHERE status = 'running'`,
+      WHERE status = 'running' AND product = $1`,
+    [product],
   );
   const resumable = await pool.query<{ id: number; status: string; since: Date | null }>(
     `SELECT r.id, r.status, r.since FROM sync_runs r
-      WHERE r.status <> 'done'
+      WHERE r.status <> 'done' AND r.product = $2
         -- it got somewhere: some account's listing has a place to continue from
         AND EXISTS (SELECT 1 FROM sync_run_accounts a WHERE a.run_id = r.id
                       AND (a.cursor IS NOT NULL OR a.head_created IS NOT NULL OR a.status = 'done'))
@@ -138,16 +150,17 @@ export async function beginRun(
         AND ($1::timestamptz IS NULL OR r.since >= $1::timestamptz)
         AND NOT EXISTS (SELECT 1 FROM sync_runs n WHERE n.resumed_from = r.id)
         -- and no finished run has covered it since
-        AND NOT EXISTS (SELECT 1 FROM sync_runs d WHERE d.status = 'done' AND d.id > r.id
+        AND NOT EXISTS (SELECT 1 FROM sync_runs d WHERE d.status = 'done' AND d.product = r.product AND d.id > r.id
                           AND (d.since IS NULL OR d.since <= r.since))
       ORDER BY r.id DESC LIMIT 1`,
-    [since],
+    [since, product],
   );
   const interrupted = resumable.rows[0];
 
   const inserted = await pool.query<{ id: number }>(
-    `INSERT INTO sync_runs (status, since, started_by, resumed_from) VALUES ('running', $1, $2, $3) RETURNING id`,
-    [since, request.startedBy, interrupted?.id ?? null],
+    `INSERT INTO sync_runs (product, status, since, started_by, resumed_from) VALUES ($1, 'running', $2, $3, $4)
+     RETURNING id`,
+    [product, since, request.startedBy, interrupted?.id ?? null],
   );
   const runId = inserted.rows[0]?.id;
   if (runId === undefined) throw new Error('could not record the sync run');
@@ -166,12 +179,15 @@ export async function beginRun(
 }
 
 /**
- * Where the progress bar of a listing ends: `since`, or else the oldest dispute already stored, of any account
- * (an estimate, read from the index on `created`; Stripe's list has no total).
+ * Where the progress bar of a listing ends: `since`, or else the product's oldest dispute already stored, of any
+ * account (an estimate, read from the index on `(product, created)`; Stripe's list has no total).
  */
-export async function floorOf(pool: Pool, since: Date | null): Promise<Date | null> {
+export async function floorOf(pool: Pool, product: string, since: Date | null): Promise<Date | null> {
   if (since) return since;
-  const { rows } = await pool.query<{ oldest: Date | null }>('SELECT min(created) AS oldest FROM disputes');
+  const { rows } = await pool.query<{ oldest: Date | null }>(
+    'SELECT min(created) AS oldest FROM disputes WHERE product = $1',
+    [product],
+  );
   return rows[0]?.oldest ?? null;
 }
 

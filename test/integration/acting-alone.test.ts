@@ -423,7 +423,11 @@ describe('the deadline safety net', () => {
       );
       const ids = new Set(scenarios.map((scenario) => scenario.dispute.id));
       await runSync(
-        { pool: w.db.pool, stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url), log: createLogger('silent') },
+        {
+          pool: w.db.pool,
+          product: { id: 'default', stripe: createStripeClient(TEST_STRIPE_KEY, stripe.url) },
+          log: createLogger('silent'),
+        },
         { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
       );
       const rows = await waitFor(

@@ -219,13 +219,13 @@ describe('database', () => {
         [cursor.id, cursor.created, listed.data[0]?.created],
       );
 
-      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts']);
+      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts', '0011_sync_products']);
       const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
       expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
       const result = await runSync(
         {
           pool: migrated.pool,
-          stripe: createStripeClient('sk_test_migrated', sandbox.url),
+          product: { id: 'default', stripe: createStripeClient('sk_test_migrated', sandbox.url) },
           log: createLogger('silent'),
         },
         { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
@@ -239,6 +239,65 @@ describe('database', () => {
       const restored = await migrated.pool.query('SELECT id, cursor FROM sync_runs ORDER BY id');
       expect(restored.rows[0]).toEqual({ id: rows[0]?.id, cursor: cursor.id });
       expect(restored.rows).toHaveLength(2);
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it("0011 files every sync run before it under the default product, whose next sync resumes it; down is refused while another product's runs exist", async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    try {
+      sandbox.seedDisputes(250, { seed: 6 });
+      const listed = await sandbox.stripe().disputes.list({ limit: 100 });
+      const cursor = listed.data.at(-1);
+      if (!cursor) throw new Error('the stand-in listed nothing');
+      // As 0010 recorded a run killed after its first page, and a finished one before it.
+      await migrateDownThrough(migrated, '0011_sync_products');
+      const { rows: runs } = await migrated.pool.query<{ id: number }>(
+        `INSERT INTO sync_runs (status, started_by, seen, pages, finished_at)
+         VALUES ('done', 'nightly', 0, 0, now() - interval '1 day'), ('failed', 'cli', 100, 1, now()) RETURNING id`,
+      );
+      const killed = runs[1]?.id;
+      await migrated.pool.query(
+        `INSERT INTO sync_run_accounts (run_id, account, cursor, cursor_created, head_created, seen, pages)
+         VALUES ($1, NULL, $2, to_timestamp($3), to_timestamp($4), 100, 1)`,
+        [killed, cursor.id, cursor.created, listed.data[0]?.created],
+      );
+
+      expect(await migrate(migrated.pool)).toEqual(['0011_sync_products']);
+      const products = await migrated.pool.query('SELECT id, product FROM sync_runs ORDER BY id');
+      expect(products.rows).toEqual(runs.map((run) => ({ id: run.id, product: 'default' })));
+      const sync = (product: string) =>
+        runSync(
+          {
+            pool: migrated.pool,
+            product: { id: product, stripe: createStripeClient('sk_test_migrated', sandbox.url) },
+            log: createLogger('silent'),
+          },
+          { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
+        );
+      // Another product does not take the default product's place over; the default product's next sync does.
+      expect(await sync('photos')).toMatchObject({ status: 'done', product: 'photos', resumedFrom: null });
+      expect(await sync('default')).toMatchObject({ status: 'done', product: 'default', resumedFrom: killed });
+
+      // Going back would leave photos' run to be resumed with the default product's key: refused, nothing changed.
+      await expect(migrateDownThrough(migrated, '0011_sync_products')).rejects.toThrow(/products other than default/);
+      const after = await migrated.pool.query(
+        'SELECT product, count(*)::int AS n FROM sync_runs GROUP BY 1 ORDER BY 1',
+      );
+      expect(after.rows).toEqual([
+        { product: 'default', n: 3 },
+        { product: 'photos', n: 1 },
+      ]);
+      await migrated.pool.query(`DELETE FROM sync_runs WHERE product = 'photos'`);
+      await migrateDownThrough(migrated, '0011_sync_products');
+      const columns = await migrated.pool.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'sync_runs' AND column_name = 'product'`,
+      );
+      expect(columns.rows).toEqual([]);
+      expect((await migrated.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0]).toEqual({ n: 3 });
     } finally {
       await sandbox.close();
       await migrated.drop();

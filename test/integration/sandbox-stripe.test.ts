@@ -487,6 +487,29 @@ describe('authentication, accounts and faults', () => {
     }
   });
 
+  it("an account connected to one platform's key is listed and read with that key only, as another Stripe account's would be", async () => {
+    const platforms = await startStripeSandbox();
+    try {
+      platforms.addAccount('acct_1OwnedByA', { platformKey: 'sk_test_platformA' });
+      platforms.createDispute({ reason: 'fraudulent', account: 'acct_1OwnedByA', silent: true });
+      platforms.addAccount('acct_1Shared');
+      const [a, b] = [platforms.stripe('sk_test_platformA'), platforms.stripe('sk_test_platformB')];
+      const listed = async (client: Stripe) => {
+        const ids: string[] = [];
+        for await (const account of client.accounts.list({ limit: 100 })) ids.push(account.id);
+        return ids;
+      };
+      expect(await listed(a)).toEqual(['acct_1Shared', 'acct_1OwnedByA']);
+      expect(await listed(b)).toEqual(['acct_1Shared']);
+      expect((await a.disputes.list({}, { stripeAccount: 'acct_1OwnedByA' })).data).toHaveLength(1);
+      const refused = await rejection(b.disputes.list({}, { stripeAccount: 'acct_1OwnedByA' }));
+      expect(refused).toBeInstanceOf(Stripe.errors.StripePermissionError);
+      expect(refused.message).toContain("does not have access to account 'acct_1OwnedByA'");
+    } finally {
+      await platforms.close();
+    }
+  });
+
   it("a fault rule with an account fails only that account's requests", async () => {
     sandbox.addAccount('acct_1Faulty');
     sandbox.addAccount('acct_1Healthy');

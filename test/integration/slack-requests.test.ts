@@ -336,11 +336,12 @@ describe('/disputes', () => {
     await db.pool.query(`INSERT INTO sync_runs (status, started_by) VALUES ('running', 'slack:U0OTHER001')`);
     const lock = await db.pool.connect();
     try {
-      await lock.query('SELECT pg_advisory_lock($1)', [0x73796e63]);
+      // The default product's sync lock (src/sync/runs.ts), held as a running sync holds it.
+      await lock.query(`SELECT pg_advisory_lock($1, hashtext('default'))`, [0x73796e63]);
       const response = await command(app, slack, 'sync');
       expect(await response.text()).toContain('already running');
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [0x73796e63]);
+      await lock.query(`SELECT pg_advisory_unlock($1, hashtext('default'))`, [0x73796e63]);
       lock.release();
       await db.pool.query(`UPDATE sync_runs SET status = 'failed' WHERE status = 'running'`);
     }

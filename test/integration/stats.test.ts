@@ -30,7 +30,7 @@ beforeEach(async () => {
   await db.pool.query('TRUNCATE disputes, cases, submissions, evidence_items, audit_log, sync_runs CASCADE');
   deps = {
     pool: db.pool,
-    stripe: createStripeClient('sk_test_stats', sandbox.url),
+    product: { id: 'default', stripe: createStripeClient('sk_test_stats', sandbox.url) },
     log: createLogger('silent'),
   };
 });

@@ -42,7 +42,7 @@ beforeEach(async () => {
   await db.pool.query('DELETE FROM graphile_worker._private_jobs');
   deps = {
     pool: db.pool,
-    stripe: createStripeClient('sk_test_sync', sandbox.url),
+    product: { id: 'default', stripe: createStripeClient('sk_test_sync', sandbox.url) },
     log: createLogger('silent'),
   };
 });
@@ -237,7 +237,7 @@ describe('dispute sync', () => {
          import { createStripeClient } from './src/stripe/client.ts';
          import { createLogger } from './src/log.ts';
          const pool = createPool(process.env.DATABASE_URL);
-         await runSync({ pool, stripe: createStripeClient('sk_test_child', process.env.STRIPE_API_URL),
+         await runSync({ pool, product: { id: 'default', stripe: createStripeClient('sk_test_child', process.env.STRIPE_API_URL) },
            log: createLogger('silent') },
            { startedBy: 'child', requestsPerSecond: 8 });`,
       ],
@@ -369,7 +369,8 @@ describe('dispute sync', () => {
     sandbox.seedDisputes(300, { seed: 81 });
     sandbox.delay({ method: 'GET', path: '/v1/disputes', ms: 250 });
     // Two instances, each with its own schedule, firing every second for the test.
-    const instances = [startNightlySync(deps, '* * * * * *'), startNightlySync(deps, '* * * * * *')];
+    const nightly = { pool: deps.pool, log: deps.log, products: [deps.product] };
+    const instances = [startNightlySync(nightly, '* * * * * *'), startNightlySync(nightly, '* * * * * *')];
     try {
       await waitFor(
         async () => {
@@ -703,7 +704,7 @@ describe('dispute sync of a Connect platform', () => {
     seedAccounts(ACCOUNTS.slice(0, 1), () => 10);
     sandbox.restrictKey('rk_test_syncNoConnect', ['dispute_write', 'charge_read', 'payment_intent_read']);
     const result = await runSync(
-      { ...deps, stripe: createStripeClient('rk_test_syncNoConnect', sandbox.url) },
+      { ...deps, product: { id: 'default', stripe: createStripeClient('rk_test_syncNoConnect', sandbox.url) } },
       { startedBy: 'test', requestsPerSecond: Number.POSITIVE_INFINITY },
     );
     expect(result).toMatchObject({

@@ -487,6 +487,14 @@ describe('/disputes', () => {
     expect(parseDisputesCommand('show dp_123')).toEqual({ kind: 'show', disputeId: 'dp_123' });
     expect(parseDisputesCommand('sync 2026-01-01')).toEqual({ kind: 'sync', since: new Date('2026-01-01T00:00:00Z') });
     expect(parseDisputesCommand('sync')).toEqual({ kind: 'sync' });
+    // A product first (its id never starts with a digit), then the date.
+    expect(parseDisputesCommand('sync Photos')).toEqual({ kind: 'sync', product: 'photos' });
+    expect(parseDisputesCommand('sync photos 2026-01-01')).toEqual({
+      kind: 'sync',
+      product: 'photos',
+      since: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(parseDisputesCommand('sync photos someday').kind).toBe('invalid');
     expect(parseDisputesCommand('sync 2999-01-01').kind).toBe('invalid');
     // Not a day at all: Date alone would read it as 2 March.
     expect(parseDisputesCommand('sync 2025-02-30').kind).toBe('invalid');

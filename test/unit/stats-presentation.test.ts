@@ -159,6 +159,7 @@ describe('stats in Slack', () => {
       result: {
         status: 'done',
         rate: 2000,
+        product: 'default',
         runId: 7,
         resumedFrom: 6,
         seen: 100_000,
@@ -180,7 +181,16 @@ describe('stats in Slack', () => {
     const busy = syncProgressBlocks({
       result: {
         status: 'busy',
-        running: { runId: 3, startedBy: 'nightly', startedAt: NOW, seen: 500, pages: 5, heartbeatAt: NOW },
+        product: 'default',
+        running: {
+          runId: 3,
+          product: 'default',
+          startedBy: 'nightly',
+          startedAt: NOW,
+          seen: 500,
+          pages: 5,
+          heartbeatAt: NOW,
+        },
       },
     });
     expect(busy.text).toBe('A dispute sync is already running');

@@ -31,6 +31,8 @@ export interface SyncMessage {
 export interface SyncMessageInput {
   /** Who asked (`slack:U123`, `nightly`). */
   startedBy?: string;
+  /** With several products, the product synced: named in the message. */
+  product?: string;
   since?: Date | null;
   progress?: SyncProgress;
   result?: SyncResult;
@@ -83,7 +85,8 @@ function accountsSection(accounts: readonly AccountCounts[], notListed: string |
 function scope(input: SyncMessageInput): string {
   const since = input.since ? `opened since ${slackDate(input.since, '{date_short}')}` : 'of all time';
   const who = input.startedBy ? `, started by ${actorInWords(input.startedBy)}` : '';
-  return `Disputes ${since}${who}.`;
+  const of = input.product ? ` of *${escapeMrkdwn(input.product)}*` : '';
+  return `Disputes${of} ${since}${who}.`;
 }
 
 export function syncProgressBlocks(input: SyncMessageInput): SyncMessage {

@@ -13,7 +13,7 @@ import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
-import { statsFromSlack, syncFromSlack } from './history.js';
+import { statsFromSlack, syncFromSlack, syncProductOf } from './history.js';
 import { commandProduct } from './product.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -24,7 +24,7 @@ export type DisputesCommand =
   | { kind: 'auto-list' }
   | { kind: 'auto-set'; enabled: boolean; reason: string; conditions: AutopilotConditions }
   | { kind: 'show'; disputeId: string }
-  | { kind: 'sync'; since?: Date }
+  | { kind: 'sync'; product?: string; since?: Date }
   | { kind: 'stats'; window: StatsWindow }
   | { kind: 'invalid'; message: string };
 
@@ -59,8 +59,12 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'show', disputeId };
     }
     case 'sync': {
-      const since = rest[0];
-      if (!since) return { kind: 'sync' };
+      // `sync [product] [since]`: a product id never starts with a digit, a date always does.
+      const [first, second] = rest;
+      const named = first !== undefined && !/^\d/.test(first) ? first.toLowerCase() : undefined;
+      const since = named === undefined ? first : second;
+      const product = named === undefined ? {} : { product: named };
+      if (!since) return { kind: 'sync', ...product };
       const date = sinceDay(since);
       if (!date) {
         return {
@@ -68,7 +72,7 @@ export function parseDisputesCommand(text: string): DisputesCommand {
           message: 'Sync since when? Give a past date as YYYY-MM-DD, e.g. `/disputes sync 2025-01-01`.',
         };
       }
-      return { kind: 'sync', since: date };
+      return { kind: 'sync', ...product, since: date };
     }
     case 'stats': {
       const window = (rest[0] ?? '30d').toLowerCase();
@@ -158,10 +162,17 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         }
         return;
       }
-      case 'sync':
-        if (!(await allowed('sync', 'sync disputes'))) return;
-        await syncFromSlack(args, deps, parsed.since);
+      case 'sync': {
+        // The product named (taken out of the words by commandProduct) or the channel's.
+        const target = syncProductOf(deps, parsed.product ?? product, command.channel_id);
+        if (typeof target !== 'string') {
+          await ack(target.answer);
+          return;
+        }
+        if (!(await allowed('sync', 'sync disputes', target))) return;
+        await syncFromSlack(args, deps, target, parsed.since);
         return;
+      }
       case 'stats':
         // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`.
         if (!(await allowed('stats', 'see dispute stats'))) return;

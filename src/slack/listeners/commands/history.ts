@@ -1,10 +1,13 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { DEFAULT_PRODUCT } from '../../../dispute/products.js';
 import { messageOf } from '../../../errors.js';
+import { stripeFor } from '../../../products/clients.js';
 import { renderStatsChart } from '../../../stats/chart.js';
 import { computeStats } from '../../../stats/index.js';
 import type { StatsWindow } from '../../../stats/summarise.js';
 import { runSync } from '../../../sync/index.js';
 import { runningSync } from '../../../sync/runs.js';
+import { clip, escapeMrkdwn, visibleText } from '../../blocks/format.js';
 import { statsBlocks } from '../../blocks/stats.js';
 import { syncProgressBlocks } from '../../blocks/sync-progress.js';
 import type { ListenerDeps } from '../deps.js';
@@ -15,31 +18,59 @@ type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export const SYNC_UPDATE_EVERY_MS = 2_000;
 
 /**
- * `/disputes sync [since]`: one message in the channel, updated as pages arrive (never one
- * message per page), ending with the result. A sync already running (here or on another
- * instance) is reported instead of started twice.
+ * Which product `/disputes sync` syncs: the one named, else (with several products) the one whose channel the command
+ * was typed in; without a products file, the one product. Neither, or a product rebut does not have: the answer to
+ * give, listing the products and their channels.
  */
-export async function syncFromSlack(args: CommandArgs, deps: ListenerDeps, since: Date | undefined): Promise<void> {
-  const { ack, command, client } = args;
-  if (deps.productChannels) {
-    // A sync files what it lists under one product: with several it would mix them up, so it does not start.
-    await ack(
-      ':construction: With several products, /disputes sync is not available yet: each product keeps its cases ' +
-        'from its webhooks. Nothing was started.',
-    );
-    return;
+export function syncProductOf(
+  deps: Pick<ListenerDeps, 'productChannels'>,
+  named: string | undefined,
+  channel: string,
+): string | { answer: string } {
+  const channels = deps.productChannels;
+  const ids = channels ? [...channels.keys()] : [DEFAULT_PRODUCT];
+  if (named !== undefined && ids.includes(named)) return named;
+  if (!channels) {
+    // One product: a word that is neither its id nor a date was meant as a date.
+    if (named === undefined) return DEFAULT_PRODUCT;
+    return { answer: 'Sync since when? Give a past date as YYYY-MM-DD, e.g. `/disputes sync 2025-01-01`.' };
   }
-  const running = await runningSync(deps.pool);
+  const here = named === undefined ? [...channels].find(([, own]) => own === channel)?.[0] : undefined;
+  if (here) return here;
+  const list = [...channels].map(([id, own]) => `\`${id}\` (<#${own}>)`).join(', ');
+  const which =
+    named === undefined
+      ? "Which product? This is no product's channel: type `/disputes sync` in a product's channel, or name it"
+      : `rebut has no product \`${escapeMrkdwn(clip(visibleText(named), 40))}\` (a date is YYYY-MM-DD): name one`;
+  return { answer: `${which}, e.g. \`/disputes sync ${ids[0] ?? DEFAULT_PRODUCT}\`. The products: ${list}.` };
+}
+
+/**
+ * `/disputes sync [product] [since]`: one message in the product's channel, updated as pages arrive (never one
+ * message per page), ending with the result. A sync of the product already running (here or on another instance) is
+ * reported instead of started twice; another product's may run meanwhile.
+ */
+export async function syncFromSlack(
+  args: CommandArgs,
+  deps: ListenerDeps,
+  product: string,
+  since: Date | undefined,
+): Promise<void> {
+  const { ack, command, client } = args;
+  const running = await runningSync(deps.pool, product);
+  const several = deps.productChannels !== undefined;
+  const of = several ? ` of ${product}` : '';
   if (running) {
     await ack(
-      `A sync is already running (started by ${running.startedBy} at ${running.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${running.seen.toLocaleString('en-US')} disputes so far). It goes on; this one was not started.`,
+      `A sync${of} is already running (started by ${running.startedBy} at ${running.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${running.seen.toLocaleString('en-US')} disputes so far). It goes on; this one was not started.`,
     );
     return;
   }
-  const channel = deps.channel ?? command.channel_id;
+  const channel = deps.productChannels?.get(product) ?? deps.channel ?? command.channel_id;
   const startedBy = `slack:${command.user_id}`;
-  await ack(`Syncing disputes from Stripe; progress is shown in <#${channel}>.`);
-  const first = syncProgressBlocks({ startedBy, since: since ?? null });
+  await ack(`Syncing disputes${of} from Stripe; progress is shown in <#${channel}>.`);
+  const shown = { startedBy, since: since ?? null, ...(several ? { product } : {}) };
+  const first = syncProgressBlocks(shown);
   const posted = await client.chat.postMessage({ channel, text: first.text, blocks: first.blocks });
   const ts = posted.ts;
   let lastUpdate = 0;
@@ -51,11 +82,7 @@ export async function syncFromSlack(args: CommandArgs, deps: ListenerDeps, since
       .catch((error: unknown) => deps.log.warn({ err: error }, 'could not update the sync message; the sync goes on'));
   };
   const result = await runSync(
-    {
-      pool: deps.pool,
-      stripe: deps.stripe,
-      log: deps.log,
-    },
+    { pool: deps.pool, product: { id: product, stripe: stripeFor(deps, product) }, log: deps.log },
     {
       since,
       startedBy,
@@ -63,11 +90,11 @@ export async function syncFromSlack(args: CommandArgs, deps: ListenerDeps, since
         const now = Date.now();
         if (progress.done || now - lastUpdate < SYNC_UPDATE_EVERY_MS) return;
         lastUpdate = now;
-        update(syncProgressBlocks({ startedBy, since: since ?? null, progress }));
+        update(syncProgressBlocks({ ...shown, progress }));
       },
     },
   );
-  update(syncProgressBlocks({ startedBy, since: since ?? null, result }));
+  update(syncProgressBlocks({ ...shown, result }));
   await updating;
 }
 
