@@ -83,8 +83,25 @@ export async function checkStripe(
     } else checks.push(warn('stripe', permission.name, `not checked: ${result.message}`));
   }
   checks.push(skip('stripe', 'Files: Write', 'cannot be checked without uploading a file; the first case uploads one'));
+  checks.push(await checkConnectRead(stripe));
   checks.push(await checkWebhookEndpoint(stripe, live, options.publicUrl, options.webhookPath ?? '/stripe/webhook'));
   return checks;
+}
+
+/** Connect read: only a Connect platform needs it, for sync to list its connected accounts' disputes. */
+async function checkConnectRead(stripe: Stripe): Promise<Check> {
+  const name = 'Connect: Read';
+  const result = await allowed(() => stripe.accounts.list({ limit: 1 }));
+  if (result === 'yes') return ok('stripe', name, 'allowed: sync lists the connected accounts’ disputes too');
+  if (result instanceof Stripe.errors.StripePermissionError && /Only Stripe Connect platforms/i.test(result.message)) {
+    return skip('stripe', name, 'not a Connect platform: there are no connected accounts to sync');
+  }
+  return warn(
+    'stripe',
+    name,
+    `not allowed (${result.message}): on a Connect platform, sync reads the platform's own disputes only`,
+    `${KEY_PAGE} → Connect: Read, if your disputes live on connected accounts`,
+  );
 }
 
 /** A webhook endpoint that sends rebut the dispute events, at rebut's address (when given), in rebut's API version. */

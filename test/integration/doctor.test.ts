@@ -146,6 +146,8 @@ describe('rebut doctor', () => {
     expect(named(result.checks, 'API key')?.detail).toContain('test mode, restricted key');
     expect(named(result.checks, 'Charges: Read')?.status).toBe('ok');
     expect(named(result.checks, 'webhook endpoint')?.status).toBe('skip'); // a restricted key may not list them
+    // Without Connect read, sync reads the platform's own disputes only: worth knowing, not a failure.
+    expect(named(result.checks, 'Connect: Read')?.status).toBe('warn');
     expect(named(result.checks, 'channel')?.status).toBe('ok');
     expect(named(result.checks, 'approver S0APPROVE1')?.detail).toBe('a user group of 1');
     expect(named(result.checks, 'model')?.status).toBe('ok');
@@ -184,6 +186,7 @@ describe('rebut doctor', () => {
     let result = await checks(full);
     expect(named(result.checks, 'API key')?.status).toBe('warn'); // a full secret key: a restricted one is advised
     expect(named(result.checks, 'webhook endpoint')?.status).toBe('ok');
+    expect(named(result.checks, 'Connect: Read')?.status).toBe('ok');
 
     stripe.setWebhook({
       url: `${PUBLIC_URL}/stripe/webhook`,
