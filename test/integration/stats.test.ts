@@ -250,9 +250,9 @@ describe('stats', () => {
       null,
       new Date(),
     );
-    expect(await effectivenessOrder(db.pool, 'fraudulent', 26)).toBeUndefined();
-    expect(await effectivenessOrder(db.pool, 'general', 1)).toBeUndefined();
-    const lifts = await effectivenessOrder(db.pool, 'fraudulent', 25);
+    expect(await effectivenessOrder(db.pool, 'default', 'fraudulent', 26)).toBeUndefined();
+    expect(await effectivenessOrder(db.pool, 'default', 'general', 1)).toBeUndefined();
+    const lifts = await effectivenessOrder(db.pool, 'default', 'fraudulent', 25);
     expect(lifts).toEqual({ post_payment_activity: expect.closeTo(0.6, 10) });
   });
 
