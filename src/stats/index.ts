@@ -1,6 +1,6 @@
 import type { Pool } from '../db/pool.js';
 import type { EvidenceItem } from '../evidence/playbook/plans.js';
-import { mergeProducts, type ProductName, type StatsByProduct } from './products.js';
+import { mergeProducts, type ProductName, type StatsByProduct, type StatsScope } from './products.js';
 import {
   caseEvidenceCells,
   evidenceCells,
@@ -18,8 +18,10 @@ export {
   type ProductName,
   type ProductStats,
   pickProduct,
+  productGroup,
   productList,
   type StatsByProduct,
+  type StatsScope,
 } from './products.js';
 
 /** The products stats can be asked about: the products file's (`configured`), then any other with disputes stored. */
@@ -133,6 +135,23 @@ export async function computeStatsByProduct(
       stats: summariseCells(options, since, now, only(product.id), opens[index] ?? { total: 0, cases: [] }),
     })),
   };
+}
+
+/**
+ * What a person asked for (`pickProduct`): one product's stats, or with several products known and none named, the
+ * total with every product's own beside it; with one product, its stats as before products existed.
+ */
+export async function statsFor(
+  pool: Pool,
+  options: StatsOptions & { known: readonly ProductName[]; product: ProductName | null },
+): Promise<{ stats: Stats; scope: StatsScope }> {
+  const { known, product, ...rest } = options;
+  if (product) return { stats: await computeStats(pool, { ...rest, product: product.id }), scope: { product } };
+  if (known.length > 1) {
+    const byProduct = await computeStatsByProduct(pool, { ...rest, products: known });
+    return { stats: byProduct.total, scope: { products: byProduct.products } };
+  }
+  return { stats: await computeStats(pool, rest), scope: {} };
 }
 
 /**

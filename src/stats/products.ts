@@ -1,5 +1,5 @@
 import { DEFAULT_PRODUCT } from '../dispute/products.js';
-import type { Stats } from './summarise.js';
+import type { Group, Stats } from './summarise.js';
 
 /**
  * Stats per product (README → Several products): which products there are to ask about, and which one a person
@@ -20,6 +20,20 @@ export interface ProductStats extends ProductName {
 export interface StatsByProduct {
   total: Stats;
   products: ProductStats[];
+}
+
+/**
+ * Whose figures are shown: one product of several (`product`, named in the title), or all of them with a line each
+ * (`products`). Neither: the one product there is, shown as before products existed.
+ */
+export interface StatsScope {
+  product?: ProductName | undefined;
+  products?: ProductStats[] | undefined;
+}
+
+/** A product's overall win rate as a group of the stats, keyed by its display name. */
+export function productGroup(product: ProductStats): Group {
+  return { key: product.name, disputes: product.stats.disputes, ...product.stats.winRate };
 }
 
 /**
