@@ -14,7 +14,7 @@ Usage:
   rebut migrate               apply database migrations and exit
   rebut sync [--since DATE] [--json]
                               import past disputes from Stripe
-  rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
+  rebut stats [--product ID] [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
   rebut doctor [--json] [--url https://your.host]
                               check every setting live and say what to fix
@@ -34,8 +34,9 @@ SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or REBUT_HEADLESS=true to run without 
   sync: `rebut sync [--since YYYY-MM-DD] [--json] — import past disputes from Stripe (STRIPE_SECRET_KEY), so stats
 and drafts learn from them. Interrupted (Ctrl-C), it stops after the page being stored; run it again to continue where it stopped.
 With --json: no progress bar, and the result (status, disputes seen, stored, cases opened and closed) as JSON.`,
-  stats: `rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what evidence wins,
-from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`,
+  stats: `rebut stats [--product ID] [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what
+evidence wins, from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL). With several products:
+a row per product and the total (--json: keyed by product), or --product's alone.`,
   doctor: `rebut doctor [--json] [--url https://your.host] — check every setting live and say what to fix: the Stripe key
 and each permission rebut needs (one harmless call each), the webhook endpoint (at --url when given), Slack's token,
 scopes, the bot in the channel and the approvers, the model, both databases and the evidence file. Changes nothing.

@@ -14,7 +14,7 @@ import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
-import { statsFromSlack, syncFromSlack } from './history.js';
+import { STATS_PERIOD_HELP, statsFromSlack, syncFromSlack } from './history.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -25,7 +25,7 @@ export type DisputesCommand =
   | { kind: 'auto-set'; enabled: boolean; reason: string; conditions: AutopilotConditions }
   | { kind: 'show'; disputeId: string }
   | { kind: 'sync'; since?: Date }
-  | { kind: 'stats'; window: StatsWindow }
+  | { kind: 'stats'; window: StatsWindow; product?: string }
   | { kind: 'invalid'; message: string };
 
 /** Parses the command text (pure). */
@@ -71,15 +71,26 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'sync', since: date };
     }
     case 'stats': {
-      const window = (rest[0] ?? '30d').toLowerCase();
-      if (!(STATS_WINDOWS as readonly string[]).includes(window)) {
-        return { kind: 'invalid', message: 'Stats for which period? `/disputes stats 30d`, `90d` or `all`.' };
+      // `[product] [period]`, in either order: which products there are is known only once the database is asked.
+      let window: StatsWindow | undefined;
+      let product: string | undefined;
+      for (const typed of rest.map((word) => word.toLowerCase())) {
+        if (window === undefined && isStatsWindow(typed)) window = typed;
+        else if (product === undefined && PRODUCT_WORD.test(typed)) product = typed;
+        else return { kind: 'invalid', message: STATS_PERIOD_HELP };
       }
-      return { kind: 'stats', window: window as StatsWindow };
+      return { kind: 'stats', window: window ?? '30d', ...(product !== undefined ? { product } : {}) };
     }
     default:
       return { kind: 'invalid', message: `rebut does not know \`${echo(word)}\`.\n${HELP_TEXT}` };
   }
+}
+
+/** What could be a product id (src/products/config.ts); anything else after `stats` is a mistyped period. */
+const PRODUCT_WORD = /^[a-z][a-z0-9-]{0,31}$/;
+
+function isStatsWindow(word: string): word is StatsWindow {
+  return (STATS_WINDOWS as readonly string[]).includes(word);
 }
 
 /** `/disputes`: every answer is ephemeral (the ack body of a slash command is seen by the caller only). */
@@ -88,9 +99,12 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
   const userId = command.user_id;
   const parsed = parseDisputesCommand(command.text);
 
-  /** For commands that change or reveal cases: approvers only; others are refused and audited. */
-  const allowed = async (attempted: string, what: string): Promise<boolean> => {
-    const permission = await deps.approvers.check(userId);
+  /**
+   * For commands that change or reveal cases: approvers only (of `product`, when the command is about one product);
+   * others are refused and audited.
+   */
+  const allowed = async (attempted: string, what: string, product?: string): Promise<boolean> => {
+    const permission = await deps.approvers.check(userId, product);
     if (permission.allowed) return true;
     await recordRefusal(deps.pool, { userId, attempted, reason: permission.reason, detail: { command: command.text } });
     await ack(refusalText(permission.reason, what));
@@ -156,9 +170,10 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         await syncFromSlack(args, deps, parsed.since);
         return;
       case 'stats':
-        // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`.
-        if (!(await allowed('stats', 'see dispute stats'))) return;
-        await statsFromSlack(args, deps, parsed.window);
+        // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`; one
+        // product's stats, that product's approvers.
+        if (!(await allowed('stats', 'see dispute stats', parsed.product))) return;
+        await statsFromSlack(args, deps, parsed.window, parsed.product);
         return;
     }
   } catch (error) {
