@@ -2,7 +2,7 @@ import { DEFAULT_PRODUCT } from '../dispute/products.js';
 import type { Group, Stats } from './summarise.js';
 
 /**
- * Stats per product (README → Several products): which products there are to ask about, and which one a person
+ * Stats per product: which products there are to ask about, and which one a person
  * asked for. Pure; `knownProducts` in index.ts reads the products stored.
  */
 
