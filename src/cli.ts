@@ -14,7 +14,7 @@ Usage:
   rebut migrate               apply database migrations and exit
   rebut sync [--product ID] [--since DATE] [--json]
                               import past disputes from Stripe
-  rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png]
+  rebut stats [--product ID] [--json] [--window 30d|90d|all] [--chart FILE.png]
                               win rates and what evidence wins (default: all)
   rebut doctor [--json] [--url https://your.host]
                               check every setting live and say what to fix
@@ -36,8 +36,9 @@ stats and drafts learn from them. With a products file (PRODUCTS_CONFIG): the pr
 one after another, each with its own key. Interrupted (Ctrl-C), it stops after the page being stored; run it again to
 continue where it stopped. With --json: no progress bar, and the result (status, disputes seen, stored, cases opened
 and closed) as JSON; with a products file, an array of one result per product.`,
-  stats: `rebut stats [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what evidence wins,
-from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL).`,
+  stats: `rebut stats [--product ID] [--json] [--window 30d|90d|all] [--chart FILE.png] — win rates by reason and what
+evidence wins, from the database rebut serves from (DATABASE_URL, or the embedded PostgreSQL). With several products:
+a row per product and the total (--json: keyed by product), or --product's alone.`,
   doctor: `rebut doctor [--json] [--url https://your.host] — check every setting live and say what to fix: the Stripe key
 and each permission rebut needs (one harmless call each), the webhook endpoint (at --url when given), Slack's token,
 scopes, the bot in the channel and the approvers, the model, both databases and the evidence file. Changes nothing.

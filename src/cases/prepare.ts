@@ -36,8 +36,8 @@ export interface PrepareDeps {
   evidence: EvidenceConfig;
   appDatabaseUrl?: string;
   env?: NodeJS.ProcessEnv;
-  /** Measured win-rate lift per kind of evidence for a reason (from stats), once there is enough history. */
-  effectiveness?: (reason: string) => Promise<PlaybookOptions['effectiveness'] | undefined>;
+  /** Measured win-rate lift per kind of evidence for a product's reason (from stats), once there is enough history. */
+  effectiveness?: (product: string, reason: string) => Promise<PlaybookOptions['effectiveness'] | undefined>;
   /** Turns the deliverables' image references into bytes (allowed hosts, caps); failures become notes. */
   fetchDeliverables: (artefacts: Artefact[]) => Promise<{ deliverables: PacketDeliverable[]; notes: string[] }>;
   /** Builds the packet; the app passes its packet threads (`evidence/packet/threads.ts`). Default: this thread. */
@@ -87,15 +87,15 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     log.warn({ caseId, cause }, 'an evidence source did not answer; the case is shown as needing attention');
     return;
   }
-  // Once enough decided disputes exist, optional evidence is ordered by how much it has won.
-  const effectiveness = await deps.effectiveness?.(dispute.reason);
+  // Once enough decided disputes of the product exist, optional evidence is ordered by how much it has won there.
+  const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
   const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
   const packet = await (deps.buildPacket ?? buildPacket)(
     packetInputFor(dispute, evidence, gathered.facts, playbook, images),
   );
 
-  const history = await reasonHistory(pool, dispute.reason);
+  const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({
     dispute: dispute.stripe_object,
     checklist: playbook.checklist,
@@ -215,14 +215,17 @@ function receiptFacts(facts: Fact[]): Fact[] | null {
   return receipt.length > 0 ? receipt : null;
 }
 
-/** This business's decided disputes for a reason, for triage's win-rate arithmetic. */
-async function reasonHistory(pool: Pool, reason: string): Promise<{ decided: number; won: number }> {
-  // From the running totals the stats triggers keep (0002_stats.sql), not a count over every dispute.
+/**
+ * This business's decided disputes for a reason, for triage's win-rate arithmetic: the product's own, since another
+ * product's customers, prices and evidence win at another rate.
+ */
+async function reasonHistory(pool: Pool, product: string, reason: string): Promise<{ decided: number; won: number }> {
+  // From the running totals the stats triggers keep per product (0002_stats.sql, 0012), not a count over every dispute.
   const { rows } = await pool.query<{ decided: number; won: number }>(
     `SELECT coalesce(sum(disputes) FILTER (WHERE status IN ('won', 'lost')), 0)::int AS decided,
             coalesce(sum(disputes) FILTER (WHERE status = 'won'), 0)::int AS won
-       FROM dispute_stats_monthly WHERE reason = $1`,
-    [reason],
+       FROM dispute_stats_monthly WHERE product = $1 AND reason = $2`,
+    [product, reason],
   );
   return rows[0] ?? { decided: 0, won: 0 };
 }

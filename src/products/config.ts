@@ -103,13 +103,7 @@ export function productsFile(settings: Settings): string | undefined {
 export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Product[] {
   const file = productsFile(settings);
   if (!file) return [defaultProduct(settings)];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new FileProblems(file, [{ key: '', line: null, message: `cannot read: ${(error as Error).message}` }]);
-  }
-  const { data, lineOf } = readYaml(productsFileSchema, text, file);
+  const { data, lineOf } = readProductsFile(file);
   const baseDir = dirname(resolve(file));
   const problems: FileProblem[] = [];
   const secret = (path: (string | number)[], name: string, pattern: RegExp, expected: string): string => {
@@ -167,6 +161,26 @@ export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Produc
   });
   if (problems.length > 0) throw new FileProblems(file, problems);
   return products;
+}
+
+function readProductsFile(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FileProblems(file, [{ key: '', line: null, message: `cannot read: ${(error as Error).message}` }]);
+  }
+  return readYaml(productsFileSchema, text, file);
+}
+
+/**
+ * The products file's products by id and display name, without a secret read: for what only names them (`rebut
+ * stats` runs where the Stripe keys may not be set). Undefined without a products file.
+ */
+export function productNames(settings: Settings): Pick<Product, 'id' | 'name'>[] | undefined {
+  const file = productsFile(settings);
+  if (!file) return undefined;
+  return readProductsFile(file).data.products.map(({ id, name }) => ({ id, name }));
 }
 
 function at(index: number, position: number): (string | number)[] {

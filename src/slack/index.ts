@@ -149,6 +149,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     stripe,
     ...(deps.products ? { products: deps.products.clients } : {}),
     ...(productChannels ? { productChannels } : {}),
+    ...(deps.products ? { productNames: products.map(({ id, name }) => ({ id, name })) } : {}),
     log,
     approvers,
     channel: settings.SLACK_CHANNEL_ID,

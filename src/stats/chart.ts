@@ -3,18 +3,23 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { count, intervalText, percent, windowInWords, words } from './format.js';
+import { productGroup, type StatsScope } from './products.js';
 import type { Group, Stats } from './summarise.js';
 
 /**
- * The stats chart: win rate by month (bars with their 95% interval) and by reason, drawn as SVG by
- * a pure function and rasterised to PNG by sharp (librsvg) for Slack.
+ * The stats chart: win rate by month (bars with their 95% interval) and by reason, and with several products one
+ * bar per product, drawn as SVG by a pure function and rasterised to PNG by sharp (librsvg) for Slack.
  */
 
 export const CHART_WIDTH = 960;
+/** The height without the products panel (one product, or one product of several). */
 export const CHART_HEIGHT = 720;
 /** The months drawn: two years is what a reader compares; older ones are in `rebut stats`. */
 export const CHART_MONTHS = 24;
 export const CHART_REASONS = 8;
+export const CHART_PRODUCTS = 8;
+/** Height of a bar's row in the products panel. */
+const PRODUCT_ROW = 40;
 
 const FONT = 'DejaVu Sans';
 const INK = '#111827';
@@ -110,12 +115,20 @@ function monthPanel(months: Group[], top: number, height: number): string[] {
   return parts;
 }
 
-function reasonPanel(reasons: Group[], top: number, height: number): string[] {
+/** Horizontal bars, one per group with something decided (at most `most`), with their 95% interval and sample. */
+function barPanel(
+  title: string,
+  groups: Group[],
+  label: (key: string) => string,
+  most: number,
+  top: number,
+  height: number,
+): string[] {
   const labelRight = 230;
   const left = labelRight + 12;
   const right = CHART_WIDTH - 170;
-  const parts = [text(20, top - 16, 'Win rate by reason, with 95% interval', { size: 15, weight: 'bold' })];
-  const decided = reasons.filter((reason) => reason.decided > 0).slice(0, CHART_REASONS);
+  const parts = [text(20, top - 16, title, { size: 15, weight: 'bold' })];
+  const decided = groups.filter((group) => group.decided > 0).slice(0, most);
   if (decided.length === 0) {
     parts.push(
       text(CHART_WIDTH / 2, top + height / 2, 'Nothing decided yet', { size: 14, fill: MUTED, anchor: 'middle' }),
@@ -135,7 +148,7 @@ function reasonPanel(reasons: Group[], top: number, height: number): string[] {
     const centre = top + row * (index + 0.5);
     const rate = reason.rate ?? 0;
     parts.push(
-      text(labelRight, centre + 4, words(reason.key), { size: 13, anchor: 'end' }),
+      text(labelRight, centre + 4, label(reason.key), { size: 13, anchor: 'end' }),
       rect(
         left,
         centre - barHeight / 2,
@@ -160,20 +173,45 @@ function reasonPanel(reasons: Group[], top: number, height: number): string[] {
   return parts;
 }
 
-/** The chart as SVG: a pure function of the stats. */
-export function statsChartSvg(stats: Stats): string {
+/** The products panel's height: a row per product drawn, at least two. */
+function productsPanelHeight(scope: StatsScope): number {
+  const drawn = (scope.products ?? []).filter((product) => product.stats.winRate.decided > 0).length;
+  return Math.max(2, Math.min(CHART_PRODUCTS, drawn)) * PRODUCT_ROW;
+}
+
+/** The chart's height: with several products, the products panel below the others. */
+export function chartHeight(scope: StatsScope = {}): number {
+  return scope.products ? CHART_HEIGHT + 60 + productsPanelHeight(scope) : CHART_HEIGHT;
+}
+
+/** The chart as SVG: a pure function of the stats (and, with several products, of each product's). */
+export function statsChartSvg(stats: Stats, scope: StatsScope = {}): string {
   const overall = stats.winRate;
   const subtitle =
     overall.decided > 0
       ? `${windowInWords(stats)} · ${percent(overall.rate)} won (95% CI ${intervalText(overall)}) of ${count(overall.decided)} decided`
       : `${windowInWords(stats)} · nothing decided yet`;
+  const height = chartHeight(scope);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">`,
-    rect(0, 0, CHART_WIDTH, CHART_HEIGHT, '#ffffff'),
-    text(20, 34, 'rebut — dispute win rate', { size: 20, weight: 'bold' }),
-    text(20, 56, subtitle, { size: 13, fill: MUTED }),
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}">`,
+    rect(0, 0, CHART_WIDTH, height, '#ffffff'),
+    text(20, 34, scope.product ? `rebut — ${scope.product.name} — dispute win rate` : 'rebut — dispute win rate', {
+      size: 20,
+      weight: 'bold',
+    }),
+    text(20, 56, scope.products ? `${subtitle} · all products` : subtitle, { size: 13, fill: MUTED }),
     ...monthPanel(stats.byMonth.slice(-CHART_MONTHS), 110, 230),
-    ...reasonPanel(stats.byReason, 440, 250),
+    ...barPanel('Win rate by reason, with 95% interval', stats.byReason, words, CHART_REASONS, 440, 250),
+    ...(scope.products
+      ? barPanel(
+          'Win rate by product, with 95% interval',
+          scope.products.map(productGroup),
+          (name) => name,
+          CHART_PRODUCTS,
+          CHART_HEIGHT + 40,
+          productsPanelHeight(scope),
+        )
+      : []),
     '</svg>',
   ];
   return parts.join('\n');
@@ -217,6 +255,6 @@ export async function rasterise(svg: string): Promise<Buffer> {
 }
 
 /** The chart as a PNG (for a Slack file upload). */
-export async function renderStatsChart(stats: Stats): Promise<Buffer> {
-  return rasterise(statsChartSvg(stats));
+export async function renderStatsChart(stats: Stats, scope: StatsScope = {}): Promise<Buffer> {
+  return rasterise(statsChartSvg(stats, scope));
 }

@@ -7,7 +7,7 @@ import { migrate } from '../db/migrate.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
-import { loadProducts, type Product, productsFile } from '../products/config.js';
+import { loadProducts, type Product, productNames, productsFile } from '../products/config.js';
 import { createStripeClient } from '../stripe/client.js';
 import { runSync, type SyncDeps, type SyncOptions, type SyncResult, sinceDay } from '../sync/index.js';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../sync/progress.js';
 import { renderStatsChart } from './chart.js';
 import { formatStatsJson, formatStatsTable, textBar } from './format.js';
-import { computeStats } from './index.js';
+import { knownProducts, pickProduct, productList, statsFor } from './index.js';
 import { STATS_WINDOWS, type StatsWindow } from './summarise.js';
 
 /** `rebut sync` and `rebut stats`: the same work as the slash commands, from a terminal. */
@@ -252,7 +252,10 @@ function parseWindow(text: string): StatsWindow {
   return text as StatsWindow;
 }
 
-/** `rebut stats [--json] [--window 30d|90d|all] [--chart file.png]` (or the window alone: `rebut stats 90d`). */
+/**
+ * `rebut stats [--product ID] [--json] [--window 30d|90d|all] [--chart file.png]` (or the window alone: `rebut stats
+ * 90d`). With several products and none named: every product, a row each, and the total.
+ */
 export function statsCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return withUsage(() => stats(args, env));
 }
@@ -260,22 +263,36 @@ export function statsCommand(args: string[], env: NodeJS.ProcessEnv = process.en
 async function stats(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean' }, window: { type: 'string' }, chart: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      window: { type: 'string' },
+      chart: { type: 'string' },
+      product: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   const window = parseWindow(values.window ?? positionals[0] ?? 'all');
   const settings = loadSettings(env);
+  // Display names only: stats need none of the products' secrets.
+  const configured = productNames(settings);
   const log = cliLogger(env, settings);
   const database = await openDatabase(settings, (line) => log.warn(line));
   try {
-    const figures = await computeStats(database.pool, { window });
-    process.stdout.write(values.json ? formatStatsJson(figures) : formatStatsTable(figures));
+    const known = await knownProducts(database.pool, configured);
+    const choice = pickProduct(known, values.product);
+    if ('unknown' in choice) {
+      throw new UsageError(
+        `--product: no product "${choice.unknown}"; the products are ${productList(known, (id) => id)}`,
+      );
+    }
+    const { stats: figures, scope } = await statsFor(database.pool, { window, known, product: choice.product });
+    process.stdout.write(values.json ? formatStatsJson(figures, scope) : formatStatsTable(figures, scope));
     // Which database was read, on stderr (JSON on stdout stays clean): an unset DATABASE_URL reads the embedded one.
     console.error(`Read from ${databaseName(settings)}.`);
     if (values.chart) {
-      await writeFile(values.chart, await renderStatsChart(figures));
+      await writeFile(values.chart, await renderStatsChart(figures, scope));
       if (!values.json) console.log(`Chart written to ${values.chart}`);
     }
     return 0;

@@ -1,5 +1,6 @@
 import { currencyDecimals } from '../evidence/sources/format.js';
 import { evidenceKindLabel } from './evidence-kinds.js';
+import { productGroup, type StatsScope } from './products.js';
 import { type Group, HANDLING_WORDS, type Handling, type Stats } from './summarise.js';
 import type { WinRate } from './wilson.js';
 
@@ -87,8 +88,11 @@ export function emptyStatsMessage(stats: Pick<Stats, 'window' | 'since'>): strin
     : `No ${windowInWords(stats)}. Try \`rebut stats --window all\`.`;
 }
 
-export function formatStatsTable(stats: Stats): string {
-  const title = `rebut stats — ${windowInWords(stats)}`;
+/** `stats` are of `scope.product` alone, or the total of `scope.products`, which get a row each. */
+export function formatStatsTable(stats: Stats, scope: StatsScope = {}): string {
+  const title = scope.product
+    ? `rebut stats — ${scope.product.name === scope.product.id ? scope.product.id : `${scope.product.name} (${scope.product.id})`} — ${windowInWords(stats)}`
+    : `rebut stats — ${windowInWords(stats)}`;
   if (stats.disputes === 0) {
     const open = stats.openCases.total > 0 ? `\n\n${openCasesTable(stats)}` : '';
     return `${title}\n\n${emptyStatsMessage(stats)}${open}\n`;
@@ -101,6 +105,13 @@ export function formatStatsTable(stats: Stats): string {
   const sections = [
     title,
     `${summary} ${count(stats.disputes)} disputes, ${count(stats.open)} open, ${count(stats.inquiriesClosed)} inquiries closed without a chargeback.`,
+    scope.products
+      ? groupTable(
+          'Product',
+          [...scope.products.map(productGroup), { key: 'All products', disputes: stats.disputes, ...stats.winRate }],
+          (name) => name,
+        )
+      : '',
     table(
       ['Currency', 'Disputes', 'Disputed', 'Recovered', 'Lost', 'Still open', 'Stripe fees'],
       stats.money.map((money) => [
@@ -188,7 +199,18 @@ export function textBar(fraction: number | null, step = 0, width = 20): string {
   return '▓'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-/** `rebut stats --json`: the same figures, amounts in minor units with their currency, times in ISO 8601. */
-export function formatStatsJson(stats: Stats): string {
-  return `${JSON.stringify(stats, null, 2)}\n`;
+/**
+ * `rebut stats --json`: the same figures, amounts in minor units with their currency, times in ISO 8601. With several
+ * products, keyed by product (`products.<id>`, each with its display name) beside the `total`; one product named:
+ * that product's key alone.
+ */
+export function formatStatsJson(stats: Stats, scope: StatsScope = {}): string {
+  const keyed = (products: { id: string; name: string; stats: Stats }[]) =>
+    Object.fromEntries(products.map((product) => [product.id, { name: product.name, ...product.stats }]));
+  const figures = scope.product
+    ? { products: keyed([{ ...scope.product, stats }]) }
+    : scope.products
+      ? { total: stats, products: keyed(scope.products) }
+      : stats;
+  return `${JSON.stringify(figures, null, 2)}\n`;
 }

@@ -10,6 +10,7 @@ import { enqueue } from '../../src/jobs/enqueue.js';
 import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
+import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync } from '../../src/sync/index.js';
 import { readyCase } from '../support/cases.js';
@@ -219,7 +220,7 @@ describe('database', () => {
         [cursor.id, cursor.created, listed.data[0]?.created],
       );
 
-      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts', '0011_sync_products']);
+      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts', '0011_sync_products', '0012_stats_products']);
       const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
       expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
       const result = await runSync(
@@ -266,7 +267,7 @@ describe('database', () => {
         [killed, cursor.id, cursor.created, listed.data[0]?.created],
       );
 
-      expect(await migrate(migrated.pool)).toEqual(['0011_sync_products']);
+      expect(await migrate(migrated.pool)).toEqual(['0011_sync_products', '0012_stats_products']);
       const products = await migrated.pool.query('SELECT id, product FROM sync_runs ORDER BY id');
       expect(products.rows).toEqual(runs.map((run) => ({ id: run.id, product: 'default' })));
       const sync = (product: string) =>
@@ -291,13 +292,121 @@ describe('database', () => {
         { product: 'default', n: 3 },
         { product: 'photos', n: 1 },
       ]);
+      // With photos gone (its run, and the disputes it stored), the way back is open.
       await migrated.pool.query(`DELETE FROM sync_runs WHERE product = 'photos'`);
+      await migrated.pool.query(
+        `WITH gone AS (SELECT c.id FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE d.product = 'photos')
+         DELETE FROM audit_log WHERE case_id IN (SELECT id FROM gone)`,
+      );
+      await migrated.pool.query(
+        `DELETE FROM cases WHERE dispute_id IN (SELECT id FROM disputes WHERE product = 'photos')`,
+      );
+      await migrated.pool.query(`DELETE FROM disputes WHERE product = 'photos'`);
       await migrateDownThrough(migrated, '0011_sync_products');
       const columns = await migrated.pool.query(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'sync_runs' AND column_name = 'product'`,
       );
       expect(columns.rows).toEqual([]);
       expect((await migrated.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0]).toEqual({ n: 3 });
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it('0012 splits the stats totals of a database with history by product, losing nothing; down folds them back, refused while another product has disputes', async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    /** A dispute as the webhook job stores it for `product`; a decided one was answered with evidence first. */
+    const store = async (product: string, reason: 'fraudulent' | 'duplicate', status: 'won' | 'lost' | null) => {
+      const { dispute } = sandbox.createDispute({ reason, silent: true });
+      if (status) {
+        await sandbox.stripe().disputes.update(dispute.id, { evidence: { uncategorized_text: 'Used the product' } });
+        sandbox.setDisputeStatus(dispute.id, status);
+      }
+      const read = await sandbox.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
+      await upsertDispute(migrated.pool, read, null, new Date(), product);
+      return read.id;
+    };
+    /** Each product's totals, as the running totals hold them and as a fresh count of its disputes gives them. */
+    const perProduct = async (product: string) => {
+      const now = new Date();
+      return {
+        kept: sorted([
+          ...(await statsCells(migrated.pool, null, product)),
+          ...(await monthCells(migrated.pool, null, now, product)),
+          ...(await evidenceCells(migrated.pool, null, product)),
+        ]),
+        counted: sorted([
+          ...(await statsCells(migrated.pool, new Date(0), product)),
+          ...(await monthCells(migrated.pool, new Date(0), now, product)),
+          ...(await evidenceCells(migrated.pool, new Date(0), product)),
+        ]),
+      };
+    };
+    try {
+      // As 0009–0011 kept them: disputes of two products, one set of totals mixing both.
+      await migrateDownThrough(migrated, '0012_stats_products');
+      for (const status of ['won', 'won', 'lost', null] as const) await store('default', 'fraudulent', status);
+      await store('default', 'duplicate', 'won');
+      const defaultOnly = await statsTotals(migrated);
+      for (const status of ['lost', 'lost', 'lost', 'won'] as const) await store('photos', 'fraudulent', status);
+      const mixed = await statsTotals(migrated);
+      expect(mixed).not.toEqual(defaultOnly);
+
+      expect((await migrate(migrated.pool))[0]).toBe('0012_stats_products');
+      // Nothing lost: added up across products, the totals are what they were.
+      const summed = {
+        monthly: (
+          await migrated.pool.query(
+            `SELECT month, reason, network, currency, status, submitted, countered, sum(disputes)::bigint AS disputes,
+                    sum(amount)::bigint AS amount
+               FROM dispute_stats_monthly GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+          )
+        ).rows,
+        evidence: (
+          await migrated.pool.query(
+            `SELECT reason, won, evidence_fields, sum(disputes)::bigint AS disputes
+               FROM dispute_stats_evidence GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          )
+        ).rows,
+      };
+      expect(summed).toEqual(mixed);
+      // Each product's own: what a count of its disputes gives.
+      for (const product of ['default', 'photos']) {
+        const { kept, counted } = await perProduct(product);
+        expect(kept).toEqual(counted);
+      }
+      const fraudulent = await migrated.pool.query(
+        `SELECT product, sum(disputes) FILTER (WHERE status = 'won')::int AS won,
+                sum(disputes) FILTER (WHERE status IN ('won', 'lost'))::int AS decided
+           FROM dispute_stats_monthly WHERE reason = 'fraudulent' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(fraudulent.rows).toEqual([
+        { product: 'default', won: 2, decided: 3 },
+        { product: 'photos', won: 1, decided: 4 },
+      ]);
+      // The triggers keep them per product from now on.
+      await store('photos', 'duplicate', 'won');
+      const late = await store('default', 'fraudulent', 'lost');
+      for (const product of ['default', 'photos']) {
+        const { kept, counted } = await perProduct(product);
+        expect(kept).toEqual(counted);
+      }
+
+      // Going back would mix the products' histories: refused, and nothing changed.
+      const split = await perProduct('photos');
+      await expect(migrateDownThrough(migrated, '0012_stats_products')).rejects.toThrow(/products other than default/);
+      expect(await perProduct('photos')).toEqual(split);
+
+      // With the other product's disputes gone, down keeps the default product's totals as 0011 kept them.
+      await migrated.pool.query(`DELETE FROM disputes WHERE product = 'photos'`);
+      await migrated.pool.query('DELETE FROM disputes WHERE id = $1', [late]);
+      await migrateDownThrough(migrated, '0012_stats_products');
+      const folded = await statsTotals(migrated);
+      expect(folded.monthly.filter((row) => row.disputes !== '0')).toEqual(defaultOnly.monthly);
+      expect(folded.evidence.filter((row) => row.disputes !== '0')).toEqual(defaultOnly.evidence);
     } finally {
       await sandbox.close();
       await migrated.drop();

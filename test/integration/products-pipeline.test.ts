@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { DEFAULT_CONDITIONS, setAutopilot } from '../../src/cases/autopilot.js';
+import { upsertDispute } from '../../src/db/disputes.js';
 import { disputeEvent, postWebhook, startTestApp, stripeSignature, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { ALICE, BOB, caseMessagesIn, click, command, SIGNING_SECRET } from '../support/slack.js';
@@ -100,7 +101,7 @@ afterAll(async () => {
 async function deliver(
   product: 'interior' | 'photos' | 'jobs',
   secret: string,
-  reason: 'product_not_received' | 'fraudulent' = 'product_not_received',
+  reason: 'product_not_received' | 'fraudulent' | 'product_unacceptable' = 'product_not_received',
 ) {
   const { dispute } = stripe.createDispute({
     reason,
@@ -249,5 +250,27 @@ describe('two products on one rebut', () => {
       );
     expect(Number(await windowOf(photos))).toBe(2);
     expect(Number(await windowOf(jobs))).toBe(48);
+  });
+
+  it("triage weighs a product's case by that product's own record for the reason, never another product's", async () => {
+    // Disputes over the product decided earlier: jobs has won 10 of 12, photos 1 of 12 (together 11 of 24, 46%).
+    const decided = async (product: 'jobs' | 'photos', won: number) => {
+      for (let index = 0; index < 12; index++) {
+        const { dispute } = stripe.createDispute({ reason: 'product_unacceptable', silent: true });
+        stripe.setDisputeStatus(dispute.id, index < won ? 'won' : 'lost');
+        const read = await stripe.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
+        await upsertDispute(db.pool, read, null, new Date(), product);
+      }
+    };
+    await decided('jobs', 10);
+    await decided('photos', 1);
+
+    const jobs = await deliver('jobs', SECRETS.JOBS_WEBHOOK_SECRET, 'product_unacceptable');
+    const row = await waitFor(async () => (await caseOf(jobs)).rows.find((candidate) => candidate.slack_ts), {
+      what: "the jobs product's case posted",
+    });
+    const message = JSON.stringify(caseMessagesIn(slack, row.id, JOBS_CHANNEL).at(-1)?.blocks);
+    expect(message).toContain('This business wins 83% of product_unacceptable disputes (12 decided)');
+    expect(message).not.toContain('24 decided');
   });
 });

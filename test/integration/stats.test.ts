@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
 import { createLogger } from '../../src/log.js';
-import { computeStats, effectivenessOrder } from '../../src/stats/index.js';
+import { cachedEffectiveness, computeStats, effectivenessOrder } from '../../src/stats/index.js';
 import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync, type SyncDeps } from '../../src/sync/index.js';
@@ -250,10 +250,35 @@ describe('stats', () => {
       null,
       new Date(),
     );
-    expect(await effectivenessOrder(db.pool, 'fraudulent', 26)).toBeUndefined();
-    expect(await effectivenessOrder(db.pool, 'general', 1)).toBeUndefined();
-    const lifts = await effectivenessOrder(db.pool, 'fraudulent', 25);
+    expect(await effectivenessOrder(db.pool, 'default', 'fraudulent', 26)).toBeUndefined();
+    expect(await effectivenessOrder(db.pool, 'default', 'general', 1)).toBeUndefined();
+    const lifts = await effectivenessOrder(db.pool, 'default', 'fraudulent', 25);
     expect(lifts).toEqual({ post_payment_activity: expect.closeTo(0.6, 10) });
+  });
+
+  it("a product's playbooks are ordered by its own measured lifts, never by another product's", async () => {
+    const { dispute } = sandbox.createDispute({ reason: 'fraudulent', silent: true });
+    const template = await sandbox.stripe().disputes.retrieve(dispute.id);
+    // Snapwise's answered disputes: with an activity log 24 of 30 won, without it 6 of 30 (enough for the playbooks).
+    const answered = (index: number, withLog: boolean) => ({
+      ...template,
+      id: `du_photos_${withLog ? 'log' : 'none'}_${index}`,
+      status: index < (withLog ? 24 : 6) ? ('won' as const) : ('lost' as const),
+      evidence: { ...template.evidence, access_activity_log: withLog ? 'Signed in from 203.0.113.7' : null },
+      evidence_details: { ...template.evidence_details, submission_count: 1 },
+    });
+    const photos = [true, false].flatMap((withLog) =>
+      Array.from({ length: 30 }, (_, index) => answered(index, withLog)),
+    );
+    await upsertDisputes(db.pool, photos, null, new Date(), 'photos');
+    const lift = { post_payment_activity: expect.closeTo(0.6, 10) };
+    expect(await effectivenessOrder(db.pool, 'photos', 'fraudulent')).toEqual(lift);
+    expect(await effectivenessOrder(db.pool, 'default', 'fraudulent')).toBeUndefined();
+    // What prepare-case asks, per product and reason.
+    const cached = cachedEffectiveness(db.pool);
+    expect(await cached('photos', 'fraudulent')).toEqual(lift);
+    expect(await cached('default', 'fraudulent')).toBeUndefined();
+    expect(await cached('interior', 'fraudulent')).toBeUndefined();
   });
 
   it('lists open cases with their deadlines, soonest first, whatever the window', async () => {

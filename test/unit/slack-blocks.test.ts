@@ -500,7 +500,12 @@ describe('/disputes', () => {
     expect(parseDisputesCommand('sync 2025-02-30').kind).toBe('invalid');
     expect(parseDisputesCommand('stats 30d')).toEqual({ kind: 'stats', window: '30d' });
     expect(parseDisputesCommand('stats')).toEqual({ kind: 'stats', window: '30d' });
-    expect(parseDisputesCommand('stats forever').kind).toBe('invalid');
+    // A word that is not a period may be a product: which products there are, the database says.
+    expect(parseDisputesCommand('stats photos 90d')).toEqual({ kind: 'stats', window: '90d', product: 'photos' });
+    expect(parseDisputesCommand('stats ALL Photos')).toEqual({ kind: 'stats', window: 'all', product: 'photos' });
+    expect(parseDisputesCommand('stats forever')).toEqual({ kind: 'stats', window: '30d', product: 'forever' });
+    expect(parseDisputesCommand('stats 7d').kind).toBe('invalid');
+    expect(parseDisputesCommand('stats photos jobs').kind).toBe('invalid');
     expect(parseDisputesCommand('frobnicate').kind).toBe('invalid');
   });
 });
@@ -517,7 +522,7 @@ describe('manifest.yml', () => {
     const [disputes] = manifest.features.slash_commands;
     expect(disputes?.command).toBe('/disputes');
     expect(disputes?.usage_hint).toBe(
-      'help | sync [since] | stats [30d|90d|all] | auto [on|off] <reason> | show <dispute id>',
+      'help | sync [since] | stats [product] [30d|90d|all] | auto [on|off] <reason> | show <dispute id>',
     );
     expect(disputes?.url).toBe('https://rebut.example.com/slack/events');
     expect(manifest.settings.interactivity).toEqual({

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks } from '../../sandbox/slack/block-kit.js';
 import { statsBlocks } from '../../src/slack/blocks/stats.js';
 import { progressBar, syncProgressBlocks } from '../../src/slack/blocks/sync-progress.js';
-import { CHART_HEIGHT, CHART_WIDTH, rasterise, renderStatsChart, statsChartSvg } from '../../src/stats/chart.js';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  chartHeight,
+  rasterise,
+  renderStatsChart,
+  statsChartSvg,
+} from '../../src/stats/chart.js';
 import { formatStatsJson, formatStatsTable, table, textBar } from '../../src/stats/format.js';
 import { type MonthCell, type StatsCell, type StatsInput, summarise } from '../../src/stats/summarise.js';
 import type { AccountCounts, SyncProgress } from '../../src/sync/progress.js';
@@ -290,6 +297,58 @@ describe('the stats chart', () => {
     const svg = statsChartSvg(stats);
     expect(svg).toContain('&lt;script&gt;&amp;');
     expect(svg).not.toContain('<script>');
+  });
+
+  it('compares the products with a bar each when there are several; one product of several is named in the title', async () => {
+    const decided = (won: number, lost: number) =>
+      summarise(
+        emptyInput({
+          cells: [
+            {
+              reason: 'fraudulent',
+              network: 'visa',
+              currency: 'usd',
+              status: 'won',
+              submitted: true,
+              countered: true,
+              disputes: won,
+              amount: won * 100,
+            },
+            {
+              reason: 'fraudulent',
+              network: 'visa',
+              currency: 'usd',
+              status: 'lost',
+              submitted: true,
+              countered: true,
+              disputes: lost,
+              amount: lost * 100,
+            },
+          ],
+        }),
+      );
+    const products = [
+      { id: 'interior', name: 'Roomcraft', stats: decided(30, 10) },
+      { id: 'photos', name: 'Snapwise', stats: decided(5, 15) },
+    ];
+    const svg = statsChartSvg(decided(35, 25), { products });
+    expect(svg).toContain('Win rate by product, with 95% interval');
+    expect(svg).toContain('>Roomcraft<');
+    expect(svg).toContain('75%  n=40');
+    expect(svg).toContain('>Snapwise<');
+    expect(svg).toContain('25%  n=20');
+    expect(svg).toContain(`height="${chartHeight({ products })}"`);
+    expect(chartHeight({ products })).toBeGreaterThan(CHART_HEIGHT);
+
+    const one = statsChartSvg(products[1]?.stats ?? decided(0, 0), { product: { id: 'photos', name: 'Snapwise' } });
+    expect(one).toContain('rebut — Snapwise — dispute win rate');
+    expect(one).not.toContain('Win rate by product');
+    expect(statsChartSvg(decided(1, 1))).not.toContain('Win rate by product');
+    const png = await renderStatsChart(decided(35, 25), { products });
+    expect(await sharp(png).metadata()).toMatchObject({
+      width: CHART_WIDTH * 2,
+      height: chartHeight({ products }) * 2,
+    });
   });
 
   it('renders to a PNG twice the SVG size, empty or busy', async () => {

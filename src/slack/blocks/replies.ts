@@ -95,6 +95,6 @@ export const HELP_TEXT = [
   '• `/disputes auto` — which dispute reasons are on autopilot',
   '• `/disputes auto on <reason>` / `/disputes auto off <reason>` — submit cases with this reason without review, or stop; conditions may follow: `min 5 usd`, `max 100 usd`, `evidence 60%`, `model` or `template`, `any-verdict` (by default only cases triage says to fight)',
   '• `/disputes sync [product] [YYYY-MM-DD]` — import past disputes from Stripe (approvers only; progress in the channel); with several products, the product whose channel it is typed in, or the one named',
-  '• `/disputes stats [30d|90d|all]` — win rates, money and what evidence wins, with a chart',
+  '• `/disputes stats [product] [30d|90d|all]` — win rates, money and what evidence wins, with a chart (with several products: a line per product, or the one named)',
   'Reasons: `fraudulent`, `product_not_received`, `product_unacceptable`, `subscription_canceled`, `duplicate`, `credit_not_processed`, `unrecognized`, `general`, …',
 ].join('\n');

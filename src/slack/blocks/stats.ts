@@ -1,12 +1,19 @@
-// `/disputes stats`: win rates with their 95% intervals, money by currency, what evidence wins and the open
-// cases' deadlines. Pure: stats in, `{ text, blocks }` out, within Block Kit's limits (≤ 50 blocks, section
+// `/disputes stats`: win rates with their 95% intervals (with several products, a line per product), money by
+// currency, what evidence wins and the open cases' deadlines. Pure: stats in, `{ text, blocks }` out, within Block Kit's limits (≤ 50 blocks, section
 // text ≤ 3,000 characters). The chart (src/stats/chart.ts) is uploaded beside it as a file.
 
 import type { types } from '@slack/bolt';
 import { reasonInWords } from '../../dispute/reasons.js';
 import { evidenceKindLabel } from '../../stats/evidence-kinds.js';
 import { intervalText, percent, pointsText, windowInWords } from '../../stats/format.js';
-import { type Group, HANDLING_WORDS, type Handling, type Stats } from '../../stats/index.js';
+import {
+  type Group,
+  HANDLING_WORDS,
+  type Handling,
+  productGroup,
+  type Stats,
+  type StatsScope,
+} from '../../stats/index.js';
 import { plural } from '../../text.js';
 import {
   bulletList,
@@ -49,14 +56,22 @@ function titled(title: string, lines: string[]): string {
   return head + bulletList(lines, SECTION_MAX - head.length);
 }
 
-function windowTitle(stats: Stats): string {
-  return stats.window === 'all' ? 'all time' : `last ${stats.window.slice(0, -1)} days`;
+function windowTitle(stats: Stats, scope: StatsScope = {}): string {
+  const window = stats.window === 'all' ? 'all time' : `last ${stats.window.slice(0, -1)} days`;
+  return scope.product ? `${scope.product.name}, ${window}` : window;
 }
 
-export function statsBlocks(stats: Stats): StatsMessage {
+/** `stats` are of `scope.product` alone, or the total of `scope.products`, which get a line each. */
+export function statsBlocks(stats: Stats, scope: StatsScope = {}): StatsMessage {
   const header: KnownBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: `Dispute stats — ${windowTitle(stats)}`.slice(0, HEADER_MAX) },
+    text: {
+      type: 'plain_text',
+      text: (scope.product
+        ? `Dispute stats — ${scope.product.name} — ${windowTitle(stats)}`
+        : `Dispute stats — ${windowTitle(stats)}`
+      ).slice(0, HEADER_MAX),
+    },
   };
   const overall = stats.winRate;
 
@@ -67,7 +82,7 @@ export function statsBlocks(stats: Stats): StatsMessage {
         : `No ${escapeMrkdwn(windowInWords(stats))}. Try \`/disputes stats all\`.`;
     const blocks: KnownBlock[] = [header, section(empty)];
     if (stats.openCases.total > 0) blocks.push(section(openCasesText(stats)));
-    return { text: `Dispute stats (${windowTitle(stats)}): no disputes yet`, blocks };
+    return { text: `Dispute stats (${windowTitle(stats, scope)}): no disputes yet`, blocks };
   }
 
   const summary =
@@ -85,6 +100,16 @@ export function statsBlocks(stats: Stats): StatsMessage {
   const blocks: KnownBlock[] = [
     header,
     section(`${summary}\n${counts}`),
+    ...(scope.products
+      ? [
+          section(
+            titled('By product', [
+              ...scope.products.map((product) => rateLine(escapeMrkdwn(product.name), productGroup(product))),
+              rateLine('*All products*', { key: 'all', disputes: stats.disputes, ...overall }),
+            ]),
+          ),
+        ]
+      : []),
     section(titled('Money (each currency on its own)', money)),
     { type: 'divider' },
     section(
@@ -131,8 +156,8 @@ export function statsBlocks(stats: Stats): StatsMessage {
 
   const text =
     overall.decided > 0
-      ? `Dispute stats (${windowTitle(stats)}): ${percent(overall.rate)} won of ${overall.decided.toLocaleString('en-US')} decided`
-      : `Dispute stats (${windowTitle(stats)}): ${plural(stats.disputes, 'dispute')}, none decided yet`;
+      ? `Dispute stats (${windowTitle(stats, scope)}): ${percent(overall.rate)} won of ${overall.decided.toLocaleString('en-US')} decided`
+      : `Dispute stats (${windowTitle(stats, scope)}): ${plural(stats.disputes, 'dispute')}, none decided yet`;
   return { text, blocks };
 }
 

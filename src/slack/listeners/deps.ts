@@ -6,6 +6,7 @@ import type { Pool } from '../../db/pool.js';
 import type { ByProduct } from '../../dispute/products.js';
 import type { Logger } from '../../log.js';
 import type { ProductClients } from '../../products/clients.js';
+import type { ProductName } from '../../stats/index.js';
 import type { Approvers } from '../authorize.js';
 
 export interface ListenerDeps {
@@ -17,6 +18,8 @@ export interface ListenerDeps {
   approvers: Approvers;
   /** Where cases are posted; ephemeral notes go there when no message is at hand. */
   channel: string | undefined;
+  /** With a products file, its products' ids and display names (for `/disputes stats`). */
+  productNames?: readonly ProductName[];
   /** With several products, each product's channel: a case's buttons work only there. */
   productChannels?: ReadonlyMap<string, string>;
   /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */

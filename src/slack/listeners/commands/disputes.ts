@@ -13,7 +13,7 @@ import { refusedDraftBlocks } from '../../blocks/refused-draft.js';
 import { autopilotList, conditionsInWords, HELP_TEXT } from '../../blocks/replies.js';
 import { renderCase } from '../../messages/index.js';
 import type { ListenerDeps } from '../deps.js';
-import { statsFromSlack, syncFromSlack, syncProductOf } from './history.js';
+import { STATS_PERIOD_HELP, statsFromSlack, syncFromSlack, syncProductOf } from './history.js';
 import { commandProduct } from './product.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -25,7 +25,7 @@ export type DisputesCommand =
   | { kind: 'auto-set'; enabled: boolean; reason: string; conditions: AutopilotConditions }
   | { kind: 'show'; disputeId: string }
   | { kind: 'sync'; product?: string; since?: Date }
-  | { kind: 'stats'; window: StatsWindow }
+  | { kind: 'stats'; window: StatsWindow; product?: string }
   | { kind: 'invalid'; message: string };
 
 /** Parses the command text (pure). */
@@ -75,15 +75,26 @@ export function parseDisputesCommand(text: string): DisputesCommand {
       return { kind: 'sync', ...product, since: date };
     }
     case 'stats': {
-      const window = (rest[0] ?? '30d').toLowerCase();
-      if (!(STATS_WINDOWS as readonly string[]).includes(window)) {
-        return { kind: 'invalid', message: 'Stats for which period? `/disputes stats 30d`, `90d` or `all`.' };
+      // `[product] [period]`, in either order: which products there are is known only once the database is asked.
+      let window: StatsWindow | undefined;
+      let product: string | undefined;
+      for (const typed of rest.map((word) => word.toLowerCase())) {
+        if (window === undefined && isStatsWindow(typed)) window = typed;
+        else if (product === undefined && PRODUCT_WORD.test(typed)) product = typed;
+        else return { kind: 'invalid', message: STATS_PERIOD_HELP };
       }
-      return { kind: 'stats', window: window as StatsWindow };
+      return { kind: 'stats', window: window ?? '30d', ...(product !== undefined ? { product } : {}) };
     }
     default:
       return { kind: 'invalid', message: `rebut does not know \`${echo(word)}\`.\n${HELP_TEXT}` };
   }
+}
+
+/** What could be a product id (src/products/config.ts); anything else after `stats` is a mistyped period. */
+const PRODUCT_WORD = /^[a-z][a-z0-9-]{0,31}$/;
+
+function isStatsWindow(word: string): word is StatsWindow {
+  return (STATS_WINDOWS as readonly string[]).includes(word);
 }
 
 /** `/disputes`: every answer is ephemeral (the ack body of a slash command is seen by the caller only). */
@@ -91,8 +102,13 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
   const { ack, command } = args;
   const userId = command.user_id;
   // Autopilot rules are a product's own: `auto` works on the product named, or the one whose channel this is.
-  const resolved = commandProduct(deps, command.text, command.channel_id);
-  const parsed = parseDisputesCommand('text' in resolved ? resolved.text : command.text);
+  // (`sync` and `stats` read their product from their own words: stats without one covers every product.)
+  const first = command.text.trim().split(/\s+/)[0]?.toLowerCase();
+  const resolved: ReturnType<typeof commandProduct> =
+    first === 'auto' || first === 'show'
+      ? commandProduct(deps, command.text, command.channel_id)
+      : { refused: '', text: command.text };
+  const parsed = parseDisputesCommand(resolved.text ?? command.text);
   const product = 'product' in resolved ? resolved.product : undefined;
 
   /** For commands that change or reveal cases: approvers (of `forProduct`) only; others are refused and audited. */
@@ -163,8 +179,8 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         return;
       }
       case 'sync': {
-        // The product named (taken out of the words by commandProduct) or the channel's.
-        const target = syncProductOf(deps, parsed.product ?? product, command.channel_id);
+        // The product named, or the channel's.
+        const target = syncProductOf(deps, parsed.product, command.channel_id);
         if (typeof target !== 'string') {
           await ack(target.answer);
           return;
@@ -174,9 +190,10 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         return;
       }
       case 'stats':
-        // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`.
-        if (!(await allowed('stats', 'see dispute stats'))) return;
-        await statsFromSlack(args, deps, parsed.window);
+        // The answer lists open cases (ids, amounts, deadlines) to the channel: approvers only, as for `show`; one
+        // product's stats, that product's approvers.
+        if (!(await allowed('stats', 'see dispute stats', parsed.product))) return;
+        await statsFromSlack(args, deps, parsed.window, parsed.product);
         return;
     }
   } catch (error) {

@@ -3,7 +3,7 @@ import { DEFAULT_PRODUCT } from '../../../dispute/products.js';
 import { messageOf } from '../../../errors.js';
 import { stripeFor } from '../../../products/clients.js';
 import { renderStatsChart } from '../../../stats/chart.js';
-import { computeStats } from '../../../stats/index.js';
+import { knownProducts, pickProduct, productList, statsFor } from '../../../stats/index.js';
 import type { StatsWindow } from '../../../stats/summarise.js';
 import { runSync } from '../../../sync/index.js';
 import { runningSync } from '../../../sync/runs.js';
@@ -98,23 +98,46 @@ export async function syncFromSlack(
   await updating;
 }
 
-/** `/disputes stats [30d|90d|all]`: the figures as blocks where the command was typed, and the chart as an image. */
-export async function statsFromSlack(args: CommandArgs, deps: ListenerDeps, window: StatsWindow): Promise<void> {
+/** The answer to a period rebut does not know (and, with one product, to any word it does not know). */
+export const STATS_PERIOD_HELP = 'Stats for which period? `/disputes stats 30d`, `90d` or `all`.';
+
+/**
+ * `/disputes stats [product] [30d|90d|all]`: the figures as blocks where the command was typed, and the chart as an
+ * image. With several products and none named: every product, a line each, and the total; a product named: its own.
+ */
+export async function statsFromSlack(
+  args: CommandArgs,
+  deps: ListenerDeps,
+  window: StatsWindow,
+  typed: string | undefined,
+): Promise<void> {
   const { ack, command, client, respond } = args;
+  const known = await knownProducts(deps.pool, deps.productNames);
+  const choice = pickProduct(known, typed);
+  if ('unknown' in choice) {
+    // With one product, a word that is not a period was meant as one: the answer of a set-up without products.
+    await ack(
+      known.length > 1
+        ? `rebut has no product \`${choice.unknown}\`. Its products: ${productList(known, (id) => `\`${id}\``)}. For example \`/disputes stats ${known[0]?.id ?? ''} 90d\`.`
+        : STATS_PERIOD_HELP,
+    );
+    return;
+  }
   await ack();
-  const stats = await computeStats(deps.pool, { window, now: (deps.clock ?? (() => new Date()))() });
-  const message = statsBlocks(stats);
+  const now = (deps.clock ?? (() => new Date()))();
+  const { stats, scope } = await statsFor(deps.pool, { window, now, known, product: choice.product });
+  const message = statsBlocks(stats, scope);
   await respond({ response_type: 'in_channel', text: message.text, blocks: message.blocks });
   if (stats.disputes === 0) return;
-  const chart = await renderStatsChart(stats);
+  const chart = await renderStatsChart(stats, scope);
   for (const channel of [command.channel_id, deps.channel]) {
     if (!channel) continue;
     try {
       await client.files.uploadV2({
         channel_id: channel,
         file: chart,
-        filename: `rebut-stats-${window}.png`,
-        title: `Win rate by month and by reason (${window === 'all' ? 'all time' : `last ${window.slice(0, -1)} days`})`,
+        filename: `rebut-stats-${choice.product ? `${choice.product.id}-` : ''}${window}.png`,
+        title: `Win rate by month and by reason${scope.products ? ' and by product' : ''} (${window === 'all' ? 'all time' : `last ${window.slice(0, -1)} days`})`,
         alt_text: message.text.slice(0, 1000),
       });
       return;
