@@ -104,12 +104,12 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
   // Autopilot rules are a product's own: `auto` works on the product named, or the one whose channel this is.
   // (`sync` and `stats` read their product from their own words: stats without one covers every product.)
   const first = command.text.trim().split(/\s+/)[0]?.toLowerCase();
-  const resolved: ReturnType<typeof commandProduct> =
-    first === 'auto' || first === 'show'
-      ? commandProduct(deps, command.text, command.channel_id)
-      : { refused: '', text: command.text };
-  const parsed = parseDisputesCommand(resolved.text ?? command.text);
-  const product = 'product' in resolved ? resolved.product : undefined;
+  const resolved =
+    first === 'auto' || first === 'show' ? commandProduct(deps, command.text, command.channel_id) : undefined;
+  const parsed = parseDisputesCommand(resolved && 'product' in resolved ? resolved.text : command.text);
+  const product = resolved && 'product' in resolved ? resolved.product : undefined;
+  /** Why `auto` has no product to work on. */
+  const whichProduct = resolved && 'refused' in resolved ? resolved.refused : HELP_TEXT;
 
   /** For commands that change or reveal cases: approvers (of `forProduct`) only; others are refused and audited. */
   const allowed = async (attempted: string, what: string, forProduct = product): Promise<boolean> => {
@@ -130,14 +130,14 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
         return;
       case 'auto-list':
         if (!product) {
-          await ack('refused' in resolved ? resolved.refused : HELP_TEXT);
+          await ack(whichProduct);
           return;
         }
         await ack(autopilotList(await listAutopilot(deps.pool, product)));
         return;
       case 'auto-set': {
         if (!product) {
-          await ack('refused' in resolved ? resolved.refused : HELP_TEXT);
+          await ack(whichProduct);
           return;
         }
         const words = escapeMrkdwn(reasonInWords(parsed.reason));

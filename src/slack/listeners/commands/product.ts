@@ -3,8 +3,8 @@
 import { DEFAULT_PRODUCT } from '../../../dispute/products.js';
 import type { ListenerDeps } from '../deps.js';
 
-/** The command's product and its words without the product's id; or why there is none (`text`: the words as typed). */
-export type CommandProduct = { product: string; text: string } | { refused: string; text?: string };
+/** The command's product and its words without the product's id; or why there is none. */
+export type CommandProduct = { product: string; text: string } | { refused: string };
 
 /** Takes a product id out of the command's words (ids are lower-case slugs), and resolves the command's product. */
 export function commandProduct(
