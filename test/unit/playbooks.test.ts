@@ -75,7 +75,7 @@ describe('playbooks', () => {
   it('orders the checklist strongest first, and by measured effectiveness when it is given', () => {
     const facts = [dispute(), charge(), product, login(1, 5)];
     const byWeight = applyPlaybook('fraudulent', facts, config).checklist.map((item) => item.id);
-    expect(byWeight.slice(0, 3)).toEqual(['post_payment_activity', 'purchase_ip', 'deliverables']);
+    expect(byWeight.slice(0, 3)).toEqual(['post_payment_activity', 'customer_communication', 'purchase_ip']);
     const measured = applyPlaybook('fraudulent', facts, config, {
       effectiveness: { customer_communication: 0.99, card_checks: 0.9 },
     }).checklist;
@@ -83,6 +83,17 @@ describe('playbooks', () => {
       ['customer_communication', 0.99],
       ['card_checks', 0.9],
     ]);
+  });
+
+  it('on a fraud dispute, conversation with the customer ranks among the strongest evidence, as published win data has it', () => {
+    const ranked = applyPlaybook('fraudulent', [dispute(), charge(), product], config).checklist.map((item) => item.id);
+    expect(ranked.indexOf('customer_communication')).toBeLessThan(ranked.indexOf('purchase_ip'));
+    expect(ranked.indexOf('customer_communication')).toBeLessThan(ranked.indexOf('card_checks'));
+    // Measured effectiveness still decides where the business has its own outcomes.
+    const measured = applyPlaybook('fraudulent', [dispute(), charge(), product], config, {
+      effectiveness: { customer_communication: 0.1 },
+    }).checklist.map((item) => item.id);
+    expect(measured.at(-1)).toBe('customer_communication');
   });
 
   it('lists 3-D Secure only when it was used, and Visa CE 3.0 only on an eligible dispute', () => {
