@@ -99,6 +99,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   const verdict = triage({
     dispute: dispute.stripe_object,
     checklist: playbook.checklist,
+    notFought: playbook.notFought,
     facts: gathered.facts,
     history,
     ...(deps.counteredFees ? { counteredFees: deps.counteredFees } : {}),

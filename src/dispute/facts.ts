@@ -22,6 +22,68 @@ export const FACT_KINDS = [
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
+/**
+ * Every fact id a source emits, with its kind: one vocabulary for the sources that write the ids, the playbooks that
+ * read them and the sample case. A part in braces is the record's own: `{id}` a Stripe or business id, `{n}` the
+ * row's number in time order, `{policy}` a configured policy, `{rows}` the business source (`sql` or `http`).
+ * test/unit/fact-ids.test.ts fails when a source, a playbook or the sample case uses an id not listed here.
+ */
+export const FACT_IDS = {
+  'stripe.dispute': 'dispute',
+  'stripe.charge': 'charge',
+  'stripe.charge.card': 'charge',
+  'stripe.charge.purchase_ip': 'charge',
+  'stripe.charge.receipt': 'charge',
+  'stripe.charge.billing': 'charge',
+  'stripe.charge.shipping': 'charge',
+  'stripe.charge.avs': 'payment_check',
+  'stripe.charge.cvc': 'payment_check',
+  'stripe.charge.3ds': 'payment_check',
+  'stripe.charge.risk': 'payment_check',
+  'stripe.payment_intent': 'charge',
+  'stripe.customer': 'customer',
+  'stripe.customer.name': 'customer',
+  'stripe.refund.{id}': 'refund',
+  'stripe.invoice.{id}': 'invoice',
+  'stripe.subscription': 'subscription',
+  'stripe.subscription.cancellation_comment': 'subscription',
+  'stripe.prior.summary': 'prior_payment',
+  'stripe.prior.{id}': 'prior_payment',
+  'config.product': 'product',
+  'config.policy.{policy}': 'policy',
+  '{rows}.account': 'account',
+  '{rows}.account.name': 'account',
+  '{rows}.activity.{n}': 'activity',
+  '{rows}.deliverable.{id}': 'deliverable',
+  '{rows}.communication.{n}': 'communication',
+  '{rows}.policy_acceptance.{n}': 'policy_acceptance',
+} as const satisfies Record<string, FactKind>;
+export type FactIdPattern = keyof typeof FACT_IDS;
+
+const PART: Record<string, string> = {
+  '{id}': '[\\w-]+',
+  '{n}': '\\d+',
+  '{policy}': '(?:refund|cancellation|terms)',
+  '{rows}': '(?:sql|http)',
+};
+const FACT_ID_PATTERNS = (Object.entries(FACT_IDS) as [FactIdPattern, FactKind][]).map(([pattern, kind]) => ({
+  pattern,
+  kind,
+  regex: new RegExp(
+    `^${pattern
+      .split(/(\{\w+\})/)
+      .map((part) => PART[part] ?? part.replaceAll('.', '\\.'))
+      .join('')}$`,
+  ),
+}));
+
+/** The kind a fact with this id has, or null when no source emits such an id. A fixed id wins over a family. */
+export function kindOfFactId(id: string): FactKind | null {
+  const fixed = FACT_IDS[id as FactIdPattern];
+  if (fixed) return fixed;
+  return FACT_ID_PATTERNS.find((entry) => entry.regex.test(id))?.kind ?? null;
+}
+
 export interface Fact {
   /** Stable within a case, e.g. `stripe.charge.avs` or `sql.activity.17`; the fact sheet numbers them F1…Fn. */
   id: string;

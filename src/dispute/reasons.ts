@@ -2,15 +2,15 @@
  * Stripe's dispute reasons (`Dispute.reason`; stripe-node types it as a plain string), one row
  * each: how a reviewer reads it in Slack (`words`), how the issuer's analyst reads it in the
  * evidence file where the short words could mislead (`packetWords`), and which playbook answers it.
- * Only the eight reasons Stripe gives digital-product guidance for have a playbook of their own;
- * the others (bank_cannot_process, insufficient_funds, noncompliant, …) are answered as `general`.
+ * Every reason has a playbook of its own (the bank-debit and compliance reasons included: some of them say
+ * honestly that evidence cannot win them); a reason Stripe adds later is answered as `general`.
  */
 const REASONS = {
-  bank_cannot_process: { words: 'Bank cannot process', playbook: 'general' },
-  check_returned: { words: 'Check returned', playbook: 'general' },
+  bank_cannot_process: { words: 'Bank cannot process', playbook: 'bank_cannot_process' },
+  check_returned: { words: 'Check returned', playbook: 'check_returned' },
   credit_not_processed: { words: 'Credit not processed', playbook: 'credit_not_processed' },
-  customer_initiated: { words: 'Customer initiated', playbook: 'general' },
-  debit_not_authorized: { words: 'Debit not authorized', playbook: 'general' },
+  customer_initiated: { words: 'Customer initiated', playbook: 'customer_initiated' },
+  debit_not_authorized: { words: 'Debit not authorized', playbook: 'debit_not_authorized' },
   duplicate: { words: 'Duplicate charge', playbook: 'duplicate' },
   fraudulent: {
     words: 'Fraudulent',
@@ -18,9 +18,9 @@ const REASONS = {
     playbook: 'fraudulent',
   },
   general: { words: 'General', playbook: 'general' },
-  incorrect_account_details: { words: 'Incorrect account details', playbook: 'general' },
-  insufficient_funds: { words: 'Insufficient funds', playbook: 'general' },
-  noncompliant: { words: 'Noncompliant', playbook: 'general' },
+  incorrect_account_details: { words: 'Incorrect account details', playbook: 'incorrect_account_details' },
+  insufficient_funds: { words: 'Insufficient funds', playbook: 'insufficient_funds' },
+  noncompliant: { words: 'Noncompliant', playbook: 'noncompliant' },
   product_not_received: { words: 'Product not received', playbook: 'product_not_received' },
   product_unacceptable: { words: 'Product unacceptable', playbook: 'product_unacceptable' },
   subscription_canceled: { words: 'Subscription canceled', playbook: 'subscription_canceled' },

@@ -29,7 +29,10 @@ export function sampleFact(overrides: Partial<Fact> & Pick<Fact, 'id' | 'kind' |
   return { at: null, source: 'stripe', ...overrides };
 }
 
-/** The evidence for the sample case, in the unordered way sources return it. */
+/**
+ * The evidence for the sample case, in the unordered way sources return it. The ids and data are the ones the sources
+ * emit (FACT_IDS in dispute/facts.ts), so the playbooks read the sample as they read a real case.
+ */
 export function sampleFacts(): Fact[] {
   return [
     sampleFact({
@@ -38,43 +41,83 @@ export function sampleFacts(): Fact[] {
       text: 'Signed in from IP 203.0.113.7 (Chrome on macOS).',
       at: '2026-03-04T14:05:10Z',
       source: 'sql',
-      data: { ip: '203.0.113.7' },
+      data: { event: 'signed in', ip: '203.0.113.7', user_agent: 'Chrome on macOS' },
     }),
     sampleFact({
       id: 'stripe.charge',
       kind: 'charge',
       text: 'Payment of $49.00 for Pixel Forge Pro succeeded on charge ch_3QsampleCharge00001 (Visa card ending in 4242).',
       at: '2026-03-04T14:03:22Z',
-      data: { amount: 4900, currency: 'usd', last4: '4242', brand: 'visa' },
+      data: {
+        charge_id: 'ch_3QsampleCharge00001',
+        amount: 4900,
+        currency: 'usd',
+        status: 'succeeded',
+        created: '2026-03-04T14:03:22Z',
+        description: 'Pixel Forge Pro',
+        customer_id: 'cus_QsampleCustomer01',
+        card_brand: 'visa',
+        card_last4: '4242',
+        email: 'jane.doe@example.com',
+        ip: '203.0.113.7',
+      },
     }),
     sampleFact({
-      id: 'stripe.charge.checks',
+      id: 'stripe.charge.cvc',
       kind: 'payment_check',
-      text: 'CVC check passed; postal code check passed; 3-D Secure authentication succeeded.',
+      text: 'CVC check passed (the person paying entered the correct security code).',
       at: '2026-03-04T14:03:22Z',
-      // As the Stripe source records them: each check's result, and 3-D Secure's with its liability shift.
-      data: { cvc_check: 'pass', address_postal_code_check: 'pass', result: 'authenticated', liability_shift: true },
+      data: { cvc_check: 'pass' },
     }),
     sampleFact({
-      id: 'stripe.charge.ip',
-      kind: 'customer',
+      id: 'stripe.charge.avs',
+      kind: 'payment_check',
+      text: 'Postal code check passed.',
+      at: '2026-03-04T14:03:22Z',
+      data: { address_line1_check: null, address_postal_code_check: 'pass' },
+    }),
+    sampleFact({
+      id: 'stripe.charge.3ds',
+      kind: 'payment_check',
+      text: '3-D Secure authentication succeeded; the cardholder was authenticated by the issuer, which shifts fraud liability to the issuer.',
+      at: '2026-03-04T14:03:22Z',
+      data: { result: 'authenticated', version: '2.2.0', liability_shift: true },
+    }),
+    sampleFact({
+      id: 'stripe.charge.purchase_ip',
+      kind: 'charge',
       text: 'Checkout was completed from IP 203.0.113.7 with email jane.doe@example.com.',
-      at: '2026-03-04T14:03:20Z',
-      data: { ip: '203.0.113.7', email: 'jane.doe@example.com' },
+      at: '2026-03-04T14:03:22Z',
+      data: { ip: '203.0.113.7' },
     }),
     sampleFact({
-      id: 'stripe.prior.1',
+      id: 'stripe.charge.billing',
+      kind: 'charge',
+      text: 'Billing details entered with the payment: name "Jane Doe", email jane.doe@example.com.',
+      at: '2026-03-04T14:03:22Z',
+      untrusted: true,
+      data: { name: 'Jane Doe', email: 'jane.doe@example.com', address: null },
+    }),
+    sampleFact({
+      id: 'stripe.customer',
+      kind: 'customer',
+      text: 'Stripe customer cus_QsampleCustomer01 (jane.doe@example.com) has been a customer since November 2, 2025.',
+      at: '2025-11-02T08:00:00Z',
+      data: { customer_id: 'cus_QsampleCustomer01', email: 'jane.doe@example.com', created: '2025-11-02T08:00:00Z' },
+    }),
+    sampleFact({
+      id: 'stripe.prior.ch_3QsamplePrior000001',
       kind: 'prior_payment',
       text: 'Earlier payment of $49.00 on the same card (charge ch_3QsamplePrior000001) was not disputed.',
       at: '2025-12-04T10:12:00Z',
-      data: { amount: 4900, currency: 'usd', same_card: true },
+      data: { charge_id: 'ch_3QsamplePrior000001', amount: 4900, currency: 'usd', same_card: true },
     }),
     sampleFact({
-      id: 'stripe.prior.2',
+      id: 'stripe.prior.ch_3QsamplePrior000002',
       kind: 'prior_payment',
       text: 'Earlier payment of $49.00 on the same card (charge ch_3QsamplePrior000002) was not disputed.',
       at: '2026-01-04T10:12:00Z',
-      data: { amount: 4900, currency: 'usd', same_card: true },
+      data: { charge_id: 'ch_3QsamplePrior000002', amount: 4900, currency: 'usd', same_card: true },
     }),
     sampleFact({
       id: 'sql.account',
@@ -82,19 +125,22 @@ export function sampleFacts(): Fact[] {
       text: 'Account jane.doe@example.com was created from IP 203.0.113.7.',
       at: '2025-11-02T08:00:00Z',
       source: 'sql',
+      data: { account_id: 'u_1042', email: 'jane.doe@example.com', created_at: '2025-11-02T08:00:00Z' },
     }),
     sampleFact({
-      id: 'sql.policy_acceptance',
+      id: 'sql.policy_acceptance.1',
       kind: 'policy_acceptance',
       text: 'The customer accepted the terms of service and the refund policy at checkout.',
       at: '2026-03-04T14:03:05Z',
       source: 'sql',
+      data: { policy: 'terms', ip: '203.0.113.7' },
     }),
     sampleFact({
       id: 'config.policy.refund',
       kind: 'policy',
       text: 'Refund policy: a refund is available within 14 days of purchase if no designs were downloaded.',
       source: 'config',
+      data: { policy: 'refund' },
     }),
     sampleFact({
       id: 'sql.activity.3',
@@ -102,6 +148,7 @@ export function sampleFacts(): Fact[] {
       text: 'Generated 12 designs in the project "Spring launch".',
       at: '2026-03-05T09:30:00Z',
       source: 'sql',
+      data: { event: 'generated designs' },
     }),
     sampleFact({
       id: 'sql.deliverable.1',
@@ -109,6 +156,7 @@ export function sampleFacts(): Fact[] {
       text: 'Downloaded the design "Spring banner" (PNG, 2048x1024) from IP 203.0.113.7.',
       at: '2026-03-05T09:41:00Z',
       source: 'sql',
+      data: { deliverable_id: '1', title: 'Spring banner' },
     }),
     sampleFact({
       id: 'sql.communication.1',
@@ -117,12 +165,19 @@ export function sampleFacts(): Fact[] {
       at: '2026-03-05T10:02:00Z',
       source: 'sql',
       untrusted: true,
+      data: { direction: 'inbound', channel: 'email' },
     }),
     sampleFact({
       id: 'stripe.subscription',
       kind: 'subscription',
       text: 'Subscription sub_1QsampleSub0001 (Pro monthly, $49.00) started on December 4, 2025 and was active when this payment was made.',
       at: '2025-12-04T10:12:00Z',
+      data: {
+        subscription_id: 'sub_1QsampleSub0001',
+        status: 'active',
+        start_date: '2025-12-04T10:12:00Z',
+        canceled_at: null,
+      },
     }),
   ];
 }
@@ -136,5 +191,6 @@ export function injectionFact(): Fact {
     at: '2026-03-06T08:00:00Z',
     source: 'sql',
     untrusted: true,
+    data: { direction: 'inbound', channel: 'email' },
   });
 }

@@ -25,7 +25,7 @@ import {
  * same strategy, so both argue a case the same way.
  */
 export interface ReasonStrategy {
-  /** The reason this strategy answers, or `fallback` for the reasons without a playbook of their own. */
+  /** The reason this strategy answers, or `fallback` for a reason Stripe adds later. */
   reason: PlaybookReason | 'fallback';
   /** What the cardholder says, in one neutral sentence; opens the template's rebuttal. */
   claim: string;
@@ -37,6 +37,11 @@ export interface ReasonStrategy {
   points: readonly Point[];
   /** What a reviewer should know when the sheet has no fact of these kinds. */
   gaps: readonly { kinds: readonly FactKind[]; text: string }[];
+  /**
+   * For a reason evidence cannot win (the playbook's `notFought`): what the business says instead of asking for the
+   * dispute to be decided in its favour. The template then answers the dispute rather than contesting it.
+   */
+  concession?: string;
 }
 
 const USAGE_GAP = {
@@ -278,6 +283,102 @@ export const REASON_STRATEGIES = {
     points: [usage, policyAccepted, correspondence, refunds],
     gaps: [USAGE_GAP],
   },
+  debit_not_authorized: {
+    reason: 'debit_not_authorized',
+    claim: 'The account holder says they did not authorise this debit from their bank account.',
+    advice:
+      'Show that the account holder authorised the debit: when and where they accepted the debit authorisation ' +
+      '(mandate) and the terms, with the IP address and the account used, then their use of the product after the ' +
+      'payment and any earlier debits they did not dispute. If they revoked the authorisation, show the cancellation ' +
+      'policy and that this debit came before the revocation. Never describe a mandate no fact records.',
+    priority: [
+      'policy_acceptance',
+      'policy',
+      'customer',
+      'account',
+      'activity',
+      'charge',
+      'prior_payment',
+      'deliverable',
+      'communication',
+      'payment_check',
+      'subscription',
+      'invoice',
+      'refund',
+      'product',
+      'dispute',
+    ],
+    points: [policyAccepted, accountUsed, usage, earlierPayments, refunds],
+    gaps: [
+      { kinds: ['policy_acceptance'], text: 'No accepted debit authorisation (mandate) is on record.' },
+      USAGE_GAP,
+    ],
+  },
+  customer_initiated: {
+    reason: 'customer_initiated',
+    claim: 'The customer asked their bank to return this payment.',
+    advice:
+      'The bank gives no claim to answer, and the customer is best contacted first. Set out, in the order things ' +
+      'happened, what was bought, that it was delivered and used, the terms the customer accepted and any ' +
+      'correspondence. Never say the customer was contacted unless a fact records it.',
+    priority: [
+      'charge',
+      'product',
+      'communication',
+      'deliverable',
+      'activity',
+      'policy_acceptance',
+      'customer',
+      'account',
+      'subscription',
+      'invoice',
+      'refund',
+      'payment_check',
+      'prior_payment',
+      'policy',
+      'dispute',
+    ],
+    points: [usage, policyAccepted, correspondence, refunds],
+    gaps: [{ kinds: ['communication'], text: 'No correspondence with the customer is on record.' }, USAGE_GAP],
+  },
+  bank_cannot_process: payAnotherWay('bank_cannot_process', "The customer's bank could not process this payment."),
+  check_returned: payAnotherWay('check_returned', 'The check this payment was made with was returned unpaid.'),
+  incorrect_account_details: payAnotherWay(
+    'incorrect_account_details',
+    'The bank returned this payment because the account details given were incorrect.',
+  ),
+  insufficient_funds: payAnotherWay(
+    'insufficient_funds',
+    "The customer's bank returned this payment because the account did not hold enough money.",
+  ),
+  noncompliant: {
+    reason: 'noncompliant',
+    claim: "The issuer says this payment did not follow the card network's rules (a compliance dispute).",
+    advice:
+      'Do not argue. A compliance dispute is about the card network rules, not about what the customer received; ' +
+      'the business does not contest it. State what the payment was for and when it was made, and nothing more. ' +
+      'Never invent an argument about the network rules.',
+    priority: [
+      'charge',
+      'product',
+      'invoice',
+      'customer',
+      'account',
+      'subscription',
+      'payment_check',
+      'prior_payment',
+      'activity',
+      'deliverable',
+      'policy_acceptance',
+      'communication',
+      'refund',
+      'policy',
+      'dispute',
+    ],
+    points: [whatWasPaid, refunds],
+    gaps: [],
+    concession: 'does not contest this compliance dispute.',
+  },
   fallback: {
     reason: 'fallback',
     claim: 'The cardholder disputes this payment.',
@@ -308,7 +409,43 @@ export const REASON_STRATEGIES = {
 
 export type StrategyName = keyof typeof REASON_STRATEGIES;
 
-/** Stripe's reasons with a strategy of their own; the rest (bank_cannot_process, noncompliant…) use `fallback`. */
+/**
+ * A payment the bank could not collect (no funds, a returned check, wrong account details): evidence does not make the
+ * bank pay, so the customer has to pay another way. The template says so and shows only the purchase.
+ */
+function payAnotherWay(reason: PlaybookReason, claim: string): ReasonStrategy {
+  return {
+    reason,
+    claim,
+    advice:
+      'Do not argue: the bank returned the payment because it could not be collected, which no evidence changes; ' +
+      'the customer has to pay another way. State what the payment was for, when it was made and the account it was ' +
+      'made with, and nothing more. Never say the customer was asked to pay again unless a fact records it.',
+    priority: [
+      'charge',
+      'product',
+      'invoice',
+      'customer',
+      'account',
+      'subscription',
+      'communication',
+      'refund',
+      'activity',
+      'deliverable',
+      'policy_acceptance',
+      'payment_check',
+      'prior_payment',
+      'policy',
+      'dispute',
+    ],
+    points: [whatWasPaid, accountUsed, refunds],
+    gaps: [],
+    concession:
+      'does not dispute that this payment could not be collected; these records show the purchase it was for.',
+  };
+}
+
+/** Every reason Stripe documents has a strategy of its own; a reason Stripe adds later uses `fallback`. */
 export function strategyFor(reason: string): ReasonStrategy {
   return isPlaybookReason(reason) ? REASON_STRATEGIES[reason] : REASON_STRATEGIES.fallback;
 }

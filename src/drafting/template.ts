@@ -27,12 +27,15 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_RE
   const { context } = sheet;
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
-  const header = `${business} contests dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
+  // A reason evidence cannot win is answered, not contested: the draft says what the business concedes.
+  const header = `${business} ${strategy.concession ? 'answers' : 'contests'} dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
     context.amount,
     context.currency,
   )}. ${strategy.claim}`;
   const customer = customerLine(sheet);
-  const closing = `Based on these records, ${business} asks that this dispute be decided in its favour.`;
+  const closing = strategy.concession
+    ? `${business} ${strategy.concession}`
+    : `Based on these records, ${business} asks that this dispute be decided in its favour.`;
 
   const candidates = rankedCandidates(sheet, strategy);
   const paidAt = chargeTime(sheet);

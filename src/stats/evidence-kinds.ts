@@ -85,6 +85,7 @@ const SHORT: Readonly<Record<EvidenceItem, string>> = {
   distinct_charge: 'Distinct charge',
   refund_issued: 'Refund issued',
   product_description: 'Product description',
+  debit_mandate: 'Debit mandate',
 };
 
 export function evidenceKindLabel(kind: EvidenceItem): string {

@@ -50,6 +50,8 @@ export interface TriageInput {
   dispute: TriageDispute;
   /** The playbook's checklist for this dispute (what was found, what is missing). */
   checklist: ChecklistItem[];
+  /** The playbook's word that evidence cannot win this reason (a payment the bank could not collect, a compliance case). */
+  notFought?: string | null;
   /** The gathered facts: refunds, the charge and the subscription are read from them. */
   facts?: Fact[];
   /** This business's decided disputes for this reason. */
@@ -159,6 +161,9 @@ export function triage(input: TriageInput): TriageVerdict {
       `${money(refunds.before)} was refunded before the dispute; ${money(dispute.amount)} is still disputed.`,
     );
   }
+
+  // ── Evidence cannot win this reason ─────────────────────────────────────────────────────
+  if (input.notFought) return verdict('do_not_fight', [input.notFought, ...reasons]);
 
   // ── The facts concede it ────────────────────────────────────────────────────────────────
   if (dispute.reason === 'subscription_canceled') {

@@ -253,10 +253,12 @@ describe('drafting with a drafter written in the test', () => {
 
   it('moves inline fact numbers into the citations', async () => {
     const result = await draftRebuttal(
-      input({ llm: answering('Payment of $49.00 succeeded [F1]. Checks passed (F2).') }),
+      input({ llm: answering('Payment of $49.00 succeeded [F1]. Checks passed (F4).') }),
     );
     expect(result.text).toBe('Payment of $49.00 succeeded. Checks passed.');
-    expect(result.citedFacts).toEqual(['F1', 'F2']);
+    // F4 is the sample's CVC check (after the charge's own facts: the payment, its purchase IP, its billing details).
+    expect(result.sheet.facts.find((fact) => fact.ref === 'F4')?.id).toBe('stripe.charge.cvc');
+    expect(result.citedFacts).toEqual(['F1', 'F4']);
   });
 
   it('treats a drafter that throws as a failed attempt', async () => {

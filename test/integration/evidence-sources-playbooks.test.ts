@@ -242,7 +242,7 @@ describe('playbooks fill their fields from the sample business', () => {
     expect(playbook.checklist.find((item) => item.id === 'distinct_charge')?.found).toBe(true);
   });
 
-  it('general (and every reason without its own playbook): the service, its use and the receipt', async () => {
+  it('general: the service, its use and the receipt; a payment the bank could not collect keeps only the purchase', async () => {
     const { gathered, playbook } = await prepareCase({ reason: 'general' });
     expect(playbook.reason).toBe('general');
     expect(playbook.strategy).toBe('service_provided');
@@ -256,8 +256,15 @@ describe('playbooks fill their fields from the sample business', () => {
       expect.arrayContaining(['service_documentation', 'receipt', 'refund_policy']),
     );
     const other = applyPlaybook('insufficient_funds', gathered.facts, config);
-    expect(other.reason).toBe('general');
-    expect(other.textFields).toEqual(playbook.textFields);
+    expect(other.reason).toBe('insufficient_funds');
+    expect(other.strategy).toBe('pay_another_way');
+    expect(Object.keys(other.textFields).sort()).toEqual(
+      Object.keys(playbook.textFields)
+        .filter((field) =>
+          ['product_description', 'service_date', 'customer_name', 'customer_email_address'].includes(field),
+        )
+        .sort(),
+    );
   });
 
   it('the sample business draws its design images locally, the same picture for the same seed', async () => {

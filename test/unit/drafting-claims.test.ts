@@ -32,14 +32,14 @@ const LIES: Record<string, { text: string; facts: string[] }[]> = {
     { text: 'Wir haben den Betrag erstattet.', facts: [ref('stripe.charge')] },
   ],
   contact: [
-    { text: 'The customer confirmed receipt by email.', facts: [ref('stripe.charge.ip')] },
+    { text: 'The customer confirmed receipt by email.', facts: [ref('stripe.charge.purchase_ip')] },
     { text: 'We spoke with the cardholder by phone.', facts: [ref('sql.account')] },
     { text: 'Our support team reached out and the customer replied.', facts: [ref('stripe.charge')] },
     { text: 'The cardholder called us to thank us.', facts: [ref('sql.activity.2')] },
     { text: 'The customer wrote to us and withdrew the complaint.', facts: [ref('sql.communication.1')] },
   ],
   verification: [
-    { text: 'We verified their identity.', facts: [ref('stripe.charge.checks')] },
+    { text: 'We verified their identity.', facts: [ref('stripe.charge.cvc')] },
     { text: 'Identity verification was completed by our team.', facts: [ref('sql.account')] },
     { text: 'The cardholder confirmed the purchase.', facts: [ref('stripe.charge')] },
   ],
@@ -69,13 +69,16 @@ const HONEST: Statement[] = [
   { text: 'Pixel Forge contests this dispute.', facts: [] },
   { text: 'The payment of $49.00 for Pixel Forge Pro succeeded.', facts: [ref('stripe.charge')] },
   { text: 'The customer paid $49.00 with a Visa card ending in 4242.', facts: [ref('stripe.charge')] },
-  { text: 'The CVC check and the postal code check passed.', facts: [ref('stripe.charge.checks')] },
-  { text: '3-D Secure authentication succeeded.', facts: [ref('stripe.charge.checks')] },
+  {
+    text: 'The CVC check and the postal code check passed.',
+    facts: [ref('stripe.charge.cvc'), ref('stripe.charge.avs')],
+  },
+  { text: '3-D Secure authentication succeeded.', facts: [ref('stripe.charge.3ds')] },
   {
     text: 'Earlier payments of $49.00 on the same card were not disputed.',
-    facts: [ref('stripe.prior.1'), ref('stripe.prior.2')],
+    facts: [ref('stripe.prior.ch_3QsamplePrior000001'), ref('stripe.prior.ch_3QsamplePrior000002')],
   },
-  { text: 'Checkout was completed from IP 203.0.113.7.', facts: [ref('stripe.charge.ip')] },
+  { text: 'Checkout was completed from IP 203.0.113.7.', facts: [ref('stripe.charge.purchase_ip')] },
   {
     text: 'After the payment, the customer logged in from IP 203.0.113.7.',
     facts: [ref('stripe.charge'), ref('sql.activity.2')],
@@ -85,7 +88,7 @@ const HONEST: Statement[] = [
   { text: 'They downloaded the design "Spring banner" from IP 203.0.113.7.', facts: [ref('sql.deliverable.1')] },
   {
     text: 'The customer accepted the terms of service and the refund policy at checkout.',
-    facts: [ref('sql.policy_acceptance')],
+    facts: [ref('sql.policy_acceptance.1')],
   },
   {
     text: 'Our refund policy states: "a refund is available within 14 days of purchase if no designs were downloaded."',
@@ -116,7 +119,7 @@ describe('claim-level grounding', () => {
   });
 
   it('backs a value only by the facts the statement cites, not by the rest of the sheet', () => {
-    const findings = check('The account was created from IP 203.0.113.7.', [ref('stripe.charge')]);
+    const findings = check('The account was created from IP 203.0.113.7.', [ref('stripe.subscription')]);
     expect(findings.map((finding) => finding.kind)).toContain('ip');
   });
 
@@ -124,7 +127,7 @@ describe('claim-level grounding', () => {
     const findings = checkClaims(
       [
         { text: 'As requested, we refunded the customer $49.00.', facts: [ref('stripe.charge')] },
-        { text: 'We spoke with the customer by phone.', facts: [ref('stripe.charge.ip')] },
+        { text: 'We spoke with the customer by phone.', facts: [ref('stripe.charge.purchase_ip')] },
       ],
       sheet,
     );

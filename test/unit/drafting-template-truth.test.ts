@@ -15,6 +15,9 @@ const REASONS = [
   'credit_not_processed',
   'duplicate',
   'general',
+  'debit_not_authorized',
+  'customer_initiated',
+  'insufficient_funds',
   'noncompliant',
 ];
 const PAID = Date.parse('2026-03-04T14:03:22Z');

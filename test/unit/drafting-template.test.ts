@@ -51,20 +51,25 @@ describe('the template drafter', () => {
     }
   });
 
-  it('has its own strategy for each main reason and a fallback for the rest', () => {
-    for (const reason of [
-      'fraudulent',
-      'unrecognized',
-      'product_not_received',
-      'product_unacceptable',
-      'subscription_canceled',
-      'credit_not_processed',
-      'duplicate',
-      'general',
-    ]) {
-      expect(strategyFor(reason).reason).toBe(reason);
+  it('answers a reason evidence cannot win without asking for it to be decided in the business’s favour', () => {
+    const sheetFor = (reason: string) => buildFactSheet(sampleFacts(), sampleContext({ reason }));
+    for (const reason of ['bank_cannot_process', 'check_returned', 'incorrect_account_details', 'insufficient_funds']) {
+      const { text } = draftFromTemplate(sheetFor(reason));
+      expect(text, reason).toMatch(/^Pixel Forge answers dispute /);
+      expect(text, reason).toContain(
+        'Pixel Forge does not dispute that this payment could not be collected; these records show the purchase it was for.',
+      );
+      expect(text, reason).not.toContain('decided in its favour');
     }
-    expect(strategyFor('noncompliant')).toBe(REASON_STRATEGIES.fallback);
+    const compliance = draftFromTemplate(sheetFor('noncompliant')).text;
+    expect(compliance).toContain('Pixel Forge does not contest this compliance dispute.');
+    expect(compliance).not.toContain('decided in its favour');
+    expect(draftFromTemplate(sheetFor('debit_not_authorized')).text).toContain('decided in its favour');
+  });
+
+  it('has its own strategy for every reason Stripe documents and a fallback for a reason it adds later', () => {
+    for (const reason of STRIPE_REASONS) expect(strategyFor(reason).reason).toBe(reason);
+    expect(strategyFor('a_reason_stripe_adds_later')).toBe(REASON_STRATEGIES.fallback);
     expect(strategyFor('constructor')).toBe(REASON_STRATEGIES.fallback);
   });
 
@@ -83,7 +88,9 @@ describe('the template drafter', () => {
       const fact = sheet.facts.find((candidate) => candidate.ref === ref);
       if (fact && !fact.untrusted) expect(draft.text).toContain(fact.text);
     }
-    expect(draft.citedFacts).toHaveLength(sheet.facts.length);
+    // Every fact it may state: text the customer typed (a billing name) is never repeated, only their messages noted.
+    const statable = sheet.facts.filter((fact) => !fact.untrusted || fact.kind === 'communication');
+    expect(draft.citedFacts).toHaveLength(statable.length);
   });
 
   it('never repeats customer-written text, so an injected instruction cannot reach the bank', () => {

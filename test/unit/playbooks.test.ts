@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../../src/dispute/evidence-fields.js';
 import { MAX_LONG_TEXT_CHARS } from '../../src/dispute/limits.js';
-import { PLAYBOOK_REASONS, playbookReason } from '../../src/dispute/reasons.js';
+import { DISPUTE_REASONS, playbookReason } from '../../src/dispute/reasons.js';
 import { parseEvidenceConfig } from '../../src/evidence/config.js';
 import { applyPlaybook } from '../../src/evidence/playbook/index.js';
 import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
@@ -58,17 +58,9 @@ const dispute = (data: Fact['data'] = {}) =>
   fact('stripe.dispute', 'dispute', CHARGE_AT, { ce3_eligible: false, ...data });
 
 describe('playbooks', () => {
-  it('every Stripe reason has a playbook; the others fall back to general', () => {
-    for (const reason of PLAYBOOK_REASONS) expect(playbookReason(reason)).toBe(reason);
-    for (const reason of [
-      'bank_cannot_process',
-      'insufficient_funds',
-      'noncompliant',
-      'customer_initiated',
-      'whatever',
-    ]) {
-      expect(playbookReason(reason)).toBe('general');
-    }
+  it('every Stripe reason has a playbook of its own; a reason Stripe adds later falls back to general', () => {
+    for (const reason of DISPUTE_REASONS) expect(playbookReason(reason)).toBe(reason);
+    expect(playbookReason('whatever')).toBe('general');
   });
 
   it('no playbook names a field twice or wants a file that is not a Stripe file field', () => {
@@ -83,7 +75,7 @@ describe('playbooks', () => {
   it('orders the checklist strongest first, and by measured effectiveness when it is given', () => {
     const facts = [dispute(), charge(), product, login(1, 5)];
     const byWeight = applyPlaybook('fraudulent', facts, config).checklist.map((item) => item.id);
-    expect(byWeight.slice(0, 3)).toEqual(['post_payment_activity', 'purchase_ip', 'deliverables']);
+    expect(byWeight.slice(0, 3)).toEqual(['post_payment_activity', 'customer_communication', 'purchase_ip']);
     const measured = applyPlaybook('fraudulent', facts, config, {
       effectiveness: { customer_communication: 0.99, card_checks: 0.9 },
     }).checklist;
@@ -91,6 +83,17 @@ describe('playbooks', () => {
       ['customer_communication', 0.99],
       ['card_checks', 0.9],
     ]);
+  });
+
+  it('on a fraud dispute, conversation with the customer ranks among the strongest evidence, as published win data has it', () => {
+    const ranked = applyPlaybook('fraudulent', [dispute(), charge(), product], config).checklist.map((item) => item.id);
+    expect(ranked.indexOf('customer_communication')).toBeLessThan(ranked.indexOf('purchase_ip'));
+    expect(ranked.indexOf('customer_communication')).toBeLessThan(ranked.indexOf('card_checks'));
+    // Measured effectiveness still decides where the business has its own outcomes.
+    const measured = applyPlaybook('fraudulent', [dispute(), charge(), product], config, {
+      effectiveness: { customer_communication: 0.1 },
+    }).checklist.map((item) => item.id);
+    expect(measured.at(-1)).toBe('customer_communication');
   });
 
   it('lists 3-D Secure only when it was used, and Visa CE 3.0 only on an eligible dispute', () => {
@@ -185,6 +188,45 @@ describe('playbooks', () => {
     expect(result.fileFields.find((file) => file.field === 'uncategorized_file')?.factIds).toEqual([
       'stripe.refund.re_1',
     ]);
+  });
+
+  it('a bank debit stands on the mandate the account holder accepted, and the terms alone are not one', () => {
+    const accepted = (n: number, policy: string) =>
+      fact(`sql.policy_acceptance.${n}`, 'policy_acceptance', hoursAfter(-1), { policy });
+    const withMandate = applyPlaybook(
+      'debit_not_authorized',
+      [dispute(), charge(), product, accepted(1, 'terms'), accepted(2, 'SEPA mandate'), login(1, 5)],
+      config,
+    );
+    expect(withMandate.checklist[0]).toMatchObject({ id: 'debit_mandate', found: true, core: true });
+    expect(withMandate.notFought).toBeNull();
+    const termsOnly = applyPlaybook(
+      'debit_not_authorized',
+      [dispute(), charge(), product, accepted(1, 'terms')],
+      config,
+    );
+    expect(termsOnly.checklist.find((item) => item.id === 'debit_mandate')?.found).toBe(false);
+  });
+
+  it('a payment the bank could not collect is not fought: the customer pays another way, the purchase stays on record', () => {
+    for (const reason of ['bank_cannot_process', 'check_returned', 'incorrect_account_details', 'insufficient_funds']) {
+      const result = applyPlaybook(reason, [dispute(), charge(), product, login(1, 5)], config);
+      expect(result.strategy, reason).toBe('pay_another_way');
+      expect(result.notFought, reason).toContain('pay another way');
+      expect(
+        result.checklist.some((item) => item.core),
+        reason,
+      ).toBe(false);
+      expect(result.textFields.product_description, reason).toContain('AI interior designs');
+    }
+  });
+
+  it('a network compliance dispute fills no field and is not fought', () => {
+    const result = applyPlaybook('noncompliant', [dispute(), charge(), product, login(1, 5)], config);
+    expect(result.textFields).toEqual({});
+    expect(result.fileFields).toEqual([]);
+    expect(result.checklist).toEqual([]);
+    expect(result.notFought).toContain('compliance dispute');
   });
 
   it('every text field traces back to the facts it was made from', () => {

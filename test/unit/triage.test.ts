@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChecklistItem } from '../../src/evidence/playbook/index.js';
+import { parseEvidenceConfig } from '../../src/evidence/config.js';
+import { applyPlaybook, type ChecklistItem } from '../../src/evidence/playbook/index.js';
 import type { Fact } from '../../src/evidence/types.js';
 import {
   breakEvenWinRate,
@@ -13,6 +14,12 @@ import {
 } from '../../src/triage/index.js';
 
 const NOW = Date.UTC(2026, 2, 10) / 1000;
+const EVIDENCE_CONFIG = parseEvidenceConfig(`business:
+  name: Roomcraft
+  product_description: AI interior designs.
+  support_email: support@roomcraft.example
+  website: https://roomcraft.example
+`);
 const DAY = 86_400;
 
 function dispute(overrides: Partial<TriageDispute> = {}): TriageDispute {
@@ -241,6 +248,23 @@ describe('triage: cases decided by the facts, not the money', () => {
     const verdict = run({ dispute: dispute({ currency: 'jpy', amount: 5_000 }), history: { decided: 20, won: 10 } });
     expect(verdict.reasons.join(' ')).toContain('answering costs no countered fee');
     expect(verdict.reasons.join(' ')).not.toContain('break-even');
+  });
+
+  it('a reason the playbook says evidence cannot win is not fought, whatever the evidence and the money say', () => {
+    const insufficientFunds = applyPlaybook('insufficient_funds', [], EVIDENCE_CONFIG);
+    const verdict = run({
+      dispute: dispute({ reason: 'insufficient_funds', payment_method_details: null, network_reason_code: null }),
+      notFought: insufficientFunds.notFought,
+      history: { decided: 50, won: 45 },
+    });
+    expect(verdict.decision).toBe('do_not_fight');
+    expect(verdict.reasons[0]).toContain('Ask the customer to pay another way.');
+    const compliance = applyPlaybook('noncompliant', [], EVIDENCE_CONFIG);
+    expect(run({ dispute: dispute({ reason: 'noncompliant' }), notFought: compliance.notFought }).decision).toBe(
+      'do_not_fight',
+    );
+    // A bank debit the customer says they never authorised is answered like any other dispute.
+    expect(applyPlaybook('debit_not_authorized', [], EVIDENCE_CONFIG).notFought).toBeNull();
   });
 
   it('with none of the core evidence found, do not fight, whatever the money says', () => {

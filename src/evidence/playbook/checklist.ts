@@ -4,6 +4,9 @@ import type { EvidenceItem, TextFields } from './plans.js';
 
 // Whether the facts hold each evidence item issuers look for.
 
+/** How a policy_acceptance row names a bank-debit authorisation (a SEPA or BECS mandate, an ACH authorization). */
+const MANDATE = /mandate|direct[ _-]?debit|debit[ _-]authori[sz]ation|ach[ _-]authori[sz]ation/i;
+
 export function isFound(item: EvidenceItem, c: CaseFacts, textFields: TextFields): boolean {
   switch (item) {
     case 'visa_ce3': {
@@ -57,5 +60,8 @@ export function isFound(item: EvidenceItem, c: CaseFacts, textFields: TextFields
       return c.refundsIssued().length > 0;
     case 'product_description':
       return c.byId.has('config.product');
+    case 'debit_mandate':
+      // The business records the mandate as an accepted policy; the terms alone are not an authorisation to debit.
+      return c.kind('policy_acceptance').some((fact) => MANDATE.test(String(fact.data?.policy ?? '')));
   }
 }

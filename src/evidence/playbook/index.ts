@@ -49,6 +49,8 @@ export interface PlaybookResult {
   fieldFacts: Partial<Record<PlaybookTextField | PlaybookFileField, string[]>>;
   fileFields: FileFieldPlan[];
   checklist: ChecklistItem[];
+  /** Why evidence cannot win this reason (a payment the bank could not collect, a compliance case); null when it can. */
+  notFought: string | null;
 }
 
 export interface PlaybookOptions {
@@ -112,5 +114,13 @@ export function applyPlaybook(
   // Array.prototype.sort is stable: equal weights keep the playbook's order.
   checklist.sort((a, b) => b.weight - a.weight);
 
-  return { reason: playbook, strategy: plan.strategy, textFields, fieldFacts, fileFields, checklist };
+  return {
+    reason: playbook,
+    strategy: plan.strategy,
+    textFields,
+    fieldFacts,
+    fileFields,
+    checklist,
+    notFought: plan.notFought ?? null,
+  };
 }

@@ -67,7 +67,9 @@ function accessActivityLog(c: CaseFacts, businessName: string): Built | null {
   return { text: lines.join('\n'), factIds: [...shown, ...sameIpBefore].map((fact) => fact.id) };
 }
 
-function productDescription(c: CaseFacts, config: EvidenceConfig): Built {
+function productDescription(c: CaseFacts, config: EvidenceConfig): Built | null {
+  // The description is the business's own words (the config source's product fact); without that fact, nothing says it.
+  if (!c.byId.has('config.product')) return null;
   const description = c.charge?.data?.description;
   const text = [
     config.business.product_description.trim(),
@@ -78,7 +80,7 @@ function productDescription(c: CaseFacts, config: EvidenceConfig): Built {
     .join('\n');
   return {
     text,
-    factIds: ['config.product', ...(str(description) ? ['stripe.charge'] : [])].filter((id) => c.byId.has(id)),
+    factIds: ['config.product', ...(str(description) && c.charge ? [c.charge.id] : [])],
   };
 }
 
