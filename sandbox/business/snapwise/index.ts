@@ -1,5 +1,6 @@
 /** Snapwise, the second sample business (an AI headshot app): its database, its orders and its headshot images. */
 export {
+  HEADSHOT_ATTIRE,
   HEADSHOT_BACKDROPS,
   HEADSHOT_HEIGHT,
   HEADSHOT_WIDTH,
