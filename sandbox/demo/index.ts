@@ -518,8 +518,9 @@ async function writeProductsFile(dataDir: string, imagesDir: (product: DemoProdu
     { product: ROOMCRAFT, source: '../../rebut.evidence.example.yml', root: './.rebut/roomcraft/images' },
     { product: SNAPWISE, source: '../business/snapwise.evidence.yml', root: './.rebut/snapwise/images' },
   ];
-  await mkdir(dataDir, { recursive: true });
   for (const { product, source, root } of evidence) {
+    // The folder exists before rebut starts, which otherwise warns that every local image would be refused.
+    await mkdir(imagesDir(product), { recursive: true });
     const text = await readFile(new URL(source, import.meta.url), 'utf8');
     await writeFile(join(dataDir, `${product.id}.evidence.yml`), text.replace(root, imagesDir(product)));
   }
