@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.js';
+import { parsePdf } from '../unit/evidence-packet-support.js';
 
 // `npm run demo` is `tsx sandbox/demo/cli.ts`; run the same from a scratch folder (tsx's loader by its path).
 const demoCli = fileURLToPath(new URL('../../sandbox/demo/cli.ts', import.meta.url));
@@ -50,21 +51,34 @@ describe('npm run demo', () => {
   it('runs the whole flow, also after a crash mid-demo and a second time in a row, starting clean each time', async () => {
     // A demo killed halfway (after the webhooks went out) leaves its PostgreSQL and files behind.
     const crashed = await demo(await freePort(), (line, child) => {
-      if (line.includes('three signed charge.dispute.created webhooks')) child.kill('SIGKILL');
+      if (line.includes('four signed charge.dispute.created webhooks')) child.kill('SIGKILL');
     });
     expect(crashed.signal).toBe('SIGKILL');
 
     for (let run = 1; run <= 2; run++) {
       const result = await demo(await freePort());
-      expect(result.output, `run ${run}`).toContain('Done: 3 submissions to Stripe (one per dispute), 3 case messages');
+      expect(result.output, `run ${run}`).toContain(
+        "Done: 4 submissions to Stripe (one per dispute, each with its product's key), 4 case messages (3 in #roomcraft-disputes, 1 in #snapwise-disputes)",
+      );
       expect(result.code).toBe(0);
       // The story it tells is what happened: Alice's approval sent her edit, the timer only case 3.
       expect(result.output).toContain('case 2 → submitted by Alice, with the edited rebuttal (v2)');
       expect(result.output).toContain('case 3 → submitted by the timer');
-      // Six months of decided disputes came in through /disputes sync first, and the stats count them.
+      // Two products on one rebut: each dispute came in on its product's own route, Snapwise's decided by its approver.
+      expect(result.output).toMatch(
+        /\(Roomcraft, fraudulent, \$29\.00\) → \/stripe\/webhook\/roomcraft: HTTP 200, case 1/,
+      );
+      expect(result.output).toMatch(
+        /\(Snapwise, product_unacceptable, \$39\.00\) → \/stripe\/webhook\/snapwise: HTTP 200, case 4/,
+      );
+      expect(result.output).toContain("case 4 → submitted by Bob with Snapwise's key");
+      // Six months of Roomcraft's decided disputes came in through /disputes sync in its channel, with its key only.
       expect(result.output).toContain('300 new to rebut');
-      expect(result.output).toMatch(/\d+ won and \d+ lost since \d{4}-\d{2}-\d{2} stored/);
-      expect(result.output).toContain('303 disputes · 0 open');
+      expect(result.output).toMatch(
+        /\d+ won and \d+ lost since \d{4}-\d{2}-\d{2} stored under roomcraft .* listed with Roomcraft's key only/,
+      );
+      // The stats count the history and the four cases.
+      expect(result.output).toContain('304 disputes · 0 open');
       expect(result.output).toMatch(/Outside rebut — \d+% .* of 300 decided/);
       // Its stdout is a pipe here: plain text, no colour codes.
       expect(result.output).not.toContain('\x1b[');
@@ -77,9 +91,38 @@ describe('npm run demo', () => {
       expect.arrayContaining([
         'case-1-fraudulent-posted.json',
         'case-3-subscription_canceled-final.json',
+        'case-4-product_unacceptable-final.json',
         'stats-chart.png',
       ]),
     );
+
+    // Each channel as Slack holds it: Roomcraft's three cases in #roomcraft-disputes, Snapwise's one in its own only.
+    const casesIn = async (channel: string) => {
+      const messages = JSON.parse(await readFile(join(work, 'demo-output', `slack-${channel}.json`), 'utf8')) as {
+        metadata?: { event_type?: string; event_payload?: { case_id?: number } };
+      }[];
+      return messages
+        .filter((message) => message.metadata?.event_type === 'rebut_case')
+        .map((message) => message.metadata?.event_payload?.case_id);
+    };
+    expect(await casesIn('roomcraft-disputes')).toEqual([1, 2, 3]);
+    expect(await casesIn('snapwise-disputes')).toEqual([4]);
+
+    // Each packet carries its own product's pictures: Snapwise's headshots (portrait) in case 4's, Roomcraft's room
+    // designs (landscape) in case 1's.
+    const packet = async (name: string) => parsePdf(await readFile(join(work, 'demo-output', name)));
+    const headshots = await packet('case-4-product_unacceptable-service_documentation.pdf');
+    const designs = await packet('case-1-fraudulent-service_documentation.pdf');
+    expect(headshots.images.length).toBeGreaterThanOrEqual(8);
+    expect(headshots.text).toMatch(/8 images of what the customer received/);
+    expect(headshots.text).toMatch(/Headshot \d+: [A-Za-z ]+ backdrop/);
+    const shapes = (pdf: typeof headshots) => [
+      ...new Set(pdf.images.map((image) => (image.height > image.width ? 'portrait' : 'landscape'))),
+    ];
+    expect({ snapwise: shapes(headshots), roomcraft: shapes(designs) }).toEqual({
+      snapwise: ['portrait'],
+      roomcraft: ['landscape'],
+    });
     expect(existsSync(join(work, '.rebut', 'demo', 'pg', 'postmaster.pid'))).toBe(false);
   }, 240_000);
 

@@ -160,6 +160,8 @@ export interface ParsedPdf {
   fonts: { baseFont: string; embedded: boolean }[];
   /** Annotations (links are annotations) anywhere in the file. */
   annotations: number;
+  /** Every image embedded in the file (an image drawn twice is one), with its size in pixels. */
+  images: { width: number; height: number }[];
   text: string;
 }
 
@@ -256,6 +258,12 @@ export function parsePdf(bytes: Uint8Array): ParsedPdf {
     declaredPages: Number(root.match(/\/Count (\d+)/)?.[1] ?? -1),
     fonts,
     annotations: (source.match(/\/Annots|\/Subtype \/Link|\/URI/g) ?? []).length,
+    images: [...objects.values()]
+      .filter((o) => /\/Subtype \/Image\b/.test(o.dict))
+      .map((o) => ({
+        width: Number(o.dict.match(/\/Width (\d+)/)?.[1] ?? 0),
+        height: Number(o.dict.match(/\/Height (\d+)/)?.[1] ?? 0),
+      })),
     text: pages.map((p) => p.text).join('\n'),
   };
 }
