@@ -103,7 +103,8 @@ describe('npm run demo', () => {
       }[];
       return messages
         .filter((message) => message.metadata?.event_type === 'rebut_case')
-        .map((message) => message.metadata?.event_payload?.case_id);
+        .map((message) => message.metadata?.event_payload?.case_id)
+        .sort(); // in the order they were posted, which preparation times may swap
     };
     expect(await casesIn('roomcraft-disputes')).toEqual([1, 2, 3]);
     expect(await casesIn('snapwise-disputes')).toEqual([4]);
