@@ -93,7 +93,6 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     return own;
   };
   const first = evidenceOf(products[0]?.id ?? DEFAULT_PRODUCT);
-  const evidence = { config: first.evidence };
   const business = first.business;
   const llm = llmDrafterFor(settings, log);
   const clients = productClients(products, (product) =>
@@ -143,7 +142,8 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       products: clients,
       evidenceOf,
       log,
-      evidence: evidence.config,
+      // What evidenceOf gives the first product: every dispute's own product is looked up there.
+      evidence: first.evidence,
       appDatabaseUrl: first.appDatabaseUrl,
       env,
       fetchDeliverables: first.fetchDeliverables,

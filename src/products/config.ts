@@ -149,7 +149,7 @@ export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Produc
     product.webhookSecrets.forEach((value, position) => {
       const other = value ? owners.get(value) : undefined;
       if (other && other !== product.id) {
-        const path = at(index, position);
+        const path = webhookSecretPath(index, position);
         problems.push({
           key: path.join('.'),
           line: lineOf(path),
@@ -183,6 +183,7 @@ export function productNames(settings: Settings): Pick<Product, 'id' | 'name'>[]
   return readProductsFile(file).data.products.map(({ id, name }) => ({ id, name }));
 }
 
-function at(index: number, position: number): (string | number)[] {
+/** Where a product's webhook secret variable is named in the file. */
+function webhookSecretPath(index: number, position: number): (string | number)[] {
   return ['products', index, 'stripe', 'webhook_secret_envs', position];
 }
