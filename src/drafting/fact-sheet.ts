@@ -1,3 +1,4 @@
+import { activitySummaryFacts, isActivitySummary } from '../evidence/activity-summary.js';
 import type { Fact, FactKind } from '../evidence/types.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
 
@@ -90,7 +91,14 @@ const NAME_MAX = 120;
 export const FACT_SHEET_OPEN = '<fact_sheet>';
 export const FACT_SHEET_CLOSE = '</fact_sheet>';
 
-/** Numbers the facts (grouped by kind, chronological inside a group, undated last) and renders the sheet. */
+/** The title of the summary facts' group: they come last, so the other facts keep their numbers. */
+const SUMMARY_TITLE = 'Account activity in summary (counted from the activity facts above)';
+
+/**
+ * Numbers the facts (grouped by kind, chronological inside a group, undated last) and renders the sheet. The
+ * activity's summary (evidence/activity-summary.ts) follows them, so a rebuttal that states counts of sessions,
+ * IPs and devices rests on facts the grounding check can verify.
+ */
 export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet {
   const ordered = facts
     .map((fact, index) => ({ fact, index, time: timeOf(fact.at) }))
@@ -100,7 +108,8 @@ export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet 
         compareTimes(a.time, b.time) ||
         a.index - b.index,
     );
-  const sheetFacts = ordered.map(({ fact }, index): SheetFact => {
+  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts);
+  const sheetFacts = [...ordered.map(({ fact }) => fact), ...summaries].map((fact, index): SheetFact => {
     const untrusted = fact.untrusted === true;
     return {
       ref: `F${index + 1}`,
@@ -150,11 +159,12 @@ function renderSheet(context: DraftContext, facts: SheetFact[]): string {
     );
   }
   lines.push('', 'FACTS (cite them by number)');
-  let kind: FactKind | null = null;
+  let title: string | null = null;
   for (const fact of facts) {
-    if (fact.kind !== kind) {
-      kind = fact.kind;
-      lines.push(`[${KIND_TITLES[kind]}]`);
+    const factTitle = isActivitySummary(fact) ? SUMMARY_TITLE : KIND_TITLES[fact.kind];
+    if (factTitle !== title) {
+      title = factTitle;
+      lines.push(`[${title}]`);
     }
     lines.push(renderFactLine(fact));
   }

@@ -31,6 +31,11 @@ export interface ReasonStrategy {
   claim: string;
   /** The approach, one paragraph; goes into the LLM prompt. */
   advice: string;
+  /**
+   * Whether the use before the payment belongs in the rebuttal (labelled as prior use): it ties the card to a known
+   * customer when the cardholder denies or does not recognise the payment; for other reasons it only takes room.
+   */
+  priorUse: boolean;
   /** Fact kinds from most to least important; the template drops the tail first when it must trim. */
   priority: readonly FactKind[];
   /** Sentences the template states, each built from the facts the rebuttal includes (drafting/points.ts). */
@@ -47,6 +52,7 @@ const USAGE_GAP = {
 export const REASON_STRATEGIES = {
   fraudulent: {
     reason: 'fraudulent',
+    priorUse: true,
     claim: 'The cardholder says they did not authorise this payment.',
     advice:
       'Show that the cardholder made the payment and benefited from it. Lead with the strongest link between the ' +
@@ -80,6 +86,7 @@ export const REASON_STRATEGIES = {
   },
   unrecognized: {
     reason: 'unrecognized',
+    priorUse: true,
     claim: 'The cardholder says they do not recognise this payment.',
     advice:
       'Help the cardholder recognise the charge: who was paid and for what, when it was bought, the name, email ' +
@@ -107,6 +114,7 @@ export const REASON_STRATEGIES = {
   },
   product_not_received: {
     reason: 'product_not_received',
+    priorUse: false,
     claim: 'The cardholder says they did not receive what they paid for.',
     advice:
       'Show that the digital product was delivered and used: when access was granted, what was produced or ' +
@@ -137,6 +145,7 @@ export const REASON_STRATEGIES = {
   },
   product_unacceptable: {
     reason: 'product_unacceptable',
+    priorUse: false,
     claim: 'The cardholder says the product was defective or not as described.',
     advice:
       'Show that the product matched its description and was used: what was promised at purchase, what was ' +
@@ -168,6 +177,7 @@ export const REASON_STRATEGIES = {
   },
   subscription_canceled: {
     reason: 'subscription_canceled',
+    priorUse: false,
     claim: 'The cardholder says they cancelled the subscription before this payment.',
     advice:
       'Show that the subscription was active when it renewed, or that the charge followed the cancellation policy: ' +
@@ -198,6 +208,7 @@ export const REASON_STRATEGIES = {
   },
   credit_not_processed: {
     reason: 'credit_not_processed',
+    priorUse: false,
     claim: 'The cardholder says a refund or credit they were owed was not processed.',
     advice:
       'Show that the customer is not owed a refund or credit, or that it was already issued: the refund or ' +
@@ -228,6 +239,7 @@ export const REASON_STRATEGIES = {
   },
   duplicate: {
     reason: 'duplicate',
+    priorUse: false,
     claim: 'The cardholder says they were charged more than once for the same purchase.',
     advice:
       'Show that each charge paid for something different: each charge with its id, date, amount and what it paid ' +
@@ -254,6 +266,7 @@ export const REASON_STRATEGIES = {
   },
   general: {
     reason: 'general',
+    priorUse: false,
     claim: 'The cardholder disputes this payment.',
     advice:
       'State what was bought, that it was delivered and used, and the terms the customer agreed to, in the order ' +
@@ -280,6 +293,7 @@ export const REASON_STRATEGIES = {
   },
   fallback: {
     reason: 'fallback',
+    priorUse: false,
     claim: 'The cardholder disputes this payment.',
     advice:
       'Set out, in the order things happened, what was bought, who bought it, that it was delivered and used, and ' +
@@ -316,5 +330,6 @@ export function strategyFor(reason: string): ReasonStrategy {
 /** Stripe's advice for every rebuttal, whatever the reason. */
 export const STRIPE_ADVICE =
   'Be concise, factual and neutral; tell what happened in chronological order. No links (the analyst cannot ' +
-  'open them), no requests to call or contact anyone, no emotional language. Keep it under 2,500 characters. If ' +
+  'open them), no requests to call or contact anyone, no emotional language. State activity as a summary (how much, ' +
+  'when, from which IPs and devices) and leave long lists to the files. If ' +
   'a refund or credit was already issued, say so plainly with its amount and date.';
