@@ -9,3 +9,6 @@ export const MAX_REBUTTAL_CHARS = MAX_LONG_TEXT_CHARS;
  * (every login, every download) belong in the files.
  */
 export const DEFAULT_REBUTTAL_MAX_CHARS = 1_500;
+
+/** Below this the dispute's own sentence and the closing leave no room for a single fact. */
+export const MIN_REBUTTAL_MAX_CHARS = 500;

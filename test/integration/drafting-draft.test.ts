@@ -72,6 +72,16 @@ describe('drafting a rebuttal', () => {
     expect(MAX_REBUTTAL_CHARS).toBe(20_000);
   });
 
+  it('keeps the template within the length it is given, and asks the model for the same', async () => {
+    const template = await draftRebuttal(input({ llm: undefined, maxChars: 800 }));
+    expect(template.text.length).toBeLessThanOrEqual(800);
+    expect(template.grounding.ok).toBe(true);
+    const before = sandbox.completionRequests().length;
+    await draftRebuttal(input({ maxChars: 800 }));
+    const [system] = sentMessages(before)[0] ?? [];
+    expect(system?.content).toContain('under 800 characters in all');
+  });
+
   it("accepts the model's grounded draft, with its citations, confidence and usage", async () => {
     const before = sandbox.completionRequests().length;
     const result = await draftRebuttal(input());
