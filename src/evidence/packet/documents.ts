@@ -229,40 +229,148 @@ export function timelineRows(entries: readonly TimelineEntry[], chargeAt: string
 }
 
 export const ACTIVITY_COLUMNS: readonly Column[] = [
-  { title: 'Time (UTC)', width: 84 },
-  { title: 'Event', width: 110 },
+  { title: 'Time (UTC)', width: 72 },
+  { title: 'Event', width: 122 },
   { title: 'IP address', width: 112 },
-  { title: 'Detail', width: CONTENT_WIDTH - 84 - 110 - 112 - 24 },
+  { title: 'Detail', width: CONTENT_WIDTH - 72 - 122 - 112 - 24 },
 ];
 
 const QUOTED_DETAIL = /\s\(("[\s\S]*")\)\.?$/;
+/** Longest user agent shown once over a day's events; the rest of it says nothing an analyst checks. */
+const MAX_USER_AGENT_CHARS = 160;
+
+/** One event of the activity log, its values apart so a day's repeated ones can be shown once. */
+interface ActivityEntry {
+  at: string | null;
+  /** Null when the source gave no event name: the fact's sentence is shown whole instead. */
+  event: string | null;
+  ip: string | null;
+  device: string | null;
+  userAgent: string | null;
+  detail: string | null;
+  text: string;
+}
+
+export interface ActivityLog extends ChronologicalRows {
+  entries: readonly ActivityEntry[];
+}
 
 /** The activity sources put event and IP in `data`; what the customer did is in `data.detail` or quoted at the end of the sentence. */
-export function activityRows(facts: readonly Fact[], chargeAt: string | null): ChronologicalRows {
+export function activityRows(facts: readonly Fact[], chargeAt: string | null): ActivityLog {
   const times = facts.map((f) => f.at);
+  const entries = facts.map((f): ActivityEntry => {
+    const data = f.data ?? {};
+    const text = (key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null);
+    return {
+      at: f.at,
+      event: text('event'),
+      ip: text('ip'),
+      device: text('device_id'),
+      userAgent: text('user_agent'),
+      detail: text('detail') ?? f.text.match(QUOTED_DETAIL)?.[1] ?? null,
+      text: f.text,
+    };
+  });
   return {
-    rows: facts.map((f) => {
-      const data = f.data ?? {};
-      const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
-      const event = text('event');
-      if (event === null) return { cells: [whenCell(f.at, true), '', '', pdfText(f.text, MAX_FACT_CHARS)] };
-      const detail = [
-        text('detail') ?? f.text.match(QUOTED_DETAIL)?.[1] ?? null,
-        text('device_id') ? `device ${text('device_id')}` : null,
-        text('user_agent'),
-      ].filter((part): part is string => part !== null && part !== '');
-      return {
-        cells: [
-          whenCell(f.at, true),
-          pdfText(event, MAX_LABEL_CHARS, true),
-          pdfText(text('ip') ?? '—', 60, true),
-          pdfText(detail.join(' · ') || '—', MAX_FACT_CHARS),
-        ],
-      };
-    }),
+    // Measured as laid out by day (activityLogRows); one row per event is what trimming counts.
+    rows: entries.map((entry) => ({ cells: [entry.at ?? '', entry.event ?? '', entry.ip ?? '', entry.text] })),
+    entries,
     times,
     anchor: anchorIndex(times, chargeAt),
     noun: 'event',
+  };
+}
+
+/**
+ * The kept events grouped by day: a heading row per day with its count and the IP, device and user agent its shown
+ * events share (said once, not on every row), then one row per event with only what differs; the gaps marked.
+ */
+export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[] {
+  const dayOf = (index: number) => log.entries[index]?.at?.slice(0, 10) ?? 'time unknown';
+  const perDay = new Map<string, number>();
+  for (let i = 0; i < log.entries.length; i++) perDay.set(dayOf(i), (perDay.get(dayOf(i)) ?? 0) + 1);
+  const rows: Row[] = [];
+  let day: string | null = null;
+  let shared: Shared = { ip: null, device: null, userAgent: null, everyRow: true };
+  const gapNotes = withGapNotes(log, kept);
+  let next = 0;
+  for (const row of gapNotes) {
+    if ('note' in row) {
+      rows.push(row);
+      continue;
+    }
+    const index = kept[next++] ?? 0;
+    if (dayOf(index) !== day) {
+      day = dayOf(index);
+      const ofDay = kept.filter((i) => dayOf(i) === day);
+      shared = sharedValues(ofDay.map((i) => log.entries[i]).filter((e): e is ActivityEntry => e !== undefined));
+      rows.push({ note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared), strong: true });
+    }
+    const entry = log.entries[index];
+    if (entry) rows.push(entryRow(entry, shared));
+  }
+  return rows;
+}
+
+interface Shared {
+  ip: string | null;
+  device: string | null;
+  userAgent: string | null;
+  /** Every shown event has exactly these (and no other values): "all from". */
+  everyRow: boolean;
+}
+
+/**
+ * The IP, device and user agent most of a day's shown events have (null where no value has a majority), and whether
+ * every event has them: the heading says them once, each row only where it differs.
+ */
+function sharedValues(entries: readonly ActivityEntry[]): Shared {
+  let everyRow = true;
+  const most = (read: (entry: ActivityEntry) => string | null) => {
+    const counts = new Map<string | null, number>();
+    for (const entry of entries) counts.set(read(entry), (counts.get(read(entry)) ?? 0) + 1);
+    const [value, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+    if (value === null || count * 2 <= entries.length) return null;
+    if (count < entries.length) everyRow = false;
+    return value;
+  };
+  return { ip: most((e) => e.ip), device: most((e) => e.device), userAgent: most((e) => e.userAgent), everyRow };
+}
+
+function dayHeading(day: string, total: number, shown: number, shared: Shared): string {
+  const count = shown < total ? `${plural(total, 'event')} (${shown} shown)` : plural(total, 'event');
+  const values = [
+    shared.ip ? `IP ${shared.ip}` : null,
+    shared.device ? `device ${shared.device}` : null,
+    shared.userAgent ? pdfText(shared.userAgent, MAX_USER_AGENT_CHARS, true) : null,
+  ].filter((part): part is string => part !== null);
+  const from =
+    values.length === 0
+      ? ''
+      : shared.everyRow
+        ? `; ${shown === 1 ? '' : 'all '}from ${values.join(', ')}`
+        : `; unless a row says otherwise, from ${values.join(', ')}`;
+  return pdfText(`${day}: ${count}${from}`, MAX_FACT_CHARS, true);
+}
+
+function entryRow(entry: ActivityEntry, shared: Shared): Row {
+  const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : 'unknown';
+  if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)] };
+  // A row without a value the heading gives says so, or it would read as having the heading's.
+  const differing = (value: string | null, common: string | null, shown: string, missing: string) =>
+    value === common ? null : value === null ? missing : shown;
+  const detail = [
+    entry.detail,
+    differing(entry.device, shared.device, `device ${entry.device}`, 'no device recorded'),
+    differing(entry.userAgent, shared.userAgent, entry.userAgent ?? '', 'no browser recorded'),
+  ].filter((part): part is string => part !== null && part !== '');
+  return {
+    cells: [
+      time,
+      pdfText(entry.event, MAX_LABEL_CHARS, true),
+      entry.ip === shared.ip && shared.ip !== null ? '' : pdfText(entry.ip ?? '—', 60, true),
+      pdfText(detail.join(' · '), MAX_FACT_CHARS),
+    ],
   };
 }
 
