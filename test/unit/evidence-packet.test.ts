@@ -272,6 +272,49 @@ describe('page budget', () => {
   });
 });
 
+describe('a dispute without any business data', () => {
+  it("shows Stripe's records as such, and no heading or label without something under it", async () => {
+    const base = packetInput({ activity: [], deliverables: [] });
+    const packet = await buildPacket({
+      ...base,
+      business: { name: 'Pixel Forge Ltd', productDescription: '' },
+      timeline: base.timeline.filter((fact) => fact.source === 'stripe'),
+      policies: [],
+      communications: [],
+      textFields: {},
+    });
+    expectWithinStripeLimits(packet, MAX_PAGES);
+    const labels = [
+      'The dispute',
+      'The business and what was sold',
+      'The business',
+      'Key facts',
+      'In this packet',
+      'Not shown',
+      'Timeline',
+      'Activity log',
+      'Payment record',
+      'What the customer received',
+      'Product',
+      'Website',
+      'Support',
+    ];
+    for (const file of packet.files) {
+      const lines = parsePdf(file.bytes).text.split('\n');
+      lines.forEach((line, i) => {
+        if (!labels.includes(line)) return;
+        const next = lines[i + 1] ?? '';
+        expect(labels.includes(next) || next.includes(' · page ') || next === '', `"${line}" then "${next}"`).toBe(
+          false,
+        );
+      });
+    }
+    const service = parsePdf(packet.files.find((f) => f.field === 'service_documentation')?.bytes ?? new Uint8Array());
+    expect(service.text).toContain('Stripe’s records of this payment and customer, oldest first.');
+    expect(service.text).not.toMatch(/Activity log|What the customer received/);
+  });
+});
+
 describe('text fields', () => {
   it('are cut to 20,000 characters for long fields and 5,000 for short ones, and say so', async () => {
     const packet = await buildPacket(

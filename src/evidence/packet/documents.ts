@@ -66,9 +66,11 @@ export function composeSummary(measure: Measurer, content: SummaryContent): Comp
     c.field('Amount', formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)));
     c.field('Card', pdfText(formatCardBrand(dispute.cardBrand), 60, true));
     c.field('Opened', formatTime(dispute.created));
-    c.heading('The business and what was sold');
+    // Without a description of what was sold (no evidence file), no empty label says there is one.
+    const product = pdfText(business.productDescription, 800);
+    c.heading(product ? 'The business and what was sold' : 'The business');
     c.field('Business', pdfText(business.name, MAX_LABEL_CHARS, true));
-    c.field('Product', pdfText(business.productDescription, 800));
+    if (product) c.field('Product', product);
     if (business.website) c.field('Website', pdfText(business.website, MAX_LABEL_CHARS, true));
     if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, MAX_LABEL_CHARS, true));
     if (facts > 0) {

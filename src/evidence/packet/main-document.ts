@@ -64,13 +64,12 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     [...input.activity, ...(ctx.communicationsAttached ? input.communications : [])].map((f) => f.id),
   );
   const ownKinds = new Set<string>(ctx.communicationsAttached ? ['activity', 'communication'] : ['activity']);
-  const timeline = timelineRows(
-    timelineEntries(input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id))),
-    ctx.chargeAt,
-  );
+  const timelineFacts = input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id));
+  const timeline = timelineRows(timelineEntries(timelineFacts), ctx.chargeAt);
   const activity = activityRows(input.activity, ctx.chargeAt);
+  const timelineIntro = timelineFacts.every((f) => f.source === 'stripe') ? STRIPE_TIMELINE_INTRO : TIMELINE_INTRO;
   const timelineSection = memo((k: number) =>
-    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, TIMELINE_INTRO),
+    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, timelineIntro),
   );
   const activitySection = memo((k: number) =>
     tableSection(measure, 'Activity log', activity, k, ACTIVITY_COLUMNS, ACTIVITY_INTRO, (kept) =>
@@ -211,6 +210,8 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
 }
 
 const TIMELINE_INTRO = 'Everything on record about this customer and payment, oldest first.';
+/** When the business gave no records of its own, the analyst is told whose records these are. */
+const STRIPE_TIMELINE_INTRO = 'Stripe’s records of this payment and customer, oldest first.';
 const ACTIVITY_INTRO =
   'Sign-ins and use of the product from the business’s own records, by day. A day’s heading gives the IP address, ' +
   'device and browser its events share; a row shows them only where they differ. Times are UTC.';
