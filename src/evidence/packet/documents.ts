@@ -293,10 +293,11 @@ export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[
   for (let i = 0; i < log.entries.length; i++) perDay.set(dayOf(i), (perDay.get(dayOf(i)) ?? 0) + 1);
   const rows: Row[] = [];
   let day: string | null = null;
-  let shared: Shared = { ip: null, device: null, userAgent: null, everyRow: true };
-  const gapNotes = withGapNotes(log, kept);
+  let shared: Shared = NOTHING_SHARED;
+  // The values the headings above have named: a day with the same ones says "the same … as above".
+  let stated: Shared = NOTHING_SHARED;
   let next = 0;
-  for (const row of gapNotes) {
+  for (const row of withGapNotes(log, kept)) {
     if ('note' in row) {
       rows.push(row);
       continue;
@@ -306,7 +307,13 @@ export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[
       day = dayOf(index);
       const ofDay = kept.filter((i) => dayOf(i) === day);
       shared = sharedValues(ofDay.map((i) => log.entries[i]).filter((e): e is ActivityEntry => e !== undefined));
-      rows.push({ note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared), strong: true });
+      rows.push({ note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared, stated), strong: true });
+      stated = {
+        ip: shared.ip ?? stated.ip,
+        device: shared.device ?? stated.device,
+        userAgent: shared.userAgent ?? stated.userAgent,
+        everyRow: true,
+      };
     }
     const entry = log.entries[index];
     if (entry) rows.push(entryRow(entry, shared));
@@ -318,59 +325,70 @@ interface Shared {
   ip: string | null;
   device: string | null;
   userAgent: string | null;
-  /** Every shown event has exactly these (and no other values): "all from". */
+  /** Every shown event has exactly these values: "all from". */
   everyRow: boolean;
 }
 
+const NOTHING_SHARED: Shared = { ip: null, device: null, userAgent: null, everyRow: true };
+
 /**
- * The IP, device and user agent most of a day's shown events have (null where no value has a majority), and whether
- * every event has them: the heading says them once, each row only where it differs.
+ * The IP, device and user agent most of a day's shown events record (null where no value has a majority of those
+ * recorded), and whether every event has them: the heading says them once, a row only what differs.
  */
 function sharedValues(entries: readonly ActivityEntry[]): Shared {
   let everyRow = true;
   const most = (read: (entry: ActivityEntry) => string | null) => {
-    const counts = new Map<string | null, number>();
-    for (const entry of entries) counts.set(read(entry), (counts.get(read(entry)) ?? 0) + 1);
+    const recorded = entries.map(read).filter((value): value is string => value !== null);
+    const counts = new Map<string, number>();
+    for (const value of recorded) counts.set(value, (counts.get(value) ?? 0) + 1);
     const [value, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
-    if (value === null || count * 2 <= entries.length) return null;
+    if (value === null || count * 2 <= recorded.length) return null;
     if (count < entries.length) everyRow = false;
     return value;
   };
   return { ip: most((e) => e.ip), device: most((e) => e.device), userAgent: most((e) => e.userAgent), everyRow };
 }
 
-function dayHeading(day: string, total: number, shown: number, shared: Shared): string {
+/** `2026-03-04: 12 events; all from IP …, device …, Mozilla/5.0 …`; a value named above is not named again. */
+function dayHeading(day: string, total: number, shown: number, shared: Shared, stated: Shared): string {
   const count = shown < total ? `${plural(total, 'event')} (${shown} shown)` : plural(total, 'event');
-  const values = [
-    shared.ip ? `IP ${shared.ip}` : null,
-    shared.device ? `device ${shared.device}` : null,
-    shared.userAgent ? pdfText(shared.userAgent, MAX_USER_AGENT_CHARS, true) : null,
-  ].filter((part): part is string => part !== null);
-  const from =
-    values.length === 0
-      ? ''
-      : shared.everyRow
-        ? `; ${shown === 1 ? '' : 'all '}from ${values.join(', ')}`
-        : `; unless a row says otherwise, from ${values.join(', ')}`;
-  return pdfText(`${day}: ${count}${from}`, MAX_FACT_CHARS, true);
+  const parts = [
+    { name: 'IP', value: shared.ip, before: stated.ip, shown: `IP ${shared.ip}` },
+    { name: 'device', value: shared.device, before: stated.device, shown: `device ${shared.device}` },
+    {
+      name: 'browser',
+      value: shared.userAgent,
+      before: stated.userAgent,
+      shown: pdfText(shared.userAgent, MAX_USER_AGENT_CHARS, true),
+    },
+  ].filter((part) => part.value !== null);
+  if (parts.length === 0) return pdfText(`${day}: ${count}`, MAX_FACT_CHARS, true);
+  const changed = parts.filter((part) => part.value !== part.before).map((part) => part.shown);
+  const same = parts.filter((part) => part.value === part.before).map((part) => part.name);
+  const what = [...changed, ...(same.length > 0 ? [`the same ${listed(same)} as above`] : [])].join(', ');
+  const from = shared.everyRow
+    ? `${shown === 1 ? '' : 'all '}from ${what}`
+    : `from ${what} where recorded, unless a row shows its own`;
+  return pdfText(`${day}: ${count}; ${from}`, MAX_FACT_CHARS, true);
+}
+
+function listed(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 function entryRow(entry: ActivityEntry, shared: Shared): Row {
   const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : 'unknown';
   if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)] };
-  // A row without a value the heading gives says so, or it would read as having the heading's.
-  const differing = (value: string | null, common: string | null, shown: string, missing: string) =>
-    value === common ? null : value === null ? missing : shown;
   const detail = [
     entry.detail,
-    differing(entry.device, shared.device, `device ${entry.device}`, 'no device recorded'),
-    differing(entry.userAgent, shared.userAgent, entry.userAgent ?? '', 'no browser recorded'),
+    entry.device !== null && entry.device !== shared.device ? `device ${entry.device}` : null,
+    entry.userAgent !== null && entry.userAgent !== shared.userAgent ? entry.userAgent : null,
   ].filter((part): part is string => part !== null && part !== '');
   return {
     cells: [
       time,
       pdfText(entry.event, MAX_LABEL_CHARS, true),
-      entry.ip === shared.ip && shared.ip !== null ? '' : pdfText(entry.ip ?? '—', 60, true),
+      entry.ip !== null && entry.ip === shared.ip ? '' : pdfText(entry.ip ?? '—', 60, true),
       pdfText(detail.join(' · '), MAX_FACT_CHARS),
     ],
   };

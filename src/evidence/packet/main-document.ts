@@ -214,7 +214,7 @@ const TIMELINE_INTRO = 'Everything on record about this customer and payment, ol
 const STRIPE_TIMELINE_INTRO = 'Stripe’s records of this payment and customer, oldest first.';
 const ACTIVITY_INTRO =
   'Sign-ins and use of the product from the business’s own records, by day. A day’s heading gives the IP address, ' +
-  'device and browser its events share; a row shows them only where they differ. Times are UTC.';
+  'device and browser its events share, once; a row shows them only where they differ. Times are UTC.';
 /** sharp decodes on libuv's pool of four threads; more at once only queues. */
 const ENCODE_CONCURRENCY = 4;
 /** Render passes before giving up; one is the rule, the rest absorb a wrong estimate. */
