@@ -241,9 +241,16 @@ describe('page budget', () => {
       const input = packetInput({ activity, deliverables: [] });
       const packet = await buildPacket({ ...input, dispute: { ...input.dispute, cardBrand } });
       expectWithinStripeLimits(packet, cardBrand === 'visa' ? MAX_PAGES : MAX_PAGES_MASTERCARD);
-      const log = parsePdf(
+      const service = parsePdf(
         packet.files.find((f) => f.field === 'service_documentation')?.bytes ?? new Uint8Array(),
-      ).text;
+      );
+      // The first page states the use after the payment as the rebuttal does, counted from every row.
+      const paidAt = Date.parse(input.timeline.find((fact) => fact.kind === 'charge')?.at ?? '');
+      const after = rows.filter((row) => Date.parse(row.at) >= paidAt).length;
+      expect(service.pages[0]?.text.replace(/\s+/g, ' ')).toContain(
+        `After the payment: ${after.toLocaleString('en-US')} events from 2026-01-02 00:00 UTC to`,
+      );
+      const log = service.text.slice(service.text.indexOf('Sign-ins and use of the product'));
       const days = log.match(/^2026-\d\d-\d\d: [\d,]+ events/gm) ?? [];
       expect(days.length).toBeGreaterThan(2);
       // The user agent and the device once, in the first day's heading, not once per row; each day its own IP.

@@ -5,6 +5,7 @@
 
 import { reasonInPacket } from '../../dispute/reasons.js';
 import { plural } from '../../text.js';
+import { activitySummaryFacts } from '../activity-summary.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
 import { formatCardBrand, formatMoney, formatTime } from './format.js';
@@ -75,7 +76,7 @@ export function composeSummary(measure: Measurer, content: SummaryContent): Comp
     if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, MAX_LABEL_CHARS, true));
     if (facts > 0) {
       c.heading('Key facts');
-      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 3, indent: 0 });
+      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 5, indent: 0 });
     }
     if (content.contents.length > 0) {
       c.heading('In this packet');
@@ -116,6 +117,10 @@ export function keyFacts(timeline: readonly Fact[]): string[] {
   for (const kind of KEY_FACT_KINDS) {
     const facts = timeline.filter((f) => f.kind === kind).slice(0, KEY_FACTS_PER_KIND);
     for (const fact of facts) chosen.push(pdfText(fact.text, 300, true));
+    // Right after the payment's checks: the use that followed it, as the rebuttal states it (counted from every row).
+    if (kind === 'payment_check') {
+      for (const fact of activitySummaryFacts(timeline)) chosen.push(pdfText(fact.text, MAX_FACT_CHARS, true));
+    }
   }
   return chosen.filter((t) => t !== '');
 }
