@@ -1,7 +1,7 @@
 // The rebuttal states the customer's activity as a summary an analyst can check in 90 seconds: counts, first and
 // last, IPs and devices against the checkout's, each number computed from the business's rows and grounded.
 import { describe, expect, it } from 'vitest';
-import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
+import { ACTIVITY_LISTED_MAX, buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { sampleContext, sampleFact } from '../../src/drafting/sample-case.js';
 import { draftFromTemplate } from '../../src/drafting/template.js';
@@ -116,6 +116,19 @@ describe("the rebuttal's activity summary", () => {
     expect(draft.text).not.toMatch(/: login from IP|Generated a design from IP/i);
     expect(draft.text.length).toBeLessThanOrEqual(1_500);
     expect(checkGrounding(draft.text, draft.citedFacts, sheet)).toEqual({ ok: true, findings: [] });
+  });
+
+  it('gives the model the summary and a few telling events, not 5,000 lines', () => {
+    const activity = rowsToEvidence('activity', activityRows(), { source: 'http' }).facts;
+    const sheet = buildFactSheet([...stripeFacts(), ...activity], sampleContext({ reason: 'fraudulent' }));
+    const eventLines = sheet.text.split('\n').filter((line) => /· http · \d{4}-\d\d-\d\d \d\d:\d\d UTC: /.test(line));
+    expect(eventLines.length).toBeLessThanOrEqual(ACTIVITY_LISTED_MAX);
+    expect(eventLines.some((line) => line.includes(': checkout from IP'))).toBe(true);
+    expect(sheet.text).toMatch(/\([\d,]+ further activity events are not listed here/);
+    expect(sheet.text).toContain('After the payment: 3,000 events');
+    expect(sheet.text.length).toBeLessThan(20_000);
+    // Every fact keeps its number: a person's edit or a citation may still rest on any of them.
+    expect(sheet.facts).toHaveLength(stripeFacts().length + activity.length + 2);
   });
 
   it('a count the rows do not make true fails the grounding check', () => {
