@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { WEEKDAYS, type Weekday } from './dates.js';
+import { DEFAULT_REBUTTAL_MAX_CHARS, MAX_REBUTTAL_CHARS, MIN_REBUTTAL_MAX_CHARS } from './drafting/limits.js';
 import { envFileCuts } from './env-file.js';
 import { currencyDecimals } from './money.js';
 
@@ -51,6 +52,8 @@ const PACKET_THREADS_EXPECTED =
   'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
 
 const DIGEST_HOUR_EXPECTED = 'expected an hour from 0 to 23 (UTC)';
+
+const REBUTTAL_CHARS_EXPECTED = `expected a number of characters from ${MIN_REBUTTAL_MAX_CHARS} to ${MAX_REBUTTAL_CHARS.toLocaleString('en-US')} (Stripe's limit)`;
 
 export const settingsSchema = z.object({
   DATABASE_URL: optionalText.pipe(postgresUrl('postgres://user:password@host:5432/db').optional()),
@@ -119,6 +122,15 @@ export const settingsSchema = z.object({
   LLM_REQUEST_TIMEOUT: duration('20s').default(20_000),
   /** How long drafting one rebuttal may take in all, the retry included; then the template drafts it. */
   DRAFT_TIMEOUT: duration('30s').default(30_000),
+  /** The rebuttal's length: the template's ceiling and the model's target (long lists belong in the files). */
+  REBUT_REBUTTAL_MAX_CHARS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, REBUTTAL_CHARS_EXPECTED)
+      .transform(Number)
+      .refine((chars) => chars >= MIN_REBUTTAL_MAX_CHARS && chars <= MAX_REBUTTAL_CHARS, REBUTTAL_CHARS_EXPECTED)
+      .default(DEFAULT_REBUTTAL_MAX_CHARS),
+  ),
   REVIEW_WINDOW: duration('48h').default(48 * 3_600_000),
   SUBMIT_BUFFER: duration('12h').default(12 * 3_600_000),
   /** The least time a person has to see a case before rebut acts alone; the buffer alone never cuts below it. */

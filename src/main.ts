@@ -160,6 +160,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       business,
       businessOf: (product) => evidenceOf(product).business,
       draftTimeoutMs: settings.DRAFT_TIMEOUT,
+      rebuttalMaxChars: settings.REBUT_REBUTTAL_MAX_CHARS,
     },
     autopilot: { pool, stripe, products: clients, log },
     messages: slack?.messages,

@@ -27,6 +27,8 @@ export interface DraftDeps {
   businessOf?: (product: string) => { name: string; productDescription: string | null };
   /** The whole drafting step, model retries included, finishes within this. */
   draftTimeoutMs?: number;
+  /** REBUT_REBUTTAL_MAX_CHARS: the template's ceiling and the model's target. */
+  rebuttalMaxChars?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
     examples: await winningRebuttals(pool, dispute.product, dispute.reason),
     llm: deps.llm,
     timeoutMs: deps.draftTimeoutMs,
+    maxChars: deps.rebuttalMaxChars,
   });
 
   await stripe.disputes.update(

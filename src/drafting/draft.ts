@@ -11,12 +11,12 @@ import {
   normaliseFactRef,
   SEVERITY,
 } from './grounding.js';
-import { TARGET_REBUTTAL_CHARS } from './limits.js';
+import { DEFAULT_REBUTTAL_MAX_CHARS } from './limits.js';
 import { addUsage, type LlmAnswer, type LlmDrafter, type LlmDraftOutcome, type LlmUsage } from './llm.js';
 import { strategyFor } from './strategies.js';
 import { draftFromTemplate, type TemplateDraft } from './template.js';
 
-export { MAX_REBUTTAL_CHARS, TARGET_REBUTTAL_CHARS } from './limits.js';
+export { DEFAULT_REBUTTAL_MAX_CHARS, MAX_REBUTTAL_CHARS } from './limits.js';
 
 /**
  * Drafting a rebuttal: the model writes, the grounding check judges, one retry
@@ -34,6 +34,8 @@ export interface DraftInput {
   examples: string[];
   llm?: LlmDrafter;
   timeoutMs?: number;
+  /** The rebuttal's length (REBUT_REBUTTAL_MAX_CHARS): the template's ceiling and the model's target. */
+  maxChars?: number;
 }
 
 export interface DraftAttempt {
@@ -71,7 +73,8 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
   const timeoutMs = input.timeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS;
   const deadline = started + timeoutMs;
   const sheet = buildFactSheet(input.facts, input.context);
-  const template = draftFromTemplate(sheet);
+  const maxChars = input.maxChars ?? DEFAULT_REBUTTAL_MAX_CHARS;
+  const template = draftFromTemplate(sheet, maxChars);
   const attempts: DraftAttempt[] = [];
   const { llm } = input;
 
@@ -85,7 +88,8 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
   for (let attempt = 1; attempt <= 2; attempt++) {
     const attemptStarted = Date.now();
     const outcome = await withDeadline(
-      (signal) => llm.draft({ sheet, strategy, examples: input.examples, signal, ...(retry ? { retry } : {}) }),
+      (signal) =>
+        llm.draft({ sheet, strategy, examples: input.examples, maxChars, signal, ...(retry ? { retry } : {}) }),
       deadline,
     );
     const durationMs = Date.now() - attemptStarted;
@@ -123,7 +127,7 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
       usage: outcome.usage,
       ...(grounding.ok ? {} : { refusedText: rebuttalOf(answer).text }),
     });
-    if (grounding.ok) return acceptedResult(sheet, template, answer, author, attempts, usage);
+    if (grounding.ok) return acceptedResult(sheet, template, answer, author, attempts, usage, maxChars);
     if (attempt === 2) return templateResult(sheet, template, attempts, usage, describeFindings(grounding.findings));
     retry = { previous: answer, findings: grounding.findings };
   }
@@ -162,6 +166,7 @@ function acceptedResult(
   author: `llm:${string}`,
   attempts: DraftAttempt[],
   usage: LlmUsage | null,
+  maxChars: number,
 ): DraftResult {
   const { text, citedFacts } = rebuttalOf(answer);
   const grounding = checkAnswer(answer, sheet);
@@ -169,9 +174,9 @@ function acceptedResult(
     ...answer.weaknesses.map((weakness) => plainText(weakness, 300)).filter((weakness) => weakness !== ''),
     ...template.weaknesses,
   ];
-  const overTarget = text.length > TARGET_REBUTTAL_CHARS;
+  const overTarget = text.length > maxChars;
   if (overTarget) {
-    weaknesses.push(`The draft has ${text.length} characters; Stripe advises under ${TARGET_REBUTTAL_CHARS}.`);
+    weaknesses.push(`The draft has ${text.length} characters; the target is ${maxChars.toLocaleString('en-US')}.`);
   }
   const rejected = attempts.find((attempt) => attempt.outcome === 'rejected');
   if (rejected) weaknesses.push(`The model's first draft was rejected: ${describeFindings(rejected.findings, 'it')}.`);

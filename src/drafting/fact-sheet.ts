@@ -1,3 +1,4 @@
+import { activitySummaryFacts, checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import type { Fact, FactKind } from '../evidence/types.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
 
@@ -90,7 +91,14 @@ const NAME_MAX = 120;
 export const FACT_SHEET_OPEN = '<fact_sheet>';
 export const FACT_SHEET_CLOSE = '</fact_sheet>';
 
-/** Numbers the facts (grouped by kind, chronological inside a group, undated last) and renders the sheet. */
+/** The title of the summary facts' group: they come last, so the other facts keep their numbers. */
+const SUMMARY_TITLE = 'Account activity in summary (counted from the activity facts above)';
+
+/**
+ * Numbers the facts (grouped by kind, chronological inside a group, undated last) and renders the sheet. The
+ * activity's summary (evidence/activity-summary.ts) follows them, so a rebuttal that states counts of sessions,
+ * IPs and devices rests on facts the grounding check can verify.
+ */
 export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet {
   const ordered = facts
     .map((fact, index) => ({ fact, index, time: timeOf(fact.at) }))
@@ -100,7 +108,8 @@ export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet 
         compareTimes(a.time, b.time) ||
         a.index - b.index,
     );
-  const sheetFacts = ordered.map(({ fact }, index): SheetFact => {
+  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts);
+  const sheetFacts = [...ordered.map(({ fact }) => fact), ...summaries].map((fact, index): SheetFact => {
     const untrusted = fact.untrusted === true;
     return {
       ref: `F${index + 1}`,
@@ -150,17 +159,53 @@ function renderSheet(context: DraftContext, facts: SheetFact[]): string {
     );
   }
   lines.push('', 'FACTS (cite them by number)');
-  let kind: FactKind | null = null;
+  const listed = listedActivity(facts);
+  const unlisted = facts.filter((fact) => isActivityEvent(fact) && !listed.has(fact)).length;
+  let title: string | null = null;
   for (const fact of facts) {
-    if (fact.kind !== kind) {
-      kind = fact.kind;
-      lines.push(`[${KIND_TITLES[kind]}]`);
+    const factTitle = isActivitySummary(fact) ? SUMMARY_TITLE : KIND_TITLES[fact.kind];
+    if (factTitle !== title) {
+      if (title === KIND_TITLES.activity && unlisted > 0) lines.push(unlistedNote(unlisted));
+      title = factTitle;
+      lines.push(`[${title}]`);
     }
-    lines.push(renderFactLine(fact));
+    if (!isActivityEvent(fact) || listed.has(fact)) lines.push(renderFactLine(fact));
   }
+  if (title === KIND_TITLES.activity && unlisted > 0) lines.push(unlistedNote(unlisted));
   if (facts.length === 0) lines.push('(no facts were found)');
   lines.push(FACT_SHEET_CLOSE);
   return lines.join('\n');
+}
+
+/**
+ * Activity events the sheet lists one by one; past this many, the model reads the ones that tell most (the checkout,
+ * the first uses after the payment, the last ones, those just before it) and the summary facts count the rest. A
+ * customer with 5,000 rows would otherwise fill the prompt with logins the rebuttal must not list anyway.
+ */
+export const ACTIVITY_LISTED_MAX = 24;
+const LISTED_AFTER_PAYMENT = 12;
+const LISTED_LAST = 6;
+const LISTED_BEFORE_PAYMENT = 6;
+
+/** A dated activity fact that records one event (not a summary of them). */
+const isActivityEvent = (fact: SheetFact) => fact.kind === 'activity' && fact.at !== null && !isActivitySummary(fact);
+
+function listedActivity(facts: readonly SheetFact[]): Set<SheetFact> {
+  const events = facts.filter(isActivityEvent);
+  if (events.length <= ACTIVITY_LISTED_MAX) return new Set(events);
+  const paidAt = paymentTime(facts) ?? Number.POSITIVE_INFINITY;
+  const firstAfter = events.findIndex((fact) => Date.parse(fact.at ?? '') >= paidAt);
+  const after = firstAfter === -1 ? events.length : firstAfter;
+  const checkout = checkoutOf(facts).event;
+  return new Set([
+    ...events.slice(Math.max(0, after - LISTED_BEFORE_PAYMENT), after + LISTED_AFTER_PAYMENT),
+    ...events.slice(-LISTED_LAST),
+    ...events.filter((fact) => fact === checkout),
+  ]);
+}
+
+function unlistedNote(count: number): string {
+  return `(${count.toLocaleString('en-US')} further activity events are not listed here: the summary facts at the end count every one, and the service documentation lists them.)`;
 }
 
 /** `F3 · 2026-03-04 14:03 UTC · stripe · text`; customer text is marked and quoted. */

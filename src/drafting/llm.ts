@@ -120,6 +120,8 @@ export interface LlmDraftRequest {
   sheet: FactSheet;
   strategy: ReasonStrategy;
   examples: readonly string[];
+  /** The rebuttal's target length in characters (REBUT_REBUTTAL_MAX_CHARS); the default when unset. */
+  maxChars?: number;
   /** Set on the second attempt: the rejected answer and why it was rejected. */
   retry?: { previous: LlmAnswer; findings: readonly GroundingFinding[] };
   signal?: AbortSignal;
@@ -162,7 +164,7 @@ export function createLlmDrafter(options: LlmDrafterOptions): LlmDrafter {
     model: options.model,
     async draft(request) {
       const messages: ChatCompletionMessageParam[] = [
-        ...buildPrompt(request.sheet, request.strategy, request.examples),
+        ...buildPrompt(request.sheet, request.strategy, request.examples, request.maxChars),
         ...(request.retry ? buildRetryMessages(request.retry.previous, request.retry.findings) : []),
       ];
       try {

@@ -1,4 +1,5 @@
 import type { FactKind } from '../dispute/facts.js';
+import { isActivitySummary } from '../evidence/activity-summary.js';
 import type { SheetFact } from './fact-sheet.js';
 
 /**
@@ -14,6 +15,8 @@ const ofKind = (facts: readonly SheetFact[], ...kinds: FactKind[]) =>
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const isAfter = (fact: SheetFact, paidAt: number | undefined) =>
   paidAt !== undefined && fact.at !== null && Date.parse(fact.at) >= paidAt;
+/** The activity's summary facts (evidence/activity-summary.ts) among `facts`: each stands for many events. */
+const summaries = (facts: readonly SheetFact[]) => facts.filter((fact) => isActivitySummary(fact));
 
 function list(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
@@ -45,9 +48,13 @@ export const earlierPayments: Point = (facts) => {
 };
 
 /** Use of the product: "with times" and "IP addresses" only when the facts carry them. */
-export const usage: Point = (facts) => {
+export const usage: Point = (facts, paidAt) => {
   const used = ofKind(facts, 'activity', 'deliverable');
   if (used.length === 0) return null;
+  if (summaries(used).length > 0) {
+    const after = summaries(used).some((fact) => isAfter(fact, paidAt));
+    return `The customer's use of the product${after ? ' after the payment' : ''} is summarised below.`;
+  }
   const timed = used.some((fact) => fact.at);
   const withIps = used.some((fact) => text(fact.data.ip) !== '');
   const details = [timed ? 'times' : '', withIps ? 'IP addresses' : ''].filter(Boolean);
@@ -100,6 +107,11 @@ export const delivered: Point = (facts) =>
 export const activityAfterPayment: Point = (facts, paidAt) => {
   const activity = ofKind(facts, 'activity');
   if (activity.length === 0) return null;
+  const summarised = summaries(activity);
+  if (summarised.length > 0) {
+    const when = summarised.some((fact) => isAfter(fact, paidAt)) ? 'after the payment' : 'before the payment';
+    return `The customer's account activity ${when} is summarised below.`;
+  }
   const after = activity.filter((fact) => isAfter(fact, paidAt));
   if (after.length === 0) return "The customer's account activity is listed below.";
   // The timeline below lists all of it: "after the payment" alone would say the earlier entries came after it.
@@ -123,10 +135,13 @@ export const subscriptionHistory: Point = (facts) => {
     : 'The subscription is listed below.';
 };
 
-export const usedAfterPayment: Point = (facts, paidAt) =>
-  ofKind(facts, 'activity', 'deliverable').some((fact) => isAfter(fact, paidAt))
-    ? 'The customer used the product after this payment, as listed below.'
-    : null;
+export const usedAfterPayment: Point = (facts, paidAt) => {
+  const after = ofKind(facts, 'activity', 'deliverable').filter((fact) => isAfter(fact, paidAt));
+  if (after.length === 0) return null;
+  return summaries(after).length > 0
+    ? 'The customer used the product after this payment, as summarised below.'
+    : 'The customer used the product after this payment, as listed below.';
+};
 
 /** The policies quoted, by name. */
 export const policiesQuoted: Point = (facts) => {

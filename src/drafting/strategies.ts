@@ -31,6 +31,11 @@ export interface ReasonStrategy {
   claim: string;
   /** The approach, one paragraph; goes into the LLM prompt. */
   advice: string;
+  /**
+   * Whether the use before the payment belongs in the rebuttal (labelled as prior use): it ties the card to a known
+   * customer when the cardholder denies or does not recognise the payment; for other reasons it only takes room.
+   */
+  priorUse: boolean;
   /** Fact kinds from most to least important; the template drops the tail first when it must trim. */
   priority: readonly FactKind[];
   /** Sentences the template states, each built from the facts the rebuttal includes (drafting/points.ts). */
@@ -52,6 +57,7 @@ const USAGE_GAP = {
 export const REASON_STRATEGIES = {
   fraudulent: {
     reason: 'fraudulent',
+    priorUse: true,
     claim: 'The cardholder says they did not authorise this payment.',
     advice:
       'Show that the cardholder made the payment and benefited from it. Lead with the strongest link between the ' +
@@ -85,6 +91,7 @@ export const REASON_STRATEGIES = {
   },
   unrecognized: {
     reason: 'unrecognized',
+    priorUse: true,
     claim: 'The cardholder says they do not recognise this payment.',
     advice:
       'Help the cardholder recognise the charge: who was paid and for what, when it was bought, the name, email ' +
@@ -112,6 +119,7 @@ export const REASON_STRATEGIES = {
   },
   product_not_received: {
     reason: 'product_not_received',
+    priorUse: false,
     claim: 'The cardholder says they did not receive what they paid for.',
     advice:
       'Show that the digital product was delivered and used: when access was granted, what was produced or ' +
@@ -142,6 +150,7 @@ export const REASON_STRATEGIES = {
   },
   product_unacceptable: {
     reason: 'product_unacceptable',
+    priorUse: false,
     claim: 'The cardholder says the product was defective or not as described.',
     advice:
       'Show that the product matched its description and was used: what was promised at purchase, what was ' +
@@ -173,6 +182,7 @@ export const REASON_STRATEGIES = {
   },
   subscription_canceled: {
     reason: 'subscription_canceled',
+    priorUse: false,
     claim: 'The cardholder says they cancelled the subscription before this payment.',
     advice:
       'Show that the subscription was active when it renewed, or that the charge followed the cancellation policy: ' +
@@ -203,6 +213,7 @@ export const REASON_STRATEGIES = {
   },
   credit_not_processed: {
     reason: 'credit_not_processed',
+    priorUse: false,
     claim: 'The cardholder says a refund or credit they were owed was not processed.',
     advice:
       'Show that the customer is not owed a refund or credit, or that it was already issued: the refund or ' +
@@ -233,6 +244,7 @@ export const REASON_STRATEGIES = {
   },
   duplicate: {
     reason: 'duplicate',
+    priorUse: false,
     claim: 'The cardholder says they were charged more than once for the same purchase.',
     advice:
       'Show that each charge paid for something different: each charge with its id, date, amount and what it paid ' +
@@ -259,6 +271,7 @@ export const REASON_STRATEGIES = {
   },
   general: {
     reason: 'general',
+    priorUse: false,
     claim: 'The cardholder disputes this payment.',
     advice:
       'State what was bought, that it was delivered and used, and the terms the customer agreed to, in the order ' +
@@ -285,6 +298,8 @@ export const REASON_STRATEGIES = {
   },
   debit_not_authorized: {
     reason: 'debit_not_authorized',
+    // The account holder says they did not authorise the debit: their earlier use ties the account to them.
+    priorUse: true,
     claim: 'The account holder says they did not authorise this debit from their bank account.',
     advice:
       'Show that the account holder authorised the debit: when and where they accepted the debit authorisation ' +
@@ -316,6 +331,7 @@ export const REASON_STRATEGIES = {
   },
   customer_initiated: {
     reason: 'customer_initiated',
+    priorUse: false,
     claim: 'The customer asked their bank to return this payment.',
     advice:
       'The bank gives no claim to answer, and the customer is best contacted first. Set out, in the order things ' +
@@ -353,6 +369,7 @@ export const REASON_STRATEGIES = {
   ),
   noncompliant: {
     reason: 'noncompliant',
+    priorUse: false,
     claim: "The issuer says this payment did not follow the card network's rules (a compliance dispute).",
     advice:
       'Do not argue. A compliance dispute is about the card network rules, not about what the customer received; ' +
@@ -381,6 +398,7 @@ export const REASON_STRATEGIES = {
   },
   fallback: {
     reason: 'fallback',
+    priorUse: false,
     claim: 'The cardholder disputes this payment.',
     advice:
       'Set out, in the order things happened, what was bought, who bought it, that it was delivered and used, and ' +
@@ -416,6 +434,7 @@ export type StrategyName = keyof typeof REASON_STRATEGIES;
 function payAnotherWay(reason: PlaybookReason, claim: string): ReasonStrategy {
   return {
     reason,
+    priorUse: false,
     claim,
     advice:
       'Do not argue: the bank returned the payment because it could not be collected, which no evidence changes; ' +
@@ -453,5 +472,6 @@ export function strategyFor(reason: string): ReasonStrategy {
 /** Stripe's advice for every rebuttal, whatever the reason. */
 export const STRIPE_ADVICE =
   'Be concise, factual and neutral; tell what happened in chronological order. No links (the analyst cannot ' +
-  'open them), no requests to call or contact anyone, no emotional language. Keep it under 2,500 characters. If ' +
+  'open them), no requests to call or contact anyone, no emotional language. State activity as a summary (how much, ' +
+  'when, from which IPs and devices) and leave long lists to the files. If ' +
   'a refund or credit was already issued, say so plainly with its amount and date.';

@@ -1,8 +1,8 @@
-import type { FactKind } from '../evidence/types.js';
+import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import { chronological, type FactSheet, type SheetFact } from './fact-sheet.js';
 import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
 import { checkGrounding, checkStatements } from './grounding.js';
-import { TARGET_REBUTTAL_CHARS } from './limits.js';
+import { DEFAULT_REBUTTAL_MAX_CHARS } from './limits.js';
 import { type ReasonStrategy, strategyFor } from './strategies.js';
 
 export { REASON_STRATEGIES, type ReasonStrategy, STRIPE_ADVICE, strategyFor } from './strategies.js';
@@ -10,7 +10,9 @@ export { REASON_STRATEGIES, type ReasonStrategy, STRIPE_ADVICE, strategyFor } fr
 /**
  * The deterministic drafter: what runs without an API key, and what replaces a model draft that
  * failed. It only copies the sheet's own sentences, in time order, under the reason's strategy,
- * and checks every line it writes, so its output always passes the grounding check.
+ * and checks every line it writes, so its output always passes the grounding check. The activity is
+ * stated as its summary (counts, first and last, IPs and devices against the checkout's), never
+ * event by event: the full log is in the service documentation, where an analyst can check it.
  */
 export interface TemplateDraft {
   text: string;
@@ -23,7 +25,7 @@ export interface TemplateDraft {
 /** Longest single fact line; a long fact is cut at a word, and dropped if the cut loses a value. */
 const LINE_MAX = 320;
 
-export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_REBUTTAL_CHARS): TemplateDraft {
+export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_REBUTTAL_MAX_CHARS): TemplateDraft {
   const { context } = sheet;
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
@@ -38,9 +40,11 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = TARGET_RE
     : `Based on these records, ${business} asks that this dispute be decided in its favour.`;
 
   const candidates = rankedCandidates(sheet, strategy);
-  const paidAt = chargeTime(sheet);
+  const paidAt = paymentTime(sheet.facts);
   const allPoints = pointsFor(strategy, sheet.facts, paidAt).join(' ');
-  let budget = maxChars - [header, customer, allPoints, 'Timeline:', 'Other records:', closing].join('\n\n').length;
+  // The longer of the timeline's two headings: which one it gets depends on the facts chosen.
+  const headings = [ACTIVITY_HEADING, STRIPE_RECORDS, 'Other records:'];
+  let budget = maxChars - [header, customer, allPoints, ...headings, closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
   for (const candidate of candidates) {
@@ -72,38 +76,58 @@ interface Candidate {
 
 /** Every fact that can be stated, most important first; each line has passed the grounding check on its own. */
 function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate[] {
-  const rank = (kind: FactKind) => {
-    const position = strategy.priority.indexOf(kind);
+  const stated = statedFacts(sheet, strategy);
+  // The activity's summaries go first: one line each, standing for every event the business recorded.
+  const rank = (fact: SheetFact) => {
+    if (isActivitySummary(fact)) return -1;
+    const position = strategy.priority.indexOf(fact.kind);
     return position === -1 ? strategy.priority.length : position;
   };
   // Within a kind, what happened after the payment comes first (use after paying is what proves
   // the sale), then earlier history, most recent first.
-  const paidAt = chargeTime(sheet);
+  const paidAt = paymentTime(sheet.facts);
   const recency = (fact: SheetFact) => {
     const at = fact.at ? Date.parse(fact.at) : Number.NaN;
     if (Number.isNaN(at) || paidAt === undefined) return 0;
     return at >= paidAt ? at - paidAt : Number.MAX_SAFE_INTEGER / 2 + (paidAt - at);
   };
-  const ordered = chronological(sheet.facts).sort((a, b) => rank(a.kind) - rank(b.kind) || recency(a) - recency(b));
+  const ordered = chronological(stated).sort((a, b) => rank(a) - rank(b) || recency(a) - recency(b));
   const candidates: Candidate[] = [];
   for (const fact of ordered) {
     const sentence = factSentence(fact);
     if (sentence === null) continue;
-    const line = [truncate(sentence, LINE_MAX), sentence]
-      .map((text) => `- ${fact.at ? `${formatDateTime(fact.at)}: ` : ''}${text}`)
+    const dated = fact.at && !isActivitySummary(fact);
+    // A summary is stated whole: cut, it would lose the comparison with the checkout.
+    const line = (dated ? [truncate(sentence, LINE_MAX), sentence] : [sentence])
+      .map((text) => `- ${dated && fact.at ? `${formatDateTime(fact.at)}: ` : ''}${text}`)
       .find((candidate) => checkStatements(candidate, sheet).length === 0);
     if (line) candidates.push({ fact, line });
   }
   return candidates;
 }
 
-/** When the disputed payment was made: the earliest time on a charge fact. */
-function chargeTime(sheet: FactSheet): number | undefined {
-  const times = sheet.facts
-    .filter((fact) => fact.kind === 'charge' && fact.at)
-    .map((fact) => Date.parse(fact.at ?? ''))
-    .filter((time) => !Number.isNaN(time));
-  return times.length > 0 ? Math.min(...times) : undefined;
+/**
+ * The facts the template may state: where the activity has a summary, the summary stands for the events it counts
+ * (the checkout event stays: it is the purchase itself); the use before the payment only where the reason needs
+ * prior use, and labelled as such.
+ */
+function statedFacts(sheet: FactSheet, strategy: ReasonStrategy): SheetFact[] {
+  const summarised = sheet.facts.some(isActivitySummary);
+  const checkout = summarised ? checkoutOf(sheet.facts).event : null;
+  return sheet.facts.filter((fact) => {
+    if (isActivitySummary(fact)) return fact.data.activity_summary === 'after' || strategy.priorUse;
+    return !(summarised && fact.kind === 'activity' && fact.at && fact !== checkout);
+  });
+}
+
+/** Over the activity's summary: where every event can be checked. */
+const ACTIVITY_HEADING = 'Account activity (every event is in the activity log of the service documentation):';
+
+const STRIPE_RECORDS = "Stripe's records of the payment:";
+
+/** "Stripe's records" when Stripe's are all the rebuttal has: the analyst knows what they are reading. */
+function timelineHeading(facts: readonly SheetFact[]): string {
+  return facts.length > 0 && facts.every((fact) => fact.source === 'stripe') ? STRIPE_RECORDS : 'Timeline:';
 }
 
 /** What the template says about a fact; customer-written text is referred to, never repeated. */
@@ -144,14 +168,23 @@ function render(
     chosen.map((candidate) => candidate.fact),
     paidAt,
   );
-  const dated = chronological(chosen.filter((candidate) => candidate.fact.at).map((candidate) => candidate.fact));
+  const summaries = chosen
+    .filter((candidate) => isActivitySummary(candidate.fact))
+    .sort(
+      (a, b) =>
+        (a.fact.data.activity_summary === 'after' ? -1 : 0) - (b.fact.data.activity_summary === 'after' ? -1 : 0),
+    )
+    .map((candidate) => candidate.line);
+  const events = chosen.filter((candidate) => !isActivitySummary(candidate.fact));
+  const dated = chronological(events.filter((candidate) => candidate.fact.at).map((candidate) => candidate.fact));
   const lineOf = new Map(chosen.map((candidate) => [candidate.fact.ref, candidate.line]));
   const timeline = dated.map((fact) => lineOf.get(fact.ref) ?? '');
-  const undated = chosen.filter((candidate) => !candidate.fact.at).map((candidate) => candidate.line);
+  const undated = events.filter((candidate) => !candidate.fact.at).map((candidate) => candidate.line);
 
   const sections = [customer ? `${header}\n${customer}` : header];
   if (points.length > 0) sections.push(points.join(' '));
-  if (timeline.length > 0) sections.push(['Timeline:', ...timeline].join('\n'));
+  if (summaries.length > 0) sections.push([ACTIVITY_HEADING, ...summaries].join('\n'));
+  if (timeline.length > 0) sections.push([timelineHeading(dated), ...timeline].join('\n'));
   if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
   sections.push(closing);
   return sections.join('\n\n');

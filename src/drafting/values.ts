@@ -284,11 +284,15 @@ export function extractMentions(text: string, options: ExtractOptions): Mention[
   extractAmounts(scan, options, add);
 
   scan.each(
-    /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:successful|separate|different|unique|failed|prior|earlier|previous|total|more)\s+)?(?:logins?|log-ins?|sign-ins?|sessions?|downloads?|visits?|messages?|emails?|requests?|times|uses|exports?|files?|designs?|images?|projects?|payments?|charges?|orders?|invoices?|devices?|renders?|generations?)\b/gi,
+    /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:successful|separate|different|unique|failed|prior|earlier|previous|total|more)\s+)?(?:logins?|log-ins?|sign-ins?|sessions?|downloads?|visits?|messages?|emails?|requests?|times|uses|exports?|files?|designs?|images?|projects?|payments?|charges?|orders?|invoices?|devices?|renders?|generations?|events?|(?:IP\s+)?addresses)\b/gi,
     (match) => {
       add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/,/g, '')] });
     },
   );
+  // "1,500 × generated a design": how the activity summary counts events by name (evidence/activity-summary.ts).
+  scan.each(/(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s?×(?=\s)/g, (match) => {
+    add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/,/g, '')] });
+  });
   return mentions;
 }
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { INVENTED, type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import {
   DEFAULT_DRAFT_TIMEOUT_MS,
+  DEFAULT_REBUTTAL_MAX_CHARS,
   type DraftInput,
   draftRebuttal,
   MAX_REBUTTAL_CHARS,
-  TARGET_REBUTTAL_CHARS,
 } from '../../src/drafting/draft.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { createLlmDrafter, type LlmDrafter, type LlmDrafterOptions } from '../../src/drafting/llm.js';
@@ -67,9 +67,19 @@ describe('drafting a rebuttal', () => {
       grounding: { ok: true, findings: [] },
     });
     expect(result.citedFacts.length).toBeGreaterThan(0);
-    expect(result.text.length).toBeLessThanOrEqual(TARGET_REBUTTAL_CHARS);
+    expect(result.text.length).toBeLessThanOrEqual(DEFAULT_REBUTTAL_MAX_CHARS);
     expect(DEFAULT_DRAFT_TIMEOUT_MS).toBe(30_000);
     expect(MAX_REBUTTAL_CHARS).toBe(20_000);
+  });
+
+  it('keeps the template within the length it is given, and asks the model for the same', async () => {
+    const template = await draftRebuttal(input({ llm: undefined, maxChars: 800 }));
+    expect(template.text.length).toBeLessThanOrEqual(800);
+    expect(template.grounding.ok).toBe(true);
+    const before = sandbox.completionRequests().length;
+    await draftRebuttal(input({ maxChars: 800 }));
+    const [system] = sentMessages(before)[0] ?? [];
+    expect(system?.content).toContain('under 800 characters in all');
   });
 
   it("accepts the model's grounded draft, with its citations, confidence and usage", async () => {
@@ -243,12 +253,12 @@ describe('drafting with a drafter written in the test', () => {
     expect(calls.count).toBe(2);
   });
 
-  it('accepts a draft over the 2,500 target but flags it for review', async () => {
+  it('accepts a draft over the 1,500 target but flags it for review', async () => {
     const long = 'Payment of $49.00 for Pixel Forge Pro succeeded. '.repeat(60);
     const result = await draftRebuttal(input({ llm: answering(long) }));
     expect(result.author).toBe('llm:custom');
     expect(result.needsReview).toBe(true);
-    expect(result.weaknesses).toContain(`The draft has ${long.trim().length} characters; Stripe advises under 2500.`);
+    expect(result.weaknesses).toContain(`The draft has ${long.trim().length} characters; the target is 1,500.`);
   });
 
   it('moves inline fact numbers into the citations', async () => {

@@ -20,6 +20,16 @@ describe('settings', () => {
     expect(loadSettings({ LLM_REQUEST_TIMEOUT: '2m', DRAFT_TIMEOUT: '5m' }).DRAFT_TIMEOUT).toBe(300_000);
   });
 
+  it("the rebuttal is 1,500 characters unless REBUT_REBUTTAL_MAX_CHARS says otherwise, within Stripe's limit", () => {
+    expect(loadSettings({}).REBUT_REBUTTAL_MAX_CHARS).toBe(1_500);
+    expect(loadSettings({ REBUT_REBUTTAL_MAX_CHARS: '2500' }).REBUT_REBUTTAL_MAX_CHARS).toBe(2_500);
+    for (const wrong of ['90', '25000', '1.5k']) {
+      expect(() => loadSettings({ REBUT_REBUTTAL_MAX_CHARS: wrong })).toThrow(
+        /REBUT_REBUTTAL_MAX_CHARS: expected a number of characters from 500 to 20,000/,
+      );
+    }
+  });
+
   it('serve without its settings names every missing one, with where to find it, in one message', () => {
     let error: unknown;
     try {

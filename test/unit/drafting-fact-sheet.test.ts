@@ -18,6 +18,8 @@ describe('the fact sheet', () => {
       ['F2', 'a'],
       ['F3', 'b'],
       ['F4', 'c'],
+      // The activity's summary comes after every other fact, so adding it renumbers none of them.
+      ['F5', 'activity.summary.before'],
     ]);
     expect(sheet.text).toMatch(/\[Payment\]\nF1 · 2026-03-06 10:00 UTC · stripe · Payment\./);
     expect(sheet.text).toContain('F4 · undated · stripe · Undated activity.');

@@ -21,7 +21,7 @@ describe('the prompt', () => {
     expect(system?.content).toMatch(/concise, factual and neutral/);
     expect(system?.content).toMatch(/No links/);
     expect(system?.content).toMatch(/no requests to call or contact anyone/);
-    expect(system?.content).toContain('under 2,500 characters');
+    expect(system?.content).toContain('under 1,500 characters');
     expect(user?.role).toBe('user');
     expect(user?.content).toContain(sheet.text);
   });

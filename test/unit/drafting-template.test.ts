@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
-import { TARGET_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
+import { DEFAULT_REBUTTAL_MAX_CHARS } from '../../src/drafting/limits.js';
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
 import { draftFromTemplate, REASON_STRATEGIES, strategyFor } from '../../src/drafting/template.js';
 import type { Fact, FactKind } from '../../src/evidence/types.js';
@@ -41,12 +41,12 @@ function manyFacts(): Fact[] {
 }
 
 describe('the template drafter', () => {
-  it.each(STRIPE_REASONS)('writes a grounded draft under 2,500 characters for a %s dispute', (reason) => {
+  it.each(STRIPE_REASONS)('writes a grounded draft within 1,500 characters for a %s dispute', (reason) => {
     for (const facts of [sampleFacts(), manyFacts(), []]) {
       const sheet = buildFactSheet(facts, sampleContext({ reason }));
       const draft = draftFromTemplate(sheet);
       expect(checkGrounding(draft.text, draft.citedFacts, sheet)).toEqual({ ok: true, findings: [] });
-      expect(draft.text.length).toBeLessThanOrEqual(TARGET_REBUTTAL_CHARS);
+      expect(draft.text.length).toBeLessThanOrEqual(DEFAULT_REBUTTAL_MAX_CHARS);
       expect(draft.text).toContain(strategyFor(reason).claim);
     }
   });
@@ -75,7 +75,7 @@ describe('the template drafter', () => {
 
   it('states the dispute, tells the facts in time order, and cites each fact it uses', () => {
     const sheet = buildFactSheet(sampleFacts(), sampleContext());
-    const draft = draftFromTemplate(sheet);
+    const draft = draftFromTemplate(sheet, 2_500);
     expect(
       draft.text.startsWith(
         'Pixel Forge contests dispute du_1QsampleDispute0001 on charge ch_3QsampleCharge00001 for $49.00.',
@@ -88,14 +88,22 @@ describe('the template drafter', () => {
       const fact = sheet.facts.find((candidate) => candidate.ref === ref);
       if (fact && !fact.untrusted) expect(draft.text).toContain(fact.text);
     }
-    // Every fact it may state: text the customer typed (a billing name) is never repeated, only their messages noted.
-    const statable = sheet.facts.filter((fact) => !fact.untrusted || fact.kind === 'communication');
-    expect(draft.citedFacts).toHaveLength(statable.length);
+    // Every fact it may state is cited (text the customer typed, such as a billing name, is never repeated, only
+    // their messages noted), or is a dated activity event its cited summary counts.
+    const statable = (fact: (typeof sheet.facts)[number]) => !fact.untrusted || fact.kind === 'communication';
+    const summaryCited = sheet.facts.some(
+      (fact) => fact.id.startsWith('activity.summary.') && draft.citedFacts.includes(fact.ref),
+    );
+    const counted = (fact: (typeof sheet.facts)[number]) =>
+      summaryCited && fact.kind === 'activity' && fact.at !== null;
+    expect(
+      sheet.facts.filter((fact) => statable(fact) && !draft.citedFacts.includes(fact.ref) && !counted(fact)),
+    ).toEqual([]);
   });
 
   it('never repeats customer-written text, so an injected instruction cannot reach the bank', () => {
     const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext());
-    const draft = draftFromTemplate(sheet);
+    const draft = draftFromTemplate(sheet, 2_500);
     expect(draft.text).not.toMatch(/ignore previous|refunded|banners look great/i);
     expect(draft.text).toContain('March 6, 2026 at 08:00 UTC: The customer wrote to us.');
   });
@@ -123,7 +131,7 @@ describe('the template drafter', () => {
       }),
     ];
     for (const reason of STRIPE_REASONS) {
-      const draft = draftFromTemplate(buildFactSheet(facts, sampleContext({ reason })));
+      const draft = draftFromTemplate(buildFactSheet(facts, sampleContext({ reason })), 2_500);
       expect(draft.text).not.toMatch(/https?:|www\.|call us|contact us/i);
       expect(draft.text).toContain('Downloaded (link on file) from IP 203.0.113.7.');
     }
@@ -187,7 +195,7 @@ describe('what the template keeps when it must cut', () => {
       at: `2026-03-${String(day).padStart(2, '0')}T09:00:00Z`,
     });
 
-  it('keeps the use after the payment before older history, and drops a timestamp the line already carries', () => {
+  it('states the use after the payment first, earlier use only as labelled prior use, and no event one by one', () => {
     const before = Array.from({ length: 25 }, (_, i) => login(1, `before.${i}`)).map((fact, i) => ({
       ...fact,
       at: `2026-02-${String(i + 1).padStart(2, '0')}T09:00:00Z`,
@@ -195,9 +203,21 @@ describe('what the template keeps when it must cut', () => {
     const after = [login(2, 'after.1'), login(5, 'after.2'), login(9, 'after.3')];
     const sheet = buildFactSheet([charge, ...before, ...after], sampleContext());
     const draft = draftFromTemplate(sheet, 1_200);
-    for (const day of ['March 2, 2026', 'March 5, 2026', 'March 9, 2026']) expect(draft.text).toContain(day);
-    expect(draft.text).not.toMatch(/UTC: 2026-03-\d\d 09:00 UTC:/);
-    expect(draft.text).toContain('UTC: Login from IP 203.0.113.7');
+    const afterLine = draft.text.indexOf(
+      '- After the payment: 3 events from 2026-03-02 09:00 UTC to 2026-03-09 09:00 UTC.',
+    );
+    const priorLine = draft.text.indexOf(
+      '- Before the payment (prior use, not the use disputed): 25 events from 2026-02-01',
+    );
+    expect(afterLine).toBeGreaterThan(0);
+    expect(priorLine).toBeGreaterThan(afterLine);
+    expect(draft.text).not.toMatch(/login from IP/i);
     expect(checkGrounding(draft.text, draft.citedFacts, sheet).ok).toBe(true);
+    // A reason that does not turn on who the customer is leaves the prior use out.
+    const notReceived = buildFactSheet(
+      [charge, ...before, ...after],
+      sampleContext({ reason: 'product_not_received' }),
+    );
+    expect(draftFromTemplate(notReceived, 1_200).text).not.toContain('Before the payment');
   });
 });

@@ -10,6 +10,8 @@ import {
 } from '../../src/dispute/limits.js';
 import { buildPacket, type Packet, type PacketInput } from '../../src/evidence/packet/index.js';
 import { pdfPageCount } from '../../src/evidence/packet/pdf.js';
+import { rowsToEvidence } from '../../src/evidence/sources/row-facts.js';
+import { parseRow } from '../../src/evidence/sources/rows.js';
 import {
   activityFacts,
   deliverables,
@@ -210,8 +212,56 @@ describe('page budget', () => {
     const service = parsePdf(packet.files.find((f) => f.field === 'service_documentation')?.bytes ?? new Uint8Array());
     expect(service.text).toMatch(/… [\d,]+ events from \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC to .* not shown …/);
     // The rows right after the payment (1,440 minutes in, every 5 minutes → row 288) are kept.
-    expect(service.text).toContain('2026-01-02\n00:00:00');
-    expect(service.text).toContain('2026-01-01\n00:00:00');
+    // Each day opens with its heading; a row has only its time of day.
+    expect(service.text).toMatch(/2026-01-02: 288 events \(\d+ shown\)[^\n]*\n(?:[^\n]*\n)?00:00:00\n/);
+    expect(service.text).toMatch(/2026-01-01: 288 events \(\d+ shown\)[^\n]*\n(?:[^\n]*\n)?00:00:00\n/);
+  });
+
+  it('lays 5,000 activity rows out by day, with the IP, device and browser a day shares said once, within the limits', async () => {
+    const userAgent =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({
+      at: minutesAfterStart(i * 20),
+      event: i % 3 ? 'generated a design' : 'login',
+      // One IP and device a day, another on every 50th event: that row alone shows its own.
+      ip: i % 50 === 7 ? '198.51.100.23' : `203.0.113.${Math.floor(i / 72) % 250}`,
+      device_id: i % 50 === 7 ? 'rc-ios-77aa00bb11cc22dd' : 'rc-web-c3e9ae7f14fff2ef',
+      user_agent: userAgent,
+    }));
+    const activity = rowsToEvidence(
+      'activity',
+      rows.map((row) => {
+        const parsed = parseRow('activity', row);
+        if (!parsed.ok) throw new Error(parsed.problem);
+        return parsed.row;
+      }),
+      { source: 'http' },
+    ).facts;
+    for (const cardBrand of ['visa', 'mastercard']) {
+      const input = packetInput({ activity, deliverables: [] });
+      const packet = await buildPacket({ ...input, dispute: { ...input.dispute, cardBrand } });
+      expectWithinStripeLimits(packet, cardBrand === 'visa' ? MAX_PAGES : MAX_PAGES_MASTERCARD);
+      const service = parsePdf(
+        packet.files.find((f) => f.field === 'service_documentation')?.bytes ?? new Uint8Array(),
+      );
+      // The first page states the use after the payment as the rebuttal does, counted from every row.
+      const paidAt = Date.parse(input.timeline.find((fact) => fact.kind === 'charge')?.at ?? '');
+      const after = rows.filter((row) => Date.parse(row.at) >= paidAt).length;
+      expect(service.pages[0]?.text.replace(/\s+/g, ' ')).toContain(
+        `After the payment: ${after.toLocaleString('en-US')} events from 2026-01-02 00:00 UTC to`,
+      );
+      const log = service.text.slice(service.text.indexOf('Sign-ins and use of the product'));
+      const days = log.match(/^2026-\d\d-\d\d: [\d,]+ events/gm) ?? [];
+      expect(days.length).toBeGreaterThan(2);
+      // The user agent and the device once, in the first day's heading, not once per row; each day its own IP.
+      expect(log.split('Mozilla/5.0 (iPhone').length - 1).toBe(1);
+      expect(log.split('rc-web-c3e9ae7f14fff2ef').length - 1).toBe(1);
+      expect(log).toMatch(
+        /: 72 events(?: \(\d+ shown\))?; from IP 203\.0\.113\.\d+, the same device\s+and\s+browser\s+as\s+above/,
+      );
+      expect(log).toMatch(/device\s+rc-ios-77aa00bb11cc22dd/);
+      expect(packet.dropped.find((d) => /activity log row/.test(d.what))?.what).toMatch(/of 5,000/);
+    }
   });
 
   it('caps a long communication history and says how many messages are not shown', async () => {
@@ -229,6 +279,49 @@ describe('page budget', () => {
     expect(file?.pages).toBeLessThanOrEqual(8);
     expect(packet.dropped.some((d) => /messages? with the customer/.test(d.what))).toBe(true);
     expect(parsePdf(file?.bytes ?? new Uint8Array()).text).toMatch(/further messages not shown/);
+  });
+});
+
+describe('a dispute without any business data', () => {
+  it("shows Stripe's records as such, and no heading or label without something under it", async () => {
+    const base = packetInput({ activity: [], deliverables: [] });
+    const packet = await buildPacket({
+      ...base,
+      business: { name: 'Pixel Forge Ltd', productDescription: '' },
+      timeline: base.timeline.filter((fact) => fact.source === 'stripe'),
+      policies: [],
+      communications: [],
+      textFields: {},
+    });
+    expectWithinStripeLimits(packet, MAX_PAGES);
+    const labels = [
+      'The dispute',
+      'The business and what was sold',
+      'The business',
+      'Key facts',
+      'In this packet',
+      'Not shown',
+      'Timeline',
+      'Activity log',
+      'Payment record',
+      'What the customer received',
+      'Product',
+      'Website',
+      'Support',
+    ];
+    for (const file of packet.files) {
+      const lines = parsePdf(file.bytes).text.split('\n');
+      lines.forEach((line, i) => {
+        if (!labels.includes(line)) return;
+        const next = lines[i + 1] ?? '';
+        expect(labels.includes(next) || next.includes(' · page ') || next === '', `"${line}" then "${next}"`).toBe(
+          false,
+        );
+      });
+    }
+    const service = parsePdf(packet.files.find((f) => f.field === 'service_documentation')?.bytes ?? new Uint8Array());
+    expect(service.text).toContain('Stripe’s records of this payment and customer, oldest first.');
+    expect(service.text).not.toMatch(/Activity log|What the customer received/);
   });
 });
 

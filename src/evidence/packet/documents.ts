@@ -5,6 +5,7 @@
 
 import { reasonInPacket } from '../../dispute/reasons.js';
 import { plural } from '../../text.js';
+import { activitySummaryFacts } from '../activity-summary.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
 import { formatCardBrand, formatMoney, formatTime } from './format.js';
@@ -66,14 +67,16 @@ export function composeSummary(measure: Measurer, content: SummaryContent): Comp
     c.field('Amount', formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)));
     c.field('Card', pdfText(formatCardBrand(dispute.cardBrand), 60, true));
     c.field('Opened', formatTime(dispute.created));
-    c.heading('The business and what was sold');
+    // Without a description of what was sold (no evidence file), no empty label says there is one.
+    const product = pdfText(business.productDescription, 800);
+    c.heading(product ? 'The business and what was sold' : 'The business');
     c.field('Business', pdfText(business.name, MAX_LABEL_CHARS, true));
-    c.field('Product', pdfText(business.productDescription, 800));
+    if (product) c.field('Product', product);
     if (business.website) c.field('Website', pdfText(business.website, MAX_LABEL_CHARS, true));
     if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, MAX_LABEL_CHARS, true));
     if (facts > 0) {
       c.heading('Key facts');
-      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 3, indent: 0 });
+      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 5, indent: 0 });
     }
     if (content.contents.length > 0) {
       c.heading('In this packet');
@@ -114,6 +117,10 @@ export function keyFacts(timeline: readonly Fact[]): string[] {
   for (const kind of KEY_FACT_KINDS) {
     const facts = timeline.filter((f) => f.kind === kind).slice(0, KEY_FACTS_PER_KIND);
     for (const fact of facts) chosen.push(pdfText(fact.text, 300, true));
+    // Right after the payment's checks: the use that followed it, as the rebuttal states it (counted from every row).
+    if (kind === 'payment_check') {
+      for (const fact of activitySummaryFacts(timeline)) chosen.push(pdfText(fact.text, MAX_FACT_CHARS, true));
+    }
   }
   return chosen.filter((t) => t !== '');
 }
@@ -229,40 +236,166 @@ export function timelineRows(entries: readonly TimelineEntry[], chargeAt: string
 }
 
 export const ACTIVITY_COLUMNS: readonly Column[] = [
-  { title: 'Time (UTC)', width: 84 },
-  { title: 'Event', width: 110 },
+  { title: 'Time (UTC)', width: 72 },
+  { title: 'Event', width: 122 },
   { title: 'IP address', width: 112 },
-  { title: 'Detail', width: CONTENT_WIDTH - 84 - 110 - 112 - 24 },
+  { title: 'Detail', width: CONTENT_WIDTH - 72 - 122 - 112 - 24 },
 ];
 
 const QUOTED_DETAIL = /\s\(("[\s\S]*")\)\.?$/;
+/** Longest user agent shown once over a day's events; the rest of it says nothing an analyst checks. */
+const MAX_USER_AGENT_CHARS = 160;
+
+/** One event of the activity log, its values apart so a day's repeated ones can be shown once. */
+interface ActivityEntry {
+  at: string | null;
+  /** Null when the source gave no event name: the fact's sentence is shown whole instead. */
+  event: string | null;
+  ip: string | null;
+  device: string | null;
+  userAgent: string | null;
+  detail: string | null;
+  text: string;
+}
+
+export interface ActivityLog extends ChronologicalRows {
+  entries: readonly ActivityEntry[];
+}
 
 /** The activity sources put event and IP in `data`; what the customer did is in `data.detail` or quoted at the end of the sentence. */
-export function activityRows(facts: readonly Fact[], chargeAt: string | null): ChronologicalRows {
+export function activityRows(facts: readonly Fact[], chargeAt: string | null): ActivityLog {
   const times = facts.map((f) => f.at);
+  const entries = facts.map((f): ActivityEntry => {
+    const data = f.data ?? {};
+    const text = (key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null);
+    return {
+      at: f.at,
+      event: text('event'),
+      ip: text('ip'),
+      device: text('device_id'),
+      userAgent: text('user_agent'),
+      detail: text('detail') ?? f.text.match(QUOTED_DETAIL)?.[1] ?? null,
+      text: f.text,
+    };
+  });
   return {
-    rows: facts.map((f) => {
-      const data = f.data ?? {};
-      const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
-      const event = text('event');
-      if (event === null) return { cells: [whenCell(f.at, true), '', '', pdfText(f.text, MAX_FACT_CHARS)] };
-      const detail = [
-        text('detail') ?? f.text.match(QUOTED_DETAIL)?.[1] ?? null,
-        text('device_id') ? `device ${text('device_id')}` : null,
-        text('user_agent'),
-      ].filter((part): part is string => part !== null && part !== '');
-      return {
-        cells: [
-          whenCell(f.at, true),
-          pdfText(event, MAX_LABEL_CHARS, true),
-          pdfText(text('ip') ?? '—', 60, true),
-          pdfText(detail.join(' · ') || '—', MAX_FACT_CHARS),
-        ],
-      };
-    }),
+    // Measured as laid out by day (activityLogRows); one row per event is what trimming counts.
+    rows: entries.map((entry) => ({ cells: [entry.at ?? '', entry.event ?? '', entry.ip ?? '', entry.text] })),
+    entries,
     times,
     anchor: anchorIndex(times, chargeAt),
     noun: 'event',
+  };
+}
+
+/**
+ * The kept events grouped by day: a heading row per day with its count and the IP, device and user agent its shown
+ * events share (said once, not on every row), then one row per event with only what differs; the gaps marked.
+ */
+export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[] {
+  const dayOf = (index: number) => log.entries[index]?.at?.slice(0, 10) ?? 'time unknown';
+  const perDay = new Map<string, number>();
+  for (let i = 0; i < log.entries.length; i++) perDay.set(dayOf(i), (perDay.get(dayOf(i)) ?? 0) + 1);
+  const rows: Row[] = [];
+  let day: string | null = null;
+  let shared: Shared = NOTHING_SHARED;
+  // The values the headings above have named: a day with the same ones says "the same … as above".
+  let stated: Shared = NOTHING_SHARED;
+  let next = 0;
+  for (const row of withGapNotes(log, kept)) {
+    if ('note' in row) {
+      rows.push(row);
+      continue;
+    }
+    const index = kept[next++] ?? 0;
+    if (dayOf(index) !== day) {
+      day = dayOf(index);
+      const ofDay = kept.filter((i) => dayOf(i) === day);
+      shared = sharedValues(ofDay.map((i) => log.entries[i]).filter((e): e is ActivityEntry => e !== undefined));
+      rows.push({ note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared, stated), strong: true });
+      stated = {
+        ip: shared.ip ?? stated.ip,
+        device: shared.device ?? stated.device,
+        userAgent: shared.userAgent ?? stated.userAgent,
+        everyRow: true,
+      };
+    }
+    const entry = log.entries[index];
+    if (entry) rows.push(entryRow(entry, shared));
+  }
+  return rows;
+}
+
+interface Shared {
+  ip: string | null;
+  device: string | null;
+  userAgent: string | null;
+  /** Every shown event has exactly these values: "all from". */
+  everyRow: boolean;
+}
+
+const NOTHING_SHARED: Shared = { ip: null, device: null, userAgent: null, everyRow: true };
+
+/**
+ * The IP, device and user agent most of a day's shown events record (null where no value has a majority of those
+ * recorded), and whether every event has them: the heading says them once, a row only what differs.
+ */
+function sharedValues(entries: readonly ActivityEntry[]): Shared {
+  let everyRow = true;
+  const most = (read: (entry: ActivityEntry) => string | null) => {
+    const recorded = entries.map(read).filter((value): value is string => value !== null);
+    const counts = new Map<string, number>();
+    for (const value of recorded) counts.set(value, (counts.get(value) ?? 0) + 1);
+    const [value, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+    if (value === null || count * 2 <= recorded.length) return null;
+    if (count < entries.length) everyRow = false;
+    return value;
+  };
+  return { ip: most((e) => e.ip), device: most((e) => e.device), userAgent: most((e) => e.userAgent), everyRow };
+}
+
+/** `2026-03-04: 12 events; all from IP …, device …, Mozilla/5.0 …`; a value named above is not named again. */
+function dayHeading(day: string, total: number, shown: number, shared: Shared, stated: Shared): string {
+  const count = shown < total ? `${plural(total, 'event')} (${shown} shown)` : plural(total, 'event');
+  const parts = [
+    { name: 'IP', value: shared.ip, before: stated.ip, shown: `IP ${shared.ip}` },
+    { name: 'device', value: shared.device, before: stated.device, shown: `device ${shared.device}` },
+    {
+      name: 'browser',
+      value: shared.userAgent,
+      before: stated.userAgent,
+      shown: pdfText(shared.userAgent, MAX_USER_AGENT_CHARS, true),
+    },
+  ].filter((part) => part.value !== null);
+  if (parts.length === 0) return pdfText(`${day}: ${count}`, MAX_FACT_CHARS, true);
+  const changed = parts.filter((part) => part.value !== part.before).map((part) => part.shown);
+  const same = parts.filter((part) => part.value === part.before).map((part) => part.name);
+  const what = [...changed, ...(same.length > 0 ? [`the same ${listed(same)} as above`] : [])].join(', ');
+  const from = shared.everyRow
+    ? `${shown === 1 ? '' : 'all '}from ${what}`
+    : `from ${what} where recorded, unless a row shows its own`;
+  return pdfText(`${day}: ${count}; ${from}`, MAX_FACT_CHARS, true);
+}
+
+function listed(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
+
+function entryRow(entry: ActivityEntry, shared: Shared): Row {
+  const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : 'unknown';
+  if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)] };
+  const detail = [
+    entry.detail,
+    entry.device !== null && entry.device !== shared.device ? `device ${entry.device}` : null,
+    entry.userAgent !== null && entry.userAgent !== shared.userAgent ? entry.userAgent : null,
+  ].filter((part): part is string => part !== null && part !== '');
+  return {
+    cells: [
+      time,
+      pdfText(entry.event, MAX_LABEL_CHARS, true),
+      entry.ip !== null && entry.ip === shared.ip ? '' : pdfText(entry.ip ?? '—', 60, true),
+      pdfText(detail.join(' · '), MAX_FACT_CHARS),
+    ],
   };
 }
 

@@ -4,6 +4,7 @@ import { plural } from '../../text.js';
 import { largestFitting, memo, spreadSelection } from './budget.js';
 import {
   ACTIVITY_COLUMNS,
+  activityLogRows,
   activityRows,
   type ChronologicalRows,
   composeImages,
@@ -21,7 +22,7 @@ import {
   withGapNotes,
 } from './documents.js';
 import type { Dropped } from './fields.js';
-import type { Composer, Measurer } from './pdf.js';
+import type { Composer, Measurer, Row } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
 import type { PacketInput, PlannedDocument } from './types.js';
 
@@ -63,16 +64,17 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     [...input.activity, ...(ctx.communicationsAttached ? input.communications : [])].map((f) => f.id),
   );
   const ownKinds = new Set<string>(ctx.communicationsAttached ? ['activity', 'communication'] : ['activity']);
-  const timeline = timelineRows(
-    timelineEntries(input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id))),
-    ctx.chargeAt,
-  );
+  const timelineFacts = input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id));
+  const timeline = timelineRows(timelineEntries(timelineFacts), ctx.chargeAt);
   const activity = activityRows(input.activity, ctx.chargeAt);
+  const timelineIntro = timelineFacts.every((f) => f.source === 'stripe') ? STRIPE_TIMELINE_INTRO : TIMELINE_INTRO;
   const timelineSection = memo((k: number) =>
-    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, TIMELINE_INTRO),
+    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, timelineIntro),
   );
   const activitySection = memo((k: number) =>
-    tableSection(measure, 'Activity log', activity, k, ACTIVITY_COLUMNS, ACTIVITY_INTRO),
+    tableSection(measure, 'Activity log', activity, k, ACTIVITY_COLUMNS, ACTIVITY_INTRO, (kept) =>
+      activityLogRows(activity, kept),
+    ),
   );
   const deliverables = [...input.deliverables].sort((a, b) => timeOf(a.at) - timeOf(b.at));
   const withImages = deliverables.flatMap((d, index) => (d.image ? [{ deliverable: d, index, image: d.image }] : []));
@@ -208,8 +210,11 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
 }
 
 const TIMELINE_INTRO = 'Everything on record about this customer and payment, oldest first.';
+/** When the business gave no records of its own, the analyst is told whose records these are. */
+const STRIPE_TIMELINE_INTRO = 'Stripe’s records of this payment and customer, oldest first.';
 const ACTIVITY_INTRO =
-  'Sign-ins and use of the product, with the IP address of each, from the business’s own records. Times are UTC.';
+  'Sign-ins and use of the product from the business’s own records, by day. A day’s heading gives the IP address, ' +
+  'device and browser its events share, once; a row shows them only where they differ. Times are UTC.';
 /** sharp decodes on libuv's pool of four threads; more at once only queues. */
 const ENCODE_CONCURRENCY = 4;
 /** Render passes before giving up; one is the rule, the rest absorb a wrong estimate. */
@@ -279,11 +284,12 @@ function tableSection(
   k: number,
   columns: typeof TIMELINE_COLUMNS,
   intro: string,
+  layout: (kept: readonly number[]) => Row[] = (kept) => withGapNotes(rows, kept),
 ): Composer | null {
   if (k <= 0 || rows.rows.length === 0) return null;
   const left = rows.rows.length - k;
   const note = left > 0 ? ` ${plural(left, 'further event')} are not shown; the gaps are marked.` : '';
-  return composeTableSection(measure, title, `${intro}${note}`, columns, withGapNotes(rows, keepRows(rows, k)));
+  return composeTableSection(measure, title, `${intro}${note}`, columns, layout(keepRows(rows, k)));
 }
 
 function imagesIntro(deliverables: number, withImages: number, shown: number): string {
@@ -348,13 +354,13 @@ function notShownLines(state: SectionState, limitName: string, imagesForPages: n
   const activityLeft = state.activity.total - state.activity.kept;
   if (activityLeft > 0) {
     lines.push(
-      `${plural(activityLeft, 'activity event')} of ${state.activity.total} ${activityLeft === 1 ? 'is' : 'are'} not shown; the log keeps the earliest, the latest and those around the payment.`,
+      `${plural(activityLeft, 'activity event')} of ${state.activity.total.toLocaleString('en-US')} ${activityLeft === 1 ? 'is' : 'are'} not shown; the log keeps the earliest, the latest and those around the payment.`,
     );
   }
   const timelineLeft = state.timeline.total - state.timeline.kept;
   if (timelineLeft > 0)
     lines.push(
-      `${plural(timelineLeft, 'timeline event')} of ${state.timeline.total} ${timelineLeft === 1 ? 'is' : 'are'} not shown.`,
+      `${plural(timelineLeft, 'timeline event')} of ${state.timeline.total.toLocaleString('en-US')} ${timelineLeft === 1 ? 'is' : 'are'} not shown.`,
     );
   return lines;
 }
@@ -388,13 +394,13 @@ function mainDropped(d: {
   }
   if (d.activity.kept < d.activity.total) {
     dropped.push({
-      what: `${plural(d.activity.total - d.activity.kept, 'activity log row')} of ${d.activity.total}`,
+      what: `${plural(d.activity.total - d.activity.kept, 'activity log row')} of ${d.activity.total.toLocaleString('en-US')}`,
       why: `to stay within the ${d.limitName}; kept the first, the last and the rows around the payment`,
     });
   }
   if (d.timeline.kept < d.timeline.total) {
     dropped.push({
-      what: `${plural(d.timeline.total - d.timeline.kept, 'timeline event')} of ${d.timeline.total}`,
+      what: `${plural(d.timeline.total - d.timeline.kept, 'timeline event')} of ${d.timeline.total.toLocaleString('en-US')}`,
       why: `to stay within the ${d.limitName}; kept the first, the last and the events around the payment`,
     });
   }

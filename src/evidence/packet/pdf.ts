@@ -195,8 +195,8 @@ export interface Column {
   style?: TextStyle;
 }
 
-/** A table row: its cells, or a full-width note such as "… 57 rows not shown …". */
-export type Row = { cells: string[] } | { note: string };
+/** A table row: its cells, or a full-width note such as "… 57 rows not shown …" (muted) or a group's heading (strong). */
+export type Row = { cells: string[] } | { note: string; strong?: boolean };
 
 export interface ParagraphOptions {
   style?: TextStyle;
@@ -313,7 +313,7 @@ export class Composer {
     for (const row of rows) {
       const cells =
         'note' in row
-          ? [this.linesOf(row.note, STYLES.body, CONTENT_WIDTH, maxCellLines)]
+          ? [this.linesOf(row.note, row.strong ? STYLES.strong : STYLES.body, CONTENT_WIDTH, maxCellLines)]
           : columns.map((c, i) => this.linesOf(row.cells[i] ?? '', c.style ?? STYLES.body, c.width, maxCellLines));
       const rowHeight = Math.max(1, ...cells.map((c) => c.length)) * height + CELL_PAD * 2;
       if (this.y + rowHeight > FRAME.bottom) {
@@ -322,10 +322,10 @@ export class Composer {
       }
       let x = FRAME.left;
       cells.forEach((lines, i) => {
-        const style = 'note' in row ? STYLES.body : (columns[i]?.style ?? STYLES.body);
+        const style = 'note' in row ? (row.strong ? STYLES.strong : STYLES.body) : (columns[i]?.style ?? STYLES.body);
         lines.forEach((line, n) => {
           const y = this.y + CELL_PAD + n * height;
-          this.place({ kind: 'text', x, y, text: line, style, muted: 'note' in row });
+          this.place({ kind: 'text', x, y, text: line, style, muted: 'note' in row && !row.strong });
         });
         x += (columns[i]?.width ?? 0) + COLUMN_GAP;
       });
