@@ -5,6 +5,8 @@ import type { DraftContext } from '../drafting/fact-sheet.js';
 export function draftContext(
   dispute: DisputeRow,
   business: { name: string; productDescription: string | null },
+  /** What the packet left out (cases.triage.dropped): whether its activity log holds every event. */
+  dropped: readonly { what: string }[] = [],
 ): DraftContext {
   const charge = typeof dispute.stripe_object.charge === 'object' ? dispute.stripe_object.charge : null;
   return {
@@ -20,5 +22,14 @@ export function draftContext(
     customerEmail: dispute.customer_email,
     productDescription: business.productDescription,
     businessName: business.name,
+    activityLog: activityLogIn(dropped),
   };
+}
+
+/** What the packet's activity log holds, from what the packet left out ("3,120 activity log rows of 5,001"). */
+export function activityLogIn(dropped: readonly { what: string }[]): NonNullable<DraftContext['activityLog']> {
+  const cut = dropped.find((drop) => /^[\d,]+ activity log rows? of [\d,]+$/.test(drop.what));
+  if (!cut) return 'complete';
+  const [left, total] = (cut.what.match(/[\d,]+/g) ?? []).map((n) => Number(n.replaceAll(',', '')));
+  return left === total ? 'absent' : 'partial';
 }

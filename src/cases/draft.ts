@@ -48,7 +48,8 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
   const facts = await loadFacts(pool, caseId);
   const result = await draftRebuttal({
     facts,
-    context: draftContext(dispute, business),
+    // What the packet left out: the letter points to the activity log only as far as the log holds the events.
+    context: draftContext(dispute, business, readStored(storedTriageSchema, 'cases.triage', caseRow.triage).dropped),
     examples: await winningRebuttals(pool, dispute.product, dispute.reason),
     llm: deps.llm,
     timeoutMs: deps.draftTimeoutMs,

@@ -19,6 +19,11 @@ export interface DraftContext {
   customerEmail: string | null;
   productDescription: string | null;
   businessName: string;
+  /**
+   * What the packet's activity log holds: every event, some (the page budget cut it: the first, the last and those
+   * around the payment), or none. The rebuttal points to the log only as far as it is there. Default: every event.
+   */
+  activityLog?: 'complete' | 'partial' | 'absent';
 }
 
 /** One fact as the drafter sees it: numbered `F1…Fn`, its text flattened to one safe line. */

@@ -1,5 +1,5 @@
 import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
-import { chronological, type FactSheet, type SheetFact } from './fact-sheet.js';
+import { chronological, type DraftContext, type FactSheet, type SheetFact } from './fact-sheet.js';
 import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
 import { checkGrounding, checkStatements } from './grounding.js';
 import { DEFAULT_REBUTTAL_MAX_CHARS } from './limits.js';
@@ -57,12 +57,12 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   }
 
   // Guard against a value split across two lines reading as something else; drop the least important until clean.
-  let text = render(header, customer, strategy, chosen, closing, paidAt);
+  let text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
   let citedFacts = citations(chosen);
   while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
     const dropped = chosen.pop();
     if (dropped) omitted.push(dropped.fact.ref);
-    text = render(header, customer, strategy, chosen, closing, paidAt);
+    text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
     citedFacts = citations(chosen);
   }
 
@@ -120,8 +120,15 @@ function statedFacts(sheet: FactSheet, strategy: ReasonStrategy): SheetFact[] {
   });
 }
 
-/** Over the activity's summary: where every event can be checked. */
-const ACTIVITY_HEADING = 'Account activity (every event is in the activity log of the service documentation):';
+/** Over the activity's summary: where its events can be checked, as far as the packet's log holds them. */
+const ACTIVITY_HEADINGS = {
+  complete: 'Account activity (every event is in the activity log of the service documentation):',
+  partial:
+    'Account activity (the activity log of the service documentation shows the first and last events and those ' +
+    'around the payment):',
+  absent: 'Account activity:',
+} as const;
+const ACTIVITY_HEADING = ACTIVITY_HEADINGS.partial; // the longest, for the length budget
 
 const STRIPE_RECORDS = "Stripe's records of the payment:";
 
@@ -162,6 +169,7 @@ function render(
   chosen: Candidate[],
   closing: string,
   paidAt: number | undefined,
+  activityLog: NonNullable<DraftContext['activityLog']>,
 ): string {
   const points = pointsFor(
     strategy,
@@ -183,7 +191,9 @@ function render(
 
   const sections = [customer ? `${header}\n${customer}` : header];
   if (points.length > 0) sections.push(points.join(' '));
-  if (summaries.length > 0) sections.push([ACTIVITY_HEADING, ...summaries].join('\n'));
+  if (summaries.length > 0) {
+    sections.push([ACTIVITY_HEADINGS[activityLog], ...summaries].join('\n'));
+  }
   if (timeline.length > 0) sections.push([timelineHeading(dated), ...timeline].join('\n'));
   if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
   sections.push(closing);

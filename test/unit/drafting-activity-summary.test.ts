@@ -1,6 +1,7 @@
 // The rebuttal states the customer's activity as a summary an analyst can check in 90 seconds: counts, first and
 // last, IPs and devices against the checkout's, each number computed from the business's rows and grounded.
 import { describe, expect, it } from 'vitest';
+import { activityLogIn } from '../../src/cases/context.js';
 import { ACTIVITY_LISTED_MAX, buildFactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding } from '../../src/drafting/grounding.js';
 import { sampleContext, sampleFact } from '../../src/drafting/sample-case.js';
@@ -151,5 +152,21 @@ describe("the rebuttal's activity summary", () => {
     expect(draft.text).toContain("Stripe's records of the payment:");
     expect(draft.text).not.toMatch(/activity|use of the product|delivered|listed below/i);
     expect(checkGrounding(draft.text, draft.citedFacts, sheet)).toEqual({ ok: true, findings: [] });
+  });
+
+  it('points to the activity log only as far as the packet holds it: every event, some, or none', () => {
+    const activity = rowsToEvidence('activity', activityRows(), { source: 'http' }).facts;
+    const heading = (dropped: { what: string }[]) => {
+      const context = sampleContext({ reason: 'fraudulent', activityLog: activityLogIn(dropped) });
+      const text = draftFromTemplate(buildFactSheet([...stripeFacts(), ...activity], context)).text;
+      return text.split('\n').find((line) => line.startsWith('Account activity'));
+    };
+    expect(heading([])).toBe('Account activity (every event is in the activity log of the service documentation):');
+    expect(heading([{ what: '3,120 activity log rows of 5,001' }])).toBe(
+      'Account activity (the activity log of the service documentation shows the first and last events and those around the payment):',
+    );
+    expect(heading([{ what: '5,001 activity log rows of 5,001' }])).toBe('Account activity:');
+    // Other things left out do not change what the letter says of the log.
+    expect(heading([{ what: '12 deliverable images of 40' }])).toContain('every event is in the activity log');
   });
 });
