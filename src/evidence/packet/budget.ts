@@ -14,6 +14,7 @@ export function pageLimitFor(cardBrand: string | null): number {
 }
 
 export interface DocumentPageCaps {
+  /** The receipt: one page, laid out to fit it (receipts.ts). */
   receipt: number;
   /** Each policy file (refund, cancellation, terms). */
   policy: number;
@@ -28,7 +29,7 @@ export interface DocumentPageCaps {
  */
 export function documentPageCaps(pageLimit: number): DocumentPageCaps {
   if (pageLimit <= MAX_PAGES_MASTERCARD) return { receipt: 1, policy: 2, communications: 3, imageFloor: 4 };
-  return { receipt: 2, policy: 4, communications: 8, imageFloor: 8 };
+  return { receipt: 1, policy: 4, communications: 8, imageFloor: 8 };
 }
 
 /**

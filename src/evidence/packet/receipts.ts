@@ -1,0 +1,235 @@
+/**
+ * The receipt and the refund receipt: one page each, laid out like the documents an issuer's analyst knows, every
+ * value read from Stripe's records (the facts of `sources/stripe.ts`) or the business's evidence file. A value Stripe
+ * does not have is left out, never shown empty or guessed.
+ */
+import type { Fact } from '../types.js';
+import { largestFitting } from './budget.js';
+import { type BusinessSummary, type DisputeSummary, pdfText } from './documents.js';
+import { formatMoney, formatTime } from './format.js';
+import { CONTENT_WIDTH, type Column, Composer, type Measurer, type Row, STYLES } from './pdf.js';
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+interface Period {
+  start: string;
+  end: string;
+}
+
+export interface ReceiptItem {
+  description: string;
+  amount: Money | null;
+  quantity: number | null;
+  period: Period | null;
+}
+
+export interface Receipt {
+  /** The charge's receipt number, else the invoice number, else the charge id. */
+  number: { label: string; value: string } | null;
+  /** ISO 8601. */
+  date: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  /** The invoice's lines, when the payment has an invoice. */
+  items: ReceiptItem[];
+  /** The charge's description, for a payment without invoice lines. */
+  description: string | null;
+  /** Invoice lines on record beyond those kept in the facts. */
+  itemsNotRecorded: number;
+  period: Period | null;
+  amount: Money;
+  tax: Money | null;
+  refunded: Money | null;
+  /** "Visa ending 4242 (Apple Pay)". */
+  paymentMethod: string | null;
+  statementDescriptor: string | null;
+  chargeId: string | null;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
+const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** Pay-by wallets as their owners spell them (Stripe's `payment_method_details.card.wallet.type`). */
+const WALLET_NAMES: Record<string, string> = {
+  apple_pay: 'Apple Pay',
+  google_pay: 'Google Pay',
+  samsung_pay: 'Samsung Pay',
+  amex_express_checkout: 'Amex Express Checkout',
+  masterpass: 'Masterpass',
+  visa_checkout: 'Visa Checkout',
+  link: 'Link',
+};
+
+const BRAND_NAMES: Record<string, string> = {
+  amex: 'American Express',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  jcb: 'JCB',
+  mastercard: 'Mastercard',
+  unionpay: 'UnionPay',
+  visa: 'Visa',
+  cartes_bancaires: 'Cartes Bancaires',
+  eftpos_au: 'eftpos',
+};
+
+/** The card that paid, as Stripe recorded it: "Visa ending 4242 (Apple Pay)"; null when Stripe has no card. */
+export function paymentMethodOf(facts: readonly Fact[]): string | null {
+  const card = facts.find((fact) => fact.id === 'stripe.charge.card')?.data;
+  const charge = facts.find((fact) => fact.id === 'stripe.charge')?.data;
+  const brand = text(card?.brand) ?? text(charge?.card_brand);
+  const last4 = text(card?.last4) ?? text(charge?.card_last4);
+  if (!brand && !last4) return null;
+  const name = brand ? (BRAND_NAMES[brand] ?? brand.replaceAll('_', ' ')) : 'Card';
+  const wallet = text(card?.wallet);
+  return `${name}${last4 ? ` ending ${last4}` : ''}${wallet ? ` (${WALLET_NAMES[wallet] ?? wallet.replaceAll('_', ' ')})` : ''}`;
+}
+
+/** The receipt as Stripe's records give it; the dispute's amount stands in only when the charge itself is missing. */
+export function receiptOf(facts: readonly Fact[], dispute: DisputeSummary): Receipt {
+  const byId = (id: string) => facts.find((fact) => fact.id === id)?.data;
+  const charge = byId('stripe.charge');
+  const invoice = facts.find((fact) => fact.kind === 'invoice' && fact.id.startsWith('stripe.'))?.data;
+  const subscription = byId('stripe.subscription');
+  const currency = text(charge?.currency) ?? dispute.currency;
+  const date = text(charge?.created) ?? facts.find((fact) => fact.id === 'stripe.charge')?.at ?? null;
+  const chargeId = text(charge?.charge_id);
+
+  const receiptNumber = text(byId('stripe.charge.receipt')?.receipt_number);
+  const invoiceNumber = text(invoice?.number);
+  const receiptNo = receiptNumber
+    ? { label: 'Receipt number', value: receiptNumber }
+    : invoiceNumber
+      ? { label: 'Invoice number', value: invoiceNumber }
+      : chargeId
+        ? { label: 'Charge', value: chargeId }
+        : null;
+
+  const items: ReceiptItem[] = [];
+  let itemsNotRecorded = 0;
+  if (invoice) {
+    const invoiceCurrency = text(invoice.currency) ?? currency;
+    for (let n = 1; invoice[`line_${n}_amount`] !== undefined; n++) {
+      const start = text(invoice[`line_${n}_period_start`]);
+      const end = text(invoice[`line_${n}_period_end`]);
+      const amount = number(invoice[`line_${n}_amount`]);
+      items.push({
+        description: text(invoice[`line_${n}_description`]) ?? 'Invoice line',
+        amount: amount === null ? null : { amount, currency: invoiceCurrency },
+        quantity: number(invoice[`line_${n}_quantity`]),
+        period: start && end && start !== end ? { start, end } : null,
+      });
+    }
+    itemsNotRecorded = Math.max(0, (number(invoice.line_count) ?? items.length) - items.length);
+  }
+  const amount = number(charge?.amount);
+
+  const tax = number(invoice?.tax_amount);
+  const refunded = number(charge?.amount_refunded);
+  return {
+    number: receiptNo,
+    date,
+    customerName: text(byId('stripe.charge.billing')?.name) ?? text(byId('stripe.customer.name')?.name),
+    customerEmail: text(charge?.email) ?? text(byId('stripe.customer')?.email),
+    items,
+    description: text(charge?.description),
+    itemsNotRecorded,
+    period: periodOf(invoice, subscription, date),
+    amount: { amount: amount ?? dispute.amount, currency },
+    tax: tax === null ? null : { amount: tax, currency: text(invoice?.currency) ?? currency },
+    refunded: refunded ? { amount: refunded, currency } : null,
+    paymentMethod: paymentMethodOf(facts),
+    statementDescriptor: text(charge?.statement_descriptor),
+    chargeId,
+  };
+}
+
+type Data = Fact['data'];
+
+/** The invoice's period; else the subscription's current period when the payment falls in it (it paid for it). */
+function periodOf(invoice: Data, subscription: Data, paidAt: string | null): Period | null {
+  const start = text(invoice?.period_start);
+  const end = text(invoice?.period_end);
+  if (start && end && start !== end) return { start, end };
+  const current = { start: text(subscription?.current_period_start), end: text(subscription?.current_period_end) };
+  if (!current.start || !current.end || !paidAt) return null;
+  const paid = Date.parse(paidAt);
+  // A renewal is charged at or just after its period starts (an invoice finalises up to an hour later).
+  const within = paid >= Date.parse(current.start) - 86_400_000 && paid < Date.parse(current.end);
+  return within ? { start: current.start, end: current.end } : null;
+}
+
+const ITEM_COLUMNS: readonly Column[] = [
+  { title: 'Item', width: CONTENT_WIDTH - 150 - 40 - 90 - 24 },
+  { title: 'Period', width: 150 },
+  { title: 'Qty', width: 40 },
+  { title: 'Amount', width: 90 },
+];
+
+const day = (iso: string) => iso.slice(0, 10);
+const periodText = (period: Period) => `${day(period.start)} to ${day(period.end)}`;
+
+/** One page: who sold, who bought, what, when, for how much, paid how, and the numbers that find it again. */
+export function composeReceipt(
+  measure: Measurer,
+  dispute: DisputeSummary,
+  business: BusinessSummary,
+  receipt: Receipt,
+  maxPages: number,
+): Composer {
+  const build = (shownItems: number): Composer => {
+    const c = new Composer(measure);
+    c.paragraph(`Receipt — ${pdfText(business.name, 200, true)}`, { style: STYLES.title, maxLines: 2 });
+    if (business.website) c.field('Website', pdfText(business.website, 200, true));
+    if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, 200, true));
+    c.space(8);
+    if (receipt.number) c.field(receipt.number.label, pdfText(receipt.number.value, 80, true));
+    if (receipt.date) c.field('Date', formatTime(receipt.date));
+    if (receipt.customerName || receipt.customerEmail) {
+      c.heading('Billed to', STYLES.subheading);
+      if (receipt.customerName) c.field('Name', pdfText(receipt.customerName, 200, true));
+      if (receipt.customerEmail) c.field('Email', pdfText(receipt.customerEmail, 200, true));
+    }
+    c.heading('What was bought', STYLES.subheading);
+    const items = receipt.items;
+    if (items.length > 0) {
+      const rows: Row[] = items.slice(0, shownItems).map((item) => ({
+        cells: [
+          pdfText(item.description, 300),
+          item.period ? periodText(item.period) : '',
+          item.quantity === null ? '' : String(item.quantity),
+          item.amount ? formatMoney(item.amount.amount, pdfText(item.amount.currency, 10, true)) : '',
+        ],
+      }));
+      const more = items.length - shownItems + receipt.itemsNotRecorded;
+      if (more > 0) rows.push({ note: `… and ${more} further ${more === 1 ? 'item' : 'items'} on the invoice` });
+      c.table(ITEM_COLUMNS, rows, 3);
+    } else {
+      // Stripe's description of the charge; the business's own description of what it sells when Stripe has none.
+      c.field('Item', pdfText(receipt.description ?? business.productDescription, 300));
+    }
+    if (receipt.period) c.field('Period', periodText(receipt.period));
+    if (receipt.tax) c.field('Tax', formatMoney(receipt.tax.amount, pdfText(receipt.tax.currency, 10, true)));
+    c.field('Amount paid', formatMoney(receipt.amount.amount, pdfText(receipt.amount.currency, 10, true)));
+    if (receipt.refunded) {
+      c.field('Refunded', formatMoney(receipt.refunded.amount, pdfText(receipt.refunded.currency, 10, true)));
+    }
+    if (receipt.paymentMethod || receipt.statementDescriptor || receipt.chargeId) {
+      c.heading('Payment', STYLES.subheading);
+      if (receipt.paymentMethod) c.field('Paid with', pdfText(receipt.paymentMethod, 120, true));
+      if (receipt.statementDescriptor) {
+        c.field('On the statement', pdfText(receipt.statementDescriptor, 60, true));
+      }
+      if (receipt.chargeId && receipt.number?.value !== receipt.chargeId) {
+        c.field('Charge', pdfText(receipt.chargeId, 80, true));
+      }
+    }
+    c.space(8);
+    c.paragraph(`From Stripe's records of the payment disputed in ${pdfText(dispute.id, 80, true)}.`, { muted: true });
+    return c;
+  };
+  const shown = largestFitting(0, receipt.items.length, (k) => build(k).pageCount <= maxPages);
+  return build(shown);
+}
