@@ -193,6 +193,7 @@ function packetInputFor(
     activity: facts.filter((fact) => fact.kind === 'activity'),
     deliverables: images.deliverables,
     receipt: receiptFacts(facts),
+    refundReceipt: playbook.refundReceipt,
     policies: POLICY_KINDS.flatMap((kind) => {
       // The version in force when the customer paid; none when every version came later.
       const configured = evidence.policies[kind];

@@ -1,6 +1,10 @@
-// The receipt, read back from the PDFs: every value from Stripe's records, nothing they lack.
+// The receipt and the refund receipt, read back from the PDFs: every value from Stripe's records, nothing they lack.
 import { describe, expect, it } from 'vitest';
-import { buildPacket, type PacketInput } from '../../src/evidence/packet/index.js';
+import { MAX_PAGES_MASTERCARD, MAX_TOTAL_FILE_BYTES } from '../../src/dispute/limits.js';
+import { DISPUTE_REASONS } from '../../src/dispute/reasons.js';
+import { parseEvidenceConfig } from '../../src/evidence/config.js';
+import { buildPacket, type Packet, type PacketInput } from '../../src/evidence/packet/index.js';
+import { applyPlaybook } from '../../src/evidence/playbook/index.js';
 import type { Fact } from '../../src/evidence/types.js';
 import { minutesAfterStart, packetInput, parsePdf } from './evidence-packet-support.js';
 
@@ -121,5 +125,133 @@ describe('the receipt', () => {
     const { text, pages } = await receiptText([charge(), card, billing, invoice(lines)]);
     expect(pages).toBe(1);
     expect(text).toMatch(/… and \d+ further items on the invoice/);
+  });
+});
+
+const config = parseEvidenceConfig(`business:
+  name: Pixel Forge Ltd
+  product_description: AI-generated logo designs.
+  support_email: help@pixelforge.example
+  website: https://www.pixelforge.example
+policies:
+  refund:
+    text: Designs can be refunded within 14 days unless downloaded.
+    shown_at: [checkout_page]
+  cancellation:
+    text: Cancel any time; the plan runs to the end of the period paid for.
+    shown_at: [checkout_page]
+`);
+
+const DISPUTE_AT = minutesAfterStart(20_000);
+const refund = (data: Fact['data'] = {}) =>
+  fact('stripe.refund.re_1', 'refund', minutesAfterStart(3_000), {
+    refund_id: 're_1',
+    amount: 4_900,
+    currency: 'usd',
+    status: 'succeeded',
+    reason: 'requested_by_customer',
+    created: minutesAfterStart(3_000),
+    destination: 'card',
+    reference: '74036116163000000000123',
+    reference_type: 'acquirer_reference_number',
+    receipt_number: '3392-1185',
+    ...data,
+  });
+
+/** A dispute of this reason over a charge refunded before it opened, through the reason's playbook into the packet. */
+async function packetFor(
+  reason: string,
+  refundFacts: Fact[],
+): Promise<{ packet: Packet; playbook: ReturnType<typeof applyPlaybook> }> {
+  const base = packetInput();
+  const facts: Fact[] = [
+    fact('stripe.dispute', 'dispute', DISPUTE_AT, { reason, ce3_eligible: false }),
+    charge({ amount_refunded: 4_900 }),
+    card,
+    receiptNumber,
+    billing,
+    fact('config.product', 'product', null, { product_description: 'AI-generated logo designs.' }),
+    fact('config.policy.refund', 'policy', null, { policy: 'refund' }),
+    fact('config.policy.cancellation', 'policy', null, { policy: 'cancellation' }),
+    ...base.activity,
+    ...refundFacts,
+  ];
+  const playbook = applyPlaybook(reason, facts, config);
+  const packet = await buildPacket({
+    ...base,
+    dispute: { ...base.dispute, reason, cardBrand: 'mastercard', created: DISPUTE_AT },
+    textFields: playbook.textFields,
+    timeline: [...facts].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')),
+    receipt: facts.filter((f) => f.kind === 'charge'),
+    refundReceipt: playbook.refundReceipt,
+    fileFields: playbook.fileFields.map((plan) => plan.field),
+  });
+  return { packet, playbook };
+}
+
+const refundReceiptOf = (packet: Packet) => packet.files.find((f) => f.filename.endsWith('-refund-receipt.pdf'));
+
+const ANSWERED_BY_A_REFUND = [
+  'duplicate',
+  'product_not_received',
+  'subscription_canceled',
+  'credit_not_processed',
+  'general',
+] as const;
+
+describe('a refund made before the dispute', () => {
+  it.each(ANSWERED_BY_A_REFUND)(
+    '%s: is a refund receipt of its own on uncategorized_file, within 19 pages and 4.5 MB',
+    async (reason) => {
+      const { packet } = await packetFor(reason, [refund()]);
+      const file = refundReceiptOf(packet);
+      expect(file?.field).toBe('uncategorized_file');
+      expect(file?.pages).toBe(1);
+      expect(packet.totals.pages).toBeLessThanOrEqual(MAX_PAGES_MASTERCARD);
+      expect(packet.totals.fileBytes).toBeLessThanOrEqual(MAX_TOTAL_FILE_BYTES);
+      const text = parsePdf(file?.bytes ?? new Uint8Array()).text.replace(/\s+/g, ' ');
+      for (const expected of [
+        'Refund re_1',
+        'Amount $49.00 USD',
+        'Date 2026-01-03 02:00 UTC',
+        'Back to the Visa ending 4242 (Apple Pay) that paid',
+        'Acquirer reference number (ARN) 74036116163000000000123',
+        '3392-1185',
+        'Requested by the customer',
+        'before the dispute was opened on 2026-01-14 21:20 UTC',
+        'Charge ch_3Receipt',
+      ])
+        expect(text).toContain(expected);
+    },
+  );
+
+  it.each(DISPUTE_REASONS.filter((reason) => !(ANSWERED_BY_A_REFUND as readonly string[]).includes(reason)))(
+    '%s: the playbook asks for no refund receipt, and the packet has none',
+    async (reason) => {
+      const { packet, playbook } = await packetFor(reason, [refund()]);
+      expect(playbook.refundReceipt).toBeNull();
+      expect(refundReceiptOf(packet)).toBeUndefined();
+    },
+  );
+
+  it('refunded after the dispute opened, is no refund receipt', async () => {
+    const late = refund({ created: minutesAfterStart(21_000) });
+    const { packet, playbook } = await packetFor('credit_not_processed', [{ ...late, at: minutesAfterStart(21_000) }]);
+    expect(playbook.refundReceipt).toBeNull();
+    expect(refundReceiptOf(packet)).toBeUndefined();
+  });
+
+  it('on a duplicate refunded as one, says the payment was a duplicate and is refunded', async () => {
+    const { packet } = await packetFor('duplicate', [refund({ reason: 'duplicate' })]);
+    const text = parsePdf(refundReceiptOf(packet)?.bytes ?? new Uint8Array()).text.replace(/\s+/g, ' ');
+    expect(text).toContain('This payment was a duplicate charge. Pixel Forge Ltd refunded it in full as a duplicate');
+    expect(text).toContain('Reason Duplicate charge');
+  });
+
+  it('with subscription_canceled and duplicate, goes with the refund policy', async () => {
+    for (const reason of ['subscription_canceled', 'duplicate']) {
+      const { packet } = await packetFor(reason, [refund()]);
+      expect(packet.files.map((f) => f.field)).toContain('refund_policy');
+    }
   });
 });

@@ -5,7 +5,7 @@ import { composeCommunications, composePolicies, messageBlock } from './document
 import type { Dropped } from './fields.js';
 import type { Measurer } from './pdf.js';
 import type { FilePlan } from './plan-files.js';
-import { composeReceipt, receiptOf } from './receipts.js';
+import { composeReceipt, composeRefundReceipt, receiptOf, refundReceiptOf } from './receipts.js';
 import type { PacketInput, PlannedDocument, PolicyKind } from './types.js';
 
 /** Receipt, policies and communications, each laid out within its page cap before the main file. */
@@ -28,6 +28,28 @@ export function composeFixedDocuments(
       caps.receipt,
     );
     documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: receipt.pages });
+  }
+  if (plan.refundReceipt && input.refundReceipt) {
+    const refunds = input.refundReceipt.refunds;
+    const build = (k: number) =>
+      composeRefundReceipt(
+        measure,
+        input.dispute,
+        input.business,
+        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute),
+      );
+    const k = Math.max(
+      1,
+      largestFitting(0, refunds.length, (n) => build(n).pageCount <= caps.receipt),
+    );
+    if (k < refunds.length)
+      dropped.push({ what: `${plural(refunds.length - k, 'refund')}`, why: `beyond the refund receipt's one page` });
+    documents.push({
+      field: plan.refundReceipt,
+      slug: 'refund-receipt',
+      title: 'Refund receipt',
+      pages: build(k).pages,
+    });
   }
   const acceptances = input.timeline.filter((f) => f.kind === 'policy_acceptance');
   for (const placed of plan.policies) {

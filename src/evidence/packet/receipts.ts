@@ -233,3 +233,140 @@ export function composeReceipt(
   const shown = largestFitting(0, receipt.items.length, (k) => build(k).pageCount <= maxPages);
   return build(shown);
 }
+
+export interface RefundRecord {
+  id: string;
+  amount: Money;
+  /** ISO 8601. */
+  date: string | null;
+  status: string | null;
+  /** Stripe's refund reason: `duplicate`, `fraudulent`, `requested_by_customer`… */
+  reason: string | null;
+  /** Where the money went: a refund goes back to the payment method that paid. */
+  method: string | null;
+  reference: { label: string; value: string } | null;
+  receiptNumber: string | null;
+}
+
+export interface RefundReceipt {
+  refunds: RefundRecord[];
+  total: Money;
+  payment: { chargeId: string | null; amount: Money; date: string | null; method: string | null };
+  full: boolean;
+  /** The dispute says duplicate and the business refunded it as one: it was a duplicate, and it is already undone. */
+  refundedAsDuplicate: boolean;
+}
+
+const REFUND_REASONS: Record<string, string> = {
+  duplicate: 'Duplicate charge',
+  fraudulent: 'Fraudulent',
+  requested_by_customer: 'Requested by the customer',
+  expired_uncaptured_charge: 'Uncaptured charge expired',
+};
+
+/** Wide enough for "Acquirer reference number (ARN)" in bold at 12 pt. */
+const LABEL_WIDTH = 215;
+
+const REFERENCE_NAMES: Record<string, string> = {
+  acquirer_reference_number: 'Acquirer reference number (ARN)',
+  system_trace_audit_number: 'System trace audit number',
+};
+
+/** The refunds and the payment they gave back, from Stripe's refund and charge records. */
+export function refundReceiptOf(
+  refunds: readonly Fact[],
+  paymentFacts: readonly Fact[],
+  dispute: DisputeSummary,
+): RefundReceipt {
+  const payment = receiptOf(paymentFacts, dispute);
+  const records = refunds.map((fact): RefundRecord => {
+    const data = fact.data ?? {};
+    const destination = text(data.destination);
+    const reference = text(data.reference);
+    const referenceType = text(data.reference_type);
+    return {
+      id: text(data.refund_id) ?? fact.id.replace(/^stripe\.refund\./, ''),
+      amount: { amount: number(data.amount) ?? 0, currency: text(data.currency) ?? payment.amount.currency },
+      date: text(data.created) ?? fact.at,
+      status: text(data.status),
+      reason: text(data.reason),
+      // Stripe sends a refund back to the payment method that paid, and to no other (docs.stripe.com/refunds).
+      method:
+        payment.paymentMethod && (destination === null || destination === 'card')
+          ? `Back to the ${payment.paymentMethod} that paid`
+          : destination
+            ? `Back to the ${destination.replaceAll('_', ' ')} that paid`
+            : null,
+      reference: reference
+        ? { label: (referenceType && REFERENCE_NAMES[referenceType]) ?? 'Reference', value: reference }
+        : null,
+      receiptNumber: text(data.receipt_number),
+    };
+  });
+  const total = records.reduce((sum, refund) => sum + refund.amount.amount, 0);
+  return {
+    refunds: records,
+    total: { amount: total, currency: payment.amount.currency },
+    payment: {
+      chargeId: payment.chargeId,
+      amount: payment.amount,
+      date: payment.date,
+      method: payment.paymentMethod,
+    },
+    full: records.length > 0 && total >= payment.amount.amount,
+    refundedAsDuplicate: dispute.reason === 'duplicate' && records.some((refund) => refund.reason === 'duplicate'),
+  };
+}
+
+/** One page: what was refunded, when, where to, how to trace it, and that it came before the dispute. */
+export function composeRefundReceipt(
+  measure: Measurer,
+  dispute: DisputeSummary,
+  business: BusinessSummary,
+  receipt: RefundReceipt,
+): Composer {
+  const c = new Composer(measure);
+  const name = pdfText(business.name, 200, true);
+  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true));
+  c.paragraph(`Refund receipt — ${name}`, { style: STYLES.title, maxLines: 2 });
+  if (business.website) c.field('Website', pdfText(business.website, 200, true), LABEL_WIDTH);
+  if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, 200, true), LABEL_WIDTH);
+  c.space(8);
+  const last = receipt.refunds.at(-1);
+  const when = last?.date ? ` on ${formatTime(last.date)}` : '';
+  const opened = `before the dispute was opened on ${formatTime(dispute.created)}`;
+  const headline = receipt.refundedAsDuplicate
+    ? `This payment was a duplicate charge. ${name} refunded ${receipt.full ? 'it in full' : money(receipt.total)} as a duplicate${when}, ${opened}.`
+    : `${name} refunded ${receipt.full ? `the payment in full (${money(receipt.total)})` : `${money(receipt.total)} of the ${money(receipt.payment.amount)} payment`}${when}, ${opened}.`;
+  c.paragraph(headline, { style: STYLES.strong, maxLines: 4 });
+  receipt.refunds.forEach((refund, index) => {
+    c.heading(
+      receipt.refunds.length > 1 ? `Refund ${index + 1} of ${receipt.refunds.length}` : 'The refund',
+      STYLES.subheading,
+    );
+    c.field('Refund', pdfText(refund.id, 80, true), LABEL_WIDTH);
+    c.field('Amount', money(refund.amount), LABEL_WIDTH);
+    if (refund.date) c.field('Date', formatTime(refund.date), LABEL_WIDTH);
+    if (refund.status) c.field('Status', pdfText(refund.status.replaceAll('_', ' '), 40, true), LABEL_WIDTH);
+    if (refund.method) c.field('Refunded to', pdfText(refund.method, 160, true), LABEL_WIDTH);
+    if (refund.reference) c.field(refund.reference.label, pdfText(refund.reference.value, 80, true), LABEL_WIDTH);
+    if (refund.receiptNumber) c.field('Refund receipt no.', pdfText(refund.receiptNumber, 80, true), LABEL_WIDTH);
+    if (refund.reason) {
+      c.field(
+        'Reason',
+        pdfText(REFUND_REASONS[refund.reason] ?? refund.reason.replaceAll('_', ' '), 80, true),
+        LABEL_WIDTH,
+      );
+    }
+  });
+  c.heading('The payment refunded', STYLES.subheading);
+  if (receipt.payment.chargeId) c.field('Charge', pdfText(receipt.payment.chargeId, 80, true), LABEL_WIDTH);
+  c.field('Amount paid', money(receipt.payment.amount), LABEL_WIDTH);
+  if (receipt.payment.date) c.field('Date', formatTime(receipt.payment.date), LABEL_WIDTH);
+  if (receipt.payment.method) c.field('Paid with', pdfText(receipt.payment.method, 120, true), LABEL_WIDTH);
+  c.space(8);
+  c.paragraph(`From Stripe's records of the refunds on the payment disputed in ${pdfText(dispute.id, 80, true)}.`, {
+    muted: true,
+  });
+  return c;
+}
