@@ -115,6 +115,17 @@ describe('the receipt', () => {
     expect(text).not.toContain('Receipt number');
   });
 
+  it("shows a line's own period beside it only when it differs from the invoice's", async () => {
+    const same = await receiptText([charge(), invoice()]);
+    expect(same.text).not.toMatch(/Item Period Qty Amount/);
+    const prorated = await receiptText([
+      charge(),
+      invoice({ line_2_period_start: minutesAfterStart(1_440 * 10), line_2_period_end: minutesAfterStart(1_440 * 32) }),
+    ]);
+    expect(prorated.text).toContain('Item Period Qty Amount');
+    expect(prorated.text).toContain('Extra logo pack 2026-01-11 to 2026-02-02 3 $4.92 USD');
+  });
+
   it('stays on one page with a long invoice and counts the lines it does not show', async () => {
     const lines: Fact['data'] = { line_count: 60 };
     for (let n = 1; n <= 20; n++) {

@@ -161,12 +161,17 @@ function periodOf(invoice: Data, subscription: Data, paidAt: string | null): Per
   return within ? { start: current.start, end: current.end } : null;
 }
 
-const ITEM_COLUMNS: readonly Column[] = [
-  { title: 'Item', width: CONTENT_WIDTH - 150 - 40 - 90 - 24 },
-  { title: 'Period', width: 150 },
-  { title: 'Qty', width: 40 },
-  { title: 'Amount', width: 90 },
-];
+const PERIOD_COLUMN: Column = { title: 'Period', width: 150 };
+const QUANTITY_COLUMN: Column = { title: 'Qty', width: 40 };
+const AMOUNT_COLUMN: Column = { title: 'Amount', width: 90 };
+const COLUMN_GAPS = 8;
+
+/** Item, (period,) quantity, amount: a line's own period only when some line's differs from the receipt's. */
+function itemColumns(withPeriod: boolean): Column[] {
+  const others = withPeriod ? [PERIOD_COLUMN, QUANTITY_COLUMN, AMOUNT_COLUMN] : [QUANTITY_COLUMN, AMOUNT_COLUMN];
+  const used = others.reduce((sum, column) => sum + column.width + COLUMN_GAPS, 0);
+  return [{ title: 'Item', width: CONTENT_WIDTH - used }, ...others];
+}
 
 const day = (iso: string) => iso.slice(0, 10);
 const periodText = (period: Period) => `${day(period.start)} to ${day(period.end)}`;
@@ -195,17 +200,19 @@ export function composeReceipt(
     c.heading('What was bought', STYLES.subheading);
     const items = receipt.items;
     if (items.length > 0) {
+      const overall = receipt.period ? periodText(receipt.period) : null;
+      const withPeriod = items.some((item) => item.period && periodText(item.period) !== overall);
       const rows: Row[] = items.slice(0, shownItems).map((item) => ({
         cells: [
           pdfText(item.description, 300),
-          item.period ? periodText(item.period) : '',
+          ...(withPeriod ? [item.period ? periodText(item.period) : ''] : []),
           item.quantity === null ? '' : String(item.quantity),
           item.amount ? formatMoney(item.amount.amount, pdfText(item.amount.currency, 10, true)) : '',
         ],
       }));
       const more = items.length - shownItems + receipt.itemsNotRecorded;
       if (more > 0) rows.push({ note: `… and ${more} further ${more === 1 ? 'item' : 'items'} on the invoice` });
-      c.table(ITEM_COLUMNS, rows, 3);
+      c.table(itemColumns(withPeriod), rows, 3);
     } else {
       // Stripe's description of the charge; the business's own description of what it sells when Stripe has none.
       c.field('Item', pdfText(receipt.description ?? business.productDescription, 300));
