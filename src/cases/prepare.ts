@@ -193,6 +193,7 @@ function packetInputFor(
     activity: facts.filter((fact) => fact.kind === 'activity'),
     deliverables: images.deliverables,
     receipt: receiptFacts(facts),
+    refundReceipt: playbook.refundReceipt,
     policies: POLICY_KINDS.flatMap((kind) => {
       // The version in force when the customer paid; none when every version came later.
       const configured = evidence.policies[kind];
@@ -209,9 +210,11 @@ function packetInputFor(
 /** The policies a packet can carry, in the order it shows them. */
 const POLICY_KINDS = ['refund', 'cancellation', 'terms'] as const;
 
+/** Stripe's records the receipt is read from: the charge and its card, the customer, the invoice and subscription. */
 function receiptFacts(facts: Fact[]): Fact[] | null {
   const receipt = facts.filter(
-    (fact) => fact.kind === 'charge' || fact.kind === 'invoice' || fact.kind === 'subscription',
+    (fact) =>
+      fact.kind === 'charge' || fact.kind === 'invoice' || fact.kind === 'subscription' || fact.kind === 'customer',
   );
   return receipt.length > 0 ? receipt : null;
 }

@@ -117,6 +117,9 @@ const FRAUD: Field[] = [
   'uncategorized_file',
   'customer_communication',
 ];
+// Stripe: state a refund already issued in uncategorized_file, for every reason it answers (the facts below hold a
+// refund made before the dispute): its receipt goes there for these five.
+const REFUND_RECEIPT: Field[] = ['uncategorized_file'];
 // A payment the bank could not collect: only the record of the purchase, in case a person fights anyway.
 const PURCHASE_ONLY: Field[] = [
   ...IDENTITY,
@@ -138,6 +141,7 @@ const RECOMMENDED: Record<DisputeReason, Field[]> = {
     'service_documentation',
     'customer_communication',
     'receipt',
+    ...REFUND_RECEIPT,
   ],
   product_unacceptable: [
     ...IDENTITY,
@@ -162,6 +166,9 @@ const RECOMMENDED: Record<DisputeReason, Field[]> = {
     'customer_communication',
     'service_documentation',
     'receipt',
+    // A customer who cancelled is owed what the refund policy says; it goes with the cancellation policy.
+    'refund_policy',
+    ...REFUND_RECEIPT,
   ],
   credit_not_processed: [
     ...IDENTITY,
@@ -187,6 +194,9 @@ const RECOMMENDED: Record<DisputeReason, Field[]> = {
     'duplicate_charge_documentation',
     'receipt',
     'customer_communication',
+    // A charge that was a duplicate is refunded under the refund policy.
+    'refund_policy',
+    ...REFUND_RECEIPT,
   ],
   general: [
     ...IDENTITY,
@@ -199,6 +209,7 @@ const RECOMMENDED: Record<DisputeReason, Field[]> = {
     'receipt',
     'customer_communication',
     'refund_policy',
+    ...REFUND_RECEIPT,
   ],
   // Bank debits (docs.stripe.com/payments/link/instant-bank-payments/disputed-payments): authorisation or engagement
   // (activity, IP), the agreed terms and cancellation policy (a revoked authorisation), the debit matching them.

@@ -182,7 +182,9 @@ describe('playbooks', () => {
       currency: 'usd',
       status: 'succeeded',
     });
-    const result = applyPlaybook('credit_not_processed', [dispute(), charge(), product, refund], config);
+    // The dispute opened after the refund: a refund made before it is the uncategorised evidence, as its receipt.
+    const opened = { ...dispute(), at: hoursAfter(48) };
+    const result = applyPlaybook('credit_not_processed', [opened, charge(), product, refund], config);
     expect(result.checklist[0]).toMatchObject({ id: 'refund_issued', found: true });
     expect(result.textFields.refund_refusal_explanation).toContain('A refund of 29.00 USD was issued on 2026-03-02.');
     expect(result.fileFields.find((file) => file.field === 'uncategorized_file')?.factIds).toEqual([

@@ -14,6 +14,7 @@ export function pageLimitFor(cardBrand: string | null): number {
 }
 
 export interface DocumentPageCaps {
+  /** The receipt, and the refund receipt: each one page, laid out to fit it (receipts.ts). */
   receipt: number;
   /** Each policy file (refund, cancellation, terms). */
   policy: number;
@@ -23,12 +24,13 @@ export interface DocumentPageCaps {
 }
 
 /**
- * Caps chosen so that the worst case still fits: summary 1 + receipt + three policies +
- * communications + image floor pages + one page each of timeline and activity ≤ the limit.
+ * Caps chosen so that the worst case still fits: summary 1 + receipt + refund receipt + three policies +
+ * communications + image floor pages + one page each of timeline and activity ≤ the limit (19: 1 + 1 + 1 + 6 + 3 +
+ * 4 + 2 = 18).
  */
 export function documentPageCaps(pageLimit: number): DocumentPageCaps {
   if (pageLimit <= MAX_PAGES_MASTERCARD) return { receipt: 1, policy: 2, communications: 3, imageFloor: 4 };
-  return { receipt: 2, policy: 4, communications: 8, imageFloor: 8 };
+  return { receipt: 1, policy: 4, communications: 8, imageFloor: 8 };
 }
 
 /**

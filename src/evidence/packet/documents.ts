@@ -432,26 +432,6 @@ export function imagesPageCount(count: number): number {
   return Math.ceil(count / 2);
 }
 
-/** The receipt: what was charged, when, and what the customer was told. */
-export function composeReceipt(
-  measure: Measurer,
-  dispute: DisputeSummary,
-  business: BusinessSummary,
-  facts: readonly Fact[],
-): Composer {
-  const c = new Composer(measure);
-  c.paragraph(`Receipt — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, { style: STYLES.title, maxLines: 2 });
-  c.paragraph(
-    `For the payment disputed in ${pdfText(dispute.id, 80, true)} (${formatMoney(dispute.amount, pdfText(dispute.currency, 10, true))}).`,
-  );
-  c.heading('Payment record');
-  for (const fact of facts) {
-    const when = fact.at ? `${formatTime(fact.at)} — ` : '';
-    c.paragraph(`${when}${pdfText(fact.text, MAX_FACT_CHARS)}`, { maxLines: 8 });
-  }
-  return c;
-}
-
 export interface PolicyDocument {
   title: string;
   text: string;

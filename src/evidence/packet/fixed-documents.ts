@@ -1,10 +1,11 @@
 import { plural } from '../../text.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, type DocumentPageCaps, keepAround, largestFitting, memo } from './budget.js';
-import { composeCommunications, composePolicies, composeReceipt, messageBlock } from './documents.js';
+import { composeCommunications, composePolicies, messageBlock } from './documents.js';
 import type { Dropped } from './fields.js';
 import type { Measurer } from './pdf.js';
 import type { FilePlan } from './plan-files.js';
+import { composeReceipt, composeRefundReceipt, receiptOf, refundReceiptOf } from './receipts.js';
 import type { PacketInput, PlannedDocument, PolicyKind } from './types.js';
 
 /** Receipt, policies and communications, each laid out within its page cap before the main file. */
@@ -18,15 +19,37 @@ export function composeFixedDocuments(
   const documents: PlannedDocument[] = [];
   const dropped: Dropped[] = [];
   if (plan.receipt && input.receipt) {
-    const facts = input.receipt;
-    const build = (k: number) => composeReceipt(measure, input.dispute, input.business, facts.slice(0, k));
-    const k = largestFitting(0, facts.length, (n) => build(n).pageCount <= caps.receipt);
-    if (k < facts.length)
-      dropped.push({
-        what: `${plural(facts.length - k, 'receipt line')}`,
-        why: `beyond the receipt's ${caps.receipt}-page cap`,
-      });
-    documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: build(k).pages });
+    // One page whatever the invoice holds: lines beyond it are counted, not shown (receipts.ts).
+    const receipt = composeReceipt(
+      measure,
+      input.dispute,
+      input.business,
+      receiptOf(input.receipt, input.dispute),
+      caps.receipt,
+    );
+    documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: receipt.pages });
+  }
+  if (plan.refundReceipt && input.refundReceipt) {
+    const refunds = input.refundReceipt.refunds;
+    const build = (k: number) =>
+      composeRefundReceipt(
+        measure,
+        input.dispute,
+        input.business,
+        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute),
+      );
+    const k = Math.max(
+      1,
+      largestFitting(0, refunds.length, (n) => build(n).pageCount <= caps.receipt),
+    );
+    if (k < refunds.length)
+      dropped.push({ what: `${plural(refunds.length - k, 'refund')}`, why: `beyond the refund receipt's one page` });
+    documents.push({
+      field: plan.refundReceipt,
+      slug: 'refund-receipt',
+      title: 'Refund receipt',
+      pages: build(k).pages,
+    });
   }
   const acceptances = input.timeline.filter((f) => f.kind === 'policy_acceptance');
   for (const placed of plan.policies) {

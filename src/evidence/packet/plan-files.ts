@@ -6,6 +6,7 @@ export interface FilePlan {
   /** The service documentation (summary, timeline, activity, images). */
   main: EvidenceFileField | null;
   receipt: EvidenceFileField | null;
+  refundReceipt: EvidenceFileField | null;
   policies: {
     field: EvidenceFileField;
     slug: string;
@@ -23,7 +24,7 @@ export interface FilePlan {
  * uncategorized_file when that is free.
  */
 export function planFiles(
-  input: Pick<PacketInput, 'fileFields' | 'receipt' | 'policies' | 'communications'>,
+  input: Pick<PacketInput, 'fileFields' | 'receipt' | 'refundReceipt' | 'policies' | 'communications'>,
 ): FilePlan {
   const wanted = new Set(input.fileFields);
   const used = new Set<EvidenceFileField>();
@@ -33,6 +34,10 @@ export function planFiles(
     used.add(field);
     return field;
   };
+  // Before the service documentation, which falls back to uncategorized_file: a refund made before the dispute
+  // answers the claim by itself, so its receipt has the field it belongs on first.
+  const refundReceipt =
+    input.refundReceipt && input.refundReceipt.refunds.length > 0 ? take(input.refundReceipt.field) : null;
   const main = take('service_documentation') ?? take('uncategorized_file');
   if (!main) {
     dropped.push({
@@ -91,5 +96,5 @@ export function planFiles(
   for (const field of wanted) {
     if (!used.has(field)) dropped.push({ what: `the ${field} file`, why: 'nothing on record belongs in it' });
   }
-  return { main, receipt, policies, communications, dropped };
+  return { main, receipt, refundReceipt, policies, communications, dropped };
 }

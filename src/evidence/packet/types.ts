@@ -55,6 +55,8 @@ export interface PacketInput {
   activity: Fact[];
   deliverables: PacketDeliverable[];
   receipt: Fact[] | null;
+  /** Refunds made before the dispute, as their own refund receipt on `field`, when the playbook says they answer the claim. */
+  refundReceipt?: { field: EvidenceFileField; refunds: Fact[] } | null;
   policies: PacketPolicy[];
   /** The file fields the playbook wants filled; nothing goes on another field. */
   fileFields: readonly EvidenceFileField[];

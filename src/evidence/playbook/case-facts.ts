@@ -139,6 +139,12 @@ export class CaseFacts {
     return this.kind('refund').filter((fact) => fact.data?.status !== 'failed' && fact.data?.status !== 'canceled');
   }
 
+  /** Refunds made before the dispute was opened: the customer had the money back before asking the bank for it. */
+  refundsBeforeDispute(): Fact[] {
+    const opened = this.dispute?.at ? Date.parse(this.dispute.at) : Number.NaN;
+    return this.refundsIssued().filter((fact) => Number.isNaN(opened) || time(fact) < opened);
+  }
+
   /** The earlier charge a "duplicate" claim most likely points at: same amount, nearest in time. */
   duplicateCandidate(): Fact | null {
     const amount = this.charge?.data?.amount;

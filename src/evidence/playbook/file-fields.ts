@@ -1,7 +1,7 @@
 import type { PlaybookReason } from '../../dispute/reasons.js';
 import type { Fact } from '../types.js';
 import type { CaseFacts } from './case-facts.js';
-import type { PlaybookFileField } from './plans.js';
+import { PLAYBOOKS, type PlaybookFileField } from './plans.js';
 import { duplicateExplanation } from './text-fields.js';
 
 // Which facts each evidence file shows, and its title.
@@ -15,6 +15,9 @@ export const FILE_TITLES: Record<PlaybookFileField, string> = {
   duplicate_charge_documentation: 'The two charges, documented separately',
   uncategorized_file: 'Payment verification and payment history',
 };
+
+/** The title of the file a playbook puts a refund receipt on (plans.ts, `refundReceipt`). */
+export const REFUND_RECEIPT_TITLE = 'Refund receipt: the refund made before the dispute';
 
 export function fileFacts(field: PlaybookFileField, c: CaseFacts, reason: PlaybookReason): Fact[] {
   const ids = (...wanted: string[]) => wanted.map((id) => c.byId.get(id)).filter((fact): fact is Fact => Boolean(fact));
@@ -50,8 +53,8 @@ export function fileFacts(field: PlaybookFileField, c: CaseFacts, reason: Playbo
         : [];
     }
     case 'uncategorized_file':
-      // For a credit claim the only uncategorised evidence is a refund already made (Stripe's guidance).
-      if (reason === 'credit_not_processed') return c.refundsIssued();
+      // Where a refund answers the claim, this file is its receipt and nothing else (plans.ts, `refundReceipt`).
+      if (PLAYBOOKS[reason].refundReceipt === 'uncategorized_file') return c.refundsBeforeDispute();
       return [
         ...c.kind('payment_check'),
         ...ids('stripe.customer', 'stripe.prior.summary'),

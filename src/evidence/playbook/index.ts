@@ -3,7 +3,7 @@ import type { EvidenceConfig } from '../config.js';
 import type { Fact } from '../types.js';
 import { CaseFacts, str } from './case-facts.js';
 import { isFound } from './checklist.js';
-import { FILE_TITLES, fileFacts } from './file-fields.js';
+import { FILE_TITLES, fileFacts, REFUND_RECEIPT_TITLE } from './file-fields.js';
 import {
   EVIDENCE_ITEMS,
   type EvidenceItem,
@@ -51,6 +51,8 @@ export interface PlaybookResult {
   checklist: ChecklistItem[];
   /** Why evidence cannot win this reason (a payment the bank could not collect, a compliance case); null when it can. */
   notFought: string | null;
+  /** The refunds made before the dispute, shown as a refund receipt on `field`, when they answer this reason's claim. */
+  refundReceipt: { field: PlaybookFileField; refunds: Fact[] } | null;
 }
 
 export interface PlaybookOptions {
@@ -92,7 +94,8 @@ export function applyPlaybook(
     const artefactIds = [
       ...new Set(shown.map((fact) => str(fact.data?.artefact_id)).filter((id): id is string => Boolean(id))),
     ];
-    fileFields.push({ field, title: FILE_TITLES[field], factIds, artefactIds });
+    const title = field === plan.refundReceipt ? REFUND_RECEIPT_TITLE : FILE_TITLES[field];
+    fileFields.push({ field, title, factIds, artefactIds });
     fieldFacts[field] = factIds;
   }
 
@@ -122,5 +125,9 @@ export function applyPlaybook(
     fileFields,
     checklist,
     notFought: plan.notFought ?? null,
+    refundReceipt:
+      plan.refundReceipt && fieldFacts[plan.refundReceipt]
+        ? { field: plan.refundReceipt, refunds: c.refundsBeforeDispute() }
+        : null,
   };
 }

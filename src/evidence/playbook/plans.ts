@@ -104,6 +104,14 @@ export interface ReasonPlan {
   items: ItemRule[];
   /** Why this reason is not fought, when evidence cannot win it; triage then says do not fight. */
   notFought?: string;
+  /**
+   * Where a refund made before the dispute goes, as a refund receipt of its own, for the reasons it answers (the
+   * service was not received, the subscription was cancelled, a credit is owed, it was charged twice, or no reason
+   * given). Stripe's dispute-categories guidance says to state a refund already issued in `uncategorized_text` /
+   * `uncategorized_file`: `refund_policy` is the policy itself, `duplicate_charge_documentation` the other charge's
+   * record, and neither is a record of money sent back.
+   */
+  refundReceipt?: PlaybookFileField;
 }
 
 const FRAUD_PLAN: ReasonPlan = {
@@ -170,7 +178,8 @@ export const PLAYBOOKS: Record<PlaybookReason, ReasonPlan> = {
       'product_description',
       'service_date',
     ],
-    files: ['service_documentation', 'customer_communication', 'receipt'],
+    files: ['service_documentation', 'customer_communication', 'receipt', 'uncategorized_file'],
+    refundReceipt: 'uncategorized_file',
     items: [
       { id: 'deliverables', weight: 0.9, core: true },
       { id: 'post_payment_activity', weight: 0.85, core: true },
@@ -215,7 +224,15 @@ export const PLAYBOOKS: Record<PlaybookReason, ReasonPlan> = {
       'customer_name',
       'customer_email_address',
     ],
-    files: ['cancellation_policy', 'customer_communication', 'service_documentation', 'receipt'],
+    files: [
+      'cancellation_policy',
+      'customer_communication',
+      'service_documentation',
+      'receipt',
+      'refund_policy',
+      'uncategorized_file',
+    ],
+    refundReceipt: 'uncategorized_file',
     items: [
       { id: 'no_cancellation_before_charge', weight: 0.9, core: true },
       { id: 'post_payment_activity', weight: 0.85, core: true },
@@ -246,6 +263,7 @@ export const PLAYBOOKS: Record<PlaybookReason, ReasonPlan> = {
       'uncategorized_file',
       'receipt',
     ],
+    refundReceipt: 'uncategorized_file',
     items: [
       { id: 'refund_issued', weight: 0.95, onlyWhenFound: true },
       { id: 'refund_policy', weight: 0.8, core: true },
@@ -267,7 +285,14 @@ export const PLAYBOOKS: Record<PlaybookReason, ReasonPlan> = {
       'customer_name',
       'customer_email_address',
     ],
-    files: ['duplicate_charge_documentation', 'receipt', 'customer_communication'],
+    files: [
+      'duplicate_charge_documentation',
+      'receipt',
+      'customer_communication',
+      'refund_policy',
+      'uncategorized_file',
+    ],
+    refundReceipt: 'uncategorized_file',
     items: [
       { id: 'distinct_charge', weight: 0.95, core: true },
       { id: 'receipt', weight: 0.7 },
@@ -286,7 +311,8 @@ export const PLAYBOOKS: Record<PlaybookReason, ReasonPlan> = {
       'customer_purchase_ip',
       'refund_policy_disclosure',
     ],
-    files: ['service_documentation', 'receipt', 'customer_communication', 'refund_policy'],
+    files: ['service_documentation', 'receipt', 'customer_communication', 'refund_policy', 'uncategorized_file'],
+    refundReceipt: 'uncategorized_file',
     items: [
       { id: 'post_payment_activity', weight: 0.8, core: true },
       { id: 'deliverables', weight: 0.7, core: true },

@@ -100,6 +100,7 @@ function cardFacts(charge: Stripe.Charge): Fact[] {
       network: card.network,
       network_transaction_id: card.network_transaction_id,
       exp: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year}`,
+      wallet: card.wallet?.type ?? null,
     },
   });
   const checks = card.checks;
@@ -387,6 +388,12 @@ function refundFact(refund: Stripe.Refund): Fact {
       status: refund.status,
       reason: refund.reason,
       created: at,
+      // Where the money went back to (`card`, …) and the network's reference for it (for a card, the acquirer
+      // reference number the issuer can trace the credit by), when Stripe has them.
+      destination: refund.destination_details?.type ?? null,
+      reference: refund.destination_details?.card?.reference ?? null,
+      reference_type: refund.destination_details?.card?.reference_type ?? null,
+      receipt_number: refund.receipt_number ?? null,
     },
   };
 }
@@ -417,8 +424,35 @@ function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fa
       period_end: isoFromUnix(periodEnd),
       hosted_invoice_url: invoice.hosted_invoice_url ?? null,
       subscription_id: subscriptionId,
+      ...invoiceTax(invoice),
+      ...invoiceLines(invoice),
     },
   };
+}
+
+/** Invoice lines kept for the receipt; a longer invoice says how many lines it has (`line_count`). */
+export const MAX_INVOICE_LINES = 20;
+
+/** The tax Stripe calculated on the invoice; nothing when it has no tax amounts (not zero: unknown is not none). */
+function invoiceTax(invoice: Stripe.Invoice): Data {
+  const taxes = invoice.total_taxes ?? [];
+  if (taxes.length === 0) return {};
+  return { tax_amount: taxes.reduce((sum, tax) => sum + tax.amount, 0) };
+}
+
+/** Fact data is flat: line n is `line_{n}_description`, `_amount`, `_quantity`, `_period_start`, `_period_end`. */
+function invoiceLines(invoice: Stripe.Invoice): Data {
+  const lines = invoice.lines?.data ?? [];
+  const data: Data = { line_count: lines.length };
+  lines.slice(0, MAX_INVOICE_LINES).forEach((line, index) => {
+    const n = index + 1;
+    data[`line_${n}_description`] = line.description ? cleanText(line.description, MAX_VALUE_CHARS) : null;
+    data[`line_${n}_amount`] = line.amount;
+    data[`line_${n}_quantity`] = line.quantity ?? null;
+    data[`line_${n}_period_start`] = line.period ? isoFromUnix(line.period.start) : null;
+    data[`line_${n}_period_end`] = line.period ? isoFromUnix(line.period.end) : null;
+  });
+  return data;
 }
 
 function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
@@ -427,6 +461,7 @@ function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
   const cancelAt = subscription.cancel_at ? isoFromUnix(subscription.cancel_at) : null;
   const endedAt = subscription.ended_at ? isoFromUnix(subscription.ended_at) : null;
   const item = subscription.items?.data?.[0];
+  const periodStart = item?.current_period_start ? isoFromUnix(item.current_period_start) : null;
   const periodEnd = item?.current_period_end ? isoFromUnix(item.current_period_end) : null;
   const interval = item?.price?.recurring?.interval ?? null;
   const details = subscription.cancellation_details;
@@ -452,6 +487,7 @@ function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
         cancel_at: cancelAt,
         cancel_at_period_end: subscription.cancel_at_period_end,
         ended_at: endedAt,
+        current_period_start: periodStart,
         current_period_end: periodEnd,
         interval,
         cancellation_reason: details?.reason ?? null,
