@@ -100,6 +100,10 @@ export async function benchFlow(): Promise<void> {
       SLACK_CHANNEL_ID: 'C0DISPUTES',
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: 'warn',
+      // Neither the weekly digest (on its day and hour) nor a timer tick (every minute) is part of webhook → Slack:
+      // either would land in the middle of some runs and not others.
+      REBUT_DIGEST_CHANNEL: 'off',
+      REBUT_TIMER_SCHEDULE: '0 0 1 1 *',
     }),
     { log: createLogger('warn', process.stderr), host: '127.0.0.1', env: { ...process.env, ...secrets } },
   );

@@ -26,6 +26,7 @@ import { createSlack } from './slack/index.js';
 import { cachedEffectiveness } from './stats/index.js';
 import { createStripeClient } from './stripe/client.js';
 import { startNightlySync } from './sync/index.js';
+import { createEventStore } from './webhooks/event-store.js';
 import { stripeWebhookHandler } from './webhooks/stripe.js';
 
 export interface App {
@@ -176,10 +177,12 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     secrets: product.webhookSecrets,
     liveKey: stripeKeyIsLive(product.stripeSecretKey),
   }));
+  // One event store for every route: a burst of several products' events is written in as few statements as one's.
+  const store = createEventStore(pool);
   const webhookRoute = (path: string, accepted: typeof webhookProducts): Route => ({
     method: 'POST',
     path,
-    handler: stripeWebhookHandler({ pool, stripe, products: accepted, metrics, log }),
+    handler: stripeWebhookHandler({ pool, store, stripe, products: accepted, metrics, log }),
   });
   const routes: Route[] = [
     // Any product's secret: the event is filed under the product whose secret signed it.

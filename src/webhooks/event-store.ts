@@ -90,6 +90,8 @@ export function createEventStore(pool: Pool, options: { maxInFlight?: number; ma
   };
 }
 
+export type EventStore = ReturnType<typeof createEventStore>;
+
 function objectId(event: Stripe.Event): string | null {
   const object = event.data.object as { id?: unknown };
   return typeof object.id === 'string' ? object.id : null;

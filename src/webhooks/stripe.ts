@@ -9,7 +9,7 @@ import { BodyTooLargeError, readBody } from '../http/body.js';
 import { sendJson } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { createEventStore } from './event-store.js';
+import { createEventStore, type EventStore } from './event-store.js';
 
 /** Stripe's events are a few kB; 1 MiB leaves room and keeps a flood of junk cheap to refuse. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -54,6 +54,8 @@ export interface WebhookProduct {
 
 export interface WebhookDeps {
   pool: Pool;
+  /** Where events are written; one shared by every route, so events of all products are written together. */
+  store?: EventStore;
   stripe: Stripe;
   /** The products this route accepts events of: one for `/stripe/webhook/<id>`, all of them for `/stripe/webhook`. */
   products: readonly WebhookProduct[];
@@ -90,7 +92,7 @@ function verify(stripe: Stripe, raw: Buffer, signature: string, products: readon
  */
 export function stripeWebhookHandler(deps: WebhookDeps) {
   const { stripe, products, metrics, log } = deps;
-  const store = createEventStore(deps.pool);
+  const store = deps.store ?? createEventStore(deps.pool);
   const reject = (res: ServerResponse, status: number, reason: string, message: string) => {
     metrics.stripeEvents.inc({ outcome: 'rejected', reason });
     log.warn({ reason }, `stripe webhook refused: ${message}`);
