@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { approverId, channelId, DEFAULT_PRODUCTS_CONFIG, parseDuration, type Settings } from '../config.js';
 import { DEFAULT_PRODUCT } from '../dispute/products.js';
+import { envFileCuts } from '../env-file.js';
 import { type FileProblem, FileProblems, readYaml } from '../yaml-file.js';
 
 export { DEFAULT_PRODUCT };
@@ -108,7 +109,16 @@ export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Produc
   const problems: FileProblem[] = [];
   const secret = (path: (string | number)[], name: string, pattern: RegExp, expected: string): string => {
     const value = env[name]?.trim();
-    const problem = !value ? `${name} is not set` : pattern.test(value) ? undefined : `${name}: ${expected}`;
+    // A value .env cut at an unquoted # (src/env-file.ts) may still look right: half a signing secret fails every
+    // webhook, so it is named like any other problem.
+    const cut = envFileCuts.find((candidate) => candidate.name === name && candidate.read === env[name]);
+    const problem = cut
+      ? `${name}: line ${cut.line} of .env has a # in its value, where .env starts a comment; put the value in quotes`
+      : !value
+        ? `${name} is not set`
+        : pattern.test(value)
+          ? undefined
+          : `${name}: ${expected}`;
     if (problem) problems.push({ key: path.join('.'), line: lineOf(path), message: problem });
     return value ?? '';
   };

@@ -80,6 +80,40 @@ describe('the rebut command', () => {
     }
   });
 
+  it("a product's secret in .env cut at a # is named with its line, as a setting's is", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebut-env-products-'));
+    try {
+      await writeFile(
+        join(dir, 'rebut.products.yml'),
+        [
+          'products:',
+          '  - id: interior',
+          '    name: Roomcraft',
+          '    stripe: { secret_key_env: INTERIOR_KEY, webhook_secret_envs: [INTERIOR_WEBHOOK] }',
+          '    slack: { channel: C0INTERIOR }',
+        ].join('\n'),
+      );
+      const envFile = join(dir, '.env');
+      await writeFile(
+        envFile,
+        [
+          `PRODUCTS_CONFIG=${join(dir, 'rebut.products.yml')}`,
+          'SLACK_BOT_TOKEN=xoxb-1',
+          'SLACK_SIGNING_SECRET=s',
+          'INTERIOR_KEY=sk_test_interior',
+          'INTERIOR_WEBHOOK=whsec_ab#cd',
+        ].join('\n'),
+      );
+      const result = await rebut(['serve'], { DATABASE_URL: db.url, DOTENV_CONFIG_PATH: envFile });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'INTERIOR_WEBHOOK: line 5 of .env has a # in its value, where .env starts a comment; put the value in quotes',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('migrate on a migrated database says it is up to date', async () => {
     const result = await rebut(['migrate'], { DATABASE_URL: db.url });
     expect(result.stdout.trim()).toBe('The database is up to date.');
