@@ -107,7 +107,7 @@ describe('stripe source', () => {
     expect(byId.get('stripe.charge.cvc')?.data).toEqual({ cvc_check: 'pass' });
     // The receipt's link stays in the data: a sentence for an issuer's analyst carries none they cannot open.
     const receipt = byId.get('stripe.charge.receipt');
-    expect(receipt?.data.receipt_url).toMatch(/^https:\/\//);
+    expect(receipt?.data?.receipt_url).toMatch(/^https:\/\//);
     expect(receipt?.text).not.toMatch(/https?:|www\./);
     expect(byId.get('stripe.charge.avs')?.text).toBe(
       'Address verification (AVS): street address pass, postal code fail.',

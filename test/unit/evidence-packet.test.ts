@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activityLogIn } from '../../src/cases/context.js';
 import {
   MAX_FILE_BYTES,
   MAX_LONG_TEXT_CHARS,
@@ -261,6 +262,8 @@ describe('page budget', () => {
       );
       expect(log).toMatch(/device\s+rc-ios-77aa00bb11cc22dd/);
       expect(packet.dropped.find((d) => /activity log row/.test(d.what))?.what).toMatch(/of 5,000/);
+      // The draft reads the cut from this line: the letter must not claim the log holds every event.
+      expect(activityLogIn(packet.dropped)).toBe('partial');
     }
   });
 
