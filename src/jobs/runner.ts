@@ -78,6 +78,10 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     events,
   });
 
+  await wakeOnQueueUnlock(pool).catch((error: unknown) =>
+    log.warn({ err: error }, 'could not install the named-queue wake-up; a queued Slack post may wait up to a second'),
+  );
+
   const heartbeatEvery = Math.max(200, Math.floor(leaseMs / 3));
   const timer = setInterval(() => {
     lease
@@ -100,6 +104,40 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       await pool.query('DELETE FROM queue_workers WHERE instance_id = $1', [instanceId]).catch(() => {});
     },
   };
+}
+
+/**
+ * Wakes an idle worker when a named queue is unlocked (docs/architecture.md → "The pipeline"). graphile-worker
+ * 0.17 does not await a finished job's completion before its worker looks for the next job, so the next job of the
+ * same queue is often still behind the lock; that worker then sleeps its poll interval (1 s), and a backlog of Slack
+ * posts went out one a second at the end of a burst. A NOTIFY from the unlocking statement is delivered at its
+ * commit, exactly when the next job can be taken; `jobs:insert` is the channel graphile-worker's pools listen on.
+ * Installed after graphile-worker's own migrations (which run() applies), under a lock so instances starting
+ * together do not race on the DDL.
+ */
+async function wakeOnQueueUnlock(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('rebut:queue-wake-up'))");
+    await client.query(`
+      CREATE OR REPLACE FUNCTION graphile_worker.rebut_wake_on_unlock() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('jobs:insert', '{"count":1}');
+        RETURN NULL;
+      END $$`);
+    await client.query('DROP TRIGGER IF EXISTS rebut_wake_on_unlock ON graphile_worker._private_job_queues');
+    await client.query(`
+      CREATE TRIGGER rebut_wake_on_unlock AFTER UPDATE OF locked_at ON graphile_worker._private_job_queues
+      FOR EACH ROW WHEN (OLD.locked_at IS NOT NULL AND NEW.locked_at IS NULL)
+      EXECUTE FUNCTION graphile_worker.rebut_wake_on_unlock()`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** The graphile-worker task of a job: its payload parsed, its duration measured, its failure logged readably. */

@@ -444,6 +444,38 @@ describe('database', () => {
     expect((await db.pool.query('SELECT n FROM tries')).rows).toEqual([{ n: 2 }]);
   });
 
+  it("a named queue's unlock wakes a worker at once (NOTIFY at its commit), not at the next poll a second later", async () => {
+    const queue = await startQueue({
+      pool: db.pool,
+      handlers: {},
+      log: createLogger('silent'),
+      metrics: createMetrics(db.pool),
+      concurrency: 1,
+      leaseMs: 30_000,
+    });
+    const listener = await db.pool.connect();
+    try {
+      await enqueue(db.pool, 'post-notice', { disputeId: 'du_wake' });
+      const lock = (value: string) =>
+        db.pool.query(
+          `UPDATE graphile_worker._private_job_queues SET locked_at = ${value}, locked_by = ${value === 'NULL' ? 'NULL' : "'pool_x'"}
+            WHERE queue_name = 'slack-channel'`,
+        );
+      await lock('now()');
+      const heard: string[] = [];
+      listener.on('notification', (message) => heard.push(`${message.channel} ${message.payload}`));
+      await listener.query('LISTEN "jobs:insert"');
+      await lock('now()'); // locked again: no wake-up
+      await lock('NULL');
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['jobs:insert {"count":1}']);
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
+      await queue.stop();
+      await db.pool.query('DELETE FROM graphile_worker._private_jobs');
+    }
+  });
+
   it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
     const order: string[] = [];
     const record = (job: JobName) => async (payload: { caseId: number } | { eventId: string }) => {
