@@ -68,7 +68,7 @@ async function closeCases(
 ): Promise<{ id: number; dispute_id: string }[]> {
   if (disputeIds.length === 0) return [];
   const jobs = jobSpecsSql('update-case-message', { from: 'moved', payload: 'caseId', column: 'id' }, 7);
-  const outcomes = jobSpecsSql('post-outcome', { from: 'told', payload: 'caseId', column: 'id' }, 10);
+  const outcomes = jobSpecsSql('post-outcome', { from: 'told', payload: 'caseId', column: 'id' }, 9);
   const decided = Object.entries(DECIDED_STATE_OF);
   const { rows } = await tx.query<{ id: number; dispute_id: string }>(
     `WITH moved AS (
@@ -82,7 +82,7 @@ async function closeCases(
      ), queued AS (
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      ), told AS (
-       SELECT id FROM moved WHERE state = ANY($13::text[]) AND slack_ts IS NOT NULL
+       SELECT id FROM moved WHERE state = ANY($11::text[]) AND slack_ts IS NOT NULL
      ), outcome_queued AS (
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${outcomes.sql})
      )

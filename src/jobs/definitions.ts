@@ -51,6 +51,8 @@ interface JobDefinition {
   /**
    * Jobs of a named queue run one at a time across all instances. Slack takes about one message per second per
    * channel: posted one by one, a backlog holds one worker, not all of them, and never meets 429s several at once.
+   * A job about a case or a dispute runs in its product's queue (`slack-channel:<product>`, see `queueNameSql`):
+   * each product posts to its own channel, and one product's backlog never holds up another's cases.
    */
   queue?: string;
 }
@@ -68,6 +70,23 @@ export const DEFAULT_MAX_ATTEMPTS = 12;
 export function queueOf(name: JobName): string | null {
   const definition: JobDefinition = JOBS[name];
   return definition.queue ?? null;
+}
+
+/**
+ * The SQL of a job's queue name, given the SQL of its case id or dispute id (`key`): the job's queue followed by the
+ * product of its case or dispute (`slack-channel:interior`), the queue alone for a job about neither (the digest),
+ * NULL for a job without a queue.
+ */
+export function queueNameSql(name: JobName, key: string): string {
+  const queue = queueOf(name);
+  if (!queue) return 'NULL';
+  const payload = Object.keys(JOBS[name].payload.shape);
+  const product = payload.includes('caseId')
+    ? `(SELECT d.product FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = (${key})::bigint)`
+    : payload.includes('disputeId')
+      ? `(SELECT product FROM disputes WHERE id = (${key})::text)`
+      : null;
+  return product ? `'${queue}' || coalesce(':' || ${product}, '')` : `'${queue}'`;
 }
 
 /** A job's payload as its schema reads it; a payload it refuses is an error that names the job. */

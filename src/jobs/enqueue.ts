@@ -1,5 +1,12 @@
 import type { Pool, PoolClient } from '../db/pool.js';
-import { type CaseJobName, DEFAULT_MAX_ATTEMPTS, JOBS, type JobName, type JobPayload, queueOf } from './definitions.js';
+import {
+  type CaseJobName,
+  DEFAULT_MAX_ATTEMPTS,
+  JOBS,
+  type JobName,
+  type JobPayload,
+  queueNameSql,
+} from './definitions.js';
 
 /**
  * Adding jobs. Jobs are rows in rebut's own PostgreSQL, so a job is added in the same transaction as the row that
@@ -20,16 +27,16 @@ export async function enqueue<N extends JobName>(
   payload: JobPayload<N>,
   options: EnqueueOptions = {},
 ): Promise<void> {
+  const key = 'caseId' in payload ? "$2::json->>'caseId'" : "$2::json->>'disputeId'";
   await db.query(
-    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, queue_name => $6,
-                                    priority => $7)`,
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5,
+                                    queue_name => ${queueNameSql(name, key)}, priority => $6)`,
     [
       name,
       JSON.stringify(payload),
       options.runAt ?? null,
       options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       options.jobKey ?? null,
-      queueOf(name),
       JOBS[name].priority,
     ],
   );
@@ -56,18 +63,20 @@ export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post
  * SQL for many jobs in one statement: `graphile_worker.add_jobs(<sql>)` adds one `name` job for each row of `from`,
  * with the payload `{<key>: <column>}`, queued, prioritised and retried as `enqueue` adds one; a case's job is
  * keyed as `caseJobKey` keys it. One add_jobs for a page of rows: add_job row by row cost about ten times as much.
- * Its parameters are `$first` to `$first + 2`.
+ * Its parameters are `$first` and `$first + 1`.
  */
 export function jobSpecsSql<N extends JobName>(
   name: N,
   rows: { from: string; payload: keyof JobPayload<N> & string; column: string },
   first: number,
 ): { sql: string; params: unknown[] } {
-  const key = rows.payload === 'caseId' ? `'${name}:' || ${rows.column}` : 'NULL';
+  const column = `job_rows.${rows.column}`;
+  const key = rows.payload === 'caseId' ? `'${name}:' || ${column}` : 'NULL';
   return {
-    sql: `ARRAY(SELECT ROW('${name}', json_build_object('${rows.payload}', ${rows.column}), $${first}, NULL,
-                           $${first + 1}, ${key}, $${first + 2}, NULL)::graphile_worker.job_spec
-                  FROM ${rows.from} ORDER BY ${rows.column})`,
-    params: [queueOf(name), DEFAULT_MAX_ATTEMPTS, JOBS[name].priority],
+    sql: `ARRAY(SELECT ROW('${name}', json_build_object('${rows.payload}', ${column}),
+                           ${queueNameSql(name, column)}, NULL, $${first}, ${key}, $${first + 1},
+                           NULL)::graphile_worker.job_spec
+                  FROM ${rows.from} AS job_rows ORDER BY ${column})`,
+    params: [DEFAULT_MAX_ATTEMPTS, JOBS[name].priority],
   };
 }

@@ -476,6 +476,53 @@ describe('database', () => {
     }
   });
 
+  it("each product posts in its own queue: product a's Slack backlog never holds up product b's case", async () => {
+    const sandbox = await startStripeSandbox();
+    const caseOf = async (product: string) => {
+      const { caseId, disputeId } = await readyCase(db.pool, sandbox);
+      await db.pool.query('UPDATE disputes SET product = $2 WHERE id = $1', [disputeId, product]);
+      return caseId;
+    };
+    const [a1, a2, b1] = [await caseOf('a'), await caseOf('a'), await caseOf('b')];
+    for (const caseId of [a1, a2, b1]) await enqueue(db.pool, 'post-case', { caseId });
+    const queues = await db.pool.query(
+      `SELECT queue_name FROM graphile_worker.jobs WHERE task_identifier = 'post-case' ORDER BY id`,
+    );
+    expect(queues.rows.map((row) => row.queue_name)).toEqual(['slack-channel:a', 'slack-channel:a', 'slack-channel:b']);
+
+    // a's first post hangs (Slack slow, or paced after a 429) until released.
+    let release = () => {};
+    const hung = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: number[] = [];
+    const done: number[] = [];
+    const queue = await startQueue({
+      pool: db.pool,
+      handlers: {
+        'post-case': async ({ caseId }) => {
+          started.push(caseId);
+          if (caseId === a1) await hung;
+          done.push(caseId);
+        },
+      },
+      log: createLogger('silent'),
+      metrics: createMetrics(db.pool),
+      concurrency: 3,
+      leaseMs: 30_000,
+    });
+    try {
+      await expect.poll(() => done, { timeout: 10_000 }).toContain(b1);
+      expect(started).not.toContain(a2); // a's posts stay one at a time
+      release();
+      await expect.poll(() => done, { timeout: 10_000 }).toEqual([b1, a1, a2]);
+    } finally {
+      release();
+      await queue.stop();
+      await sandbox.close();
+    }
+  });
+
   it("a worker takes the jobs nearest a case's end first: posts, then drafts, then evidence, then new events", async () => {
     const order: string[] = [];
     const record = (job: JobName) => async (payload: { caseId: number } | { eventId: string }) => {

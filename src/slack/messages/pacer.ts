@@ -8,7 +8,8 @@ export const RATE_LIMITED_FOR_MS = 60_000;
 /**
  * Runs posts to a channel as Slack allows them: a burst goes out at once, but once Slack has answered a post with
  * 429 (the client waits its Retry-After and retries), each post waits its turn, so the rest of a backlog meets no
- * further 429s. Posts run one at a time (the `slack-channel` queue of jobs/definitions.ts), so a turn is at most a second away.
+ * further 429s. A product's posts run one at a time (its `slack-channel:<product>` queue, jobs/definitions.ts), so a
+ * turn is at most a second away.
  */
 export function channelPacer(client: webApi.WebClient) {
   let limitedUntil = 0;
