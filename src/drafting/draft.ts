@@ -80,7 +80,10 @@ export async function draftRebuttal(input: DraftInput): Promise<DraftResult> {
 
   if (!llm) return templateResult(sheet, template, attempts, null, null);
 
+  // A reason evidence cannot win is answered with the template's concession and nothing else: a model told to concede
+  // may still argue, and nothing it could add would change what the bank decides. The model is not asked.
   const strategy = strategyFor(input.context.reason);
+  if (strategy.concession) return templateResult(sheet, template, attempts, null, null);
   const author = `llm:${llm.model}` as const;
   let usage: LlmUsage | null = null;
   let retry: { previous: LlmAnswer; findings: GroundingFinding[] } | undefined;

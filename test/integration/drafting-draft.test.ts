@@ -72,6 +72,20 @@ describe('drafting a rebuttal', () => {
     expect(MAX_REBUTTAL_CHARS).toBe(20_000);
   });
 
+  it.each(['noncompliant', 'insufficient_funds', 'bank_cannot_process'])(
+    'answers a %s dispute (not fought) with the template concession; the model is not asked to argue it',
+    async (reason) => {
+      sandbox.behave('normal');
+      const before = sandbox.completionRequests().length;
+      const result = await draftRebuttal(input({ context: sampleContext({ reason }) }));
+      expect(sandbox.completionRequests().length).toBe(before);
+      expect(result).toMatchObject({ author: 'template', needsReview: false, fallbackReason: null, usage: null });
+      expect(result.text).toMatch(/ answers dispute /);
+      expect(result.text).not.toMatch(/contests/);
+      expect(result.grounding.ok).toBe(true);
+    },
+  );
+
   it('keeps the template within the length it is given, and asks the model for the same', async () => {
     const template = await draftRebuttal(input({ llm: undefined, maxChars: 800 }));
     expect(template.text.length).toBeLessThanOrEqual(800);
