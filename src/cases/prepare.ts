@@ -127,6 +127,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
       gaps: verdict.gaps,
       breakEven: verdict.breakEven,
       winRate: verdict.winRate,
+      paths: verdict.paths,
       strategy: playbook.strategy,
       checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
       missingSources: problems,

@@ -12,6 +12,17 @@ export const storedTriageSchema = z.object({
   gaps: z.array(z.object({ item: z.string(), weight: z.number() })).default([]),
   breakEven: z.number().nullable().optional(),
   winRate: z.object({ value: z.number(), sample: z.number(), used: z.boolean() }).optional(),
+  /** Expected loss per path (triage/paths.ts), minor units; absent for inquiries, unknown fees and older cases. */
+  paths: z
+    .object({
+      answer: z.number(),
+      smartDisputes: z.number(),
+      accept: z.number(),
+      cheapest: z.enum(['answer', 'smart_disputes', 'accept']),
+      winRate: z.number(),
+    })
+    .nullable()
+    .optional(),
   strategy: z.string().optional(),
   checklist: z.array(z.object({ item: z.string(), found: z.boolean(), weight: z.number().optional() })).default([]),
   missingSources: z.array(z.object({ source: z.string(), problem: z.string() })).default([]),

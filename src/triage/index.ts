@@ -4,8 +4,10 @@ import type { ChecklistItem } from '../evidence/playbook/index.js';
 import { formatAmount } from '../evidence/sources/format.js';
 import type { Fact } from '../evidence/types.js';
 import { breakEvenWinRate, type DisputeFees, feesFor } from './fees.js';
+import { type PathCosts, pathCosts } from './paths.js';
 
 export { breakEvenWinRate, COUNTERED_FEE_SINCE, type DisputeFees, feesFor, STRIPE_DISPUTE_FEES } from './fees.js';
+export { type DisputePath, type PathCosts, pathCosts, SMART_DISPUTES_SHARE } from './paths.js';
 
 /**
  * Fight, accept, or let it go? The evidence half comes first: a case the facts concede is not
@@ -74,6 +76,11 @@ export interface TriageVerdict {
   winRate: { value: number; sample: number; used: boolean };
   /** The fees the arithmetic used, in minor units of the dispute's currency; null when unknown. */
   fees: DisputeFees | null;
+  /**
+   * Expected money lost answering, leaving it to Stripe's Smart Disputes, or accepting (paths.ts); null for an
+   * inquiry or an unknown fee.
+   */
+  paths: PathCosts | null;
 }
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -112,6 +119,7 @@ export function triage(input: TriageInput): TriageVerdict {
   const measured = decided > 0 ? (input.history?.won ?? 0) / decided : 0;
   const used = decided >= MIN_DECIDED_SAMPLE;
   const winRate = { value: used ? measured : PRIOR_WIN_RATE, sample: decided, used };
+  const paths = fees && !inquiry ? pathCosts({ amount: dispute.amount, fees, winRate: winRate.value }) : null;
   const verdict = (decision: TriageDecision, reasons: string[]): TriageVerdict => ({
     decision,
     reasons,
@@ -119,6 +127,7 @@ export function triage(input: TriageInput): TriageVerdict {
     breakEven,
     winRate,
     fees,
+    paths,
   });
 
   // ── No right to answer ──────────────────────────────────────────────────────────────────
@@ -201,6 +210,7 @@ export function triage(input: TriageInput): TriageVerdict {
       `Countering costs ${money(fees.countered)}, returned only on a win, so this ${money(dispute.amount)} dispute needs a ${rate} to be worth it on average.`,
     );
   }
+  if (paths) reasons.push(pathsReason(paths, money, used));
   if (used && measured < breakEven) {
     return verdict('do_not_fight', [
       ...reasons,
@@ -224,6 +234,20 @@ export function triage(input: TriageInput): TriageVerdict {
       : 'Worth contesting, and the evidence covers what issuers ask for on this reason.',
   );
   return verdict('fight', reasons);
+}
+
+/** The three paths' expected losses in one line: "Expected loss at a 30% win rate (…): answering $22.30, …". */
+function pathsReason(paths: PathCosts, money: (minor: number) => string, measured: boolean): string {
+  const basis = measured ? "this business's" : 'an assumed';
+  const cheapest = {
+    answer: 'answering is cheapest',
+    smart_disputes: "Stripe's Smart Disputes is cheapest (30% of the amount on a win, no countered fee)",
+    accept: 'accepting is cheapest',
+  }[paths.cheapest];
+  return (
+    `Expected loss at ${basis} ${percent(paths.winRate)} win rate: answering ${money(paths.answer)}, ` +
+    `Smart Disputes ${money(paths.smartDisputes)}, accepting ${money(paths.accept)}; ${cheapest}.`
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   feesFor,
   MIN_DECIDED_SAMPLE,
   PRIOR_WIN_RATE,
+  pathCosts,
+  SMART_DISPUTES_SHARE,
   type TriageDispute,
   type TriageInput,
   triage,
@@ -308,5 +310,55 @@ describe('triage: cases decided by the facts, not the money', () => {
     });
     expect(verdict.gaps.map((gap) => gap.weight)).toEqual([0.65, 0.5, 0.2]);
     expect(verdict.gaps[0]?.item).toBe('prior_payments evidence');
+  });
+});
+
+describe('the cheapest path: answering, Smart Disputes or accepting', () => {
+  const usd = feesFor('usd', NOW, false);
+  if (!usd) throw new Error('USD fees are published');
+
+  it('works out each expected loss from the amount, the countered fee and the win rate', () => {
+    // 29.00 USD at 30%: answering 0.7 × (29 + 15) = 30.80; Smart Disputes 0.7 × 29 + 0.3 × 0.3 × 29 = 22.91.
+    expect(pathCosts({ amount: 2_900, fees: usd, winRate: 0.3 })).toEqual({
+      answer: 3_080,
+      smartDisputes: 2_291,
+      accept: 2_900,
+      cheapest: 'smart_disputes',
+      winRate: 0.3,
+    });
+    // 490.00 USD at 60%: answering 0.4 × 505 = 202.00 beats Smart Disputes 0.4 × 490 + 0.18 × 490 = 284.20.
+    expect(pathCosts({ amount: 49_000, fees: usd, winRate: 0.6 })).toMatchObject({
+      answer: 20_200,
+      smartDisputes: 28_420,
+      cheapest: 'answer',
+    });
+    // No win at all: accepting is cheapest (answering only adds the fee; Smart Disputes ties with accepting).
+    expect(pathCosts({ amount: 2_900, fees: usd, winRate: 0 }).cheapest).toBe('smart_disputes');
+    expect(pathCosts({ amount: 2_900, fees: { ...usd, countered: 0 }, winRate: 0.5 }).cheapest).toBe('answer');
+  });
+
+  it('answering beats Smart Disputes exactly where (1 − p) · F < 0.30 · p · A', () => {
+    for (const amount of [500, 2_900, 10_000, 49_000]) {
+      for (const p of [0.1, 0.3, 0.5, 0.8]) {
+        const paths = pathCosts({ amount, fees: usd, winRate: p });
+        const answerWins = (1 - p) * usd.countered < SMART_DISPUTES_SHARE * p * amount;
+        if (answerWins) expect(paths.cheapest).toBe('answer');
+        else expect(paths.cheapest).not.toBe('answer');
+      }
+    }
+  });
+
+  it('is on the verdict and said in its reasons for a chargeback, not for an inquiry', () => {
+    const verdict = run({ dispute: dispute({ amount: 2_900 }) });
+    expect(verdict.paths).toMatchObject({ cheapest: 'smart_disputes', answer: 3_080, smartDisputes: 2_291 });
+    expect(verdict.reasons).toContain(
+      'Expected loss at an assumed 30% win rate: answering 30.80 USD, Smart Disputes 22.91 USD, accepting 29.00 USD; ' +
+        "Stripe's Smart Disputes is cheapest (30% of the amount on a win, no countered fee).",
+    );
+    const measured = run({ history: { decided: 20, won: 16 } });
+    expect(measured.reasons.join('\n')).toContain("Expected loss at this business's 80% win rate:");
+    const inquiry = run({ dispute: dispute({ status: 'warning_needs_response' }) });
+    expect(inquiry.paths).toBeNull();
+    expect(inquiry.reasons.join('\n')).not.toContain('Expected loss');
   });
 });
