@@ -109,6 +109,8 @@ export interface UpdateContext {
   now: number;
   file(id: string): EvidenceFile | undefined;
   chargeExists(id: string): boolean;
+  /** Stripe's Smart Disputes can answer this dispute. */
+  smartDisputesEligible?: boolean;
 }
 
 function evidenceParam(field: string): string {
@@ -134,7 +136,8 @@ export function applyDisputeUpdate(dispute: Stripe.Dispute, params: FormObject, 
     const submit = submitParam ?? true;
     if (evidenceParams) next.evidence = mergeEvidence(dispute, evidenceParams, ctx);
     if (intended) next.intended_submission_method = intended;
-    if (submit && (intended ?? dispute.intended_submission_method) === 'smart_disputes') {
+    const smart = submit && (intended ?? dispute.intended_submission_method) === 'smart_disputes';
+    if (smart && !ctx.smartDisputesEligible) {
       throw invalidRequest('Smart Disputes is not available for this dispute. Submit your own evidence instead.', {
         code: 'smart_disputes_not_available',
         param: 'intended_submission_method',
@@ -144,7 +147,8 @@ export function applyDisputeUpdate(dispute: Stripe.Dispute, params: FormObject, 
     details.has_evidence = hasEvidence(next.evidence);
     if (submit) {
       details.submission_count += 1;
-      details.submission_method = 'manual';
+      // Smart Disputes answers with the evidence it gathers itself; rebut's staged fields are not what is sent.
+      details.submission_method = smart ? 'smart_disputes' : 'manual';
       details.past_due = false;
       next.status = submittedStatus(dispute.status);
     }

@@ -167,6 +167,7 @@ function updateDispute(core: SandboxCore, ctx: RequestContext, [id = '']: string
       return file ? { id: file.id, purpose: file.purpose, size: file.size, pages: content?.pages ?? 1 } : undefined;
     },
     chargeExists: (chargeId) => partition.charges.get(chargeId) !== undefined,
+    smartDisputesEligible: core.store.smartDisputesEligible.has(id),
   });
   const previous = previousAttributes(dispute, updated);
   if (Object.keys(previous).length > 0) {

@@ -48,6 +48,11 @@ export interface CreateDisputeInput {
   productName?: string;
   /** Defaults to what Stripe would decide: a Visa 10.4 dispute with two prior charges 120–365 days earlier. */
   ce3Eligible?: boolean;
+  /**
+   * Stripe's Smart Disputes can answer it (the test card 4000000001000043). Nothing on the dispute shows it, as on
+   * Stripe: only `intended_submission_method: smart_disputes` with `submit: true` tells, by succeeding. Default false.
+   */
+  smartDisputesEligible?: boolean;
   /** Customer IP recorded on the charge's metadata (`metadata.ip`). */
   ip?: string;
   checks?: {
@@ -271,6 +276,7 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
   partition.disputes.insert(dispute);
   for (const txn of dispute.balance_transactions) partition.balanceTransactions.insert(txn);
   core.store.disputeHome.set(dispute.id, partition);
+  if (input.smartDisputesEligible) core.store.smartDisputesEligible.add(dispute.id);
 
   const events: Stripe.Event[] = [];
   if (!input.silent) {

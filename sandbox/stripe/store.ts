@@ -90,6 +90,9 @@ export class Store {
     return this.accounts.has(id) && (platform === undefined || platform === key);
   }
 
+  /** Disputes Stripe's Smart Disputes can answer (not shown on the dispute, as on Stripe). */
+  readonly smartDisputesEligible = new Set<string>();
+
   /** Which partition each dispute lives in, so test helpers can address a dispute by id alone. */
   readonly disputeHome = new Map<string, Partition>();
 

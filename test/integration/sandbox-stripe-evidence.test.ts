@@ -270,3 +270,32 @@ describe('Visa Compelling Evidence 3.0', () => {
     expect(full.evidence.enhanced_evidence.visa_compelling_evidence_3?.prior_undisputed_transactions).toHaveLength(2);
   });
 });
+
+describe("Stripe's Smart Disputes", () => {
+  it('answers an eligible dispute when asked to submit; refuses one it cannot answer, changing nothing', async () => {
+    const ineligible = sandbox.createDispute({ reason: 'fraudulent', silent: true }).dispute.id;
+    const error = await rejection(
+      stripe.disputes.update(ineligible, { intended_submission_method: 'smart_disputes', submit: true }),
+    );
+    expect(error).toMatchObject({ statusCode: 400, code: 'smart_disputes_not_available' });
+    expect(await stripe.disputes.retrieve(ineligible)).toMatchObject({
+      status: 'needs_response',
+      evidence_details: { submission_count: 0 },
+    });
+
+    const eligible = sandbox.createDispute({ reason: 'fraudulent', silent: true, smartDisputesEligible: true }).dispute
+      .id;
+    const answered = await stripe.disputes.update(eligible, {
+      intended_submission_method: 'smart_disputes',
+      submit: true,
+    });
+    expect(answered).toMatchObject({
+      status: 'under_review',
+      intended_submission_method: 'smart_disputes',
+      evidence_details: { submission_count: 1, submission_method: 'smart_disputes' },
+    });
+    // Evidence goes once, whoever sends it.
+    const again = await rejection(stripe.disputes.update(eligible, { evidence: { uncategorized_text: 'x' } }));
+    expect(again).toMatchObject({ statusCode: 400 });
+  });
+});
