@@ -138,6 +138,12 @@ export const settingsSchema = z.object({
   /** At auto_submit_at, what happens to a case triage says not to fight: concede it, leave it to a person, or fight. */
   UNWINNABLE_ACTION: z.enum(['accept', 'hold', 'submit']).default('accept'),
   /**
+   * `when_cheaper`: a chargeback triage says to fight whose expected loss is lower with Stripe's Smart Disputes
+   * (triage/paths.ts) is left to Smart Disputes instead of answered by rebut. `off`: rebut answers; the comparison is
+   * only shown.
+   */
+  SMART_DISPUTES: z.enum(['off', 'when_cheaper']).default('off'),
+  /**
    * Stripe's countered fee per currency, where rebut has no published figure or the account pays another (a
    * contract): `chf:25.00,sek:200`, in the currency's own units. Over Stripe's published figures (triage/fees.ts).
    */

@@ -151,6 +151,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       effectiveness: cachedEffectiveness(pool),
       buildPacket: packets?.build,
       counteredFees: settings.COUNTERED_FEES,
+      smartDisputes: (product) => productOf(product)?.smartDisputes ?? settings.SMART_DISPUTES,
     },
     draft: {
       pool,

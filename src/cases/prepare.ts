@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { triage } from '../triage/index.js';
 import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
+import { leaveToSmartDisputes } from './smart-disputes.js';
 import { stage } from './stage.js';
 
 /** Where a product's evidence comes from: its evidence file, its business database, its image rules. */
@@ -44,6 +45,8 @@ export interface PrepareDeps {
   buildPacket?: (input: PacketInput) => Promise<Packet>;
   /** COUNTERED_FEES: the owner's countered fee per currency, over Stripe's published figures. */
   counteredFees?: Readonly<Record<string, number>>;
+  /** SMART_DISPUTES of a product: `when_cheaper` leaves a chargeback to Stripe's Smart Disputes where that costs less. */
+  smartDisputes?: (product: string) => 'off' | 'when_cheaper';
 }
 
 /**
@@ -90,11 +93,6 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   // Once enough decided disputes of the product exist, optional evidence is ordered by how much it has won there.
   const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
-  const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
-  const packet = await (deps.buildPacket ?? buildPacket)(
-    packetInputFor(dispute, evidence, gathered.facts, playbook, images),
-  );
-
   const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({
     dispute: dispute.stripe_object,
@@ -104,6 +102,40 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     history,
     ...(deps.counteredFees ? { counteredFees: deps.counteredFees } : {}),
   });
+  const fieldOf = new Map<string, string>();
+  for (const [field, ids] of Object.entries(playbook.fieldFacts)) for (const id of ids ?? []) fieldOf.set(id, field);
+  const triageRecord = {
+    decision: verdict.decision,
+    reasons: verdict.reasons,
+    gaps: verdict.gaps,
+    breakEven: verdict.breakEven,
+    winRate: verdict.winRate,
+    paths: verdict.paths,
+    strategy: playbook.strategy,
+    checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
+  };
+
+  // Cheaper with Stripe's Smart Disputes, and the owner allows it: left to Smart Disputes, before any packet is built.
+  const smartDisputes = deps.smartDisputes?.(dispute.product) ?? 'off';
+  if (
+    smartDisputes === 'when_cheaper' &&
+    verdict.decision === 'fight' &&
+    verdict.paths?.cheapest === 'smart_disputes'
+  ) {
+    const left = await leaveToSmartDisputes({ pool, stripe, log }, caseId, dispute, {
+      triage: { ...triageRecord, missingSources: gathered.problems },
+      facts: gathered.facts,
+      fieldOf,
+    });
+    if (left !== 'not_available') return;
+    verdict.reasons.push(
+      "Stripe's Smart Disputes cannot answer this dispute (Stripe said so when asked): rebut answers it.",
+    );
+  }
+  const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
+  const packet = await (deps.buildPacket ?? buildPacket)(
+    packetInputFor(dispute, evidence, gathered.facts, playbook, images),
+  );
 
   const enhanced = visaCe3FromFacts(
     dispute.stripe_object,
@@ -113,8 +145,6 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   );
   const staged = await stage(deps, dispute, caseId, packet, enhanced);
 
-  const fieldOf = new Map<string, string>();
-  for (const [field, ids] of Object.entries(playbook.fieldFacts)) for (const id of ids ?? []) fieldOf.set(id, field);
   const problems = [...gathered.problems, ...images.notes.map((note) => ({ source: 'images', problem: note }))];
   await withTransaction(pool, async (tx) => {
     const moved = await transitionCase(tx, caseId, 'prepared');
@@ -122,14 +152,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     await saveFacts(tx, caseId, gathered.facts, fieldOf);
     await saveFiles(tx, caseId, staged.files);
     await saveTriage(tx, caseId, {
-      decision: verdict.decision,
-      reasons: verdict.reasons,
-      gaps: verdict.gaps,
-      breakEven: verdict.breakEven,
-      winRate: verdict.winRate,
-      paths: verdict.paths,
-      strategy: playbook.strategy,
-      checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
+      ...triageRecord,
       missingSources: problems,
       dropped: packet.dropped,
       ce3:

@@ -71,6 +71,8 @@ interface Transition {
 export const TRANSITIONS = {
   /** Evidence gathered and staged on Stripe: the rebuttal is next. */
   prepared: { from: ['new'], to: ['drafting'] },
+  /** Left to Stripe's Smart Disputes, which answered it (SMART_DISPUTES=when_cheaper): nothing of rebut's is sent. */
+  leftToSmartDisputes: { from: ['new'], to: ['submitted'] },
   /** The rebuttal is stored: the case waits for a person (or autopilot). */
   drafted: { from: ['drafting'], to: ['awaiting_review'] },
   /** One actor takes the case to submit it. */

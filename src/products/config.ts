@@ -27,6 +27,7 @@ export interface Product {
   reviewWindowMs: number;
   submitBufferMs: number;
   unwinnableAction: Settings['UNWINNABLE_ACTION'];
+  smartDisputes: Settings['SMART_DISPUTES'];
 }
 
 const envName = z
@@ -57,6 +58,7 @@ const productSchema = z
     review_window: duration('48h').optional(),
     submit_buffer: duration('12h').optional(),
     unwinnable_action: z.enum(['accept', 'hold', 'submit']).optional(),
+    smart_disputes: z.enum(['off', 'when_cheaper']).optional(),
   })
   .strict();
 
@@ -87,6 +89,7 @@ export function defaultProduct(settings: Settings): Product {
     reviewWindowMs: settings.REVIEW_WINDOW,
     submitBufferMs: settings.SUBMIT_BUFFER,
     unwinnableAction: settings.UNWINNABLE_ACTION,
+    smartDisputes: settings.SMART_DISPUTES,
   };
 }
 
@@ -151,6 +154,7 @@ export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Produc
       reviewWindowMs: product.review_window ? (parseDuration(product.review_window) ?? 0) : settings.REVIEW_WINDOW,
       submitBufferMs: product.submit_buffer ? (parseDuration(product.submit_buffer) ?? 0) : settings.SUBMIT_BUFFER,
       unwinnableAction: product.unwinnable_action ?? settings.UNWINNABLE_ACTION,
+      smartDisputes: product.smart_disputes ?? settings.SMART_DISPUTES,
     };
   });
   // One signing secret in two products would make an event's product ambiguous on /stripe/webhook.

@@ -20,7 +20,16 @@ export const WINDOW_DAYS: Readonly<Record<Exclude<StatsWindow, 'all'>, number>> 
 export const EFFECTIVENESS_MIN_SAMPLE = 30;
 
 /** How a dispute was answered: by rebut (and who decided), or outside it. */
-export const HANDLINGS = ['approved', 'edited', 'autopilot', 'timer', 'accepted', 'unanswered', 'outside'] as const;
+export const HANDLINGS = [
+  'approved',
+  'edited',
+  'autopilot',
+  'timer',
+  'smart_disputes',
+  'accepted',
+  'unanswered',
+  'outside',
+] as const;
 export type Handling = (typeof HANDLINGS)[number];
 
 export const HANDLING_WORDS: Readonly<Record<Handling, string>> = {
@@ -28,6 +37,7 @@ export const HANDLING_WORDS: Readonly<Record<Handling, string>> = {
   edited: 'Edited, then approved',
   autopilot: 'Autopilot',
   timer: 'Submitted by the timer',
+  smart_disputes: "Left to Stripe's Smart Disputes",
   accepted: 'Accepted (not fought)',
   unanswered: 'rebut case, not submitted',
   outside: 'Outside rebut',

@@ -4,6 +4,7 @@ import { monthStarts } from '../../src/stats/queries.js';
 import {
   type CaseEvidenceCell,
   type EvidenceCell,
+  HANDLING_WORDS,
   monthsBetween,
   type StatsCell,
   type StatsInput,
@@ -161,6 +162,8 @@ describe('stats arithmetic', () => {
           { handling: 'approved', status: 'won', disputes: 2 },
           { handling: 'edited', status: 'lost', disputes: 1 },
           { handling: 'timer', status: 'won', disputes: 1 },
+          { handling: 'smart_disputes', status: 'won', disputes: 1 },
+          { handling: 'smart_disputes', status: 'lost', disputes: 1 },
         ],
       }),
     );
@@ -168,8 +171,10 @@ describe('stats arithmetic', () => {
       ['approved', 2, 0],
       ['edited', 0, 1],
       ['timer', 1, 0],
-      ['outside', 3, 3],
+      ['smart_disputes', 1, 1],
+      ['outside', 2, 2],
     ]);
+    expect(HANDLING_WORDS.smart_disputes).toBe("Left to Stripe's Smart Disputes");
   });
 
   it('evidence effectiveness: win rate with and without each kind, per reason, flagged when the sample is small', () => {

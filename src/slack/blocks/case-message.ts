@@ -361,6 +361,12 @@ function submissionLine(view: CaseView, submission: NonNullable<CaseView['submis
         : `:robot_face: Submitted to Stripe by autopilot ${when}: ${reason} disputes are submitted without review. \`/disputes auto off ${escapeMrkdwn(view.dispute.reason)}\` turns it off.`;
     case 'timer':
       return `:white_check_mark: Submitted to Stripe automatically ${when}: nobody decided within the review window.`;
+    case 'smart_disputes':
+      return (
+        `:handshake: Left to Stripe's Smart Disputes ${when}: the cheapest path for this dispute (the figures are ` +
+        'under Triage). Stripe answers it with its own evidence and keeps 30% of the amount if it wins; ' +
+        '`SMART_DISPUTES=off` stops this.'
+      );
     default:
       return `:white_check_mark: Submitted to Stripe by ${actorInWords(submission.actor)} ${when}.`;
   }
