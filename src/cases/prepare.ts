@@ -111,6 +111,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     breakEven: verdict.breakEven,
     winRate: verdict.winRate,
     paths: verdict.paths,
+    inquiry: verdict.inquiry,
     strategy: playbook.strategy,
     checklist: playbook.checklist.map(({ item, found, weight }) => ({ item, found, weight })),
   };

@@ -23,6 +23,11 @@ export const storedTriageSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** For an inquiry: refunding now against answering (triage/paths.ts), minor units. */
+  inquiry: z
+    .object({ answer: z.number(), refund: z.number(), cheaper: z.enum(['answer', 'refund']), winRate: z.number() })
+    .nullable()
+    .optional(),
   strategy: z.string().optional(),
   checklist: z.array(z.object({ item: z.string(), found: z.boolean(), weight: z.number().optional() })).default([]),
   missingSources: z.array(z.object({ source: z.string(), problem: z.string() })).default([]),

@@ -4,10 +4,17 @@ import type { ChecklistItem } from '../evidence/playbook/index.js';
 import { formatAmount } from '../evidence/sources/format.js';
 import type { Fact } from '../evidence/types.js';
 import { breakEvenWinRate, type DisputeFees, feesFor } from './fees.js';
-import { type PathCosts, pathCosts } from './paths.js';
+import { type InquiryPaths, inquiryPaths, type PathCosts, pathCosts } from './paths.js';
 
 export { breakEvenWinRate, COUNTERED_FEE_SINCE, type DisputeFees, feesFor, STRIPE_DISPUTE_FEES } from './fees.js';
-export { type DisputePath, type PathCosts, pathCosts, SMART_DISPUTES_SHARE } from './paths.js';
+export {
+  type DisputePath,
+  type InquiryPaths,
+  inquiryPaths,
+  type PathCosts,
+  pathCosts,
+  SMART_DISPUTES_SHARE,
+} from './paths.js';
 
 /**
  * Fight, accept, or let it go? The evidence half comes first: a case the facts concede is not
@@ -81,6 +88,8 @@ export interface TriageVerdict {
    * inquiry or an unknown fee.
    */
   paths: PathCosts | null;
+  /** For an inquiry: refunding now against answering (paths.ts); null otherwise. */
+  inquiry: InquiryPaths | null;
 }
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -120,6 +129,13 @@ export function triage(input: TriageInput): TriageVerdict {
   const used = decided >= MIN_DECIDED_SAMPLE;
   const winRate = { value: used ? measured : PRIOR_WIN_RATE, sample: decided, used };
   const paths = fees && !inquiry ? pathCosts({ amount: dispute.amount, fees, winRate: winRate.value }) : null;
+  const inquiryFigures = inquiry
+    ? inquiryPaths({
+        amount: dispute.amount,
+        receivedFee: feesFor(dispute.currency, dispute.created, false, input.counteredFees)?.received ?? null,
+        winRate: winRate.value,
+      })
+    : null;
   const verdict = (decision: TriageDecision, reasons: string[]): TriageVerdict => ({
     decision,
     reasons,
@@ -128,6 +144,7 @@ export function triage(input: TriageInput): TriageVerdict {
     winRate,
     fees,
     paths,
+    inquiry: inquiryFigures,
   });
 
   // ── No right to answer ──────────────────────────────────────────────────────────────────
@@ -192,9 +209,13 @@ export function triage(input: TriageInput): TriageVerdict {
   }
 
   // ── The money ───────────────────────────────────────────────────────────────────────────
-  if (inquiry) {
+  if (inquiry && inquiryFigures) {
+    const basis = used ? "this business's" : 'an assumed';
+    const rate = `${basis} ${percent(inquiryFigures.winRate)} win rate`;
     reasons.unshift(
-      'This is an inquiry, not yet a chargeback: answering costs no fee and is the cheapest way to stop it becoming one.',
+      inquiryFigures.cheaper === 'refund'
+        ? `This is an inquiry, not yet a chargeback. Refunding ${money(inquiryFigures.refund)} now is cheaper than answering (expected loss ${money(inquiryFigures.answer)} at ${rate}: a lost inquiry becomes a chargeback and its fee), and no chargeback counts against the account: consider Refund.`
+        : `This is an inquiry, not yet a chargeback: answering costs no fee and, at ${rate}, is cheaper than refunding (expected loss ${money(inquiryFigures.answer)} against ${money(inquiryFigures.refund)}).`,
     );
     return verdict('fight', reasons);
   }

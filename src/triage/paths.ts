@@ -53,3 +53,28 @@ export function pathCosts(input: {
     winRate: p,
   };
 }
+
+/**
+ * An inquiry (`warning_needs_response`) has moved no money and costs no fee yet. Refunding it now gives up the amount
+ * and ends it; answering keeps the amount on a win and, on a loss, lets it become a chargeback, which costs the
+ * received fee R on top (and counts toward the card networks' dispute monitoring):
+ *
+ *   refund   A
+ *   answer   (1 − p) · (A + R)
+ *
+ * so refunding is cheaper exactly when p · A < (1 − p) · R. An unknown received fee counts as zero: the refund is then
+ * never said to be cheaper on the fee's account.
+ */
+export interface InquiryPaths {
+  answer: number;
+  refund: number;
+  cheaper: 'answer' | 'refund';
+  winRate: number;
+}
+
+export function inquiryPaths(input: { amount: number; receivedFee: number | null; winRate: number }): InquiryPaths {
+  const p = Math.min(1, Math.max(0, input.winRate));
+  const answer = (1 - p) * (input.amount + (input.receivedFee ?? 0));
+  const refund = input.amount;
+  return { answer: Math.round(answer), refund, cheaper: refund < answer ? 'refund' : 'answer', winRate: p };
+}

@@ -6,6 +6,7 @@ import {
   breakEvenWinRate,
   COUNTERED_FEE_SINCE,
   feesFor,
+  inquiryPaths,
   MIN_DECIDED_SAMPLE,
   PRIOR_WIN_RATE,
   pathCosts,
@@ -360,5 +361,32 @@ describe('the cheapest path: answering, Smart Disputes or accepting', () => {
     const inquiry = run({ dispute: dispute({ status: 'warning_needs_response' }) });
     expect(inquiry.paths).toBeNull();
     expect(inquiry.reasons.join('\n')).not.toContain('Expected loss');
+  });
+});
+
+describe('an inquiry: refund now, or answer', () => {
+  it('refunding is cheaper exactly when p · A < (1 − p) · R, R the chargeback it becomes when lost', () => {
+    // 29.00 USD at 30%: answering 0.7 × (29 + 15) = 30.80 > 29.00: refund.
+    expect(inquiryPaths({ amount: 2_900, receivedFee: 1_500, winRate: 0.3 })).toEqual({
+      answer: 3_080,
+      refund: 2_900,
+      cheaper: 'refund',
+      winRate: 0.3,
+    });
+    // 49.00 USD at 30%: answering 0.7 × 64 = 44.80 < 49.00: answer.
+    expect(inquiryPaths({ amount: 4_900, receivedFee: 1_500, winRate: 0.3 }).cheaper).toBe('answer');
+    // An unknown fee never makes the refund look cheaper.
+    expect(inquiryPaths({ amount: 100, receivedFee: null, winRate: 0.01 }).cheaper).toBe('answer');
+  });
+
+  it('triage says which on the inquiry, and still recommends answering (a person may refund)', () => {
+    const small = run({ dispute: dispute({ amount: 2_900, status: 'warning_needs_response' }) });
+    expect(small.decision).toBe('fight');
+    expect(small.inquiry).toMatchObject({ cheaper: 'refund' });
+    expect(small.reasons[0]).toContain('Refunding 29.00 USD now is cheaper than answering (expected loss 30.80 USD');
+    const larger = run({ dispute: dispute({ amount: 4_900, status: 'warning_needs_response' }) });
+    expect(larger.inquiry).toMatchObject({ cheaper: 'answer' });
+    expect(larger.reasons[0]).toContain('is cheaper than refunding (expected loss 44.80 USD against 49.00 USD)');
+    expect(run().inquiry).toBeNull();
   });
 });
