@@ -27,7 +27,10 @@ export async function startBareWebhookServer(
         return;
       }
       pool
-        .query('INSERT INTO bare_events (id, payload) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [event.id, raw.toString('utf8')])
+        .query('INSERT INTO bare_events (id, payload) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+          event.id,
+          raw.toString('utf8'),
+        ])
         .then(
           () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}'),
           () => res.writeHead(500).end(),
