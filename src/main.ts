@@ -104,6 +104,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
 
   const database = await databaseFor(settings, (line) => log.warn(line));
   const pool = createPool(database.url, { max: 20 });
+  const metrics = createMetrics(pool);
   let slack: Awaited<ReturnType<typeof createSlack>> | undefined;
   try {
     const applied = await migrate(pool, (line) => log.warn(line));
@@ -118,6 +119,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
           log,
           business,
           ...(several ? { products: { list: products, clients } } : {}),
+          observeStage: metrics.observeStage,
         })
       : undefined;
   } catch (error) {
@@ -129,7 +131,6 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     throw error;
   }
   if (!slack) log.warn(HEADLESS_NOTE);
-  const metrics = createMetrics(pool);
   // Evidence PDFs are built off the main thread, which then stays free for webhooks and the other jobs.
   const packets = workers
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
@@ -152,6 +153,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       buildPacket: packets?.build,
       counteredFees: settings.COUNTERED_FEES,
       smartDisputes: (product) => productOf(product)?.smartDisputes ?? settings.SMART_DISPUTES,
+      observeStage: metrics.observeStage,
     },
     draft: {
       pool,
@@ -163,6 +165,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       businessOf: (product) => evidenceOf(product).business,
       draftTimeoutMs: settings.DRAFT_TIMEOUT,
       rebuttalMaxChars: settings.REBUT_REBUTTAL_MAX_CHARS,
+      observeStage: metrics.observeStage,
     },
     autopilot: { pool, stripe, products: clients, log },
     messages: slack?.messages,

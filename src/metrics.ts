@@ -50,6 +50,13 @@ export function createMetrics(pool: Pool) {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
     registers: [registry],
   });
+  const caseStage = new client.Histogram({
+    name: 'rebut_case_stage_seconds',
+    help: "Each step of a case's way from webhook to Slack (evidence, packet, stage, draft, stage_rebuttal, post)",
+    labelNames: ['stage'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'rebut_queue_jobs',
     help: 'Jobs in the queue by task and state (waiting, running, retrying, failed)',
@@ -202,6 +209,10 @@ export function createMetrics(pool: Pool) {
     stripeEvents,
     webhookAck,
     jobDuration,
+    /** A case step's duration (cases/timing.ts), in milliseconds. */
+    observeStage(stage: string, ms: number): void {
+      caseStage.observe({ stage }, ms / 1000);
+    },
     async render(): Promise<{ contentType: string; body: string }> {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

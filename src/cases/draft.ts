@@ -15,6 +15,7 @@ import { type ProductClients, stripeFor } from '../products/clients.js';
 import { onAccount } from '../stripe/client.js';
 import { autopilotRulesFor, evidenceFound, shouldAutoSubmit } from './autopilot.js';
 import { draftContext } from './context.js';
+import { type StageObserver, stopwatch } from './timing.js';
 
 export interface DraftDeps {
   pool: Pool;
@@ -29,6 +30,8 @@ export interface DraftDeps {
   draftTimeoutMs?: number;
   /** REBUT_REBUTTAL_MAX_CHARS: the template's ceiling and the model's target. */
   rebuttalMaxChars?: number;
+  /** Each step's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
+  observeStage?: StageObserver;
 }
 
 /**
@@ -38,6 +41,7 @@ export interface DraftDeps {
  */
 export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> {
   const { pool, log } = deps;
+  const watch = stopwatch(deps.observeStage);
   const caseRow = await getCase(pool, caseId);
   if (caseRow?.state !== 'drafting') return; // drafted already, or decided meanwhile
   const dispute = await getDispute(pool, caseRow.dispute_id);
@@ -55,12 +59,14 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
     timeoutMs: deps.draftTimeoutMs,
     maxChars: deps.rebuttalMaxChars,
   });
+  watch.lap('draft');
 
   await stripe.disputes.update(
     dispute.id,
     { evidence: { uncategorized_text: result.text }, submit: false, intended_submission_method: 'manual' },
     onAccount(dispute.account),
   );
+  watch.lap('stage_rebuttal');
 
   await withTransaction(pool, async (tx) => {
     const moved = await transitionCase(tx, caseId, 'drafted', {
@@ -96,7 +102,12 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
       action: 'draft.created',
       caseId,
       disputeId: dispute.id,
-      detail: { version: draft.version, fallbackReason: result.fallbackReason, usage: result.usage },
+      detail: {
+        version: draft.version,
+        fallbackReason: result.fallbackReason,
+        usage: result.usage,
+        timing: watch.laps,
+      },
     });
     // Under an autopilot rule whose conditions hold, the case is submitted first; its message tells what was sent.
     const triage = readStored(storedTriageSchema, 'cases.triage', caseRow.triage);

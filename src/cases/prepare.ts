@@ -18,6 +18,7 @@ import { triage } from '../triage/index.js';
 import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
 import { leaveToSmartDisputes } from './smart-disputes.js';
 import { stage } from './stage.js';
+import { type StageObserver, stopwatch } from './timing.js';
 
 /** Where a product's evidence comes from: its evidence file, its business database, its image rules. */
 export interface ProductEvidence {
@@ -47,6 +48,8 @@ export interface PrepareDeps {
   counteredFees?: Readonly<Record<string, number>>;
   /** SMART_DISPUTES of a product: `when_cheaper` leaves a chargeback to Stripe's Smart Disputes where that costs less. */
   smartDisputes?: (product: string) => 'off' | 'when_cheaper';
+  /** Each step's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
+  observeStage?: StageObserver;
 }
 
 /**
@@ -56,6 +59,7 @@ export interface PrepareDeps {
  */
 export async function prepareCase(deps: PrepareDeps, caseId: number, job: { attempts: number }): Promise<void> {
   const { pool, log } = deps;
+  const watch = stopwatch(deps.observeStage);
   const caseRow = await getCase(pool, caseId);
   if (caseRow?.state !== 'new') return; // prepared already, or decided meanwhile
   const dispute = await getDispute(pool, caseRow.dispute_id);
@@ -134,9 +138,11 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     );
   }
   const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
+  watch.lap('evidence');
   const packet = await (deps.buildPacket ?? buildPacket)(
     packetInputFor(dispute, evidence, gathered.facts, playbook, images),
   );
+  watch.lap('packet');
 
   const enhanced = visaCe3FromFacts(
     dispute.stripe_object,
@@ -145,6 +151,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
     evidence.business.merchandise_or_services,
   );
   const staged = await stage(deps, dispute, caseId, packet, enhanced);
+  watch.lap('stage');
 
   const problems = [...gathered.problems, ...images.notes.map((note) => ({ source: 'images', problem: note }))];
   await withTransaction(pool, async (tx) => {
@@ -173,6 +180,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
         totals: packet.totals,
         decision: verdict.decision,
         problems,
+        timing: watch.laps,
       },
     });
     await queueDraft(tx, caseId);

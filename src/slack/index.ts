@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type Stripe from 'stripe';
+import type { StageObserver } from '../cases/timing.js';
 import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
@@ -63,6 +64,8 @@ export interface SlackDeps {
   /** The business as the grounding check of an edited rebuttal knows it (the evidence config's `business`). */
   business?: { name: string; productDescription: string | null };
   clock?: () => Date;
+  /** The post's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
+  observeStage?: StageObserver;
 }
 
 export class SlackSetupError extends Error {
@@ -169,6 +172,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     unwinnable,
     review,
     clock,
+    ...(deps.observeStage ? { observeStage: deps.observeStage } : {}),
   });
 
   const httpHandler = receiver

@@ -4,7 +4,9 @@
 import type { webApi } from '@slack/bolt';
 import type { UnwinnableAction } from '../../cases/act-alone.js';
 import { pendingReview, type ReviewWindows, startReview } from '../../cases/review-window.js';
+import { type StageObserver, stopwatch } from '../../cases/timing.js';
 import { type CaseView, loadCaseView } from '../../cases/view.js';
+import { audit } from '../../db/audit.js';
 import type { Pool } from '../../db/pool.js';
 import type { ByProduct } from '../../dispute/products.js';
 import { isDecidable } from '../../dispute/states.js';
@@ -39,6 +41,8 @@ export interface CaseMessageDeps {
   review: ByProduct<ReviewWindows>;
   /** UNWINNABLE_ACTION, for what the message says happens to a case triage says not to fight (per product). */
   unwinnable: ByProduct<UnwinnableAction>;
+  /** The post's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
+  observeStage?: StageObserver;
 }
 
 /** The jobs that keep case messages true, by what they do. */
@@ -209,6 +213,7 @@ async function store(pool: Pool, caseId: number, channel: string, ts: string, ve
 
 async function postNew(context: Context, view: CaseView, channel: string): Promise<string> {
   const { client, pool, log } = context;
+  const watch = stopwatch(context.observeStage);
   const message = await renderCase(pool, view, context.clock());
   const result = await context.paced(channel, () =>
     client.chat.postMessage({
@@ -225,6 +230,15 @@ async function postNew(context: Context, view: CaseView, channel: string): Promi
   const postedIn = result.channel ?? channel;
   // Stored straight away: from here on, every retry updates this message.
   await store(pool, view.caseId, postedIn, ts, nextMessageVersion(view));
+  watch.lap('post');
+  // The end of the case's way to Slack, on its audit trail (cases/timing.ts reads the timeline from it).
+  await audit(pool, {
+    actor: 'rebut',
+    action: 'case.posted',
+    caseId: view.caseId,
+    disputeId: view.dispute.id,
+    detail: { channel: postedIn, ts, timing: watch.laps },
+  });
   log.info({ caseId: view.caseId, channel: postedIn, ts }, 'case posted to Slack');
   return ts;
 }

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type AutopilotConditions, DEFAULT_CONDITIONS, listAutopilot, setAutopilot } from '../../../cases/autopilot.js';
+import { caseTimeline, timelineInWords } from '../../../cases/timing.js';
 import { loadCaseView } from '../../../cases/view.js';
 import { getCaseByDispute } from '../../../db/cases.js';
 import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../../../dispute/reasons.js';
@@ -176,6 +177,10 @@ export const disputesCallback = (deps: ListenerDeps) => async (args: CommandArgs
             blocks: refused,
           });
         }
+        // Where the case's time went on its way to Slack (cases/timing.ts), for a case that seemed slow.
+        const timeline = await caseTimeline(deps.pool, view.caseId);
+        if (timeline)
+          await args.respond({ response_type: 'ephemeral', text: `:stopwatch: ${timelineInWords(timeline)}` });
         return;
       }
       case 'sync': {
