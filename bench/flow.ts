@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sampleCustomerFor, seedBusiness } from '../sandbox/business/index.js';
 import { startSlackSandbox } from '../sandbox/slack/index.js';
 import { startStripeSandbox } from '../sandbox/stripe/index.js';
+import { caseTimeline } from '../src/cases/timing.js';
 import { settingsSchema } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/log.js';
@@ -159,6 +160,21 @@ export async function benchFlow(): Promise<void> {
   report('webhook_to_slack', 'p50', percentile(latencies, 50), 'ms', context);
   report('webhook_to_slack', 'p99', percentile(latencies, 99), 'ms', context);
   report('webhook_to_slack', 'throughput', DISPUTES / seconds, 'cases/s', context);
+  // Where the time went, step by step, from every case's audit trail (cases/timing.ts).
+  const { rows: cases } = await app.pool.query<{ id: number }>('SELECT id FROM cases ORDER BY id');
+  const bySegment = new Map<string, number[]>();
+  for (const { id } of cases) {
+    for (const segment of (await caseTimeline(app.pool, id))?.segments ?? []) {
+      bySegment.set(segment.what, [...(bySegment.get(segment.what) ?? []), segment.ms]);
+    }
+  }
+  for (const [what, values] of bySegment) {
+    values.sort((a, b) => a - b);
+    report('webhook_to_slack_stage', what, percentile(values, 50), 'ms p50', {
+      ...context,
+      p99: percentile(values, 99),
+    });
+  }
   report('webhook_to_slack', 'peak_rss', process.resourceUsage().maxRSS / 1024, 'MB', {
     ...context,
     note: 'app and stand-ins in one process',
