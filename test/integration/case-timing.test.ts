@@ -67,7 +67,9 @@ describe("a case's time from webhook to Slack", () => {
     const said = await waitFor(async () => slack.responses.find((answer) => answer.text?.startsWith(':stopwatch:')), {
       what: 'the timeline, on request',
     });
-    expect(said.text).toMatch(/^:stopwatch: Webhook to Slack in \d+\.\d\d s: webhook to case .* posting \d+\.\d\d s\.$/);
+    expect(said.text).toMatch(
+      /^:stopwatch: Webhook to Slack in \d+\.\d\d s: webhook to case .* posting \d+\.\d\d s\.$/,
+    );
 
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     for (const stage of ['evidence', 'packet', 'stage', 'draft', 'stage_rebuttal', 'post']) {
