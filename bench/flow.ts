@@ -1,14 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleCustomerFor, seedBusiness } from '../sandbox/business/index.js';
 import { startSlackSandbox } from '../sandbox/slack/index.js';
 import { startStripeSandbox } from '../sandbox/stripe/index.js';
 import { caseTimeline } from '../src/cases/timing.js';
-import { settingsSchema } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
-import { createLogger } from '../src/log.js';
-import { startApp } from '../src/main.js';
 import { benchDatabase, percentile, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_FLOW_DISPUTES ?? 200);
@@ -17,6 +17,61 @@ const PRODUCTS = Number(process.env.BENCH_FLOW_PRODUCTS ?? 1);
 const CONCURRENCY = 10;
 const SECRET = 'whsec_bench_flow';
 const productIds = Array.from({ length: PRODUCTS }, (_, index) => `p${index + 1}`);
+
+/** `rebut serve` in a child process on a free port, ready once /readyz says so; its peak RSS read from Linux. */
+async function serveInItsOwnProcess(env: Record<string, string>) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`rebut serve exited early (${child.exitCode}):\n${output}`);
+    if (
+      await fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
+    if (Date.now() > deadline) throw new Error(`rebut serve was not ready within 60 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    /** VmHWM: the most resident memory the process ever had (Linux); NaN elsewhere. */
+    async peakRssMb(): Promise<number> {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+      return kb / 1024;
+    },
+    async stop(): Promise<void> {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 /**
  * From a signed `charge.dispute.created` webhook to the case message in Slack: evidence from
@@ -86,28 +141,28 @@ export async function benchFlow(): Promise<void> {
         .join('\n')}\n`,
     );
   }
-  const app = await startApp(
-    settingsSchema.parse({
-      ...(PRODUCTS > 1 ? { PRODUCTS_CONFIG: productsFile } : {}),
-      DATABASE_URL: database.url,
-      APP_DATABASE_URL: database.url,
-      EVIDENCE_CONFIG: config,
-      PORT: '0',
-      STRIPE_SECRET_KEY: 'sk_test_bench',
-      STRIPE_WEBHOOK_SECRET: SECRET,
-      STRIPE_API_URL: stripe.url,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: 'bench',
-      SLACK_CHANNEL_ID: 'C0DISPUTES',
-      SLACK_API_URL: slack.apiUrl,
-      LOG_LEVEL: 'warn',
-      // Neither the weekly digest (on its day and hour) nor a timer tick (every minute) is part of webhook → Slack:
-      // either would land in the middle of some runs and not others.
-      REBUT_DIGEST_CHANNEL: 'off',
-      REBUT_TIMER_SCHEDULE: '0 0 1 1 *',
-    }),
-    { log: createLogger('warn', process.stderr), host: '127.0.0.1', env: { ...process.env, ...secrets } },
-  );
+  // The app in its own process (`rebut serve`), as it runs in production; the stand-ins and this driver stay here, so
+  // the peak RSS is the app's own.
+  const app = await serveInItsOwnProcess({
+    ...secrets,
+    ...(PRODUCTS > 1 ? { PRODUCTS_CONFIG: productsFile } : {}),
+    DATABASE_URL: database.url,
+    APP_DATABASE_URL: database.url,
+    EVIDENCE_CONFIG: config,
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: SECRET,
+    STRIPE_API_URL: stripe.url,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: 'bench',
+    SLACK_CHANNEL_ID: 'C0DISPUTES',
+    SLACK_API_URL: slack.apiUrl,
+    LOG_LEVEL: 'warn',
+    // Neither the weekly digest (on its day and hour) nor a timer tick (every minute) is part of webhook → Slack:
+    // either would land in the middle of some runs and not others.
+    REBUT_DIGEST_CHANNEL: 'off',
+    REBUT_TIMER_SCHEDULE: '0 0 1 1 *',
+  });
+  const pool = createPool(database.url, { max: 2 });
   // Dispute i belongs to product i mod PRODUCTS, and is delivered to that product's route with its secret. Only the
   // created events are delivered, with one product as with ten: the stand-in has one webhook endpoint, not one per
   // account, so its automatic `charge.dispute.updated` events (after staging) could reach only one product's route,
@@ -161,10 +216,10 @@ export async function benchFlow(): Promise<void> {
   report('webhook_to_slack', 'p99', percentile(latencies, 99), 'ms', context);
   report('webhook_to_slack', 'throughput', DISPUTES / seconds, 'cases/s', context);
   // Where the time went, step by step, from every case's audit trail (cases/timing.ts).
-  const { rows: cases } = await app.pool.query<{ id: number }>('SELECT id FROM cases ORDER BY id');
+  const { rows: cases } = await pool.query<{ id: number }>('SELECT id FROM cases ORDER BY id');
   const bySegment = new Map<string, number[]>();
   for (const { id } of cases) {
-    for (const segment of (await caseTimeline(app.pool, id))?.segments ?? []) {
+    for (const segment of (await caseTimeline(pool, id))?.segments ?? []) {
       bySegment.set(segment.what, [...(bySegment.get(segment.what) ?? []), segment.ms]);
     }
   }
@@ -175,10 +230,11 @@ export async function benchFlow(): Promise<void> {
       p99: percentile(values, 99),
     });
   }
-  report('webhook_to_slack', 'peak_rss', process.resourceUsage().maxRSS / 1024, 'MB', {
+  report('webhook_to_slack', 'peak_rss', await app.peakRssMb(), 'MB', {
     ...context,
-    note: 'app and stand-ins in one process',
+    note: "the app's own process (rebut serve through tsx); the stand-ins and the driver run in the bench's",
   });
+  await pool.end();
   await app.stop();
   await slack.close();
   await stripe.close();

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The pipeline, one job per step, in the order a dispute travels it (docs/architecture.md → "The pipeline").
  * What each job is for and what it queues next; the handlers are bound in `jobs/handlers.ts`, one line each.
  *
- *   webhook ─▶ process-event ─▶ prepare-case ─▶ draft-case ─┬─▶ post-case
+ *   webhook ─▶ process-event ─▶ prepare-case ─▶ draft-case ─┬─▶ post-case ─▶ post-packet
  *                    │                                       └─▶ autopilot-case ─▶ post-case
  *                    └─▶ update-case-message, post-outcome (Stripe decided the dispute)
  *   any decision (approve, edit, accept, timer) ─▶ update-case-message
@@ -23,8 +23,13 @@ export const JOBS = {
   'draft-case': { payload: caseJob, priority: -2 },
   /** A case whose reason is on autopilot: submit it, then queue `post-case` to tell the channel. */
   'autopilot-case': { payload: caseJob, priority: -3 },
-  /** The case message in Slack (and the packet's files in its thread). */
+  /** The case message in Slack; queues `post-packet`. */
   'post-case': { payload: caseJob, priority: -3, queue: 'slack-channel' },
+  /**
+   * The packet's files in the case message's thread. A job of its own, behind the posts in the product's queue: an
+   * upload takes many times a post's time, and a burst's case messages no longer wait for each other's files.
+   */
+  'post-packet': { payload: caseJob, priority: -2, queue: 'slack-channel' },
   /** The Slack message after any change of the case. */
   'update-case-message': { payload: caseJob, priority: -3 },
   /** A reminder in the case's thread before rebut acts alone. */

@@ -55,6 +55,7 @@ export const queuePreparation = (db: Db, caseId: number) => enqueueForCase(db, '
 export const queueDraft = (db: Db, caseId: number) => enqueueForCase(db, 'draft-case', caseId);
 export const queueAutopilot = (db: Db, caseId: number) => enqueueForCase(db, 'autopilot-case', caseId);
 export const queuePost = (db: Db, caseId: number) => enqueueForCase(db, 'post-case', caseId);
+export const queuePacket = (db: Db, caseId: number) => enqueueForCase(db, 'post-packet', caseId);
 export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db, 'update-case-message', caseId);
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
 export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);

@@ -26,6 +26,7 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
     'draft-case': ({ caseId }) => draftCase(deps.draft, caseId),
     'autopilot-case': ({ caseId }) => autopilotCase(deps.autopilot, caseId),
     'post-case': messages && (({ caseId }, job) => messages.post(caseId, job)),
+    'post-packet': messages && (({ caseId }) => messages.packet(caseId)),
     'update-case-message': messages && (({ caseId }) => messages.update(caseId)),
     'remind-case': messages && (({ caseId }) => messages.remind(caseId)),
     'post-notice': messages && (({ disputeId }) => messages.notice(disputeId)),

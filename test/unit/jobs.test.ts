@@ -31,10 +31,16 @@ describe('the job table', () => {
 
   it('keys a batch of case jobs by case, and leaves event jobs unkeyed', () => {
     expect(jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 6).sql).toContain(
-      `'prepare-case:' || id`,
+      `'prepare-case:' || job_rows.id`,
     );
     const events = jobSpecsSql('process-event', { from: 'stored', payload: 'eventId', column: 'id' }, 9);
-    expect(events.sql).toContain("json_build_object('eventId', id), $9, NULL,");
-    expect(events.params).toEqual([null, 12, JOBS['process-event'].priority]);
+    expect(events.sql).toContain("json_build_object('eventId', job_rows.id),\n");
+    expect(events.sql).toMatch(/NULL, NULL, \$9, NULL, \$10,/);
+    expect(events.params).toEqual([12, JOBS['process-event'].priority]);
+    // A Slack job runs in its product's queue, named from its case's dispute.
+    const posts = jobSpecsSql('post-outcome', { from: 'told', payload: 'caseId', column: 'id' }, 3);
+    expect(posts.sql).toContain(
+      "'slack-channel' || coalesce(':' || (SELECT d.product FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = (job_rows.id)::bigint), '')",
+    );
   });
 });

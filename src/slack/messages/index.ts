@@ -10,6 +10,7 @@ import { audit } from '../../db/audit.js';
 import type { Pool } from '../../db/pool.js';
 import type { ByProduct } from '../../dispute/products.js';
 import { isDecidable } from '../../dispute/states.js';
+import { queuePacket } from '../../jobs/enqueue.js';
 import type { JobInfo } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
 import { type CaseMessage, caseMessage, nextMessageVersion } from '../blocks/case-message.js';
@@ -48,6 +49,7 @@ export interface CaseMessageDeps {
 /** The jobs that keep case messages true, by what they do. */
 export interface CaseMessages {
   post(caseId: number, job: JobInfo): Promise<void>;
+  packet(caseId: number): Promise<void>;
   update(caseId: number): Promise<void>;
   remind(caseId: number): Promise<void>;
   notice(disputeId: string): Promise<void>;
@@ -73,6 +75,7 @@ export function caseMessages(deps: CaseMessageDeps): CaseMessages {
   const context: Context = { ...deps, clock: deps.clock ?? (() => new Date()), paced: channelPacer(deps.client) };
   return {
     post: (caseId, job) => postCase(context, caseId, job),
+    packet: (caseId) => postPacket(context, caseId),
     update: (caseId) => updateCaseMessage(context, caseId),
     remind: (caseId) => remindCase(context, caseId),
     notice: (disputeId) => postNotice(context, disputeId),
@@ -101,9 +104,18 @@ async function postCase(context: Context, caseId: number, job: JobInfo): Promise
       }
     }
     const channel = target?.channel ?? channelOf(context, view.dispute.product);
-    const ts = target ? await update(context, view, target) : await postNew(context, view, channel);
+    if (target) await update(context, view, target);
+    else await postNew(context, view, channel);
     await reviewStarted(context, view);
-    await uploadPacket(context, caseId, channel, ts);
+    await queuePacket(pool, caseId);
+  });
+}
+
+/** The `post-packet` job: the packet's files in the thread of the case's message, once. */
+async function postPacket(context: Context, caseId: number): Promise<void> {
+  await withCaseLock(context.pool, caseId, async () => {
+    const view = await loadCaseView(context.pool, caseId, context.unwinnable);
+    if (view?.slack) await uploadPacket(context, caseId, view.slack.channel, view.slack.ts);
   });
 }
 
