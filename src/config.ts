@@ -50,6 +50,7 @@ export const DEFAULT_PRODUCTS_CONFIG = 'rebut.products.yml';
 /** Every setting (README → Configuration), read from the environment (and `.env`). */
 const PACKET_THREADS_EXPECTED =
   'expected a whole number of threads from 0 to 16 (0 builds the PDFs on the main thread)';
+const WORKER_CONCURRENCY_EXPECTED = 'expected a whole number of jobs from 1 to 32';
 
 const DIGEST_HOUR_EXPECTED = 'expected an hour from 0 to 23 (UTC)';
 
@@ -178,6 +179,15 @@ export const settingsSchema = z.object({
     .refine((expression) => cron.validate(expression), { message: 'expected a cron expression such as "* * * * *"' }),
   /** How long a worker may go without a heartbeat before its jobs are handed to another instance. */
   REBUT_WORKER_LEASE: duration('30s').default(30_000),
+  /** Jobs one instance runs at once. Most of a job's time is spent waiting (Stripe, Slack, a packet thread). */
+  REBUT_WORKER_CONCURRENCY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}$/, WORKER_CONCURRENCY_EXPECTED)
+      .transform(Number)
+      .refine((workers) => workers >= 1 && workers <= 32, WORKER_CONCURRENCY_EXPECTED)
+      .optional(),
+  ),
   /** Threads that build evidence PDFs beside the main thread; 0 builds them on it. Default: 1 with two or more cores. */
   REBUT_PACKET_THREADS: optionalText.pipe(
     z

@@ -173,7 +173,14 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   // The first packets would otherwise wait for the threads to load and warm up (about a second).
   await packets?.ready();
   const queue = workers
-    ? await startQueue({ pool, handlers, log, metrics, leaseMs: settings.REBUT_WORKER_LEASE })
+    ? await startQueue({
+        pool,
+        handlers,
+        log,
+        metrics,
+        leaseMs: settings.REBUT_WORKER_LEASE,
+        ...(settings.REBUT_WORKER_CONCURRENCY ? { concurrency: settings.REBUT_WORKER_CONCURRENCY } : {}),
+      })
     : undefined;
 
   const webhookProducts = products.map((product) => ({
