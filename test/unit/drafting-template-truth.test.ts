@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFactSheet, type SheetFact } from '../../src/drafting/fact-sheet.js';
 import { sampleContext, sampleFact } from '../../src/drafting/sample-case.js';
-import { draftFromTemplate } from '../../src/drafting/template.js';
+import { draftFromTemplate, OPENING_WORDS } from '../../src/drafting/template.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const REASONS = [
@@ -217,6 +217,9 @@ function randomFacts(seed: number): Fact[] {
   return facts;
 }
 
+/** An opening line that is a fact's own text (the activity summary's), with where to find it. */
+const isOwnWords = (line: string, text: string) => line.startsWith(`- ${text.replace(/\.$/, '')}`);
+
 /** What each claim needs among the facts the rebuttal cites. */
 const CLAIMS: { says: RegExp; needs: (facts: SheetFact[]) => boolean }[] = [
   { says: /same card/i, needs: (facts) => facts.some((fact) => fact.data.same_card === true) },
@@ -251,10 +254,15 @@ describe('the template says only what its facts make true', () => {
         const sheet = buildFactSheet(facts, sampleContext({ reason, customerEmail: null }));
         const draft = draftFromTemplate(sheet);
         const cited = sheet.facts.filter((fact) => draft.citedFacts.includes(fact.ref));
-        // The template's own sentences; the timeline lines are the facts' own words, as their sources wrote them.
+        // The template's own sentences, the opening's points among them; the timeline lines are the facts' own
+        // words, as their sources wrote them.
         const own = draft.text
-          .split('\n')
-          .filter((line) => !line.startsWith('- '))
+          .split('\n\n')
+          .flatMap((section) =>
+            section.startsWith(OPENING_WORDS.heading)
+              ? section.split('\n').filter((line) => !sheet.facts.some((fact) => isOwnWords(line, fact.text)))
+              : section.split('\n').filter((line) => !line.startsWith('- ')),
+          )
           .join('\n');
         for (const claim of CLAIMS) {
           if (!claim.says.test(own)) continue;
@@ -306,7 +314,7 @@ describe('the template says only what its facts make true', () => {
       sampleContext({ reason: 'fraudulent' }),
     );
     const draft = draftFromTemplate(sheet);
-    expect(draft.text).toContain('The card check recorded for the payment (CVC) is listed below.');
+    expect(draft.text).toContain(`${OPENING_WORDS.heading}\n- The CVC check passed.`);
     expect(draft.text).not.toMatch(/3-D Secure|postal code/);
   });
 });

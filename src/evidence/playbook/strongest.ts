@@ -123,7 +123,7 @@ export const STRONGEST_WORDS = {
   policyShown: (policy: string, places: string) => `The ${policy} was shown to customers on the ${places}`,
   noCancellation: (paidAt: string) => `Stripe records no cancellation request before this payment on ${day(paidAt)}`,
   cancelledAfter: (cancelledAt: string, paidAt: string) =>
-    `The cancellation was requested on ${day(cancelledAt)}, after this payment on ${day(paidAt)}`,
+    `The cancellation was requested on ${day(cancelledAt)}, later than this payment on ${day(paidAt)}`,
   messages: (count: number, first: string | null, last: string | null) =>
     `${count === 1 ? 'A message' : 'Messages'} with the customer` +
     (first && last ? (first === last ? ` on ${day(first)}` : ` from ${day(first)} to ${day(last)}`) : ''),
@@ -183,6 +183,8 @@ const BUILDERS: Record<EvidenceItem, Builder> = {
     c.byId.get('stripe.charge.3ds')?.data?.liability_shift === true
       ? point('three_d_secure', STRONGEST_WORDS.threeDSecure, ['stripe.charge.3ds'], [{ rows: ['stripe.charge.3ds'] }])
       : null,
+  // The summary fact counts every event after the payment and names the checkout's IP address: it is what the line
+  // rests on (the drafter's sheet carries it; evidence/activity-summary.ts).
   post_payment_activity: ({ after }) =>
     after
       ? point(
@@ -219,7 +221,9 @@ const BUILDERS: Record<EvidenceItem, Builder> = {
     const sameCard = Number(summary.data?.same_card_count ?? 0);
     const count = Number(summary.data?.count ?? priors.length);
     const text = sameCard > 0 ? STRONGEST_WORDS.sameCard(sameCard) : STRONGEST_WORDS.earlierPayments(count);
-    return point('prior_payments', text, [summary.id, ...ends(priors)], [{ rows: ids(priors) }]);
+    // "The same card" rests on the payments that used it.
+    const resting = sameCard > 0 ? priors.filter((fact) => fact.data?.same_card === true) : priors;
+    return point('prior_payments', text, [summary.id, ...ends(resting)], [{ rows: ids(priors) }]);
   },
   card_checks: ({ c }) => {
     const cvc = c.byId.get('stripe.charge.cvc');
