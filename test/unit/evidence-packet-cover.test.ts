@@ -5,7 +5,7 @@ import { playbookReason } from '../../src/dispute/reasons.js';
 import { sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
 import { buildPacket, type Packet, type PacketInput } from '../../src/evidence/packet/index.js';
 import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
-import { STRONGEST_WORDS } from '../../src/evidence/playbook/strongest.js';
+import { STRONGEST_WORDS, strongestPoints } from '../../src/evidence/playbook/strongest.js';
 import type { Fact } from '../../src/evidence/types.js';
 import { noisyPng, parsePdf } from './evidence-packet-support.js';
 
@@ -226,5 +226,37 @@ describe('the cover page', () => {
         true,
       );
     });
+  });
+});
+
+describe('the strongest points, from the facts', () => {
+  it('name a day once when what they count happened on one day', () => {
+    const on5March = (hour: number) => `2026-03-05T${String(hour).padStart(2, '0')}:00:00Z`;
+    const facts = [
+      sampleFact({ id: 'stripe.charge', kind: 'charge', text: 'Payment of $49.00.', at: '2026-03-04T14:03:22Z' }),
+      ...[9, 17].map((hour, i) =>
+        sampleFact({
+          id: `sql.deliverable.${i}`,
+          kind: 'deliverable',
+          text: `Design ${i}.`,
+          at: on5March(hour),
+          source: 'sql',
+        }),
+      ),
+      ...[10, 11].map((hour, i) =>
+        sampleFact({
+          id: `sql.communication.${i}`,
+          kind: 'communication',
+          text: 'Hi.',
+          at: on5March(hour),
+          source: 'sql',
+        }),
+      ),
+    ];
+    const texts = strongestPoints('product_not_received', facts).points.map((point) => point.text);
+    expect(texts).toEqual([
+      '2 items delivered to the customer after paying, on 5 Mar 2026',
+      'Messages with the customer on 5 Mar 2026',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  *
  * Pure apart from CPU work: no network, no database. When everything does not fit, in order:
  * images are shrunk, then the least useful images dropped, then the activity log and the
- * timeline trimmed; every omission is listed in `dropped` and on the summary page.
+ * timeline trimmed; every omission is listed in `dropped` and on the cover page.
  */
 import {
   MAX_FILE_BYTES,

@@ -51,7 +51,7 @@ export interface MainDocumentContext {
 }
 
 /**
- * The service documentation: a one-page summary, the timeline, the activity log and the
+ * The service documentation: a one-page cover, the timeline, the activity log and the
  * deliverable images. Pages are decided first (what fits the page limit), then bytes (images
  * shrunk to share what the other files leave), then checked on the real rendered file.
  */

@@ -93,17 +93,13 @@ export const STRONGEST_WORDS = {
   } as Record<string, string>,
   threeDSecure: 'The card issuer authenticated the cardholder with 3-D Secure, shifting fraud liability to the issuer',
   usedAfter: (s: ActivitySummary) =>
-    `Used after paying: ${s.events === 1 ? `1 event, on ${day(s.first)}` : `${s.events.toLocaleString('en-US')} events from ${day(s.first)} to ${day(s.last)}`}` +
+    `Used after paying: ${s.events === 1 ? '1 event' : `${s.events.toLocaleString('en-US')} events`}${day(s.first) === day(s.last) ? `, on ${day(s.first)}` : ` from ${day(s.first)} to ${day(s.last)}`}` +
     (s.checkoutIp && s.fromCheckoutIp > 0
       ? `, ${s.fromCheckoutIp.toLocaleString('en-US')} of them from the checkout’s IP address ${s.checkoutIp}`
       : ''),
   delivered: (count: number, first: string | null, last: string | null, afterPaying: boolean) =>
     `${count === 1 ? '1 item' : `${count.toLocaleString('en-US')} items`} delivered to the customer${afterPaying ? ' after paying' : ''}` +
-    (first && last
-      ? first === last || count === 1
-        ? `, on ${day(first)}`
-        : `, from ${day(first)} to ${day(last)}`
-      : ''),
+    (first && last ? (day(first) === day(last) ? `, on ${day(first)}` : `, from ${day(first)} to ${day(last)}`) : ''),
   purchaseIp: (ip: string) => `The purchase was made from IP address ${ip}`,
   sameCard: (count: number) =>
     `The same card paid ${count} earlier ${count === 1 ? 'time' : 'times'}, never disputed or refunded`,
@@ -126,7 +122,7 @@ export const STRONGEST_WORDS = {
     `The cancellation was requested on ${day(cancelledAt)}, later than this payment on ${day(paidAt)}`,
   messages: (count: number, first: string | null, last: string | null) =>
     `${count === 1 ? 'A message' : 'Messages'} with the customer` +
-    (first && last ? (first === last ? ` on ${day(first)}` : ` from ${day(first)} to ${day(last)}`) : ''),
+    (first && last ? (day(first) === day(last) ? ` on ${day(first)}` : ` from ${day(first)} to ${day(last)}`) : ''),
   receipt: (number: string | null, email: string | null, at: string | null) =>
     `Receipt${number ? ` ${number}` : ''} ${email ? `emailed to ${email}` : 'issued'}${at ? ` on ${day(at)}` : ''}`,
   invoicePaid: (number: string, at: string | null) => `Invoice ${number} paid${at ? ` on ${day(at)}` : ''}`,
