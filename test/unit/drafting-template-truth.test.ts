@@ -2,8 +2,10 @@
 // each other), no sentence asserts a kind of evidence the rebuttal's own facts lack.
 import { describe, expect, it } from 'vitest';
 import { buildFactSheet, type SheetFact } from '../../src/drafting/fact-sheet.js';
+import { checkStatements } from '../../src/drafting/grounding.js';
 import { sampleContext, sampleFact } from '../../src/drafting/sample-case.js';
 import { draftFromTemplate, OPENING_WORDS } from '../../src/drafting/template.js';
+import { strongestPoints } from '../../src/evidence/playbook/strongest.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const REASONS = [
@@ -316,5 +318,33 @@ describe('the template says only what its facts make true', () => {
     const draft = draftFromTemplate(sheet);
     expect(draft.text).toContain(`${OPENING_WORDS.heading}\n- The CVC check passed.`);
     expect(draft.text).not.toMatch(/3-D Secure|postal code/);
+  });
+});
+
+describe("the cover's points say only what their own facts make true", () => {
+  it('for 400 random fact sets and every reason, each point rests on facts it names, with their values', () => {
+    let points = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const facts = randomFacts(seed);
+      for (const reason of REASONS) {
+        const context = sampleContext({ reason, customerEmail: null, customerName: null });
+        const sheet = buildFactSheet(facts, context);
+        for (const point of strongestPoints(reason, sheet.facts, undefined, 19).points) {
+          points++;
+          const where = `seed ${seed}, ${reason}: "${point.text}"`;
+          const cited = sheet.facts.filter((fact) => point.cites.includes(fact.id));
+          // No point without its facts, and every fact it names is on the sheet the grounding check reads.
+          expect(cited.length, where).toBe(point.cites.length);
+          expect(cited.length, where).toBeGreaterThan(0);
+          // Its values (dates, counts, IPs, amounts) are in the facts it names, not merely somewhere in the case.
+          const own = buildFactSheet(cited, context);
+          expect(checkStatements(point.text, own), where).toEqual([]);
+          for (const claim of CLAIMS) {
+            if (claim.says.test(point.text)) expect(claim.needs(cited), `${where} says ${claim.says}`).toBe(true);
+          }
+        }
+      }
+    }
+    expect(points).toBeGreaterThan(2_000);
   });
 });
