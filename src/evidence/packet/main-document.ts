@@ -143,6 +143,8 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       notShown: notShownLines(state, ctx.limitName, pages.images, unreadable.size),
     };
     const summary = composeCover(measure, content);
+    // The points' page numbers count from the sections after the cover: a second cover page would shift them all.
+    if (summary.pageCount !== COVER_PAGES) throw new Error(`the cover took ${summary.pageCount} pages, not one`);
     return {
       field: ctx.field,
       slug: ctx.field === 'service_documentation' ? 'service-documentation' : 'evidence',

@@ -1,7 +1,7 @@
 import { playbookReason } from '../../dispute/reasons.js';
 import { formatMoney } from '../../money.js';
 import { type ActivitySummary, isActivitySummary, summariseActivity } from '../activity-summary.js';
-import { visaCe3FromFacts } from '../ce3.js';
+import { type Ce3Identifier, visaCe3FromFacts } from '../ce3.js';
 import type { Fact } from '../types.js';
 import { CaseFacts, str, time } from './case-facts.js';
 import { MANDATE } from './checklist.js';
@@ -90,7 +90,7 @@ export const STRONGEST_WORDS = {
     customer_account_id: 'account',
     customer_email_address: 'email address',
     shipping_address: 'shipping address',
-  } as Record<string, string>,
+  } satisfies Record<Ce3Identifier, string>,
   threeDSecure: 'The card issuer authenticated the cardholder with 3-D Secure, shifting fraud liability to the issuer',
   usedAfter: (s: ActivitySummary) =>
     `Used after paying: ${s.events === 1 ? '1 event' : `${s.events.toLocaleString('en-US')} events`}${day(s.first) === day(s.last) ? `, on ${day(s.first)}` : ` from ${day(s.first)} to ${day(s.last)}`}` +
@@ -112,10 +112,11 @@ export const STRONGEST_WORDS = {
   accountSince: (at: string) => `The customer’s account dates from ${day(at)}, before this payment`,
   accepted: (policy: string, atCheckout: boolean, at: string | null) =>
     `The customer accepted the ${policy}${atCheckout ? ' at checkout' : ''}${at ? ` on ${day(at)}` : ''}`,
-  policyNames: { terms: 'terms of service', refund: 'refund policy', cancellation: 'cancellation policy' } as Record<
-    string,
-    string
-  >,
+  policyNames: new Map([
+    ['terms', 'terms of service'],
+    ['refund', 'refund policy'],
+    ['cancellation', 'cancellation policy'],
+  ]),
   policyShown: (policy: string, places: string) => `The ${policy} was shown to customers on the ${places}`,
   noCancellation: (paidAt: string) => `Stripe records no cancellation request before this payment on ${day(paidAt)}`,
   cancelledAfter: (cancelledAt: string, paidAt: string) =>
@@ -162,7 +163,8 @@ const point = (item: EvidenceItem, text: string, cites: string[], proof: Proof[]
 });
 const ids = (facts: readonly Fact[]) => facts.map((fact) => fact.id);
 /** The first and last of many: a line rests on them, and a rebuttal need not cite 500 facts. */
-const ends = (facts: readonly Fact[]) => [...new Set([facts[0]?.id, facts.at(-1)?.id])].filter(Boolean) as string[];
+const ends = (facts: readonly Fact[]) =>
+  [...new Set([facts[0]?.id, facts.at(-1)?.id])].filter((id): id is string => id !== undefined);
 
 const BUILDERS: Record<EvidenceItem, Builder> = {
   visa_ce3: ({ c }) => {
@@ -171,7 +173,7 @@ const BUILDERS: Record<EvidenceItem, Builder> = {
       str(c.byId.get('config.product')?.data?.product_description) ?? str(c.charge?.data?.description) ?? '';
     const ce3 = visaCe3FromFacts({ enhanced_eligibility_types: ['visa_compelling_evidence_3'] }, c.facts, product);
     if (!ce3) return null;
-    const shared = ce3.matchedOn.map((identifier) => STRONGEST_WORDS.ce3Identifiers[identifier] ?? identifier);
+    const shared = ce3.matchedOn.map((identifier) => STRONGEST_WORDS.ce3Identifiers[identifier]);
     const priors = ce3.priorChargeIds.map((id) => `stripe.prior.${id}`).filter((id) => c.byId.has(id));
     return point('visa_ce3', STRONGEST_WORDS.ce3(2, listed([...new Set(shared)])), priors, [{ rows: priors }]);
   },
@@ -359,7 +361,7 @@ const BUILDERS: Record<EvidenceItem, Builder> = {
 function policyName(fact: Fact): string {
   const raw = String(fact.data?.policy ?? 'terms').replaceAll('_', ' ');
   return (
-    STRONGEST_WORDS.policyNames[raw] ?? (/policy|terms|mandate|authori[sz]ation/i.test(raw) ? raw : `${raw} policy`)
+    STRONGEST_WORDS.policyNames.get(raw) ?? (/policy|terms|mandate|authori[sz]ation/i.test(raw) ? raw : `${raw} policy`)
   );
 }
 
@@ -378,7 +380,7 @@ function policyShown(
     .filter(Boolean);
   return point(
     item,
-    STRONGEST_WORDS.policyShown(STRONGEST_WORDS.policyNames[name] ?? name, listed(words)),
+    STRONGEST_WORDS.policyShown(STRONGEST_WORDS.policyNames.get(name) ?? name, listed(words)),
     [policy.id],
     [{ document }],
   );
