@@ -260,3 +260,40 @@ describe('the strongest points, from the facts', () => {
     ]);
   });
 });
+
+describe("the business's answer", () => {
+  const paid = sampleFact({
+    id: 'stripe.charge',
+    kind: 'charge',
+    text: 'Payment of $49.00.',
+    at: '2026-03-04T14:03:22Z',
+  });
+  const delivered = sampleFact({
+    id: 'sql.deliverable.1',
+    kind: 'deliverable',
+    text: 'Design 1.',
+    at: '2026-03-05T09:00:00Z',
+    source: 'sql',
+  });
+  const used = sampleFact({
+    id: 'sql.activity.1',
+    kind: 'activity',
+    text: 'Signed in.',
+    at: '2026-03-05T10:00:00Z',
+    source: 'sql',
+    data: { event: 'login' },
+  });
+
+  it('claims use only when use after the payment is on record, and delivery only when a delivery is', () => {
+    const answer = (reason: string, facts: Fact[]) => strongestPoints(reason, [paid, ...facts]).answer;
+    for (const reason of ['product_not_received', 'product_unacceptable', 'general']) {
+      expect(answer(reason, [delivered]), reason).not.toMatch(/\bused\b/);
+      expect(answer(reason, [used]), reason).not.toMatch(/received/);
+      expect(answer(reason, [delivered, used]), reason).toMatch(/received.*used|used.*received/);
+    }
+    // Nothing of the business's to stand on: only what the records are.
+    expect(answer('product_not_received', [sampleFact({ ...used, id: 'sql.account', kind: 'account' })])).toBe(
+      STRONGEST_WORDS.recordsOnly,
+    );
+  });
+});

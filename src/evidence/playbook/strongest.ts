@@ -52,9 +52,13 @@ export const STRONGEST_WORDS = {
             ? 'The customer had what they paid for and used it after paying.'
             : null,
     as_described: (has: Has) =>
-      has('post_payment_activity') || has('deliverables')
+      has('deliverables') && has('post_payment_activity')
         ? 'The customer received the product as it was described, and used it.'
-        : null,
+        : has('deliverables')
+          ? 'The customer received the product as it was described.'
+          : has('post_payment_activity')
+            ? 'The customer used the product as it was described.'
+            : null,
     not_cancelled_before_charge: (has: Has) =>
       has('no_cancellation_before_charge')
         ? has('post_payment_activity')
@@ -70,7 +74,13 @@ export const STRONGEST_WORDS = {
     separate_charges: (has: Has) =>
       has('distinct_charge') ? 'The charges are separate purchases, not one purchase billed twice.' : null,
     service_provided: (has: Has) =>
-      has('post_payment_activity') || has('deliverables') ? 'The customer received and used what they paid for.' : null,
+      has('deliverables') && has('post_payment_activity')
+        ? 'The customer received and used what they paid for.'
+        : has('deliverables')
+          ? 'The customer received what they paid for.'
+          : has('post_payment_activity')
+            ? 'The customer used what they paid for.'
+            : null,
     debit_authorised: (has: Has) => (has('debit_mandate') ? 'The account holder authorised this debit.' : null),
     purchase_on_record: () => null,
     pay_another_way: () =>
