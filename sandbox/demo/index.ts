@@ -19,6 +19,7 @@ import {
   viewSubmissionBody,
 } from '../slack/index.js';
 import { type CreateDisputeInput, type StripeSandbox, startStripeSandbox } from '../stripe/index.js';
+import { pdfPageToPng } from './page-image.js';
 import { bold, renderBlocks } from './render.js';
 
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -332,6 +333,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       );
     }
 
+    // Page 1 of each case's service documentation, drawn once the run is over (the demo's timing is the flow's).
+    const covers: { name: string; pdf: Uint8Array }[] = [];
     for (const story of stories) {
       const disputeId = story.disputeId ?? '';
       const posted = await waitFor(async () => {
@@ -357,6 +360,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         print(
           `  evidence file → demo-output/${name} (${file.pages} page${file.pages === 1 ? '' : 's'}, ${kb(file.bytes.length)})`,
         );
+        if (file.field === 'service_documentation')
+          covers.push({ name: `case-${posted.id}-${story.reason}-page1.png`, pdf: file.bytes });
       }
     }
 
@@ -498,6 +503,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const posts = messages.filter((message) => caseIdOf(message) !== undefined).length;
       caseMessages += posts;
       perChannel.push(`${posts} in #${product.channelName}`);
+    }
+    step('Page 1 of each case’s service documentation, as the issuer’s analyst first sees it');
+    for (const cover of covers) {
+      const png = await pdfPageToPng(cover.pdf);
+      await writeFile(join(outputDir, cover.name), png);
+      print(`  cover → demo-output/${cover.name} (${kb(png.length)})`);
     }
     const submissions = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions');
     step(

@@ -7,6 +7,8 @@ export function draftContext(
   business: { name: string; productDescription: string | null },
   /** What the packet left out (cases.triage.dropped): whether its activity log holds every event. */
   dropped: readonly { what: string }[] = [],
+  /** The cover page's points and where each is proved (cases.triage.cover): the rebuttal opens with them. */
+  cover?: DraftContext['cover'],
 ): DraftContext {
   const charge = typeof dispute.stripe_object.charge === 'object' ? dispute.stripe_object.charge : null;
   return {
@@ -23,6 +25,7 @@ export function draftContext(
     productDescription: business.productDescription,
     businessName: business.name,
     activityLog: activityLogIn(dropped),
+    ...(cover && cover.length > 0 ? { cover } : {}),
   };
 }
 

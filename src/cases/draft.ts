@@ -50,10 +50,12 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
   const business = deps.businessOf?.(dispute.product) ?? deps.business;
 
   const facts = await loadFacts(pool, caseId);
+  const stored = readStored(storedTriageSchema, 'cases.triage', caseRow.triage);
   const result = await draftRebuttal({
     facts,
-    // What the packet left out: the letter points to the activity log only as far as the log holds the events.
-    context: draftContext(dispute, business, readStored(storedTriageSchema, 'cases.triage', caseRow.triage).dropped),
+    // What the packet left out: the letter points to the activity log only as far as the log holds the events; and
+    // it opens with the cover page's points, saying where each is.
+    context: draftContext(dispute, business, stored.dropped, stored.cover),
     examples: await winningRebuttals(pool, dispute.product, dispute.reason),
     llm: deps.llm,
     timeoutMs: deps.draftTimeoutMs,

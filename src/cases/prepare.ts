@@ -163,6 +163,8 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
       ...triageRecord,
       missingSources: problems,
       dropped: packet.dropped,
+      // Page 1's answer and points with where each is proved, so the rebuttal opens the same way (cases/context.ts).
+      ...(packet.cover ? { cover: packet.cover.points.map(({ item, file, pages }) => ({ item, file, pages })) } : {}),
       ce3:
         staged.ce3 === 'staged' && enhanced
           ? { status: 'staged', matchedOn: enhanced.matchedOn, priorChargeIds: enhanced.priorChargeIds }
@@ -237,6 +239,8 @@ function packetInputFor(
     }),
     fileFields: playbook.fileFields.map((plan) => plan.field),
     communications: facts.filter((fact) => fact.kind === 'communication'),
+    // The checklist's order: the playbook's weights, or measured effectiveness once the product has the history.
+    evidenceOrder: playbook.checklist.map((item) => item.id),
   };
 }
 

@@ -126,7 +126,7 @@ export async function loadCaseView(
     triage: stored.decision ? { decision: stored.decision, reasons: stored.reasons, gaps: stored.gaps } : null,
     checklist: stored.checklist.map(({ item, found }) => ({ item, found })),
     missingSources: stored.missingSources,
-    // What the playbook left out on purpose is on the packet's summary page; the message lists what did not fit.
+    // What the playbook left out on purpose is on the packet's cover page; the message lists what did not fit.
     droppedEvidence: stored.dropped.filter((entry) => !entry.byPlaybook),
     draft: row.draft
       ? {

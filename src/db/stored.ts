@@ -32,6 +32,16 @@ export const storedTriageSchema = z.object({
   checklist: z.array(z.object({ item: z.string(), found: z.boolean(), weight: z.number().optional() })).default([]),
   missingSources: z.array(z.object({ source: z.string(), problem: z.string() })).default([]),
   dropped: z.array(z.object({ what: z.string(), why: z.string(), byPlaybook: z.literal(true).optional() })).default([]),
+  /** The cover page's points in order, each with the file (and pages) proving it: the rebuttal's opening points there. */
+  cover: z
+    .array(
+      z.object({
+        item: z.string(),
+        file: z.string().nullable(),
+        pages: z.tuple([z.number(), z.number()]).nullable(),
+      }),
+    )
+    .optional(),
   ce3: z.object({ status: z.string() }).loose().optional(),
   totals: z.record(z.string(), z.unknown()).optional(),
 });

@@ -24,6 +24,19 @@ export interface DraftContext {
    * around the payment), or none. The rebuttal points to the log only as far as it is there. Default: every event.
    */
   activityLog?: 'complete' | 'partial' | 'absent';
+  /**
+   * The points page 1 of the service documentation shows, in its order, each with the file (and pages) proving it
+   * (cases.triage.cover): the rebuttal opens with the same points and says where each is. Without it, the playbook's
+   * order and no locations.
+   */
+  cover?: readonly CoverLocation[];
+}
+
+/** One of the cover's points: its evidence item and where the packet proves it. */
+export interface CoverLocation {
+  item: string;
+  file: string | null;
+  pages: readonly [number, number] | null;
 }
 
 /** One fact as the drafter sees it: numbered `F1…Fn`, its text flattened to one safe line. */

@@ -3,6 +3,7 @@ import { plainParagraphs } from './format.js';
 import type { GroundingFinding } from './grounding.js';
 import { DEFAULT_REBUTTAL_MAX_CHARS, MAX_REBUTTAL_CHARS } from './limits.js';
 import { type ReasonStrategy, STRIPE_ADVICE } from './strategies.js';
+import { coverOpening } from './template.js';
 
 /**
  * What the model is told. Pure functions of data, so the exact words are tested
@@ -53,6 +54,7 @@ export function buildPrompt(
     '',
     `Strategy for a "${sheet.context.reason}" dispute. ${strategy.claim}`,
     strategy.advice,
+    ...openingInstructions(sheet),
   ];
 
   const chosen = examples
@@ -108,4 +110,34 @@ export function buildRetryMessages(
 /** Keeps an example from opening or closing the prompt's own tags. */
 function escapeTags(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›');
+}
+
+/**
+ * The rebuttal opens as page 1 of the service documentation does: the business's answer, then the strongest points in
+ * the cover's order, each saying where the analyst finds its proof. Built from the sheet, so each point names its facts.
+ */
+function openingInstructions(sheet: FactSheet): string[] {
+  const { answer, points } = coverOpening(sheet);
+  if (!answer && points.length === 0) return [];
+  const lines = [
+    '',
+    'Open the rebuttal the way the first page of the evidence opens (new_paragraph on the first statement after it):',
+  ];
+  if (answer) {
+    lines.push(
+      `- First, the business's answer in one sentence, citing the facts of the points below and in their words, ` +
+        `as in: "${answer}"`,
+    );
+  }
+  if (points.length > 0) {
+    lines.push(
+      '- Then the strongest evidence, in this order, one short statement each, citing the facts named and saying ' +
+        'where the analyst finds it when a place is given:',
+    );
+    for (const point of points) {
+      lines.push(`  • ${point.text} [${point.refs.join(', ')}]${point.where ? ` (${point.where})` : ''}`);
+    }
+  }
+  lines.push('- Then the rest, in time order.');
+  return lines;
 }

@@ -1,4 +1,5 @@
 import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
+import { strongestPoints } from '../evidence/playbook/strongest.js';
 import { chronological, type DraftContext, type FactSheet, type SheetFact } from './fact-sheet.js';
 import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
 import { checkGrounding, checkStatements } from './grounding.js';
@@ -30,21 +31,31 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
   // A reason evidence cannot win is answered, not contested: the draft says what the business concedes.
+  const opening = openingOf(sheet, maxChars);
   const header = `${business} ${strategy.concession ? 'answers' : 'contests'} dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
     context.amount,
     context.currency,
-  )}. ${strategy.claim}`;
+  )}. ${strategy.claim}${opening.answer ? ` ${opening.answer}` : ''}`;
   const customer = customerLine(sheet);
   const closing = strategy.concession
     ? `${business} ${strategy.concession}`
     : `Based on these records, ${business} asks that this dispute be decided in its favour.`;
 
-  const candidates = rankedCandidates(sheet, strategy);
+  // The use after the payment, once: the opening states its summary in full, so the activity section does not.
+  const candidates = rankedCandidates(sheet, strategy).filter(
+    (candidate) => !opening.stated.includes(candidate.fact.ref),
+  );
   const paidAt = paymentTime(sheet.facts);
-  const allPoints = pointsFor(strategy, sheet.facts, paidAt).join(' ');
+  // The opening says what the evidence shows and where; the strategy's "… is listed below" sentences would repeat it.
+  const connect = opening.text === '';
+  const allPoints = connect ? pointsFor(strategy, sheet.facts, paidAt).join(' ') : '';
   // The longer of the timeline's two headings: which one it gets depends on the facts chosen.
-  const headings = [ACTIVITY_HEADING, STRIPE_RECORDS, 'Other records:'];
-  let budget = maxChars - [header, customer, allPoints, ...headings, closing].join('\n\n').length;
+  const headings = [
+    candidates.some((candidate) => isActivitySummary(candidate.fact)) ? ACTIVITY_HEADING : '',
+    STRIPE_RECORDS,
+    'Other records:',
+  ];
+  let budget = maxChars - [header, customer, opening.text, allPoints, ...headings, closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
   for (const candidate of candidates) {
@@ -57,13 +68,15 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   }
 
   // Guard against a value split across two lines reading as something else; drop the least important until clean.
-  let text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
-  let citedFacts = citations(chosen);
+  const draw = () =>
+    render(header, customer, opening.text, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
+  let text = draw();
+  let citedFacts = citations(chosen, opening.refs);
   while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
     const dropped = chosen.pop();
     if (dropped) omitted.push(dropped.fact.ref);
-    text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
-    citedFacts = citations(chosen);
+    text = draw();
+    citedFacts = citations(chosen, opening.refs);
   }
 
   return { text, citedFacts, weaknesses: weaknessesOf(sheet, strategy), omittedFacts: omitted };
@@ -165,6 +178,7 @@ function customerLine(sheet: FactSheet): string {
 function render(
   header: string,
   customer: string,
+  opening: string,
   strategy: ReasonStrategy,
   chosen: Candidate[],
   closing: string,
@@ -190,7 +204,8 @@ function render(
   const undated = events.filter((candidate) => !candidate.fact.at).map((candidate) => candidate.line);
 
   const sections = [customer ? `${header}\n${customer}` : header];
-  if (points.length > 0) sections.push(points.join(' '));
+  if (opening) sections.push(opening);
+  else if (points.length > 0) sections.push(points.join(' '));
   if (summaries.length > 0) {
     sections.push([ACTIVITY_HEADINGS[activityLog], ...summaries].join('\n'));
   }
@@ -205,8 +220,10 @@ function pointsFor(strategy: ReasonStrategy, facts: readonly SheetFact[], paidAt
   return [...new Set(strategy.points.map((point) => point(facts, paidAt)).filter((text) => text !== null))];
 }
 
-function citations(chosen: Candidate[]): string[] {
-  return chosen.map((candidate) => candidate.fact.ref).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+function citations(chosen: Candidate[], opening: readonly string[] = []): string[] {
+  return [...new Set([...opening, ...chosen.map((candidate) => candidate.fact.ref)])].sort(
+    (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
+  );
 }
 
 function weaknessesOf(sheet: FactSheet, strategy: ReasonStrategy): string[] {
@@ -214,3 +231,87 @@ function weaknessesOf(sheet: FactSheet, strategy: ReasonStrategy): string[] {
   const kinds = new Set(sheet.facts.filter((fact) => !fact.untrusted).map((fact) => fact.kind));
   return strategy.gaps.filter((gap) => !gap.kinds.some((kind) => kinds.has(kind))).map((gap) => gap.text);
 }
+
+/** The opening's words, in one place so they can be translated. */
+export const OPENING_WORDS = {
+  heading: 'The strongest evidence:',
+  line: (text: string, where: string | null) => `- ${text}${where ? ` (${where})` : ''}.`,
+  pages: (file: string, from: number, to: number) =>
+    `${file.toLowerCase()}, ${from === to ? `page ${from}` : `pages ${from}–${to}`}`,
+  file: (file: string) => `${file.toLowerCase()} file`,
+};
+
+/** The opening shows at most this many points: the rebuttal is 1,500 characters, and the facts need the rest. */
+const OPENING_POINTS = 3;
+/** The opening never takes more than this share of the length target. */
+const OPENING_SHARE = 0.4;
+
+/**
+ * The rebuttal opens as page 1 of the service documentation does: the business's answer in one sentence, then the
+ * strongest points for the reason in the cover's order, each saying where the analyst finds its proof. Each line is
+ * built from the sheet's facts (evidence/playbook/strongest.ts) and kept only if the grounding check accepts it.
+ */
+function openingOf(
+  sheet: FactSheet,
+  maxChars: number,
+): { answer: string; text: string; refs: string[]; stated: string[] } {
+  const { answer, points } = coverOpening(sheet);
+  const lines = points.map((point) => ({ ...point, line: OPENING_WORDS.line(point.text, point.where) }));
+  const fits = () =>
+    [OPENING_WORDS.heading, ...lines.map((entry) => entry.line)].join('\n').length <= maxChars * OPENING_SHARE;
+  while (lines.length > 0 && !fits()) lines.pop();
+  if (lines.length === 0) return { answer, text: '', refs: [], stated: [] };
+  return {
+    answer,
+    text: [OPENING_WORDS.heading, ...lines.map((entry) => entry.line)].join('\n'),
+    refs: lines.flatMap((entry) => entry.refs),
+    stated: lines.flatMap((entry) => entry.stated),
+  };
+}
+
+export interface OpeningPoint {
+  text: string;
+  /** Where the analyst finds its proof (`service documentation, pages 5–6`, `receipt file`), when the packet says. */
+  where: string | null;
+  /** The sheet's fact numbers it rests on. */
+  refs: string[];
+  /** Facts whose own words the point is (the activity summary's), not to be stated twice. */
+  stated: string[];
+}
+
+/**
+ * The answer and the strongest points as the cover states them, built from the sheet's facts in the cover's order
+ * (the playbook's without a packet), each kept only if the grounding check accepts it: the template's opening, and
+ * what the model is asked to open with (prompt.ts).
+ */
+export function coverOpening(sheet: FactSheet): { answer: string; points: OpeningPoint[] } {
+  const { context } = sheet;
+  const cover = context.cover ?? [];
+  const strongest = strongestPoints(
+    context.reason,
+    sheet.facts,
+    cover.length > 0 ? cover.map((entry) => entry.item) : undefined,
+    OPENING_POINTS,
+  );
+  const answer = checkStatements(strongest.answer, sheet).length === 0 ? strongest.answer : '';
+  const refOf = new Map(sheet.facts.map((fact) => [fact.id, fact.ref]));
+  const points: OpeningPoint[] = [];
+  for (const point of strongest.points) {
+    const refs = point.cites.flatMap((id) => refOf.get(id) ?? []);
+    if (refs.length === 0) continue;
+    // The use after the payment in the summary's own words: counts, IPs and devices against the checkout's.
+    const summary = point.item === 'post_payment_activity' ? sheet.facts.find(isAfterSummary) : undefined;
+    const text = summary ? summary.text.replace(/\.$/, '') : point.text;
+    const entry = cover.find((located) => located.item === point.item);
+    const where = entry?.file
+      ? entry.pages
+        ? OPENING_WORDS.pages(entry.file, entry.pages[0], entry.pages[1])
+        : OPENING_WORDS.file(entry.file)
+      : null;
+    if (checkStatements(OPENING_WORDS.line(text, where), sheet).length > 0) continue;
+    points.push({ text, where, refs, stated: summary ? [summary.ref] : [] });
+  }
+  return { answer, points };
+}
+
+const isAfterSummary = (fact: SheetFact) => isActivitySummary(fact) && fact.data.activity_summary === 'after';

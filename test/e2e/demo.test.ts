@@ -95,6 +95,18 @@ describe('npm run demo', () => {
         'stats-chart.png',
       ]),
     );
+    // Page 1 of each case's service documentation, drawn as the analyst first sees it.
+    const covers = outputs.filter((name) => name.endsWith('-page1.png')).sort();
+    expect(covers).toEqual([
+      'case-1-fraudulent-page1.png',
+      'case-2-product_not_received-page1.png',
+      'case-3-subscription_canceled-page1.png',
+      'case-4-product_unacceptable-page1.png',
+    ]);
+    for (const name of covers) {
+      const png = await readFile(join(work, 'demo-output', name));
+      expect(png.subarray(1, 4).toString(), name).toBe('PNG');
+    }
 
     // Each channel as Slack holds it: Roomcraft's three cases in #roomcraft-disputes, Snapwise's one in its own only.
     const casesIn = async (channel: string) => {

@@ -2,8 +2,10 @@
 // each other), no sentence asserts a kind of evidence the rebuttal's own facts lack.
 import { describe, expect, it } from 'vitest';
 import { buildFactSheet, type SheetFact } from '../../src/drafting/fact-sheet.js';
+import { checkStatements } from '../../src/drafting/grounding.js';
 import { sampleContext, sampleFact } from '../../src/drafting/sample-case.js';
-import { draftFromTemplate } from '../../src/drafting/template.js';
+import { draftFromTemplate, OPENING_WORDS } from '../../src/drafting/template.js';
+import { strongestPoints } from '../../src/evidence/playbook/strongest.js';
 import type { Fact } from '../../src/evidence/types.js';
 
 const REASONS = [
@@ -217,6 +219,9 @@ function randomFacts(seed: number): Fact[] {
   return facts;
 }
 
+/** An opening line that is a fact's own text (the activity summary's), with where to find it. */
+const isOwnWords = (line: string, text: string) => line.startsWith(`- ${text.replace(/\.$/, '')}`);
+
 /** What each claim needs among the facts the rebuttal cites. */
 const CLAIMS: { says: RegExp; needs: (facts: SheetFact[]) => boolean }[] = [
   { says: /same card/i, needs: (facts) => facts.some((fact) => fact.data.same_card === true) },
@@ -251,10 +256,15 @@ describe('the template says only what its facts make true', () => {
         const sheet = buildFactSheet(facts, sampleContext({ reason, customerEmail: null }));
         const draft = draftFromTemplate(sheet);
         const cited = sheet.facts.filter((fact) => draft.citedFacts.includes(fact.ref));
-        // The template's own sentences; the timeline lines are the facts' own words, as their sources wrote them.
+        // The template's own sentences, the opening's points among them; the timeline lines are the facts' own
+        // words, as their sources wrote them.
         const own = draft.text
-          .split('\n')
-          .filter((line) => !line.startsWith('- '))
+          .split('\n\n')
+          .flatMap((section) =>
+            section.startsWith(OPENING_WORDS.heading)
+              ? section.split('\n').filter((line) => !sheet.facts.some((fact) => isOwnWords(line, fact.text)))
+              : section.split('\n').filter((line) => !line.startsWith('- ')),
+          )
           .join('\n');
         for (const claim of CLAIMS) {
           if (!claim.says.test(own)) continue;
@@ -306,7 +316,35 @@ describe('the template says only what its facts make true', () => {
       sampleContext({ reason: 'fraudulent' }),
     );
     const draft = draftFromTemplate(sheet);
-    expect(draft.text).toContain('The card check recorded for the payment (CVC) is listed below.');
+    expect(draft.text).toContain(`${OPENING_WORDS.heading}\n- The CVC check passed.`);
     expect(draft.text).not.toMatch(/3-D Secure|postal code/);
+  });
+});
+
+describe("the cover's points say only what their own facts make true", () => {
+  it('for 400 random fact sets and every reason, each point rests on facts it names, with their values', () => {
+    let points = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const facts = randomFacts(seed);
+      for (const reason of REASONS) {
+        const context = sampleContext({ reason, customerEmail: null, customerName: null });
+        const sheet = buildFactSheet(facts, context);
+        for (const point of strongestPoints(reason, sheet.facts, undefined, 19).points) {
+          points++;
+          const where = `seed ${seed}, ${reason}: "${point.text}"`;
+          const cited = sheet.facts.filter((fact) => point.cites.includes(fact.id));
+          // No point without its facts, and every fact it names is on the sheet the grounding check reads.
+          expect(cited.length, where).toBe(point.cites.length);
+          expect(cited.length, where).toBeGreaterThan(0);
+          // Its values (dates, counts, IPs, amounts) are in the facts it names, not merely somewhere in the case.
+          const own = buildFactSheet(cited, context);
+          expect(checkStatements(point.text, own), where).toEqual([]);
+          for (const claim of CLAIMS) {
+            if (claim.says.test(point.text)) expect(claim.needs(cited), `${where} says ${claim.says}`).toBe(true);
+          }
+        }
+      }
+    }
+    expect(points).toBeGreaterThan(2_000);
   });
 });

@@ -55,6 +55,18 @@ export function deliverables(count: number, images: readonly Uint8Array[] = []):
   });
 }
 
+/** The facts the business's source records for `deliverables(count)`: what the cover's points are built from. */
+export function deliverableFacts(count: number): Fact[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `sql.deliverable.d${i + 1}`,
+    kind: 'deliverable' as const,
+    text: `Logo design ${i + 1} was delivered in the web app.`,
+    at: minutesAfterStart(1_500 + i * 30),
+    source: 'sql',
+    data: { title: `Logo design ${i + 1}` },
+  }));
+}
+
 /** A product-not-received dispute with a little of everything; override what a test is about. */
 export function packetInput(overrides: Partial<PacketInput> = {}): PacketInput {
   const activity = overrides.activity ?? activityFacts(40);

@@ -6,7 +6,7 @@
  *
  * Pure apart from CPU work: no network, no database. When everything does not fit, in order:
  * images are shrunk, then the least useful images dropped, then the activity log and the
- * timeline trimmed; every omission is listed in `dropped` and on the summary page.
+ * timeline trimmed; every omission is listed in `dropped` and on the cover page.
  */
 import {
   MAX_FILE_BYTES,
@@ -59,6 +59,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   const fixedPages = sum([...rendered.values()].map((r) => r.pages));
 
   let main: PlannedDocument | null = null;
+  let cover: Packet['cover'] = null;
   if (plan.main) {
     const result = await buildMainDocument({
       input,
@@ -70,11 +71,13 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       imageFloor: caps.imageFloor,
       limitName,
       otherFiles: fixed.documents.map((d) => `${d.title}, ${plural(d.pages.length, 'page')}`),
+      otherDocuments: fixed.documents.map((d) => ({ slug: d.slug, title: d.title })),
       communicationsAttached: plan.communications !== null,
       render,
     });
     dropped.push(...result.dropped);
     main = result.document;
+    cover = result.cover;
     rendered.set(main, result.rendered);
   }
 
@@ -96,6 +99,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
     textFields: text.textFields,
     files,
     dropped,
+    cover,
     totals: {
       textChars: text.chars,
       fileBytes: sum(files.map((f) => f.bytes.byteLength)),

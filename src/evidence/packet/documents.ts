@@ -3,12 +3,10 @@
  * pages. Every string that reaches a page goes through `pdfText` first.
  */
 
-import { reasonInPacket } from '../../dispute/reasons.js';
 import { plural } from '../../text.js';
-import { activitySummaryFacts } from '../activity-summary.js';
 import type { Fact } from '../types.js';
-import { anchorIndex, gaps, keepAround, largestFitting } from './budget.js';
-import { formatCardBrand, formatMoney, formatTime } from './format.js';
+import { anchorIndex, gaps, keepAround } from './budget.js';
+import { formatTime } from './format.js';
 import { CONTENT_WIDTH, type Column, Composer, HALF_PAGE_SLOT, type Measurer, type Row, STYLES } from './pdf.js';
 import { neutraliseUrls, sanitizeText } from './sanitize.js';
 
@@ -40,89 +38,6 @@ export interface BusinessSummary {
   productDescription: string;
   supportEmail?: string;
   website?: string;
-}
-
-export interface SummaryContent {
-  dispute: DisputeSummary;
-  business: BusinessSummary;
-  keyFacts: readonly string[];
-  /** "In this packet" lines. */
-  contents: readonly string[];
-  /** What was left out, in plain sentences. */
-  notShown: readonly string[];
-}
-
-/**
- * Page 1 of the service documentation. Always exactly one page: key facts fill the space that
- * is left, and a long "not shown" list is cut with a count of the rest.
- */
-export function composeSummary(measure: Measurer, content: SummaryContent): Composer {
-  const build = (facts: number, notes: number): Composer => {
-    const c = new Composer(measure);
-    const { dispute, business } = content;
-    c.paragraph(`Evidence for dispute ${pdfText(dispute.id, 80, true)}`, { style: STYLES.title, maxLines: 2 });
-    c.paragraph(`Submitted by ${pdfText(business.name, MAX_LABEL_CHARS, true)} to the card issuer.`, { maxLines: 2 });
-    c.heading('The dispute');
-    c.field('Reason', reasonInPacket(pdfText(dispute.reason, 60, true)));
-    c.field('Amount', formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)));
-    c.field('Card', pdfText(formatCardBrand(dispute.cardBrand), 60, true));
-    c.field('Opened', formatTime(dispute.created));
-    // Without a description of what was sold (no evidence file), no empty label says there is one.
-    const product = pdfText(business.productDescription, 800);
-    c.heading(product ? 'The business and what was sold' : 'The business');
-    c.field('Business', pdfText(business.name, MAX_LABEL_CHARS, true));
-    if (product) c.field('Product', product);
-    if (business.website) c.field('Website', pdfText(business.website, MAX_LABEL_CHARS, true));
-    if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, MAX_LABEL_CHARS, true));
-    if (facts > 0) {
-      c.heading('Key facts');
-      for (const fact of content.keyFacts.slice(0, facts)) c.paragraph(`•  ${fact}`, { maxLines: 5, indent: 0 });
-    }
-    if (content.contents.length > 0) {
-      c.heading('In this packet');
-      for (const line of content.contents) c.paragraph(`•  ${line}`, { maxLines: 3 });
-    }
-    if (notes > 0) {
-      c.heading('Not shown');
-      const shown = content.notShown.slice(0, notes);
-      const rest = content.notShown.length - shown.length;
-      for (const line of shown) c.paragraph(`•  ${line}`, { maxLines: 3 });
-      if (rest > 0) c.paragraph(`•  ${plural(rest, 'further omission')} (listed with the case).`);
-    }
-    return c;
-  };
-  const fits = (c: Composer) => c.pageCount <= 1;
-  const notes = largestFitting(0, content.notShown.length, (n) => fits(build(0, n)));
-  const facts = largestFitting(0, content.keyFacts.length, (n) => fits(build(n, notes)));
-  return build(facts, notes);
-}
-
-/** Facts worth a line on the summary, most telling first: the payment and its checks, then who the customer is. */
-const KEY_FACT_KINDS = [
-  'charge',
-  'payment_check',
-  'customer',
-  'account',
-  'prior_payment',
-  'policy_acceptance',
-  'refund',
-  'subscription',
-  'invoice',
-  'product',
-] as const;
-const KEY_FACTS_PER_KIND = 3;
-
-export function keyFacts(timeline: readonly Fact[]): string[] {
-  const chosen: string[] = [];
-  for (const kind of KEY_FACT_KINDS) {
-    const facts = timeline.filter((f) => f.kind === kind).slice(0, KEY_FACTS_PER_KIND);
-    for (const fact of facts) chosen.push(pdfText(fact.text, 300, true));
-    // Right after the payment's checks: the use that followed it, as the rebuttal states it (counted from every row).
-    if (kind === 'payment_check') {
-      for (const fact of activitySummaryFacts(timeline)) chosen.push(pdfText(fact.text, MAX_FACT_CHARS, true));
-    }
-  }
-  return chosen.filter((t) => t !== '');
 }
 
 /** A section that starts on a new page: heading, one line of introduction, then a table. */
@@ -193,6 +108,8 @@ export interface TimelineEntry {
   at: string | null;
   text: string;
   source: string;
+  /** The facts the row shows (a run of deliverables is one row). */
+  ids: string[];
 }
 
 /** Runs of this many deliverables or more become one timeline row; the images section shows them. */
@@ -212,12 +129,13 @@ export function timelineEntries(facts: readonly Fact[]): TimelineEntry[] {
         at: first.at,
         text: `${run.length} deliverables delivered from ${formatTime(first.at)} to ${formatTime(last.at)}, the first: ${first.text} The last: ${last.text}`,
         source: first.source,
+        ids: run.map((fact) => fact.id),
       });
       i = end;
       continue;
     }
     const fact = facts[i];
-    if (fact) entries.push({ at: fact.at, text: fact.text, source: fact.source });
+    if (fact) entries.push({ at: fact.at, text: fact.text, source: fact.source, ids: [fact.id] });
     i += 1;
   }
   return entries;
@@ -228,6 +146,7 @@ export function timelineRows(entries: readonly TimelineEntry[], chargeAt: string
   return {
     rows: entries.map((f) => ({
       cells: [whenCell(f.at), pdfText(f.text, MAX_FACT_CHARS), SOURCE_NAMES[f.source] ?? pdfText(f.source, 40, true)],
+      marks: f.ids,
     })),
     times,
     anchor: anchorIndex(times, chargeAt),
@@ -248,6 +167,7 @@ const MAX_USER_AGENT_CHARS = 160;
 
 /** One event of the activity log, its values apart so a day's repeated ones can be shown once. */
 interface ActivityEntry {
+  id: string;
   at: string | null;
   /** Null when the source gave no event name: the fact's sentence is shown whole instead. */
   event: string | null;
@@ -269,6 +189,7 @@ export function activityRows(facts: readonly Fact[], chargeAt: string | null): A
     const data = f.data ?? {};
     const text = (key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null);
     return {
+      id: f.id,
       at: f.at,
       event: text('event'),
       ip: text('ip'),
@@ -383,7 +304,7 @@ function listed(items: readonly string[]): string {
 
 function entryRow(entry: ActivityEntry, shared: Shared): Row {
   const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : 'unknown';
-  if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)] };
+  if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)], marks: [entry.id] };
   const detail = [
     entry.detail,
     entry.device !== null && entry.device !== shared.device ? `device ${entry.device}` : null,
@@ -396,6 +317,7 @@ function entryRow(entry: ActivityEntry, shared: Shared): Row {
       entry.ip !== null && entry.ip === shared.ip ? '' : pdfText(entry.ip ?? '—', 60, true),
       pdfText(detail.join(' · '), MAX_FACT_CHARS),
     ],
+    marks: [entry.id],
   };
 }
 

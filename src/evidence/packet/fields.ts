@@ -15,7 +15,7 @@ export interface Dropped {
   why: string;
   /**
    * Left out because the reason's playbook does not use it (a refund policy on a fraud dispute), not for lack of
-   * room: listed on the packet's summary page, not in Slack, where it would be noise on every case.
+   * room: listed on the packet's cover page, not in Slack, where it would be noise on every case.
    */
   byPlaybook?: true;
 }

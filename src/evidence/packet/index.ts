@@ -2,8 +2,10 @@
 export { buildPacket } from './build.js';
 export type { Dropped } from './fields.js';
 export type {
+  CoverEntry,
   Packet,
   PacketBusiness,
+  PacketCover,
   PacketDeliverable,
   PacketDispute,
   PacketFile,

@@ -1,20 +1,20 @@
 import type { EvidenceFileField } from '../../dispute/evidence-fields.js';
 import { MAX_FILE_BYTES } from '../../dispute/limits.js';
 import { plural } from '../../text.js';
+import { type Proof, type StrongPoint, strongestPoints } from '../playbook/strongest.js';
 import { largestFitting, memo, spreadSelection } from './budget.js';
+import { COVER_WORDS, type CoverContent, composeCover } from './cover.js';
 import {
   ACTIVITY_COLUMNS,
   activityLogRows,
   activityRows,
   type ChronologicalRows,
   composeImages,
-  composeSummary,
   composeTableSection,
   deliverableCaption,
   type ImageSlot,
   imagesPageCount,
   keepRows,
-  keyFacts,
   pdfText,
   TIMELINE_COLUMNS,
   timelineEntries,
@@ -24,7 +24,7 @@ import {
 import type { Dropped } from './fields.js';
 import type { Composer, Measurer, Row } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
-import type { PacketInput, PlannedDocument } from './types.js';
+import type { CoverEntry, PacketCover, PacketInput, PlannedDocument } from './types.js';
 
 const IMAGE_OVERHEAD_BYTES = 400;
 /** Kept free under the byte budget: the summary's wording changes a little between passes. */
@@ -40,6 +40,8 @@ export interface MainDocumentContext {
   imageFloor: number;
   limitName: string;
   otherFiles: string[];
+  /** The packet's other files, so a point proved by one (the receipt, a policy) names it. */
+  otherDocuments: readonly { slug: string; title: string }[];
   /** The messages have their own file, so the timeline leaves them out. */
   communicationsAttached: boolean;
   render: (
@@ -49,7 +51,7 @@ export interface MainDocumentContext {
 }
 
 /**
- * The service documentation: a one-page summary, the timeline, the activity log and the
+ * The service documentation: a one-page cover, the timeline, the activity log and the
  * deliverable images. Pages are decided first (what fits the page limit), then bytes (images
  * shrunk to share what the other files leave), then checked on the real rendered file.
  */
@@ -57,6 +59,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   document: PlannedDocument;
   rendered: { bytes: Uint8Array; pages: number };
   dropped: Dropped[];
+  cover: PacketCover;
 }> {
   const { input, measure } = ctx;
   // What has its own table or file is not repeated in the timeline.
@@ -98,6 +101,10 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   let selected = spreadSelection(withImages.length, pages.images);
   let shrink = 1;
 
+  // The cover's points: the playbook's ranking for the reason (measured effectiveness first, when given), from the facts.
+  const strongest = strongestPoints(input.dispute.reason, input.timeline, input.evidenceOrder);
+  let cover: PacketCover = { answer: strongest.answer, points: [] };
+
   const compose = (shown: readonly number[], encoded: ReadonlyMap<string, EncodedImage> | null): PlannedDocument => {
     const slots: ImageSlot[] = shown.map((i) => {
       const item = withImages[i];
@@ -121,17 +128,27 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       withImages: withImagesInAll,
       shownImages: shown.length,
     };
-    const summary = composeSummary(measure, {
+    const entries = strongest.points.map((point) => locate(point, state, ctx.otherDocuments));
+    cover = { answer: strongest.answer, points: entries };
+    const content: CoverContent = {
       dispute: input.dispute,
+      cardLast4: cardLast4(input),
       business: input.business,
-      keyFacts: keyFacts(input.timeline),
+      answer: strongest.answer,
+      stripeOnly: strongest.stripeOnly,
+      points: entries.map((entry) => ({ text: entry.text, where: whereWords(entry) })),
+      delivered: deliverables.length > 0 ? { count: deliverables.length } : null,
+      thumbnail: thumbnailOf(slots[0], shown[0] === undefined ? undefined : withImages[shown[0]]?.deliverable),
       contents: contentsLines(state, ctx.otherFiles),
       notShown: notShownLines(state, ctx.limitName, pages.images, unreadable.size),
-    });
+    };
+    const summary = composeCover(measure, content);
+    // The points' page numbers count from the sections after the cover: a second cover page would shift them all.
+    if (summary.pageCount !== COVER_PAGES) throw new Error(`the cover took ${summary.pageCount} pages, not one`);
     return {
       field: ctx.field,
       slug: ctx.field === 'service_documentation' ? 'service-documentation' : 'evidence',
-      title: 'Service documentation',
+      title: MAIN_TITLE,
       pages: [
         ...summary.pages,
         ...(state.timeline.section?.pages ?? []),
@@ -178,6 +195,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       return {
         document,
         rendered,
+        cover,
         dropped: mainDropped({
           titles: [
             ...withImages.map((w) => w.deliverable.title),
@@ -209,6 +227,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   }
 }
 
+const MAIN_TITLE = 'Service documentation';
 const TIMELINE_INTRO = 'Everything on record about this customer and payment, oldest first.';
 /** When the business gave no records of its own, the analyst is told whose records these are. */
 const STRIPE_TIMELINE_INTRO = 'Stripe’s records of this payment and customer, oldest first.';
@@ -410,4 +429,91 @@ function mainDropped(d: {
 function timeOf(at: string | null): number {
   const t = at ? Date.parse(at) : Number.NaN;
   return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+}
+
+/** The cover is one page; the sections follow it in this order. */
+const COVER_PAGES = 1;
+
+/** Where each section of the file starts, after layout: the same arithmetic as "In this packet". */
+function sectionPages(state: SectionState): {
+  timeline: { start: number; section: Composer | null };
+  activity: { start: number; section: Composer | null };
+  images: { start: number; count: number };
+} {
+  const timelineStart = COVER_PAGES + 1;
+  const activityStart = timelineStart + (state.timeline.section?.pageCount ?? 0);
+  const imagesStart = activityStart + (state.activity.section?.pageCount ?? 0);
+  return {
+    timeline: { start: timelineStart, section: state.timeline.section },
+    activity: { start: activityStart, section: state.activity.section },
+    images: { start: imagesStart, count: state.shownImages > 0 ? state.images.pageCount : 0 },
+  };
+}
+
+/** The first of a point's proofs the packet holds: a page range of this file, or another file. */
+function locate(
+  point: StrongPoint,
+  state: SectionState,
+  others: readonly { slug: string; title: string }[],
+): CoverEntry {
+  const sections = sectionPages(state);
+  const here = (from: number, to: number): CoverEntry => ({
+    item: point.item,
+    text: point.text,
+    cites: point.cites,
+    file: MAIN_TITLE,
+    pages: [from, to],
+  });
+  const find = (proof: Proof): CoverEntry | null => {
+    if ('document' in proof) {
+      const other = others.find((doc) => doc.slug === proof.document);
+      return other ? { item: point.item, text: point.text, cites: point.cites, file: other.title, pages: null } : null;
+    }
+    if ('rows' in proof) {
+      const found = proof.rows.flatMap((id) => {
+        for (const part of [sections.timeline, sections.activity]) {
+          const page = part.section?.marks.get(id);
+          if (page !== undefined) return [part.start + page - 1];
+        }
+        return [];
+      });
+      return found.length > 0 ? here(Math.min(...found), Math.max(...found)) : null;
+    }
+    if (proof.section === 'activity') {
+      const { start, section } = sections.activity;
+      return section ? here(start, start + section.pageCount - 1) : null;
+    }
+    const { start, count } = sections.images;
+    return count > 0 ? here(start, start + count - 1) : null;
+  };
+  for (const proof of point.proof) {
+    const entry = find(proof);
+    if (entry) return entry;
+  }
+  return { item: point.item, text: point.text, cites: point.cites, file: null, pages: null };
+}
+
+/** `p. 3` in this file, `Receipt file` for another. */
+function whereWords(entry: CoverEntry): string | null {
+  if (entry.pages) return COVER_WORDS.page(entry.pages[0], entry.pages[1]);
+  return entry.file ? COVER_WORDS.file(entry.file) : null;
+}
+
+/** The card's last four digits, as Stripe recorded them with the payment. */
+function cardLast4(input: PacketInput): string | null {
+  for (const fact of input.timeline) {
+    const last4 =
+      fact.id === 'stripe.charge.card' ? fact.data?.last4 : fact.id === 'stripe.charge' ? fact.data?.card_last4 : null;
+    if (typeof last4 === 'string' && /^\d{4}$/.test(last4)) return last4;
+  }
+  return null;
+}
+
+/** The first image shown, drawn again small on the cover, with the deliverable it shows. */
+function thumbnailOf(
+  slot: ImageSlot | undefined,
+  deliverable: { title: string; at: string | null } | undefined,
+): CoverContent['thumbnail'] {
+  if (!slot || !deliverable) return null;
+  return { key: slot.key, title: pdfText(deliverable.title, 120, true) || 'Untitled', at: deliverable.at };
 }

@@ -196,7 +196,7 @@ export interface Column {
 }
 
 /** A table row: its cells, or a full-width note such as "… 57 rows not shown …" (muted) or a group's heading (strong). */
-export type Row = { cells: string[] } | { note: string; strong?: boolean };
+export type Row = { cells: string[]; marks?: readonly string[] } | { note: string; strong?: boolean };
 
 export interface ParagraphOptions {
   style?: TextStyle;
@@ -211,6 +211,8 @@ export interface ParagraphOptions {
 /** Places text, tables and images on pages, top to bottom; a new page starts when the next line does not fit. */
 export class Composer {
   readonly pages: ComposedPage[] = [];
+  /** The page (1-based, in this composer) each marked table row landed on: where the cover finds a fact's proof. */
+  readonly marks = new Map<string, number>();
   private y: number = FRAME.top;
 
   constructor(readonly measure: Measurer) {}
@@ -320,6 +322,8 @@ export class Composer {
         this.newPage();
         header();
       }
+      if ('cells' in row)
+        for (const mark of row.marks ?? []) if (!this.marks.has(mark)) this.marks.set(mark, this.pages.length);
       let x = FRAME.left;
       cells.forEach((lines, i) => {
         const style = 'note' in row ? (row.strong ? STYLES.strong : STYLES.body) : (columns[i]?.style ?? STYLES.body);
@@ -351,6 +355,33 @@ export class Composer {
     this.y += PARAGRAPH_GAP * 3;
   }
 
+  /**
+   * A small image on the left (fitted into `width` × `height`, its aspect kept) with paragraphs beside it; the next
+   * item starts below whichever is taller. Text beyond the image's height is cut with "…".
+   */
+  figure(key: string, width: number, height: number, paragraphs: readonly { text: string; style?: TextStyle }[]): void {
+    const line = lineHeight(STYLES.body);
+    this.ensure(height);
+    const top = this.y;
+    this.place({ kind: 'image', key, x: FRAME.left, y: top, width, height });
+    const x = FRAME.left + width + FIGURE_GAP;
+    const textWidth = CONTENT_WIDTH - width - FIGURE_GAP;
+    let y = top;
+    let room = Math.max(1, Math.floor(height / line));
+    for (const paragraph of paragraphs) {
+      if (room <= 0) break;
+      const style = paragraph.style ?? STYLES.body;
+      const lines = this.linesOf(paragraph.text, style, textWidth, room);
+      for (const text of lines) {
+        this.place({ kind: 'text', x, y, text, style });
+        y += lineHeight(style);
+      }
+      room -= lines.length;
+      y += PARAGRAPH_GAP;
+    }
+    this.y = Math.max(top + height, y) + PARAGRAPH_GAP;
+  }
+
   private linesOf(text: string, style: TextStyle, width: number, maxLines?: number): string[] {
     const lines = this.measure.wrap(text, style, width);
     if (maxLines === undefined || lines.length <= maxLines) return lines;
@@ -362,6 +393,9 @@ export class Composer {
     return kept;
   }
 }
+
+/** Between a figure's image and the text beside it. */
+const FIGURE_GAP = 14;
 
 /** Height of one of two image slots on a page. */
 export const HALF_PAGE_SLOT = (FRAME.bottom - FRAME.top) / 2;

@@ -1,5 +1,6 @@
 import type { EvidenceFileField, EvidenceText, EvidenceTextField } from '../../dispute/evidence-fields.js';
 import type { FileContentType } from '../../dispute/limits.js';
+import type { EvidenceItem } from '../playbook/plans.js';
 import type { Fact } from '../types.js';
 import type { Dropped } from './fields.js';
 import type { ComposedPage } from './pdf.js';
@@ -61,6 +62,29 @@ export interface PacketInput {
   /** The file fields the playbook wants filled; nothing goes on another field. */
   fileFields: readonly EvidenceFileField[];
   communications: Fact[];
+  /**
+   * The reason's evidence items, strongest first: the playbook checklist's order, which is measured effectiveness once
+   * the product has the history. The cover's points follow it; without it, the playbook's own weights.
+   */
+  evidenceOrder?: readonly EvidenceItem[];
+}
+
+/** One of the cover's points and where it is proved: pages of the service documentation, or another file. */
+export interface CoverEntry {
+  item: EvidenceItem;
+  text: string;
+  /** The facts the point rests on (ids). */
+  cites: string[];
+  /** The title of the file holding its proof (`Service documentation`, `Receipt`), null when none does. */
+  file: string | null;
+  /** The pages of that file, when it is the service documentation. */
+  pages: [number, number] | null;
+}
+
+/** What page 1 of the service documentation says, for the rebuttal to open the same way. */
+export interface PacketCover {
+  answer: string;
+  points: CoverEntry[];
 }
 
 export interface PacketFile {
@@ -75,6 +99,8 @@ export interface Packet {
   textFields: EvidenceText;
   files: PacketFile[];
   dropped: Dropped[];
+  /** The cover page's answer and points with where each is proved; null when there is no service documentation. */
+  cover: PacketCover | null;
   totals: { textChars: number; fileBytes: number; pages: number };
   limits: { maxFileBytes: number; maxTotalFileBytes: number; maxPages: number; maxTextChars: number };
 }

@@ -5,7 +5,7 @@ import type { EvidenceItem, TextFields } from './plans.js';
 // Whether the facts hold each evidence item issuers look for.
 
 /** How a policy_acceptance row names a bank-debit authorisation (a SEPA or BECS mandate, an ACH authorization). */
-const MANDATE = /mandate|direct[ _-]?debit|debit[ _-]authori[sz]ation|ach[ _-]authori[sz]ation/i;
+export const MANDATE = /mandate|direct[ _-]?debit|debit[ _-]authori[sz]ation|ach[ _-]authori[sz]ation/i;
 
 export function isFound(item: EvidenceItem, c: CaseFacts, textFields: TextFields): boolean {
   switch (item) {
