@@ -34,19 +34,22 @@ export function currencyDecimals(currency: string): number {
   return 2;
 }
 
-/** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`; an unknown code → `49.00 XYZ`. */
-export function formatMoney(minor: number, currency: string): string {
+/**
+ * `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`; an unknown code → `49.00 XYZ`.
+ * In another locale as that locale writes it: `49,00 $US` (fr-FR), `49,00 €` (de-DE), `49,00 US$` (es-ES).
+ */
+export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
   const decimals = currencyDecimals(currency);
   const major = minor / 10 ** decimals;
   try {
-    return new Intl.NumberFormat('en-US', {
+    return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency: currency.toUpperCase(),
       minimumFractionDigits: decimals,
       maximumFractionDigits: decimals,
     })
       .format(major)
-      .replace(/\u00a0/g, ' ');
+      .replace(/[\u00a0\u202f]/g, ' ');
   } catch {
     // An unknown ISO code: Intl refuses it, the plain form is still unambiguous.
     return `${major.toFixed(decimals)} ${currency.toUpperCase()}`;

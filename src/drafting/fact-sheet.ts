@@ -1,3 +1,4 @@
+import type { Language } from '../dispute/language.js';
 import { activitySummaryFacts, checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import type { Fact, FactKind } from '../evidence/types.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
@@ -24,6 +25,11 @@ export interface DraftContext {
    * around the payment), or none. The rebuttal points to the log only as far as it is there. Default: every event.
    */
   activityLog?: 'complete' | 'partial' | 'absent';
+  /**
+   * The language the bank reads the rebuttal in (the product's, or for `auto` the card issuer country's): the template
+   * writes its own words in it, the model is told to, the grounding check reads its values in it. Default: English.
+   */
+  language?: Language;
 }
 
 /** One fact as the drafter sees it: numbered `F1…Fn`, its text flattened to one safe line. */

@@ -1,6 +1,7 @@
 import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
+import { REBUTTAL_MESSAGES, type RebuttalMessages } from '../i18n/rebuttal.js';
 import { chronological, type DraftContext, type FactSheet, type SheetFact } from './fact-sheet.js';
-import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
+import { formatAmountIn, formatDateTime, plainText, truncate } from './format.js';
 import { checkGrounding, checkStatements } from './grounding.js';
 import { DEFAULT_REBUTTAL_MAX_CHARS } from './limits.js';
 import { type ReasonStrategy, strategyFor } from './strategies.js';
@@ -12,7 +13,8 @@ export { REASON_STRATEGIES, type ReasonStrategy, STRIPE_ADVICE, strategyFor } fr
  * failed. It only copies the sheet's own sentences, in time order, under the reason's strategy,
  * and checks every line it writes, so its output always passes the grounding check. The activity is
  * stated as its summary (counts, first and last, IPs and devices against the checkout's), never
- * event by event: the full log is in the service documentation, where an analyst can check it.
+ * event by event: the full log is in the service documentation, where an analyst can check it. Its own words are in
+ * the rebuttal's language (`context.language`, src/i18n/rebuttal.ts); the facts' sentences are the evidence's.
  */
 export interface TemplateDraft {
   text: string;
@@ -27,23 +29,26 @@ const LINE_MAX = 320;
 
 export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_REBUTTAL_MAX_CHARS): TemplateDraft {
   const { context } = sheet;
+  const language = context.language ?? 'en';
+  const say = REBUTTAL_MESSAGES[language];
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
   // A reason evidence cannot win is answered, not contested: the draft says what the business concedes.
-  const header = `${business} ${strategy.concession ? 'answers' : 'contests'} dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
-    context.amount,
-    context.currency,
-  )}. ${strategy.claim}`;
-  const customer = customerLine(sheet);
-  const closing = strategy.concession
-    ? `${business} ${strategy.concession}`
-    : `Based on these records, ${business} asks that this dispute be decided in its favour.`;
+  const header = `${say.header({
+    business,
+    contests: !strategy.concession,
+    disputeId: context.disputeId,
+    chargeId: context.chargeId,
+    amount: formatAmountIn(context.amount, context.currency, language),
+  })} ${say.claims[strategy.reason]}`;
+  const customer = customerLine(sheet, say);
+  const closing = strategy.concession ? say.concessions[strategy.concession](business) : say.closing(business);
 
-  const candidates = rankedCandidates(sheet, strategy);
+  const candidates = rankedCandidates(sheet, strategy, say);
   const paidAt = paymentTime(sheet.facts);
-  const allPoints = pointsFor(strategy, sheet.facts, paidAt).join(' ');
-  // The longer of the timeline's two headings: which one it gets depends on the facts chosen.
-  const headings = [ACTIVITY_HEADING, STRIPE_RECORDS, 'Other records:'];
+  const allPoints = pointsFor(strategy, sheet.facts, paidAt, say).join(' ');
+  // The longest of the headings (the partial log's) and the timeline's two: which one it gets depends on the facts.
+  const headings = [say.activityHeadings.partial, say.stripeRecords, say.otherRecords];
   let budget = maxChars - [header, customer, allPoints, ...headings, closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
@@ -57,12 +62,12 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   }
 
   // Guard against a value split across two lines reading as something else; drop the least important until clean.
-  let text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
+  let text = render(say, header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
   let citedFacts = citations(chosen);
   while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
     const dropped = chosen.pop();
     if (dropped) omitted.push(dropped.fact.ref);
-    text = render(header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
+    text = render(say, header, customer, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
     citedFacts = citations(chosen);
   }
 
@@ -75,7 +80,7 @@ interface Candidate {
 }
 
 /** Every fact that can be stated, most important first; each line has passed the grounding check on its own. */
-function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate[] {
+function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy, say: RebuttalMessages): Candidate[] {
   const stated = statedFacts(sheet, strategy);
   // The activity's summaries go first: one line each, standing for every event the business recorded.
   const rank = (fact: SheetFact) => {
@@ -94,12 +99,12 @@ function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate
   const ordered = chronological(stated).sort((a, b) => rank(a) - rank(b) || recency(a) - recency(b));
   const candidates: Candidate[] = [];
   for (const fact of ordered) {
-    const sentence = factSentence(fact);
+    const sentence = factSentence(fact, say);
     if (sentence === null) continue;
     const dated = fact.at && !isActivitySummary(fact);
     // A summary is stated whole: cut, it would lose the comparison with the checkout.
     const line = (dated ? [truncate(sentence, LINE_MAX), sentence] : [sentence])
-      .map((text) => `- ${dated && fact.at ? `${formatDateTime(fact.at)}: ` : ''}${text}`)
+      .map((text) => `- ${dated && fact.at ? say.dated(formatDateTime(fact.at, sheet.context.language), text) : text}`)
       .find((candidate) => checkStatements(candidate, sheet).length === 0);
     if (line) candidates.push({ fact, line });
   }
@@ -120,26 +125,14 @@ function statedFacts(sheet: FactSheet, strategy: ReasonStrategy): SheetFact[] {
   });
 }
 
-/** Over the activity's summary: where its events can be checked, as far as the packet's log holds them. */
-const ACTIVITY_HEADINGS = {
-  complete: 'Account activity (every event is in the activity log of the service documentation):',
-  partial:
-    'Account activity (the activity log of the service documentation shows the first and last events and those ' +
-    'around the payment):',
-  absent: 'Account activity:',
-} as const;
-const ACTIVITY_HEADING = ACTIVITY_HEADINGS.partial; // the longest, for the length budget
-
-const STRIPE_RECORDS = "Stripe's records of the payment:";
-
 /** "Stripe's records" when Stripe's are all the rebuttal has: the analyst knows what they are reading. */
-function timelineHeading(facts: readonly SheetFact[]): string {
-  return facts.length > 0 && facts.every((fact) => fact.source === 'stripe') ? STRIPE_RECORDS : 'Timeline:';
+function timelineHeading(facts: readonly SheetFact[], say: RebuttalMessages): string {
+  return facts.length > 0 && facts.every((fact) => fact.source === 'stripe') ? say.stripeRecords : say.timeline;
 }
 
 /** What the template says about a fact; customer-written text is referred to, never repeated. */
-function factSentence(fact: SheetFact): string | null {
-  if (fact.untrusted) return fact.kind === 'communication' ? 'The customer wrote to us.' : null;
+function factSentence(fact: SheetFact, say: RebuttalMessages): string | null {
+  if (fact.untrusted) return fact.kind === 'communication' ? say.customerWrote : null;
   // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
   // A sentence that opens with its own timestamp loses it: the timeline line already starts with the time.
   const text = fact.text
@@ -151,18 +144,19 @@ function factSentence(fact: SheetFact): string | null {
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
-function customerLine(sheet: FactSheet): string {
+function customerLine(sheet: FactSheet, say: RebuttalMessages): string {
   const { customerName, customerEmail } = sheet.context;
   const parts = [customerName, customerEmail]
     .filter((part): part is string => Boolean(part))
     .map((part) => plainText(part, 80));
   if (parts.length === 0) return '';
-  const line = `Customer: ${parts.join(', ')}.`;
+  const line = say.customer(parts.join(', '));
   // A name the customer typed may read as a claim ("refunded"); then the rebuttal goes without it.
   return checkStatements(line, sheet).length === 0 ? line : '';
 }
 
 function render(
+  say: RebuttalMessages,
   header: string,
   customer: string,
   strategy: ReasonStrategy,
@@ -175,6 +169,7 @@ function render(
     strategy,
     chosen.map((candidate) => candidate.fact),
     paidAt,
+    say,
   );
   const summaries = chosen
     .filter((candidate) => isActivitySummary(candidate.fact))
@@ -192,17 +187,22 @@ function render(
   const sections = [customer ? `${header}\n${customer}` : header];
   if (points.length > 0) sections.push(points.join(' '));
   if (summaries.length > 0) {
-    sections.push([ACTIVITY_HEADINGS[activityLog], ...summaries].join('\n'));
+    sections.push([say.activityHeadings[activityLog], ...summaries].join('\n'));
   }
-  if (timeline.length > 0) sections.push([timelineHeading(dated), ...timeline].join('\n'));
-  if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
+  if (timeline.length > 0) sections.push([timelineHeading(dated, say), ...timeline].join('\n'));
+  if (undated.length > 0) sections.push([say.otherRecords, ...undated].join('\n'));
   sections.push(closing);
   return sections.join('\n\n');
 }
 
 /** The strategy's sentences that the included facts make true, each once. */
-function pointsFor(strategy: ReasonStrategy, facts: readonly SheetFact[], paidAt: number | undefined): string[] {
-  return [...new Set(strategy.points.map((point) => point(facts, paidAt)).filter((text) => text !== null))];
+function pointsFor(
+  strategy: ReasonStrategy,
+  facts: readonly SheetFact[],
+  paidAt: number | undefined,
+  say: RebuttalMessages,
+): string[] {
+  return [...new Set(strategy.points.map((point) => point(facts, paidAt, say)).filter((text) => text !== null))];
 }
 
 function citations(chosen: Candidate[]): string[] {
