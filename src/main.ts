@@ -83,7 +83,11 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         evidence: loaded.config,
         appDatabaseUrl: product.appDatabaseUrl,
         fetchDeliverables: deliverableFetcher(loaded.config, options.imagePolicy),
-        business: { name: loaded.config.business.name, productDescription: loaded.config.business.product_description },
+        business: {
+          name: loaded.config.business.name,
+          productDescription: loaded.config.business.product_description,
+          language: product.language,
+        },
       };
       return [product.id, own] as const;
     }),

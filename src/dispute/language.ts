@@ -10,6 +10,8 @@ export type Language = (typeof LANGUAGES)[number];
 /** What a product may set: a language, or `auto` for the issuer's. */
 export const LANGUAGE_SETTINGS = [...LANGUAGES, 'auto'] as const;
 export type LanguageSetting = (typeof LANGUAGE_SETTINGS)[number];
+/** How a setting's refusal reads: `REBUT_LANGUAGE: expected …`, `products.0.language: expected …`. */
+export const LANGUAGE_EXPECTED = "expected en, fr, de, es, or auto (the language of the card issuer's country)";
 
 /** The locale each language formats dates and money with: one per language, so a rebuttal reads one way. */
 export const LOCALES: Record<Language, string> = { en: 'en-US', fr: 'fr-FR', de: 'de-DE', es: 'es-ES' };
@@ -94,6 +96,10 @@ export function resolveLanguage(
 ): Language {
   if (setting === undefined) return 'en';
   return setting === 'auto' ? languageForCountry(cardCountry) : setting;
+}
+
+export function isLanguageSetting(value: unknown): value is LanguageSetting {
+  return typeof value === 'string' && (LANGUAGE_SETTINGS as readonly string[]).includes(value);
 }
 
 export function isLanguage(value: unknown): value is Language {

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type Stripe from 'stripe';
+import type { DraftContextBusiness } from '../cases/context.js';
 import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { messageOf } from '../errors.js';
@@ -61,7 +62,7 @@ export interface SlackDeps {
   products?: { list: readonly Product[]; clients: ProductClients };
   log: Logger;
   /** The business as the grounding check of an edited rebuttal knows it (the evidence config's `business`). */
-  business?: { name: string; productDescription: string | null };
+  business?: DraftContextBusiness;
   clock?: () => Date;
 }
 
