@@ -83,6 +83,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         evidence: loaded.config,
         appDatabaseUrl: product.appDatabaseUrl,
         fetchDeliverables: deliverableFetcher(loaded.config, options.imagePolicy),
+        language: product.language,
         business: {
           name: loaded.config.business.name,
           productDescription: loaded.config.business.product_description,
@@ -155,6 +156,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       effectiveness: cachedEffectiveness(pool),
       buildPacket: packets?.build,
       counteredFees: settings.COUNTERED_FEES,
+      language: first.language,
     },
     draft: {
       pool,

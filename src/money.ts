@@ -61,3 +61,16 @@ export function formatMoneyCode(minor: number, currency: string): string {
   const decimals = currencyDecimals(currency);
   return `${(minor / 10 ** decimals).toFixed(decimals)} ${currency.toUpperCase()}`;
 }
+
+/**
+ * `4900, 'usd', 'fr-FR'` → `49,00 USD`: the locale's number with the ISO code, as an evidence file in another
+ * language shows money. Decimals are Stripe's, as in `formatMoney`.
+ */
+export function formatMoneyWithCode(minor: number, currency: string, locale: string): string {
+  const decimals = currencyDecimals(currency);
+  const major = minor / 10 ** decimals;
+  const number = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    .format(major)
+    .replace(/[\u00a0\u202f]/g, ' ');
+  return `${number} ${currency.toUpperCase()}`;
+}

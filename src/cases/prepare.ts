@@ -4,6 +4,7 @@ import { getCase, saveTriage, transitionCase } from '../db/cases.js';
 import { type DisputeRow, getDispute } from '../db/disputes.js';
 import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { type LanguageSetting, resolveLanguage } from '../dispute/language.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import { type EvidenceConfig, policyInForceAt } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
@@ -16,6 +17,7 @@ import type { Logger } from '../log.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { triage } from '../triage/index.js';
 import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
+import { cardCountryOf } from './context.js';
 import { stage } from './stage.js';
 
 /** Where a product's evidence comes from: its evidence file, its business database, its image rules. */
@@ -23,6 +25,8 @@ export interface ProductEvidence {
   evidence: EvidenceConfig;
   appDatabaseUrl?: string | undefined;
   fetchDeliverables: PrepareDeps['fetchDeliverables'];
+  /** The product's language setting (dispute/language.ts): the files' own words are in it. Default English. */
+  language?: LanguageSetting;
 }
 
 export interface PrepareDeps {
@@ -44,6 +48,8 @@ export interface PrepareDeps {
   buildPacket?: (input: PacketInput) => Promise<Packet>;
   /** COUNTERED_FEES: the owner's countered fee per currency, over Stripe's published figures. */
   counteredFees?: Readonly<Record<string, number>>;
+  /** The language setting when no product's own is given (`evidenceOf`); default English. */
+  language?: LanguageSetting;
 }
 
 /**
@@ -63,6 +69,8 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   const evidence = own?.evidence ?? deps.evidence;
   const appDatabaseUrl = own ? own.appDatabaseUrl : deps.appDatabaseUrl;
   const fetchDeliverables = own?.fetchDeliverables ?? deps.fetchDeliverables;
+  // The files are in the language the rebuttal will be in: the product's, or for auto the card issuer country's.
+  const language = resolveLanguage(own ? own.language : deps.language, cardCountryOf(dispute));
 
   const gathered = await gatherEvidence(
     {
@@ -91,9 +99,10 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
   const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
   const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
-  const packet = await (deps.buildPacket ?? buildPacket)(
-    packetInputFor(dispute, evidence, gathered.facts, playbook, images),
-  );
+  const packet = await (deps.buildPacket ?? buildPacket)({
+    ...packetInputFor(dispute, evidence, gathered.facts, playbook, images),
+    language,
+  });
 
   const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({

@@ -1,4 +1,5 @@
 import type { EvidenceFileField, EvidenceText, EvidenceTextField } from '../../dispute/evidence-fields.js';
+import type { Language } from '../../dispute/language.js';
 import type { FileContentType } from '../../dispute/limits.js';
 import type { Fact } from '../types.js';
 import type { Dropped } from './fields.js';
@@ -61,6 +62,8 @@ export interface PacketInput {
   /** The file fields the playbook wants filled; nothing goes on another field. */
   fileFields: readonly EvidenceFileField[];
   communications: Fact[];
+  /** The language the files' own words are in (the rebuttal's; docs/architecture.md → "The reader's language"). */
+  language?: Language;
 }
 
 export interface PacketFile {
