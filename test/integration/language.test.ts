@@ -5,6 +5,7 @@ import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { pdfText } from '../support/pdf-text.js';
 import { caseMessagesIn, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
 
 let db: TestDatabase;
@@ -44,16 +45,19 @@ async function disputeOnCardFrom(country: string) {
     'SELECT text, grounding FROM drafts WHERE case_id = $1 ORDER BY version',
     [row.id],
   );
+  const evidence = stripe.dispute(scenario.dispute.id).evidence;
+  const documentation = typeof evidence.service_documentation === 'string' ? evidence.service_documentation : null;
   return {
     draft: rows[0],
-    staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '',
+    staged: evidence.uncategorized_text ?? '',
+    serviceDocumentation: pdfText(stripe.fileContents(documentation ?? '') ?? Buffer.alloc(0)).join('\n'),
     message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
   };
 }
 
 describe('REBUT_LANGUAGE=auto', () => {
   it('a card issued in France: the rebuttal staged on Stripe is in French, grounded; Slack says so in English', async () => {
-    const { draft, staged, message } = await disputeOnCardFrom('FR');
+    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('FR');
     expect(draft?.grounding).toMatchObject({ ok: true, language: 'fr' });
     expect(staged).toBe(draft?.text);
     expect(staged).toMatch(/conteste le litige du_\w+ portant sur le paiement ch_\w+ de 49,00 \$US\./);
@@ -61,12 +65,17 @@ describe('REBUT_LANGUAGE=auto', () => {
     expect(staged).not.toContain('asks that this dispute be decided in its favour');
     expect(message).toContain('*Rebuttal* (in French, version 1');
     expect(message).toContain('Triage recommends');
+    // The service documentation staged with it is in French too.
+    expect(serviceDocumentation).toContain('Justificatifs pour le litige');
+    expect(serviceDocumentation).toContain('Le litige');
+    expect(serviceDocumentation).not.toContain('Evidence for dispute');
   });
 
   it('a card issued in the US: English, as without the setting', async () => {
-    const { draft, staged, message } = await disputeOnCardFrom('US');
+    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('US');
     expect(draft?.grounding).toMatchObject({ ok: true, language: 'en' });
     expect(staged).toMatch(/contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
     expect(message).toContain('*Rebuttal* (version 1');
+    expect(serviceDocumentation).toContain('Evidence for dispute');
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../src/dispute/language.js';
 import { checkClaims } from '../../src/drafting/claims.js';
+import { checkEditedText } from '../../src/drafting/edit-check.js';
 import { buildFactSheet, type DraftContext } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding, checkStatements } from '../../src/drafting/grounding.js';
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
@@ -330,4 +331,20 @@ describe("a model's statements in French, German and Spanish", () => {
       expect(check(said.after, [charge, activity])).toEqual([]);
     });
   }
+});
+
+describe("a person's edit of a French rebuttal", () => {
+  const sheet = buildFactSheet(sampleFacts(), sampleContext({ reason: 'fraudulent', language: 'fr' }));
+  const { text } = draftFromTemplate(sheet);
+
+  it('the template’s own French sentences stand as they are', () => {
+    expect(checkEditedText(text, sheet)).toEqual([]);
+  });
+
+  it('a refund, a false amount or a denial added in French is listed', () => {
+    const kinds = (added: string) => checkEditedText(`${text}\n\n${added}`, sheet).map((finding) => finding.kind);
+    expect(kinds('Nous avons remboursé le client.')).toContain('refund_claim');
+    expect(kinds('Le client a payé 59,00 $US.')).toContain('amount');
+    expect(kinds("Le client n'a jamais utilisé d'autre carte.")).toContain('unsupported');
+  });
 });
