@@ -119,7 +119,8 @@ export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet 
         compareTimes(a.time, b.time) ||
         a.index - b.index,
     );
-  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts);
+  // The summary is rebut's own sentence: written in the rebuttal's language, its figures the same in all.
+  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts, context.language);
   const sheetFacts = [...ordered.map(({ fact }) => fact), ...summaries].map((fact, index): SheetFact => {
     const untrusted = fact.untrusted === true;
     return {

@@ -401,6 +401,8 @@ function indexOf(sheet: FactSheet): SheetIndex {
   // Activity facts repeat their IPs, devices and event names: each distinct text is scanned once.
   for (const text of new Set(texts)) {
     for (const mention of extractMentions(text, { currencies: index.currencies })) {
+      // A count the sheet writes grouped another way (`1 500 événements`, `1.500 Ereignisse`) is one number.
+      if (mention.kind === 'count') for (const key of mention.keys) index.numbers.add(key);
       for (const key of mention.keys) {
         index.keys.add(`${mention.kind}|${key}`);
         if (key.startsWith('d:')) index.keys.add(`${mention.kind}|md:${key.slice(7)}`);

@@ -348,3 +348,47 @@ describe("a person's edit of a French rebuttal", () => {
     expect(kinds("Le client n'a jamais utilisé d'autre carte.")).toContain('unsupported');
   });
 });
+
+describe('the activity summary in the rebuttal’s language', () => {
+  const PAID = Date.parse('2026-11-16T14:03:00Z');
+  /** A charge and `count` sign-ins after it, one a minute, from one IP address. */
+  const activity = (count: number): Fact[] => [
+    sampleFact({
+      id: 'stripe.charge',
+      kind: 'charge',
+      text: 'Payment of $49.00 succeeded on charge ch_3QsampleCharge00001.',
+      at: new Date(PAID).toISOString(),
+      data: { amount: 4900, currency: 'usd' },
+    }),
+    ...Array.from({ length: count }, (_, i) =>
+      sampleFact({
+        id: `sql.activity.${i}`,
+        kind: 'activity',
+        text: `Signed in from IP 203.0.113.7.`,
+        at: new Date(PAID + (i + 1) * 60_000).toISOString(),
+        source: 'sql',
+        data: { event: 'signed in', ip: '203.0.113.7' },
+      }),
+    ),
+  ];
+  const SAID: Record<Language, { summary: string; lie: string }> = {
+    en: { summary: 'After the payment: 1,500 events from', lie: 'After the payment there were 1,501 events.' },
+    fr: { summary: 'Après le paiement : 1 500 événements du', lie: 'Après le paiement, 1 501 événements.' },
+    de: { summary: 'Nach der Zahlung: 1.500 Ereignisse von', lie: 'Nach der Zahlung folgten 1.501 Ereignisse.' },
+    es: { summary: 'Después del pago: 1500 eventos del', lie: 'Después del pago hubo 1501 eventos.' },
+  };
+  const facts = activity(1_500);
+
+  for (const language of LANGUAGES) {
+    it(`${language}: the summary is written in it, passes the check, and a count it does not make true is refused`, () => {
+      const sheet = buildFactSheet(
+        facts,
+        sampleContext({ reason: 'fraudulent', language, created: '2026-11-20T09:00:00Z' }),
+      );
+      const draft = draftFromTemplate(sheet);
+      expect(draft.text.replace(/\u00a0/g, ' ')).toContain(SAID[language].summary);
+      expect(checkGrounding(draft.text, draft.citedFacts, sheet)).toEqual({ ok: true, findings: [] });
+      expect(checkStatements(SAID[language].lie, sheet).map((finding) => finding.kind)).toContain('count');
+    });
+  }
+});

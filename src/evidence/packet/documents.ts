@@ -3,6 +3,7 @@
  * pages. Every string that reaches a page goes through `pdfText` first.
  */
 
+import type { Language } from '../../dispute/language.js';
 import { PACKET_MESSAGES, type PacketMessages, reasonIn } from '../../i18n/packet.js';
 import { activitySummaryFacts } from '../activity-summary.js';
 import type { Fact } from '../types.js';
@@ -116,14 +117,15 @@ const KEY_FACT_KINDS = [
 ] as const;
 const KEY_FACTS_PER_KIND = 3;
 
-export function keyFacts(timeline: readonly Fact[]): string[] {
+export function keyFacts(timeline: readonly Fact[], language: Language = 'en'): string[] {
   const chosen: string[] = [];
   for (const kind of KEY_FACT_KINDS) {
     const facts = timeline.filter((f) => f.kind === kind).slice(0, KEY_FACTS_PER_KIND);
     for (const fact of facts) chosen.push(pdfText(fact.text, 300, true));
     // Right after the payment's checks: the use that followed it, as the rebuttal states it (counted from every row).
     if (kind === 'payment_check') {
-      for (const fact of activitySummaryFacts(timeline)) chosen.push(pdfText(fact.text, MAX_FACT_CHARS, true));
+      for (const fact of activitySummaryFacts(timeline, language))
+        chosen.push(pdfText(fact.text, MAX_FACT_CHARS, true));
     }
   }
   return chosen.filter((t) => t !== '');

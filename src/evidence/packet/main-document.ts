@@ -136,7 +136,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       {
         dispute: input.dispute,
         business: input.business,
-        keyFacts: keyFacts(input.timeline),
+        keyFacts: keyFacts(input.timeline, input.language),
         contents: contentsLines(say, state, ctx.otherFiles),
         notShown: notShownLines(say, state, ctx.pdfLimitName ?? ctx.limitName, pages.images, unreadable.size),
       },
