@@ -108,6 +108,31 @@ export interface PacketMessages {
     message: string;
     by: (channel: string) => string;
   };
+  refundReceipt: {
+    title: (business: string) => string;
+    duplicate: (business: string, amount: string | null, when: string | null, opened: string) => string;
+    refunded: (
+      business: string,
+      refund: { full: boolean; total: string; payment: string },
+      when: string | null,
+      opened: string,
+    ) => string;
+    oneOf: (index: number, count: number) => string;
+    theRefund: string;
+    refund: string;
+    amount: string;
+    date: string;
+    status: string;
+    refundedTo: string;
+    receiptNumber: string;
+    reason: string;
+    reasons: Record<string, string>;
+    references: Record<string, string>;
+    reference: string;
+    backTo: (method: string) => string;
+    thePayment: string;
+    fromStripe: (disputeId: string) => string;
+  };
   receipt: {
     title: (business: string) => string;
     website: string;
@@ -258,6 +283,36 @@ const en: PacketMessages = {
     toCustomer: 'To the customer',
     message: 'Message',
     by: (channel) => ` by ${channel}`,
+  },
+  refundReceipt: {
+    title: (business) => `Refund receipt — ${business}`,
+    duplicate: (business, amount, when, opened) =>
+      `This payment was a duplicate charge. ${business} refunded ${amount ?? 'it in full'} as a duplicate${when ? ` on ${when}` : ''}, before the dispute was opened on ${opened}.`,
+    refunded: (business, refund, when, opened) =>
+      `${business} refunded ${refund.full ? `the payment in full (${refund.total})` : `${refund.total} of the ${refund.payment} payment`}${when ? ` on ${when}` : ''}, before the dispute was opened on ${opened}.`,
+    oneOf: (index, count) => `Refund ${index} of ${count}`,
+    theRefund: 'The refund',
+    refund: 'Refund',
+    amount: 'Amount',
+    date: 'Date',
+    status: 'Status',
+    refundedTo: 'Refunded to',
+    receiptNumber: 'Refund receipt no.',
+    reason: 'Reason',
+    reasons: {
+      duplicate: 'Duplicate charge',
+      fraudulent: 'Fraudulent',
+      requested_by_customer: 'Requested by the customer',
+      expired_uncaptured_charge: 'Uncaptured charge expired',
+    },
+    references: {
+      acquirer_reference_number: 'Acquirer reference number (ARN)',
+      system_trace_audit_number: 'System trace audit number',
+    },
+    reference: 'Reference',
+    backTo: (method) => `Back to the ${method} that paid`,
+    thePayment: 'The payment refunded',
+    fromStripe: (id) => `From Stripe's records of the refunds on the payment disputed in ${id}.`,
   },
   receipt: {
     title: (business) => `Receipt — ${business}`,
@@ -431,6 +486,37 @@ const fr: PacketMessages = {
     toCustomer: 'Au client',
     message: 'Message',
     by: (channel) => ` par ${channel}`,
+  },
+  refundReceipt: {
+    title: (business) => `Reçu de remboursement — ${business}`,
+    duplicate: (business, amount, when, opened) =>
+      `Ce paiement était un paiement en double. ${business} l'a remboursé ${amount ? `à hauteur de ${amount}` : 'intégralement'} en tant que doublon${when ? ` le ${when}` : ''}, avant l'ouverture du litige le ${opened}.`,
+    refunded: (business, refund, when, opened) =>
+      `${business} a remboursé ${refund.full ? `l'intégralité du paiement (${refund.total})` : `${refund.total} sur le paiement de ${refund.payment}`}${when ? ` le ${when}` : ''}, avant l'ouverture du litige le ${opened}.`,
+    oneOf: (index, count) => `Remboursement ${index} sur ${count}`,
+    theRefund: 'Le remboursement',
+    refund: 'Remboursement',
+    amount: 'Montant',
+    date: 'Date',
+    status: 'Statut',
+    refundedTo: 'Remboursé sur',
+    receiptNumber: 'N° du reçu de remboursement',
+    reason: 'Motif',
+    reasons: {
+      duplicate: 'Paiement en double',
+      fraudulent: 'Fraude',
+      requested_by_customer: 'À la demande du client',
+      expired_uncaptured_charge: 'Paiement non capturé expiré',
+    },
+    references: {
+      acquirer_reference_number: "Numéro de référence de l'acquéreur (ARN)",
+      system_trace_audit_number: "Numéro d'audit système (STAN)",
+    },
+    reference: 'Référence',
+    backTo: (method) => `Retour sur le moyen de paiement utilisé : ${method}`,
+    thePayment: 'Le paiement remboursé',
+    fromStripe: (id) =>
+      `D'après les données de Stripe sur les remboursements du paiement contesté dans le litige ${id}.`,
   },
   receipt: {
     title: (business) => `Reçu — ${business}`,
@@ -608,6 +694,36 @@ const de: PacketMessages = {
     message: 'Nachricht',
     by: (channel) => ` per ${channel}`,
   },
+  refundReceipt: {
+    title: (business) => `Erstattungsbeleg — ${business}`,
+    duplicate: (business, amount, when, opened) =>
+      `Diese Zahlung war eine doppelte Belastung. ${business} hat ${amount ? `${amount} davon` : 'sie vollständig'} als Doppelbelastung erstattet${when ? `, am ${when}` : ''}, bevor die Rückbuchung am ${opened} eröffnet wurde.`,
+    refunded: (business, refund, when, opened) =>
+      `${business} hat ${refund.full ? `die Zahlung vollständig (${refund.total})` : `${refund.total} der Zahlung über ${refund.payment}`} erstattet${when ? `, am ${when}` : ''}, bevor die Rückbuchung am ${opened} eröffnet wurde.`,
+    oneOf: (index, count) => `Erstattung ${index} von ${count}`,
+    theRefund: 'Die Erstattung',
+    refund: 'Erstattung',
+    amount: 'Betrag',
+    date: 'Datum',
+    status: 'Status',
+    refundedTo: 'Erstattet an',
+    receiptNumber: 'Erstattungsbeleg-Nr.',
+    reason: 'Grund',
+    reasons: {
+      duplicate: 'Doppelte Belastung',
+      fraudulent: 'Betrug',
+      requested_by_customer: 'Auf Wunsch des Kunden',
+      expired_uncaptured_charge: 'Nicht erfasste Zahlung abgelaufen',
+    },
+    references: {
+      acquirer_reference_number: 'Acquirer-Referenznummer (ARN)',
+      system_trace_audit_number: 'System-Trace-Audit-Nummer (STAN)',
+    },
+    reference: 'Referenz',
+    backTo: (method) => `Zurück an das bezahlende Zahlungsmittel: ${method}`,
+    thePayment: 'Die erstattete Zahlung',
+    fromStripe: (id) => `Aus den Aufzeichnungen von Stripe zu den Erstattungen der in ${id} beanstandeten Zahlung.`,
+  },
   receipt: {
     title: (business) => `Beleg — ${business}`,
     website: 'Website',
@@ -778,6 +894,36 @@ const es: PacketMessages = {
     toCustomer: 'Al cliente',
     message: 'Mensaje',
     by: (channel) => ` por ${channel}`,
+  },
+  refundReceipt: {
+    title: (business) => `Recibo de reembolso — ${business}`,
+    duplicate: (business, amount, when, opened) =>
+      `Este pago era un cargo duplicado. ${business} reembolsó ${amount ?? 'la totalidad'} como duplicado${when ? ` el ${when}` : ''}, antes de que se abriera la disputa el ${opened}.`,
+    refunded: (business, refund, when, opened) =>
+      `${business} reembolsó ${refund.full ? `la totalidad del pago (${refund.total})` : `${refund.total} del pago de ${refund.payment}`}${when ? ` el ${when}` : ''}, antes de que se abriera la disputa el ${opened}.`,
+    oneOf: (index, count) => `Reembolso ${index} de ${count}`,
+    theRefund: 'El reembolso',
+    refund: 'Reembolso',
+    amount: 'Importe',
+    date: 'Fecha',
+    status: 'Estado',
+    refundedTo: 'Reembolsado a',
+    receiptNumber: 'N.º de recibo de reembolso',
+    reason: 'Motivo',
+    reasons: {
+      duplicate: 'Cargo duplicado',
+      fraudulent: 'Fraude',
+      requested_by_customer: 'A petición del cliente',
+      expired_uncaptured_charge: 'Cargo no capturado vencido',
+    },
+    references: {
+      acquirer_reference_number: 'Número de referencia del adquirente (ARN)',
+      system_trace_audit_number: 'Número de auditoría del sistema (STAN)',
+    },
+    reference: 'Referencia',
+    backTo: (method) => `Devuelto al medio de pago utilizado: ${method}`,
+    thePayment: 'El pago reembolsado',
+    fromStripe: (id) => `Según los registros de Stripe de los reembolsos del pago disputado en ${id}.`,
   },
   receipt: {
     title: (business) => `Recibo — ${business}`,

@@ -118,6 +118,39 @@ describe('the evidence files in each language', () => {
     expect(summary).toContain('Opened');
   });
 
+  it('fr: the refund receipt is French, its values as Stripe recorded them', async () => {
+    const refund = {
+      id: 'stripe.refund.re_1',
+      kind: 'refund' as const,
+      text: 'Refund re_1 of $49.00 succeeded.',
+      at: '2026-01-03T02:00:00Z',
+      source: 'stripe',
+      data: {
+        refund_id: 're_1',
+        amount: 4_900,
+        currency: 'usd',
+        status: 'succeeded',
+        reason: 'requested_by_customer',
+        created: '2026-01-03T02:00:00Z',
+        reference: '74036116163000000000123',
+        reference_type: 'acquirer_reference_number',
+      },
+    };
+    const input = packetInput({ language: 'fr' });
+    const packet = await buildPacket({
+      ...input,
+      refundReceipt: { field: 'uncategorized_file', refunds: [refund] },
+      fileFields: [...input.fileFields, 'uncategorized_file'],
+    });
+    const text = textOf(packet, 'uncategorized_file');
+    expect(text).toContain('Reçu de remboursement — Pixel Forge Ltd');
+    expect(text).toContain(
+      "Pixel Forge Ltd a remboursé l'intégralité du paiement (49,00 USD) le 2026-01-03 02:00 UTC, avant l'ouverture du litige le 2026-01-14 21:20 UTC.",
+    );
+    expect(text).toContain("Numéro de référence de l'acquéreur (ARN) 74036116163000000000123");
+    expect(text).toContain('Motif À la demande du client');
+  });
+
   it('English by default, as before', async () => {
     const packet = await buildPacket(packetInput());
     const summary = textOf(packet, 'service_documentation');

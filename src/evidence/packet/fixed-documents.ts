@@ -40,7 +40,8 @@ export function composeFixedDocuments(
         measure,
         input.dispute,
         input.business,
-        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute),
+        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute, say),
+        say,
       );
     const k = Math.max(
       1,

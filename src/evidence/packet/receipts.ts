@@ -271,28 +271,18 @@ export interface RefundReceipt {
   refundedAsDuplicate: boolean;
 }
 
-const REFUND_REASONS: Record<string, string> = {
-  duplicate: 'Duplicate charge',
-  fraudulent: 'Fraudulent',
-  requested_by_customer: 'Requested by the customer',
-  expired_uncaptured_charge: 'Uncaptured charge expired',
-};
-
 /** Wide enough for "Acquirer reference number (ARN)" in bold at 12 pt. */
 const LABEL_WIDTH = 215;
-
-const REFERENCE_NAMES: Record<string, string> = {
-  acquirer_reference_number: 'Acquirer reference number (ARN)',
-  system_trace_audit_number: 'System trace audit number',
-};
 
 /** The refunds and the payment they gave back, from Stripe's refund and charge records. */
 export function refundReceiptOf(
   refunds: readonly Fact[],
   paymentFacts: readonly Fact[],
   dispute: DisputeSummary,
+  say: PacketMessages = PACKET_MESSAGES.en,
 ): RefundReceipt {
-  const payment = receiptOf(paymentFacts, dispute);
+  const payment = receiptOf(paymentFacts, dispute, say);
+  const words = say.refundReceipt;
   const records = refunds.map((fact): RefundRecord => {
     const data = fact.data ?? {};
     const destination = text(data.destination);
@@ -307,12 +297,12 @@ export function refundReceiptOf(
       // Stripe sends a refund back to the payment method that paid, and to no other (docs.stripe.com/refunds).
       method:
         payment.paymentMethod && (destination === null || destination === 'card')
-          ? `Back to the ${payment.paymentMethod} that paid`
+          ? words.backTo(payment.paymentMethod)
           : destination
-            ? `Back to the ${destination.replaceAll('_', ' ')} that paid`
+            ? words.backTo(destination.replaceAll('_', ' '))
             : null,
       reference: reference
-        ? { label: (referenceType && REFERENCE_NAMES[referenceType]) ?? 'Reference', value: reference }
+        ? { label: (referenceType && words.references[referenceType]) ?? words.reference, value: reference }
         : null,
       receiptNumber: text(data.receipt_number),
     };
@@ -338,49 +328,55 @@ export function composeRefundReceipt(
   dispute: DisputeSummary,
   business: BusinessSummary,
   receipt: RefundReceipt,
+  say: PacketMessages = PACKET_MESSAGES.en,
 ): Composer {
   const c = new Composer(measure);
+  const words = say.refundReceipt;
   const name = pdfText(business.name, 200, true);
-  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true));
-  c.paragraph(`Refund receipt — ${name}`, { style: STYLES.title, maxLines: 2 });
-  if (business.website) c.field('Website', pdfText(business.website, 200, true), LABEL_WIDTH);
-  if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, 200, true), LABEL_WIDTH);
+  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true), say);
+  const time = (at: string) => formatTime(at, false, say);
+  c.paragraph(words.title(name), { style: STYLES.title, maxLines: 2 });
+  if (business.website) c.field(say.receipt.website, pdfText(business.website, 200, true), LABEL_WIDTH);
+  if (business.supportEmail) c.field(say.receipt.support, pdfText(business.supportEmail, 200, true), LABEL_WIDTH);
   c.space(8);
   const last = receipt.refunds.at(-1);
-  const when = last?.date ? ` on ${formatTime(last.date)}` : '';
-  const opened = `before the dispute was opened on ${formatTime(dispute.created)}`;
+  const when = last?.date ? time(last.date) : null;
+  const opened = time(dispute.created);
   const headline = receipt.refundedAsDuplicate
-    ? `This payment was a duplicate charge. ${name} refunded ${receipt.full ? 'it in full' : money(receipt.total)} as a duplicate${when}, ${opened}.`
-    : `${name} refunded ${receipt.full ? `the payment in full (${money(receipt.total)})` : `${money(receipt.total)} of the ${money(receipt.payment.amount)} payment`}${when}, ${opened}.`;
+    ? words.duplicate(name, receipt.full ? null : money(receipt.total), when, opened)
+    : words.refunded(
+        name,
+        { full: receipt.full, total: money(receipt.total), payment: money(receipt.payment.amount) },
+        when,
+        opened,
+      );
   c.paragraph(headline, { style: STYLES.strong, maxLines: 4 });
   receipt.refunds.forEach((refund, index) => {
     c.heading(
-      receipt.refunds.length > 1 ? `Refund ${index + 1} of ${receipt.refunds.length}` : 'The refund',
+      receipt.refunds.length > 1 ? words.oneOf(index + 1, receipt.refunds.length) : words.theRefund,
       STYLES.subheading,
     );
-    c.field('Refund', pdfText(refund.id, 80, true), LABEL_WIDTH);
-    c.field('Amount', money(refund.amount), LABEL_WIDTH);
-    if (refund.date) c.field('Date', formatTime(refund.date), LABEL_WIDTH);
-    if (refund.status) c.field('Status', pdfText(refund.status.replaceAll('_', ' '), 40, true), LABEL_WIDTH);
-    if (refund.method) c.field('Refunded to', pdfText(refund.method, 160, true), LABEL_WIDTH);
+    c.field(words.refund, pdfText(refund.id, 80, true), LABEL_WIDTH);
+    c.field(words.amount, money(refund.amount), LABEL_WIDTH);
+    if (refund.date) c.field(words.date, time(refund.date), LABEL_WIDTH);
+    if (refund.status) c.field(words.status, pdfText(refund.status.replaceAll('_', ' '), 40, true), LABEL_WIDTH);
+    if (refund.method) c.field(words.refundedTo, pdfText(refund.method, 160, true), LABEL_WIDTH);
     if (refund.reference) c.field(refund.reference.label, pdfText(refund.reference.value, 80, true), LABEL_WIDTH);
-    if (refund.receiptNumber) c.field('Refund receipt no.', pdfText(refund.receiptNumber, 80, true), LABEL_WIDTH);
+    if (refund.receiptNumber) c.field(words.receiptNumber, pdfText(refund.receiptNumber, 80, true), LABEL_WIDTH);
     if (refund.reason) {
       c.field(
-        'Reason',
-        pdfText(REFUND_REASONS[refund.reason] ?? refund.reason.replaceAll('_', ' '), 80, true),
+        words.reason,
+        pdfText(words.reasons[refund.reason] ?? refund.reason.replaceAll('_', ' '), 80, true),
         LABEL_WIDTH,
       );
     }
   });
-  c.heading('The payment refunded', STYLES.subheading);
-  if (receipt.payment.chargeId) c.field('Charge', pdfText(receipt.payment.chargeId, 80, true), LABEL_WIDTH);
-  c.field('Amount paid', money(receipt.payment.amount), LABEL_WIDTH);
-  if (receipt.payment.date) c.field('Date', formatTime(receipt.payment.date), LABEL_WIDTH);
-  if (receipt.payment.method) c.field('Paid with', pdfText(receipt.payment.method, 120, true), LABEL_WIDTH);
+  c.heading(words.thePayment, STYLES.subheading);
+  if (receipt.payment.chargeId) c.field(say.receipt.charge, pdfText(receipt.payment.chargeId, 80, true), LABEL_WIDTH);
+  c.field(say.receipt.amountPaid, money(receipt.payment.amount), LABEL_WIDTH);
+  if (receipt.payment.date) c.field(say.receipt.date, time(receipt.payment.date), LABEL_WIDTH);
+  if (receipt.payment.method) c.field(say.receipt.paidWith, pdfText(receipt.payment.method, 120, true), LABEL_WIDTH);
   c.space(8);
-  c.paragraph(`From Stripe's records of the refunds on the payment disputed in ${pdfText(dispute.id, 80, true)}.`, {
-    muted: true,
-  });
+  c.paragraph(words.fromStripe(pdfText(dispute.id, 80, true)), { muted: true });
   return c;
 }
