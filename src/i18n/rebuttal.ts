@@ -249,7 +249,7 @@ const fr: RebuttalMessages = {
     subscriptionRenewals: "L'historique de l'abonnement et ses renouvellements figurent ci-dessous.",
     subscriptionAndInvoice: "L'abonnement et sa facture figurent ci-dessous.",
     subscription: "L'abonnement figure ci-dessous.",
-    usedAfterSummarised: 'Le client a utilisé le produit après ce paiement, comme le résume ce qui suit.',
+    usedAfterSummarised: 'Le client a utilisé le produit après ce paiement, comme le montre le résumé ci-dessous.',
     usedAfterListed: 'Le client a utilisé le produit après ce paiement, comme indiqué ci-dessous.',
     policiesQuoted: (policies) => `Nous citons ci-dessous ${policies}.`,
     eachPayment: 'Chaque paiement figure ci-dessous.',
