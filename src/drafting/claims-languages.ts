@@ -51,16 +51,21 @@ export const FOREIGN_CONNECTIVES: Record<ForeignLanguage, ReadonlySet<string>> =
   ),
 };
 
-/** Events a statement may state only when one of its facts is of a kind that records one; stems, lower-case. */
+/**
+ * Events a statement may state only when one of its facts is of a kind that records one; stems, lower-case. English
+ * stems are looked for too: a model told to write French may still write English, which the English word check then
+ * does not see.
+ */
 export const FOREIGN_EVENTS: readonly {
   event: string;
   kinds: readonly FactKind[];
-  stems: Record<ForeignLanguage, readonly string[]>;
+  stems: Record<Language, readonly string[]>;
 }[] = [
   {
     event: 'a refund or credit',
     kinds: ['refund'],
     stems: {
+      en: ['refund', 'reimburs', 'credited', 'repaid', 'repay', 'money back'],
       fr: ['rembours', 'recrédit'],
       de: ['erstatt', 'rückerstatt', 'zurückerstatt', 'gutgeschrieb', 'gutschrift', 'zurückgezahlt', 'rückzahl'],
       es: ['reembols', 'devolv', 'devuel', 'devolución', 'abonad', 'acreditad'],
@@ -70,6 +75,7 @@ export const FOREIGN_EVENTS: readonly {
     event: 'a contact with the customer',
     kinds: ['communication'],
     stems: {
+      en: ['contact', 'call', 'phon', 'spok', 'speak', 'emailed', 'messag', 'wrote', 'talk', 'repli', 'reply'],
       fr: ['contact', 'appel', 'téléphon', 'écrit', 'écrivi', 'répond', 'répons', 'courriel', 'parl'],
       de: ['kontakt', 'anruf', 'angerufen', 'telefon', 'geschrieben', 'schrieb', 'antwort', 'beantwort', 'gesprochen'],
       es: ['contact', 'llam', 'telefon', 'escrib', 'escrit', 'respond', 'respuest', 'habl'],
@@ -79,6 +85,7 @@ export const FOREIGN_EVENTS: readonly {
     event: 'a delivery',
     kinds: ['deliverable', 'activity'],
     stems: {
+      en: ['deliver', 'ship', 'sent', 'receiv', 'download'],
       fr: ['livr', 'envoy', 'expédi', 'télécharg'],
       de: ['geliefert', 'liefer', 'versand', 'versendet', 'gesendet', 'erhalten', 'empfang', 'herunterg'],
       es: ['entreg', 'envi', 'envío', 'recib', 'descarg'],
@@ -88,6 +95,7 @@ export const FOREIGN_EVENTS: readonly {
     event: 'a verification',
     kinds: ['payment_check'],
     stems: {
+      en: ['verif', 'authenticat', 'confirm', 'identit', 'approv'],
       fr: ['vérifi', 'authentifi', 'confirm', 'identit', 'approuv'],
       de: ['verifi', 'authentifi', 'bestätig', 'identit', 'genehmig', 'geprüft'],
       es: ['verific', 'autentic', 'confirm', 'identid', 'aprob'],
@@ -97,6 +105,7 @@ export const FOREIGN_EVENTS: readonly {
     event: 'a cancellation',
     kinds: ['subscription', 'policy', 'policy_acceptance'],
     stems: {
+      en: ['cancel', 'terminat', 'unsubscrib'],
       fr: ['annul', 'résili', 'désabonn', 'désinscri'],
       de: ['kündig', 'gekündigt', 'storn', 'abbestell', 'abgemeldet'],
       es: ['cancel', 'anul', 'baja'],
@@ -106,6 +115,7 @@ export const FOREIGN_EVENTS: readonly {
     event: 'use of the product',
     kinds: ['activity', 'deliverable', 'account'],
     stems: {
+      en: ['used', 'usage', 'login', 'logged', 'signed', 'access'],
       fr: ['utilis', 'connect', 'connexion', 'accéd', 'accès', 'usage'],
       de: ['genutzt', 'nutz', 'benutz', 'verwendet', 'angemeldet', 'anmeld', 'zugriff', 'zugegriffen'],
       es: ['utiliz', 'usó', 'usado', 'usaron', 'uso', 'conect', 'acced', 'acceso', 'sesión'],
@@ -114,7 +124,8 @@ export const FOREIGN_EVENTS: readonly {
 ];
 
 /** Words that deny or hedge: a denial is an event of its own ("never used"), which no fact of ours words this way. */
-export const FOREIGN_DENIALS: Record<ForeignLanguage, ReadonlySet<string>> = {
+export const FOREIGN_DENIALS: Record<Language, ReadonlySet<string>> = {
+  en: words('not never no none nothing nobody neither nor without'),
   fr: words('ne n pas jamais aucun aucune rien personne ni non sans'),
   de: words('nicht nie niemals kein keine keinen keinem keiner nichts weder noch ohne'),
   es: words('no nunca jamás ningún ninguno ninguna nada nadie ni sin'),

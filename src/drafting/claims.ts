@@ -214,7 +214,10 @@ function foreignFindings(
   const recorded = (word: string) => own.has(stemOf(word)) || context.has(stemOf(word));
   for (const { event, kinds: recordedBy, stems } of FOREIGN_EVENTS) {
     const stated = said.filter(
-      (word) => !connectives.has(word) && !recorded(word) && stems[language].some((stem) => word.startsWith(stem)),
+      (word) =>
+        !connectives.has(word) &&
+        !recorded(word) &&
+        [...stems[language], ...stems.en].some((stem) => word.startsWith(stem)),
     );
     if (stated.length === 0 || recordedBy.some((kind) => kinds.has(kind))) continue;
     findings.push({
@@ -223,7 +226,9 @@ function foreignFindings(
       message: `${label} says "${stated.slice(0, 3).join('", "')}": ${event} that the facts it cites do not record`,
     });
   }
-  const denials = said.filter((word) => FOREIGN_DENIALS[language].has(word));
+  const denials = said.filter(
+    (word) => FOREIGN_DENIALS[language].has(word) || FOREIGN_DENIALS.en.has(word) || word.endsWith("n't"),
+  );
   if (denials.length > 0) {
     findings.push({
       kind: 'unsupported',

@@ -333,6 +333,16 @@ describe("a model's statements in French, German and Spanish", () => {
   }
 });
 
+describe('a model told to write French that writes English anyway', () => {
+  const sheet = buildFactSheet(facts, context('fr'));
+  const charge = sheet.facts.find((fact) => fact.id === 'stripe.charge')?.ref ?? '';
+  it('is still refused an event and a denial no cited fact records', () => {
+    const said = (text: string) => checkClaims([{ text, facts: [charge] }], sheet).map((finding) => finding.value);
+    expect(said('We called the customer, who confirmed the purchase.')).toContain('a contact with the customer');
+    expect(checkClaims([{ text: 'The customer never disputed before.', facts: [charge] }], sheet)).not.toEqual([]);
+  });
+});
+
 describe("a person's edit of a French rebuttal", () => {
   const sheet = buildFactSheet(sampleFacts(), sampleContext({ reason: 'fraudulent', language: 'fr' }));
   const { text } = draftFromTemplate(sheet);
