@@ -10,6 +10,7 @@ import { checkGrounding, checkStatements } from '../../src/drafting/grounding.js
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
 import { draftFromTemplate } from '../../src/drafting/template.js';
 import type { Fact } from '../../src/evidence/types.js';
+import { ACTIVITY_WORDS } from '../../src/i18n/activity.js';
 import { REBUTTAL_MESSAGES } from '../../src/i18n/rebuttal.js';
 
 const REASONS = [
@@ -50,6 +51,10 @@ function strings(value: unknown, path = ''): [string, string][] {
 describe('the rebuttal catalogue', () => {
   it.each(LANGUAGES)('%s has every key English has, sentences where English has sentences', (language) => {
     expect(shape(REBUTTAL_MESSAGES[language]).sort()).toEqual(shape(REBUTTAL_MESSAGES.en).sort());
+  });
+
+  it.each(LANGUAGES)('%s has every word of the activity summary English has', (language) => {
+    expect(shape(ACTIVITY_WORDS[language]).sort()).toEqual(shape(ACTIVITY_WORDS.en).sort());
   });
 
   it.each(LANGUAGES.filter((language) => language !== 'en'))('%s translates every sentence', (language) => {
