@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { WEEKDAYS, type Weekday } from './dates.js';
+import { LANGUAGE_EXPECTED, LANGUAGE_SETTINGS } from './dispute/language.js';
 import { DEFAULT_REBUTTAL_MAX_CHARS, MAX_REBUTTAL_CHARS, MIN_REBUTTAL_MAX_CHARS } from './drafting/limits.js';
 import { envFileCuts } from './env-file.js';
 import { currencyDecimals } from './money.js';
@@ -132,6 +133,13 @@ export const settingsSchema = z.object({
       .refine((chars) => chars >= MIN_REBUTTAL_MAX_CHARS && chars <= MAX_REBUTTAL_CHARS, REBUTTAL_CHARS_EXPECTED)
       .default(DEFAULT_REBUTTAL_MAX_CHARS),
   ),
+  /**
+   * The language of what goes to the bank (the rebuttal, the evidence files): en, fr, de, es, or auto for the card
+   * issuer's country's (dispute/language.ts). Slack stays in English.
+   */
+  REBUT_LANGUAGE: optionalText
+    .transform((text) => text?.toLowerCase())
+    .pipe(z.enum(LANGUAGE_SETTINGS, { error: LANGUAGE_EXPECTED }).default('en')),
   REVIEW_WINDOW: duration('48h').default(48 * 3_600_000),
   SUBMIT_BUFFER: duration('12h').default(12 * 3_600_000),
   /** The least time a person has to see a case before rebut acts alone; the buffer alone never cuts below it. */

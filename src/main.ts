@@ -83,7 +83,12 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
         evidence: loaded.config,
         appDatabaseUrl: product.appDatabaseUrl,
         fetchDeliverables: deliverableFetcher(loaded.config, options.imagePolicy),
-        business: { name: loaded.config.business.name, productDescription: loaded.config.business.product_description },
+        language: product.language,
+        business: {
+          name: loaded.config.business.name,
+          productDescription: loaded.config.business.product_description,
+          language: product.language,
+        },
       };
       return [product.id, own] as const;
     }),
@@ -154,6 +159,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       counteredFees: settings.COUNTERED_FEES,
       smartDisputes: (product) => productOf(product)?.smartDisputes ?? settings.SMART_DISPUTES,
       observeStage: metrics.observeStage,
+      language: first.language,
     },
     draft: {
       pool,

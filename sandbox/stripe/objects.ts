@@ -159,6 +159,8 @@ export interface ChargeInput {
   paymentMethod: string;
   brand: CardBrand;
   fingerprint: string;
+  /** The card issuer's country (ISO 3166-1 alpha-2); the fixture's US when not given. */
+  cardCountry?: string;
   billingName: string;
   billingEmail: string;
   billingAddress: Address;
@@ -228,6 +230,7 @@ export function chargeObject(input: ChargeInput): Stripe.Charge {
     card.network = input.brand;
     card.last4 = LAST4[input.brand];
     card.fingerprint = input.fingerprint;
+    if (input.cardCountry) card.country = input.cardCountry;
     card.amount_authorized = input.amount;
     card.authorization_code = digits.slice(8, 14);
     card.network_transaction_id = digits.slice(14, 29);
@@ -296,6 +299,7 @@ export function paymentMethodObject(input: {
   customer: string | null;
   brand: CardBrand;
   fingerprint: string;
+  cardCountry?: string;
   billingName: string;
   billingEmail: string;
   billingAddress: Address;
@@ -318,6 +322,7 @@ export function paymentMethodObject(input: {
     method.card.display_brand = input.brand;
     method.card.last4 = LAST4[input.brand];
     method.card.fingerprint = input.fingerprint;
+    if (input.cardCountry) method.card.country = input.cardCountry;
     method.card.wallet = null;
     method.card.networks = { available: [input.brand], preferred: null };
     method.card.generated_from = null;

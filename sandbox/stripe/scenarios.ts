@@ -28,6 +28,8 @@ export interface CreateDisputeInput {
   amount?: number;
   currency?: string;
   brand?: CardBrand;
+  /** The country of the card's issuer (`payment_method_details.card.country`); US when not given. */
+  cardCountry?: string;
   /** Defaults to `needs_response`, or `warning_needs_response` for an inquiry. */
   status?: Stripe.Dispute.Status;
   inquiry?: boolean;
@@ -135,6 +137,7 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
       customer: customer.id,
       brand,
       fingerprint,
+      ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
       billingName: person.name,
       billingEmail: person.email,
       billingAddress: address,
@@ -183,6 +186,7 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
       paymentMethod,
       brand,
       fingerprint,
+      ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
       billingName: person.name,
       billingEmail: person.email,
       billingAddress: address,

@@ -1,10 +1,15 @@
 import type { DisputeRow } from '../db/disputes.js';
+import { type LanguageSetting, resolveLanguage } from '../dispute/language.js';
 import type { DraftContext } from '../drafting/fact-sheet.js';
+
+/** The business as the drafter knows it: its name, its product, and the language its rebuttals go to the bank in. */
+export type DraftContextBusiness = Parameters<typeof draftContext>[1];
 
 /** The dispute basics the drafter and the grounding check start from. */
 export function draftContext(
   dispute: DisputeRow,
-  business: { name: string; productDescription: string | null },
+  /** `language`: the product's setting (default en); `auto` reads the card issuer's country from the charge. */
+  business: { name: string; productDescription: string | null; language?: LanguageSetting },
   /** What the packet left out (cases.triage.dropped): whether its activity log holds every event. */
   dropped: readonly { what: string }[] = [],
   /** The cover page's points and where each is proved (cases.triage.cover): the rebuttal opens with them. */
@@ -26,7 +31,14 @@ export function draftContext(
     businessName: business.name,
     activityLog: activityLogIn(dropped),
     ...(cover && cover.length > 0 ? { cover } : {}),
+    language: resolveLanguage(business.language, cardCountryOf(dispute)),
   };
+}
+
+/** The country of the card's issuer, as Stripe gives it on the charge (`payment_method_details.card.country`). */
+export function cardCountryOf(dispute: Pick<DisputeRow, 'stripe_object'>): string | null {
+  const charge = typeof dispute.stripe_object.charge === 'object' ? dispute.stripe_object.charge : null;
+  return charge?.payment_method_details?.card?.country ?? null;
 }
 
 /** What the packet's activity log holds, from what the packet left out ("3,120 activity log rows of 5,001"). */

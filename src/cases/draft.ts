@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { onAccount } from '../stripe/client.js';
 import { autopilotRulesFor, evidenceFound, shouldAutoSubmit } from './autopilot.js';
-import { draftContext } from './context.js';
+import { type DraftContextBusiness, draftContext } from './context.js';
 import { type StageObserver, stopwatch } from './timing.js';
 
 export interface DraftDeps {
@@ -23,9 +23,9 @@ export interface DraftDeps {
   products?: ProductClients;
   log: Logger;
   llm?: LlmDrafter;
-  business: { name: string; productDescription: string | null };
-  /** A product's own business (its evidence file's); without it every dispute is `business`'s. */
-  businessOf?: (product: string) => { name: string; productDescription: string | null };
+  business: DraftContextBusiness;
+  /** A product's own business (its evidence file's, with its language); without it every dispute is `business`'s. */
+  businessOf?: (product: string) => DraftContextBusiness;
   /** The whole drafting step, model retries included, finishes within this. */
   draftTimeoutMs?: number;
   /** REBUT_REBUTTAL_MAX_CHARS: the template's ceiling and the model's target. */
@@ -87,6 +87,7 @@ export async function draftCase(deps: DraftDeps, caseId: number): Promise<void> 
         fallbackReason: result.fallbackReason,
         confidence: result.confidence,
         weaknesses: result.weaknesses,
+        language: result.sheet.context.language ?? 'en',
         // Every attempt with what it cost: a refused or failed model call is paid for too.
         attempts: result.attempts.map(({ author, outcome, durationMs, failure, usage, findings, refusedText }) => ({
           author,

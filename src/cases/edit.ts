@@ -10,7 +10,7 @@ import { checkEditedText } from '../drafting/edit-check.js';
 import { buildFactSheet } from '../drafting/fact-sheet.js';
 import { MAX_REBUTTAL_CHARS } from '../drafting/limits.js';
 import { queueMessageUpdate } from '../jobs/enqueue.js';
-import { draftContext } from './context.js';
+import { type DraftContextBusiness, draftContext } from './context.js';
 
 export class EditRefused extends Error {}
 
@@ -24,7 +24,7 @@ export async function saveEditedDraft(
   caseId: number,
   typed: string,
   userId: string,
-  business: { name: string; productDescription: string | null },
+  business: DraftContextBusiness,
   /** The draft version the person edited; another saved meanwhile refuses this one (checked under the row lock). */
   editedVersion?: number,
 ): Promise<{ draft: DraftRow; findings: string[] }> {
@@ -43,7 +43,11 @@ export async function saveEditedDraft(
   }
   const dispute = await getDispute(pool, caseRow.dispute_id);
   if (!dispute) throw new EditRefused('The dispute of this case is missing.');
-  const sheet = buildFactSheet(await loadFacts(pool, caseId), draftContext(dispute, business));
+  // The person edits the draft in the language it was written in; they keep it (a draft from before languages: English).
+  const context = draftContext(dispute, business);
+  const edited = await latestDraft(pool, caseId);
+  const language = edited ? (edited.grounding.language ?? 'en') : (context.language ?? 'en');
+  const sheet = buildFactSheet(await loadFacts(pool, caseId), { ...context, language });
   const findings = checkEditedText(text, sheet);
   const draft = await withTransaction(pool, async (tx) => {
     // Checked again under the case's row lock: a submission that took the case meanwhile refuses this edit, and one
@@ -65,7 +69,13 @@ export async function saveEditedDraft(
       author: `slack:${userId}`,
       text,
       citedFacts: [],
-      grounding: { ok: findings.length === 0, findings, needsReview: findings.length > 0, fallbackReason: null },
+      grounding: {
+        ok: findings.length === 0,
+        findings,
+        needsReview: findings.length > 0,
+        fallbackReason: null,
+        language,
+      },
     });
     await audit(tx, {
       actor: `slack:${userId}`,

@@ -4,6 +4,7 @@ import { getCase, saveTriage, transitionCase } from '../db/cases.js';
 import { type DisputeRow, getDispute } from '../db/disputes.js';
 import { saveFacts, saveFiles } from '../db/evidence.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { type LanguageSetting, resolveLanguage } from '../dispute/language.js';
 import { visaCe3FromFacts } from '../evidence/ce3.js';
 import { type EvidenceConfig, policyInForceAt } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
@@ -16,6 +17,7 @@ import type { Logger } from '../log.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { triage } from '../triage/index.js';
 import { markNeedsAttention, SOURCE_ATTEMPTS } from './attention.js';
+import { cardCountryOf } from './context.js';
 import { leaveToSmartDisputes } from './smart-disputes.js';
 import { stage } from './stage.js';
 import { type StageObserver, stopwatch } from './timing.js';
@@ -25,6 +27,8 @@ export interface ProductEvidence {
   evidence: EvidenceConfig;
   appDatabaseUrl?: string | undefined;
   fetchDeliverables: PrepareDeps['fetchDeliverables'];
+  /** The product's language setting (dispute/language.ts): the files' own words are in it. Default English. */
+  language?: LanguageSetting;
 }
 
 export interface PrepareDeps {
@@ -50,6 +54,8 @@ export interface PrepareDeps {
   smartDisputes?: (product: string) => 'off' | 'when_cheaper';
   /** Each step's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
   observeStage?: StageObserver;
+  /** The language setting when no product's own is given (`evidenceOf`); default English. */
+  language?: LanguageSetting;
 }
 
 /**
@@ -70,6 +76,8 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   const evidence = own?.evidence ?? deps.evidence;
   const appDatabaseUrl = own ? own.appDatabaseUrl : deps.appDatabaseUrl;
   const fetchDeliverables = own?.fetchDeliverables ?? deps.fetchDeliverables;
+  // The files are in the language the rebuttal will be in: the product's, or for auto the card issuer country's.
+  const language = resolveLanguage(own ? own.language : deps.language, cardCountryOf(dispute));
 
   const gathered = await gatherEvidence(
     {
@@ -139,9 +147,10 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   }
   const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
   watch.lap('evidence');
-  const packet = await (deps.buildPacket ?? buildPacket)(
-    packetInputFor(dispute, evidence, gathered.facts, playbook, images),
-  );
+  const packet = await (deps.buildPacket ?? buildPacket)({
+    ...packetInputFor(dispute, evidence, gathered.facts, playbook, images),
+    language,
+  });
   watch.lap('packet');
 
   const enhanced = visaCe3FromFacts(

@@ -2,6 +2,7 @@ import type { CaseRow } from '../db/cases.js';
 import type { DisputeRow } from '../db/disputes.js';
 import type { Pool } from '../db/pool.js';
 import { readStored, storedGroundingSchema, storedTriageSchema } from '../db/stored.js';
+import type { Language } from '../dispute/language.js';
 import { type ByProduct, forProduct } from '../dispute/products.js';
 import type { CaseState } from '../dispute/states.js';
 import { type ActionAlone, actionAlone, type UnwinnableAction } from './act-alone.js';
@@ -59,6 +60,8 @@ export interface CaseView {
     findings: string[];
     needsReview: boolean;
     fallbackReason: string | null;
+    /** The language the rebuttal goes to the bank in; the case message says so when it is not English. */
+    language: Language;
     /** The model's drafts the grounding check refused, with why: shown only on request, marked as refused. */
     refused: { text: string; because: string }[];
   } | null;
@@ -137,6 +140,7 @@ export async function loadCaseView(
           findings: grounding.findings.map((finding) => finding.message),
           needsReview: grounding.needsReview,
           fallbackReason: grounding.fallbackReason,
+          language: grounding.language ?? 'en',
           refused: (grounding.attempts ?? []).flatMap((attempt) =>
             attempt.refusedText ? [{ text: attempt.refusedText, because: attempt.refusedBecause ?? '' }] : [],
           ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../dispute/language.js';
 
 /**
  * The JSON rebut stores beside its rows, with the schema it is read back with (never `as`). Fields are optional
@@ -55,6 +56,8 @@ export const storedGroundingSchema = z.object({
   fallbackReason: z.string().nullable().default(null),
   confidence: z.number().nullable().optional(),
   weaknesses: z.array(z.string()).default([]),
+  /** The language the draft is written in (dispute/language.ts); absent on drafts from before languages: English. */
+  language: z.enum(LANGUAGES).optional(),
   attempts: z
     .array(
       z.object({

@@ -1,4 +1,12 @@
 import type { FactKind } from '../dispute/facts.js';
+import type { Language } from '../dispute/language.js';
+import {
+  AFTER_PAYMENT,
+  FOREIGN_CONNECTIVES,
+  FOREIGN_DENIALS,
+  FOREIGN_EVENTS,
+  type ForeignLanguage,
+} from './claims-languages.js';
 import type { FactSheet, SheetFact } from './fact-sheet.js';
 import { checkStatements, type GroundingFinding, normaliseFactRef } from './grounding.js';
 import { extractMentions, normaliseText } from './values.js';
@@ -121,6 +129,11 @@ export function checkClaims(statements: readonly Statement[], sheet: FactSheet):
         message: `${label}: ${finding.message.replace('the fact sheet', 'the facts it cites')}`,
       });
     }
+    const language = sheet.context.language ?? 'en';
+    if (language !== 'en') {
+      findings.push(...foreignFindings(label, statement.text, cited, context, language, paidAt));
+      return;
+    }
     const unsupported = unsupportedWords(statement.text, cited, context, [sheet.context.currency.toLowerCase()]);
     if (unsupported.length > 0) {
       const event = EVENT_WORDS.find(([, stems]) =>
@@ -132,17 +145,98 @@ export function checkClaims(statements: readonly Statement[], sheet: FactSheet):
         message: `${label} says "${unsupported.slice(0, 6).join('", "')}", which ${cited.length === 0 ? 'a statement citing no facts may not' : 'the facts it cites do not say'}`,
       });
     }
-    if (/\bafter\s+(?:the|this|that|their|his|her)\s+(?:payment|purchase|charge)\b/i.test(statement.text)) {
-      const after = cited.some((fact) => fact.at !== null && paidAt !== undefined && Date.parse(fact.at) >= paidAt);
-      if (!after) {
-        findings.push({
-          kind: 'event_claim',
-          value: 'something after the payment',
-          message: `${label} says something happened after the payment, but none of its facts is dated after it`,
-        });
-      }
-    }
+    findings.push(...afterPaymentFindings(label, statement.text, cited, 'en', paidAt));
   });
+  return findings;
+}
+
+/** "After the payment" only when one of the statement's facts is dated after it. */
+function afterPaymentFindings(
+  label: string,
+  text: string,
+  cited: readonly SheetFact[],
+  language: Language,
+  paidAt: number | undefined,
+): GroundingFinding[] {
+  if (!AFTER_PAYMENT[language].test(normaliseText(text))) return [];
+  const after = cited.some((fact) => fact.at !== null && paidAt !== undefined && Date.parse(fact.at) >= paidAt);
+  if (after) return [];
+  return [
+    {
+      kind: 'event_claim',
+      value: 'something after the payment',
+      message: `${label} says something happened after the payment, but none of its facts is dated after it`,
+    },
+  ];
+}
+
+/**
+ * A statement in French, German or Spanish (src/drafting/claims-languages.ts): citing nothing, only connecting words;
+ * citing facts, no event none of them is of a kind to record, and no denial. Its values were checked above.
+ */
+function foreignFindings(
+  label: string,
+  text: string,
+  cited: readonly SheetFact[],
+  context: ReadonlySet<string>,
+  language: ForeignLanguage,
+  paidAt: number | undefined,
+): GroundingFinding[] {
+  let scan = normaliseText(text);
+  const quotable = cited.filter(quotedOnly).map((fact) => flatten(fact.text));
+  scan = scan.replace(/"([^"]{3,})"|“([^”]{3,})”|«\s?([^»]{3,}?)\s?»|„([^“]{3,})“/g, (whole, a, b, c, d) =>
+    quotable.some((source) => source.includes(flatten(a ?? b ?? c ?? d ?? ''))) ? ' ' : whole,
+  );
+  for (const mention of extractMentions(scan, { currencies: [] })) scan = scan.replace(mention.raw, ' ');
+  const connectives = FOREIGN_CONNECTIVES[language];
+  // French elides: "n'a", "l'utilisation" are two words each.
+  const said = words(scan)
+    .flatMap((word) => {
+      const elided = language === 'fr' ? /^(qu|[cdjlmnst])['’](.+)$/.exec(word) : null;
+      return elided ? [elided[1] ?? '', elided[2] ?? ''] : [word];
+    })
+    .filter((word) => word !== '' && !/^\d/.test(word));
+  // The facts' own words (an English word copied from a fact, a name, an event's label) are theirs to use.
+  const own = new Set(cited.filter((fact) => !quotedOnly(fact)).flatMap((fact) => words(fact.text).map(stemOf)));
+  if (cited.length === 0) {
+    const loose = said.filter((word) => !connectives.has(word) && !context.has(stemOf(word)) && !CONNECTIVES.has(word));
+    if (loose.length === 0) return [];
+    return [
+      {
+        kind: 'uncited',
+        value: loose.join(' '),
+        message: `${label} says "${loose.slice(0, 6).join('", "')}", which a statement citing no facts may not`,
+      },
+    ];
+  }
+  const findings: GroundingFinding[] = [];
+  const kinds = new Set(cited.map((fact) => fact.kind));
+  const recorded = (word: string) => own.has(stemOf(word)) || context.has(stemOf(word));
+  for (const { event, kinds: recordedBy, stems } of FOREIGN_EVENTS) {
+    const stated = said.filter(
+      (word) =>
+        !connectives.has(word) &&
+        !recorded(word) &&
+        [...stems[language], ...stems.en].some((stem) => word.startsWith(stem)),
+    );
+    if (stated.length === 0 || recordedBy.some((kind) => kinds.has(kind))) continue;
+    findings.push({
+      kind: 'event_claim',
+      value: event,
+      message: `${label} says "${stated.slice(0, 3).join('", "')}": ${event} that the facts it cites do not record`,
+    });
+  }
+  const denials = said.filter(
+    (word) => FOREIGN_DENIALS[language].has(word) || FOREIGN_DENIALS.en.has(word) || word.endsWith("n't"),
+  );
+  if (denials.length > 0) {
+    findings.push({
+      kind: 'unsupported',
+      value: denials.join(' '),
+      message: `${label} says "${denials.slice(0, 3).join('", "')}", a denial the facts it cites do not state`,
+    });
+  }
+  findings.push(...afterPaymentFindings(label, text, cited, language, paidAt));
   return findings;
 }
 

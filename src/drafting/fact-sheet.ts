@@ -1,3 +1,4 @@
+import type { Language } from '../dispute/language.js';
 import { activitySummaryFacts, checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import type { Fact, FactKind } from '../evidence/types.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
@@ -24,6 +25,11 @@ export interface DraftContext {
    * around the payment), or none. The rebuttal points to the log only as far as it is there. Default: every event.
    */
   activityLog?: 'complete' | 'partial' | 'absent';
+  /**
+   * The language the bank reads the rebuttal in (the product's, or for `auto` the card issuer country's): the template
+   * writes its own words in it, the model is told to, the grounding check reads its values in it. Default: English.
+   */
+  language?: Language;
   /**
    * The points page 1 of the service documentation shows, in its order, each with the file (and pages) proving it
    * (cases.triage.cover): the rebuttal opens with the same points and says where each is. Without it, the playbook's
@@ -126,7 +132,8 @@ export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet 
         compareTimes(a.time, b.time) ||
         a.index - b.index,
     );
-  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts);
+  // The summary is rebut's own sentence: written in the rebuttal's language, its figures the same in all.
+  const summaries = facts.some(isActivitySummary) ? [] : activitySummaryFacts(facts, context.language);
   const sheetFacts = [...ordered.map(({ fact }) => fact), ...summaries].map((fact, index): SheetFact => {
     const untrusted = fact.untrusted === true;
     return {

@@ -4,6 +4,10 @@
  * check recognises.
  */
 
+import { type Language, LOCALES } from '../dispute/language.js';
+import { REBUTTAL_MESSAGES } from '../i18n/rebuttal.js';
+import { formatMoney } from '../money.js';
+
 /** `4900, 'usd'` → `$49.00`; `5000, 'jpy'` → `¥5,000`; `4900, 'cad'` → `CA$49.00`. */
 export {
   currencyDecimals,
@@ -27,10 +31,16 @@ const MONTHS = [
   'December',
 ];
 
-/** `2026-03-04T14:03:22Z` → `March 4, 2026` (UTC), the form a bank analyst cannot misread. */
-export function formatLongDate(iso: string): string {
+/**
+ * `2026-03-04T14:03:22Z` → `March 4, 2026` (UTC), the form a bank analyst cannot misread; in another language as its
+ * locale writes a long date: `4 mars 2026`, `4. März 2026`, `4 de marzo de 2026`.
+ */
+export function formatLongDate(iso: string, language: Language = 'en'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  if (language !== 'en') {
+    return new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  }
   return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }
 
@@ -41,12 +51,21 @@ export function formatTimestamp(iso: string): string {
   return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
-/** `2026-03-04T14:03:22Z` → `March 4, 2026 at 14:03 UTC`, or just the date when the time is midnight exactly. */
-export function formatDateTime(iso: string): string {
+/**
+ * `2026-03-04T14:03:22Z` → `March 4, 2026 at 14:03 UTC` (`4 mars 2026 à 14:03 UTC` …), or just the date when the time
+ * is midnight exactly.
+ */
+export function formatDateTime(iso: string, language: Language = 'en'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const time = date.toISOString().slice(11, 16);
-  return time === '00:00' && date.getUTCSeconds() === 0 ? formatLongDate(iso) : `${formatLongDate(iso)} at ${time} UTC`;
+  const day = formatLongDate(iso, language);
+  return time === '00:00' && date.getUTCSeconds() === 0 ? day : REBUTTAL_MESSAGES[language].dateAt(day, time);
+}
+
+/** An amount as the language writes it: `$49.00`, `49,00 $US`, `49,00 $`, `49,00 US$`. */
+export function formatAmountIn(minor: number, currency: string, language: Language): string {
+  return formatMoney(minor, currency, LOCALES[language]);
 }
 
 // C0/C1 controls, bidi overrides and zero-width characters: invisible to a reviewer, not to a model.

@@ -188,6 +188,16 @@ const REFUND_PATTERNS: RegExp[] = [
   /\b(?:re-?fund|credit|reimbursement)s?\b(?:\s+[\w$.,'-]+){0,4}?\s+(?:was|were|has been|have been|had been|is being|got|is)\s+(?:issued|processed|granted|applied|made|sent|completed|initiated|posted|approved|returned)\b/gi,
   /\b(?:money|payment|funds|amount|charge)\s+(?:was|were|has been|have been|had been)\s+(?:returned|reversed|voided|refunded|given back|paid back)\b/gi,
   /\b(?:returned|reversed|voided)\s+(?:the|their|his|her|your)\s+(?:money|payment|funds|charge)\b/gi,
+  // French, German, Spanish (docs/architecture.md → "The reader's language"): a refund done, not a refund policy.
+  /(?<!\p{L})(?:rembours(?:é|ée|és|ées|ons|ions|ait|erons)|recrédité(?:e|s|es)?|restitué(?:e|s|es)?)(?!\p{L})/giu,
+  /(?<!\p{L})(?:effectu|émi|accord|vers|procéd|trait)\p{L}*(?:\s+\S+){0,3}?\s+(?:au\s+|un\s+|le\s+)?rembourse?ments?(?!\p{L})/giu,
+  /(?<!\p{L})rembourse?ments?(?:\s+\S+){0,4}?\s+(?:a\s+été|ont\s+été|est|sont|fut)\s+(?:effectu|émis|accord|vers|trait|réalis)\p{L}*/giu,
+  /(?<!\p{L})(?:zurück|rück)?erstattet(?!\p{L})|(?<!\p{L})(?:gutgeschrieben|zurückgezahlt|zurücküberwiesen)(?!\p{L})/giu,
+  /(?<!\p{L})(?:rück)?erstattung(?:en)?(?:\s+\S+){0,4}?\s+(?:wurde|wurden|ist|sind)(?:\s+\S+){0,5}?\s+(?:veranlasst|ausgeführt|bearbeitet|gewährt|geleistet|überwiesen|erfolgt)(?!\p{L})/giu,
+  /(?<!\p{L})reembols(?:ado|ada|ados|adas|amos|é|ó|aron)(?!\p{L})/giu,
+  /(?<!\p{L})(?:emiti|emitimos|realiz|proces|tramit|concedi|hici)\p{L}*(?:\s+\S+){0,3}?\s+(?:un\s+|el\s+)?reembolsos?(?!\p{L})/giu,
+  /(?<!\p{L})reembolsos?(?:\s+\S+){0,4}?\s+(?:fue|fueron|ha\s+sido|han\s+sido|se\s+ha)\s+(?:emitid|procesad|realizad|tramitad|concedid|abonad)\p{L}*/giu,
+  /(?<!\p{L})devol(?:vimos|vió|vieron)\s+(?:el|su|los|la)\s+(?:dinero|importe|pago|cargo)(?!\p{L})/giu,
 ];
 
 /** Words that, just before a refund phrase, turn it into a denial, a request or a hypothesis. */
@@ -227,6 +237,48 @@ const NOT_A_CLAIM = new Set([
   'said',
   'eligible',
   'be',
+  // French, German, Spanish
+  'ne',
+  'pas',
+  'jamais',
+  'aucun',
+  'aucune',
+  'sans',
+  'si',
+  'pourrait',
+  'peut',
+  'demandé',
+  'demande',
+  'réclame',
+  'affirme',
+  'déclare',
+  'dû',
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'nie',
+  'niemals',
+  'ohne',
+  'wenn',
+  'falls',
+  'könnte',
+  'kann',
+  'verlangt',
+  'fordert',
+  'behauptet',
+  'sei',
+  'no',
+  'nunca',
+  'ningún',
+  'ninguna',
+  'sin',
+  'podría',
+  'puede',
+  'pidió',
+  'solicitó',
+  'reclama',
+  'afirma',
 ]);
 
 /**
@@ -248,10 +300,12 @@ export function findRefundClaims(text: string, quotable: readonly string[]): str
         .slice(Math.max(0, match.index - 60), match.index)
         .split(/[.;:!?\n]/)
         .pop();
-      const words = (before ?? '').toLowerCase().match(/[a-z']+/g) ?? [];
+      const words = (before ?? '').toLowerCase().match(/[\p{L}'’]+/gu) ?? [];
       const window = words.slice(-4);
-      const inside = match[0].toLowerCase().match(/[a-z']+/g) ?? [];
-      if ([...window, ...inside].some((word) => NOT_A_CLAIM.has(word) || word.endsWith("n't"))) continue;
+      const inside = match[0].toLowerCase().match(/[\p{L}'’]+/gu) ?? [];
+      // "n't", and French "n'a pas": the elided ne.
+      const denies = (word: string) => NOT_A_CLAIM.has(word) || word.endsWith("n't") || /^n['’]/.test(word);
+      if ([...window, ...inside].some(denies)) continue;
       claims.push(sentenceAround(scan, match.index, match.index + match[0].length));
     }
   }
@@ -347,6 +401,8 @@ function indexOf(sheet: FactSheet): SheetIndex {
   // Activity facts repeat their IPs, devices and event names: each distinct text is scanned once.
   for (const text of new Set(texts)) {
     for (const mention of extractMentions(text, { currencies: index.currencies })) {
+      // A count the sheet writes grouped another way (`1 500 événements`, `1.500 Ereignisse`) is one number.
+      if (mention.kind === 'count') for (const key of mention.keys) index.numbers.add(key);
       for (const key of mention.keys) {
         index.keys.add(`${mention.kind}|${key}`);
         if (key.startsWith('d:')) index.keys.add(`${mention.kind}|md:${key.slice(7)}`);

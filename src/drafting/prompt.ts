@@ -1,3 +1,4 @@
+import { LANGUAGE_NAMES, type Language } from '../dispute/language.js';
 import type { FactSheet } from './fact-sheet.js';
 import { plainParagraphs } from './format.js';
 import type { GroundingFinding } from './grounding.js';
@@ -51,6 +52,7 @@ export function buildPrompt(
       'or the customer word for word inside quotation marks. Set new_paragraph to start a paragraph.',
     '6. confidence: from 0 to 1, how likely this evidence wins the dispute. needs_review: true when a person ' +
       'should check the draft before it is sent. weaknesses: gaps or risks in the evidence, one short sentence each.',
+    ...languageRule(sheet.context.language ?? 'en'),
     '',
     `Strategy for a "${sheet.context.reason}" dispute. ${strategy.claim}`,
     strategy.advice,
@@ -104,6 +106,28 @@ export function buildRetryMessages(
           'event that no cited fact records.',
       ].join('\n'),
     },
+  ];
+}
+
+/** How each language writes the sheet's sample values, for the model to follow (src/dispute/language.ts locales). */
+const WRITTEN_AS: Record<Exclude<Language, 'en'>, string> = {
+  fr: '49,00 $US, 49,00 €, 16 novembre 2026, 14:03 UTC, 12 événements',
+  de: '49,00 $, 49,00 €, 16. November 2026, 14:03 UTC, 12 Ereignisse',
+  es: '49,00 US$, 49,00 €, 16 de noviembre de 2026, 14:03 UTC, 12 eventos',
+};
+
+/**
+ * The rebuttal goes to the bank in the product's language (docs/architecture.md → "The reader's language"); what the
+ * model says to the business (weaknesses) stays in English, as Slack does.
+ */
+function languageRule(language: Language): string[] {
+  if (language === 'en') return [];
+  return [
+    `7. Language: write every statement in ${LANGUAGE_NAMES[language]}, the language of the issuer's analyst, in ` +
+      'plain professional words. The facts are in English: say what they say in ' +
+      `${LANGUAGE_NAMES[language]}, adding nothing. Write amounts, dates and counts as ${LANGUAGE_NAMES[language]} ` +
+      `writes them (for example ${WRITTEN_AS[language]}); copy names, ids, IP addresses, email addresses, card ` +
+      'details and quotations exactly as the facts have them. Write weaknesses in English: they are for the business.',
   ];
 }
 

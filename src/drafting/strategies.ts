@@ -1,5 +1,6 @@
 import { isPlaybookReason, type PlaybookReason } from '../dispute/reasons.js';
 import type { FactKind } from '../evidence/types.js';
+import { REBUTTAL_MESSAGES, type RebuttalMessages } from '../i18n/rebuttal.js';
 import {
   accountUsed,
   activityAfterPayment,
@@ -44,10 +45,14 @@ export interface ReasonStrategy {
   gaps: readonly { kinds: readonly FactKind[]; text: string }[];
   /**
    * For a reason evidence cannot win (the playbook's `notFought`): what the business says instead of asking for the
-   * dispute to be decided in its favour. The template then answers the dispute rather than contesting it.
+   * dispute to be decided in its favour, as a sentence of the catalogue (src/i18n/rebuttal.ts → `concessions`). The
+   * template then answers the dispute rather than contesting it.
    */
-  concession?: string;
+  concession?: keyof RebuttalMessages['concessions'];
 }
+
+/** The claims in English: what the model's prompt states (the template says them in the rebuttal's language). */
+const EN = REBUTTAL_MESSAGES.en;
 
 const USAGE_GAP = {
   kinds: ['activity', 'deliverable'] as const,
@@ -58,7 +63,7 @@ export const REASON_STRATEGIES = {
   fraudulent: {
     reason: 'fraudulent',
     priorUse: true,
-    claim: 'The cardholder says they did not authorise this payment.',
+    claim: EN.claims.fraudulent,
     advice:
       'Show that the cardholder made the payment and benefited from it. Lead with the strongest link between the ' +
       'purchase and the person: 3-D Secure authentication, the same IP address or device at checkout and in later ' +
@@ -92,7 +97,7 @@ export const REASON_STRATEGIES = {
   unrecognized: {
     reason: 'unrecognized',
     priorUse: true,
-    claim: 'The cardholder says they do not recognise this payment.',
+    claim: EN.claims.unrecognized,
     advice:
       'Help the cardholder recognise the charge: who was paid and for what, when it was bought, the name, email ' +
       'and account it was bought with, and the use of the product afterwards. The customer has often simply ' +
@@ -120,7 +125,7 @@ export const REASON_STRATEGIES = {
   product_not_received: {
     reason: 'product_not_received',
     priorUse: false,
-    claim: 'The cardholder says they did not receive what they paid for.',
+    claim: EN.claims.product_not_received,
     advice:
       'Show that the digital product was delivered and used: when access was granted, what was produced or ' +
       'downloaded, and the logins and usage after the payment, with IP addresses and times. Include any message in ' +
@@ -151,7 +156,7 @@ export const REASON_STRATEGIES = {
   product_unacceptable: {
     reason: 'product_unacceptable',
     priorUse: false,
-    claim: 'The cardholder says the product was defective or not as described.',
+    claim: EN.claims.product_unacceptable,
     advice:
       'Show that the product matched its description and was used: what was promised at purchase, what was ' +
       'delivered, how much the customer used it, the refund policy they accepted, and whether they contacted the ' +
@@ -183,7 +188,7 @@ export const REASON_STRATEGIES = {
   subscription_canceled: {
     reason: 'subscription_canceled',
     priorUse: false,
-    claim: 'The cardholder says they cancelled the subscription before this payment.',
+    claim: EN.claims.subscription_canceled,
     advice:
       'Show that the subscription was active when it renewed, or that the charge followed the cancellation policy: ' +
       'the subscription and renewal dates, the actual cancellation date if there is one, the cancellation policy and ' +
@@ -214,7 +219,7 @@ export const REASON_STRATEGIES = {
   credit_not_processed: {
     reason: 'credit_not_processed',
     priorUse: false,
-    claim: 'The cardholder says a refund or credit they were owed was not processed.',
+    claim: EN.claims.credit_not_processed,
     advice:
       'Show that the customer is not owed a refund or credit, or that it was already issued: the refund or ' +
       'cancellation policy and its acceptance, why no refund is due under it, any refund already issued (amount and ' +
@@ -245,7 +250,7 @@ export const REASON_STRATEGIES = {
   duplicate: {
     reason: 'duplicate',
     priorUse: false,
-    claim: 'The cardholder says they were charged more than once for the same purchase.',
+    claim: EN.claims.duplicate,
     advice:
       'Show that each charge paid for something different: each charge with its id, date, amount and what it paid ' +
       'for (separate invoices, orders or subscription periods), or that a duplicate was already refunded.',
@@ -272,7 +277,7 @@ export const REASON_STRATEGIES = {
   general: {
     reason: 'general',
     priorUse: false,
-    claim: 'The cardholder disputes this payment.',
+    claim: EN.claims.general,
     advice:
       'State what was bought, that it was delivered and used, and the terms the customer agreed to, in the order ' +
       'things happened. Include any correspondence with the customer.',
@@ -300,7 +305,7 @@ export const REASON_STRATEGIES = {
     reason: 'debit_not_authorized',
     // The account holder says they did not authorise the debit: their earlier use ties the account to them.
     priorUse: true,
-    claim: 'The account holder says they did not authorise this debit from their bank account.',
+    claim: EN.claims.debit_not_authorized,
     advice:
       'Show that the account holder authorised the debit: when and where they accepted the debit authorisation ' +
       '(mandate) and the terms, with the IP address and the account used, then their use of the product after the ' +
@@ -332,7 +337,7 @@ export const REASON_STRATEGIES = {
   customer_initiated: {
     reason: 'customer_initiated',
     priorUse: false,
-    claim: 'The customer asked their bank to return this payment.',
+    claim: EN.claims.customer_initiated,
     advice:
       'The bank gives no claim to answer, and the customer is best contacted first. Set out, in the order things ' +
       'happened, what was bought, that it was delivered and used, the terms the customer accepted and any ' +
@@ -357,20 +362,14 @@ export const REASON_STRATEGIES = {
     points: [usage, policyAccepted, correspondence, refunds],
     gaps: [{ kinds: ['communication'], text: 'No correspondence with the customer is on record.' }, USAGE_GAP],
   },
-  bank_cannot_process: payAnotherWay('bank_cannot_process', "The customer's bank could not process this payment."),
-  check_returned: payAnotherWay('check_returned', 'The check this payment was made with was returned unpaid.'),
-  incorrect_account_details: payAnotherWay(
-    'incorrect_account_details',
-    'The bank returned this payment because the account details given were incorrect.',
-  ),
-  insufficient_funds: payAnotherWay(
-    'insufficient_funds',
-    "The customer's bank returned this payment because the account did not hold enough money.",
-  ),
+  bank_cannot_process: payAnotherWay('bank_cannot_process', EN.claims.bank_cannot_process),
+  check_returned: payAnotherWay('check_returned', EN.claims.check_returned),
+  incorrect_account_details: payAnotherWay('incorrect_account_details', EN.claims.incorrect_account_details),
+  insufficient_funds: payAnotherWay('insufficient_funds', EN.claims.insufficient_funds),
   noncompliant: {
     reason: 'noncompliant',
     priorUse: false,
-    claim: "The issuer says this payment did not follow the card network's rules (a compliance dispute).",
+    claim: EN.claims.noncompliant,
     advice:
       'Do not argue. A compliance dispute is about the card network rules, not about what the customer received; ' +
       'the business does not contest it. State what the payment was for and when it was made, and nothing more. ' +
@@ -394,12 +393,12 @@ export const REASON_STRATEGIES = {
     ],
     points: [whatWasPaid, refunds],
     gaps: [],
-    concession: 'does not contest this compliance dispute.',
+    concession: 'noncompliant',
   },
   fallback: {
     reason: 'fallback',
     priorUse: false,
-    claim: 'The cardholder disputes this payment.',
+    claim: EN.claims.fallback,
     advice:
       'Set out, in the order things happened, what was bought, who bought it, that it was delivered and used, and ' +
       'the terms the customer accepted. Let the facts carry the argument.',
@@ -459,8 +458,7 @@ function payAnotherWay(reason: PlaybookReason, claim: string): ReasonStrategy {
     ],
     points: [whatWasPaid, accountUsed, refunds],
     gaps: [],
-    concession:
-      'does not dispute that this payment could not be collected; these records show the purchase it was for.',
+    concession: 'payAnotherWay',
   };
 }
 

@@ -1,7 +1,8 @@
 import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import { strongestPoints } from '../evidence/playbook/strongest.js';
+import { REBUTTAL_MESSAGES, type RebuttalMessages } from '../i18n/rebuttal.js';
 import { chronological, type DraftContext, type FactSheet, type SheetFact } from './fact-sheet.js';
-import { formatAmount, formatDateTime, plainText, truncate } from './format.js';
+import { formatAmountIn, formatDateTime, plainText, truncate } from './format.js';
 import { checkGrounding, checkStatements } from './grounding.js';
 import { DEFAULT_REBUTTAL_MAX_CHARS } from './limits.js';
 import { type ReasonStrategy, strategyFor } from './strategies.js';
@@ -13,7 +14,8 @@ export { REASON_STRATEGIES, type ReasonStrategy, STRIPE_ADVICE, strategyFor } fr
  * failed. It only copies the sheet's own sentences, in time order, under the reason's strategy,
  * and checks every line it writes, so its output always passes the grounding check. The activity is
  * stated as its summary (counts, first and last, IPs and devices against the checkout's), never
- * event by event: the full log is in the service documentation, where an analyst can check it.
+ * event by event: the full log is in the service documentation, where an analyst can check it. Its own words are in
+ * the rebuttal's language (`context.language`, src/i18n/rebuttal.ts); the facts' sentences are the evidence's.
  */
 export interface TemplateDraft {
   text: string;
@@ -28,33 +30,33 @@ const LINE_MAX = 320;
 
 export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_REBUTTAL_MAX_CHARS): TemplateDraft {
   const { context } = sheet;
+  const language = context.language ?? 'en';
+  const say = REBUTTAL_MESSAGES[language];
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
   // A reason evidence cannot win is answered, not contested: the draft says what the business concedes.
-  const opening = openingOf(sheet, maxChars);
-  const header = `${business} ${strategy.concession ? 'answers' : 'contests'} dispute ${context.disputeId} on charge ${context.chargeId} for ${formatAmount(
-    context.amount,
-    context.currency,
-  )}. ${strategy.claim}${opening.answer ? ` ${opening.answer}` : ''}`;
-  const customer = customerLine(sheet);
-  const closing = strategy.concession
-    ? `${business} ${strategy.concession}`
-    : `Based on these records, ${business} asks that this dispute be decided in its favour.`;
+  // The cover's opening is in English only so far (its points are not translated yet): another language opens with the
+  // strategy's own sentences, as before.
+  const opening = language === 'en' ? openingOf(sheet, maxChars) : NO_OPENING;
+  const header = `${say.header({
+    business,
+    contests: !strategy.concession,
+    disputeId: context.disputeId,
+    chargeId: context.chargeId,
+    amount: formatAmountIn(context.amount, context.currency, language),
+  })} ${say.claims[strategy.reason]}${opening.answer ? ` ${opening.answer}` : ''}`;
+  const customer = customerLine(sheet, say);
+  const closing = strategy.concession ? say.concessions[strategy.concession](business) : say.closing(business);
 
   // The use after the payment, once: the opening states its summary in full, so the activity section does not.
-  const candidates = rankedCandidates(sheet, strategy).filter(
+  const candidates = rankedCandidates(sheet, strategy, say).filter(
     (candidate) => !opening.stated.includes(candidate.fact.ref),
   );
   const paidAt = paymentTime(sheet.facts);
   // The opening says what the evidence shows and where; the strategy's "… is listed below" sentences would repeat it.
-  const connect = opening.text === '';
-  const allPoints = connect ? pointsFor(strategy, sheet.facts, paidAt).join(' ') : '';
-  // The longer of the timeline's two headings: which one it gets depends on the facts chosen.
-  const headings = [
-    candidates.some((candidate) => isActivitySummary(candidate.fact)) ? ACTIVITY_HEADING : '',
-    STRIPE_RECORDS,
-    'Other records:',
-  ];
+  const allPoints = opening.text === '' ? pointsFor(strategy, sheet.facts, paidAt, say).join(' ') : '';
+  // The longest of the headings (the partial log's) and the timeline's two: which one it gets depends on the facts.
+  const headings = [say.activityHeadings.partial, say.stripeRecords, say.otherRecords];
   let budget = maxChars - [header, customer, opening.text, allPoints, ...headings, closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
@@ -69,7 +71,7 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
 
   // Guard against a value split across two lines reading as something else; drop the least important until clean.
   const draw = () =>
-    render(header, customer, opening.text, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
+    render(say, header, customer, opening.text, strategy, chosen, closing, paidAt, context.activityLog ?? 'complete');
   let text = draw();
   let citedFacts = citations(chosen, opening.refs);
   while (!checkGrounding(text, citedFacts, sheet).ok && chosen.length > 0) {
@@ -88,7 +90,7 @@ interface Candidate {
 }
 
 /** Every fact that can be stated, most important first; each line has passed the grounding check on its own. */
-function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate[] {
+function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy, say: RebuttalMessages): Candidate[] {
   const stated = statedFacts(sheet, strategy);
   // The activity's summaries go first: one line each, standing for every event the business recorded.
   const rank = (fact: SheetFact) => {
@@ -107,12 +109,12 @@ function rankedCandidates(sheet: FactSheet, strategy: ReasonStrategy): Candidate
   const ordered = chronological(stated).sort((a, b) => rank(a) - rank(b) || recency(a) - recency(b));
   const candidates: Candidate[] = [];
   for (const fact of ordered) {
-    const sentence = factSentence(fact);
+    const sentence = factSentence(fact, say);
     if (sentence === null) continue;
     const dated = fact.at && !isActivitySummary(fact);
     // A summary is stated whole: cut, it would lose the comparison with the checkout.
     const line = (dated ? [truncate(sentence, LINE_MAX), sentence] : [sentence])
-      .map((text) => `- ${dated && fact.at ? `${formatDateTime(fact.at)}: ` : ''}${text}`)
+      .map((text) => `- ${dated && fact.at ? say.dated(formatDateTime(fact.at, sheet.context.language), text) : text}`)
       .find((candidate) => checkStatements(candidate, sheet).length === 0);
     if (line) candidates.push({ fact, line });
   }
@@ -133,26 +135,14 @@ function statedFacts(sheet: FactSheet, strategy: ReasonStrategy): SheetFact[] {
   });
 }
 
-/** Over the activity's summary: where its events can be checked, as far as the packet's log holds them. */
-const ACTIVITY_HEADINGS = {
-  complete: 'Account activity (every event is in the activity log of the service documentation):',
-  partial:
-    'Account activity (the activity log of the service documentation shows the first and last events and those ' +
-    'around the payment):',
-  absent: 'Account activity:',
-} as const;
-const ACTIVITY_HEADING = ACTIVITY_HEADINGS.partial; // the longest, for the length budget
-
-const STRIPE_RECORDS = "Stripe's records of the payment:";
-
 /** "Stripe's records" when Stripe's are all the rebuttal has: the analyst knows what they are reading. */
-function timelineHeading(facts: readonly SheetFact[]): string {
-  return facts.length > 0 && facts.every((fact) => fact.source === 'stripe') ? STRIPE_RECORDS : 'Timeline:';
+function timelineHeading(facts: readonly SheetFact[], say: RebuttalMessages): string {
+  return facts.length > 0 && facts.every((fact) => fact.source === 'stripe') ? say.stripeRecords : say.timeline;
 }
 
 /** What the template says about a fact; customer-written text is referred to, never repeated. */
-function factSentence(fact: SheetFact): string | null {
-  if (fact.untrusted) return fact.kind === 'communication' ? 'The customer wrote to us.' : null;
+function factSentence(fact: SheetFact, say: RebuttalMessages): string | null {
+  if (fact.untrusted) return fact.kind === 'communication' ? say.customerWrote : null;
   // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
   // A sentence that opens with its own timestamp loses it: the timeline line already starts with the time.
   const text = fact.text
@@ -164,18 +154,19 @@ function factSentence(fact: SheetFact): string | null {
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
-function customerLine(sheet: FactSheet): string {
+function customerLine(sheet: FactSheet, say: RebuttalMessages): string {
   const { customerName, customerEmail } = sheet.context;
   const parts = [customerName, customerEmail]
     .filter((part): part is string => Boolean(part))
     .map((part) => plainText(part, 80));
   if (parts.length === 0) return '';
-  const line = `Customer: ${parts.join(', ')}.`;
+  const line = say.customer(parts.join(', '));
   // A name the customer typed may read as a claim ("refunded"); then the rebuttal goes without it.
   return checkStatements(line, sheet).length === 0 ? line : '';
 }
 
 function render(
+  say: RebuttalMessages,
   header: string,
   customer: string,
   opening: string,
@@ -189,6 +180,7 @@ function render(
     strategy,
     chosen.map((candidate) => candidate.fact),
     paidAt,
+    say,
   );
   const summaries = chosen
     .filter((candidate) => isActivitySummary(candidate.fact))
@@ -207,17 +199,22 @@ function render(
   if (opening) sections.push(opening);
   else if (points.length > 0) sections.push(points.join(' '));
   if (summaries.length > 0) {
-    sections.push([ACTIVITY_HEADINGS[activityLog], ...summaries].join('\n'));
+    sections.push([say.activityHeadings[activityLog], ...summaries].join('\n'));
   }
-  if (timeline.length > 0) sections.push([timelineHeading(dated), ...timeline].join('\n'));
-  if (undated.length > 0) sections.push(['Other records:', ...undated].join('\n'));
+  if (timeline.length > 0) sections.push([timelineHeading(dated, say), ...timeline].join('\n'));
+  if (undated.length > 0) sections.push([say.otherRecords, ...undated].join('\n'));
   sections.push(closing);
   return sections.join('\n\n');
 }
 
 /** The strategy's sentences that the included facts make true, each once. */
-function pointsFor(strategy: ReasonStrategy, facts: readonly SheetFact[], paidAt: number | undefined): string[] {
-  return [...new Set(strategy.points.map((point) => point(facts, paidAt)).filter((text) => text !== null))];
+function pointsFor(
+  strategy: ReasonStrategy,
+  facts: readonly SheetFact[],
+  paidAt: number | undefined,
+  say: RebuttalMessages,
+): string[] {
+  return [...new Set(strategy.points.map((point) => point(facts, paidAt, say)).filter((text) => text !== null))];
 }
 
 function citations(chosen: Candidate[], opening: readonly string[] = []): string[] {
@@ -251,6 +248,8 @@ const OPENING_SHARE = 0.4;
  * strongest points for the reason in the cover's order, each saying where the analyst finds its proof. Each line is
  * built from the sheet's facts (evidence/playbook/strongest.ts) and kept only if the grounding check accepts it.
  */
+const NO_OPENING = { answer: '', text: '', refs: [], stated: [] };
+
 function openingOf(
   sheet: FactSheet,
   maxChars: number,

@@ -30,11 +30,117 @@ export function normaliseText(text: string): string {
     .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ');
 }
 
-const MONTH_NAMES =
-  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-const WEEKDAY_NAMES = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?';
+/**
+ * Month and weekday names in the rebuttal's languages (English, French, German, Spanish: src/dispute/language.ts),
+ * full and in their usual abbreviations, each with what it means. Spanish "ago" (agosto) is left out: it is an
+ * English word.
+ */
+const MONTH_WORDS: Record<string, number> = {
+  ...Object.fromEntries(
+    [
+      'january',
+      'february',
+      'march',
+      'april',
+      'may',
+      'june',
+      'july',
+      'august',
+      'september',
+      'october',
+      'november',
+      'december',
+    ].flatMap((name, index) => [
+      [name, index],
+      [name.slice(0, 3), index],
+    ]),
+  ),
+  sept: 8,
+  // French
+  janvier: 0,
+  janv: 0,
+  février: 1,
+  févr: 1,
+  fevrier: 1,
+  mars: 2,
+  avril: 3,
+  avr: 3,
+  mai: 4,
+  juin: 5,
+  juillet: 6,
+  juil: 6,
+  août: 7,
+  aout: 7,
+  septembre: 8,
+  octobre: 9,
+  novembre: 10,
+  décembre: 11,
+  déc: 11,
+  decembre: 11,
+  // German
+  januar: 0,
+  jänner: 0,
+  februar: 1,
+  märz: 2,
+  mär: 2,
+  juni: 5,
+  juli: 6,
+  oktober: 9,
+  okt: 9,
+  dezember: 11,
+  dez: 11,
+  // Spanish
+  enero: 0,
+  ene: 0,
+  febrero: 1,
+  marzo: 2,
+  abril: 3,
+  abr: 3,
+  mayo: 4,
+  junio: 5,
+  julio: 6,
+  agosto: 7,
+  septiembre: 8,
+  setiembre: 8,
+  octubre: 9,
+  noviembre: 10,
+  diciembre: 11,
+  dic: 11,
+};
+const alternation = (names: readonly string[]) => [...names].sort((a, b) => b.length - a.length).join('|');
+const MONTH_NAMES = alternation(Object.keys(MONTH_WORDS));
+const WEEKDAY_WORDS: Record<string, number> = {
+  lundi: 1,
+  mardi: 2,
+  mercredi: 3,
+  jeudi: 4,
+  vendredi: 5,
+  samedi: 6,
+  dimanche: 0,
+  montag: 1,
+  dienstag: 2,
+  mittwoch: 3,
+  donnerstag: 4,
+  freitag: 5,
+  samstag: 6,
+  sonnabend: 6,
+  sonntag: 0,
+  lunes: 1,
+  martes: 2,
+  miércoles: 3,
+  miercoles: 3,
+  jueves: 4,
+  viernes: 5,
+  sábado: 6,
+  sabado: 6,
+  domingo: 0,
+};
+const WEEKDAY_NAMES = `(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|${alternation(Object.keys(WEEKDAY_WORDS))})`;
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const WEEKDAY_TITLES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** Words between a day and its month or year: "4th of March", "16 de noviembre de 2026", "le 16", "den 16.". */
+const DAY_SUFFIX = '(?:st|nd|rd|th|er|\\.|º)?';
+const ARTICLE = '(?:(?:the|le|el|den|am)[^\\S\\n]+)?';
 
 /** Symbols and the currencies they can mean; a bare `$` is any dollar. */
 const SYMBOLS: Record<string, string[]> = {
@@ -51,6 +157,15 @@ const SYMBOLS: Record<string, string[]> = {
   NT$: ['twd'],
   R$: ['brl'],
   'CN¥': ['cny'],
+  // How French writes dollars and pounds after the amount: `49,00 $US`, `49,00 $CA`, `49,00 £GB`.
+  $US: ['usd'],
+  $CA: ['cad'],
+  $AU: ['aud'],
+  $NZ: ['nzd'],
+  $HK: ['hkd'],
+  $MX: ['mxn'],
+  $SG: ['sgd'],
+  '£GB': ['gbp'],
   'JP¥': ['jpy'],
   $: ['usd', 'cad', 'aud', 'nzd', 'hkd', 'mxn', 'sgd', 'twd'],
   '¥': ['jpy', 'cny'],
@@ -129,7 +244,9 @@ const WORD_CURRENCIES: Record<string, string[]> = {
   yen: ['jpy'],
   rupee: ['inr'],
 };
-const NUMBER_PATTERN = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d{1,3}(?:\\.\\d{3})+,\\d+|\\d+(?:[.,]\\d+)?)';
+// `1,234.56`, `1.234,56` (German, Spanish), `1 234,56` (French groups with a narrow space, flattened by normaliseText).
+const NUMBER_PATTERN =
+  '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d{1,3}(?:\\.\\d{3})+,\\d+|\\d{1,3}(?: \\d{3})+(?:,\\d+)?|\\d+(?:[.,]\\d+)?)';
 
 const CARD_BRANDS =
   'visa|master\\s?card|amex|american\\s+express|discover|diners(?:\\s+club)?|jcb|union\\s?pay|maestro|cartes\\s+bancaires';
@@ -138,10 +255,121 @@ const CARD_BRANDS =
 const STRIPE_ID =
   /\b(?:ch|py|pi|du|dp|in|cus|sub|re|pm|card|src|evt|txn|prod|price|cs|seti|si|ii|il|cn|po|tr|acct|pyr|ipi|inpay)_[A-Za-z0-9]{3,}(?:_[A-Za-z0-9]+)*\b/g;
 
+/** What French, German and Spanish count, singular and plural; an English noun is matched by the pattern above. */
+const COUNT_NOUNS = [
+  // French
+  'événements?',
+  'evenements?',
+  'connexions?',
+  'téléchargements?',
+  'paiements?',
+  'fois',
+  'appareils?',
+  'adresses? IP',
+  'fichiers?',
+  'commandes?',
+  'factures?',
+  'courriels?',
+  'e-mails?',
+  'visites?',
+  'utilisations?',
+  'rendus?',
+  'créations?',
+  'prélèvements?',
+  // German
+  'Ereignisse?',
+  'Ereignissen',
+  'Anmeldungen',
+  'Anmeldung',
+  'Logins?',
+  'Zahlungen',
+  'Zahlung',
+  'Mal',
+  'Geräte?n?',
+  'IP-Adressen',
+  'IP-Adresse',
+  'Sitzungen',
+  'Dateien',
+  'Datei',
+  'Bilder',
+  'Bild',
+  'Bestellungen',
+  'Rechnungen',
+  'Rechnung',
+  'Nachrichten',
+  'Nachricht',
+  'Besuche',
+  'Aktivitäten',
+  'Abbuchungen',
+  // Spanish
+  'eventos?',
+  'inicios? de sesión',
+  'descargas?',
+  'pagos?',
+  'veces',
+  'vez',
+  'dispositivos?',
+  'direcci(?:ón|ones) IP',
+  'sesi(?:ón|ones)',
+  'archivos?',
+  'imágen(?:es)?',
+  'imagen',
+  'pedidos?',
+  'facturas?',
+  'mensajes?',
+  'correos?',
+  'visitas?',
+  'usos?',
+  'cargos?',
+].join('|');
+/** Words that may stand between a number and what it counts: "3 autres paiements", "3 frühere Zahlungen". */
+const COUNT_ADJECTIVES = [
+  'autres',
+  'anciens',
+  'précédents',
+  'andere',
+  'weitere',
+  'frühere',
+  'erfolgreiche',
+  'verschiedene',
+  'unterschiedliche',
+  'otros',
+  'otras',
+].join('|');
+
 export interface ExtractOptions {
   /** Currencies an amount written without one (`49.00`, `4900 cents`) may be in. */
   currencies: readonly string[];
 }
+
+// Built once: the patterns below do not depend on the text, and compiling the long alternations on every call cost
+// a third of a short line's check.
+const DAY_MONTH_DATE = new RegExp(
+  `(?<![\\p{L}\\d:.,])(?:(${WEEKDAY_NAMES}),?[^\\S\\n]+)?${ARTICLE}(\\d{1,2})${DAY_SUFFIX}(?:[^\\S\\n]+(?:of|de))?[^\\S\\n]+(${MONTH_NAMES})(?![\\p{L}])\\.?(?:,?[^\\S\\n]+(?:de(?:l)?[^\\S\\n]+)?(\\d{4})(?!\\d))?`,
+  'giu',
+);
+const MONTH_DAY_DATE = new RegExp(
+  `(?<![\\p{L}\\d:.,])(?:(${WEEKDAY_NAMES}),?[^\\S\\n]+)?(${MONTH_NAMES})(?![\\p{L}])\\.?[^\\S\\n]+(?:the[^\\S\\n]+)?(\\d{1,2})(?:st|nd|rd|th)?(?!\\d)(?:,?[^\\S\\n]+(\\d{4})(?!\\d))?`,
+  'giu',
+);
+const BRAND_AND_DIGITS = new RegExp(
+  `\\b(${CARD_BRANDS})\\b(?:\\s+(?:credit|debit|prepaid))?(?:\\s+card)?(?:\\s+(?:ending(?:\\s+(?:in|with))?|number|no\\.?))?\\s*[:#]?\\s*(?:[•*xX…]+\\s?)?(\\d{4})(?!\\d)`,
+  'gi',
+);
+const FOREIGN_COUNT = new RegExp(
+  `(?<![\\d.,])(\\d{1,3}(?:[ .,]\\d{3})+|\\d+)\\s+(?:(?:${COUNT_ADJECTIVES})\\s+)?(?:${COUNT_NOUNS})(?![\\p{L}])`,
+  'giu',
+);
+const SYMBOL_AMOUNT = new RegExp(
+  `(?<![A-Za-z0-9])(?<!\\d\\s?)(${SYMBOL_PATTERN})\\s?-?${NUMBER_PATTERN}(?:\\s?(${CODE_PATTERN})\\b)?`,
+  'g',
+);
+const CODE_AMOUNT = new RegExp(`(?<![A-Za-z])(?<!\\d\\s?)(${CODE_PATTERN})\\s?-?${NUMBER_PATTERN}(?![\\d])`, 'g');
+const AMOUNT_CODE = new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${CODE_PATTERN})\\b`, 'g');
+const AMOUNT_SYMBOL = new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${SYMBOL_PATTERN})`, 'g');
+const AMOUNT_WORD = new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(dollar|euro|pound|yen|rupee)s?\\b`, 'gi');
+const AMOUNT_MINOR_UNITS = new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(?:cents?|pence|minor units?)\\b`, 'gi');
+const BRAND_NAME = new RegExp(`\\b(${CARD_BRANDS})\\b`, 'gi');
 
 /** Every value mention in `text`. Each pattern masks what it matched, so `2026-03-04` is one date, not an amount too. */
 export function extractMentions(text: string, options: ExtractOptions): Mention[] {
@@ -205,20 +433,8 @@ export function extractMentions(text: string, options: ExtractOptions): Mention[
   });
 
   // Named dates: `4 March 2026`, `4th of March`, then `March 4, 2026`, `Wed, Mar 4`.
-  scan.each(
-    new RegExp(
-      `\\b(?:(${WEEKDAY_NAMES}),?\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+of)?\\s+(${MONTH_NAMES})\\b\\.?(?:,?\\s+(\\d{4})(?!\\d))?`,
-      'gi',
-    ),
-    (match) => add(namedDate(match[0], match[1], match[3], match[2], match[4])),
-  );
-  scan.each(
-    new RegExp(
-      `\\b(?:(${WEEKDAY_NAMES}),?\\s+)?(${MONTH_NAMES})\\b\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?!\\d)(?:,?\\s+(\\d{4})(?!\\d))?`,
-      'gi',
-    ),
-    (match) => add(namedDate(match[0], match[1], match[2], match[3], match[4])),
-  );
+  scan.each(DAY_MONTH_DATE, (match) => add(namedDate(match[0], match[1], match[3], match[2], match[4])));
+  scan.each(MONTH_DAY_DATE, (match) => add(namedDate(match[0], match[1], match[2], match[3], match[4])));
   // Numeric dates: year first is unambiguous; `03/04/2026` could be March 4 or April 3.
   scan.each(/(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)/g, (match) => {
     const key = dateKey(Number(match[1]), Number(match[3]), Number(match[4]));
@@ -235,25 +451,23 @@ export function extractMentions(text: string, options: ExtractOptions): Mention[
       add(timeMention(match[0], hour, Number(match[2]), match[5]));
     },
   );
+  // French hours: `14h03`, `14 h 03`.
+  scan.each(/(?<![\d:.])([01]?\d|2[0-3])\s?h\s?([0-5]\d)(?:\s?(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?(?![\d:])/g, (match) => {
+    add(timeMention(match[0], Number(match[1]), Number(match[2]), match[3]));
+  });
   scan.each(/\b(1[0-2]|0?[1-9])\s?([ap])(?:m\b|\.m\.)(?:\s?(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?/gi, (match) => {
     add(timeMention(match[0], twentyFourHour(Number(match[1]), match[2]), 0, match[3]));
   });
 
   // Card details: brand with digits, "ending in 4242", masked numbers, and whole card numbers.
-  scan.each(
-    new RegExp(
-      `\\b(${CARD_BRANDS})\\b(?:\\s+(?:credit|debit|prepaid))?(?:\\s+card)?(?:\\s+(?:ending(?:\\s+(?:in|with))?|number|no\\.?))?\\s*[:#]?\\s*(?:[•*xX…]+\\s?)?(\\d{4})(?!\\d)`,
-      'gi',
-    ),
-    (match) => {
-      add({
-        kind: 'card',
-        raw: match[0],
-        keys: [`brand:${normaliseBrand(match[1] ?? '')}`, `last4:${match[2]}`],
-        all: true,
-      });
-    },
-  );
+  scan.each(BRAND_AND_DIGITS, (match) => {
+    add({
+      kind: 'card',
+      raw: match[0],
+      keys: [`brand:${normaliseBrand(match[1] ?? '')}`, `last4:${match[2]}`],
+      all: true,
+    });
+  });
   scan.each(
     /(?:\bending(?:\s+(?:in|with))?|\blast\s+(?:4|four)(?:\s+digits)?(?:\s+(?:of|are|is))?|[•*…]{2,}|\b[xX]{2,})\s*[:#-]?\s*(\d{4})(?!\d)/g,
     (match) => {
@@ -284,14 +498,19 @@ export function extractMentions(text: string, options: ExtractOptions): Mention[
   extractAmounts(scan, options, add);
 
   scan.each(
-    /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:successful|separate|different|unique|failed|prior|earlier|previous|total|more)\s+)?(?:logins?|log-ins?|sign-ins?|sessions?|downloads?|visits?|messages?|emails?|requests?|times|uses|exports?|files?|designs?|images?|projects?|payments?|charges?|orders?|invoices?|devices?|renders?|generations?|events?|(?:IP\s+)?addresses)\b/gi,
+    /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)\s+(?:(?:successful|separate|different|unique|failed|prior|earlier|previous|total|more)\s+)?(?:logins?|log-ins?|sign-ins?|sessions?|downloads?|visits?|messages?|emails?|requests?|times|uses|exports?|files?|designs?|images?|projects?|payments?|charges?|orders?|invoices?|devices?|renders?|generations?|events?|(?:IP\s+)?addresses)\b/gi,
     (match) => {
-      add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/,/g, '')] });
+      add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/[ ,]/g, '')] });
     },
   );
+  // The same counts in French, German and Spanish: "12 événements", "1 500 connexions", "12 Ereignisse", "3 frühere
+  // Zahlungen", "12 eventos", "2 direcciones IP". Thousands grouped with a space, a dot or a comma.
+  scan.each(FOREIGN_COUNT, (match) => {
+    add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/[ .,]/g, '')] });
+  });
   // "1,500 × generated a design": how the activity summary counts events by name (evidence/activity-summary.ts).
-  scan.each(/(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s?×(?=\s)/g, (match) => {
-    add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/,/g, '')] });
+  scan.each(/(?<![\d.,])(\d{1,3}(?:[ .,]\d{3})+|\d+)\s?×(?=\s)/g, (match) => {
+    add({ kind: 'count', raw: match[0], keys: [(match[1] ?? '').replace(/[ .,]/g, '')] });
   });
   return mentions;
 }
@@ -310,33 +529,26 @@ function extractAmounts(scan: Scanner, options: ExtractOptions, add: (found: Men
   const code = (text: string): string[] => [text.toLowerCase()];
 
   scan.each(
-    new RegExp(`(?<![A-Za-z0-9])(${SYMBOL_PATTERN})\\s?-?${NUMBER_PATTERN}(?:\\s?(${CODE_PATTERN})\\b)?`, 'g'),
+    // Not the symbol of an amount written before it (`49,00 $ 12 fois`): that one is read below, symbol after.
+    SYMBOL_AMOUNT,
     (match) => add(amount(match[0], match[2] ?? '', match[3] ? code(match[3]) : symbol(match[1] ?? ''))),
   );
-  scan.each(new RegExp(`(?<![A-Za-z])(${CODE_PATTERN})\\s?-?${NUMBER_PATTERN}(?![\\d])`, 'g'), (match) =>
-    add(amount(match[0], match[2] ?? '', code(match[1] ?? ''))),
-  );
-  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${CODE_PATTERN})\\b`, 'g'), (match) =>
-    add(amount(match[0], match[1] ?? '', code(match[2] ?? ''))),
-  );
-  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(${SYMBOL_PATTERN})`, 'g'), (match) =>
-    add(amount(match[0], match[1] ?? '', symbol(match[2] ?? ''))),
-  );
-  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(dollar|euro|pound|yen|rupee)s?\\b`, 'gi'), (match) =>
+  scan.each(CODE_AMOUNT, (match) => add(amount(match[0], match[2] ?? '', code(match[1] ?? ''))));
+  scan.each(AMOUNT_CODE, (match) => add(amount(match[0], match[1] ?? '', code(match[2] ?? ''))));
+  scan.each(AMOUNT_SYMBOL, (match) => add(amount(match[0], match[1] ?? '', symbol(match[2] ?? ''))));
+  scan.each(AMOUNT_WORD, (match) =>
     add(amount(match[0], match[1] ?? '', WORD_CURRENCIES[(match[2] ?? '').toLowerCase()] ?? options.currencies)),
   );
-  scan.each(new RegExp(`(?<![\\d.,])${NUMBER_PATTERN}\\s?(?:cents?|pence|minor units?)\\b`, 'gi'), (match) =>
-    add(amount(match[0], match[1] ?? '', options.currencies, true)),
-  );
+  scan.each(AMOUNT_MINOR_UNITS, (match) => add(amount(match[0], match[1] ?? '', options.currencies, true)));
   // A bare `49.00` in a rebuttal is money: checked against the sheet's currencies.
   scan.each(/(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?![\d%]|\.\d|\s?%)/g, (match) =>
     add(amount(match[0], match[0], options.currencies)),
   );
 }
 
-/** `1,234.56` / `1.234,56` / `49,00` / `5,000` → minor units in a currency with `decimals` digits; null if it has more. */
+/** `1,234.56` / `1.234,56` / `1 234,56` / `49,00` / `5,000` → minor units in a currency with `decimals` digits; null if it has more. */
 export function toMinor(number: string, decimals: number): number | null {
-  let text = number;
+  let text = number.replace(/ /g, '');
   const comma = text.lastIndexOf(',');
   const dot = text.lastIndexOf('.');
   if (comma >= 0 && dot >= 0) {
@@ -372,9 +584,7 @@ export function normaliseBrand(brand: string): string {
 
 /** Brand names anywhere in a text (the sheet's `Card brand: visa`, a fact's "Visa card"). */
 export function brandsIn(text: string): string[] {
-  return [...normaliseText(text).matchAll(new RegExp(`\\b(${CARD_BRANDS})\\b`, 'gi'))].map((match) =>
-    normaliseBrand(match[1] ?? ''),
-  );
+  return [...normaliseText(text).matchAll(BRAND_NAME)].map((match) => normaliseBrand(match[1] ?? ''));
 }
 
 function dateMention(raw: string, keys: string[]): Mention {
@@ -403,7 +613,7 @@ function namedDate(
   if (!key) return invalidDate(raw);
   if (weekday) {
     const actual = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-    if (!weekday.toLowerCase().startsWith(WEEKDAYS[actual] ?? '')) {
+    if (weekdayIndex(weekday) !== actual) {
       return { ...dateMention(raw, [key]), problem: `"${raw}": that day was a ${WEEKDAY_TITLES[actual]}` };
     }
   }
@@ -467,8 +677,13 @@ export function dateKey(year: number, month: number, day: number): string | null
 }
 
 function monthIndex(name: string): number {
-  const prefix = name.toLowerCase().slice(0, 3);
-  return ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(prefix);
+  return MONTH_WORDS[name.toLowerCase().replace(/\.$/, '')] ?? -1;
+}
+
+/** `Mon`, `Monday`, `lundi`, `Montag`, `lunes` → 1. */
+function weekdayIndex(name: string): number {
+  const word = name.toLowerCase();
+  return WEEKDAY_WORDS[word] ?? WEEKDAYS.findIndex((prefix) => word.startsWith(prefix));
 }
 
 function expandIPv6(address: string): string {

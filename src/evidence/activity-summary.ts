@@ -1,4 +1,5 @@
-import { plural } from '../text.js';
+import type { Language } from '../dispute/language.js';
+import { ACTIVITY_WORDS, type ActivityWords } from '../i18n/activity.js';
 import { purchaseEventFor } from './ce3.js';
 import { formatWhen } from './sources/rows.js';
 import type { Fact } from './types.js';
@@ -129,36 +130,37 @@ function tally(values: readonly (string | null)[]): { value: string; count: numb
 /**
  * The summary as one fact: the sentences a rebuttal may repeat, and its figures as data. Every number stands before
  * the noun it counts ("3,000 events", "5 IP addresses", "1,500 ×"), where the grounding check looks for counts. The
- * use before the payment is said in fewer words: it supports the case, it is not the use disputed.
+ * use before the payment is said in fewer words: it supports the case, it is not the use disputed. Its words are the
+ * rebuttal's language (src/i18n/activity.ts); its figures and the business's event names are the same in all.
  */
-export function activitySummaryFact(summary: ActivitySummary, source: string): Fact {
+export function activitySummaryFact(summary: ActivitySummary, source: string, language: Language = 'en'): Fact {
+  const say = ACTIVITY_WORDS[language];
   const after = summary.period === 'after';
-  const label = after ? 'After the payment' : 'Before the payment (prior use, not the use disputed)';
+  const label = after ? say.after : say.before;
   const span =
     summary.events === 1
-      ? `1 event, at ${formatWhen(summary.first)}`
-      : `${plural(summary.events, 'event')} from ${formatWhen(summary.first)} to ${formatWhen(summary.last)}`;
+      ? say.oneEventAt(formatWhen(summary.first))
+      : say.eventsFromTo(summary.events, formatWhen(summary.first), formatWhen(summary.last));
   const kinds =
     after && summary.byEvent.some(({ name }) => name !== OTHER)
-      ? ` (${listed(summary.byEvent.map(({ name, count }) => `${count.toLocaleString('en-US')} × ${name}`))})`
+      ? ` (${listed(
+          summary.byEvent.map(({ name, count }) => say.times(count, name)),
+          say,
+        )})`
       : '';
   const from = after
     ? [
-        distinct(summary.ips, 'IP address', 'IP addresses', summary.checkoutIp),
-        distinct(summary.devices, 'device', 'devices', summary.checkoutDevice),
+        distinct(summary.ips, say.ipAddresses, summary.checkoutIp, say),
+        distinct(summary.devices, say.devices, summary.checkoutDevice, say),
       ].filter((part): part is string => part !== null)
     : [];
   const matches = [
-    summary.checkoutIp
-      ? `${plural(summary.fromCheckoutIp, 'event')} came from the checkout's IP address ${summary.checkoutIp}`
-      : null,
-    summary.checkoutDevice
-      ? `${plural(summary.fromCheckoutDevice, 'event')} from the checkout's device ${summary.checkoutDevice}`
-      : null,
+    summary.checkoutIp ? say.fromCheckoutIp(summary.fromCheckoutIp, summary.checkoutIp) : null,
+    summary.checkoutDevice ? say.fromCheckoutDevice(summary.fromCheckoutDevice, summary.checkoutDevice) : null,
   ].filter((part): part is string => part !== null);
   const text =
-    `${label}: ${span}${kinds}${from.length > 0 ? `, from ${from.join(' and ')}` : ''}.` +
-    (matches.length > 0 ? ` ${matches.join(' and ')}.` : '');
+    `${label}${language === 'fr' ? ' :' : ':'} ${span}${kinds}${from.length > 0 ? say.from(from.join(` ${say.and} `)) : ''}.` +
+    (matches.length > 0 ? ` ${matches.join(` ${say.and} `)}.` : '');
   return {
     id: `${SUMMARY_ID}${summary.period}`,
     kind: 'activity',
@@ -182,17 +184,17 @@ export function activitySummaryFact(summary: ActivitySummary, source: string): F
 }
 
 /** The summary facts of `facts`' activity, after the payment first; the activity's own source (sql, http). */
-export function activitySummaryFacts(facts: readonly Fact[]): Fact[] {
+export function activitySummaryFacts(facts: readonly Fact[], language: Language = 'en'): Fact[] {
   const source = facts.find((fact) => fact.kind === 'activity')?.source ?? 'activity';
-  return summariseActivity(facts).map((summary) => activitySummaryFact(summary, source));
+  return summariseActivity(facts).map((summary) => activitySummaryFact(summary, source, language));
 }
 
 /** `a, b and c`, or past NAMED_MAX, `a, b, c and 5 others`. */
-function listed(items: readonly string[]): string {
+function listed(items: readonly string[], say: ActivityWords): string {
   const shown = items.slice(0, NAMED_MAX);
   const rest = items.length - shown.length;
-  if (rest > 0) return `${shown.join(', ')} and ${plural(rest, 'other')}`;
-  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+  if (rest > 0) return `${shown.join(', ')} ${say.and} ${say.others(rest)}`;
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} ${say.and} ${shown.at(-1)}`;
 }
 
 /**
@@ -201,13 +203,14 @@ function listed(items: readonly string[]): string {
  */
 function distinct(
   values: readonly { value: string; count: number }[],
-  one: string,
-  many: string,
+  counted: (count: number) => string,
   checkout: string | null,
+  say: ActivityWords,
 ): string | null {
   if (values.length === 0) return null;
-  const counted = plural(values.length, one, many);
-  if (values.length <= NAMED_MAX) return `${counted} (${values.map(({ value }) => value).join(', ')})`;
+  if (values.length <= NAMED_MAX) return `${counted(values.length)} (${values.map(({ value }) => value).join(', ')})`;
   const [top] = values;
-  return checkout || !top ? counted : `${counted} (most used ${top.value}, in ${plural(top.count, 'event')})`;
+  return checkout || !top
+    ? counted(values.length)
+    : `${counted(values.length)} (${say.mostUsed(top.value, top.count)})`;
 }

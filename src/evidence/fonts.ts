@@ -26,8 +26,32 @@ const parsed = new Map<FontName, PDFKit.Mixins.PDFFontSource>();
 export function fontSource(name: FontName): PDFKit.Mixins.PDFFontSource {
   let font = parsed.get(name);
   if (!font) {
-    font = fontkit.create(readFileSync(FONT_FILES[name])) as unknown as PDFKit.Mixins.PDFFontSource;
+    const created = fontkit.create(readFileSync(FONT_FILES[name]));
+    claimCodePoints(created);
+    font = created as unknown as PDFKit.Mixins.PDFFontSource;
     parsed.set(name, font);
   }
   return font;
+}
+
+/** Latin (with every French, German and Spanish letter), general punctuation, currency signs. */
+const CLAIMED_RANGES: readonly [number, number][] = [
+  [0x20, 0x7e],
+  [0xa0, 0x24f],
+  [0x2010, 0x2044],
+  [0x20a0, 0x20bf],
+];
+
+/**
+ * fontkit keeps one glyph object per glyph id for the life of the (shared) font, with the characters it was first
+ * reached from; pdfkit writes those as the text a reader copies or searches (ToUnicode). Shaping "É" reaches the "E"
+ * glyph through a decomposition first, and every later file's "E" was then read back wrong ("vidence" for
+ * "Evidence"). Reaching each glyph from its own character first keeps every document's text true.
+ */
+function claimCodePoints(font: fontkit.Font): void {
+  for (const [from, to] of CLAIMED_RANGES) {
+    for (let codePoint = from; codePoint <= to; codePoint++) {
+      if (font.hasGlyphForCodePoint(codePoint)) font.glyphForCodePoint(codePoint);
+    }
+  }
 }

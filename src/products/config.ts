@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { approverId, channelId, DEFAULT_PRODUCTS_CONFIG, parseDuration, type Settings } from '../config.js';
+import { isLanguageSetting, LANGUAGE_EXPECTED, type LanguageSetting } from '../dispute/language.js';
 import { DEFAULT_PRODUCT } from '../dispute/products.js';
 import { envFileCuts } from '../env-file.js';
 import { type FileProblem, FileProblems, readYaml } from '../yaml-file.js';
@@ -28,6 +29,8 @@ export interface Product {
   submitBufferMs: number;
   unwinnableAction: Settings['UNWINNABLE_ACTION'];
   smartDisputes: Settings['SMART_DISPUTES'];
+  /** What goes to the bank is written in this language; `auto`: the card issuer country's (dispute/language.ts). */
+  language: LanguageSetting;
 }
 
 const envName = z
@@ -59,6 +62,8 @@ const productSchema = z
     submit_buffer: duration('12h').optional(),
     unwinnable_action: z.enum(['accept', 'hold', 'submit']).optional(),
     smart_disputes: z.enum(['off', 'when_cheaper']).optional(),
+    /** Checked below, where the refusal can name the product: a language set wrong sends every rebuttal in another. */
+    language: z.string().optional(),
   })
   .strict();
 
@@ -70,6 +75,13 @@ const productsFileSchema = z
     file.products.forEach((product, index) => {
       if (seen.has(product.id)) {
         ctx.addIssue({ code: 'custom', path: ['products', index, 'id'], message: `a second product ${product.id}` });
+      }
+      if (product.language !== undefined && !isLanguageSetting(product.language)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', index, 'language'],
+          message: `product ${product.id}: ${LANGUAGE_EXPECTED}, got "${product.language}"`,
+        });
       }
       seen.add(product.id);
     });
@@ -90,6 +102,7 @@ export function defaultProduct(settings: Settings): Product {
     submitBufferMs: settings.SUBMIT_BUFFER,
     unwinnableAction: settings.UNWINNABLE_ACTION,
     smartDisputes: settings.SMART_DISPUTES,
+    language: settings.REBUT_LANGUAGE,
   };
 }
 
@@ -155,6 +168,7 @@ export function loadProducts(settings: Settings, env: NodeJS.ProcessEnv): Produc
       submitBufferMs: product.submit_buffer ? (parseDuration(product.submit_buffer) ?? 0) : settings.SUBMIT_BUFFER,
       unwinnableAction: product.unwinnable_action ?? settings.UNWINNABLE_ACTION,
       smartDisputes: product.smart_disputes ?? settings.SMART_DISPUTES,
+      language: isLanguageSetting(product.language) ? product.language : settings.REBUT_LANGUAGE,
     };
   });
   // One signing secret in two products would make an event's product ambiguous on /stripe/webhook.

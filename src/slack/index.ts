@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type Stripe from 'stripe';
+import type { DraftContextBusiness } from '../cases/context.js';
 import type { StageObserver } from '../cases/timing.js';
 import type { Settings } from '../config.js';
 import type { Pool } from '../db/pool.js';
@@ -62,7 +63,7 @@ export interface SlackDeps {
   products?: { list: readonly Product[]; clients: ProductClients };
   log: Logger;
   /** The business as the grounding check of an edited rebuttal knows it (the evidence config's `business`). */
-  business?: { name: string; productDescription: string | null };
+  business?: DraftContextBusiness;
   clock?: () => Date;
   /** The post's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
   observeStage?: StageObserver;

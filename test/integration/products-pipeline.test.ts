@@ -78,6 +78,7 @@ beforeAll(async () => {
     stripe: { secret_key_env: JOBS_STRIPE_KEY, webhook_secret_envs: [JOBS_WEBHOOK_SECRET] }
     evidence: jobs.yml
     slack: { channel: ${JOBS_CHANNEL}, approvers: [${ALICE}] }
+    language: es
 `,
   );
   app = await startTestApp(
@@ -231,6 +232,21 @@ describe('two products on one rebut', () => {
       { product: 'jobs', enabled: true },
       { product: 'photos', enabled: true },
     ]);
+  });
+
+  it("each product's language: a jobs case goes to the bank in Spanish, a photos case in English", async () => {
+    const photos = await deliver('photos', SECRETS.PHOTOS_WEBHOOK_SECRET);
+    const jobs = await deliver('jobs', SECRETS.JOBS_WEBHOOK_SECRET);
+    for (const disputeId of [photos, jobs]) {
+      await waitFor(async () => (await caseOf(disputeId)).rows.find((row) => row.slack_ts), { what: 'posted' });
+    }
+    const staged = (disputeId: string) => stripe.dispute(disputeId).evidence.uncategorized_text ?? '';
+    expect(staged(jobs)).toMatch(/^Hirewell impugna la disputa du_\w+ sobre el cargo ch_\w+ por 49,00 US\$\./);
+    expect(staged(photos)).toMatch(/^Snapwise contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
+    const row = (await caseOf(jobs)).rows[0];
+    expect(JSON.stringify(caseMessagesIn(slack, row?.id ?? 0, JOBS_CHANNEL).at(-1)?.blocks)).toContain(
+      '*Rebuttal* (in Spanish, version 1',
+    );
   });
 
   it("each product's review window sets when rebut acts alone on its cases", async () => {

@@ -153,6 +153,7 @@ export function caseViewFixture(
             findings: [],
             needsReview: false,
             fallbackReason: null,
+            language: 'en',
             refused: [],
             ...draft,
           },

@@ -152,6 +152,16 @@ describe('settings', () => {
     }
   });
 
+  it('REBUT_LANGUAGE: English by default, a language or auto as written (any case), anything else refused', () => {
+    expect(loadSettings({}).REBUT_LANGUAGE).toBe('en');
+    for (const value of ['en', 'fr', 'de', 'es', 'auto'])
+      expect(loadSettings({ REBUT_LANGUAGE: value }).REBUT_LANGUAGE).toBe(value);
+    expect(loadSettings({ REBUT_LANGUAGE: 'FR' }).REBUT_LANGUAGE).toBe('fr');
+    expect(() => loadSettings({ REBUT_LANGUAGE: 'pt' })).toThrow(
+      "REBUT_LANGUAGE: expected en, fr, de, es, or auto (the language of the card issuer's country)",
+    );
+  });
+
   it('acting alone: MIN_REVIEW_TIME, UNWINNABLE_ACTION and COUNTERED_FEES read as written, with clear refusals', () => {
     const settings = loadSettings({
       MIN_REVIEW_TIME: '30m',

@@ -74,6 +74,29 @@ describe('the products file', () => {
     });
   });
 
+  it("reads each product's language, REBUT_LANGUAGE for a product that sets none, and English by default", async () => {
+    const file = await productsFile(
+      TWO_PRODUCTS.replace('    unwinnable_action: hold', '    unwinnable_action: hold\n    language: auto'),
+    );
+    const [interior, photos] = loadProducts(loadSettings({ PRODUCTS_CONFIG: file }), SECRETS);
+    expect([interior?.language, photos?.language]).toEqual(['en', 'auto']);
+    const withDefault = loadProducts(loadSettings({ PRODUCTS_CONFIG: file, REBUT_LANGUAGE: 'de' }), SECRETS);
+    expect(withDefault.map((product) => product.language)).toEqual(['de', 'auto']);
+  });
+
+  it('refuses a language it does not write, naming the product, the key and the line', async () => {
+    const file = await productsFile(
+      TWO_PRODUCTS.replace('    unwinnable_action: hold', '    unwinnable_action: hold\n    language: pt'),
+    );
+    expect(problemsOf(() => loadProducts(loadSettings({ PRODUCTS_CONFIG: file }), SECRETS))).toEqual([
+      {
+        key: 'products.1.language',
+        line: 18,
+        message: `product photos: expected en, fr, de, es, or auto (the language of the card issuer's country), got "pt"`,
+      },
+    ]);
+  });
+
   it('names the product key and line of every problem at once: a variable not set, a malformed one, a bad id', async () => {
     const file = await productsFile(TWO_PRODUCTS.replace('id: photos', 'id: Photos App'));
     const settings = loadSettings({ PRODUCTS_CONFIG: file });

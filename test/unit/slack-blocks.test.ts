@@ -118,6 +118,13 @@ describe('the case message', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
   });
 
+  it('says which language a rebuttal goes to the bank in when it is not English; the rest stays in English', () => {
+    const french = allText(caseMessage(caseViewFixture({ draft: { language: 'fr' } }), NOW));
+    expect(french).toContain('*Rebuttal* (in French, version 1, from the template');
+    expect(french).toContain('Triage recommends:* Fight');
+    expect(allText(caseMessage(caseViewFixture(), NOW))).toContain('*Rebuttal* (version 1, from the template');
+  });
+
   it('a case waiting for review has Approve, Edit, Auto, Accept and Hold, with confirm dialogs where the click is final', () => {
     const message = caseMessage(caseViewFixture(), NOW);
     const byId = new Map(buttons(message).map((button) => [button.action_id, button]));

@@ -14,7 +14,7 @@ import {
   MAX_TOTAL_FILE_BYTES,
   MAX_TOTAL_TEXT_CHARS,
 } from '../../dispute/limits.js';
-import { plural } from '../../text.js';
+import { PACKET_MESSAGES } from '../../i18n/packet.js';
 import { documentPageCaps, pageLimitFor } from './budget.js';
 import { pdfText } from './documents.js';
 import { type Dropped, fitTextFields } from './fields.js';
@@ -29,9 +29,10 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   const text = fitTextFields(input.textFields);
   dropped.push(...text.dropped);
 
+  // The files' own words in the reader's language; what goes to Slack (`dropped`) stays in English.
+  const say = PACKET_MESSAGES[input.language ?? 'en'];
   const pageLimit = pageLimitFor(input.dispute.cardBrand);
-  const limitName =
-    pageLimit === MAX_PAGES_MASTERCARD ? `${pageLimit}-page Mastercard limit` : `${pageLimit}-page limit`;
+  const limitName = PACKET_MESSAGES.en.limitName(pageLimit, pageLimit === MAX_PAGES_MASTERCARD);
   const caps = documentPageCaps(pageLimit);
   const measure = new Measurer();
   const plan = planFiles(input);
@@ -48,9 +49,10 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   const render = (doc: PlannedDocument, images?: ReadonlyMap<string, Uint8Array>) =>
     renderPdf(doc.pages, {
       createdAt: asOf,
-      title: `${doc.title} — dispute ${input.dispute.id}`,
+      title: say.documentTitle(doc.title, input.dispute.id),
       author: pdfText(input.business.name, 200, true),
-      footer: `${pdfText(input.business.name, 60, true)} · ${doc.title} · dispute ${pdfText(input.dispute.id, 40, true)}`,
+      footer: say.footer(pdfText(input.business.name, 60, true), doc.title, pdfText(input.dispute.id, 40, true)),
+      pageOf: say.pageOf,
       images,
     });
   const rendered = new Map<PlannedDocument, { bytes: Uint8Array; pages: number }>();
@@ -70,7 +72,8 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
       bytesAvailable: MAX_TOTAL_FILE_BYTES - fixedBytes,
       imageFloor: caps.imageFloor,
       limitName,
-      otherFiles: fixed.documents.map((d) => `${d.title}, ${plural(d.pages.length, 'page')}`),
+      pdfLimitName: say.limitName(pageLimit, pageLimit === MAX_PAGES_MASTERCARD),
+      otherFiles: fixed.documents.map((d) => say.contents.separateFile(d.title, d.pages.length)),
       otherDocuments: fixed.documents.map((d) => ({ slug: d.slug, title: d.title })),
       communicationsAttached: plan.communications !== null,
       render,

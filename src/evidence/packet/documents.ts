@@ -3,7 +3,10 @@
  * pages. Every string that reaches a page goes through `pdfText` first.
  */
 
+import type { Language } from '../../dispute/language.js';
+import { PACKET_MESSAGES, type PacketMessages, reasonIn } from '../../i18n/packet.js';
 import { plural } from '../../text.js';
+import { activitySummaryFacts } from '../activity-summary.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround } from './budget.js';
 import { formatTime } from './format.js';
@@ -40,6 +43,9 @@ export interface BusinessSummary {
   website?: string;
 }
 
+/** The files' words in English, when a caller names no language. */
+const EN = PACKET_MESSAGES.en;
+
 /** A section that starts on a new page: heading, one line of introduction, then a table. */
 export function composeTableSection(
   measure: Measurer,
@@ -62,19 +68,16 @@ export interface ChronologicalRows {
   times: readonly (string | null)[];
   /** Index of the first row at or after the charge: trimming keeps the rows around it. */
   anchor: number;
-  /** What a row is called in "… 57 events not shown …". */
-  noun: string;
 }
 
 /** The kept rows with a muted note in each gap, so a reader sees where and how much was left out. */
-export function withGapNotes(all: ChronologicalRows, kept: readonly number[]): Row[] {
+export function withGapNotes(all: ChronologicalRows, kept: readonly number[], say: PacketMessages = EN): Row[] {
   const rows: Row[] = [];
   const gapAfter = new Map(gaps(all.rows.length, kept).map((g) => [g.after, g]));
   const note = (g: { from: number; to: number }): Row => {
     const count = g.to - g.from + 1;
-    const from = formatTime(all.times[g.from]);
-    const to = formatTime(all.times[g.to]);
-    return { note: `… ${plural(count, all.noun)} ${count === 1 ? `at ${from}` : `from ${from} to ${to}`} not shown …` };
+    const from = formatTime(all.times[g.from], false, say);
+    return { note: say.gap(count, from, count === 1 ? null : formatTime(all.times[g.to], false, say)) };
   };
   const leading = gapAfter.get(-1);
   if (leading) rows.push(note(leading));
@@ -91,18 +94,20 @@ export function keepRows(all: ChronologicalRows, k: number): number[] {
   return keepAround(all.rows.length, k, all.anchor);
 }
 
-export const TIMELINE_COLUMNS: readonly Column[] = [
-  { title: 'When', width: 84 },
-  { title: 'What happened', width: CONTENT_WIDTH - 84 - 64 - 16 },
-  { title: 'Source', width: 64 },
-];
+export function timelineColumns(say: PacketMessages = EN): readonly Column[] {
+  return [
+    { title: say.timeline.columns.when, width: 84 },
+    { title: say.timeline.columns.what, width: CONTENT_WIDTH - 84 - 64 - 16 },
+    { title: say.timeline.columns.source, width: 64 },
+  ];
+}
+export const TIMELINE_COLUMNS = timelineColumns();
 
-const SOURCE_NAMES: Record<string, string> = {
-  stripe: 'Stripe',
-  sql: 'Business',
-  http: 'Business',
-  config: 'Business',
-};
+/** Whose record a timeline row is: Stripe's or the business's own (its database, endpoint or evidence file). */
+function sourceName(source: string, say: PacketMessages): string {
+  if (source === 'stripe') return say.timeline.sources.stripe;
+  return ['sql', 'http', 'config'].includes(source) ? say.timeline.sources.business : pdfText(source, 40, true);
+}
 
 export interface TimelineEntry {
   at: string | null;
@@ -116,7 +121,7 @@ export interface TimelineEntry {
 const DELIVERABLE_RUN = 4;
 
 /** The timeline's rows: one per fact, except that a run of deliverables reads as one line. */
-export function timelineEntries(facts: readonly Fact[]): TimelineEntry[] {
+export function timelineEntries(facts: readonly Fact[], say: PacketMessages = EN): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   for (let i = 0; i < facts.length; ) {
     let end = i;
@@ -127,7 +132,13 @@ export function timelineEntries(facts: readonly Fact[]): TimelineEntry[] {
     if (run.length >= DELIVERABLE_RUN && first && last) {
       entries.push({
         at: first.at,
-        text: `${run.length} deliverables delivered from ${formatTime(first.at)} to ${formatTime(last.at)}, the first: ${first.text} The last: ${last.text}`,
+        text: say.timeline.deliverablesRun(
+          run.length,
+          formatTime(first.at, false, say),
+          formatTime(last.at, false, say),
+          first.text,
+          last.text,
+        ),
         source: first.source,
         ids: run.map((fact) => fact.id),
       });
@@ -141,25 +152,32 @@ export function timelineEntries(facts: readonly Fact[]): TimelineEntry[] {
   return entries;
 }
 
-export function timelineRows(entries: readonly TimelineEntry[], chargeAt: string | null): ChronologicalRows {
+export function timelineRows(
+  entries: readonly TimelineEntry[],
+  chargeAt: string | null,
+  say: PacketMessages = EN,
+): ChronologicalRows {
   const times = entries.map((f) => f.at);
   return {
     rows: entries.map((f) => ({
-      cells: [whenCell(f.at), pdfText(f.text, MAX_FACT_CHARS), SOURCE_NAMES[f.source] ?? pdfText(f.source, 40, true)],
+      cells: [whenCell(f.at, say), pdfText(f.text, MAX_FACT_CHARS), sourceName(f.source, say)],
       marks: f.ids,
     })),
     times,
     anchor: anchorIndex(times, chargeAt),
-    noun: 'event',
   };
 }
 
-export const ACTIVITY_COLUMNS: readonly Column[] = [
-  { title: 'Time (UTC)', width: 72 },
-  { title: 'Event', width: 122 },
-  { title: 'IP address', width: 112 },
-  { title: 'Detail', width: CONTENT_WIDTH - 72 - 122 - 112 - 24 },
-];
+export function activityColumns(say: PacketMessages = EN): readonly Column[] {
+  const { columns } = say.activity;
+  return [
+    { title: columns.time, width: 72 },
+    { title: columns.event, width: 122 },
+    { title: columns.ip, width: 112 },
+    { title: columns.detail, width: CONTENT_WIDTH - 72 - 122 - 112 - 24 },
+  ];
+}
+export const ACTIVITY_COLUMNS = activityColumns();
 
 const QUOTED_DETAIL = /\s\(("[\s\S]*")\)\.?$/;
 /** Longest user agent shown once over a day's events; the rest of it says nothing an analyst checks. */
@@ -205,7 +223,6 @@ export function activityRows(facts: readonly Fact[], chargeAt: string | null): A
     entries,
     times,
     anchor: anchorIndex(times, chargeAt),
-    noun: 'event',
   };
 }
 
@@ -213,8 +230,8 @@ export function activityRows(facts: readonly Fact[], chargeAt: string | null): A
  * The kept events grouped by day: a heading row per day with its count and the IP, device and user agent its shown
  * events share (said once, not on every row), then one row per event with only what differs; the gaps marked.
  */
-export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[] {
-  const dayOf = (index: number) => log.entries[index]?.at?.slice(0, 10) ?? 'time unknown';
+export function activityLogRows(log: ActivityLog, kept: readonly number[], say: PacketMessages = EN): Row[] {
+  const dayOf = (index: number) => log.entries[index]?.at?.slice(0, 10) ?? say.activity.unknownDay;
   const perDay = new Map<string, number>();
   for (let i = 0; i < log.entries.length; i++) perDay.set(dayOf(i), (perDay.get(dayOf(i)) ?? 0) + 1);
   const rows: Row[] = [];
@@ -223,7 +240,7 @@ export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[
   // The values the headings above have named: a day with the same ones says "the same … as above".
   let stated: Shared = NOTHING_SHARED;
   let next = 0;
-  for (const row of withGapNotes(log, kept)) {
+  for (const row of withGapNotes(log, kept, say)) {
     if ('note' in row) {
       rows.push(row);
       continue;
@@ -233,7 +250,10 @@ export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[
       day = dayOf(index);
       const ofDay = kept.filter((i) => dayOf(i) === day);
       shared = sharedValues(ofDay.map((i) => log.entries[i]).filter((e): e is ActivityEntry => e !== undefined));
-      rows.push({ note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared, stated), strong: true });
+      rows.push({
+        note: dayHeading(day, perDay.get(day) ?? ofDay.length, ofDay.length, shared, stated, say),
+        strong: true,
+      });
       stated = {
         ip: shared.ip ?? stated.ip,
         device: shared.device ?? stated.device,
@@ -242,7 +262,7 @@ export function activityLogRows(log: ActivityLog, kept: readonly number[]): Row[
       };
     }
     const entry = log.entries[index];
-    if (entry) rows.push(entryRow(entry, shared));
+    if (entry) rows.push(entryRow(entry, shared, say));
   }
   return rows;
 }
@@ -276,13 +296,21 @@ function sharedValues(entries: readonly ActivityEntry[]): Shared {
 }
 
 /** `2026-03-04: 12 events; all from IP …, device …, Mozilla/5.0 …`; a value named above is not named again. */
-function dayHeading(day: string, total: number, shown: number, shared: Shared, stated: Shared): string {
-  const count = shown < total ? `${plural(total, 'event')} (${shown} shown)` : plural(total, 'event');
+function dayHeading(
+  day: string,
+  total: number,
+  shown: number,
+  shared: Shared,
+  stated: Shared,
+  say: PacketMessages,
+): string {
+  const words = say.activity;
+  const count = words.events(total, shown);
   const parts = [
-    { name: 'IP', value: shared.ip, before: stated.ip, shown: `IP ${shared.ip}` },
-    { name: 'device', value: shared.device, before: stated.device, shown: `device ${shared.device}` },
+    { name: words.names.ip, value: shared.ip, before: stated.ip, shown: words.ip(shared.ip ?? '') },
+    { name: words.names.device, value: shared.device, before: stated.device, shown: words.device(shared.device ?? '') },
     {
-      name: 'browser',
+      name: words.names.browser,
       value: shared.userAgent,
       before: stated.userAgent,
       shown: pdfText(shared.userAgent, MAX_USER_AGENT_CHARS, true),
@@ -291,10 +319,8 @@ function dayHeading(day: string, total: number, shown: number, shared: Shared, s
   if (parts.length === 0) return pdfText(`${day}: ${count}`, MAX_FACT_CHARS, true);
   const changed = parts.filter((part) => part.value !== part.before).map((part) => part.shown);
   const same = parts.filter((part) => part.value === part.before).map((part) => part.name);
-  const what = [...changed, ...(same.length > 0 ? [`the same ${listed(same)} as above`] : [])].join(', ');
-  const from = shared.everyRow
-    ? `${shown === 1 ? '' : 'all '}from ${what}`
-    : `from ${what} where recorded, unless a row shows its own`;
+  const what = [...changed, ...(same.length > 0 ? [words.sameAsAbove(same)] : [])].join(', ');
+  const from = shared.everyRow ? words.allFrom(what, shown === 1) : words.fromWhereRecorded(what);
   return pdfText(`${day}: ${count}; ${from}`, MAX_FACT_CHARS, true);
 }
 
@@ -302,12 +328,12 @@ function listed(items: readonly string[]): string {
   return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
-function entryRow(entry: ActivityEntry, shared: Shared): Row {
-  const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : 'unknown';
+function entryRow(entry: ActivityEntry, shared: Shared, say: PacketMessages): Row {
+  const time = entry.at ? formatTime(entry.at, true).slice(11, 19) : say.activity.unknownTime;
   if (entry.event === null) return { cells: [time, '', '', pdfText(entry.text, MAX_FACT_CHARS)], marks: [entry.id] };
   const detail = [
     entry.detail,
-    entry.device !== null && entry.device !== shared.device ? `device ${entry.device}` : null,
+    entry.device !== null && entry.device !== shared.device ? say.activity.device(entry.device) : null,
     entry.userAgent !== null && entry.userAgent !== shared.userAgent ? entry.userAgent : null,
   ].filter((part): part is string => part !== null && part !== '');
   return {
@@ -321,8 +347,8 @@ function entryRow(entry: ActivityEntry, shared: Shared): Row {
   };
 }
 
-function whenCell(at: string | null, seconds = false): string {
-  const formatted = formatTime(at, seconds);
+function whenCell(at: string | null, say: PacketMessages, seconds = false): string {
+  const formatted = formatTime(at, seconds, say);
   // Date on one line, time on the next: the column stays narrow at 12 pt.
   return formatted.includes(' ') ? formatted.replace(' ', '\n').replace(' UTC', seconds ? '' : ' UTC') : formatted;
 }
@@ -335,11 +361,16 @@ export interface ImageSlot {
 }
 
 /** Deliverable images, two to a page, each with its title and time below it. */
-export function composeImages(measure: Measurer, intro: string, slots: readonly ImageSlot[]): Composer {
+export function composeImages(
+  measure: Measurer,
+  intro: string,
+  slots: readonly ImageSlot[],
+  say: PacketMessages = EN,
+): Composer {
   const c = new Composer(measure);
   if (slots.length === 0) return c;
   c.newPage();
-  c.heading('What the customer received');
+  c.heading(say.images.title);
   if (intro) c.paragraph(intro);
   // On the first page the two images share what the heading and introduction leave.
   const firstPageSlot = Math.floor(c.remaining / 2);
@@ -368,27 +399,26 @@ export function composePolicies(
   policies: readonly PolicyDocument[],
   acceptances: readonly Fact[],
   maxChars: number,
+  say: PacketMessages = EN,
 ): Composer {
   const c = new Composer(measure);
   c.paragraph(`${heading} — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, { style: STYLES.title, maxLines: 2 });
   if (acceptances.length > 0) {
-    c.heading('The customer accepted it');
+    c.heading(say.policies.accepted);
     for (const fact of acceptances.slice(0, 6))
       c.paragraph(`•  ${pdfText(fact.text, MAX_FACT_CHARS)}`, { maxLines: 3 });
   }
   let budget = maxChars;
   for (const policy of policies) {
     c.heading(pdfText(policy.title, MAX_LABEL_CHARS, true) || heading);
-    if (policy.shownAt) c.paragraph(`Shown to the customer: ${shownAt(policy.shownAt)}`, { style: STYLES.strong });
+    if (policy.shownAt) c.paragraph(say.policies.shownToCustomer(shownAt(policy.shownAt)), { style: STYLES.strong });
     const text = pdfText(policy.text, MAX_POLICY_CHARS);
     if (budget >= text.length) {
       c.paragraph(text);
       budget -= text.length;
     } else {
       c.paragraph(`${text.slice(0, Math.max(budget, 0)).trimEnd()} …`);
-      c.paragraph(`The rest of this policy (${plural(text.length - Math.max(budget, 0), 'character')}) is not shown.`, {
-        muted: true,
-      });
+      c.paragraph(say.policies.restNotShown(text.length - Math.max(budget, 0)), { muted: true });
       budget = 0;
     }
   }
@@ -406,13 +436,18 @@ export interface MessageBlock {
 }
 
 /** One message as the communications file shows it: when, which way, how; then what was said. */
-export function messageBlock(fact: Fact): MessageBlock {
+export function messageBlock(fact: Fact, say: PacketMessages = EN): MessageBlock {
   const data = fact.data ?? {};
+  const words = say.communications;
   const direction =
-    data.direction === 'inbound' ? 'From the customer' : data.direction === 'outbound' ? 'To the customer' : 'Message';
-  const channel = typeof data.channel === 'string' ? ` by ${pdfText(data.channel, 40, true)}` : '';
+    data.direction === 'inbound'
+      ? words.fromCustomer
+      : data.direction === 'outbound'
+        ? words.toCustomer
+        : words.message;
+  const channel = typeof data.channel === 'string' ? words.by(pdfText(data.channel, 40, true)) : '';
   return {
-    heading: `${formatTime(fact.at)} · ${direction}${channel}`,
+    heading: `${formatTime(fact.at, false, say)} · ${direction}${channel}`,
     body: pdfText(stripTimePrefix(fact.text), MAX_MESSAGE_CHARS),
   };
 }
@@ -428,14 +463,15 @@ export function composeCommunications(
   message: (index: number) => MessageBlock,
   kept: readonly number[],
   maxPages: number,
+  say: PacketMessages = EN,
 ): Composer {
   const c = new Composer(measure);
-  c.paragraph(`Communication with the customer — ${pdfText(business.name, MAX_LABEL_CHARS, true)}`, {
+  c.paragraph(say.communications.title(pdfText(business.name, MAX_LABEL_CHARS, true)), {
     style: STYLES.title,
     maxLines: 2,
   });
   const left = total - kept.length;
-  if (left > 0) c.paragraph(`${plural(left, 'further message')} not shown here.`, { muted: true });
+  if (left > 0) c.paragraph(say.communications.furtherNotShown(left), { muted: true });
   for (const index of kept) {
     if (c.pageCount > maxPages) break;
     const block = message(index);
@@ -450,7 +486,13 @@ function stripTimePrefix(text: string): string {
   return text.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC: /, '');
 }
 
-export function deliverableCaption(title: string, at: string | null, index: number, total: number): string {
-  const name = pdfText(title, MAX_LABEL_CHARS, true) || 'Untitled';
-  return `Deliverable ${index + 1} of ${total}: ${name} — delivered ${at ? formatTime(at) : 'at an unknown time'}`;
+export function deliverableCaption(
+  title: string,
+  at: string | null,
+  index: number,
+  total: number,
+  say: PacketMessages = EN,
+): string {
+  const name = pdfText(title, MAX_LABEL_CHARS, true) || say.images.untitled;
+  return say.images.caption(index + 1, total, name, at ? formatTime(at, false, say) : null);
 }

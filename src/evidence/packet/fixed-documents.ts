@@ -1,3 +1,4 @@
+import { PACKET_MESSAGES, type PacketMessages } from '../../i18n/packet.js';
 import { plural } from '../../text.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, type DocumentPageCaps, keepAround, largestFitting, memo } from './budget.js';
@@ -17,17 +18,20 @@ export function composeFixedDocuments(
   chargeAt: string,
 ): { documents: PlannedDocument[]; dropped: Dropped[] } {
   const documents: PlannedDocument[] = [];
+  // What is shown in the files is in the reader's language; what is dropped is told to Slack, in English.
   const dropped: Dropped[] = [];
+  const say = PACKET_MESSAGES[input.language ?? 'en'];
   if (plan.receipt && input.receipt) {
     // One page whatever the invoice holds: lines beyond it are counted, not shown (receipts.ts).
     const receipt = composeReceipt(
       measure,
       input.dispute,
       input.business,
-      receiptOf(input.receipt, input.dispute),
+      receiptOf(input.receipt, input.dispute, say),
       caps.receipt,
+      say,
     );
-    documents.push({ field: plan.receipt, slug: 'receipt', title: 'Receipt', pages: receipt.pages });
+    documents.push({ field: plan.receipt, slug: 'receipt', title: say.titles.receipt, pages: receipt.pages });
   }
   if (plan.refundReceipt && input.refundReceipt) {
     const refunds = input.refundReceipt.refunds;
@@ -36,7 +40,8 @@ export function composeFixedDocuments(
         measure,
         input.dispute,
         input.business,
-        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute),
+        refundReceiptOf(refunds.slice(0, k), input.receipt ?? [], input.dispute, say),
+        say,
       );
     const k = Math.max(
       1,
@@ -47,7 +52,7 @@ export function composeFixedDocuments(
     documents.push({
       field: plan.refundReceipt,
       slug: 'refund-receipt',
-      title: 'Refund receipt',
+      title: say.titles.refundReceipt,
       pages: build(k).pages,
     });
   }
@@ -56,8 +61,12 @@ export function composeFixedDocuments(
     const relevant = acceptances.filter((f) => placed.kinds.some((kind) => policyMatches(f, kind)));
     const shown = relevant.length > 0 ? relevant : acceptances;
     const total = placed.policies.reduce((n, p) => n + p.text.length, 0);
-    const build = (chars: number) =>
-      composePolicies(measure, placed.heading, input.business, placed.policies, shown, chars);
+    const heading = policyHeading(placed, say);
+    // The business's policy titles are rebut's English names of their kinds: named again in the reader's language.
+    const policies = placed.policies.map((policy) =>
+      say === PACKET_MESSAGES.en ? policy : { ...policy, title: policyName(policy.kind, say) },
+    );
+    const build = (chars: number) => composePolicies(measure, heading, input.business, policies, shown, chars, say);
     const chars = largestFitting(0, total, (n) => build(n).pageCount <= caps.policy);
     if (chars < total) {
       dropped.push({
@@ -65,7 +74,7 @@ export function composeFixedDocuments(
         why: `beyond the ${caps.policy}-page cap for one policy file`,
       });
     }
-    documents.push({ field: placed.field, slug: placed.slug, title: placed.heading, pages: build(chars).pages });
+    documents.push({ field: placed.field, slug: placed.slug, title: heading, pages: build(chars).pages });
   }
   if (plan.communications) {
     const messages = input.communications;
@@ -73,7 +82,7 @@ export function composeFixedDocuments(
       messages.map((m) => m.at),
       chargeAt,
     );
-    const message = memo((i: number) => messageBlock(messages[i] as Fact));
+    const message = memo((i: number) => messageBlock(messages[i] as Fact, say));
     const build = (k: number) =>
       composeCommunications(
         measure,
@@ -82,6 +91,7 @@ export function composeFixedDocuments(
         message,
         keepAround(messages.length, k, anchor),
         caps.communications,
+        say,
       );
     const k = largestFitting(0, messages.length, (n) => build(n).pageCount <= caps.communications);
     if (k < messages.length) {
@@ -93,12 +103,24 @@ export function composeFixedDocuments(
     documents.push({
       field: plan.communications,
       slug: 'customer-communication',
-      title: 'Communication with the customer',
+      title: say.titles.communications,
       pages: build(k).pages,
     });
   }
 
   return { documents, dropped };
+}
+
+/** A policy file's heading in the reader's language: the policy's name, and the terms' when they stand in for it. */
+function policyHeading(placed: FilePlan['policies'][number], say: PacketMessages): string {
+  if (say === PACKET_MESSAGES.en) return placed.heading;
+  const [first = 'terms', second] = placed.kinds;
+  return second ? `${policyName(second, say)} (${policyName(first, say)})` : policyName(first, say);
+}
+
+function policyName(kind: PolicyKind, say: PacketMessages): string {
+  if (kind === 'refund') return say.titles.refundPolicy;
+  return kind === 'cancellation' ? say.titles.cancellationPolicy : say.titles.termsOfService;
 }
 
 function policyMatches(fact: Fact, kind: PolicyKind): boolean {

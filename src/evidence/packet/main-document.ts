@@ -1,11 +1,12 @@
 import type { EvidenceFileField } from '../../dispute/evidence-fields.js';
 import { MAX_FILE_BYTES } from '../../dispute/limits.js';
+import { PACKET_MESSAGES, type PacketMessages } from '../../i18n/packet.js';
 import { plural } from '../../text.js';
 import { type Proof, type StrongPoint, strongestPoints } from '../playbook/strongest.js';
 import { largestFitting, memo, spreadSelection } from './budget.js';
 import { COVER_WORDS, type CoverContent, composeCover } from './cover.js';
 import {
-  ACTIVITY_COLUMNS,
+  activityColumns,
   activityLogRows,
   activityRows,
   type ChronologicalRows,
@@ -16,13 +17,13 @@ import {
   imagesPageCount,
   keepRows,
   pdfText,
-  TIMELINE_COLUMNS,
+  timelineColumns,
   timelineEntries,
   timelineRows,
   withGapNotes,
 } from './documents.js';
 import type { Dropped } from './fields.js';
-import type { Composer, Measurer, Row } from './pdf.js';
+import type { Column, Composer, Measurer, Row } from './pdf.js';
 import { type EncodedImage, ImageEncoder, imageKey, MAX_IMAGE_BYTES, MIN_IMAGE_BYTES, mapLimit } from './pictures.js';
 import type { CoverEntry, PacketCover, PacketInput, PlannedDocument } from './types.js';
 
@@ -38,7 +39,11 @@ export interface MainDocumentContext {
   pagesAvailable: number;
   bytesAvailable: number;
   imageFloor: number;
+  /** The page limit as Slack's list of what was left out names it (English). */
   limitName: string;
+  /** The same limit in the files' language, for the summary page. */
+  pdfLimitName?: string;
+  /** "Separate file: Receipt, 1 page", one line each, in the files' language. */
   otherFiles: string[];
   /** The packet's other files, so a point proved by one (the receipt, a policy) names it. */
   otherDocuments: readonly { slug: string; title: string }[];
@@ -62,21 +67,25 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   cover: PacketCover;
 }> {
   const { input, measure } = ctx;
+  const say = PACKET_MESSAGES[input.language ?? 'en'];
   // What has its own table or file is not repeated in the timeline.
   const elsewhere = new Set(
     [...input.activity, ...(ctx.communicationsAttached ? input.communications : [])].map((f) => f.id),
   );
   const ownKinds = new Set<string>(ctx.communicationsAttached ? ['activity', 'communication'] : ['activity']);
   const timelineFacts = input.timeline.filter((f) => !ownKinds.has(f.kind) && !elsewhere.has(f.id));
-  const timeline = timelineRows(timelineEntries(timelineFacts), ctx.chargeAt);
+  const timeline = timelineRows(timelineEntries(timelineFacts, say), ctx.chargeAt, say);
   const activity = activityRows(input.activity, ctx.chargeAt);
-  const timelineIntro = timelineFacts.every((f) => f.source === 'stripe') ? STRIPE_TIMELINE_INTRO : TIMELINE_INTRO;
+  // When the business gave no records of its own, the analyst is told whose records these are.
+  const timelineIntro = timelineFacts.every((f) => f.source === 'stripe')
+    ? say.timeline.stripeIntro
+    : say.timeline.intro;
   const timelineSection = memo((k: number) =>
-    tableSection(measure, 'Timeline', timeline, k, TIMELINE_COLUMNS, timelineIntro),
+    tableSection(say, measure, say.timeline.title, timeline, k, timelineColumns(say), timelineIntro),
   );
   const activitySection = memo((k: number) =>
-    tableSection(measure, 'Activity log', activity, k, ACTIVITY_COLUMNS, ACTIVITY_INTRO, (kept) =>
-      activityLogRows(activity, kept),
+    tableSection(say, measure, say.activity.title, activity, k, activityColumns(say), say.activity.intro, (kept) =>
+      activityLogRows(activity, kept, say),
     ),
   );
   const deliverables = [...input.deliverables].sort((a, b) => timeOf(a.at) - timeOf(b.at));
@@ -116,6 +125,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
           item?.deliverable.at ?? null,
           item?.index ?? 0,
           deliverables.length,
+          say,
         ),
         aspect: image ? image.width / image.height : null,
       };
@@ -123,7 +133,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     const state: SectionState = {
       timeline: { section: timelineSection(timelineKept), total: timeline.rows.length, kept: timelineKept },
       activity: { section: activitySection(activityKept), total: activity.rows.length, kept: activityKept },
-      images: composeImages(measure, imagesIntro(deliverables.length, withImagesInAll, shown.length), slots),
+      images: composeImages(measure, say.images.intro(deliverables.length, withImagesInAll, shown.length), slots, say),
       deliverables: deliverables.length,
       withImages: withImagesInAll,
       shownImages: shown.length,
@@ -139,8 +149,8 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       points: entries.map((entry) => ({ text: entry.text, where: whereWords(entry) })),
       delivered: deliverables.length > 0 ? { count: deliverables.length } : null,
       thumbnail: thumbnailOf(slots[0], shown[0] === undefined ? undefined : withImages[shown[0]]?.deliverable),
-      contents: contentsLines(state, ctx.otherFiles),
-      notShown: notShownLines(state, ctx.limitName, pages.images, unreadable.size),
+      contents: contentsLines(say, state, ctx.otherFiles),
+      notShown: notShownLines(say, state, ctx.pdfLimitName ?? ctx.limitName, pages.images, unreadable.size),
     };
     const summary = composeCover(measure, content);
     // The points' page numbers count from the sections after the cover: a second cover page would shift them all.
@@ -148,7 +158,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     return {
       field: ctx.field,
       slug: ctx.field === 'service_documentation' ? 'service-documentation' : 'evidence',
-      title: MAIN_TITLE,
+      title: say.titles.serviceDocumentation,
       pages: [
         ...summary.pages,
         ...(state.timeline.section?.pages ?? []),
@@ -227,13 +237,8 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   }
 }
 
+/** The cover's name for this file, where a point's proof is (the cover is in English so far). */
 const MAIN_TITLE = 'Service documentation';
-const TIMELINE_INTRO = 'Everything on record about this customer and payment, oldest first.';
-/** When the business gave no records of its own, the analyst is told whose records these are. */
-const STRIPE_TIMELINE_INTRO = 'Stripe’s records of this payment and customer, oldest first.';
-const ACTIVITY_INTRO =
-  'Sign-ins and use of the product from the business’s own records, by day. A day’s heading gives the IP address, ' +
-  'device and browser its events share, once; a row shows them only where they differ. Times are UTC.';
 /** sharp decodes on libuv's pool of four threads; more at once only queues. */
 const ENCODE_CONCURRENCY = 4;
 /** Render passes before giving up; one is the rule, the rest absorb a wrong estimate. */
@@ -297,24 +302,19 @@ export function allocatePages(p: {
 }
 
 function tableSection(
+  say: PacketMessages,
   measure: Measurer,
   title: string,
   rows: ChronologicalRows,
   k: number,
-  columns: typeof TIMELINE_COLUMNS,
+  columns: readonly Column[],
   intro: string,
-  layout: (kept: readonly number[]) => Row[] = (kept) => withGapNotes(rows, kept),
+  layout: (kept: readonly number[]) => Row[] = (kept) => withGapNotes(rows, kept, say),
 ): Composer | null {
   if (k <= 0 || rows.rows.length === 0) return null;
   const left = rows.rows.length - k;
-  const note = left > 0 ? ` ${plural(left, 'further event')} are not shown; the gaps are marked.` : '';
+  const note = left > 0 ? ` ${say.furtherEvents(left)}` : '';
   return composeTableSection(measure, title, `${intro}${note}`, columns, layout(keepRows(rows, k)));
-}
-
-function imagesIntro(deliverables: number, withImages: number, shown: number): string {
-  const produced = `${plural(deliverables, 'deliverable')} ${deliverables === 1 ? 'was' : 'were'} produced for this customer.`;
-  if (shown === withImages) return `${produced} Each image below is one of them, oldest first.`;
-  return `${produced} ${shown} of the ${withImages} with images are shown: the first, the last and others spread evenly between.`;
 }
 
 interface SectionState {
@@ -326,61 +326,52 @@ interface SectionState {
   shownImages: number;
 }
 
-function contentsLines(state: SectionState, otherFiles: readonly string[]): string[] {
+function contentsLines(say: PacketMessages, state: SectionState, otherFiles: readonly string[]): string[] {
   const lines: string[] = [];
   let page = 2;
   const range = (count: number) => {
-    const text = count === 1 ? `page ${page}` : `pages ${page}–${page + count - 1}`;
+    const text = say.contents.pages(page, count);
     page += count;
     return text;
   };
   if (state.timeline.section) {
-    lines.push(`Timeline of ${plural(state.timeline.kept, 'event')} (${range(state.timeline.section.pageCount)}).`);
+    lines.push(say.contents.timeline(state.timeline.kept, range(state.timeline.section.pageCount)));
   }
   if (state.activity.section) {
-    lines.push(
-      `Activity log of ${plural(state.activity.kept, 'event')} with IP addresses (${range(state.activity.section.pageCount)}).`,
-    );
+    lines.push(say.contents.activity(state.activity.kept, range(state.activity.section.pageCount)));
   }
   if (state.shownImages > 0) {
-    lines.push(
-      `${plural(state.shownImages, 'image')} of what the customer received (${range(state.images.pageCount)}).`,
-    );
+    lines.push(say.contents.images(state.shownImages, range(state.images.pageCount)));
   }
-  for (const file of otherFiles) lines.push(`Separate file: ${file}.`);
+  lines.push(...otherFiles);
   return lines;
 }
 
-function notShownLines(state: SectionState, limitName: string, imagesForPages: number, unreadable: number): string[] {
+function notShownLines(
+  say: PacketMessages,
+  state: SectionState,
+  limitName: string,
+  imagesForPages: number,
+  unreadable: number,
+): string[] {
   const lines: string[] = [];
+  const words = say.notShown;
   const hiddenImages = state.withImages - state.shownImages;
   if (hiddenImages > 0) {
     const why =
       unreadable > 0 && hiddenImages === unreadable
-        ? 'their images could not be read'
+        ? words.unreadable
         : imagesForPages < state.withImages
-          ? `to stay within the ${limitName}`
-          : 'to stay within the 4.5 MB file limit';
-    lines.push(
-      `${plural(hiddenImages, 'further deliverable')} ${hiddenImages === 1 ? 'was' : 'were'} produced and ${hiddenImages === 1 ? 'is' : 'are'} not shown (${why}).`,
-    );
+          ? words.withinLimit(limitName)
+          : words.withinFileSize;
+    lines.push(words.deliverables(hiddenImages, why));
   }
   const withoutImage = state.deliverables - state.withImages;
-  if (withoutImage > 0)
-    lines.push(
-      `${plural(withoutImage, 'deliverable')} had no image to show; ${withoutImage === 1 ? 'it is' : 'they are'} listed in the timeline.`,
-    );
+  if (withoutImage > 0) lines.push(words.withoutImage(withoutImage));
   const activityLeft = state.activity.total - state.activity.kept;
-  if (activityLeft > 0) {
-    lines.push(
-      `${plural(activityLeft, 'activity event')} of ${state.activity.total.toLocaleString('en-US')} ${activityLeft === 1 ? 'is' : 'are'} not shown; the log keeps the earliest, the latest and those around the payment.`,
-    );
-  }
+  if (activityLeft > 0) lines.push(words.activity(activityLeft, state.activity.total));
   const timelineLeft = state.timeline.total - state.timeline.kept;
-  if (timelineLeft > 0)
-    lines.push(
-      `${plural(timelineLeft, 'timeline event')} of ${state.timeline.total.toLocaleString('en-US')} ${timelineLeft === 1 ? 'is' : 'are'} not shown.`,
-    );
+  if (timelineLeft > 0) lines.push(words.timeline(timelineLeft, state.timeline.total));
   return lines;
 }
 

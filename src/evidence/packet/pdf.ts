@@ -405,6 +405,8 @@ export interface RenderOptions {
   author: string;
   /** Drawn at the foot of every page, with "page n of N". */
   footer: string;
+  /** "page n of N" in the file's language; English when not given. */
+  pageOf?: (page: number, pages: number) => string;
   /** JPEG or PNG bytes by image key; an image item without bytes is left blank (used to measure the rest). */
   images?: ReadonlyMap<string, Uint8Array>;
   /** The document's creation date (and so its file id); default now. */
@@ -461,15 +463,18 @@ export function renderPdf(
       }
     }
     doc.font(PDF_FONT.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
-    doc.text(footerLine(doc, options.footer, index + 1, pages.length), FRAME.left, FRAME.footerY, { lineBreak: false });
+    const pageOf = options.pageOf ?? ((page: number, count: number) => `page ${page} of ${count}`);
+    doc.text(footerLine(doc, options.footer, pageOf(index + 1, pages.length)), FRAME.left, FRAME.footerY, {
+      lineBreak: false,
+    });
   });
   doc.end();
   return done;
 }
 
 /** "… · page 3 of 12", the front shortened until the line fits the content width. */
-function footerLine(doc: PDFKit.PDFDocument, text: string, page: number, pages: number): string {
-  const tail = ` · page ${page} of ${pages}`;
+function footerLine(doc: PDFKit.PDFDocument, text: string, pageOf: string): string {
+  const tail = ` · ${pageOf}`;
   const chars = Array.from(text);
   let keep = chars.length;
   const line = () => `${keep < chars.length ? `${chars.slice(0, keep).join('').trimEnd()}…` : text}${tail}`;

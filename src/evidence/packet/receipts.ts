@@ -3,6 +3,7 @@
  * value read from Stripe's records (the facts of `sources/stripe.ts`) or the business's evidence file. A value Stripe
  * does not have is left out, never shown empty or guessed.
  */
+import { PACKET_MESSAGES, type PacketMessages } from '../../i18n/packet.js';
 import type { Fact } from '../types.js';
 import { largestFitting } from './budget.js';
 import { type BusinessSummary, type DisputeSummary, pdfText } from './documents.js';
@@ -76,19 +77,23 @@ const BRAND_NAMES: Record<string, string> = {
 };
 
 /** The card that paid, as Stripe recorded it: "Visa ending 4242 (Apple Pay)"; null when Stripe has no card. */
-export function paymentMethodOf(facts: readonly Fact[]): string | null {
+export function paymentMethodOf(facts: readonly Fact[], say: PacketMessages = PACKET_MESSAGES.en): string | null {
   const card = facts.find((fact) => fact.id === 'stripe.charge.card')?.data;
   const charge = facts.find((fact) => fact.id === 'stripe.charge')?.data;
   const brand = text(card?.brand) ?? text(charge?.card_brand);
   const last4 = text(card?.last4) ?? text(charge?.card_last4);
   if (!brand && !last4) return null;
-  const name = brand ? (BRAND_NAMES[brand] ?? brand.replaceAll('_', ' ')) : 'Card';
+  const name = brand ? (BRAND_NAMES[brand] ?? brand.replaceAll('_', ' ')) : say.receipt.cardName;
   const wallet = text(card?.wallet);
-  return `${name}${last4 ? ` ending ${last4}` : ''}${wallet ? ` (${WALLET_NAMES[wallet] ?? wallet.replaceAll('_', ' ')})` : ''}`;
+  return `${name}${last4 ? say.receipt.ending(last4) : ''}${wallet ? ` (${WALLET_NAMES[wallet] ?? wallet.replaceAll('_', ' ')})` : ''}`;
 }
 
 /** The receipt as Stripe's records give it; the dispute's amount stands in only when the charge itself is missing. */
-export function receiptOf(facts: readonly Fact[], dispute: DisputeSummary): Receipt {
+export function receiptOf(
+  facts: readonly Fact[],
+  dispute: DisputeSummary,
+  say: PacketMessages = PACKET_MESSAGES.en,
+): Receipt {
   const byId = (id: string) => facts.find((fact) => fact.id === id)?.data;
   const charge = byId('stripe.charge');
   const invoice = facts.find((fact) => fact.kind === 'invoice' && fact.id.startsWith('stripe.'))?.data;
@@ -100,11 +105,11 @@ export function receiptOf(facts: readonly Fact[], dispute: DisputeSummary): Rece
   const receiptNumber = text(byId('stripe.charge.receipt')?.receipt_number);
   const invoiceNumber = text(invoice?.number);
   const receiptNo = receiptNumber
-    ? { label: 'Receipt number', value: receiptNumber }
+    ? { label: say.receipt.receiptNumber, value: receiptNumber }
     : invoiceNumber
-      ? { label: 'Invoice number', value: invoiceNumber }
+      ? { label: say.receipt.invoiceNumber, value: invoiceNumber }
       : chargeId
-        ? { label: 'Charge', value: chargeId }
+        ? { label: say.receipt.charge, value: chargeId }
         : null;
 
   const items: ReceiptItem[] = [];
@@ -116,7 +121,7 @@ export function receiptOf(facts: readonly Fact[], dispute: DisputeSummary): Rece
       const end = text(invoice[`line_${n}_period_end`]);
       const amount = number(invoice[`line_${n}_amount`]);
       items.push({
-        description: text(invoice[`line_${n}_description`]) ?? 'Invoice line',
+        description: text(invoice[`line_${n}_description`]) ?? say.receipt.invoiceLine,
         amount: amount === null ? null : { amount, currency: invoiceCurrency },
         quantity: number(invoice[`line_${n}_quantity`]),
         period: start && end && start !== end ? { start, end } : null,
@@ -140,7 +145,7 @@ export function receiptOf(facts: readonly Fact[], dispute: DisputeSummary): Rece
     amount: { amount: amount ?? dispute.amount, currency },
     tax: tax === null ? null : { amount: tax, currency: text(invoice?.currency) ?? currency },
     refunded: refunded ? { amount: refunded, currency } : null,
-    paymentMethod: paymentMethodOf(facts),
+    paymentMethod: paymentMethodOf(facts, say),
     statementDescriptor: text(charge?.statement_descriptor),
     chargeId,
   };
@@ -161,20 +166,20 @@ function periodOf(invoice: Data, subscription: Data, paidAt: string | null): Per
   return within ? { start: current.start, end: current.end } : null;
 }
 
-const PERIOD_COLUMN: Column = { title: 'Period', width: 150 };
-const QUANTITY_COLUMN: Column = { title: 'Qty', width: 40 };
-const AMOUNT_COLUMN: Column = { title: 'Amount', width: 90 };
 const COLUMN_GAPS = 8;
 
 /** Item, (period,) quantity, amount: a line's own period only when some line's differs from the receipt's. */
-function itemColumns(withPeriod: boolean): Column[] {
-  const others = withPeriod ? [PERIOD_COLUMN, QUANTITY_COLUMN, AMOUNT_COLUMN] : [QUANTITY_COLUMN, AMOUNT_COLUMN];
+function itemColumns(withPeriod: boolean, say: PacketMessages): Column[] {
+  const { columns } = say.receipt;
+  const period: Column = { title: columns.period, width: 150 };
+  const quantity: Column = { title: columns.quantity, width: 40 };
+  const amount: Column = { title: columns.amount, width: 90 };
+  const others = withPeriod ? [period, quantity, amount] : [quantity, amount];
   const used = others.reduce((sum, column) => sum + column.width + COLUMN_GAPS, 0);
-  return [{ title: 'Item', width: CONTENT_WIDTH - used }, ...others];
+  return [{ title: columns.item, width: CONTENT_WIDTH - used }, ...others];
 }
 
 const day = (iso: string) => iso.slice(0, 10);
-const periodText = (period: Period) => `${day(period.start)} to ${day(period.end)}`;
 
 /** One page: who sold, who bought, what, when, for how much, paid how, and the numbers that find it again. */
 export function composeReceipt(
@@ -183,21 +188,25 @@ export function composeReceipt(
   business: BusinessSummary,
   receipt: Receipt,
   maxPages: number,
+  say: PacketMessages = PACKET_MESSAGES.en,
 ): Composer {
+  const words = say.receipt;
+  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true), say);
+  const periodText = (period: Period) => words.periodRange(day(period.start), day(period.end));
   const build = (shownItems: number): Composer => {
     const c = new Composer(measure);
-    c.paragraph(`Receipt — ${pdfText(business.name, 200, true)}`, { style: STYLES.title, maxLines: 2 });
-    if (business.website) c.field('Website', pdfText(business.website, 200, true));
-    if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, 200, true));
+    c.paragraph(words.title(pdfText(business.name, 200, true)), { style: STYLES.title, maxLines: 2 });
+    if (business.website) c.field(words.website, pdfText(business.website, 200, true));
+    if (business.supportEmail) c.field(words.support, pdfText(business.supportEmail, 200, true));
     c.space(8);
     if (receipt.number) c.field(receipt.number.label, pdfText(receipt.number.value, 80, true));
-    if (receipt.date) c.field('Date', formatTime(receipt.date));
+    if (receipt.date) c.field(words.date, formatTime(receipt.date, false, say));
     if (receipt.customerName || receipt.customerEmail) {
-      c.heading('Billed to', STYLES.subheading);
-      if (receipt.customerName) c.field('Name', pdfText(receipt.customerName, 200, true));
-      if (receipt.customerEmail) c.field('Email', pdfText(receipt.customerEmail, 200, true));
+      c.heading(words.billedTo, STYLES.subheading);
+      if (receipt.customerName) c.field(words.name, pdfText(receipt.customerName, 200, true));
+      if (receipt.customerEmail) c.field(words.email, pdfText(receipt.customerEmail, 200, true));
     }
-    c.heading('What was bought', STYLES.subheading);
+    c.heading(words.whatWasBought, STYLES.subheading);
     const items = receipt.items;
     if (items.length > 0) {
       const overall = receipt.period ? periodText(receipt.period) : null;
@@ -207,34 +216,32 @@ export function composeReceipt(
           pdfText(item.description, 300),
           ...(withPeriod ? [item.period ? periodText(item.period) : ''] : []),
           item.quantity === null ? '' : String(item.quantity),
-          item.amount ? formatMoney(item.amount.amount, pdfText(item.amount.currency, 10, true)) : '',
+          item.amount ? money(item.amount) : '',
         ],
       }));
       const more = items.length - shownItems + receipt.itemsNotRecorded;
-      if (more > 0) rows.push({ note: `… and ${more} further ${more === 1 ? 'item' : 'items'} on the invoice` });
-      c.table(itemColumns(withPeriod), rows, 3);
+      if (more > 0) rows.push({ note: words.furtherItems(more) });
+      c.table(itemColumns(withPeriod, say), rows, 3);
     } else {
       // Stripe's description of the charge; the business's own description of what it sells when Stripe has none.
-      c.field('Item', pdfText(receipt.description ?? business.productDescription, 300));
+      c.field(words.item, pdfText(receipt.description ?? business.productDescription, 300));
     }
-    if (receipt.period) c.field('Period', periodText(receipt.period));
-    if (receipt.tax) c.field('Tax', formatMoney(receipt.tax.amount, pdfText(receipt.tax.currency, 10, true)));
-    c.field('Amount paid', formatMoney(receipt.amount.amount, pdfText(receipt.amount.currency, 10, true)));
-    if (receipt.refunded) {
-      c.field('Refunded', formatMoney(receipt.refunded.amount, pdfText(receipt.refunded.currency, 10, true)));
-    }
+    if (receipt.period) c.field(words.period, periodText(receipt.period));
+    if (receipt.tax) c.field(words.tax, money(receipt.tax));
+    c.field(words.amountPaid, money(receipt.amount));
+    if (receipt.refunded) c.field(words.refunded, money(receipt.refunded));
     if (receipt.paymentMethod || receipt.statementDescriptor || receipt.chargeId) {
-      c.heading('Payment', STYLES.subheading);
-      if (receipt.paymentMethod) c.field('Paid with', pdfText(receipt.paymentMethod, 120, true));
+      c.heading(words.payment, STYLES.subheading);
+      if (receipt.paymentMethod) c.field(words.paidWith, pdfText(receipt.paymentMethod, 120, true));
       if (receipt.statementDescriptor) {
-        c.field('On the statement', pdfText(receipt.statementDescriptor, 60, true));
+        c.field(words.onStatement, pdfText(receipt.statementDescriptor, 60, true));
       }
       if (receipt.chargeId && receipt.number?.value !== receipt.chargeId) {
-        c.field('Charge', pdfText(receipt.chargeId, 80, true));
+        c.field(words.charge, pdfText(receipt.chargeId, 80, true));
       }
     }
     c.space(8);
-    c.paragraph(`From Stripe's records of the payment disputed in ${pdfText(dispute.id, 80, true)}.`, { muted: true });
+    c.paragraph(words.fromStripe(pdfText(dispute.id, 80, true)), { muted: true });
     return c;
   };
   const shown = largestFitting(0, receipt.items.length, (k) => build(k).pageCount <= maxPages);
@@ -264,28 +271,18 @@ export interface RefundReceipt {
   refundedAsDuplicate: boolean;
 }
 
-const REFUND_REASONS: Record<string, string> = {
-  duplicate: 'Duplicate charge',
-  fraudulent: 'Fraudulent',
-  requested_by_customer: 'Requested by the customer',
-  expired_uncaptured_charge: 'Uncaptured charge expired',
-};
-
 /** Wide enough for "Acquirer reference number (ARN)" in bold at 12 pt. */
 const LABEL_WIDTH = 215;
-
-const REFERENCE_NAMES: Record<string, string> = {
-  acquirer_reference_number: 'Acquirer reference number (ARN)',
-  system_trace_audit_number: 'System trace audit number',
-};
 
 /** The refunds and the payment they gave back, from Stripe's refund and charge records. */
 export function refundReceiptOf(
   refunds: readonly Fact[],
   paymentFacts: readonly Fact[],
   dispute: DisputeSummary,
+  say: PacketMessages = PACKET_MESSAGES.en,
 ): RefundReceipt {
-  const payment = receiptOf(paymentFacts, dispute);
+  const payment = receiptOf(paymentFacts, dispute, say);
+  const words = say.refundReceipt;
   const records = refunds.map((fact): RefundRecord => {
     const data = fact.data ?? {};
     const destination = text(data.destination);
@@ -300,12 +297,12 @@ export function refundReceiptOf(
       // Stripe sends a refund back to the payment method that paid, and to no other (docs.stripe.com/refunds).
       method:
         payment.paymentMethod && (destination === null || destination === 'card')
-          ? `Back to the ${payment.paymentMethod} that paid`
+          ? words.backTo(payment.paymentMethod)
           : destination
-            ? `Back to the ${destination.replaceAll('_', ' ')} that paid`
+            ? words.backTo(destination.replaceAll('_', ' '))
             : null,
       reference: reference
-        ? { label: (referenceType && REFERENCE_NAMES[referenceType]) ?? 'Reference', value: reference }
+        ? { label: (referenceType && words.references[referenceType]) ?? words.reference, value: reference }
         : null,
       receiptNumber: text(data.receipt_number),
     };
@@ -331,49 +328,55 @@ export function composeRefundReceipt(
   dispute: DisputeSummary,
   business: BusinessSummary,
   receipt: RefundReceipt,
+  say: PacketMessages = PACKET_MESSAGES.en,
 ): Composer {
   const c = new Composer(measure);
+  const words = say.refundReceipt;
   const name = pdfText(business.name, 200, true);
-  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true));
-  c.paragraph(`Refund receipt — ${name}`, { style: STYLES.title, maxLines: 2 });
-  if (business.website) c.field('Website', pdfText(business.website, 200, true), LABEL_WIDTH);
-  if (business.supportEmail) c.field('Support', pdfText(business.supportEmail, 200, true), LABEL_WIDTH);
+  const money = (m: Money) => formatMoney(m.amount, pdfText(m.currency, 10, true), say);
+  const time = (at: string) => formatTime(at, false, say);
+  c.paragraph(words.title(name), { style: STYLES.title, maxLines: 2 });
+  if (business.website) c.field(say.receipt.website, pdfText(business.website, 200, true), LABEL_WIDTH);
+  if (business.supportEmail) c.field(say.receipt.support, pdfText(business.supportEmail, 200, true), LABEL_WIDTH);
   c.space(8);
   const last = receipt.refunds.at(-1);
-  const when = last?.date ? ` on ${formatTime(last.date)}` : '';
-  const opened = `before the dispute was opened on ${formatTime(dispute.created)}`;
+  const when = last?.date ? time(last.date) : null;
+  const opened = time(dispute.created);
   const headline = receipt.refundedAsDuplicate
-    ? `This payment was a duplicate charge. ${name} refunded ${receipt.full ? 'it in full' : money(receipt.total)} as a duplicate${when}, ${opened}.`
-    : `${name} refunded ${receipt.full ? `the payment in full (${money(receipt.total)})` : `${money(receipt.total)} of the ${money(receipt.payment.amount)} payment`}${when}, ${opened}.`;
+    ? words.duplicate(name, receipt.full ? null : money(receipt.total), when, opened)
+    : words.refunded(
+        name,
+        { full: receipt.full, total: money(receipt.total), payment: money(receipt.payment.amount) },
+        when,
+        opened,
+      );
   c.paragraph(headline, { style: STYLES.strong, maxLines: 4 });
   receipt.refunds.forEach((refund, index) => {
     c.heading(
-      receipt.refunds.length > 1 ? `Refund ${index + 1} of ${receipt.refunds.length}` : 'The refund',
+      receipt.refunds.length > 1 ? words.oneOf(index + 1, receipt.refunds.length) : words.theRefund,
       STYLES.subheading,
     );
-    c.field('Refund', pdfText(refund.id, 80, true), LABEL_WIDTH);
-    c.field('Amount', money(refund.amount), LABEL_WIDTH);
-    if (refund.date) c.field('Date', formatTime(refund.date), LABEL_WIDTH);
-    if (refund.status) c.field('Status', pdfText(refund.status.replaceAll('_', ' '), 40, true), LABEL_WIDTH);
-    if (refund.method) c.field('Refunded to', pdfText(refund.method, 160, true), LABEL_WIDTH);
+    c.field(words.refund, pdfText(refund.id, 80, true), LABEL_WIDTH);
+    c.field(words.amount, money(refund.amount), LABEL_WIDTH);
+    if (refund.date) c.field(words.date, time(refund.date), LABEL_WIDTH);
+    if (refund.status) c.field(words.status, pdfText(refund.status.replaceAll('_', ' '), 40, true), LABEL_WIDTH);
+    if (refund.method) c.field(words.refundedTo, pdfText(refund.method, 160, true), LABEL_WIDTH);
     if (refund.reference) c.field(refund.reference.label, pdfText(refund.reference.value, 80, true), LABEL_WIDTH);
-    if (refund.receiptNumber) c.field('Refund receipt no.', pdfText(refund.receiptNumber, 80, true), LABEL_WIDTH);
+    if (refund.receiptNumber) c.field(words.receiptNumber, pdfText(refund.receiptNumber, 80, true), LABEL_WIDTH);
     if (refund.reason) {
       c.field(
-        'Reason',
-        pdfText(REFUND_REASONS[refund.reason] ?? refund.reason.replaceAll('_', ' '), 80, true),
+        words.reason,
+        pdfText(words.reasons[refund.reason] ?? refund.reason.replaceAll('_', ' '), 80, true),
         LABEL_WIDTH,
       );
     }
   });
-  c.heading('The payment refunded', STYLES.subheading);
-  if (receipt.payment.chargeId) c.field('Charge', pdfText(receipt.payment.chargeId, 80, true), LABEL_WIDTH);
-  c.field('Amount paid', money(receipt.payment.amount), LABEL_WIDTH);
-  if (receipt.payment.date) c.field('Date', formatTime(receipt.payment.date), LABEL_WIDTH);
-  if (receipt.payment.method) c.field('Paid with', pdfText(receipt.payment.method, 120, true), LABEL_WIDTH);
+  c.heading(words.thePayment, STYLES.subheading);
+  if (receipt.payment.chargeId) c.field(say.receipt.charge, pdfText(receipt.payment.chargeId, 80, true), LABEL_WIDTH);
+  c.field(say.receipt.amountPaid, money(receipt.payment.amount), LABEL_WIDTH);
+  if (receipt.payment.date) c.field(say.receipt.date, time(receipt.payment.date), LABEL_WIDTH);
+  if (receipt.payment.method) c.field(say.receipt.paidWith, pdfText(receipt.payment.method, 120, true), LABEL_WIDTH);
   c.space(8);
-  c.paragraph(`From Stripe's records of the refunds on the payment disputed in ${pdfText(dispute.id, 80, true)}.`, {
-    muted: true,
-  });
+  c.paragraph(words.fromStripe(pdfText(dispute.id, 80, true)), { muted: true });
   return c;
 }

@@ -1,4 +1,5 @@
 import type { EvidenceFileField, EvidenceText, EvidenceTextField } from '../../dispute/evidence-fields.js';
+import type { Language } from '../../dispute/language.js';
 import type { FileContentType } from '../../dispute/limits.js';
 import type { EvidenceItem } from '../playbook/plans.js';
 import type { Fact } from '../types.js';
@@ -67,6 +68,8 @@ export interface PacketInput {
    * the product has the history. The cover's points follow it; without it, the playbook's own weights.
    */
   evidenceOrder?: readonly EvidenceItem[];
+  /** The language the files' own words are in (the rebuttal's; docs/architecture.md → "The reader's language"). */
+  language?: Language;
 }
 
 /** One of the cover's points and where it is proved: pages of the service documentation, or another file. */

@@ -4,6 +4,7 @@
 
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../cases/view.js';
+import { LANGUAGE_NAMES } from '../../dispute/language.js';
 import { reasonInWords } from '../../dispute/reasons.js';
 import { plural } from '../../text.js';
 import {
@@ -473,7 +474,8 @@ function draftBlocks(view: CaseView, id: string, texts: Record<Part, string>, pr
       block_id: `${id}_draft_title`,
       text: {
         type: 'mrkdwn',
-        text: `*Rebuttal* (version ${draft.version}, ${authorInWords(draft.author)}, ${plural(draft.text.length, 'character')})`,
+        // The business reads Slack in English; the bank reads the rebuttal in its own language, said here.
+        text: `*Rebuttal* (${draft.language === 'en' ? '' : `in ${LANGUAGE_NAMES[draft.language]}, `}version ${draft.version}, ${authorInWords(draft.author)}, ${plural(draft.text.length, 'character')})`,
       },
     },
     {

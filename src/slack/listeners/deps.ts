@@ -2,6 +2,7 @@
 // (src/cases); nothing there knows about Slack.
 import type Stripe from 'stripe';
 import type { UnwinnableAction } from '../../cases/act-alone.js';
+import type { DraftContextBusiness } from '../../cases/context.js';
 import type { Pool } from '../../db/pool.js';
 import type { ByProduct } from '../../dispute/products.js';
 import type { Logger } from '../../log.js';
@@ -23,7 +24,7 @@ export interface ListenerDeps {
   /** With several products, each product's channel: a case's buttons work only there. */
   productChannels?: ReadonlyMap<string, string>;
   /** The business as the grounding check of an edited rebuttal knows it (from the evidence config). */
-  business: { name: string; productDescription: string | null };
+  business: DraftContextBusiness;
   clock?: () => Date;
   /** UNWINNABLE_ACTION, for what a case message says happens when nobody decides. */
   unwinnable: ByProduct<UnwinnableAction>;

@@ -1,0 +1,81 @@
+// The language of the reader: with REBUT_LANGUAGE=auto, a card issued in France gets its rebuttal in French, one issued
+// in the US in English; the Slack case stays in English and says which language the bank will read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { pdfText } from '../support/pdf-text.js';
+import { caseMessagesIn, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+
+let db: TestDatabase;
+let stripe: StripeSandbox;
+let slack: SlackSandbox;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  stripe = await startStripeSandbox();
+  slack = await startSlackSandboxForTests();
+  app = await startSlackApp(db, stripe, slack, { REBUT_LANGUAGE: 'auto' });
+  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+});
+afterAll(async () => {
+  await app.stop();
+  await slack.close();
+  await stripe.close();
+  await db.drop();
+});
+
+/** A dispute on a card issued in `country`, through the webhook to a posted case. */
+async function disputeOnCardFrom(country: string) {
+  const scenario = stripe.createDispute({ reason: 'fraudulent', cardCountry: country, silent: true });
+  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
+  const row = await waitFor(
+    async () => {
+      const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
+        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
+        [scenario.dispute.id],
+      );
+      return rows[0]?.slack_ts ? rows[0] : undefined;
+    },
+    { what: 'the case posted', timeoutMs: 30_000 },
+  );
+  const { rows } = await db.pool.query<{ text: string; grounding: { ok: boolean; language?: string } }>(
+    'SELECT text, grounding FROM drafts WHERE case_id = $1 ORDER BY version',
+    [row.id],
+  );
+  const evidence = stripe.dispute(scenario.dispute.id).evidence;
+  const documentation = typeof evidence.service_documentation === 'string' ? evidence.service_documentation : null;
+  return {
+    draft: rows[0],
+    staged: evidence.uncategorized_text ?? '',
+    serviceDocumentation: pdfText(stripe.fileContents(documentation ?? '') ?? Buffer.alloc(0)).join('\n'),
+    message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
+  };
+}
+
+describe('REBUT_LANGUAGE=auto', () => {
+  it('a card issued in France: the rebuttal staged on Stripe is in French, grounded; Slack says so in English', async () => {
+    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('FR');
+    expect(draft?.grounding).toMatchObject({ ok: true, language: 'fr' });
+    expect(staged).toBe(draft?.text);
+    expect(staged).toMatch(/conteste le litige du_\w+ portant sur le paiement ch_\w+ de 49,00 \$US\./);
+    expect(staged).toContain('Le titulaire de la carte déclare ne pas avoir autorisé ce paiement.');
+    expect(staged).not.toContain('asks that this dispute be decided in its favour');
+    expect(message).toContain('*Rebuttal* (in French, version 1');
+    expect(message).toContain('Triage recommends');
+    // The service documentation staged with it is in French too.
+    expect(serviceDocumentation).toContain('Justificatifs pour le litige');
+    expect(serviceDocumentation).toContain('Le litige');
+    expect(serviceDocumentation).not.toContain('Evidence for dispute');
+  });
+
+  it('a card issued in the US: English, as without the setting', async () => {
+    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('US');
+    expect(draft?.grounding).toMatchObject({ ok: true, language: 'en' });
+    expect(staged).toMatch(/contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
+    expect(message).toContain('*Rebuttal* (version 1');
+    expect(serviceDocumentation).toContain('Evidence for dispute');
+  });
+});

@@ -1,0 +1,409 @@
+// The rebuttal in the reader's language: the template writes its own words in English, French, German or Spanish and
+// still passes the grounding check; the check reads amounts, dates and counts as each language writes them, so a false
+// one is refused in French exactly as in English.
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES, type Language } from '../../src/dispute/language.js';
+import { checkClaims } from '../../src/drafting/claims.js';
+import { checkEditedText } from '../../src/drafting/edit-check.js';
+import { buildFactSheet, type DraftContext } from '../../src/drafting/fact-sheet.js';
+import { checkGrounding, checkStatements } from '../../src/drafting/grounding.js';
+import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
+import { draftFromTemplate } from '../../src/drafting/template.js';
+import type { Fact } from '../../src/evidence/types.js';
+import { ACTIVITY_WORDS } from '../../src/i18n/activity.js';
+import { REBUTTAL_MESSAGES } from '../../src/i18n/rebuttal.js';
+
+const REASONS = [
+  'fraudulent',
+  'unrecognized',
+  'product_not_received',
+  'product_unacceptable',
+  'subscription_canceled',
+  'credit_not_processed',
+  'duplicate',
+  'general',
+  'debit_not_authorized',
+  'customer_initiated',
+  'bank_cannot_process',
+  'check_returned',
+  'incorrect_account_details',
+  'insufficient_funds',
+  'noncompliant',
+  'a_reason_stripe_adds_later',
+];
+
+/** Every key path of a catalogue, with `()` for a function. */
+function shape(value: unknown, path = ''): string[] {
+  if (typeof value === 'function') return [`${path}()`];
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => shape(inner, `${path}.${key}`));
+  }
+  return [path];
+}
+function strings(value: unknown, path = ''): [string, string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => strings(inner, `${path}.${key}`));
+  }
+  return [];
+}
+
+describe('the rebuttal catalogue', () => {
+  it.each(LANGUAGES)('%s has every key English has, sentences where English has sentences', (language) => {
+    expect(shape(REBUTTAL_MESSAGES[language]).sort()).toEqual(shape(REBUTTAL_MESSAGES.en).sort());
+  });
+
+  it.each(LANGUAGES)('%s has every word of the activity summary English has', (language) => {
+    expect(shape(ACTIVITY_WORDS[language]).sort()).toEqual(shape(ACTIVITY_WORDS.en).sort());
+  });
+
+  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s translates every sentence', (language) => {
+    const english = new Map(strings(REBUTTAL_MESSAGES.en));
+    // Names that stay as they are in every language.
+    const same = new Set(['CVC', '3-D Secure']);
+    for (const [path, text] of strings(REBUTTAL_MESSAGES[language])) {
+      expect(text.trim(), path).not.toBe('');
+      if (!same.has(text)) expect(text, path).not.toBe(english.get(path));
+    }
+  });
+});
+
+/** Variations of the sample case: all of it, no activity summary, Stripe's records only, with a refund. */
+function factSets(): Fact[][] {
+  const all = [...sampleFacts(), injectionFact()];
+  const refund = sampleFact({
+    id: 'stripe.refund.re_1',
+    kind: 'refund',
+    text: 'Refund re_1 of $10.00 succeeded.',
+    at: '2026-03-06T10:00:00Z',
+    data: { amount: 1000, currency: 'usd', status: 'succeeded' },
+  });
+  return [
+    all,
+    all.filter((fact) => fact.source === 'stripe'),
+    all.filter((fact) => fact.kind !== 'activity'),
+    [...all, refund],
+    [],
+  ];
+}
+
+/** What the header says the amount and a date are, in each language. */
+const WRITTEN: Record<Language, { amount: string; date: string }> = {
+  en: { amount: '$49.00', date: 'March 4, 2026 at 14:03 UTC' },
+  fr: { amount: '49,00 $US', date: '4 mars 2026 à 14:03 UTC' },
+  de: { amount: '49,00 $', date: '4. März 2026 um 14:03 UTC' },
+  es: { amount: '49,00 US$', date: '4 de marzo de 2026 a las 14:03 UTC' },
+};
+
+describe('the template in each language', () => {
+  for (const language of LANGUAGES) {
+    it(`${language}: every reason and fact set gives a draft that passes the grounding check`, () => {
+      let drafts = 0;
+      for (const facts of factSets()) {
+        for (const reason of REASONS) {
+          const sheet = buildFactSheet(facts, sampleContext({ reason, language }));
+          const draft = draftFromTemplate(sheet);
+          expect(checkGrounding(draft.text, draft.citedFacts, sheet), `${reason}\n${draft.text}`).toEqual({
+            ok: true,
+            findings: [],
+          });
+          drafts++;
+        }
+      }
+      expect(drafts).toBe(REASONS.length * factSets().length);
+    });
+
+    it(`${language}: money and dates are written as the language writes them`, () => {
+      const sheet = buildFactSheet(sampleFacts(), sampleContext({ reason: 'fraudulent', language }));
+      const { text } = draftFromTemplate(sheet);
+      expect(text).toContain(WRITTEN[language].amount);
+      expect(text).toContain(WRITTEN[language].date);
+      // The facts' own values stay as they are.
+      expect(text).toContain('du_1QsampleDispute0001');
+      expect(text).toContain('jane.doe@example.com');
+    });
+  }
+
+  it.each(LANGUAGES.filter((language) => language !== 'en'))(
+    '%s: none of the template’s English sentences is left in its own lines',
+    (language) => {
+      const english = strings(REBUTTAL_MESSAGES.en)
+        .map(([, text]) => text)
+        .filter((text) => text.length > 20);
+      for (const facts of factSets()) {
+        for (const reason of REASONS) {
+          const { text } = draftFromTemplate(buildFactSheet(facts, sampleContext({ reason, language })));
+          const own = text
+            .split('\n')
+            .filter((line) => !line.startsWith('- '))
+            .join('\n');
+          for (const sentence of english) expect(own, reason).not.toContain(sentence);
+          expect(own).not.toMatch(/\b(?:listed below|the customer|contests dispute)\b/i);
+        }
+      }
+    },
+  );
+});
+
+// A sheet whose values a rebuttal may state: $49.00 on November 16, 2026, 12 events, IP 203.0.113.7.
+const context = (language: Language): DraftContext =>
+  sampleContext({ reason: 'fraudulent', language, created: '2026-11-20T09:00:00Z', dueBy: '2026-11-30T23:59:59Z' });
+const facts: Fact[] = [
+  sampleFact({
+    id: 'stripe.charge',
+    kind: 'charge',
+    text: 'Payment of $49.00 succeeded on charge ch_3QsampleCharge00001.',
+    at: '2026-11-16T14:03:00Z',
+    data: { amount: 4900, currency: 'usd' },
+  }),
+  sampleFact({
+    id: 'sql.activity.summary',
+    kind: 'activity',
+    text: 'After the payment: 12 events, 1,500 designs generated, from IP 203.0.113.7.',
+    at: '2026-11-17T08:00:00Z',
+    source: 'sql',
+    data: { ip: '203.0.113.7' },
+  }),
+  sampleFact({
+    id: 'sql.account',
+    kind: 'account',
+    text: 'Account jane.doe@example.com was created.',
+    at: '2026-11-01T10:00:00Z',
+    source: 'sql',
+  }),
+];
+
+/** Each language's true statement of the sheet's values, and the same statement with one value false. */
+const VALUES: Record<Language, { honest: string; lies: Record<'amount' | 'date' | 'count', string> }> = {
+  en: {
+    honest: 'On November 16, 2026 the customer paid $49.00, then 12 events and 1,500 designs followed.',
+    lies: {
+      amount: 'On November 16, 2026 the customer paid $59.00.',
+      date: 'On November 18, 2026 the customer paid $49.00.',
+      count: 'After the payment there were 13 events.',
+    },
+  },
+  fr: {
+    honest:
+      'Le 16 novembre 2026, le client a payé 49,00 $US ; 12 événements et 1 500 créations ont suivi, le lundi 16 novembre 2026 à 14h03 UTC.',
+    lies: {
+      amount: 'Le 16 novembre 2026, le client a payé 59,00 $US.',
+      date: 'Le 18 novembre 2026, le client a payé 49,00 $US.',
+      count: 'Après le paiement, on compte 13 événements.',
+    },
+  },
+  de: {
+    honest:
+      'Am Montag, 16. November 2026 zahlte der Kunde 49,00 $; danach folgten 12 Ereignisse und 1.500 Dateien um 14:03 UTC.',
+    lies: {
+      amount: 'Am 16. November 2026 zahlte der Kunde 59,00 $.',
+      date: 'Am 18. November 2026 zahlte der Kunde 49,00 $.',
+      count: 'Nach der Zahlung folgten 13 Ereignisse.',
+    },
+  },
+  es: {
+    honest:
+      'El lunes, 16 de noviembre de 2026 el cliente pagó 49,00 US$; después hubo 12 eventos y 1500 archivos, a las 14:03 UTC.',
+    lies: {
+      amount: 'El 16 de noviembre de 2026 el cliente pagó 59,00 US$.',
+      date: 'El 18 de noviembre de 2026 el cliente pagó 49,00 US$.',
+      count: 'Después del pago hubo 13 eventos.',
+    },
+  },
+};
+
+describe('the grounding check reads each language’s values', () => {
+  for (const language of LANGUAGES) {
+    const sheet = buildFactSheet(facts, context(language));
+
+    it(`${language}: the true amount, date, time and counts pass`, () => {
+      expect(checkStatements(VALUES[language].honest, sheet)).toEqual([]);
+    });
+
+    for (const [kind, lie] of Object.entries(VALUES[language].lies)) {
+      it(`${language}: a false ${kind} is refused: "${lie}"`, () => {
+        const findings = checkStatements(lie, sheet);
+        expect(findings.map((finding) => finding.kind)).toContain(kind);
+        // As a model's statement citing every fact, too.
+        const refs = sheet.facts.map((fact) => fact.ref);
+        expect(checkClaims([{ text: lie, facts: refs }], sheet).map((finding) => finding.kind)).toContain(kind);
+      });
+    }
+  }
+
+  it('a wrong weekday is refused in French, German and Spanish', () => {
+    const sheet = buildFactSheet(facts, context('fr'));
+    for (const text of [
+      'le mardi 16 novembre 2026',
+      'am Dienstag, 16. November 2026',
+      'el martes, 16 de noviembre de 2026',
+    ]) {
+      expect(
+        checkStatements(text, sheet)
+          .map((finding) => finding.message)
+          .join(),
+      ).toMatch(/that day was a Monday/);
+    }
+  });
+});
+
+describe('a refund no fact records is refused in every language', () => {
+  const REFUNDS: Record<Language, { claims: string[]; denials: string[] }> = {
+    en: { claims: ['We refunded the customer.'], denials: ['The customer was not refunded.'] },
+    fr: {
+      claims: [
+        'Nous avons remboursé le client.',
+        'Le client a été remboursé de 49,00 $US.',
+        'Un remboursement a été effectué le 16 novembre 2026.',
+      ],
+      denials: ["Le client n'a pas été remboursé.", 'Le client demande à être remboursé.'],
+    },
+    de: {
+      claims: ['Wir haben dem Kunden den Betrag erstattet.', 'Die Erstattung wurde am 16. November 2026 veranlasst.'],
+      denials: ['Der Betrag wurde nicht erstattet.'],
+    },
+    es: {
+      claims: ['Hemos reembolsado al cliente.', 'El reembolso fue emitido el 16 de noviembre de 2026.'],
+      denials: ['El cliente no fue reembolsado.'],
+    },
+  };
+  for (const language of LANGUAGES) {
+    const sheet = buildFactSheet(facts, context(language));
+    it.each(REFUNDS[language].claims)(`${language}: "%s" is refused`, (text) => {
+      expect(checkStatements(text, sheet).map((finding) => finding.kind)).toContain('refund_claim');
+    });
+    it.each(REFUNDS[language].denials)(`${language}: "%s" claims no refund`, (text) => {
+      expect(checkStatements(text, sheet).filter((finding) => finding.kind === 'refund_claim')).toEqual([]);
+    });
+  }
+});
+
+describe("a model's statements in French, German and Spanish", () => {
+  const STATEMENTS: Record<
+    Exclude<Language, 'en'>,
+    { honest: string; intro: string; uncited: string; contact: string; denial: string; after: string }
+  > = {
+    fr: {
+      honest: 'Le client a payé 49,00 $US le 16 novembre 2026, puis a utilisé le produit depuis l’IP 203.0.113.7.',
+      intro: 'Nous contestons ce litige.',
+      uncited: 'Le client a utilisé le produit 12 fois.',
+      contact: 'Le client nous a contactés par téléphone et a confirmé l’achat.',
+      denial: "Le client n'a jamais demandé d'aide.",
+      after: 'Après le paiement, le client a payé 49,00 $US.',
+    },
+    de: {
+      honest: 'Der Kunde zahlte am 16. November 2026 49,00 $ und nutzte das Produkt danach von der IP 203.0.113.7.',
+      intro: 'Wir widersprechen dieser Rückbuchung.',
+      uncited: 'Der Kunde hat das Produkt 12 Mal genutzt.',
+      contact: 'Der Kunde hat uns angerufen und den Kauf bestätigt.',
+      denial: 'Der Kunde hat nie um Hilfe gebeten.',
+      after: 'Nach der Zahlung zahlte der Kunde 49,00 $.',
+    },
+    es: {
+      honest:
+        'El cliente pagó 49,00 US$ el 16 de noviembre de 2026 y después utilizó el producto desde la IP 203.0.113.7.',
+      intro: 'Impugnamos esta disputa.',
+      uncited: 'El cliente utilizó el producto 12 veces.',
+      contact: 'El cliente nos llamó por teléfono y confirmó la compra.',
+      denial: 'El cliente nunca pidió ayuda.',
+      after: 'Después del pago, el cliente pagó 49,00 US$.',
+    },
+  };
+  for (const [language, said] of Object.entries(STATEMENTS) as [Exclude<Language, 'en'>, (typeof STATEMENTS)['fr']][]) {
+    const sheet = buildFactSheet(facts, context(language));
+    const ref = (id: string) => sheet.facts.find((fact) => fact.id === id)?.ref;
+    const [charge, activity, account] = [ref('stripe.charge'), ref('sql.activity.summary'), ref('sql.account')];
+    const check = (text: string, cited: (string | undefined)[]) =>
+      checkClaims([{ text, facts: cited.filter((ref): ref is string => ref !== undefined) }], sheet);
+
+    it(`${language}: an honest statement citing its facts passes, and so does an introduction citing none`, () => {
+      expect(check(said.honest, [charge, activity])).toEqual([]);
+      expect(check(said.intro, [])).toEqual([]);
+    });
+    it(`${language}: a claim citing no facts is refused`, () => {
+      expect(check(said.uncited, []).map((finding) => finding.kind)).toContain('uncited');
+    });
+    it(`${language}: a contact and a verification no cited fact records are refused`, () => {
+      const events = check(said.contact, [charge, activity]).map((finding) => finding.value);
+      expect(events).toContain('a contact with the customer');
+      expect(events).toContain('a verification');
+    });
+    it(`${language}: a denial no fact states is refused`, () => {
+      expect(check(said.denial, [charge, activity]).map((finding) => finding.kind)).toContain('unsupported');
+    });
+    it(`${language}: "after the payment" needs a cited fact dated after it`, () => {
+      expect(check(said.after, [account]).map((finding) => finding.value)).toContain('something after the payment');
+      expect(check(said.after, [charge, activity])).toEqual([]);
+    });
+  }
+});
+
+describe('a model told to write French that writes English anyway', () => {
+  const sheet = buildFactSheet(facts, context('fr'));
+  const charge = sheet.facts.find((fact) => fact.id === 'stripe.charge')?.ref ?? '';
+  it('is still refused an event and a denial no cited fact records', () => {
+    const said = (text: string) => checkClaims([{ text, facts: [charge] }], sheet).map((finding) => finding.value);
+    expect(said('We called the customer, who confirmed the purchase.')).toContain('a contact with the customer');
+    expect(checkClaims([{ text: 'The customer never disputed before.', facts: [charge] }], sheet)).not.toEqual([]);
+  });
+});
+
+describe("a person's edit of a French rebuttal", () => {
+  const sheet = buildFactSheet(sampleFacts(), sampleContext({ reason: 'fraudulent', language: 'fr' }));
+  const { text } = draftFromTemplate(sheet);
+
+  it('the template’s own French sentences stand as they are', () => {
+    expect(checkEditedText(text, sheet)).toEqual([]);
+  });
+
+  it('a refund, a false amount or a denial added in French is listed', () => {
+    const kinds = (added: string) => checkEditedText(`${text}\n\n${added}`, sheet).map((finding) => finding.kind);
+    expect(kinds('Nous avons remboursé le client.')).toContain('refund_claim');
+    expect(kinds('Le client a payé 59,00 $US.')).toContain('amount');
+    expect(kinds("Le client n'a jamais utilisé d'autre carte.")).toContain('unsupported');
+  });
+});
+
+describe('the activity summary in the rebuttal’s language', () => {
+  const PAID = Date.parse('2026-11-16T14:03:00Z');
+  /** A charge and `count` sign-ins after it, one a minute, from one IP address. */
+  const activity = (count: number): Fact[] => [
+    sampleFact({
+      id: 'stripe.charge',
+      kind: 'charge',
+      text: 'Payment of $49.00 succeeded on charge ch_3QsampleCharge00001.',
+      at: new Date(PAID).toISOString(),
+      data: { amount: 4900, currency: 'usd' },
+    }),
+    ...Array.from({ length: count }, (_, i) =>
+      sampleFact({
+        id: `sql.activity.${i}`,
+        kind: 'activity',
+        text: `Signed in from IP 203.0.113.7.`,
+        at: new Date(PAID + (i + 1) * 60_000).toISOString(),
+        source: 'sql',
+        data: { event: 'signed in', ip: '203.0.113.7' },
+      }),
+    ),
+  ];
+  const SAID: Record<Language, { summary: string; lie: string }> = {
+    en: { summary: 'After the payment: 1,500 events from', lie: 'After the payment there were 1,501 events.' },
+    fr: { summary: 'Après le paiement : 1 500 événements du', lie: 'Après le paiement, 1 501 événements.' },
+    de: { summary: 'Nach der Zahlung: 1.500 Ereignisse von', lie: 'Nach der Zahlung folgten 1.501 Ereignisse.' },
+    es: { summary: 'Después del pago: 1500 eventos del', lie: 'Después del pago hubo 1501 eventos.' },
+  };
+  const facts = activity(1_500);
+
+  for (const language of LANGUAGES) {
+    it(`${language}: the summary is written in it, passes the check, and a count it does not make true is refused`, () => {
+      const sheet = buildFactSheet(
+        facts,
+        sampleContext({ reason: 'fraudulent', language, created: '2026-11-20T09:00:00Z' }),
+      );
+      const draft = draftFromTemplate(sheet);
+      expect(draft.text.replace(/\u00a0/g, ' ')).toContain(SAID[language].summary);
+      expect(checkGrounding(draft.text, draft.citedFacts, sheet)).toEqual({ ok: true, findings: [] });
+      expect(checkStatements(SAID[language].lie, sheet).map((finding) => finding.kind)).toContain('count');
+    });
+  }
+});
