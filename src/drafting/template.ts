@@ -55,8 +55,13 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   const paidAt = paymentTime(sheet.facts);
   // The opening says what the evidence shows and where; the strategy's "… is listed below" sentences would repeat it.
   const allPoints = opening.text === '' ? pointsFor(strategy, sheet.facts, paidAt, say).join(' ') : '';
-  // The longest of the headings (the partial log's) and the timeline's two: which one it gets depends on the facts.
-  const headings = [say.activityHeadings.partial, say.stripeRecords, say.otherRecords];
+  // The longest activity heading (the partial log's) where a summary may be stated, and the timeline's two: which
+  // ones it gets depends on the facts chosen.
+  const headings = [
+    candidates.some((candidate) => isActivitySummary(candidate.fact)) ? say.activityHeadings.partial : '',
+    say.stripeRecords,
+    say.otherRecords,
+  ];
   let budget = maxChars - [header, customer, opening.text, allPoints, ...headings, closing].join('\n\n').length;
   const chosen: Candidate[] = [];
   const omitted: string[] = [];
