@@ -135,8 +135,15 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
     : undefined;
 
+  // The early fraud warning policy's settings (README → Early fraud warnings).
+  const warnings = {
+    refundUpToFees: settings.EFW_REFUND_UP_TO_FEES,
+    disputeRate: settings.EFW_DISPUTE_RATE,
+    fees: settings.COUNTERED_FEES,
+  };
   const handlers = jobHandlers({
-    events: { pool, stripe, products: clients, log },
+    events: { pool, stripe, products: clients, log, warnings },
+    warnings: { pool, stripe, products: clients, log, warnings },
     prepare: {
       pool,
       stripe,

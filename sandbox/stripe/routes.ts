@@ -532,12 +532,14 @@ function fileContents(_core: SandboxCore, ctx: RequestContext, [id = '']: string
 // ---------------------------------------------------------------------------------------------
 // Webhook endpoints: the sandbox's one webhook target, as the dashboard would list it
 
-const DISPUTE_EVENTS = [
+const REBUT_EVENTS = [
   'charge.dispute.created',
   'charge.dispute.updated',
   'charge.dispute.closed',
   'charge.dispute.funds_withdrawn',
   'charge.dispute.funds_reinstated',
+  'radar.early_fraud_warning.created',
+  'radar.early_fraud_warning.updated',
 ];
 
 function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
@@ -554,7 +556,7 @@ function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
           application: null,
           created: 1_700_000_000,
           description: null,
-          enabled_events: target.enabledEvents ?? DISPUTE_EVENTS,
+          enabled_events: target.enabledEvents ?? REBUT_EVENTS,
           livemode,
           metadata: {},
           status: 'enabled',

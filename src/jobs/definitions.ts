@@ -11,8 +11,10 @@ import { z } from 'zod';
  *   timer ─▶ remind-case
  *   timer ─▶ post-digest (once a week, keyed by its ISO week)
  *   process-event ─▶ post-notice (a dispute past due, or answered outside rebut)
+ *   process-event (an early fraud warning) ─▶ post-warning; Refund / timer ─▶ refund-warning ─▶ update-warning-message
  */
 const caseJob = z.object({ caseId: z.coerce.number().int().positive() });
+const warningJob = z.object({ warningId: z.string().regex(/^issfr_\w+$/) });
 
 export const JOBS = {
   /** A stored Stripe event: re-read the dispute, store it, open or close its case. */
@@ -39,6 +41,12 @@ export const JOBS = {
     priority: -3,
     queue: 'slack-channel',
   },
+  /** An early fraud warning's message: the facts, the policy's recommendation, Refund and Leave; its window starts. */
+  'post-warning': { payload: warningJob, priority: -3, queue: 'slack-channel' },
+  /** The warning's message after any change (decided, refunded, its charge disputed). */
+  'update-warning-message': { payload: warningJob, priority: -3 },
+  /** The refund of a warned charge, decided by a person or the timer: once, under the warning's idempotency key. */
+  'refund-warning': { payload: warningJob, priority: -3 },
 } as const satisfies Record<string, JobDefinition>;
 
 interface JobDefinition {
@@ -61,6 +69,11 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>
 
 /** Jobs whose payload names a case; each is keyed by it (`<job>:<case id>`), so a case has at most one waiting. */
 export type CaseJobName = { [N in JobName]: JobPayload<N> extends { caseId: number } ? N : never }[JobName];
+
+/** Jobs whose payload names an early fraud warning; each is keyed by it (`<job>:<warning id>`). */
+export type WarningJobName = {
+  [N in JobName]: JobPayload<N> extends { warningId: string } ? N : never;
+}[JobName];
 
 /** Retries back off exponentially (e^attempt seconds, graphile-worker's rule): 12 attempts span about 9 hours. */
 export const DEFAULT_MAX_ATTEMPTS = 12;

@@ -1,5 +1,13 @@
 import type { Pool, PoolClient } from '../db/pool.js';
-import { type CaseJobName, DEFAULT_MAX_ATTEMPTS, JOBS, type JobName, type JobPayload, queueOf } from './definitions.js';
+import {
+  type CaseJobName,
+  DEFAULT_MAX_ATTEMPTS,
+  JOBS,
+  type JobName,
+  type JobPayload,
+  queueOf,
+  type WarningJobName,
+} from './definitions.js';
 
 /**
  * Adding jobs. Jobs are rows in rebut's own PostgreSQL, so a job is added in the same transaction as the row that
@@ -51,6 +59,15 @@ export const queuePost = (db: Db, caseId: number) => enqueueForCase(db, 'post-ca
 export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db, 'update-case-message', caseId);
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
 export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);
+
+function enqueueForWarning(db: Db, name: WarningJobName, warningId: string): Promise<void> {
+  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}` });
+}
+
+export const queueWarningPost = (db: Db, warningId: string) => enqueueForWarning(db, 'post-warning', warningId);
+export const queueWarningUpdate = (db: Db, warningId: string) =>
+  enqueueForWarning(db, 'update-warning-message', warningId);
+export const queueWarningRefund = (db: Db, warningId: string) => enqueueForWarning(db, 'refund-warning', warningId);
 
 /**
  * SQL for many jobs in one statement: `graphile_worker.add_jobs(<sql>)` adds one `name` job for each row of `from`,
