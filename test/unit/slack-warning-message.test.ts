@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredWarning } from '../../src/db/warnings.js';
+import { WARNING_ACTIONS, warningMessage } from '../../src/slack/blocks/warning-message.js';
+
+function warning(overrides: Partial<StoredWarning> = {}): StoredWarning {
+  return {
+    id: 'issfr_1Test',
+    product: 'default',
+    account: null,
+    livemode: false,
+    chargeId: 'ch_1Test',
+    customerId: 'cus_1Test',
+    fraudType: 'made_with_stolen_card',
+    actionable: true,
+    amount: 1200,
+    amountRefunded: 0,
+    currency: 'usd',
+    created: new Date('2026-03-01T12:00:00Z'),
+    recommendation: 'refund',
+    unattended: 'refund',
+    reasons: ['The charge is at most the dispute fee.', 'Leaving it is expected to cost 21.60 USD.'],
+    figures: { disputeRate: 0.8, rateSource: 'default', leaveCost: 2160, refundCost: 1200 },
+    state: 'pending',
+    actAt: new Date('2026-03-02T12:00:00Z'),
+    decidedBy: null,
+    decidedAt: null,
+    refundId: null,
+    refundedAmount: null,
+    disputeId: null,
+    caseId: null,
+    problem: null,
+    slack: null,
+    ...overrides,
+  };
+}
+
+function buttons(message: ReturnType<typeof warningMessage>): string[] {
+  return message.blocks.flatMap((block) =>
+    block.type === 'actions'
+      ? block.elements.map((element) => ('action_id' in element ? (element.action_id ?? '') : ''))
+      : [],
+  );
+}
+
+describe('the early fraud warning message', () => {
+  it('a waiting warning shows the facts, the recommendation with its reasons, when rebut acts, and Refund and Leave', () => {
+    const message = warningMessage(warning());
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('Early fraud warning: $12.00 · stolen card');
+    expect(text).toContain('*Recommendation: Refund.* The charge is at most the dispute fee.');
+    expect(text).toContain('Leaving it is expected to cost 21.60 USD.');
+    expect(text).toContain('If nobody decides, rebut refunds it <!date^');
+    expect(buttons(message)).toEqual([WARNING_ACTIONS.refund, WARNING_ACTIONS.leave]);
+    expect(message.text).toContain('Refund: The charge is at most the dispute fee.');
+  });
+
+  it('a warning that asks a person says nobody deciding leaves it', () => {
+    const text = JSON.stringify(warningMessage(warning({ recommendation: 'ask', unattended: 'leave' })).blocks);
+    expect(text).toContain('*Recommendation: A person decides.*');
+    expect(text).toContain('If nobody decides, rebut leaves it (no refund)');
+  });
+
+  it('once refunded, it says how much, by whom and the refund, and has no buttons', () => {
+    const message = warningMessage(
+      warning({ state: 'refunded', decidedBy: 'slack:U0ALICE001', refundId: 're_1Test', refundedAmount: 1200 }),
+    );
+    expect(JSON.stringify(message.blocks)).toContain('Refunded $12.00 by <@U0ALICE001> (re_1Test).');
+    expect(buttons(message)).toEqual([]);
+  });
+
+  it('left by the policy because the charge was disputed: says why, names the dispute and its case', () => {
+    const message = warningMessage(
+      warning({
+        state: 'left',
+        recommendation: 'leave',
+        decidedBy: 'policy',
+        reasons: ['The charge is already disputed: a refund cannot stop the dispute.'],
+        disputeId: 'du_1Test',
+        caseId: 7,
+      }),
+    );
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('*Recommendation: Leave.* The charge is already disputed');
+    expect(text).toContain('*Disputed:* du_1Test (case #7, its own message)');
+    expect(text).toContain('No refund by rebut (the review window ended).');
+    expect(buttons(message)).toEqual([]);
+  });
+
+  it('a refund Stripe refused says so', () => {
+    const text = JSON.stringify(
+      warningMessage(warning({ state: 'failed', problem: 'Stripe refused the refund: amount too large' })).blocks,
+    );
+    expect(text).toContain('The refund failed: Stripe refused the refund: amount too large.');
+  });
+});
