@@ -145,6 +145,13 @@ export const settingsSchema = z.object({
     .min(0, 'expected a number of dispute fees such as 1 (0: never refund without a person)')
     .max(100)
     .default(1),
+  /** After refunding a warned charge, also cancel the customer's subscriptions (no more charges on that card). */
+  EFW_CANCEL_SUBSCRIPTIONS: optionalText.pipe(
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .transform((value) => value === 'true')
+      .default(false),
+  ),
   /** Of warnings left alone, the share assumed to become disputes until the product has its own record. */
   EFW_DISPUTE_RATE: z.coerce.number().gt(0).lt(1).default(0.8),
   /**

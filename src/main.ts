@@ -140,6 +140,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     refundUpToFees: settings.EFW_REFUND_UP_TO_FEES,
     disputeRate: settings.EFW_DISPUTE_RATE,
     fees: settings.COUNTERED_FEES,
+    cancelSubscriptions: settings.EFW_CANCEL_SUBSCRIPTIONS,
   };
   const handlers = jobHandlers({
     events: { pool, stripe, products: clients, log, warnings },

@@ -39,14 +39,14 @@ export interface RequestContext {
 type Handler = (core: SandboxCore, ctx: RequestContext, match: string[]) => unknown;
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
 }
 
 const ID = '([^/]+)';
 
-function route(method: 'GET' | 'POST', path: string, handler: Handler): Route {
+function route(method: Route['method'], path: string, handler: Handler): Route {
   return { method, pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`), handler };
 }
 
@@ -382,6 +382,73 @@ function createRefund(core: SandboxCore, ctx: RequestContext): Json {
   return respond(ctx, refund);
 }
 
+/** `GET /v1/subscriptions`: by default every subscription that is not canceled (`status=all` includes those). */
+function listSubscriptions(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    ...LIST_PARAMS,
+    created: 'range',
+    customer: 'string',
+    price: 'string',
+    status: {
+      enum: [
+        'active',
+        'all',
+        'canceled',
+        'ended',
+        'incomplete',
+        'incomplete_expired',
+        'past_due',
+        'paused',
+        'trialing',
+        'unpaid',
+      ],
+    },
+  });
+  const customer = str(ctx.params, 'customer');
+  const status = str(ctx.params, 'status');
+  const filter = (subscription: Stripe.Subscription): boolean =>
+    (!customer || idOf(subscription.customer) === customer) &&
+    (status === 'all'
+      ? true
+      : status === 'ended'
+        ? subscription.status === 'canceled' || subscription.status === 'incomplete_expired'
+        : status
+          ? subscription.status === status
+          : subscription.status !== 'canceled');
+  return listOf(ctx, '/v1/subscriptions', ctx.partition.subscriptions, filter);
+}
+
+/**
+ * `DELETE /v1/subscriptions/:id`: cancels at once (no more invoices, no more charges). A subscription canceled already
+ * is gone as far as this call goes: Stripe answers 404 "No such subscription".
+ */
+function cancelSubscription(core: SandboxCore, ctx: RequestContext, [id = '']: string[]): Json {
+  validateParams(ctx.params, {
+    expand: 'expand',
+    invoice_now: 'boolean',
+    prorate: 'boolean',
+    cancellation_details: { object: { comment: 'string', feedback: 'string' } },
+  });
+  const subscription = ctx.partition.subscriptions.get(id);
+  if (!subscription || subscription.status === 'canceled') throw resourceMissing('subscription', id);
+  const now = Math.floor(Date.now() / 1000);
+  const canceled: Stripe.Subscription = {
+    ...structuredClone(subscription),
+    status: 'canceled',
+    canceled_at: now,
+    ended_at: now,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' },
+  };
+  ctx.partition.subscriptions.replace(canceled);
+  core.emit('customer.subscription.deleted', canceled, {
+    account: ctx.partition.account,
+    livemode: ctx.partition.livemode,
+    previousAttributes: previousAttributes(subscription, canceled),
+    request: eventRequest(ctx),
+  });
+  return respond(ctx, canceled);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Radar: early fraud warnings
 
@@ -609,9 +676,11 @@ const ROUTES: Route[] = [
   route('GET', '/v1/refunds/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.refunds.get(id), 'refund', id, ctx),
   ),
+  route('GET', '/v1/subscriptions', listSubscriptions),
   route('GET', '/v1/subscriptions/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.subscriptions.get(id), 'subscription', id, ctx),
   ),
+  route('DELETE', '/v1/subscriptions/:id', cancelSubscription),
   route('GET', '/v1/invoices/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.invoices.get(id), 'invoice', id, ctx),
   ),

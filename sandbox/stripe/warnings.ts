@@ -16,6 +16,7 @@ import {
   paymentIntentObject,
   paymentMethodObject,
   refundObject,
+  subscriptionObject,
 } from './objects.js';
 import type { Partition } from './store.js';
 
@@ -49,6 +50,8 @@ export interface CreateWarningInput {
   refundedAmount?: number;
   /** Disputed before the warning arrives (the warning is not actionable). */
   disputed?: boolean;
+  /** The customer pays for a monthly subscription (active), of which the warned payment is one. */
+  subscription?: boolean;
   /** Emit no event. */
   silent?: boolean;
 }
@@ -60,6 +63,7 @@ export interface WarningScenario {
   paymentIntent: Stripe.PaymentIntent;
   priorCharges: Stripe.Charge[];
   dispute?: Stripe.Dispute;
+  subscription?: Stripe.Subscription;
   events: Stripe.Event[];
 }
 
@@ -154,6 +158,22 @@ export function createEarlyFraudWarning(core: SandboxCore, input: CreateWarningI
       }),
     );
   }
+  const subscription = input.subscription
+    ? subscriptionObject({
+        customer: customer.id,
+        created: customer.created,
+        livemode,
+        amount,
+        currency,
+        interval: 'month',
+        productName: 'Pro plan',
+        latestInvoice: null,
+        paymentMethod,
+        periodStart: chargeCreated,
+        periodEnd: chargeCreated + 30 * DAY,
+      })
+    : undefined;
+  if (subscription) partition.subscriptions.insert(subscription);
   const events: Stripe.Event[] = [];
   const dispute = input.disputed
     ? openDispute(core, partition, warned.charge.id, 'fraudulent', input.silent ? undefined : events)
@@ -178,6 +198,7 @@ export function createEarlyFraudWarning(core: SandboxCore, input: CreateWarningI
     paymentIntent: warned.paymentIntent,
     priorCharges,
     ...(dispute ? { dispute } : {}),
+    ...(subscription ? { subscription } : {}),
     events,
   });
 }

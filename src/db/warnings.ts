@@ -59,6 +59,8 @@ export interface StoredWarning {
   decidedAt: Date | null;
   refundId: string | null;
   refundedAmount: number | null;
+  /** The customer's subscriptions canceled after the refund; null until that step ran (or when it is off). */
+  canceledSubscriptions: string[] | null;
   disputeId: string | null;
   caseId: number | null;
   problem: string | null;
@@ -143,6 +145,7 @@ interface Row {
   decided_at: Date | null;
   refund_id: string | null;
   refunded_amount: string | null;
+  canceled_subscriptions: string[] | null;
   dispute_id: string | null;
   case_id: number | null;
   problem: string | null;
@@ -181,6 +184,7 @@ export async function getWarning(db: Db, id: string): Promise<StoredWarning | un
     decidedAt: row.decided_at,
     refundId: row.refund_id,
     refundedAmount: row.refunded_amount === null ? null : Number(row.refunded_amount),
+    canceledSubscriptions: row.canceled_subscriptions,
     disputeId: row.dispute_id,
     caseId: row.case_id,
     problem: row.problem,

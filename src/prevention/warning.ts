@@ -34,6 +34,8 @@ export interface WarningSettings {
   disputeRate: number;
   /** COUNTERED_FEES: the owner's own fee figures by currency, where Stripe publishes none. */
   fees?: Readonly<Record<string, number>>;
+  /** EFW_CANCEL_SUBSCRIPTIONS: after a refund, cancel the customer's subscriptions too. */
+  cancelSubscriptions?: boolean;
 }
 
 export const DEFAULT_WARNING_SETTINGS: WarningSettings = { refundUpToFees: 1, disputeRate: DEFAULT_DISPUTE_RATE };
@@ -240,15 +242,24 @@ async function already(tx: PoolClient, warningId: string): Promise<WarningOutcom
 }
 
 /**
- * The `refund-warning` job: the refund on Stripe, under the warning's one idempotency key (a retry after a 500, a
- * 429 or a timeout is the same request: Stripe replays the first result or runs it once), then recorded. Stripe's
- * refusal because the charge is refunded or disputed already ends it as left, with the reason; a 5xx, a 429 or no
- * answer is thrown, and the job is retried with backoff.
+ * The `refund-warning` job, in two steps that each survive a retry: the refund (while `refunding`), then with
+ * EFW_CANCEL_SUBSCRIPTIONS the customer's subscriptions (once `refunded`, until recorded).
  */
 export async function refundWarning(deps: WarningDeps, warningId: string): Promise<void> {
+  const warning = await getWarning(deps.pool, warningId);
+  if (warning?.state === 'refunding') await refund(deps, warning);
+  if (deps.warnings?.cancelSubscriptions) await cancelSubscriptions(deps, warningId);
+}
+
+/**
+ * The refund on Stripe, under the warning's one idempotency key (a retry after a 500, a 429 or a timeout is the same
+ * request: Stripe replays the first result or runs it once), then recorded. Stripe's refusal because the charge is
+ * refunded or disputed already ends it as left, with the reason; a 5xx, a 429 or no answer is thrown, and the job is
+ * retried with backoff.
+ */
+async function refund(deps: WarningDeps, warning: StoredWarning): Promise<void> {
   const { pool, log } = deps;
-  const warning = await getWarning(pool, warningId);
-  if (warning?.state !== 'refunding') return;
+  const warningId = warning.id;
   const stripe = stripeFor(deps, warning.product);
   const account = onAccount(warning.account);
   let refund: Stripe.Refund;
@@ -289,6 +300,42 @@ export async function refundWarning(deps: WarningDeps, warningId: string): Promi
   }
   await recordRefund(pool, warning, refund);
   log.info({ warningId, refundId: refund.id, amount: refund.amount }, 'early fraud warning refunded');
+}
+
+/**
+ * Stops the customer's future charges: each of their subscriptions not canceled yet is canceled at once (a cancel is
+ * idempotent on Stripe's side: one canceled meanwhile answers 404 and is counted as canceled). Recorded once.
+ */
+async function cancelSubscriptions(deps: WarningDeps, warningId: string): Promise<void> {
+  const warning = await getWarning(deps.pool, warningId);
+  if (warning?.state !== 'refunded' || warning.canceledSubscriptions !== null) return;
+  const canceled: string[] = [];
+  if (warning.customerId) {
+    const stripe = stripeFor(deps, warning.product);
+    const account = onAccount(warning.account);
+    const subscriptions = await stripe.subscriptions.list({ customer: warning.customerId, limit: 100 }, account);
+    for (const subscription of subscriptions.data) {
+      await stripe.subscriptions.cancel(subscription.id, {}, account).catch((error: unknown) => {
+        if (!(error instanceof Stripe.errors.StripeError) || error.statusCode !== 404) throw error;
+      });
+      canceled.push(subscription.id);
+    }
+  }
+  await withTransaction(deps.pool, async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE early_fraud_warnings SET canceled_subscriptions = $2, updated_at = now()
+        WHERE id = $1 AND canceled_subscriptions IS NULL`,
+      [warningId, JSON.stringify(canceled)],
+    );
+    if ((rowCount ?? 0) === 0) return;
+    await audit(tx, {
+      actor: warning.decidedBy ?? 'policy',
+      action: 'warning.subscriptions_canceled',
+      detail: { warningId, customer: warning.customerId, subscriptions: canceled },
+    });
+    await queueWarningUpdate(tx, warningId);
+  });
+  deps.log.info({ warningId, subscriptions: canceled }, "the warned customer's subscriptions canceled");
 }
 
 async function recordRefund(pool: Pool, warning: StoredWarning, refund: Stripe.Refund): Promise<void> {

@@ -161,3 +161,22 @@ describe('refunds', () => {
     expect(refused.message).toContain('rak_refund_write');
   });
 });
+
+describe('subscriptions', () => {
+  it("lists a customer's subscriptions that are not canceled, and cancels one at once; a second cancel is 404", async () => {
+    const scenario = sandbox.createEarlyFraudWarning({ subscription: true });
+    const subscription = scenario.subscription;
+    if (!subscription) throw new Error('no subscription');
+    const listed = await stripe.subscriptions.list({ customer: scenario.customer.id });
+    expect(listed.data.map((item) => item.id)).toEqual([subscription.id]);
+    const canceled = await stripe.subscriptions.cancel(subscription.id);
+    expect(canceled).toMatchObject({ status: 'canceled', cancellation_details: { reason: 'cancellation_requested' } });
+    expect(canceled.canceled_at).not.toBeNull();
+    expect((await stripe.subscriptions.list({ customer: scenario.customer.id })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer: scenario.customer.id, status: 'all' })).data).toHaveLength(1);
+    const again = await rejection(stripe.subscriptions.cancel(subscription.id));
+    expect(again).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    const events = await stripe.events.list({ type: 'customer.subscription.deleted' });
+    expect(events.data.some((event) => (event.data.object as { id: string }).id === subscription.id)).toBe(true);
+  });
+});

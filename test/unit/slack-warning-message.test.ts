@@ -26,6 +26,7 @@ function warning(overrides: Partial<StoredWarning> = {}): StoredWarning {
     decidedAt: null,
     refundId: null,
     refundedAmount: null,
+    canceledSubscriptions: null,
     disputeId: null,
     caseId: null,
     problem: null,
@@ -66,6 +67,21 @@ describe('the early fraud warning message', () => {
     );
     expect(JSON.stringify(message.blocks)).toContain('Refunded $12.00 by <@U0ALICE001> (re_1Test).');
     expect(buttons(message)).toEqual([]);
+  });
+
+  it("says which of the customer's subscriptions were canceled with the refund", () => {
+    const text = JSON.stringify(
+      warningMessage(
+        warning({
+          state: 'refunded',
+          decidedBy: 'policy',
+          refundId: 're_1Test',
+          refundedAmount: 1200,
+          canceledSubscriptions: ['sub_1Test'],
+        }),
+      ).blocks,
+    );
+    expect(text).toContain("The customer's subscription sub_1Test is canceled: no more charges.");
   });
 
   it('left by the policy because the charge was disputed: says why, names the dispute and its case', () => {

@@ -30,6 +30,7 @@ CREATE TABLE early_fraud_warnings (
   decided_at       timestamptz,
   refund_id        text,
   refunded_amount  bigint,
+  canceled_subscriptions jsonb,                     -- EFW_CANCEL_SUBSCRIPTIONS: the customer's, canceled after the refund
   dispute_id       text,                            -- the dispute its charge became
   problem          text,
   slack_channel    text,

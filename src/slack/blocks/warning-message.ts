@@ -91,7 +91,12 @@ export function warningMessage(warning: StoredWarning): WarningMessage {
       elements: [{ type: 'mrkdwn', text: clip(rest.map((line) => `• ${escapeMrkdwn(line)}`).join('\n'), SECTION_MAX) }],
     });
   }
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(warningStatus(warning), SECTION_MAX) } });
+  const canceled = warning.canceledSubscriptions ?? [];
+  const status =
+    canceled.length > 0
+      ? `${warningStatus(warning)} The customer's ${canceled.length === 1 ? 'subscription' : 'subscriptions'} ${canceled.map(escapeMrkdwn).join(', ')} ${canceled.length === 1 ? 'is' : 'are'} canceled: no more charges.`
+      : warningStatus(warning);
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(status, SECTION_MAX) } });
   if (warning.state === 'pending') {
     blocks.push({
       type: 'actions',
