@@ -14,6 +14,7 @@ import {
   ALICE,
   BOB,
   CAROL,
+  caseMessagesIn,
   clickWarning,
   ephemeralsFor,
   startSlackApp,
@@ -373,6 +374,16 @@ describe('a warning and the dispute that follows', () => {
     );
     expect(triage.triage.decision).toBe('fight');
     expect(triage.triage.reasons.join(' ')).toContain('already refunded in full (15.00 USD');
+    // The case's own message says the warning came and rebut refunded it.
+    await waitFor(
+      async () =>
+        caseMessagesIn(slack, triage.id).some((message) =>
+          JSON.stringify(message.blocks).includes(`An early fraud warning (${scenario.warning.id}, stolen card) came`),
+        ),
+      { what: 'the case message naming the warning', timeoutMs: 25_000 },
+    );
+    const shown = JSON.stringify(caseMessagesIn(slack, triage.id).at(-1)?.blocks);
+    expect(shown).toContain(`rebut refunded $15.00 (${linked.refund_id}) then.`);
     await waitFor(async () => warningMessageText(slack, scenario.warning.id).includes(`case #${triage.id}`), {
       what: 'the warning message naming the case',
     });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredWarning } from '../../src/db/warnings.js';
+import { caseMessage } from '../../src/slack/blocks/case-message.js';
 import { WARNING_ACTIONS, warningMessage } from '../../src/slack/blocks/warning-message.js';
+import { caseViewFixture } from '../support/cases.js';
 
 function warning(overrides: Partial<StoredWarning> = {}): StoredWarning {
   return {
@@ -107,5 +109,28 @@ describe('the early fraud warning message', () => {
       warningMessage(warning({ state: 'failed', problem: 'Stripe refused the refund: amount too large' })).blocks,
     );
     expect(text).toContain('The refund failed: Stripe refused the refund: amount too large.');
+  });
+});
+
+describe('a case whose charge had an early fraud warning', () => {
+  const now = new Date('2026-03-02T12:00:00Z');
+  it('says so on the case message, with the refund rebut made before the dispute', () => {
+    const view = caseViewFixture({
+      warning: {
+        id: 'issfr_1Test',
+        fraudType: 'made_with_stolen_card',
+        created: new Date('2026-02-20T12:00:00Z'),
+        state: 'refunded',
+        refundId: 're_1Test',
+        refundedAmount: 4900,
+      },
+    });
+    const text = JSON.stringify(caseMessage(view, now).blocks);
+    expect(text).toContain('An early fraud warning (issfr_1Test, stolen card) came <!date^');
+    expect(text).toContain('rebut refunded $49.00 (re_1Test) then.');
+  });
+
+  it('a case without one shows no such line', () => {
+    expect(JSON.stringify(caseMessage(caseViewFixture(), now).blocks)).not.toContain('early fraud warning');
   });
 });
