@@ -241,6 +241,15 @@ describe('starting the Slack side', () => {
       log: createLogger('silent'),
     });
     expect(own.httpHandler).toBeUndefined();
-    expect(Object.keys(own.messages).sort()).toEqual(['digest', 'notice', 'outcome', 'post', 'remind', 'update']);
+    expect(Object.keys(own.messages).sort()).toEqual([
+      'digest',
+      'notice',
+      'outcome',
+      'post',
+      'remind',
+      'update',
+      'warning',
+      'warningUpdate',
+    ]);
   });
 });
