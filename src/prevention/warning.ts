@@ -357,11 +357,16 @@ async function recordRefund(pool: Pool, warning: StoredWarning, refund: Stripe.R
   });
 }
 
-/** The timer's step: each warning whose review window has passed gets the policy's choice (refund, or leave). */
+/**
+ * The timer's step: a refund whose job ran out of retries (Stripe down for hours, or a 500 it replays under the key) is
+ * shown as failed, never left as "refunding"; then each warning whose review window has passed gets the policy's
+ * choice (refund, or leave).
+ */
 export async function actOnDueWarnings(deps: {
   pool: Pool;
   log: Logger;
 }): Promise<{ refunding: string[]; left: string[] }> {
+  await failExhaustedRefunds(deps);
   const { rows } = await deps.pool.query<{ id: string; unattended: 'refund' | 'leave' }>(
     `SELECT id, unattended FROM early_fraud_warnings WHERE state = 'pending' AND act_at <= now() ORDER BY act_at LIMIT 100`,
   );
@@ -376,6 +381,29 @@ export async function actOnDueWarnings(deps: {
   }
   if (rows.length > 0) deps.log.info(result, 'acted on early fraud warnings nobody decided');
   return result;
+}
+
+async function failExhaustedRefunds(deps: { pool: Pool; log: Logger }): Promise<void> {
+  await withTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string; problem: string }>(
+      `UPDATE early_fraud_warnings w
+          SET state = 'failed', updated_at = now(),
+              problem = 'no refund after every retry (' || coalesce(left(j.last_error, 200), 'no answer') ||
+                        '); check the charge on Stripe'
+         FROM graphile_worker.jobs j
+        WHERE w.state = 'refunding' AND j.key = 'refund-warning:' || w.id AND j.attempts >= j.max_attempts
+        RETURNING w.id, w.problem`,
+    );
+    for (const row of rows) {
+      await audit(tx, {
+        actor: 'timer',
+        action: 'warning.refund_failed',
+        detail: { warningId: row.id, why: row.problem },
+      });
+      await queueWarningUpdate(tx, row.id);
+    }
+    if (rows.length > 0) deps.log.warn({ warnings: rows.map((row) => row.id) }, 'early fraud warning refunds gave up');
+  });
 }
 
 /** The warning's message is in Slack: its review window starts now (once), as a case's does. */

@@ -325,6 +325,37 @@ describe('refunding a warning exactly once', () => {
     });
   }
 
+  it('a refund still failing after every retry is shown as failed, never as refunding; nothing is refunded', async () => {
+    const scenario = stripe.createEarlyFraudWarning({ amount: 1000 });
+    await posted(scenario.warning.id);
+    stripe.failNext({ method: 'POST', path: '/v1/refunds', status: 503, times: 1_000 });
+    await clickWarning(app, slack, { actionId: 'warning_refund', warningId: scenario.warning.id, userId: ALICE });
+    const key = `refund-warning:${scenario.warning.id}`;
+    await waitFor(
+      async () =>
+        (
+          await db.pool.query(
+            'SELECT 1 FROM graphile_worker.jobs WHERE key = $1 AND attempts >= 1 AND locked_at IS NULL',
+            [key],
+          )
+        ).rowCount,
+      { what: 'the refund job failed once' },
+    );
+    // Hours of failures later: the job has used its last attempt (graphile-worker keeps it, out of retries).
+    await db.pool.query(
+      "UPDATE graphile_worker._private_jobs SET attempts = max_attempts, run_at = now() + interval '1 day' WHERE key = $1",
+      [key],
+    );
+    await timerTick(timerDeps());
+    const failed = await stateOf(scenario.warning.id, 'failed');
+    expect(failed.problem).toContain('no refund after every retry');
+    await waitFor(async () => warningMessageText(slack, scenario.warning.id).includes('The refund failed'), {
+      what: 'the message showing the failure',
+    });
+    stripe.clearFaults();
+    expect(await refundsOn(scenario.charge.id)).toHaveLength(0);
+  });
+
   it('a refund whose answer never comes is asked again under the same key: Stripe replays it, one refund', async () => {
     const scenario = stripe.createEarlyFraudWarning({ amount: 1300 });
     await posted(scenario.warning.id);
