@@ -204,6 +204,32 @@ describe('early fraud warnings', () => {
     expect(refundRequests(scenario.charge.id)).toHaveLength(0);
   });
 
+  it('a Refund click from another channel, or naming a warning rebut does not know, changes nothing and is audited', async () => {
+    const scenario = stripe.createEarlyFraudWarning({ amount: 700 });
+    await posted(scenario.warning.id);
+    await clickWarning(app, slack, {
+      actionId: 'warning_refund',
+      warningId: scenario.warning.id,
+      userId: ALICE,
+      channelId: 'C0ELSEWHERE',
+    });
+    await clickWarning(app, slack, { actionId: 'warning_refund', warningId: 'issfr_notOneOfOurs', userId: ALICE });
+    await waitFor(
+      async () =>
+        ephemeralsFor(slack, ALICE).filter((text) => text.includes('does not belong to a warning shown here')).length >=
+        2,
+      { what: 'both clicks refused' },
+    );
+    const refused = await db.pool.query(
+      `SELECT detail->>'warningId' AS warning FROM audit_log WHERE action = 'slack.refused'
+        AND detail->>'warningId' IN ($1, 'issfr_notOneOfOurs')`,
+      [scenario.warning.id],
+    );
+    expect(refused.rowCount).toBe(2);
+    expect((await warningRow(scenario.warning.id))?.state).toBe('pending');
+    expect(refundRequests(scenario.charge.id)).toHaveLength(0);
+  });
+
   it('the same warning event delivered 5 times at once, and again a day later: one decision, one refund at most', async () => {
     const scenario = stripe.createEarlyFraudWarning({ amount: 1000, silent: true });
     const payload = warningEvent(scenario.warning);
