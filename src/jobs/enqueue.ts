@@ -60,11 +60,18 @@ export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db,
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
 export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);
 
-function enqueueForWarning(db: Db, name: WarningJobName, warningId: string): Promise<void> {
-  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}` });
+function enqueueForWarning(db: Db, name: WarningJobName, warningId: string, runAt?: Date): Promise<void> {
+  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}`, ...(runAt ? { runAt } : {}) });
 }
 
-export const queueWarningPost = (db: Db, warningId: string) => enqueueForWarning(db, 'post-warning', warningId);
+/**
+ * A warning's message waits this long before it is posted, so the warnings of a burst (a card-testing attack reported
+ * together) are posted as one message; a warning's review window is a day, so two seconds cost nothing.
+ */
+export const WARNING_POST_DELAY_MS = 2_000;
+
+export const queueWarningPost = (db: Db, warningId: string) =>
+  enqueueForWarning(db, 'post-warning', warningId, new Date(Date.now() + WARNING_POST_DELAY_MS));
 export const queueWarningUpdate = (db: Db, warningId: string) =>
   enqueueForWarning(db, 'update-warning-message', warningId);
 export const queueWarningRefund = (db: Db, warningId: string) => enqueueForWarning(db, 'refund-warning', warningId);

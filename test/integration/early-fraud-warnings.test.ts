@@ -401,6 +401,47 @@ describe('refunding a warning exactly once', () => {
   });
 });
 
+describe('a burst of warnings', () => {
+  it('warnings arriving together share one message; Refund the recommended refunds each once, Leave leaves the rest', async () => {
+    const small = Array.from({ length: 5 }, () => stripe.createEarlyFraudWarning({ amount: 1000, silent: true }));
+    const large = stripe.createEarlyFraudWarning({ amount: 25_000, silent: true });
+    const all = [...small, large];
+    const answers = await Promise.all(all.map((scenario) => postWebhook(app.url, warningEvent(scenario.warning))));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    const rows = await Promise.all(all.map((scenario) => posted(scenario.warning.id)));
+    // One message for the six (a burst gathers for WARNING_POST_DELAY_MS before it is posted).
+    expect(new Set(rows.map((row) => row.slack_ts)).size).toBe(1);
+    const messages = warningMessagesIn(slack, large.warning.id);
+    expect(messages).toHaveLength(1);
+    const text = warningMessageText(slack, large.warning.id);
+    expect(text).toContain('6 early fraud warnings');
+    expect(text).toContain('Refund the 5 recommended');
+    expect(text).toContain('Leave the 6 waiting');
+    for (const scenario of all) expect(text).toContain(scenario.charge.id);
+
+    const anchor = all[0]?.warning.id ?? '';
+    await clickWarning(app, slack, { actionId: 'warning_batch_refund', warningId: anchor, userId: ALICE });
+    for (const scenario of small) await stateOf(scenario.warning.id, 'refunded');
+    for (const scenario of small) expect(await refundsOn(scenario.charge.id)).toHaveLength(1);
+    expect((await warningRow(large.warning.id))?.state).toBe('pending');
+    // Clicked again: each is decided already, nothing is refunded twice.
+    await clickWarning(app, slack, { actionId: 'warning_batch_refund', warningId: anchor, userId: CAROL });
+    await waitFor(
+      async () => ephemeralsFor(slack, CAROL).some((line) => line.includes('Nothing left to refund here')),
+      {
+        what: 'Carol told',
+      },
+    );
+    await clickWarning(app, slack, { actionId: 'warning_batch_leave', warningId: anchor, userId: ALICE });
+    await stateOf(large.warning.id, 'left');
+    expect(refundRequests(large.charge.id)).toHaveLength(0);
+    for (const scenario of small) expect(refundRequests(scenario.charge.id)).toHaveLength(1);
+    await waitFor(async () => !warningMessageText(slack, large.warning.id).includes('warning_batch_leave'), {
+      what: 'the message without buttons once all are decided',
+    });
+  });
+});
+
 describe('a warning and the dispute that follows', () => {
   it('a warning refunded and then disputed anyway: the warning points at the case, and the case knows the refund', async () => {
     const scenario = stripe.createEarlyFraudWarning({ amount: 1500 });

@@ -179,11 +179,16 @@ export function caseMessagesIn(slack: SlackSandbox, caseId: number, channel = CH
   });
 }
 
-/** The top-level messages in the channel that show an early fraud warning (by their metadata). */
+/** The top-level messages in the channel that show an early fraud warning, alone or in a burst (by their metadata). */
 export function warningMessagesIn(slack: SlackSandbox, warningId: string, channel = CHANNEL) {
   return slack.messages(channel).filter((message) => {
-    const metadata = message.metadata as { event_type?: string; event_payload?: { warning_id?: string } } | undefined;
-    return metadata?.event_type === 'rebut_early_fraud_warning' && metadata.event_payload?.warning_id === warningId;
+    const metadata = message.metadata as
+      | { event_type?: string; event_payload?: { warning_id?: string; warnings?: string } }
+      | undefined;
+    return (
+      metadata?.event_type === 'rebut_early_fraud_warning' &&
+      (metadata.event_payload?.warnings ?? metadata.event_payload?.warning_id ?? '').split(',').includes(warningId)
+    );
   });
 }
 
@@ -197,7 +202,12 @@ export function warningMessageText(slack: SlackSandbox, warningId: string, chann
 export async function clickWarning(
   app: { url: string },
   slack: SlackSandbox,
-  options: { actionId: 'warning_refund' | 'warning_leave'; warningId: string; userId: string; channelId?: string },
+  options: {
+    actionId: 'warning_refund' | 'warning_leave' | 'warning_batch_refund' | 'warning_batch_leave';
+    warningId: string;
+    userId: string;
+    channelId?: string;
+  },
 ): Promise<Response> {
   const channel = options.channelId ?? CHANNEL;
   const message = warningMessagesIn(slack, options.warningId, channel)[0];

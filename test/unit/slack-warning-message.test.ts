@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredWarning } from '../../src/db/warnings.js';
 import { caseMessage } from '../../src/slack/blocks/case-message.js';
-import { WARNING_ACTIONS, warningMessage } from '../../src/slack/blocks/warning-message.js';
+import { blocksTextLength } from '../../src/slack/blocks/format.js';
+import {
+  WARNING_ACTIONS,
+  WARNING_BATCH_MAX,
+  warningBatchMessage,
+  warningMessage,
+} from '../../src/slack/blocks/warning-message.js';
 import { caseViewFixture } from '../support/cases.js';
 
 function warning(overrides: Partial<StoredWarning> = {}): StoredWarning {
@@ -132,5 +138,39 @@ describe('a case whose charge had an early fraud warning', () => {
 
   it('a case without one shows no such line', () => {
     expect(JSON.stringify(caseMessage(caseViewFixture(), now).blocks)).not.toContain('early fraud warning');
+  });
+});
+
+describe('a burst of warnings in one message', () => {
+  const many = Array.from({ length: WARNING_BATCH_MAX }, (_, index) =>
+    warning({
+      id: `issfr_${index}`,
+      chargeId: `ch_${index}`,
+      reasons: [
+        'The charge is already disputed: a refund cannot stop the dispute (Stripe refuses refunds on charged-back charges); the dispute is answered as a case.',
+      ],
+      state: index % 2 === 0 ? 'pending' : 'left',
+      recommendation: index % 2 === 0 ? 'refund' : 'leave',
+    }),
+  );
+
+  it('shows each warning with its own Refund while it waits, and Refund / Leave for the message, within Slack’s limits', () => {
+    const message = warningBatchMessage(many);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain(`${WARNING_BATCH_MAX} early fraud warnings`);
+    expect(text).toContain('Refund the 10 recommended');
+    expect(text).toContain('Leave the 10 waiting');
+    const accessories = message.blocks.filter(
+      (block) => block.type === 'section' && 'accessory' in block && block.accessory,
+    );
+    expect(accessories).toHaveLength(10);
+    // Slack refuses a message whose blocks hold more than about 11,000 characters, and more than 50 blocks.
+    expect(blocksTextLength(message.blocks)).toBeLessThan(10_000);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  it('once every warning is decided, the message has no buttons', () => {
+    const decided = many.map((item) => ({ ...item, state: 'left' as const }));
+    expect(JSON.stringify(warningBatchMessage(decided).blocks)).not.toContain('"type":"button"');
   });
 });

@@ -133,3 +133,99 @@ export function warningMessage(warning: StoredWarning): WarningMessage {
   const text = `${title}. ${RECOMMENDATION_WORDS[warning.recommendation]}: ${first ?? ''}`;
   return { text: clip(text, 3000), blocks };
 }
+
+/** Warnings arriving together (a burst) are shown in one message, at most this many in each. */
+export const WARNING_BATCH_MAX = 20;
+
+export const WARNING_BATCH_ACTIONS = {
+  refundRecommended: 'warning_batch_refund',
+  leaveAll: 'warning_batch_leave',
+} as const;
+
+/** One line of a batch: what the warning is, what rebut recommends, and where it stands. */
+function batchLine(warning: StoredWarning): string {
+  const what = `*${formatAmount(warning.amount, warning.currency)}* · ${escapeMrkdwn(fraudTypeInWords(warning.fraudType))} · ${escapeMrkdwn(warning.chargeId)}`;
+  const why = warning.reasons[0] ? ` ${escapeMrkdwn(warning.reasons[0])}` : '';
+  return `${what}\n_${RECOMMENDATION_WORDS[warning.recommendation]}._${why}\n${warningStatus(warning)}`;
+}
+
+/**
+ * Several warnings in one message: a section each (with its own Refund while it waits), then Refund for every one whose
+ * recommendation is a refund, and Leave for every one still waiting. Those two carry the first warning's id, which
+ * names the message: they act on the warnings shown in it, each through the same compare-and-set as a single
+ * warning's buttons.
+ */
+export function warningBatchMessage(warnings: readonly StoredWarning[]): WarningMessage {
+  const anchor = warnings[0]?.id ?? '';
+  const waiting = warnings.filter((warning) => warning.state === 'pending');
+  const recommended = waiting.filter((warning) => warning.recommendation === 'refund');
+  const title = `${warnings.length} early fraud warnings`;
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(title, 150), emoji: true } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${waiting.length} waiting for a person (${recommended.length} recommended for a refund). Each is decided on its own if nobody does.`,
+        },
+      ],
+    },
+  ];
+  for (const warning of warnings.slice(0, WARNING_BATCH_MAX)) {
+    blocks.push({
+      type: 'section',
+      block_id: `warning_${warning.id}`,
+      text: { type: 'mrkdwn', text: clip(batchLine(warning), SECTION_MAX) },
+      ...(warning.state === 'pending'
+        ? {
+            accessory: {
+              type: 'button',
+              action_id: WARNING_ACTIONS.refund,
+              text: { type: 'plain_text', text: 'Refund', emoji: true },
+              value: warning.id,
+            },
+          }
+        : {}),
+    });
+  }
+  if (waiting.length > 0) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'warning_batch_actions',
+      elements: [
+        ...(recommended.length > 0
+          ? [
+              {
+                type: 'button' as const,
+                action_id: WARNING_BATCH_ACTIONS.refundRecommended,
+                text: {
+                  type: 'plain_text' as const,
+                  text: `Refund the ${recommended.length} recommended`,
+                  emoji: true,
+                },
+                style: 'primary' as const,
+                value: anchor,
+                confirm: {
+                  title: { type: 'plain_text' as const, text: 'Refund these charges?' },
+                  text: {
+                    type: 'plain_text' as const,
+                    text: `Refund the ${recommended.length} charges rebut recommends refunding, as fraudulent. A refund cannot be undone.`,
+                  },
+                  confirm: { type: 'plain_text' as const, text: 'Refund' },
+                  deny: { type: 'plain_text' as const, text: 'Cancel' },
+                },
+              },
+            ]
+          : []),
+        {
+          type: 'button' as const,
+          action_id: WARNING_BATCH_ACTIONS.leaveAll,
+          text: { type: 'plain_text' as const, text: `Leave the ${waiting.length} waiting`, emoji: true },
+          value: anchor,
+        },
+      ],
+    });
+  }
+  return { text: `${title}: ${waiting.length} waiting for a person.`, blocks };
+}

@@ -87,6 +87,42 @@ export const refundWarningCallback = (deps: ListenerDeps) =>
     outcomeText(await startRefund(deps, warningId, actor), 'Left without a refund.'),
   );
 
+/** The warnings still waiting in the message that shows `anchorId` (a burst's message), oldest first. */
+async function waitingWith(pool: Pool, anchorId: string, onlyRecommended: boolean): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT w.id FROM early_fraud_warnings w JOIN early_fraud_warnings a
+         ON a.id = $1 AND w.slack_channel = a.slack_channel AND w.slack_ts = a.slack_ts
+      WHERE w.state = 'pending' AND ($2 = false OR w.recommendation = 'refund')
+      ORDER BY w.created_at, w.id`,
+    [anchorId, onlyRecommended],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** A burst's Refund: every warning of the message still waiting whose recommendation is a refund, each once. */
+export const refundRecommendedCallback = (deps: ListenerDeps) =>
+  warningButton(deps, 'refund recommended warnings', 'refund these charges', async (anchorId, actor) => {
+    let refunding = 0;
+    for (const id of await waitingWith(deps.pool, anchorId, true)) {
+      if ((await startRefund(deps, id, actor)).kind === 'refunding') refunding++;
+    }
+    return refunding > 0
+      ? `:arrows_counterclockwise: Refunding ${refunding} ${refunding === 1 ? 'charge' : 'charges'}. The message shows each refund once Stripe has made it.`
+      : ':information_source: Nothing left to refund here: every warning was already decided. Nothing was changed.';
+  });
+
+/** A burst's Leave: every warning of the message still waiting is left without a refund. */
+export const leaveAllCallback = (deps: ListenerDeps) =>
+  warningButton(deps, 'leave warnings', 'leave these warnings', async (anchorId, actor) => {
+    let left = 0;
+    for (const id of await waitingWith(deps.pool, anchorId, false)) {
+      if ((await leaveWarning(deps, id, actor)).kind === 'left') left++;
+    }
+    return left > 0
+      ? `:no_entry_sign: Left ${left} ${left === 1 ? 'warning' : 'warnings'} without a refund. Nothing was sent to Stripe.`
+      : ':information_source: Every warning here was already decided. Nothing was changed.';
+  });
+
 /** Leave: no refund; the charge stays as it is. */
 export const leaveWarningCallback = (deps: ListenerDeps) =>
   warningButton(deps, 'leave warning', 'leave this warning', async (warningId, actor) =>
