@@ -142,8 +142,13 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     fees: settings.COUNTERED_FEES,
     cancelSubscriptions: settings.EFW_CANCEL_SUBSCRIPTIONS,
   };
+  // The business's own records, asked about a warned charge as about a disputed one.
+  const usageSources = (product: string) => {
+    const own = evidenceOf(product);
+    return { config: own.evidence, appDatabaseUrl: own.appDatabaseUrl, env };
+  };
   const handlers = jobHandlers({
-    events: { pool, stripe, products: clients, log, warnings },
+    events: { pool, stripe, products: clients, log, warnings, usageSources },
     warnings: { pool, stripe, products: clients, log, warnings },
     prepare: {
       pool,

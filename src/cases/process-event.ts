@@ -6,6 +6,7 @@ import { linkWarningsToDispute } from '../db/warnings.js';
 import { isWarningEventType } from '../dispute/events.js';
 import { queueWarningUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import type { UsageSources } from '../prevention/usage.js';
 import { processWarningEvent, type WarningSettings } from '../prevention/warning.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
@@ -19,6 +20,8 @@ export interface ProcessEventDeps {
   log: Logger;
   /** The early fraud warning policy's settings (EFW_*); default the policy's defaults. */
   warnings?: WarningSettings;
+  /** A product's evidence sources, asked whether a warned charge's customer used the product after paying. */
+  usageSources?: (product: string) => UsageSources | undefined;
 }
 
 /**

@@ -183,7 +183,11 @@ function context(facts: WarningFacts, history: WarningHistory, source: 'own' | '
       `The customer paid ${facts.priorGoodPayments} times before without a dispute or refund: this may be the cardholder, and a dispute could be won.`,
     );
   }
-  if (facts.usedAfterPayment === true) lines.push('The customer used the product after the payment.');
+  if (facts.usedAfterPayment === true) {
+    lines.push('The business’s records show the customer using the product after the payment.');
+  } else if (facts.usedAfterPayment === false) {
+    lines.push('The business’s records show no use of the product after the payment.');
+  }
   lines.push(
     source === 'own'
       ? `This product's warnings: ${history.disputed} of ${history.settled} left alone became disputes.`

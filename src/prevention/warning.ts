@@ -26,6 +26,7 @@ import {
   type WarningFacts,
   type WarningPolicySettings,
 } from './policy.js';
+import { type UsageSources, usedAfterPayment } from './usage.js';
 
 export interface WarningSettings {
   /** EFW_REFUND_UP_TO_FEES */
@@ -46,6 +47,8 @@ export interface WarningDeps {
   products?: ProductClients | undefined;
   log: Logger;
   warnings?: WarningSettings;
+  /** A product's evidence sources, asked whether the customer used the product after the payment; none: unknown. */
+  usageSources?: ((product: string) => UsageSources | undefined) | undefined;
 }
 
 /** The refund's own idempotency key: every path (button, timer, two instances, a retry) sends this one. */
@@ -131,7 +134,7 @@ export async function processWarningEvent(
     riskLevel: charge.outcome?.risk_level ?? null,
     riskScore: charge.outcome?.risk_score ?? null,
     priorGoodPayments,
-    usedAfterPayment: null,
+    usedAfterPayment: await usage(deps, event, stripe, charge),
   };
   const policy: WarningPolicySettings = {
     fee: disputeFeeOf(charge.currency, settings.fees),
@@ -201,6 +204,21 @@ export async function processWarningEvent(
       await queueWarningUpdate(tx, warning.id);
     }
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [event.id]);
+  });
+}
+
+/** What the business's records say of use after the payment; a failure there never holds up the warning. */
+async function usage(
+  deps: WarningDeps,
+  event: { account: string | null; product: string },
+  stripe: Stripe,
+  charge: Stripe.Charge,
+): Promise<boolean | null> {
+  const sources = deps.usageSources?.(event.product);
+  if (!sources) return null;
+  return usedAfterPayment(stripe, event.account, charge, sources).catch((error: unknown) => {
+    deps.log.warn({ err: error, chargeId: charge.id }, 'could not ask the business whether the product was used');
+    return null;
   });
 }
 

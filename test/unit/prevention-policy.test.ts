@@ -129,6 +129,9 @@ describe('the early fraud warning policy', () => {
     const text = decision.reasons.join('\n');
     expect(text).toContain('Radar rated the payment elevated risk (score 71)');
     expect(text).toContain('paid 3 times before');
-    expect(text).toContain('used the product after the payment');
+    expect(text).toContain('using the product after the payment');
+    const unused = decideWarning(facts({ amount: 9000, usedAfterPayment: false }), NO_HISTORY, USD).reasons.join('\n');
+    expect(unused).toContain('show no use of the product after the payment');
+    expect(decideWarning(facts(), NO_HISTORY, USD).reasons.join('\n')).not.toContain('use of the product');
   });
 });
