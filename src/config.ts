@@ -146,6 +146,23 @@ export const settingsSchema = z.object({
   MIN_REVIEW_TIME: duration('1h').default(3_600_000),
   /** At auto_submit_at, what happens to a case triage says not to fight: concede it, leave it to a person, or fight. */
   UNWINNABLE_ACTION: z.enum(['accept', 'hold', 'submit']).default('accept'),
+  /** How long an early fraud warning's message waits for a person before the policy's choice is taken. */
+  EFW_REVIEW_WINDOW: duration('24h').default(24 * 3_600_000),
+  /** An early fraud warning is refunded by the policy when its charge is at most this many dispute fees. */
+  EFW_REFUND_UP_TO_FEES: z.coerce
+    .number()
+    .min(0, 'expected a number of dispute fees such as 1 (0: never refund without a person)')
+    .max(100)
+    .default(1),
+  /** After refunding a warned charge, also cancel the customer's subscriptions (no more charges on that card). */
+  EFW_CANCEL_SUBSCRIPTIONS: optionalText.pipe(
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .transform((value) => value === 'true')
+      .default(false),
+  ),
+  /** Of warnings left alone, the share assumed to become disputes until the product has its own record. */
+  EFW_DISPUTE_RATE: z.coerce.number().gt(0).lt(1).default(0.8),
   /**
    * `when_cheaper`: a chargeback triage says to fight whose expected loss is lower with Stripe's Smart Disputes
    * (triage/paths.ts) is left to Smart Disputes instead of answered by rebut. `off`: rebut answers; the comparison is

@@ -141,8 +141,21 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
     : undefined;
 
+  // The early fraud warning policy's settings (README → Early fraud warnings).
+  const warnings = {
+    refundUpToFees: settings.EFW_REFUND_UP_TO_FEES,
+    disputeRate: settings.EFW_DISPUTE_RATE,
+    fees: settings.COUNTERED_FEES,
+    cancelSubscriptions: settings.EFW_CANCEL_SUBSCRIPTIONS,
+  };
+  // The business's own records, asked about a warned charge as about a disputed one.
+  const usageSources = (product: string) => {
+    const own = evidenceOf(product);
+    return { config: own.evidence, appDatabaseUrl: own.appDatabaseUrl, env };
+  };
   const handlers = jobHandlers({
-    events: { pool, stripe, products: clients, log },
+    events: { pool, stripe, products: clients, log, warnings, usageSources },
+    warnings: { pool, stripe, products: clients, log, warnings },
     prepare: {
       pool,
       stripe,

@@ -27,6 +27,8 @@ const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
 /** The demo's clock runs fast for Roomcraft: a case nobody touches is submitted by the timer after this long. */
 const DEMO_REVIEW_WINDOW = '20s';
+/** How long an early fraud warning waits for a person in the demo (24 hours by default). */
+const DEMO_EFW_REVIEW_WINDOW = '6s';
 
 /**
  * A sample product on the demo's one rebut: its own Stripe key and webhook secret (named by variables in the products
@@ -189,6 +191,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       OPENAI_API_KEY: options.openAiKey,
       OPENAI_BASE_URL: options.openAiBaseUrl,
       OPENAI_MODEL: options.openAiModel,
+      EFW_REVIEW_WINDOW: DEMO_EFW_REVIEW_WINDOW,
       LOG_LEVEL: 'warn',
     });
     // The secrets the products file names, as the environment would hold them.
@@ -463,6 +466,49 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       print(`\n  Case ${story.caseId} in #${story.product.channelName} now:`);
       print(renderBlocks(latestBlocks(slack, channel, ts)));
     }
+
+    const warningAmount = 900;
+    step(
+      `An issuer reports a ${money(warningAmount)} Roomcraft payment as made with a stolen card: Stripe raises an early fraud warning`,
+    );
+    stripe.setWebhook({ url: `${app.url}/stripe/webhook/${ROOMCRAFT.id}`, secret: ROOMCRAFT.webhookSecret });
+    const warned = stripe.createEarlyFraudWarning({
+      amount: warningAmount,
+      customer: { email: 'lee.marsh@example.com', name: 'Lee Marsh' },
+    });
+    const warningPost = await waitFor(async () => {
+      const { rows } = await pool.query<{ slack_ts: string | null; recommendation: string }>(
+        'SELECT slack_ts, recommendation FROM early_fraud_warnings WHERE id = $1',
+        [warned.warning.id],
+      );
+      return rows[0]?.slack_ts ? { ts: rows[0].slack_ts, recommendation: rows[0].recommendation } : undefined;
+    }, 'the early fraud warning in Slack');
+    print(renderBlocks(latestBlocks(slack, ROOMCRAFT.channel, warningPost.ts)));
+    step(
+      `Nobody clicks Refund or Leave; when EFW_REVIEW_WINDOW (${DEMO_EFW_REVIEW_WINDOW} in the demo) ends, the policy refunds it (at most the 15.00 USD dispute fee)`,
+    );
+    const refund = await waitFor(async () => {
+      const { rows } = await pool.query<{ state: string; refund_id: string | null; decided_by: string | null }>(
+        'SELECT state, refund_id, decided_by FROM early_fraud_warnings WHERE id = $1',
+        [warned.warning.id],
+      );
+      return rows[0]?.state === 'refunded' ? rows[0] : undefined;
+    }, 'the early fraud warning refunded');
+    await waitFor(
+      async () =>
+        JSON.stringify(latestBlocks(slack, ROOMCRAFT.channel, warningPost.ts)).includes('Refunded') ? true : undefined,
+      'the warning message to show the refund',
+    );
+    await stripe.webhooksSettled();
+    stripe.setWebhook(undefined);
+    const refunds = await stripe.stripe().refunds.list({ charge: warned.charge.id });
+    if (refunds.data.length !== 1 || refund.decided_by !== 'policy') {
+      throw new Error(`the demo expected one refund by the policy; Stripe holds ${refunds.data.length}`);
+    }
+    print(renderBlocks(latestBlocks(slack, ROOMCRAFT.channel, warningPost.ts)));
+    print(
+      `  early fraud warning → refunded ${money(warningAmount)} by the policy (${refund.refund_id}), one refund on Stripe, no dispute to answer`,
+    );
 
     step(`Alice types /disputes stats all in #${ROOMCRAFT.channelName}`);
     const uploadsBefore = slack.uploadedFiles.length;

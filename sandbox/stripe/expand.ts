@@ -19,6 +19,7 @@ const EXPANDABLE: Record<string, readonly string[]> = {
     'failure_balance_transaction',
   ],
   payment_intent: ['customer', 'latest_charge', 'payment_method', 'review', 'application', 'on_behalf_of'],
+  'radar.early_fraud_warning': ['charge', 'payment_intent'],
   refund: ['charge', 'payment_intent', 'balance_transaction', 'failure_balance_transaction'],
   subscription: [
     'customer',

@@ -12,12 +12,20 @@ import {
   setDisputeStatus,
 } from './scenarios.js';
 import { type DelayRule, type FaultRule, type RecordedRequest, SandboxServer } from './server.js';
+import {
+  type CreateWarningInput,
+  createEarlyFraudWarning,
+  disputeCharge,
+  getWarning,
+  type WarningScenario,
+} from './warnings.js';
 import type { DeliverOptions } from './webhooks.js';
 
 export { EVIDENCE_LIMITS } from './evidence.js';
 export { signStripePayload } from './webhooks.js';
 export type {
   CreateDisputeInput,
+  CreateWarningInput,
   DelayRule,
   DeliverOptions,
   Delivery,
@@ -25,6 +33,7 @@ export type {
   FaultRule,
   RecordedRequest,
   SeedOptions,
+  WarningScenario,
 };
 
 export interface StripeSandboxOptions {
@@ -49,6 +58,14 @@ export interface StripeSandbox {
   /** The stored dispute, wherever it lives (platform or connected account). */
   dispute(id: string): Stripe.Dispute;
   setDisputeStatus(id: string, status: Stripe.Dispute.Status): Stripe.Dispute;
+  /** A card payment and Radar's early fraud warning on it (`radar.early_fraud_warning.created`). */
+  createEarlyFraudWarning(input?: CreateWarningInput): WarningScenario;
+  /** The issuer disputes an existing charge (a warned one): the dispute's events, and the warning's update. */
+  disputeCharge(chargeId: string, options?: { reason?: string; account?: string }): Stripe.Dispute;
+  /** The stored early fraud warning, wherever it lives. */
+  warning(id: string): Stripe.Radar.EarlyFraudWarning;
+  /** The stored charge (test mode), of the platform or of `account`. */
+  charge(id: string, account?: string): Stripe.Charge | undefined;
   emit(
     type: string,
     object: { object: string; livemode?: boolean },
@@ -96,6 +113,13 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     createDispute: (input) => createDispute(core, input),
     dispute: (id) => getDispute(core, id),
     setDisputeStatus: (id, status) => setDisputeStatus(core, id, status),
+    createEarlyFraudWarning: (input) => createEarlyFraudWarning(core, input),
+    disputeCharge: (chargeId, disputeOptions) => disputeCharge(core, chargeId, disputeOptions),
+    warning: (id) => getWarning(core, id),
+    charge: (id, account) => {
+      const charge = core.store.partition(account, false).charges.get(id);
+      return charge ? structuredClone(charge) : undefined;
+    },
     emit: (type, object, emitOptions = {}) => core.emit(type, object, emitOptions),
     deliver: (event, deliverOptions) => core.deliver(event, deliverOptions),
     webhooksSettled: () => core.settled(),

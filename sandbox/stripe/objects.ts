@@ -17,6 +17,7 @@ interface SampleTypes {
   invoice_payment: Stripe.InvoicePayment;
   balance_transaction: Stripe.BalanceTransaction;
   payment_method: Stripe.PaymentMethod;
+  'radar.early_fraud_warning': Stripe.Radar.EarlyFraudWarning;
   event: Stripe.Event;
 }
 
@@ -390,6 +391,40 @@ export function refundObject(input: RefundInput): Stripe.Refund {
   refund.balance_transaction = newId('txn');
   refund.metadata = input.metadata ?? {};
   return refund;
+}
+
+/** Stripe's fraud types of an early fraud warning, as the card networks report them. */
+export const FRAUD_TYPES = [
+  'card_never_received',
+  'fraudulent_card_application',
+  'made_with_counterfeit_card',
+  'made_with_lost_card',
+  'made_with_stolen_card',
+  'misc',
+  'unauthorized_use_of_card',
+] as const;
+export type FraudType = (typeof FRAUD_TYPES)[number];
+
+/** An early fraud warning: the issuer's fraud report on a charge, before (and often instead of) a dispute. */
+export function earlyFraudWarningObject(input: {
+  charge: string;
+  paymentIntent: string | null;
+  fraudType: FraudType;
+  created: number;
+  livemode: boolean;
+  actionable: boolean;
+}): Stripe.Radar.EarlyFraudWarning {
+  const warning = sample('radar.early_fraud_warning');
+  warning.id = newId('issfr');
+  warning.charge = input.charge;
+  warning.fraud_type = input.fraudType;
+  warning.created = input.created;
+  warning.livemode = input.livemode;
+  warning.actionable = input.actionable;
+  // Stripe leaves `payment_intent` out of a warning on a charge made without one.
+  if (input.paymentIntent) warning.payment_intent = input.paymentIntent;
+  else delete warning.payment_intent;
+  return warning;
 }
 
 /** The balance transaction Stripe attaches to a dispute when it withdraws (negative) or reinstates funds. */

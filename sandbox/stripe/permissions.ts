@@ -16,6 +16,8 @@ const RESOURCE_PERMISSION: Record<string, string> = {
   events: 'event',
   files: 'file',
   webhook_endpoints: 'webhook',
+  // `/v1/radar/early_fraud_warnings`; the dashboard calls it "Radar: Early fraud warnings".
+  radar: 'radar_early_fraud_warning',
   account: 'account',
   // The Connect accounts list; the dashboard calls it "Connect: All resources".
   accounts: 'connected_account',

@@ -8,7 +8,7 @@ import { invalidRequest, resourceMissing, StripeApiError } from './errors.js';
 import { applyDisputeUpdate, EVIDENCE_LIMITS } from './evidence.js';
 import { expandList, expandObject } from './expand.js';
 import { countPdfPages, type MultipartPart, sniffFileKind } from './multipart.js';
-import { fileObject } from './objects.js';
+import { fileObject, refundObject } from './objects.js';
 import {
   bool,
   type FormObject,
@@ -39,14 +39,14 @@ export interface RequestContext {
 type Handler = (core: SandboxCore, ctx: RequestContext, match: string[]) => unknown;
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
 }
 
 const ID = '([^/]+)';
 
-function route(method: 'GET' | 'POST', path: string, handler: Handler): Route {
+function route(method: Route['method'], path: string, handler: Handler): Route {
   return { method, pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`), handler };
 }
 
@@ -296,6 +296,172 @@ function listInvoicePayments(_core: SandboxCore, ctx: RequestContext): Json {
   return listOf(ctx, '/v1/invoice_payments', ctx.partition.invoicePayments, filter);
 }
 
+/**
+ * `POST /v1/refunds`, as Stripe does it: the charge (or the payment intent's latest charge) is refunded by `amount`
+ * (default: what is left), never beyond what was captured, never while it is charged back (an inquiry excepted:
+ * `is_charge_refundable`). The charge changes with it, and an early fraud warning on a charge now fully refunded is no
+ * longer actionable; each change is an event, as on Stripe.
+ */
+function createRefund(core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    charge: 'string',
+    payment_intent: 'string',
+    amount: 'integer',
+    reason: { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] },
+    metadata: 'map',
+    expand: 'expand',
+    instructions_email: 'string',
+    refund_application_fee: 'boolean',
+    reverse_transfer: 'boolean',
+  });
+  const partition = ctx.partition;
+  const intentId = str(ctx.params, 'payment_intent');
+  let chargeId = str(ctx.params, 'charge');
+  if (chargeId === undefined && intentId !== undefined) {
+    const intent = partition.paymentIntents.get(intentId);
+    if (!intent) throw resourceMissing('payment_intent', intentId, 'payment_intent');
+    chargeId = idOf(intent.latest_charge) ?? undefined;
+  }
+  if (chargeId === undefined) {
+    throw invalidRequest('One of the following params should be provided for this request: payment_intent or charge.', {
+      code: 'parameter_missing',
+    });
+  }
+  const charge = partition.charges.get(chargeId);
+  if (!charge) throw resourceMissing('charge', chargeId, 'charge');
+  const refundable = () =>
+    partition.disputes.values().find((candidate) => idOf(candidate.charge) === charge.id)?.is_charge_refundable;
+  if (charge.disputed && !refundable()) {
+    throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, {
+      code: 'charge_disputed',
+    });
+  }
+  const left = charge.amount_captured - charge.amount_refunded;
+  if (left <= 0) {
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' });
+  }
+  const amount = int(ctx.params, 'amount') ?? left;
+  if (amount < 1)
+    throw invalidRequest('Invalid positive integer', { code: 'parameter_invalid_integer', param: 'amount' });
+  if (amount > left) {
+    const money = (value: number) => `${(value / 100).toFixed(2)} ${charge.currency.toUpperCase()}`;
+    throw invalidRequest(
+      `Refund amount (${money(amount)}) is greater than unrefunded amount on charge (${money(left)})`,
+      { code: 'amount_too_large', param: 'amount' },
+    );
+  }
+  const metadata = obj(ctx.params, 'metadata') ?? {};
+  const refund = refundObject({
+    amount,
+    currency: charge.currency,
+    created: Math.floor(Date.now() / 1000),
+    charge: charge.id,
+    paymentIntent: idOf(charge.payment_intent),
+    reason: (str(ctx.params, 'reason') ?? null) as Stripe.Refund.Reason | null,
+    metadata: Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, String(value)])),
+  });
+  partition.refunds.insert(refund);
+  const refunded = structuredClone(charge);
+  refunded.amount_refunded += amount;
+  refunded.refunded = refunded.amount_refunded >= refunded.amount_captured;
+  partition.charges.replace(refunded);
+  const options = { account: partition.account, livemode: partition.livemode, request: eventRequest(ctx) };
+  core.emit('refund.created', refund, options);
+  core.emit('charge.refunded', refunded, { ...options, previousAttributes: previousAttributes(charge, refunded) });
+  // Stripe: a warning is actionable while its charge is neither disputed nor fully refunded.
+  if (refunded.refunded) {
+    for (const warning of partition.earlyFraudWarnings.values()) {
+      if (idOf(warning.charge) !== charge.id || !warning.actionable) continue;
+      const updated = { ...structuredClone(warning), actionable: false };
+      partition.earlyFraudWarnings.replace(updated);
+      core.emit('radar.early_fraud_warning.updated', updated, {
+        ...options,
+        previousAttributes: previousAttributes(warning, updated),
+      });
+    }
+  }
+  return respond(ctx, refund);
+}
+
+/** `GET /v1/subscriptions`: by default every subscription that is not canceled (`status=all` includes those). */
+function listSubscriptions(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, {
+    ...LIST_PARAMS,
+    created: 'range',
+    customer: 'string',
+    price: 'string',
+    status: {
+      enum: [
+        'active',
+        'all',
+        'canceled',
+        'ended',
+        'incomplete',
+        'incomplete_expired',
+        'past_due',
+        'paused',
+        'trialing',
+        'unpaid',
+      ],
+    },
+  });
+  const customer = str(ctx.params, 'customer');
+  const status = str(ctx.params, 'status');
+  const filter = (subscription: Stripe.Subscription): boolean =>
+    (!customer || idOf(subscription.customer) === customer) &&
+    (status === 'all'
+      ? true
+      : status === 'ended'
+        ? subscription.status === 'canceled' || subscription.status === 'incomplete_expired'
+        : status
+          ? subscription.status === status
+          : subscription.status !== 'canceled');
+  return listOf(ctx, '/v1/subscriptions', ctx.partition.subscriptions, filter);
+}
+
+/**
+ * `DELETE /v1/subscriptions/:id`: cancels at once (no more invoices, no more charges). A subscription canceled already
+ * is gone as far as this call goes: Stripe answers 404 "No such subscription".
+ */
+function cancelSubscription(core: SandboxCore, ctx: RequestContext, [id = '']: string[]): Json {
+  validateParams(ctx.params, {
+    expand: 'expand',
+    invoice_now: 'boolean',
+    prorate: 'boolean',
+    cancellation_details: { object: { comment: 'string', feedback: 'string' } },
+  });
+  const subscription = ctx.partition.subscriptions.get(id);
+  if (!subscription || subscription.status === 'canceled') throw resourceMissing('subscription', id);
+  const now = Math.floor(Date.now() / 1000);
+  const canceled: Stripe.Subscription = {
+    ...structuredClone(subscription),
+    status: 'canceled',
+    canceled_at: now,
+    ended_at: now,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' },
+  };
+  ctx.partition.subscriptions.replace(canceled);
+  core.emit('customer.subscription.deleted', canceled, {
+    account: ctx.partition.account,
+    livemode: ctx.partition.livemode,
+    previousAttributes: previousAttributes(subscription, canceled),
+    request: eventRequest(ctx),
+  });
+  return respond(ctx, canceled);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Radar: early fraud warnings
+
+function listEarlyFraudWarnings(_core: SandboxCore, ctx: RequestContext): Json {
+  validateParams(ctx.params, { ...LIST_PARAMS, created: 'range', charge: 'string', payment_intent: 'string' });
+  const charge = str(ctx.params, 'charge');
+  const paymentIntent = str(ctx.params, 'payment_intent');
+  const filter = (warning: Stripe.Radar.EarlyFraudWarning): boolean =>
+    (!charge || idOf(warning.charge) === charge) && (!paymentIntent || idOf(warning.payment_intent) === paymentIntent);
+  return listOf(ctx, '/v1/radar/early_fraud_warnings', ctx.partition.earlyFraudWarnings, filter);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 
@@ -434,12 +600,14 @@ function fileContents(_core: SandboxCore, ctx: RequestContext, [id = '']: string
 // ---------------------------------------------------------------------------------------------
 // Webhook endpoints: the sandbox's one webhook target, as the dashboard would list it
 
-const DISPUTE_EVENTS = [
+const REBUT_EVENTS = [
   'charge.dispute.created',
   'charge.dispute.updated',
   'charge.dispute.closed',
   'charge.dispute.funds_withdrawn',
   'charge.dispute.funds_reinstated',
+  'radar.early_fraud_warning.created',
+  'radar.early_fraud_warning.updated',
 ];
 
 function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
@@ -456,7 +624,7 @@ function listWebhookEndpoints(core: SandboxCore, ctx: RequestContext): Json {
           application: null,
           created: 1_700_000_000,
           description: null,
-          enabled_events: target.enabledEvents ?? DISPUTE_EVENTS,
+          enabled_events: target.enabledEvents ?? REBUT_EVENTS,
           livemode,
           metadata: {},
           status: 'enabled',
@@ -501,12 +669,19 @@ const ROUTES: Route[] = [
     retrieve(ctx.partition.balanceTransactions.get(id), 'balance_transaction', id, ctx),
   ),
   route('GET', '/v1/refunds', listRefunds),
+  route('POST', '/v1/refunds', createRefund),
+  route('GET', '/v1/radar/early_fraud_warnings', listEarlyFraudWarnings),
+  route('GET', '/v1/radar/early_fraud_warnings/:id', (_core, ctx, [id = '']) =>
+    retrieve(ctx.partition.earlyFraudWarnings.get(id), 'radar.early_fraud_warning', id, ctx),
+  ),
   route('GET', '/v1/refunds/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.refunds.get(id), 'refund', id, ctx),
   ),
+  route('GET', '/v1/subscriptions', listSubscriptions),
   route('GET', '/v1/subscriptions/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.subscriptions.get(id), 'subscription', id, ctx),
   ),
+  route('DELETE', '/v1/subscriptions/:id', cancelSubscription),
   route('GET', '/v1/invoices/:id', (_core, ctx, [id = '']) =>
     retrieve(ctx.partition.invoices.get(id), 'invoice', id, ctx),
   ),

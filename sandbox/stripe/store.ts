@@ -24,6 +24,7 @@ export class Partition {
   readonly files = new Collection<Stripe.File>('file');
   readonly balanceTransactions = new Collection<Stripe.BalanceTransaction>('balance_transaction');
   readonly paymentMethods = new Collection<Stripe.PaymentMethod>('payment_method');
+  readonly earlyFraudWarnings = new Collection<Stripe.Radar.EarlyFraudWarning>('radar.early_fraud_warning');
   readonly fileContents = new Map<string, FileContent>();
   /** Whether each event's webhook delivery succeeded (for `events.list({ delivery_success })`). */
   readonly deliverySuccess = new Map<string, boolean>();
@@ -64,6 +65,8 @@ export class Partition {
       case 'pm':
       case 'card':
         return this.paymentMethods.get(id);
+      case 'issfr':
+        return this.earlyFraudWarnings.get(id);
       default:
         return undefined;
     }

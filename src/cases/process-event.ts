@@ -2,7 +2,12 @@ import type Stripe from 'stripe';
 import { databaseNow } from '../db/clock.js';
 import { upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { linkWarningsToDispute } from '../db/warnings.js';
+import { isWarningEventType } from '../dispute/events.js';
+import { queueWarningUpdate } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import type { UsageSources } from '../prevention/usage.js';
+import { processWarningEvent, type WarningSettings } from '../prevention/warning.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { noticeUnanswerable, openAndCloseCases } from './open-close.js';
@@ -13,6 +18,10 @@ export interface ProcessEventDeps {
   /** Each product's Stripe client: an event is read back with the key of the product it came for. */
   products?: ProductClients;
   log: Logger;
+  /** The early fraud warning policy's settings (EFW_*); default the policy's defaults. */
+  warnings?: WarningSettings;
+  /** A product's evidence sources, asked whether a warned charge's customer used the product after paying. */
+  usageSources?: (product: string) => UsageSources | undefined;
 }
 
 /**
@@ -30,6 +39,14 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
   }>('SELECT id, type, account, object_id, product FROM stripe_events WHERE id = $1', [eventId]);
   const event = rows[0];
   if (!event?.object_id) return;
+  if (isWarningEventType(event.type)) {
+    return processWarningEvent(deps, {
+      id: event.id,
+      account: event.account,
+      objectId: event.object_id,
+      product: event.product,
+    });
+  }
   const stripe = stripeFor(deps, event.product);
 
   const readAt = await databaseNow(pool);
@@ -58,6 +75,11 @@ export async function processEvent(deps: ProcessEventDeps, eventId: string): Pro
     await openAndCloseCases(tx, [dispute], { actor: 'stripe', detail: { eventId } });
     // Arrived too late to answer, or answered outside rebut: no case, but nobody is left unaware.
     await noticeUnanswerable(tx, [dispute.id]);
+    // An early fraud warning on the same charge now points at its dispute (and its message says so).
+    const chargeId = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
+    for (const warningId of await linkWarningsToDispute(tx, chargeId, dispute.id)) {
+      await queueWarningUpdate(tx, warningId);
+    }
     await tx.query('UPDATE stripe_events SET processed_at = now() WHERE id = $1', [eventId]);
   });
 }

@@ -6,6 +6,7 @@ import { type ByProduct, DEFAULT_PRODUCT, forProduct } from '../dispute/products
 import { type CaseState, DECIDABLE_STATES, TRANSITIONS } from '../dispute/states.js';
 import { queueMessageUpdate, queueReminder } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
+import { actOnDueWarnings } from '../prevention/warning.js';
 import type { ProductClients } from '../products/clients.js';
 import { type DigestSchedule, queueDigestIfDue } from '../stats/digest.js';
 import { acceptCase } from './accept.js';
@@ -57,6 +58,9 @@ export interface TickResult {
   attention: number[];
   /** The week whose digest this tick queued. */
   digest?: string;
+  /** Early fraud warnings whose review window passed: the policy's refunds queued, and the ones left. */
+  warningsRefunding: string[];
+  warningsLeft: string[];
 }
 
 /**
@@ -76,6 +80,8 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
     expired: [],
     reminded: [],
     attention: [],
+    warningsRefunding: [],
+    warningsLeft: [],
   };
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
@@ -88,7 +94,7 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
       await closeFailedAccepts(deps, client);
       await actOnDueCases(deps, client, result);
       // Each step failing (the database, a bug) holds up neither the others nor the next tick.
-      for (const step of [expirePastDue, remind, showStuckCases, weeklyDigest]) {
+      for (const step of [expirePastDue, remind, showStuckCases, weeklyDigest, warnings]) {
         await step(deps, result).catch((error: unknown) =>
           log.error({ err: error, step: step.name }, 'a timer step failed; the next tick tries again'),
         );
@@ -102,6 +108,13 @@ export async function timerTick(deps: TimerDeps): Promise<TickResult> {
     client.release();
   }
   return result;
+}
+
+/** Early fraud warnings nobody decided within EFW_REVIEW_WINDOW: the policy's choice (prevention/warning.ts). */
+async function warnings(deps: TimerDeps, result: TickResult): Promise<void> {
+  const acted = await actOnDueWarnings(deps);
+  result.warningsRefunding.push(...acted.refunding);
+  result.warningsLeft.push(...acted.left);
 }
 
 /** Cases an instance died holding: a submission is checked again, an accept (handled_by 'accepted') closed again. */

@@ -68,6 +68,15 @@ export interface CaseView {
   submission: { trigger: string; actor: string; at: Date } | null;
   /** Slack message coordinates, when posted. */
   slack: { channel: string; ts: string; version: number } | null;
+  /** The early fraud warning on the disputed charge (the latest), and what was done about it; absent when none. */
+  warning?: {
+    id: string;
+    fraudType: string;
+    created: Date;
+    state: string;
+    refundId: string | null;
+    refundedAmount: number | null;
+  } | null;
 }
 
 export async function loadCaseView(
@@ -81,13 +90,24 @@ export async function loadCaseView(
       autopilot: boolean | null;
       draft: { version: number; author: string; text: string; grounding: unknown } | null;
       submission: { trigger: string; actor: string; submitted_at: string } | null;
+      warning: {
+        id: string;
+        fraud_type: string;
+        created: string;
+        state: string;
+        refund_id: string | null;
+        refunded_amount: number | null;
+      } | null;
     }
   >(
     `SELECT c.*, to_jsonb(d) AS d,
             (SELECT enabled FROM autopilot_rules r WHERE r.product = d.product AND r.reason = d.reason) AS autopilot,
             (SELECT to_jsonb(x) FROM (SELECT version, author, text, grounding FROM drafts WHERE case_id = c.id
                                       ORDER BY version DESC LIMIT 1) x) AS draft,
-            (SELECT to_jsonb(s) FROM submissions s WHERE s.case_id = c.id) AS submission
+            (SELECT to_jsonb(s) FROM submissions s WHERE s.case_id = c.id) AS submission,
+            (SELECT to_jsonb(w) FROM (SELECT id, fraud_type, created, state, refund_id, refunded_amount
+                                        FROM early_fraud_warnings WHERE charge_id = d.charge_id
+                                       ORDER BY created DESC LIMIT 1) w) AS warning
        FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = $1`,
     [caseId],
   );
@@ -153,5 +173,15 @@ export async function loadCaseView(
       row.slack_channel && row.slack_ts
         ? { channel: row.slack_channel, ts: row.slack_ts, version: row.slack_version }
         : null,
+    warning: row.warning
+      ? {
+          id: row.warning.id,
+          fraudType: row.warning.fraud_type,
+          created: new Date(row.warning.created),
+          state: row.warning.state,
+          refundId: row.warning.refund_id,
+          refundedAmount: row.warning.refunded_amount === null ? null : Number(row.warning.refunded_amount),
+        }
+      : null,
   };
 }

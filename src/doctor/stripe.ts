@@ -1,6 +1,6 @@
 // Stripe, checked live with one harmless call per permission rebut needs: reads, and for Disputes write an update
-// of a dispute that does not exist (Stripe checks the permission before it looks for the dispute, so a 404 means
-// the key may write and nothing was changed).
+// of a dispute that does not exist, for Refunds write a refund of a charge that does not exist (Stripe checks the
+// permission before it looks for the object, so a 404 means the key may write and nothing was changed).
 import Stripe from 'stripe';
 import { HANDLED_EVENT_TYPES } from '../dispute/events.js';
 import { messageOf } from '../errors.js';
@@ -20,7 +20,12 @@ const PERMISSIONS: { name: string; call: (stripe: Stripe) => Promise<unknown> }[
   { name: 'Charges: Read', call: (stripe) => stripe.charges.list({ limit: 1 }) },
   { name: 'Customers: Read', call: (stripe) => stripe.customers.retrieve(`cus_${PROBE}`) },
   { name: 'Payment Intents: Read', call: (stripe) => stripe.paymentIntents.retrieve(`pi_${PROBE}`) },
-  { name: 'Refunds: Read', call: (stripe) => stripe.refunds.list({ limit: 1 }) },
+  // Early fraud warnings: rebut refunds a warned charge (a refund of a charge that does not exist changes nothing).
+  { name: 'Refunds: Write', call: (stripe) => stripe.refunds.create({ charge: `ch_${PROBE}` }) },
+  {
+    name: 'Radar: Early fraud warnings: Read',
+    call: (stripe) => stripe.radar.earlyFraudWarnings.retrieve(`issfr_${PROBE}`),
+  },
   { name: 'Subscriptions: Read', call: (stripe) => stripe.subscriptions.retrieve(`sub_${PROBE}`) },
   { name: 'Invoices: Read', call: (stripe) => stripe.invoices.retrieve(`in_${PROBE}`) },
 ];
@@ -161,5 +166,9 @@ async function checkWebhookEndpoint(
       `set the endpoint's API version to ${Stripe.API_VERSION}`,
     );
   }
-  return ok('stripe', name, `${endpoint.url} sends every dispute event in API version ${Stripe.API_VERSION}`);
+  return ok(
+    'stripe',
+    name,
+    `${endpoint.url} sends every dispute and early fraud warning event in API version ${Stripe.API_VERSION}`,
+  );
 }

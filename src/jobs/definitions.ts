@@ -11,8 +11,10 @@ import { z } from 'zod';
  *   timer ─▶ remind-case
  *   timer ─▶ post-digest (once a week, keyed by its ISO week)
  *   process-event ─▶ post-notice (a dispute past due, or answered outside rebut)
+ *   process-event (an early fraud warning) ─▶ post-warning; Refund / timer ─▶ refund-warning ─▶ update-warning-message
  */
 const caseJob = z.object({ caseId: z.coerce.number().int().positive() });
+const warningJob = z.object({ warningId: z.string().regex(/^issfr_\w+$/) });
 
 export const JOBS = {
   /** A stored Stripe event: re-read the dispute, store it, open or close its case. */
@@ -44,6 +46,12 @@ export const JOBS = {
     priority: -3,
     queue: 'slack-channel',
   },
+  /** An early fraud warning's message: the facts, the policy's recommendation, Refund and Leave; its window starts. */
+  'post-warning': { payload: warningJob, priority: -3, queue: 'slack-channel' },
+  /** The warning's message after any change (decided, refunded, its charge disputed). */
+  'update-warning-message': { payload: warningJob, priority: -3 },
+  /** The refund of a warned charge, decided by a person or the timer: once, under the warning's idempotency key. */
+  'refund-warning': { payload: warningJob, priority: -3 },
 } as const satisfies Record<string, JobDefinition>;
 
 interface JobDefinition {
@@ -69,6 +77,11 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>
 /** Jobs whose payload names a case; each is keyed by it (`<job>:<case id>`), so a case has at most one waiting. */
 export type CaseJobName = { [N in JobName]: JobPayload<N> extends { caseId: number } ? N : never }[JobName];
 
+/** Jobs whose payload names an early fraud warning; each is keyed by it (`<job>:<warning id>`). */
+export type WarningJobName = {
+  [N in JobName]: JobPayload<N> extends { warningId: string } ? N : never;
+}[JobName];
+
 /** Retries back off exponentially (e^attempt seconds, graphile-worker's rule): 12 attempts span about 9 hours. */
 export const DEFAULT_MAX_ATTEMPTS = 12;
 
@@ -78,9 +91,9 @@ export function queueOf(name: JobName): string | null {
 }
 
 /**
- * The SQL of a job's queue name, given the SQL of its case id or dispute id (`key`): the job's queue followed by the
- * product of its case or dispute (`slack-channel:interior`), the queue alone for a job about neither (the digest),
- * NULL for a job without a queue.
+ * The SQL of a job's queue name, given the SQL of its case, dispute or warning id (`key`): the job's queue followed by
+ * the product of its case, dispute or early fraud warning (`slack-channel:interior`), the queue alone for a job about
+ * none of them (the digest), NULL for a job without a queue.
  */
 export function queueNameSql(name: JobName, key: string): string {
   const queue = queueOf(name);
@@ -90,7 +103,9 @@ export function queueNameSql(name: JobName, key: string): string {
     ? `(SELECT d.product FROM cases c JOIN disputes d ON d.id = c.dispute_id WHERE c.id = (${key})::bigint)`
     : payload.includes('disputeId')
       ? `(SELECT product FROM disputes WHERE id = (${key})::text)`
-      : null;
+      : payload.includes('warningId')
+        ? `(SELECT product FROM early_fraud_warnings WHERE id = (${key})::text)`
+        : null;
   return product ? `'${queue}' || coalesce(':' || ${product}, '')` : `'${queue}'`;
 }
 

@@ -6,6 +6,7 @@ import {
   type JobName,
   type JobPayload,
   queueNameSql,
+  type WarningJobName,
 } from './definitions.js';
 
 /**
@@ -27,7 +28,7 @@ export async function enqueue<N extends JobName>(
   payload: JobPayload<N>,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  const key = 'caseId' in payload ? "$2::json->>'caseId'" : "$2::json->>'disputeId'";
+  const key = `$2::json->>'${'caseId' in payload ? 'caseId' : 'warningId' in payload ? 'warningId' : 'disputeId'}'`;
   await db.query(
     `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5,
                                     queue_name => ${queueNameSql(name, key)}, priority => $6)`,
@@ -59,6 +60,22 @@ export const queuePacket = (db: Db, caseId: number) => enqueueForCase(db, 'post-
 export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db, 'update-case-message', caseId);
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
 export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);
+
+function enqueueForWarning(db: Db, name: WarningJobName, warningId: string, runAt?: Date): Promise<void> {
+  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}`, ...(runAt ? { runAt } : {}) });
+}
+
+/**
+ * A warning's message waits this long before it is posted, so the warnings of a burst (a card-testing attack reported
+ * together) are posted as one message; a warning's review window is a day, so two seconds cost nothing.
+ */
+export const WARNING_POST_DELAY_MS = 2_000;
+
+export const queueWarningPost = (db: Db, warningId: string) =>
+  enqueueForWarning(db, 'post-warning', warningId, new Date(Date.now() + WARNING_POST_DELAY_MS));
+export const queueWarningUpdate = (db: Db, warningId: string) =>
+  enqueueForWarning(db, 'update-warning-message', warningId);
+export const queueWarningRefund = (db: Db, warningId: string) => enqueueForWarning(db, 'refund-warning', warningId);
 
 /**
  * SQL for many jobs in one statement: `graphile_worker.add_jobs(<sql>)` adds one `name` job for each row of `from`,

@@ -2,6 +2,7 @@ import { type AutopilotDeps, autopilotCase } from '../cases/autopilot.js';
 import { type DraftDeps, draftCase } from '../cases/draft.js';
 import { type PrepareDeps, prepareCase } from '../cases/prepare.js';
 import { type ProcessEventDeps, processEvent } from '../cases/process-event.js';
+import { refundWarning, type WarningDeps } from '../prevention/warning.js';
 import type { CaseMessages } from '../slack/messages/index.js';
 import type { JobHandlers } from './runner.js';
 
@@ -10,6 +11,8 @@ export interface PipelineDeps {
   prepare: PrepareDeps;
   draft: DraftDeps;
   autopilot: AutopilotDeps;
+  /** Early fraud warnings: the refund job. */
+  warnings: WarningDeps;
   /** Slack's message jobs; an instance without Slack leaves them to one that has it. */
   messages: CaseMessages | undefined;
 }
@@ -32,5 +35,8 @@ export function jobHandlers(deps: PipelineDeps): JobHandlers {
     'post-notice': messages && (({ disputeId }) => messages.notice(disputeId)),
     'post-outcome': messages && (({ caseId }) => messages.outcome(caseId)),
     'post-digest': messages && (({ week }) => messages.digest(week)),
+    'refund-warning': ({ warningId }) => refundWarning(deps.warnings, warningId),
+    'post-warning': messages && (({ warningId }) => messages.warning(warningId)),
+    'update-warning-message': messages && (({ warningId }) => messages.warningUpdate(warningId)),
   };
 }

@@ -172,6 +172,7 @@ export async function createSlack(deps: SlackDeps): Promise<Slack> {
     botId: identity.bot_id,
     unwinnable,
     review,
+    warningReviewWindowMs: settings.EFW_REVIEW_WINDOW,
     clock,
     ...(deps.observeStage ? { observeStage: deps.observeStage } : {}),
   });

@@ -2,6 +2,7 @@ import { currencyDecimals } from '../evidence/sources/format.js';
 import { evidenceKindLabel } from './evidence-kinds.js';
 import { productGroup, type StatsScope } from './products.js';
 import { type Group, HANDLING_WORDS, type Handling, type Stats } from './summarise.js';
+import { warningLines } from './warnings.js';
 import type { WinRate } from './wilson.js';
 
 /** `rebut stats` in a terminal (aligned plain-text tables) and `rebut stats --json`. */
@@ -93,9 +94,10 @@ export function formatStatsTable(stats: Stats, scope: StatsScope = {}): string {
   const title = scope.product
     ? `rebut stats — ${scope.product.name === scope.product.id ? scope.product.id : `${scope.product.name} (${scope.product.id})`} — ${windowInWords(stats)}`
     : `rebut stats — ${windowInWords(stats)}`;
+  const warnings = stats.warnings ? warningLines(stats.warnings).join('\n') : '';
   if (stats.disputes === 0) {
     const open = stats.openCases.total > 0 ? `\n\n${openCasesTable(stats)}` : '';
-    return `${title}\n\n${emptyStatsMessage(stats)}${open}\n`;
+    return `${title}\n\n${emptyStatsMessage(stats)}${open}${warnings ? `\n\n${warnings}` : ''}\n`;
   }
   const overall = stats.winRate;
   const summary =
@@ -130,6 +132,7 @@ export function formatStatsTable(stats: Stats, scope: StatsScope = {}): string {
     groupTable('Month', stats.byMonth, (month) => month),
     groupTable('How it was handled', stats.byHandling, (key) => HANDLING_WORDS[key as Handling] ?? words(key)),
     effectivenessText(stats),
+    warnings,
   ];
   if (stats.openCases.total > 0) sections.push(openCasesTable(stats));
   return `${sections.filter(Boolean).join('\n\n')}\n`;

@@ -12,6 +12,7 @@ import {
   statsCells,
 } from './queries.js';
 import { EFFECTIVENESS_MIN_SAMPLE, type Stats, type StatsWindow, summarise, WINDOW_DAYS } from './summarise.js';
+import { summariseWarnings, warningCells } from './warnings.js';
 
 export {
   type ProductChoice,
@@ -98,8 +99,12 @@ export async function computeStats(pool: Pool, options: StatsOptions & { product
   const now = options.now ?? new Date();
   const since = windowStart(options.window, now);
   const product = options.product ?? null;
-  const [cells, open] = await Promise.all([cellsOf(pool, since, now, product), openCases(pool, product)]);
-  return summariseCells(options, since, now, cells, open);
+  const [cells, open, warnings] = await Promise.all([
+    cellsOf(pool, since, now, product),
+    openCases(pool, product),
+    warningCells(pool, since, product),
+  ]);
+  return { ...summariseCells(options, since, now, cells, open), warnings: summariseWarnings(warnings) };
 }
 
 /**
@@ -112,9 +117,10 @@ export async function computeStatsByProduct(
 ): Promise<StatsByProduct> {
   const now = options.now ?? new Date();
   const since = windowStart(options.window, now);
-  const [cells, open, ...opens] = await Promise.all([
+  const [cells, open, warnings, ...opens] = await Promise.all([
     cellsOf(pool, since, now, null),
     openCases(pool),
+    warningCells(pool, since, null),
     ...options.products.map((product) => openCases(pool, product.id)),
   ]);
   const only = (id: string) => {
@@ -128,11 +134,14 @@ export async function computeStatsByProduct(
     };
   };
   return {
-    total: summariseCells(options, since, now, cells, open),
+    total: { ...summariseCells(options, since, now, cells, open), warnings: summariseWarnings(warnings) },
     products: options.products.map((product, index) => ({
       id: product.id,
       name: product.name,
-      stats: summariseCells(options, since, now, only(product.id), opens[index] ?? { total: 0, cases: [] }),
+      stats: {
+        ...summariseCells(options, since, now, only(product.id), opens[index] ?? { total: 0, cases: [] }),
+        warnings: summariseWarnings(warnings.filter((cell) => cell.product === product.id)),
+      },
     })),
   };
 }

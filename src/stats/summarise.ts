@@ -1,6 +1,7 @@
 import type { EvidenceItem } from '../evidence/playbook/plans.js';
 import { STRIPE_DISPUTE_FEES } from '../triage/fees.js';
 import { evidenceKinds } from './evidence-kinds.js';
+import type { WarningStats } from './warnings.js';
 import { type WinRate, winRate } from './wilson.js';
 
 /**
@@ -169,6 +170,8 @@ export interface Stats {
   openCases: { total: number; cases: OpenCase[] };
   effectiveness: ReasonEffectiveness[];
   minSample: number;
+  /** Early fraud warnings raised in the window (stats/warnings.ts); absent where they were not read. */
+  warnings?: WarningStats;
 }
 
 // ─── Arithmetic ──────────────────────────────────────────────────────────────────────────────

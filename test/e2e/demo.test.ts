@@ -79,6 +79,10 @@ describe('npm run demo', () => {
       );
       // The stats count the history and the four cases.
       expect(result.output).toContain('304 disputes · 0 open');
+      expect(result.output).toMatch(
+        /early fraud warning → refunded \$9\.00 by the policy \(re_\w+\), one refund on Stripe/,
+      );
+      expect(result.output).toContain('1 early fraud warning: refunded 1 (0 became disputes)');
       expect(result.output).toMatch(/Outside rebut — \d+% .* of 300 decided/);
       // Its stdout is a pipe here: plain text, no colour codes.
       expect(result.output).not.toContain('\x1b[');

@@ -220,7 +220,12 @@ describe('database', () => {
         [cursor.id, cursor.created, listed.data[0]?.created],
       );
 
-      expect(await migrate(migrated.pool)).toEqual(['0010_sync_accounts', '0011_sync_products', '0012_stats_products']);
+      expect(await migrate(migrated.pool)).toEqual([
+        '0010_sync_accounts',
+        '0011_sync_products',
+        '0012_stats_products',
+        '0013_early_fraud_warnings',
+      ]);
       const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
       expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
       const result = await runSync(
@@ -267,7 +272,11 @@ describe('database', () => {
         [killed, cursor.id, cursor.created, listed.data[0]?.created],
       );
 
-      expect(await migrate(migrated.pool)).toEqual(['0011_sync_products', '0012_stats_products']);
+      expect(await migrate(migrated.pool)).toEqual([
+        '0011_sync_products',
+        '0012_stats_products',
+        '0013_early_fraud_warnings',
+      ]);
       const products = await migrated.pool.query('SELECT id, product FROM sync_runs ORDER BY id');
       expect(products.rows).toEqual(runs.map((run) => ({ id: run.id, product: 'default' })));
       const sync = (product: string) =>
@@ -409,6 +418,38 @@ describe('database', () => {
       expect(folded.evidence.filter((row) => row.disputes !== '0')).toEqual(defaultOnly.evidence);
     } finally {
       await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it('0013 adds early_fraud_warnings; down drops it, and up again adds it empty', async () => {
+    const migrated = await freshDatabase();
+    try {
+      const exists = async () =>
+        (
+          await migrated.pool.query<{ present: boolean }>(
+            `SELECT to_regclass('early_fraud_warnings') IS NOT NULL AS present`,
+          )
+        ).rows[0]?.present;
+      expect(await exists()).toBe(true);
+      await migrated.pool.query(
+        `INSERT INTO early_fraud_warnings (id, product, livemode, charge_id, fraud_type, actionable, amount,
+           amount_refunded, currency, created, read_at, warning, recommendation, unattended, reasons, figures, state)
+         VALUES ('issfr_1', 'default', false, 'ch_1', 'misc', true, 1200, 0, 'usd', now(), now(), '{}', 'refund',
+                 'refund', '[]', '{}', 'pending')`,
+      );
+      // A state the code does not know is refused by the table itself.
+      await expect(
+        migrated.pool.query(`UPDATE early_fraud_warnings SET state = 'maybe' WHERE id = 'issfr_1'`),
+      ).rejects.toThrow(/check constraint/);
+      await migrateDownThrough(migrated, '0013_early_fraud_warnings');
+      expect(await exists()).toBe(false);
+      expect(await pendingMigrations(migrated.pool)).toEqual(['0013_early_fraud_warnings']);
+      expect(await migrate(migrated.pool)).toEqual(['0013_early_fraud_warnings']);
+      expect((await migrated.pool.query('SELECT count(*)::int AS n FROM early_fraud_warnings')).rows[0]).toEqual({
+        n: 0,
+      });
+    } finally {
       await migrated.drop();
     }
   });

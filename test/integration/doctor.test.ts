@@ -24,7 +24,8 @@ const EVERY_PERMISSION = [
   'charge_read',
   'customer_read',
   'payment_intent_read',
-  'refund_read',
+  'refund_write',
+  'radar_early_fraud_warning_read',
   'subscription_read',
   'invoice_read',
 ];
@@ -153,10 +154,11 @@ describe('rebut doctor', () => {
     expect(named(result.checks, 'model')?.status).toBe('ok');
     expect(named(result.checks, 'business database')?.detail).toContain('can only read');
     expect(named(result.checks, 'query account')?.status).toBe('ok');
-    // The one write it tries is an update of a dispute that does not exist: refused with 404, nothing changed.
+    // The writes it tries name objects that do not exist (a dispute, a refund's charge): 404, nothing changed.
     const writes = stripe.requests.filter((request) => request.method === 'POST').slice(writesBefore);
-    expect(writes.map((request) => [request.path, request.status])).toEqual([
+    expect(writes.map((request) => [request.path, request.status]).sort()).toEqual([
       ['/v1/disputes/dp_rebut_doctor_probe', 404],
+      ['/v1/refunds', 404],
     ]);
   });
 
@@ -200,6 +202,7 @@ describe('rebut doctor', () => {
       expect(endpoint?.status).toBe('fail');
       expect(endpoint?.detail).toContain('charge.dispute.closed');
       expect(endpoint?.detail).toContain('charge.dispute.funds_reinstated');
+      expect(endpoint?.detail).toContain('radar.early_fraud_warning.created');
       expect(endpoint?.detail).not.toContain('charge.dispute.created');
 
       const elsewhere = await doctor(full, ['--json', '--url', 'https://other.example.com']);

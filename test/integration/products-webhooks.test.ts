@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { startRefund } from '../../src/prevention/warning.js';
 import { disputeEvent, postWebhook, startTestApp, stripeSignature, waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
@@ -108,5 +109,55 @@ describe('webhooks of several products', () => {
     expect(await storedEvent(forged.eventId)).toBeUndefined();
     const unknown = await deliver(SECRETS.PHOTOS_WEBHOOK_SECRET, '/stripe/webhook/nosuchproduct');
     expect(unknown.response.status).toBe(404);
+  });
+
+  it("an early fraud warning on a product's route is that product's: read and refunded with its key only", async () => {
+    const { warning, charge } = stripe.createEarlyFraudWarning({ amount: 1000, silent: true });
+    const payload = JSON.stringify({
+      id: `evt_${Math.random().toString(36).slice(2, 14)}`,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      type: 'radar.early_fraud_warning.created',
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object: warning },
+    });
+    const response = await postWebhook(
+      app.url,
+      payload,
+      { 'stripe-signature': stripeSignature(payload, { secret: SECRETS.PHOTOS_WEBHOOK_SECRET }) },
+      '/stripe/webhook/photos',
+    );
+    expect(response.status).toBe(200);
+    const stored = await waitFor(
+      async () =>
+        (
+          await db.pool.query<{ product: string; state: string }>(
+            'SELECT product, state FROM early_fraud_warnings WHERE id = $1',
+            [warning.id],
+          )
+        ).rows[0],
+      { what: 'the warning stored' },
+    );
+    expect(stored).toEqual({ product: 'photos', state: 'pending' });
+    // Headless, nobody sees it and the timer never acts; a refund decided all the same goes with Snapwise's key.
+    expect(await startRefund({ pool: db.pool }, warning.id, 'test')).toEqual({ kind: 'refunding' });
+    await waitFor(
+      async () =>
+        (
+          await db.pool.query('SELECT 1 FROM early_fraud_warnings WHERE id = $1 AND state = $2', [
+            warning.id,
+            'refunded',
+          ])
+        ).rowCount,
+      { what: 'the warning refunded' },
+    );
+    const about = stripe.requests.filter(
+      (request) => request.path.includes(warning.id) || request.body.charge === charge.id,
+    );
+    expect(about.length).toBeGreaterThan(1);
+    expect(new Set(about.map((request) => request.key))).toEqual(new Set([SECRETS.PHOTOS_STRIPE_KEY]));
   });
 });

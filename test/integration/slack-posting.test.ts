@@ -250,6 +250,8 @@ describe('starting the Slack side', () => {
       'post',
       'remind',
       'update',
+      'warning',
+      'warningUpdate',
     ]);
   });
 });

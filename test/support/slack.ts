@@ -178,3 +178,48 @@ export function caseMessagesIn(slack: SlackSandbox, caseId: number, channel = CH
     return metadata?.event_type === 'rebut_case' && metadata.event_payload?.case_id === caseId;
   });
 }
+
+/** The top-level messages in the channel that show an early fraud warning, alone or in a burst (by their metadata). */
+export function warningMessagesIn(slack: SlackSandbox, warningId: string, channel = CHANNEL) {
+  return slack.messages(channel).filter((message) => {
+    const metadata = message.metadata as
+      | { event_type?: string; event_payload?: { warning_id?: string; warnings?: string } }
+      | undefined;
+    return (
+      metadata?.event_type === 'rebut_early_fraud_warning' &&
+      (metadata.event_payload?.warnings ?? metadata.event_payload?.warning_id ?? '').split(',').includes(warningId)
+    );
+  });
+}
+
+/** Everything a warning's message shows now, as one text (its blocks' texts). */
+export function warningMessageText(slack: SlackSandbox, warningId: string, channel = CHANNEL): string {
+  const message = warningMessagesIn(slack, warningId, channel)[0];
+  return message ? JSON.stringify(message.blocks ?? []) : '';
+}
+
+/** A click on Refund or Leave of a warning's message, as Slack sends it. */
+export async function clickWarning(
+  app: { url: string },
+  slack: SlackSandbox,
+  options: {
+    actionId: 'warning_refund' | 'warning_leave' | 'warning_batch_refund' | 'warning_batch_leave';
+    warningId: string;
+    userId: string;
+    channelId?: string;
+  },
+): Promise<Response> {
+  const channel = options.channelId ?? CHANNEL;
+  const message = warningMessagesIn(slack, options.warningId, channel)[0];
+  const body = blockActionBody({
+    actionId: options.actionId,
+    value: options.warningId,
+    blockId: `warning_${options.warningId}_actions`,
+    userId: options.userId,
+    channelId: channel,
+    messageTs: message?.ts ?? '1.000000',
+    responseUrl: slack.responseUrl(undefined, { channel, messageTs: message?.ts ?? '', userId: options.userId }),
+    triggerId: slack.issueTriggerId(),
+  });
+  return postSigned(app, body);
+}

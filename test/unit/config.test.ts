@@ -20,6 +20,23 @@ describe('settings', () => {
     expect(loadSettings({ LLM_REQUEST_TIMEOUT: '2m', DRAFT_TIMEOUT: '5m' }).DRAFT_TIMEOUT).toBe(300_000);
   });
 
+  it('early fraud warnings: 24 h for a person, refunds up to one dispute fee, 80% become disputes, subscriptions kept', () => {
+    expect(loadSettings({})).toMatchObject({
+      EFW_REVIEW_WINDOW: 24 * 3_600_000,
+      EFW_REFUND_UP_TO_FEES: 1,
+      EFW_DISPUTE_RATE: 0.8,
+      EFW_CANCEL_SUBSCRIPTIONS: false,
+    });
+    expect(
+      loadSettings({ EFW_REVIEW_WINDOW: '2h', EFW_REFUND_UP_TO_FEES: '0', EFW_CANCEL_SUBSCRIPTIONS: 'true' }),
+    ).toMatchObject({ EFW_REVIEW_WINDOW: 7_200_000, EFW_REFUND_UP_TO_FEES: 0, EFW_CANCEL_SUBSCRIPTIONS: true });
+    expect(() => loadSettings({ EFW_DISPUTE_RATE: '1.5' })).toThrow(/EFW_DISPUTE_RATE/);
+    expect(() => loadSettings({ EFW_REFUND_UP_TO_FEES: '-1' })).toThrow(/EFW_REFUND_UP_TO_FEES/);
+    expect(() => loadSettings({ EFW_CANCEL_SUBSCRIPTIONS: 'yes' })).toThrow(
+      /EFW_CANCEL_SUBSCRIPTIONS: expected true or false/,
+    );
+  });
+
   it("the rebuttal is 1,500 characters unless REBUT_REBUTTAL_MAX_CHARS says otherwise, within Stripe's limit", () => {
     expect(loadSettings({}).REBUT_REBUTTAL_MAX_CHARS).toBe(1_500);
     expect(loadSettings({ REBUT_REBUTTAL_MAX_CHARS: '2500' }).REBUT_REBUTTAL_MAX_CHARS).toBe(2_500);

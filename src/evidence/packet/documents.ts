@@ -3,10 +3,7 @@
  * pages. Every string that reaches a page goes through `pdfText` first.
  */
 
-import type { Language } from '../../dispute/language.js';
-import { PACKET_MESSAGES, type PacketMessages, reasonIn } from '../../i18n/packet.js';
-import { plural } from '../../text.js';
-import { activitySummaryFacts } from '../activity-summary.js';
+import { PACKET_MESSAGES, type PacketMessages } from '../../i18n/packet.js';
 import type { Fact } from '../types.js';
 import { anchorIndex, gaps, keepAround } from './budget.js';
 import { formatTime } from './format.js';
@@ -322,10 +319,6 @@ function dayHeading(
   const what = [...changed, ...(same.length > 0 ? [words.sameAsAbove(same)] : [])].join(', ');
   const from = shared.everyRow ? words.allFrom(what, shown === 1) : words.fromWhereRecorded(what);
   return pdfText(`${day}: ${count}; ${from}`, MAX_FACT_CHARS, true);
-}
-
-function listed(items: readonly string[]): string {
-  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 function entryRow(entry: ActivityEntry, shared: Shared, say: PacketMessages): Row {

@@ -21,6 +21,7 @@ import {
   slackDate,
   visibleText,
 } from './format.js';
+import { fraudTypeInWords } from './warning-message.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -154,6 +155,15 @@ function render(
       text: { type: 'plain_text', text: clip(`${amount} · ${reason} · ${who}`, HEADER_MAX), emoji: true },
     },
     { type: 'context', block_id: `${id}_badges`, elements: [{ type: 'mrkdwn', text: badges(view) }] },
+    ...(view.warning
+      ? [
+          {
+            type: 'context',
+            block_id: `${id}_warning`,
+            elements: [{ type: 'mrkdwn', text: warningLine(view, view.warning) }],
+          } satisfies KnownBlock,
+        ]
+      : []),
     { type: 'section', block_id: `${id}_facts`, fields: facts(view, now, texts.customer) },
     { type: 'section', block_id: `${id}_status`, text: { type: 'mrkdwn', text: texts.status } },
   ];
@@ -173,6 +183,16 @@ function render(
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `${id}_actions`, elements: buttons });
 
   return { message: { text: fallbackText(view, amount, reason, now, options), blocks }, texts };
+}
+
+/** The early fraud warning the issuer raised on this charge before the dispute, and what rebut did about it. */
+function warningLine(view: CaseView, warning: NonNullable<CaseView['warning']>): string {
+  const raised = `:rotating_light: An early fraud warning (${escapeMrkdwn(warning.id)}, ${escapeMrkdwn(fraudTypeInWords(warning.fraudType))}) came ${slackDate(warning.created)}`;
+  if (warning.state === 'refunded') {
+    return `${raised}; rebut refunded ${formatAmount(warning.refundedAmount ?? 0, view.dispute.currency)}${warning.refundId ? ` (${escapeMrkdwn(warning.refundId)})` : ''} then.`;
+  }
+  if (warning.state === 'left') return `${raised}; it was left without a refund.`;
+  return `${raised}; its refund is ${warning.state === 'failed' ? 'failed' : 'not done'}.`;
 }
 
 function badges(view: CaseView): string {

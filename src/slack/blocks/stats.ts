@@ -14,6 +14,7 @@ import {
   type Stats,
   type StatsScope,
 } from '../../stats/index.js';
+import { warningLines } from '../../stats/warnings.js';
 import { plural } from '../../text.js';
 import {
   bulletList,
@@ -82,6 +83,7 @@ export function statsBlocks(stats: Stats, scope: StatsScope = {}): StatsMessage 
         : `No ${escapeMrkdwn(windowInWords(stats))}. Try \`/disputes stats all\`.`;
     const blocks: KnownBlock[] = [header, section(empty)];
     if (stats.openCases.total > 0) blocks.push(section(openCasesText(stats)));
+    if (warningsText(stats)) blocks.push(section(warningsText(stats)));
     return { text: `Dispute stats (${windowTitle(stats, scope)}): no disputes yet`, blocks };
   }
 
@@ -144,6 +146,7 @@ export function statsBlocks(stats: Stats, scope: StatsScope = {}): StatsMessage 
     section(effectivenessText(stats)),
   ];
   if (stats.openCases.total > 0) blocks.push(section(openCasesText(stats)));
+  if (warningsText(stats)) blocks.push(section(warningsText(stats)));
   blocks.push({
     type: 'context',
     elements: [
@@ -159,6 +162,13 @@ export function statsBlocks(stats: Stats, scope: StatsScope = {}): StatsMessage 
       ? `Dispute stats (${windowTitle(stats, scope)}): ${percent(overall.rate)} won of ${overall.decided.toLocaleString('en-US')} decided`
       : `Dispute stats (${windowTitle(stats, scope)}): ${plural(stats.disputes, 'dispute')}, none decided yet`;
   return { text, blocks };
+}
+
+/** Early fraud warnings of the window: what was done, what still became a dispute, money refunded, fees avoided. */
+function warningsText(stats: Stats): string {
+  const lines = stats.warnings ? warningLines(stats.warnings) : [];
+  if (lines.length === 0) return '';
+  return titled('Early fraud warnings', lines.map(escapeMrkdwn));
 }
 
 function effectivenessText(stats: Stats): string {

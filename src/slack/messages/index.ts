@@ -23,6 +23,7 @@ import { withCaseLock } from './lock.js';
 import { postOutcome } from './outcome.js';
 import { channelPacer, type Pacer } from './pacer.js';
 import { uploadPacket } from './packet-files.js';
+import { postWarning, updateWarningMessage, type WarningMessageContext } from './warnings.js';
 
 export interface CaseMessageDeps {
   client: webApi.WebClient;
@@ -44,6 +45,8 @@ export interface CaseMessageDeps {
   unwinnable: ByProduct<UnwinnableAction>;
   /** The post's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
   observeStage?: StageObserver;
+  /** EFW_REVIEW_WINDOW: how long an early fraud warning's message waits for a person; default 24 hours. */
+  warningReviewWindowMs?: number;
 }
 
 /** The jobs that keep case messages true, by what they do. */
@@ -55,6 +58,9 @@ export interface CaseMessages {
   notice(disputeId: string): Promise<void>;
   outcome(caseId: number): Promise<void>;
   digest(week: string): Promise<void>;
+  /** An early fraud warning's message, and its update after a change. */
+  warning(warningId: string): Promise<void>;
+  warningUpdate(warningId: string): Promise<void>;
 }
 
 interface Context extends CaseMessageDeps {
@@ -73,7 +79,17 @@ export async function renderCase(pool: Pool, view: CaseView, now: Date): Promise
 
 export function caseMessages(deps: CaseMessageDeps): CaseMessages {
   const context: Context = { ...deps, clock: deps.clock ?? (() => new Date()), paced: channelPacer(deps.client) };
+  const warnings: WarningMessageContext = {
+    client: deps.client,
+    pool: deps.pool,
+    log: deps.log,
+    paced: context.paced,
+    channelOf: (product) => channelOf(context, product),
+    reviewWindowMs: deps.warningReviewWindowMs ?? 24 * 3_600_000,
+  };
   return {
+    warning: (warningId) => postWarning(warnings, warningId),
+    warningUpdate: (warningId) => updateWarningMessage(warnings, warningId),
     post: (caseId, job) => postCase(context, caseId, job),
     packet: (caseId) => postPacket(context, caseId),
     update: (caseId) => updateCaseMessage(context, caseId),
