@@ -1,8 +1,8 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { audit } from '../db/audit.js';
 import { getCase, transitionCase } from '../db/cases.js';
 import { databaseNow } from '../db/clock.js';
-import { getDispute, upsertDispute } from '../db/disputes.js';
+import { type DisputeRow, getDispute, upsertDispute } from '../db/disputes.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { messageOf } from '../errors.js';
 import { queueMessageUpdate } from '../jobs/enqueue.js';
@@ -11,7 +11,14 @@ import { type ProductClients, stripeFor } from '../products/clients.js';
 import { DISPUTE_EXPAND, onAccount } from '../stripe/client.js';
 import { openAndCloseCases } from './open-close.js';
 
-export type AcceptOutcome = { kind: 'accepted' } | { kind: 'not_allowed' | 'failed'; message: string };
+export type AcceptOutcome =
+  | { kind: 'accepted'; refunded?: { amount: number; currency: string } }
+  | { kind: 'not_allowed' | 'failed'; message: string };
+
+/** The idempotency key of an inquiry's refund: one per dispute, whoever clicks and however often it is retried. */
+export function inquiryRefundKey(disputeId: string): string {
+  return `rebut:inquiry-refund:${disputeId}`;
+}
 
 /** What a dispute closed on Stripe (conceded) shows: a chargeback lost, an inquiry closed. */
 const CONCEDED_STATUSES = new Set(['lost', 'warning_closed']);
@@ -28,8 +35,25 @@ export async function acceptCase(
   deps: { pool: Pool; stripe: Stripe; products?: ProductClients; log: Logger },
   caseId: number,
   actor: string,
+  /**
+   * `refund`: an inquiry (no money moved yet, no fee) is ended the cheaper way when triage says so: the payment is
+   * refunded first (once, `inquiryRefundKey`), then the inquiry is closed, so it never becomes a chargeback. The
+   * intent is audited before Stripe is asked, so a retry (Retry, the timer) refunds the same way.
+   */
+  options: { refund?: boolean } = {},
 ): Promise<AcceptOutcome> {
   const { pool, log } = deps;
+  if (options.refund) {
+    const current = await getCase(pool, caseId);
+    const row = current ? await getDispute(pool, current.dispute_id) : undefined;
+    if (row && !row.status.startsWith('warning_')) {
+      return {
+        kind: 'not_allowed',
+        message:
+          'Only an inquiry is refunded from its case: this dispute is a chargeback, and Stripe takes no refund on it.',
+      };
+    }
+  }
   const held = await transitionCase(pool, caseId, 'takeToAccept', { problem: null, handledBy: 'accepted' });
   if (!held) {
     const state = (await getCase(pool, caseId))?.state ?? 'closed';
@@ -48,15 +72,23 @@ export async function acceptCase(
   };
   const dispute = await getDispute(pool, held.dispute_id);
   if (!dispute) return failed('the dispute is not stored');
-  const options = onAccount(dispute.account);
+  const account = onAccount(dispute.account);
   const stripe = stripeFor(deps, dispute.product);
+  let refunded: { amount: number; currency: string } | undefined;
+  if (options.refund || (await refundAsked(pool, caseId))) {
+    try {
+      refunded = await refundInquiry(pool, stripe, caseId, dispute, actor);
+    } catch (error) {
+      return failed(`Stripe could not refund the payment: ${messageOf(error)}`);
+    }
+  }
   let closed: Stripe.Dispute;
   try {
-    closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, options);
+    closed = await stripe.disputes.close(dispute.id, { expand: DISPUTE_EXPAND }, account);
   } catch (error) {
     // An earlier close may have landed with its answer lost (or a crash after it): then it is closed already.
     const readAt = await databaseNow(pool);
-    const current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, options).catch(() => null);
+    const current = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND }, account).catch(() => null);
     // Evidence went in meanwhile (outside rebut): Stripe is the source of truth, the case is settled as submitted and
     // nothing is retried.
     if (current && (current.evidence_details?.submission_count ?? 0) > 0) {
@@ -79,11 +111,59 @@ export async function acceptCase(
   await withTransaction(pool, async (tx) => {
     await upsertDispute(tx, closed, dispute.account, await databaseNow(tx));
     await transitionCase(tx, caseId, 'accepted', { handledBy: 'accepted' });
-    await audit(tx, { actor, action: 'case.accepted', caseId, disputeId: dispute.id });
+    await audit(tx, {
+      actor,
+      action: 'case.accepted',
+      caseId,
+      disputeId: dispute.id,
+      ...(refunded ? { detail: { refunded } } : {}),
+    });
     await queueMessageUpdate(tx, caseId);
   });
-  log.info({ caseId, disputeId: dispute.id }, 'dispute accepted (closed on Stripe)');
-  return { kind: 'accepted' };
+  log.info({ caseId, disputeId: dispute.id, refunded }, 'dispute accepted (closed on Stripe)');
+  return refunded ? { kind: 'accepted', refunded } : { kind: 'accepted' };
+}
+
+async function refundAsked(pool: Pool, caseId: number): Promise<boolean> {
+  const { rowCount } = await pool.query(`SELECT 1 FROM audit_log WHERE case_id = $1 AND action = 'inquiry.refund'`, [
+    caseId,
+  ]);
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * The inquiry's payment refunded, once: what is left of the charge (no amount, so every attempt is the same request
+ * and Stripe replays it under the key), marked with the dispute. A charge found refunded already, by this refund or
+ * by anyone, needs no second one.
+ */
+async function refundInquiry(
+  pool: Pool,
+  stripe: Stripe,
+  caseId: number,
+  dispute: DisputeRow,
+  actor: string,
+): Promise<{ amount: number; currency: string }> {
+  const account = onAccount(dispute.account);
+  const idempotencyKey = inquiryRefundKey(dispute.id);
+  if (!(await refundAsked(pool, caseId))) {
+    await audit(pool, { actor, action: 'inquiry.refund', caseId, disputeId: dispute.id, detail: { idempotencyKey } });
+  }
+  try {
+    const refund = await stripe.refunds.create(
+      { charge: dispute.charge_id, reason: 'requested_by_customer', metadata: { rebut_inquiry: dispute.id } },
+      { ...account, idempotencyKey },
+    );
+    return { amount: refund.amount, currency: refund.currency };
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.code !== 'charge_already_refunded') {
+      throw error;
+    }
+    const refunds = await stripe.refunds.list({ charge: dispute.charge_id, limit: 100 }, account);
+    const amount = refunds.data
+      .filter((refund) => refund.status !== 'failed' && refund.status !== 'canceled')
+      .reduce((sum, refund) => sum + refund.amount, 0);
+    return { amount, currency: dispute.currency };
+  }
 }
 
 /** Whether a failed case failed while being accepted: it is retried as an accept, never submitted. */

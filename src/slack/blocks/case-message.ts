@@ -32,6 +32,7 @@ export const CASE_ACTIONS = {
   edit: 'edit',
   auto: 'auto',
   accept: 'accept',
+  refund: 'refund_inquiry',
   retry: 'retry',
   hold: 'hold',
   fightAnyway: 'fight_anyway',
@@ -95,8 +96,8 @@ export interface CaseMessage {
 }
 
 export interface CaseMessageOptions {
-  /** Who conceded the case and when (from the audit log), for accepted cases. */
-  acceptedBy?: { actor: string; at: Date } | undefined;
+  /** Who conceded the case and when (from the audit log), for accepted cases; with the refund of an inquiry's. */
+  acceptedBy?: { actor: string; at: Date; refunded?: { amount: number; currency: string } | null } | undefined;
 }
 
 /** Slack asks for new block ids in every version of a message: `case_<id>_v<n>`. */
@@ -311,8 +312,11 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max:
   const problem = view.problem ? escapeMrkdwn(view.problem) : undefined;
   const submission = view.submission ? submissionLine(view, view.submission) : undefined;
   const reason = escapeMrkdwn(reasonInWords(view.dispute.reason));
+  const refunded = options.acceptedBy?.refunded;
   const accepted = options.acceptedBy
-    ? `:white_flag: Accepted by ${actorInWords(options.acceptedBy.actor)} ${slackDate(options.acceptedBy.at)}: not fought.`
+    ? refunded
+      ? `:leftwards_arrow_with_hook: Refunded ${formatAmount(refunded.amount, refunded.currency)} by ${actorInWords(options.acceptedBy.actor)} ${slackDate(options.acceptedBy.at)}, and the inquiry closed: it will not become a chargeback.`
+      : `:white_flag: Accepted by ${actorInWords(options.acceptedBy.actor)} ${slackDate(options.acceptedBy.at)}: not fought.`
     : ':white_flag: Accepted: not fought.';
   const text = (() => {
     switch (view.state) {
@@ -335,7 +339,7 @@ function statusText(view: CaseView, now: Date, options: CaseMessageOptions, max:
       case 'accepting':
         return ':arrows_counterclockwise: Closing the dispute on Stripe…';
       case 'accepted':
-        return `${accepted} The dispute is closed on Stripe and counts as lost.`;
+        return refunded ? accepted : `${accepted} The dispute is closed on Stripe and counts as lost.`;
       case 'won':
         return [':trophy: *Won.* The issuer decided in your favour.', submission].filter(Boolean).join('\n');
       case 'lost':
@@ -597,6 +601,26 @@ function actionButtons(view: CaseView): Button[] {
       deny: { type: 'plain_text', text: 'Cancel' },
     },
   };
+  // An inquiry may be ended the cheaper way (triage weighs it): the payment refunded, the inquiry closed.
+  const refund: Button = {
+    type: 'button',
+    action_id: CASE_ACTIONS.refund,
+    text: { type: 'plain_text', text: 'Refund', emoji: true },
+    value,
+    confirm: {
+      title: { type: 'plain_text', text: 'Refund and close the inquiry?' },
+      text: {
+        type: 'plain_text',
+        text: clip(
+          `Refund what is left of the ${formatAmount(view.dispute.amount, view.dispute.currency)} payment to the customer and close the inquiry on Stripe: it cannot become a chargeback. This is irreversible.`,
+          300,
+        ),
+      },
+      confirm: { type: 'plain_text', text: 'Refund and close' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    },
+  };
+  const refundIfInquiry = view.dispute.inquiry ? [refund] : [];
   const retry: Button = {
     type: 'button',
     action_id: CASE_ACTIONS.retry,
@@ -646,8 +670,8 @@ function actionButtons(view: CaseView): Button[] {
     case 'awaiting_review':
       if (!hasDraft) return [accept];
       return triageSaysFight(view)
-        ? [approve, edit, auto, accept, ...holdIfRunning]
-        : [fightAnyway, edit, accept, ...holdIfRunning];
+        ? [approve, ...refundIfInquiry, edit, auto, accept, ...holdIfRunning]
+        : [fightAnyway, ...refundIfInquiry, edit, accept, ...holdIfRunning];
     case 'failed':
       return hasDraft ? [retry, edit, accept, ...holdIfRunning] : [accept];
     default:

@@ -7,7 +7,7 @@ import type { SubmitOutcome } from '../../cases/submit.js';
 import { reasonInWords } from '../../dispute/reasons.js';
 import { formatMoney } from '../../money.js';
 import { plural } from '../../text.js';
-import { bulletList, escapeMrkdwn, slackDate } from './format.js';
+import { bulletList, escapeMrkdwn, formatAmount, slackDate } from './format.js';
 
 export function submitReply(outcome: SubmitOutcome): string {
   switch (outcome.kind) {
@@ -25,7 +25,9 @@ export function submitReply(outcome: SubmitOutcome): string {
 export function acceptReply(outcome: AcceptOutcome): string {
   switch (outcome.kind) {
     case 'accepted':
-      return ':white_flag: Accepted: the dispute is closed on Stripe and counts as lost.';
+      return outcome.refunded
+        ? `:leftwards_arrow_with_hook: Refunded ${formatAmount(outcome.refunded.amount, outcome.refunded.currency)} and closed the inquiry on Stripe: it will not become a chargeback.`
+        : ':white_flag: Accepted: the dispute is closed on Stripe and counts as lost.';
     case 'not_allowed':
       return `:information_source: Nothing was changed: ${escapeMrkdwn(outcome.message)}`;
     case 'failed':

@@ -70,8 +70,9 @@ interface Context extends CaseMessageDeps {
 
 /** The case's message as it should read now, with who accepted it from the audit log. */
 export async function renderCase(pool: Pool, view: CaseView, now: Date): Promise<CaseMessage> {
-  const { rows } = await pool.query<{ actor: string; at: Date }>(
-    `SELECT actor, at FROM audit_log WHERE case_id = $1 AND action = 'case.accepted' ORDER BY id DESC LIMIT 1`,
+  const { rows } = await pool.query<{ actor: string; at: Date; refunded: { amount: number; currency: string } | null }>(
+    `SELECT actor, at, detail->'refunded' AS refunded FROM audit_log WHERE case_id = $1 AND action = 'case.accepted'
+      ORDER BY id DESC LIMIT 1`,
     [view.caseId],
   );
   return caseMessage(view, now, { acceptedBy: rows[0] });

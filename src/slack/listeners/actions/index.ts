@@ -8,6 +8,7 @@ import { autoCallback } from './auto.js';
 import { editCallback } from './edit.js';
 import { fightAnywayCallback } from './fight-anyway.js';
 import { holdCallback } from './hold.js';
+import { refundCallback } from './refund.js';
 import { retryCallback } from './retry.js';
 import { leaveAllCallback, leaveWarningCallback, refundRecommendedCallback, refundWarningCallback } from './warning.js';
 
@@ -16,6 +17,7 @@ const register = (app: App, deps: ListenerDeps) => {
   app.action(CASE_ACTIONS.edit, editCallback(deps));
   app.action(CASE_ACTIONS.auto, autoCallback(deps));
   app.action(CASE_ACTIONS.accept, acceptCallback(deps));
+  app.action(CASE_ACTIONS.refund, refundCallback(deps));
   app.action(CASE_ACTIONS.retry, retryCallback(deps));
   app.action(CASE_ACTIONS.hold, holdCallback(deps));
   app.action(CASE_ACTIONS.fightAnyway, fightAnywayCallback(deps));
