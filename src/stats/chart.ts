@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { count, intervalText, percent, windowInWords, words } from './format.js';
 import { productGroup, type StatsScope } from './products.js';
 import type { Group, Stats } from './summarise.js';
+import { warningLines } from './warnings.js';
 
 /**
  * The stats chart: win rate by month (bars with their 95% interval) and by reason, and with several products one
@@ -179,9 +180,35 @@ function productsPanelHeight(scope: StatsScope): number {
   return Math.max(2, Math.min(CHART_PRODUCTS, drawn)) * PRODUCT_ROW;
 }
 
-/** The chart's height: with several products, the products panel below the others. */
-export function chartHeight(scope: StatsScope = {}): number {
-  return scope.products ? CHART_HEIGHT + 60 + productsPanelHeight(scope) : CHART_HEIGHT;
+/** The chart's height: with several products, the products panel below the others; then the prevention lines. */
+export function chartHeight(scope: StatsScope = {}, stats?: Stats): number {
+  const base = scope.products ? CHART_HEIGHT + 60 + productsPanelHeight(scope) : CHART_HEIGHT;
+  const prevention = stats ? preventionLines(stats).length : 0;
+  return prevention > 0 ? base + PREVENTION_HEADING + prevention * PREVENTION_LINE : base;
+}
+
+const PREVENTION_HEADING = 44;
+const PREVENTION_LINE = 22;
+
+/**
+ * What never became a chargeback, or was answered another way, in words under the bars: early fraud warnings and
+ * what became of them, inquiries closed without a chargeback, disputes left to Stripe's Smart Disputes and how they
+ * ended. None of them: no panel.
+ */
+export function preventionLines(stats: Stats): string[] {
+  const lines = stats.warnings ? warningLines(stats.warnings) : [];
+  if (stats.inquiriesClosed > 0) {
+    lines.push(
+      `${count(stats.inquiriesClosed)} ${stats.inquiriesClosed === 1 ? 'inquiry' : 'inquiries'} closed without a chargeback.`,
+    );
+  }
+  const smart = stats.byHandling.find((group) => group.key === 'smart_disputes');
+  if (smart && smart.disputes > 0) {
+    lines.push(
+      `${count(smart.disputes)} left to Stripe's Smart Disputes: ${count(smart.won)} won, ${count(smart.lost)} lost, ${count(smart.disputes - smart.decided)} undecided.`,
+    );
+  }
+  return lines;
 }
 
 /** The chart as SVG: a pure function of the stats (and, with several products, of each product's). */
@@ -191,7 +218,9 @@ export function statsChartSvg(stats: Stats, scope: StatsScope = {}): string {
     overall.decided > 0
       ? `${windowInWords(stats)} · ${percent(overall.rate)} won (95% CI ${intervalText(overall)}) of ${count(overall.decided)} decided`
       : `${windowInWords(stats)} · nothing decided yet`;
-  const height = chartHeight(scope);
+  const height = chartHeight(scope, stats);
+  const prevention = preventionLines(stats);
+  const preventionTop = chartHeight(scope);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}">`,
     rect(0, 0, CHART_WIDTH, height, '#ffffff'),
@@ -211,6 +240,14 @@ export function statsChartSvg(stats: Stats, scope: StatsScope = {}): string {
           CHART_HEIGHT + 40,
           productsPanelHeight(scope),
         )
+      : []),
+    ...(prevention.length > 0
+      ? [
+          text(20, preventionTop + 28, 'Prevented, or answered another way', { size: 15, weight: 'bold' }),
+          ...prevention.map((entry, index) =>
+            text(20, preventionTop + PREVENTION_HEADING + index * PREVENTION_LINE, entry, { size: 13 }),
+          ),
+        ]
       : []),
     '</svg>',
   ];

@@ -7,6 +7,7 @@ import {
   CHART_HEIGHT,
   CHART_WIDTH,
   chartHeight,
+  preventionLines,
   rasterise,
   renderStatsChart,
   statsChartSvg,
@@ -349,6 +350,40 @@ describe('the stats chart', () => {
       width: CHART_WIDTH * 2,
       height: chartHeight({ products }) * 2,
     });
+  });
+
+  it('says under the bars what was prevented or answered another way: warnings, inquiries, Smart Disputes', async () => {
+    const base = busyStats();
+    const stats = {
+      ...base,
+      inquiriesClosed: 3,
+      byHandling: [
+        ...base.byHandling,
+        { key: 'smart_disputes', disputes: 4, decided: 3, won: 2, lost: 1, rate: 2 / 3, low: 0.2, high: 0.9 },
+      ],
+      warnings: {
+        received: 5,
+        refunded: { warnings: 3, disputed: 0 },
+        left: { warnings: 2, disputed: 1 },
+        undecided: { warnings: 0, disputed: 0 },
+        money: [{ currency: 'usd', refunded: 2_700, feesAvoided: 3_600 }],
+      },
+    };
+    expect(preventionLines(stats)).toEqual([
+      '5 early fraud warnings: refunded 3 (0 became disputes), left 2 (1 became a dispute), undecided 0 (0 became disputes).',
+      'USD: refunded 27.00 USD; dispute fees avoided (expected) 36.00 USD.',
+      '3 inquiries closed without a chargeback.',
+      "4 left to Stripe's Smart Disputes: 2 won, 1 lost, 1 undecided.",
+    ]);
+    const svg = statsChartSvg(stats);
+    expect(svg).toContain('Prevented, or answered another way');
+    expect(svg).toContain('3 inquiries closed without a chargeback.');
+    expect(chartHeight({}, stats)).toBeGreaterThan(CHART_HEIGHT);
+    expect(svg).toContain(`height="${chartHeight({}, stats)}"`);
+    const meta = await sharp(await renderStatsChart(stats)).metadata();
+    expect(meta.height).toBe(chartHeight({}, stats) * 2);
+    // Nothing prevented: no panel, the usual height.
+    expect(preventionLines(summarise(emptyInput()))).toEqual([]);
   });
 
   it('renders to a PNG twice the SVG size, empty or busy', async () => {
