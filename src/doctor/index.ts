@@ -64,7 +64,11 @@ async function productChecks(product: Product, settings: Settings, env: NodeJS.P
   );
   const live = await Promise.all([
     checkStripe(
-      { STRIPE_SECRET_KEY: product.stripeSecretKey, STRIPE_API_URL: settings.STRIPE_API_URL },
+      {
+        STRIPE_SECRET_KEY: product.stripeSecretKey,
+        STRIPE_API_URL: settings.STRIPE_API_URL,
+        EFW_CANCEL_SUBSCRIPTIONS: settings.EFW_CANCEL_SUBSCRIPTIONS,
+      },
       { webhookPath: `/stripe/webhook/${product.id}`, ...(publicUrl ? { publicUrl } : {}) },
     ),
     checkAppDatabase(product.appDatabaseUrl, evidence.config),

@@ -30,6 +30,12 @@ const PERMISSIONS: { name: string; call: (stripe: Stripe) => Promise<unknown> }[
   { name: 'Invoices: Read', call: (stripe) => stripe.invoices.retrieve(`in_${PROBE}`) },
 ];
 
+/** With EFW_CANCEL_SUBSCRIPTIONS: rebut cancels a refunded customer's subscriptions (one that does not exist: 404). */
+const CANCEL_SUBSCRIPTIONS = {
+  name: 'Subscriptions: Write',
+  call: (stripe: Stripe) => stripe.subscriptions.cancel(`sub_${PROBE}`),
+};
+
 /** The call went through, or found nothing (a 404 passed the permission check first). */
 async function allowed(call: () => Promise<unknown>): Promise<'yes' | Stripe.errors.StripeError> {
   try {
@@ -45,6 +51,7 @@ async function allowed(call: () => Promise<unknown>): Promise<'yes' | Stripe.err
 export interface StripeSettings {
   STRIPE_SECRET_KEY?: string | undefined;
   STRIPE_API_URL?: string | undefined;
+  EFW_CANCEL_SUBSCRIPTIONS?: boolean | undefined;
 }
 
 export async function checkStripe(
@@ -58,8 +65,9 @@ export async function checkStripe(
   const mode = `${live ? 'live' : 'test'} mode, ${restricted ? 'restricted key' : 'secret key'}`;
   const stripe = createStripeClient(key, settings.STRIPE_API_URL, { maxNetworkRetries: 0 });
 
+  const needed = settings.EFW_CANCEL_SUBSCRIPTIONS ? [...PERMISSIONS, CANCEL_SUBSCRIPTIONS] : PERMISSIONS;
   const results = await Promise.all(
-    PERMISSIONS.map(async (permission) => ({ permission, result: await allowed(() => permission.call(stripe)) })),
+    needed.map(async (permission) => ({ permission, result: await allowed(() => permission.call(stripe)) })),
   );
   const refused = results.find(({ result }) => result instanceof Stripe.errors.StripeAuthenticationError)?.result;
   if (refused instanceof Stripe.errors.StripeError) {

@@ -174,6 +174,17 @@ describe('rebut doctor', () => {
     expect(named(result.checks, 'Charges: Read')?.fix).toContain('API keys');
   });
 
+  it('with EFW_CANCEL_SUBSCRIPTIONS=true, checks that the key may cancel subscriptions; without it, does not ask', async () => {
+    const cancelling = { ...goodEnv(), EFW_CANCEL_SUBSCRIPTIONS: 'true' };
+    let result = await checks(cancelling);
+    expect(failures(result.checks).map((check) => check.name)).toEqual(['Subscriptions: Write']);
+    expect(named(result.checks, 'Subscriptions: Write')?.detail).toContain("'rak_subscription_write'");
+    stripe.restrictKey('rk_test_doctorCancels', [...EVERY_PERMISSION, 'subscription_write']);
+    result = await checks({ ...cancelling, STRIPE_SECRET_KEY: 'rk_test_doctorCancels' });
+    expect(named(result.checks, 'Subscriptions: Write')?.status).toBe('ok');
+    expect(named((await checks(goodEnv())).checks, 'Subscriptions: Write')).toBeUndefined();
+  });
+
   it('a key Stripe refuses is one failure naming STRIPE_SECRET_KEY', async () => {
     stripe.revokeKey('sk_test_doctorRolled');
     const result = await checks({ ...goodEnv(), STRIPE_SECRET_KEY: 'sk_test_doctorRolled' });
