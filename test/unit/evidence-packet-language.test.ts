@@ -32,11 +32,15 @@ const EXPECTED = {
   fr: {
     summary: [
       'Justificatifs pour le litige du_1TestPacket',
-      "Présentés par Pixel Forge Ltd à l'émetteur de la carte.",
+      "Présentés par Pixel Forge Ltd (pixelforge.example/pricing, help@pixelforge.example) à l'émetteur de la carte.",
       'Le litige',
-      'Motif Produit non reçu',
-      'Montant 49,00 USD',
-      'Faits essentiels',
+      'Produit non reçu · 49,00 USD · Visa · ouvert le 14 janvier 2026',
+      'Notre réponse',
+      'Les justificatifs de cet achat et de ce qui a suivi sont présentés ici.',
+      'Les éléments les plus probants',
+      'Le client a accepté la politique de remboursement le 1 janvier 2026 — fichier « Politique de remboursement »',
+      'Ce qui a été livré',
+      '3 éléments livrés au client.',
       'Contenu du dossier',
       'Chronologie',
       "Journal d'activité",
@@ -56,8 +60,16 @@ const EXPECTED = {
   de: {
     summary: [
       'Nachweise zur Rückbuchung du_1TestPacket',
-      'Grund Produkt nicht erhalten',
-      'Betrag 49,00 USD',
+      'Eingereicht von Pixel Forge Ltd (pixelforge.example/pricing, help@pixelforge.example) beim Kartenherausgeber.',
+      'Die Rückbuchung',
+      'Produkt nicht erhalten · 49,00 USD · Visa · eröffnet am 14. Januar 2026',
+      'Unsere Antwort',
+      'Die Unterlagen zu diesem Kauf und zu allem, was darauf folgte, sind hier aufgeführt.',
+      'Die stärksten Nachweise',
+      'Der Kunde hat die Erstattungsrichtlinie am 1. Januar 2026 akzeptiert — Datei „Erstattungsrichtlinie“',
+      'Was geliefert wurde',
+      '3 Elemente an den Kunden geliefert.',
+      'In diesen Unterlagen',
       'Zeitlicher Ablauf',
       'Aktivitätsprotokoll',
       'Seite 1 von',
@@ -69,8 +81,16 @@ const EXPECTED = {
   es: {
     summary: [
       'Pruebas para la disputa du_1TestPacket',
-      'Motivo Producto no recibido',
-      'Importe 49,00 USD',
+      'Presentadas por Pixel Forge Ltd (pixelforge.example/pricing, help@pixelforge.example) al emisor de la tarjeta.',
+      'La disputa',
+      'Producto no recibido · 49,00 USD · Visa · abierta el 14 de enero de 2026',
+      'Nuestra respuesta',
+      'Aquí figuran los registros de esta compra y de lo que siguió.',
+      'Las pruebas más sólidas',
+      'El cliente aceptó la política de reembolsos el 1 de enero de 2026 — archivo «Política de reembolsos»',
+      'Lo que se entregó',
+      '3 elementos entregados al cliente.',
+      'En este expediente',
       'Cronología',
       'Registro de actividad',
       'página 1 de',
@@ -93,14 +113,23 @@ describe('the evidence files in each language', () => {
       // The evidence's own sentences and values, untouched.
       expect(summary).toContain('The customer paid $49.00 with a Visa card ending 4242.');
       expect(summary).toContain('203.0.113.');
-      // No English heading left.
+      // No English heading, label or point sentence left; no English date.
       for (const english of [
         'Evidence for dispute',
+        'Submitted by',
         'The dispute',
-        'Key facts',
+        'Our answer',
+        'The records of this purchase',
+        'The strongest evidence',
+        'accepted the refund policy on',
+        'Refund policy file',
+        'What was delivered',
+        'items delivered',
         'In this packet',
+        'Not shown',
         'What happened',
         'page 1 of',
+        'Jan 2026',
       ]) {
         expect(summary).not.toContain(english);
       }
@@ -115,7 +144,7 @@ describe('the evidence files in each language', () => {
     );
     const summary = textOf(await buildPacket(packetInput()), 'service_documentation');
     expect(summary).toContain('Evidence for dispute du_1TestPacket');
-    expect(summary).toContain('Opened');
+    expect(summary).toContain('Product not received · $49.00 USD · Visa · opened 14 Jan 2026');
   });
 
   it('fr: the refund receipt is French, its values as Stripe recorded them', async () => {
@@ -155,7 +184,14 @@ describe('the evidence files in each language', () => {
     const packet = await buildPacket(packetInput());
     const summary = textOf(packet, 'service_documentation');
     expect(summary).toContain('Evidence for dispute du_1TestPacket');
-    expect(summary).toContain('Amount $49.00 USD');
+    expect(summary).toContain('Submitted by Pixel Forge Ltd (pixelforge.example/pricing, help@pixelforge.example)');
+    expect(summary).toContain('Product not received · $49.00 USD · Visa · opened 14 Jan 2026');
+    expect(summary).toContain('Our answer The records of this purchase and what followed it are set out here.');
+    expect(summary).toContain(
+      'The strongest evidence • The customer accepted the refund policy on 1 Jan 2026 — Refund policy file',
+    );
+    expect(summary).toContain('What was delivered 3 items delivered to the customer.');
+    expect(summary).toContain('In this packet');
     expect(summary).toContain('page 1 of');
     expect(textOf(packet, 'receipt')).toContain('Amount paid $49.00 USD');
   });
