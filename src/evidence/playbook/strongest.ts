@@ -2,11 +2,11 @@ import type { Language } from '../../dispute/language.js';
 import { playbookReason } from '../../dispute/reasons.js';
 import { day, STRONGEST_MESSAGES, type StrongestMessages } from '../../i18n/strongest.js';
 import { type ActivitySummary, isActivitySummary, summariseActivity } from '../activity-summary.js';
-import { type Ce3Identifier, visaCe3FromFacts } from '../ce3.js';
+import { visaCe3FromFacts } from '../ce3.js';
 import type { Fact } from '../types.js';
 import { CaseFacts, str, time } from './case-facts.js';
 import { MANDATE } from './checklist.js';
-import { type EvidenceItem, PLAYBOOKS, type Strategy } from './plans.js';
+import { type EvidenceItem, PLAYBOOKS } from './plans.js';
 import { duplicateExplanation } from './text-fields.js';
 
 /**
