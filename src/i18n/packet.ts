@@ -28,7 +28,7 @@ export interface PacketMessages {
   limitName: (pages: number, mastercard: boolean) => string;
   timeUnknown: string;
   cardUnknown: string;
-  /** What Stripe's reason codes mean, for the summary page; an unknown reason is shown as Stripe writes it. */
+  /** What Stripe's reason codes mean, for the cover page; an unknown reason is shown as Stripe writes it. */
   reasons: Record<DisputeReason, string>;
   /** Page 1 of the service documentation (evidence/packet/cover.ts); its points are i18n/strongest.ts's. */
   cover: {
@@ -978,7 +978,7 @@ const es: PacketMessages = {
 
 export const PACKET_MESSAGES: Record<Language, PacketMessages> = { en, fr, de, es };
 
-/** The reason as the summary page names it: the language's words, or Stripe's code for a reason it adds later. */
+/** The reason as the cover page names it: the language's words, or Stripe's code for a reason it adds later. */
 export function reasonIn(say: PacketMessages, reason: string): string {
   return (say.reasons as Record<string, string>)[reason] ?? reasonInPacket(reason);
 }

@@ -41,7 +41,7 @@ export interface MainDocumentContext {
   imageFloor: number;
   /** The page limit as Slack's list of what was left out names it (English). */
   limitName: string;
-  /** The same limit in the files' language, for the summary page. */
+  /** The same limit in the files' language, for the cover page. */
   pdfLimitName?: string;
   /** "Separate file: Receipt, 1 page", one line each, in the files' language. */
   otherFiles: string[];

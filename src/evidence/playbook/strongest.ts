@@ -1,6 +1,6 @@
 import type { Language } from '../../dispute/language.js';
 import { playbookReason } from '../../dispute/reasons.js';
-import { day, STRONGEST_MESSAGES, type StrongestMessages } from '../../i18n/strongest.js';
+import { STRONGEST_MESSAGES, type StrongestMessages } from '../../i18n/strongest.js';
 import { type ActivitySummary, isActivitySummary, summariseActivity } from '../activity-summary.js';
 import { visaCe3FromFacts } from '../ce3.js';
 import type { Fact } from '../types.js';
@@ -37,7 +37,6 @@ export const MAX_POINTS = 5;
 
 /** The English sentences (the cover and the opening read the language's own: i18n/strongest.ts). */
 export const STRONGEST_WORDS = STRONGEST_MESSAGES.en;
-export { day };
 
 /** What the point builders read: the facts once, and the use after the payment as its summary states it. */
 interface Reading {
