@@ -35,9 +35,7 @@ export function draftFromTemplate(sheet: FactSheet, maxChars: number = DEFAULT_R
   const strategy = strategyFor(context.reason);
   const business = plainText(context.businessName, 120);
   // A reason evidence cannot win is answered, not contested: the draft says what the business concedes.
-  // The cover's opening is in English only so far (its points are not translated yet): another language opens with the
-  // strategy's own sentences, as before.
-  const opening = language === 'en' ? openingOf(sheet, maxChars) : NO_OPENING;
+  const opening = openingOf(sheet, maxChars, say);
   const header = `${say.header({
     business,
     contests: !strategy.concession,
@@ -234,14 +232,8 @@ function weaknessesOf(sheet: FactSheet, strategy: ReasonStrategy): string[] {
   return strategy.gaps.filter((gap) => !gap.kinds.some((kind) => kinds.has(kind))).map((gap) => gap.text);
 }
 
-/** The opening's words, in one place so they can be translated. */
-export const OPENING_WORDS = {
-  heading: 'The strongest evidence:',
-  line: (text: string, where: string | null) => `- ${text}${where ? ` (${where})` : ''}.`,
-  pages: (file: string, from: number, to: number) =>
-    `${file.toLowerCase()}, ${from === to ? `page ${from}` : `pages ${from}–${to}`}`,
-  file: (file: string) => `${file.toLowerCase()} file`,
-};
+/** The opening's English words (each language's are in i18n/rebuttal.ts, `opening`). */
+export const OPENING_WORDS = REBUTTAL_MESSAGES.en.opening;
 
 /** The opening shows at most this many points: the rebuttal is 1,500 characters, and the facts need the rest. */
 const OPENING_POINTS = 3;
@@ -253,21 +245,20 @@ const OPENING_SHARE = 0.4;
  * strongest points for the reason in the cover's order, each saying where the analyst finds its proof. Each line is
  * built from the sheet's facts (evidence/playbook/strongest.ts) and kept only if the grounding check accepts it.
  */
-const NO_OPENING = { answer: '', text: '', refs: [], stated: [] };
-
 function openingOf(
   sheet: FactSheet,
   maxChars: number,
+  say: RebuttalMessages,
 ): { answer: string; text: string; refs: string[]; stated: string[] } {
   const { answer, points } = coverOpening(sheet);
-  const lines = points.map((point) => ({ ...point, line: OPENING_WORDS.line(point.text, point.where) }));
-  const fits = () =>
-    [OPENING_WORDS.heading, ...lines.map((entry) => entry.line)].join('\n').length <= maxChars * OPENING_SHARE;
+  const words = say.opening;
+  const lines = points.map((point) => ({ ...point, line: words.line(point.text, point.where) }));
+  const fits = () => [words.heading, ...lines.map((entry) => entry.line)].join('\n').length <= maxChars * OPENING_SHARE;
   while (lines.length > 0 && !fits()) lines.pop();
   if (lines.length === 0) return { answer, text: '', refs: [], stated: [] };
   return {
     answer,
-    text: [OPENING_WORDS.heading, ...lines.map((entry) => entry.line)].join('\n'),
+    text: [words.heading, ...lines.map((entry) => entry.line)].join('\n'),
     refs: lines.flatMap((entry) => entry.refs),
     stated: lines.flatMap((entry) => entry.stated),
   };
@@ -291,11 +282,14 @@ export interface OpeningPoint {
 export function coverOpening(sheet: FactSheet): { answer: string; points: OpeningPoint[] } {
   const { context } = sheet;
   const cover = context.cover ?? [];
+  const language = context.language ?? 'en';
+  const words = REBUTTAL_MESSAGES[language].opening;
   const strongest = strongestPoints(
     context.reason,
     sheet.facts,
     cover.length > 0 ? cover.map((entry) => entry.item) : undefined,
     OPENING_POINTS,
+    language,
   );
   const answer = checkStatements(strongest.answer, sheet).length === 0 ? strongest.answer : '';
   const refOf = new Map(sheet.facts.map((fact) => [fact.id, fact.ref]));
@@ -309,10 +303,10 @@ export function coverOpening(sheet: FactSheet): { answer: string; points: Openin
     const entry = cover.find((located) => located.item === point.item);
     const where = entry?.file
       ? entry.pages
-        ? OPENING_WORDS.pages(entry.file, entry.pages[0], entry.pages[1])
-        : OPENING_WORDS.file(entry.file)
+        ? words.pages(entry.file, entry.pages[0], entry.pages[1])
+        : words.file(entry.file)
       : null;
-    if (checkStatements(OPENING_WORDS.line(text, where), sheet).length > 0) continue;
+    if (checkStatements(words.line(text, where), sheet).length > 0) continue;
     points.push({ text, where, refs, stated: summary ? [summary.ref] : [] });
   }
   return { answer, points };

@@ -1,5 +1,6 @@
 import type { Language } from '../dispute/language.js';
 import { DISPUTE_REASONS, type DisputeReason, reasonInPacket } from '../dispute/reasons.js';
+import { STRONGEST_MESSAGES } from './strongest.js';
 
 /**
  * The evidence files' own words (headings, labels, columns, notes) in each language the bank may read
@@ -27,26 +28,33 @@ export interface PacketMessages {
   limitName: (pages: number, mastercard: boolean) => string;
   timeUnknown: string;
   cardUnknown: string;
-  /** What Stripe's reason codes mean, for the summary page; an unknown reason is shown as Stripe writes it. */
+  /** What Stripe's reason codes mean, for the cover page; an unknown reason is shown as Stripe writes it. */
   reasons: Record<DisputeReason, string>;
-  summary: {
-    evidenceFor: (disputeId: string) => string;
-    submittedBy: (business: string) => string;
-    theDispute: string;
-    reason: string;
-    amount: string;
-    card: string;
-    opened: string;
-    businessAndProduct: string;
-    theBusiness: string;
-    business: string;
-    product: string;
-    website: string;
-    support: string;
-    keyFacts: string;
-    inThisPacket: string;
+  /** Page 1 of the service documentation (evidence/packet/cover.ts); its points are i18n/strongest.ts's. */
+  cover: {
+    title: (disputeId: string) => string;
+    submittedBy: (business: string, contact: readonly string[]) => string;
+    dispute: string;
+    /** The reason, the amount, the card and the day the dispute opened, in one line. */
+    disputeLine: (reason: string, amount: string, card: string, opened: string) => string;
+    card: (brand: string, last4: string | null) => string;
+    answer: string;
+    points: string;
+    /** The points' heading when they are Stripe's records alone. */
+    stripePoints: string;
+    delivered: string;
+    sold: string;
+    deliveredLine: (count: number, shown: { title: string; at: string | null } | null) => string;
+    contents: string;
     notShown: string;
-    furtherOmissions: (count: number) => string;
+    moreOmissions: (count: number) => string;
+    /** Where a point's proof is in this file: `p. 3`, `pp. 5–6`. */
+    page: (from: number, to: number) => string;
+    located: (text: string, where: string) => string;
+    /** Where a point's proof is in another file: `Receipt file`. */
+    file: (title: string) => string;
+    /** A day as the points write it (i18n/strongest.ts). */
+    day: (at: string) => string;
   };
   contents: {
     pages: (first: number, count: number) => string;
@@ -192,24 +200,28 @@ const en: PacketMessages = {
     DisputeReason,
     string
   >,
-  summary: {
-    evidenceFor: (id) => `Evidence for dispute ${id}`,
-    submittedBy: (business) => `Submitted by ${business} to the card issuer.`,
-    theDispute: 'The dispute',
-    reason: 'Reason',
-    amount: 'Amount',
-    card: 'Card',
-    opened: 'Opened',
-    businessAndProduct: 'The business and what was sold',
-    theBusiness: 'The business',
-    business: 'Business',
-    product: 'Product',
-    website: 'Website',
-    support: 'Support',
-    keyFacts: 'Key facts',
-    inThisPacket: 'In this packet',
+  cover: {
+    title: (id) => `Evidence for dispute ${id}`,
+    submittedBy: (business, contact) =>
+      `Submitted by ${business}${contact.length > 0 ? ` (${contact.join(', ')})` : ''} to the card issuer.`,
+    dispute: 'The dispute',
+    disputeLine: (reason, amount, card, opened) => `${reason} · ${amount} · ${card} · opened ${opened}`,
+    card: (brand, last4) => (last4 ? `${brand} ending ${last4}` : brand),
+    answer: 'Our answer',
+    points: 'The strongest evidence',
+    stripePoints: 'What Stripe’s records show',
+    delivered: 'What was delivered',
+    sold: 'What was sold',
+    deliveredLine: (count, shown) =>
+      `${en_(count, 'item')} delivered to the customer.${shown ? ` Shown here: “${shown.title}”${shown.at ? `, delivered ${STRONGEST_MESSAGES.en.day(shown.at)}` : ''}.` : ''}`,
+    contents: 'In this packet',
     notShown: 'Not shown',
-    furtherOmissions: (count) => `${en_(count, 'further omission')} (listed with the case).`,
+    moreOmissions: (count) => `${en_(count, 'further omission')} (listed with the case).`,
+    // No-break spaces: "p." never ends a line without its number.
+    page: (from, to) => (from === to ? `p.\u00a0${from}` : `pp.\u00a0${from}–${to}`),
+    located: (text, where) => `${text}\u00a0— ${where}`,
+    file: (title) => `${title} file`,
+    day: STRONGEST_MESSAGES.en.day,
   },
   contents: {
     pages: (first, count) => (count === 1 ? `page ${first}` : `pages ${first}–${first + count - 1}`),
@@ -380,24 +392,27 @@ const fr: PacketMessages = {
     subscription_canceled: 'Abonnement résilié',
     unrecognized: 'Paiement non reconnu',
   },
-  summary: {
-    evidenceFor: (id) => `Justificatifs pour le litige ${id}`,
-    submittedBy: (business) => `Présentés par ${business} à l'émetteur de la carte.`,
-    theDispute: 'Le litige',
-    reason: 'Motif',
-    amount: 'Montant',
-    card: 'Carte',
-    opened: 'Ouvert le',
-    businessAndProduct: "L'entreprise et ce qui a été vendu",
-    theBusiness: "L'entreprise",
-    business: 'Entreprise',
-    product: 'Produit',
-    website: 'Site web',
-    support: 'Assistance',
-    keyFacts: 'Faits essentiels',
-    inThisPacket: 'Contenu du dossier',
+  cover: {
+    title: (id) => `Justificatifs pour le litige ${id}`,
+    submittedBy: (business, contact) =>
+      `Présentés par ${business}${contact.length > 0 ? ` (${contact.join(', ')})` : ''} à l'émetteur de la carte.`,
+    dispute: 'Le litige',
+    disputeLine: (reason, amount, card, opened) => `${reason} · ${amount} · ${card} · ouvert le ${opened}`,
+    card: (brand, last4) => (last4 ? `${brand} se terminant par ${last4}` : brand),
+    answer: 'Notre réponse',
+    points: 'Les éléments les plus probants',
+    stripePoints: 'Ce que montrent les données de Stripe',
+    delivered: 'Ce qui a été livré',
+    sold: 'Ce qui a été vendu',
+    deliveredLine: (count, shown) =>
+      `${count > 1 ? `${frN(count)} éléments livrés` : '1 élément livré'} au client.${shown ? ` Présenté ici : «\u00a0${shown.title}\u00a0»${shown.at ? `, livré le ${STRONGEST_MESSAGES.fr.day(shown.at)}` : ''}.` : ''}`,
+    contents: 'Contenu du dossier',
     notShown: 'Non présenté',
-    furtherOmissions: (count) => `${frPlural(count, 'autre omission')} (indiquées avec le dossier).`,
+    moreOmissions: (count) => `${frPlural(count, 'autre omission')} (indiquées avec le dossier).`,
+    page: (from, to) => (from === to ? `p.\u00a0${from}` : `p.\u00a0${from}–${to}`),
+    located: (text, where) => `${text}\u00a0— ${where}`,
+    file: (title) => `fichier «\u00a0${title}\u00a0»`,
+    day: STRONGEST_MESSAGES.fr.day,
   },
   contents: {
     pages: (first, count) => (count === 1 ? `page ${first}` : `pages ${first} à ${first + count - 1}`),
@@ -584,25 +599,28 @@ const de: PacketMessages = {
     subscription_canceled: 'Abonnement gekündigt',
     unrecognized: 'Zahlung nicht erkannt',
   },
-  summary: {
-    evidenceFor: (id) => `Nachweise zur Rückbuchung ${id}`,
-    submittedBy: (business) => `Eingereicht von ${business} beim Kartenherausgeber.`,
-    theDispute: 'Die Rückbuchung',
-    reason: 'Grund',
-    amount: 'Betrag',
-    card: 'Karte',
-    opened: 'Eröffnet',
-    businessAndProduct: 'Das Unternehmen und was verkauft wurde',
-    theBusiness: 'Das Unternehmen',
-    business: 'Unternehmen',
-    product: 'Produkt',
-    website: 'Website',
-    support: 'Support',
-    keyFacts: 'Wichtigste Fakten',
-    inThisPacket: 'In diesen Unterlagen',
+  cover: {
+    title: (id) => `Nachweise zur Rückbuchung ${id}`,
+    submittedBy: (business, contact) =>
+      `Eingereicht von ${business}${contact.length > 0 ? ` (${contact.join(', ')})` : ''} beim Kartenherausgeber.`,
+    dispute: 'Die Rückbuchung',
+    disputeLine: (reason, amount, card, opened) => `${reason} · ${amount} · ${card} · eröffnet am ${opened}`,
+    card: (brand, last4) => (last4 ? `${brand} mit Endziffern ${last4}` : brand),
+    answer: 'Unsere Antwort',
+    points: 'Die stärksten Nachweise',
+    stripePoints: 'Was die Daten von Stripe zeigen',
+    delivered: 'Was geliefert wurde',
+    sold: 'Was verkauft wurde',
+    deliveredLine: (count, shown) =>
+      `${dePlural(count, 'Element', 'Elemente')} an den Kunden geliefert.${shown ? ` Hier gezeigt: „${shown.title}“${shown.at ? `, geliefert am ${STRONGEST_MESSAGES.de.day(shown.at)}` : ''}.` : ''}`,
+    contents: 'In diesen Unterlagen',
     notShown: 'Nicht enthalten',
-    furtherOmissions: (count) =>
+    moreOmissions: (count) =>
       `${dePlural(count, 'weitere Auslassung', 'weitere Auslassungen')} (beim Fall aufgeführt).`,
+    page: (from, to) => (from === to ? `S.\u00a0${from}` : `S.\u00a0${from}–${to}`),
+    located: (text, where) => `${text}\u00a0— ${where}`,
+    file: (title) => `Datei „${title}“`,
+    day: STRONGEST_MESSAGES.de.day,
   },
   contents: {
     pages: (first, count) => (count === 1 ? `Seite ${first}` : `Seiten ${first}–${first + count - 1}`),
@@ -790,24 +808,27 @@ const es: PacketMessages = {
     subscription_canceled: 'Suscripción cancelada',
     unrecognized: 'Cargo no reconocido',
   },
-  summary: {
-    evidenceFor: (id) => `Pruebas para la disputa ${id}`,
-    submittedBy: (business) => `Presentadas por ${business} al emisor de la tarjeta.`,
-    theDispute: 'La disputa',
-    reason: 'Motivo',
-    amount: 'Importe',
-    card: 'Tarjeta',
-    opened: 'Abierta',
-    businessAndProduct: 'La empresa y lo que se vendió',
-    theBusiness: 'La empresa',
-    business: 'Empresa',
-    product: 'Producto',
-    website: 'Sitio web',
-    support: 'Soporte',
-    keyFacts: 'Hechos clave',
-    inThisPacket: 'En este expediente',
+  cover: {
+    title: (id) => `Pruebas para la disputa ${id}`,
+    submittedBy: (business, contact) =>
+      `Presentadas por ${business}${contact.length > 0 ? ` (${contact.join(', ')})` : ''} al emisor de la tarjeta.`,
+    dispute: 'La disputa',
+    disputeLine: (reason, amount, card, opened) => `${reason} · ${amount} · ${card} · abierta el ${opened}`,
+    card: (brand, last4) => (last4 ? `${brand} terminada en ${last4}` : brand),
+    answer: 'Nuestra respuesta',
+    points: 'Las pruebas más sólidas',
+    stripePoints: 'Lo que muestran los registros de Stripe',
+    delivered: 'Lo que se entregó',
+    sold: 'Lo que se vendió',
+    deliveredLine: (count, shown) =>
+      `${count === 1 ? '1 elemento entregado' : `${esN(count)} elementos entregados`} al cliente.${shown ? ` Se muestra aquí: «${shown.title}»${shown.at ? `, entregado el ${STRONGEST_MESSAGES.es.day(shown.at)}` : ''}.` : ''}`,
+    contents: 'En este expediente',
     notShown: 'No incluido',
-    furtherOmissions: (count) => `${esPlural(count, 'omisión más', 'omisiones más')} (indicadas con el caso).`,
+    moreOmissions: (count) => `${esPlural(count, 'omisión más', 'omisiones más')} (indicadas con el caso).`,
+    page: (from, to) => (from === to ? `pág.\u00a0${from}` : `págs.\u00a0${from}–${to}`),
+    located: (text, where) => `${text}\u00a0— ${where}`,
+    file: (title) => `archivo «${title}»`,
+    day: STRONGEST_MESSAGES.es.day,
   },
   contents: {
     pages: (first, count) => (count === 1 ? `página ${first}` : `páginas ${first}–${first + count - 1}`),
@@ -957,7 +978,7 @@ const es: PacketMessages = {
 
 export const PACKET_MESSAGES: Record<Language, PacketMessages> = { en, fr, de, es };
 
-/** The reason as the summary page names it: the language's words, or Stripe's code for a reason it adds later. */
+/** The reason as the cover page names it: the language's words, or Stripe's code for a reason it adds later. */
 export function reasonIn(say: PacketMessages, reason: string): string {
   return (say.reasons as Record<string, string>)[reason] ?? reasonInPacket(reason);
 }

@@ -35,6 +35,16 @@ export interface RebuttalMessages {
   and: string;
   /** The policy's name as the sentence uses it: `refund` → "refund policy", `terms` → "terms". */
   policyName: (policy: string) => string;
+  /**
+   * The opening's points, as page 1 of the service documentation states them (drafting/template.ts `openingOf`): each
+   * with where its proof is, `file` being the packet's title for it in this language.
+   */
+  opening: {
+    heading: string;
+    line: (text: string, where: string | null) => string;
+    pages: (file: string, from: number, to: number) => string;
+    file: (file: string) => string;
+  };
   points: PointMessages;
 }
 
@@ -115,6 +125,12 @@ const en: RebuttalMessages = {
   dated: (date, text) => `${date}: ${text}`,
   and: 'and',
   policyName: (policy) => (policy === 'terms' ? 'terms' : `${policy} policy`),
+  opening: {
+    heading: 'The strongest evidence:',
+    line: (text, where) => `- ${text}${where ? ` (${where})` : ''}.`,
+    pages: (file, from, to) => `${file.toLowerCase()}, ${from === to ? `page ${from}` : `pages ${from}–${to}`}`,
+    file: (file) => `${file.toLowerCase()} file`,
+  },
   points: {
     checkNames: { cvc: 'CVC', street: 'street address', postal: 'postal code', threeDSecure: '3-D Secure' },
     riskListed: "Stripe's risk assessment of the payment is listed below.",
@@ -210,6 +226,12 @@ const fr: RebuttalMessages = {
       cancellation: "notre politique d'annulation",
       terms: 'nos conditions générales',
     })[policy] ?? `notre politique « ${policy} »`,
+  opening: {
+    heading: 'Les éléments les plus probants :',
+    line: (text, where) => `- ${text}${where ? ` (${where})` : ''}.`,
+    pages: (file, from, to) => `${file.toLowerCase()}, ${from === to ? `page ${from}` : `pages ${from}–${to}`}`,
+    file: (file) => `fichier « ${file} »`,
+  },
   points: {
     checkNames: { cvc: 'CVC', street: 'adresse', postal: 'code postal', threeDSecure: '3-D Secure' },
     riskListed: "L'évaluation du risque du paiement par Stripe figure ci-dessous.",
@@ -310,6 +332,13 @@ const de: RebuttalMessages = {
       cancellation: 'unsere Kündigungsbedingungen',
       terms: 'unsere Allgemeinen Geschäftsbedingungen',
     })[policy] ?? `unsere Richtlinie „${policy}“`,
+  opening: {
+    heading: 'Die stärksten Nachweise:',
+    line: (text, where) => `- ${text}${where ? ` (${where})` : ''}.`,
+    // German nouns keep their capital: "Leistungsdokumentation, Seiten 5–6".
+    pages: (file, from, to) => `${file}, ${from === to ? `Seite ${from}` : `Seiten ${from}–${to}`}`,
+    file: (file) => `Datei „${file}“`,
+  },
   points: {
     checkNames: { cvc: 'CVC', street: 'Straße', postal: 'Postleitzahl', threeDSecure: '3-D Secure' },
     riskListed: 'Die Risikobewertung der Zahlung durch Stripe ist unten aufgeführt.',
@@ -408,6 +437,12 @@ const es: RebuttalMessages = {
       cancellation: 'nuestra política de cancelación',
       terms: 'nuestras condiciones generales',
     })[policy] ?? `nuestra política «${policy}»`,
+  opening: {
+    heading: 'Las pruebas más sólidas:',
+    line: (text, where) => `- ${text}${where ? ` (${where})` : ''}.`,
+    pages: (file, from, to) => `${file.toLowerCase()}, ${from === to ? `página ${from}` : `páginas ${from}–${to}`}`,
+    file: (file) => `archivo «${file}»`,
+  },
   points: {
     checkNames: { cvc: 'CVC', street: 'dirección', postal: 'código postal', threeDSecure: '3-D Secure' },
     riskListed: 'La evaluación de riesgo del pago realizada por Stripe figura a continuación.',

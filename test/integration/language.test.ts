@@ -69,6 +69,11 @@ describe('REBUT_LANGUAGE=auto', () => {
     expect(serviceDocumentation).toContain('Justificatifs pour le litige');
     expect(serviceDocumentation).toContain('Le litige');
     expect(serviceDocumentation).not.toContain('Evidence for dispute');
+    // The rebuttal opens as page 1 does, in French: the strongest points, each at its page of the French file.
+    expect(serviceDocumentation).toContain('Notre réponse');
+    expect(staged).toContain('\n\nLes éléments les plus probants :\n- ');
+    expect(staged).toMatch(/\(documentation du service, pages? \d+(?:–\d+)?\)\./);
+    expect(staged).not.toContain('The strongest evidence');
   });
 
   it('a card issued in the US: English, as without the setting', async () => {

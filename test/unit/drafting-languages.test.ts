@@ -8,10 +8,14 @@ import { checkEditedText } from '../../src/drafting/edit-check.js';
 import { buildFactSheet, type DraftContext } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding, checkStatements } from '../../src/drafting/grounding.js';
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
-import { draftFromTemplate } from '../../src/drafting/template.js';
+import { coverOpening, draftFromTemplate } from '../../src/drafting/template.js';
 import type { Fact } from '../../src/evidence/types.js';
 import { ACTIVITY_WORDS } from '../../src/i18n/activity.js';
+import { PACKET_MESSAGES } from '../../src/i18n/packet.js';
 import { REBUTTAL_MESSAGES } from '../../src/i18n/rebuttal.js';
+import { STRONGEST_MESSAGES } from '../../src/i18n/strongest.js';
+
+const FOREIGN = LANGUAGES.filter((language) => language !== 'en');
 
 const REASONS = [
   'fraudulent',
@@ -406,4 +410,113 @@ describe('the activity summary in the rebuttal’s language', () => {
       expect(checkStatements(SAID[language].lie, sheet).map((finding) => finding.kind)).toContain('count');
     });
   }
+});
+
+describe('the cover’s points and the rebuttal’s opening in each language', () => {
+  it.each(LANGUAGES)('%s has every point sentence English has', (language) => {
+    expect(shape(STRONGEST_MESSAGES[language]).sort()).toEqual(shape(STRONGEST_MESSAGES.en).sort());
+  });
+
+  it.each(FOREIGN)('%s translates every point sentence and answer', (language) => {
+    const english = new Map(strings(STRONGEST_MESSAGES.en));
+    for (const [path, text] of strings(STRONGEST_MESSAGES[language])) {
+      if (text !== 'CVC') expect(text, path).not.toBe(english.get(path));
+    }
+    for (const [strategy, answer] of Object.entries(STRONGEST_MESSAGES[language].answers)) {
+      for (const has of [() => true, () => false]) {
+        const said = answer(has);
+        const inEnglish = STRONGEST_MESSAGES.en.answers[strategy as keyof typeof STRONGEST_MESSAGES.en.answers](has);
+        expect(said === null, strategy).toBe(inEnglish === null);
+        if (said !== null) expect(said, strategy).not.toBe(inEnglish);
+      }
+    }
+  });
+
+  /** The sample case with what Stripe adds (the receipt, earlier payments by the same card, a policy accepted). */
+  const richFacts = (): Fact[] => [
+    ...sampleFacts(),
+    sampleFact({
+      id: 'stripe.charge.receipt',
+      kind: 'charge',
+      text: 'A receipt (number 2848-0885) was issued and emailed to jane.doe@example.com.',
+      at: '2026-03-04T14:03:22Z',
+      data: { receipt_number: '2848-0885', receipt_email: 'jane.doe@example.com' },
+    }),
+    sampleFact({
+      id: 'stripe.prior.summary',
+      kind: 'prior_payment',
+      text: 'The customer made 2 earlier payments since 2025-12-04 (2 with the same card), none of them disputed or refunded.',
+      at: '2025-12-04T10:12:00Z',
+      data: { count: 2, same_card_count: 2, first_at: '2025-12-04T10:12:00Z' },
+    }),
+    sampleFact({
+      id: 'stripe.prior.ch_1',
+      kind: 'prior_payment',
+      text: 'Earlier payment ch_1 of $49.00 on 2025-12-04 with the same card, not disputed.',
+      at: '2025-12-04T10:12:00Z',
+      data: { charge_id: 'ch_1', same_card: true },
+    }),
+  ];
+  /** Where a packet in the language proved each point (cases.triage.cover), its files named in that language. */
+  const coverIn = (language: Language): NonNullable<DraftContext['cover']> => {
+    const titles = PACKET_MESSAGES[language].titles;
+    return [
+      { item: 'three_d_secure', file: titles.serviceDocumentation, pages: [2, 2] },
+      { item: 'post_payment_activity', file: titles.serviceDocumentation, pages: [5, 6] },
+      { item: 'customer_communication', file: titles.communications, pages: null },
+      { item: 'deliverables', file: titles.serviceDocumentation, pages: [7, 8] },
+      { item: 'receipt', file: titles.receipt, pages: null },
+    ];
+  };
+  /** Words of the English cover and opening a translated one must not carry. */
+  const ENGLISH =
+    /The strongest evidence|The cardholder|The customer|delivered to|Used after|authenticated|A message|Messages with|earlier|never disputed|purchase was made|passed|emailed|accepted the|service documentation|\bfile\b|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}/;
+
+  for (const language of FOREIGN) {
+    it(`${language}: every reason and fact set opens with the cover’s answer and points, each line grounded and in ${language}`, () => {
+      const say = REBUTTAL_MESSAGES[language].opening;
+      let opened = 0;
+      for (const facts of [...factSets(), richFacts()]) {
+        for (const reason of REASONS) {
+          for (const cover of [undefined, coverIn(language)]) {
+            const sheet = buildFactSheet(facts, sampleContext({ reason, language, cover }));
+            const draft = draftFromTemplate(sheet);
+            const where = `${reason}, ${cover ? 'with' : 'without'} a packet\n${draft.text}`;
+            expect(checkGrounding(draft.text, draft.citedFacts, sheet), where).toEqual({ ok: true, findings: [] });
+            const { answer, points } = coverOpening(sheet);
+            if (answer) {
+              expect(draft.text.split('\n')[0], where).toContain(answer);
+              expect(answer, where).not.toMatch(ENGLISH);
+            }
+            if (points.length === 0) continue;
+            opened++;
+            // The opening is the section after the header: its heading, then one line per point.
+            const [heading, ...lines] = draft.text.split('\n\n')[1]?.split('\n') ?? [];
+            expect(heading, where).toBe(say.heading);
+            expect(lines.length, where).toBeGreaterThan(0);
+            for (const line of lines) {
+              expect(checkStatements(line, sheet), `${where}\n${line}`).toEqual([]);
+              expect(line, where).not.toMatch(ENGLISH);
+            }
+          }
+        }
+      }
+      expect(opened).toBeGreaterThan(REASONS.length * 2);
+    });
+  }
+
+  it.each(FOREIGN)('%s: the opening names each point’s file and pages in the language', (language) => {
+    const sheet = buildFactSheet(
+      richFacts(),
+      sampleContext({ reason: 'fraudulent', language, cover: coverIn(language) }),
+    );
+    const { text } = draftFromTemplate(sheet);
+    const say = REBUTTAL_MESSAGES[language].opening;
+    const titles = PACKET_MESSAGES[language].titles;
+    expect(text).toContain(`\n\n${say.heading}\n- `);
+    expect(text).toContain(`(${say.pages(titles.serviceDocumentation, 2, 2)}).`);
+    expect(text).toContain(`(${say.pages(titles.serviceDocumentation, 5, 6)}).`);
+    expect(text).toContain(`(${say.file(titles.communications)}).`);
+    expect(text).toContain(STRONGEST_MESSAGES[language].threeDSecure);
+  });
 });

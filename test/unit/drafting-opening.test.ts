@@ -8,6 +8,7 @@ import { sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
 import { strategyFor } from '../../src/drafting/strategies.js';
 import { draftFromTemplate, OPENING_WORDS } from '../../src/drafting/template.js';
 import { STRONGEST_WORDS } from '../../src/evidence/playbook/strongest.js';
+import { STRONGEST_MESSAGES } from '../../src/i18n/strongest.js';
 
 /** Where the packet proved each point, as prepare-case stores it (cases.triage.cover). */
 const COVER: NonNullable<DraftContext['cover']> = [
@@ -97,5 +98,23 @@ describe("the rebuttal's opening", () => {
       `• The card issuer authenticated the cardholder with 3-D Secure, shifting fraud liability to the issuer [${refOf('stripe.charge.3ds')}] (service documentation, page 2)`,
     );
     expect(system?.content).toContain('(communication with the customer file)');
+  });
+
+  it('asks the model for the opening in the rebuttal’s language: the answer and points as the French cover states them', () => {
+    const cover: NonNullable<DraftContext['cover']> = [
+      { item: 'three_d_secure', file: 'Documentation du service', pages: [2, 2] },
+      { item: 'customer_communication', file: 'Échanges avec le client', pages: null },
+    ];
+    const sheet = buildFactSheet(sampleFacts(), sampleContext({ reason: 'fraudulent', language: 'fr', cover }));
+    const [system] = buildPrompt(sheet, strategyFor('fraudulent'), []);
+    const refOf = (id: string) => sheet.facts.find((fact) => fact.id === id)?.ref ?? '';
+    expect(system?.content).toContain(
+      'as in: "Le titulaire de la carte a effectué cet achat et a continué à utiliser ce qu’il a payé."',
+    );
+    expect(system?.content).toContain(
+      `• ${STRONGEST_MESSAGES.fr.threeDSecure} [${refOf('stripe.charge.3ds')}] (documentation du service, page 2)`,
+    );
+    expect(system?.content).toContain('(fichier « Échanges avec le client »)');
+    expect(system?.content).not.toContain('The card issuer authenticated');
   });
 });

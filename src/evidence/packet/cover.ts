@@ -1,41 +1,15 @@
 /**
  * Page 1 of the service documentation: what an issuer's analyst takes in first, in about 90 seconds. The dispute in
  * one line, the business's answer in one sentence, the strongest points for the reason, each with the page of this
- * file or the other file that proves it, and what was delivered, with one image of it. docs/architecture.md →
+ * file or the other file that proves it, and what was delivered, with one image of it; every word in the packet's
+ * language (`say.cover`, i18n/packet.ts), the facts' values as the language writes them. docs/architecture.md →
  * "Decisions" (the cover page).
  */
-import { reasonInPacket } from '../../dispute/reasons.js';
-import { plural } from '../../text.js';
-import { day } from '../playbook/strongest.js';
+import { type PacketMessages, reasonIn } from '../../i18n/packet.js';
 import { largestFitting } from './budget.js';
 import { type BusinessSummary, type DisputeSummary, pdfText } from './documents.js';
 import { formatCardBrand, formatMoney } from './format.js';
 import { Composer, type Measurer, STYLES } from './pdf.js';
-
-/** Every heading and phrase the cover prints, in one place so it can be translated. */
-export const COVER_WORDS = {
-  title: (id: string) => `Evidence for dispute ${id}`,
-  submittedBy: (business: string, contact: readonly string[]) =>
-    `Submitted by ${business}${contact.length > 0 ? ` (${contact.join(', ')})` : ''} to the card issuer.`,
-  dispute: 'The dispute',
-  disputeLine: (reason: string, amount: string, card: string, opened: string) =>
-    `${reason} · ${amount} · ${card} · opened ${opened}`,
-  card: (brand: string, last4: string | null) => (last4 ? `${brand} ending ${last4}` : brand),
-  answer: 'Our answer',
-  points: 'The strongest evidence',
-  stripePoints: 'What Stripe’s records show',
-  delivered: 'What was delivered',
-  sold: 'What was sold',
-  deliveredLine: (count: number, shown: { title: string; at: string | null } | null) =>
-    `${plural(count, 'item')} delivered to the customer.${shown ? ` Shown here: “${shown.title}”${shown.at ? `, delivered ${day(shown.at)}` : ''}.` : ''}`,
-  contents: 'In this packet',
-  notShown: 'Not shown',
-  moreOmissions: (count: number) => `${plural(count, 'further omission')} (listed with the case).`,
-  // No-break spaces: "p." never ends a line without its number.
-  page: (from: number, to: number) => (from === to ? `p.\u00a0${from}` : `pp.\u00a0${from}–${to}`),
-  located: (text: string, where: string) => `${text}\u00a0— ${where}`,
-  file: (title: string) => `${title} file`,
-};
 
 export interface CoverPoint {
   text: string;
@@ -72,48 +46,49 @@ const MIN_POINTS = 3;
  * Always exactly one page: the points come first (at least three), then the omissions, then the rest of the points;
  * an omission list too long for the page ends with a count of the rest.
  */
-export function composeCover(measure: Measurer, content: CoverContent): Composer {
+export function composeCover(measure: Measurer, content: CoverContent, say: PacketMessages): Composer {
+  const words = say.cover;
   const build = (points: number, notes: number): Composer => {
     const c = new Composer(measure);
     const { dispute, business } = content;
-    c.paragraph(COVER_WORDS.title(pdfText(dispute.id, 80, true)), { style: STYLES.title, maxLines: 2 });
+    c.paragraph(words.title(pdfText(dispute.id, 80, true)), { style: STYLES.title, maxLines: 2 });
     const contact = [business.website, business.supportEmail]
       .map((value) => pdfText(value, 120, true))
       .filter((value) => value !== '');
-    c.paragraph(COVER_WORDS.submittedBy(pdfText(business.name, 200, true), contact), { maxLines: 3 });
+    c.paragraph(words.submittedBy(pdfText(business.name, 200, true), contact), { maxLines: 3 });
 
-    c.heading(COVER_WORDS.dispute);
-    const card = COVER_WORDS.card(
-      pdfText(formatCardBrand(dispute.cardBrand), 60, true),
+    c.heading(words.dispute);
+    const card = words.card(
+      pdfText(formatCardBrand(dispute.cardBrand, say), 60, true),
       content.cardLast4 ? pdfText(content.cardLast4, 4, true) : null,
     );
     c.paragraph(
-      COVER_WORDS.disputeLine(
-        reasonInPacket(pdfText(dispute.reason, 60, true)),
-        formatMoney(dispute.amount, pdfText(dispute.currency, 10, true)),
+      words.disputeLine(
+        reasonIn(say, pdfText(dispute.reason, 60, true)),
+        formatMoney(dispute.amount, pdfText(dispute.currency, 10, true), say),
         card,
-        day(dispute.created),
+        words.day(dispute.created),
       ),
       { maxLines: 2 },
     );
 
-    c.heading(COVER_WORDS.answer);
+    c.heading(words.answer);
     c.paragraph(pdfText(content.answer, 300, true), { style: STYLES.strong, maxLines: 3 });
 
     if (points > 0) {
-      c.heading(content.stripeOnly ? COVER_WORDS.stripePoints : COVER_WORDS.points);
+      c.heading(content.stripeOnly ? words.stripePoints : words.points);
       for (const point of content.points.slice(0, points)) {
         const text = pdfText(point.text, 300, true);
-        c.paragraph(`•  ${point.where ? COVER_WORDS.located(text, point.where) : `${text}.`}`, { maxLines: 3 });
+        c.paragraph(`•  ${point.where ? words.located(text, point.where) : `${text}.`}`, { maxLines: 3 });
       }
     }
 
     const description = pdfText(business.productDescription, 800);
     if (content.delivered || description) {
-      c.heading(content.delivered ? COVER_WORDS.delivered : COVER_WORDS.sold);
+      c.heading(content.delivered ? words.delivered : words.sold);
       const paragraphs = [
         ...(content.delivered
-          ? [{ text: pdfText(COVER_WORDS.deliveredLine(content.delivered.count, content.thumbnail), 400, true) }]
+          ? [{ text: pdfText(words.deliveredLine(content.delivered.count, content.thumbnail), 400, true) }]
           : []),
         ...(description ? [{ text: description }] : []),
       ];
@@ -125,15 +100,15 @@ export function composeCover(measure: Measurer, content: CoverContent): Composer
     }
 
     if (content.contents.length > 0) {
-      c.heading(COVER_WORDS.contents);
+      c.heading(words.contents);
       for (const line of content.contents) c.paragraph(`•  ${line}`, { maxLines: 3 });
     }
     if (notes > 0) {
-      c.heading(COVER_WORDS.notShown);
+      c.heading(words.notShown);
       const shown = content.notShown.slice(0, notes);
       const rest = content.notShown.length - shown.length;
       for (const line of shown) c.paragraph(`•  ${line}`, { maxLines: 3 });
-      if (rest > 0) c.paragraph(`•  ${COVER_WORDS.moreOmissions(rest)}`);
+      if (rest > 0) c.paragraph(`•  ${words.moreOmissions(rest)}`);
     }
     return c;
   };

@@ -4,7 +4,7 @@ import { PACKET_MESSAGES, type PacketMessages } from '../../i18n/packet.js';
 import { plural } from '../../text.js';
 import { type Proof, type StrongPoint, strongestPoints } from '../playbook/strongest.js';
 import { largestFitting, memo, spreadSelection } from './budget.js';
-import { COVER_WORDS, type CoverContent, composeCover } from './cover.js';
+import { type CoverContent, composeCover } from './cover.js';
 import {
   activityColumns,
   activityLogRows,
@@ -41,7 +41,7 @@ export interface MainDocumentContext {
   imageFloor: number;
   /** The page limit as Slack's list of what was left out names it (English). */
   limitName: string;
-  /** The same limit in the files' language, for the summary page. */
+  /** The same limit in the files' language, for the cover page. */
   pdfLimitName?: string;
   /** "Separate file: Receipt, 1 page", one line each, in the files' language. */
   otherFiles: string[];
@@ -111,7 +111,13 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   let shrink = 1;
 
   // The cover's points: the playbook's ranking for the reason (measured effectiveness first, when given), from the facts.
-  const strongest = strongestPoints(input.dispute.reason, input.timeline, input.evidenceOrder);
+  const strongest = strongestPoints(
+    input.dispute.reason,
+    input.timeline,
+    input.evidenceOrder,
+    undefined,
+    input.language ?? 'en',
+  );
   let cover: PacketCover = { answer: strongest.answer, points: [] };
 
   const compose = (shown: readonly number[], encoded: ReadonlyMap<string, EncodedImage> | null): PlannedDocument => {
@@ -138,7 +144,9 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       withImages: withImagesInAll,
       shownImages: shown.length,
     };
-    const entries = strongest.points.map((point) => locate(point, state, ctx.otherDocuments));
+    const entries = strongest.points.map((point) =>
+      locate(point, state, ctx.otherDocuments, say.titles.serviceDocumentation),
+    );
     cover = { answer: strongest.answer, points: entries };
     const content: CoverContent = {
       dispute: input.dispute,
@@ -146,13 +154,13 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       business: input.business,
       answer: strongest.answer,
       stripeOnly: strongest.stripeOnly,
-      points: entries.map((entry) => ({ text: entry.text, where: whereWords(entry) })),
+      points: entries.map((entry) => ({ text: entry.text, where: whereWords(entry, say) })),
       delivered: deliverables.length > 0 ? { count: deliverables.length } : null,
       thumbnail: thumbnailOf(slots[0], shown[0] === undefined ? undefined : withImages[shown[0]]?.deliverable),
       contents: contentsLines(say, state, ctx.otherFiles),
       notShown: notShownLines(say, state, ctx.pdfLimitName ?? ctx.limitName, pages.images, unreadable.size),
     };
-    const summary = composeCover(measure, content);
+    const summary = composeCover(measure, content, say);
     // The points' page numbers count from the sections after the cover: a second cover page would shift them all.
     if (summary.pageCount !== COVER_PAGES) throw new Error(`the cover took ${summary.pageCount} pages, not one`);
     return {
@@ -237,8 +245,6 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
   }
 }
 
-/** The cover's name for this file, where a point's proof is (the cover is in English so far). */
-const MAIN_TITLE = 'Service documentation';
 /** sharp decodes on libuv's pool of four threads; more at once only queues. */
 const ENCODE_CONCURRENCY = 4;
 /** Render passes before giving up; one is the rule, the rest absorb a wrong estimate. */
@@ -446,13 +452,14 @@ function locate(
   point: StrongPoint,
   state: SectionState,
   others: readonly { slug: string; title: string }[],
+  title: string,
 ): CoverEntry {
   const sections = sectionPages(state);
   const here = (from: number, to: number): CoverEntry => ({
     item: point.item,
     text: point.text,
     cites: point.cites,
-    file: MAIN_TITLE,
+    file: title,
     pages: [from, to],
   });
   const find = (proof: Proof): CoverEntry | null => {
@@ -485,9 +492,9 @@ function locate(
 }
 
 /** `p. 3` in this file, `Receipt file` for another. */
-function whereWords(entry: CoverEntry): string | null {
-  if (entry.pages) return COVER_WORDS.page(entry.pages[0], entry.pages[1]);
-  return entry.file ? COVER_WORDS.file(entry.file) : null;
+function whereWords(entry: CoverEntry, say: PacketMessages): string | null {
+  if (entry.pages) return say.cover.page(entry.pages[0], entry.pages[1]);
+  return entry.file ? say.cover.file(entry.file) : null;
 }
 
 /** The card's last four digits, as Stripe recorded them with the payment. */

@@ -78,7 +78,7 @@ export interface CoverEntry {
   text: string;
   /** The facts the point rests on (ids). */
   cites: string[];
-  /** The title of the file holding its proof (`Service documentation`, `Receipt`), null when none does. */
+  /** The title of the file holding its proof in the packet's language (`Service documentation`, `Reçu`), null when none does. */
   file: string | null;
   /** The pages of that file, when it is the service documentation. */
   pages: [number, number] | null;
