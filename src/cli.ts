@@ -18,7 +18,7 @@ Usage:
                               win rates and what evidence wins (default: all)
   rebut doctor [--json] [--url https://your.host]
                               check every setting live and say what to fix
-  rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason R] [--json]
+  rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason R] [--product P] [--account acct_…] [--json]
                               what evidence rebut would gather for a customer, before any dispute
 
 Settings come from the environment or .env; see README → Configuration.
@@ -43,7 +43,8 @@ a row per product and the total (--json: keyed by product), or --product's alone
 and each permission rebut needs (one harmless call each), the webhook endpoint (at --url when given), Slack's token,
 scopes, the bot in the channel and the approvers, the model, both databases and the evidence file. Changes nothing.
 Exits 1 when something must be fixed; --json gives every check as data.`,
-  evidence: `rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason REASON]… [--json] — what evidence
+  evidence: `rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason REASON]… [--product P]
+[--account acct_…] [--json] — what evidence
 rebut would gather for a customer before any dispute of theirs arrives. Their charge (--charge; with --customer their
 latest; with --email the latest of the newest Stripe customer with that exact email) is treated as disputed today and
 every configured source is asked about it, as for a real dispute: Stripe (STRIPE_SECRET_KEY), the evidence file
@@ -51,7 +52,9 @@ every configured source is asked about it, as for a real dispute: Stripe (STRIPE
 delivered, for each reason the files the packet would attach and the checklist, and which sources or queries failed
 (with the error) or found nothing. Default reasons: fraudulent and product_not_received (--reason general, or
 --reason fraudulent,duplicate). Nothing is written to Stripe or to rebut's database. Exit code 1 when the customer or
-charge is not found. With --json: the same as one JSON object.`,
+charge is not found. With --json: the same as one JSON object. With a products file, --product names whose key,
+evidence file and database to use (not needed with one product); --account acct_… looks the customer up on that
+connected account (Stripe-Account on every call), as rebut reads a Connect platform's disputes.`,
 };
 
 /** The version in package.json. */

@@ -5,6 +5,7 @@ import { formatIsoDate } from '../dates.js';
 import { DISPUTE_REASONS, isDisputeReason, reasonInWords } from '../dispute/reasons.js';
 import { messageOf } from '../errors.js';
 import { formatMoney } from '../money.js';
+import { defaultProduct, loadProducts, type Product, productsFile } from '../products/config.js';
 import { UsageError, withUsage } from '../stats/cli.js';
 import { createStripeClient } from '../stripe/client.js';
 import { plural } from '../text.js';
@@ -66,7 +67,10 @@ function stripeProblem(error: unknown, settings: Settings): string | null {
   return null;
 }
 
-/** `rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason R]… [--json]`; exit 1 when nothing is found. */
+/**
+ * `rebut evidence try --customer cus_… | --email … | --charge ch_… [--reason R]… [--product P] [--account acct_…]
+ * [--json]`; exit 1 when nothing is found.
+ */
 export function evidenceCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return withUsage(async () => {
     const [sub, ...rest] = args;
@@ -84,6 +88,8 @@ async function trial(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       charge: { type: 'string' },
       reason: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      product: { type: 'string' },
+      account: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -91,13 +97,18 @@ async function trial(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   const lookup = parseLookup(values);
   const reasons = parseReasons(values.reason);
-  const settings = loadSettings(env, 'stripe');
-  const secretKey = settings.STRIPE_SECRET_KEY;
+  const account = values.account?.trim();
+  if (account !== undefined && !/^acct_\w+$/.test(account))
+    throw new UsageError(`--account expects a connected account's acct_… id, got "${account}"`);
+  // With a products file (as `rebut sync` reads it) the product's key, evidence file and database; else the settings'.
+  const settings = loadSettings(env, 'sync');
+  const product = trialProduct(settings, env, values.product);
+  const secretKey = product.stripeSecretKey;
   if (!secretKey) throw new UsageError('STRIPE_SECRET_KEY is required');
   // An invalid evidence file is named with each problem and the setting that points at it; none at all is a warning.
   let evidence: ReturnType<typeof evidenceConfigFor>;
   try {
-    evidence = evidenceConfigFor(settings.EVIDENCE_CONFIG);
+    evidence = evidenceConfigFor(product.evidenceConfig);
   } catch (error) {
     if (!(error instanceof EvidenceConfigError)) throw error;
     console.error(
@@ -113,8 +124,9 @@ async function trial(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       {
         // One attempt per call: a person is waiting, and a failed part is shown, not retried.
         stripe: createStripeClient(secretKey, settings.STRIPE_API_URL, { maxNetworkRetries: 0 }),
+        ...(account ? { account } : {}),
         config: evidence.config,
-        appDatabaseUrl: settings.APP_DATABASE_URL,
+        appDatabaseUrl: product.appDatabaseUrl,
         env,
         fetchDeliverables: deliverableFetcher(evidence.config),
       },
@@ -131,6 +143,25 @@ async function trial(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     values.json ? `${JSON.stringify(result, null, 2)}\n` : formatTrial(result, evidence.config.path),
   );
   return 0;
+}
+
+/** The product whose evidence is tried: the one named, the only one, or the settings' single product. */
+function trialProduct(settings: Settings, env: NodeJS.ProcessEnv, named: string | undefined): Product {
+  const byFile = productsFile(settings) !== undefined;
+  if (!byFile) {
+    if (named !== undefined) throw new UsageError('--product needs a products file (PRODUCTS_CONFIG)');
+    return defaultProduct(settings);
+  }
+  const products = loadProducts(settings, env);
+  const ids = products.map((candidate) => candidate.id).join(', ');
+  if (named === undefined) {
+    const [only] = products;
+    if (products.length === 1 && only) return only;
+    throw new UsageError(`say whose evidence file to try: --product ${ids}`);
+  }
+  const product = products.find((candidate) => candidate.id === named);
+  if (!product) throw new UsageError(`there is no product "${named}": the products are ${ids}`);
+  return product;
 }
 
 function indent(lines: string[], prefix = '  '): string {

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { isoFromUnix } from '../dates.js';
+import { onAccount } from '../stripe/client.js';
 import { plural } from '../text.js';
 import { type BusinessEvidenceKind, type EvidenceConfig, type PolicyName, policyInForceAt } from './config.js';
 import { configuredSources, gatherEvidence } from './gather.js';
@@ -29,6 +30,8 @@ export class TrialLookupError extends Error {
 
 export interface TrialDeps {
   stripe: Stripe;
+  /** A connected account (`acct_…`) whose customer this is: every Stripe call carries `Stripe-Account`. */
+  account?: string;
   config: EvidenceConfig;
   appDatabaseUrl?: string;
   env?: NodeJS.ProcessEnv;
@@ -82,12 +85,16 @@ const CHARGES_LOOKED_AT = 20;
 export async function findCharge(
   stripe: Stripe,
   lookup: TrialLookup,
+  account?: string,
 ): Promise<{ charge: Stripe.Charge; customer: Stripe.Customer | null; notes: string[] }> {
   const notes: string[] = [];
-  const mode = 'in the mode and account STRIPE_SECRET_KEY is for';
+  const options = onAccount(account);
+  const mode = account
+    ? `on connected account ${account} in the mode STRIPE_SECRET_KEY is for`
+    : 'in the mode and account STRIPE_SECRET_KEY is for';
   const retrieveCharge = async (id: string) => {
     try {
-      return await stripe.charges.retrieve(id, { expand: CHARGE_EXPAND });
+      return await stripe.charges.retrieve(id, { expand: CHARGE_EXPAND }, options);
     } catch (error) {
       if (missing(error)) throw new TrialLookupError(`Stripe has no charge ${id} ${mode}.`);
       throw error;
@@ -95,7 +102,7 @@ export async function findCharge(
   };
   const latestChargeOf = async (customer: Stripe.Customer) => {
     // Only a payment that went through can be disputed: the newest successful one of the latest page.
-    const page = await stripe.charges.list({ customer: customer.id, limit: CHARGES_LOOKED_AT });
+    const page = await stripe.charges.list({ customer: customer.id, limit: CHARGES_LOOKED_AT }, options);
     const latest = page.data.find((charge) => charge.status === 'succeeded');
     if (!latest) {
       throw new TrialLookupError(
@@ -116,7 +123,7 @@ export async function findCharge(
   if ('customer' in lookup) {
     let customer: Stripe.Customer | Stripe.DeletedCustomer;
     try {
-      customer = await stripe.customers.retrieve(lookup.customer);
+      customer = await stripe.customers.retrieve(lookup.customer, {}, options);
     } catch (error) {
       if (missing(error)) throw new TrialLookupError(`Stripe has no customer ${lookup.customer} ${mode}.`);
       throw error;
@@ -128,7 +135,7 @@ export async function findCharge(
   const typed = lookup.email.trim();
   const tries = [...new Set([typed, typed.toLowerCase()])];
   for (const email of tries) {
-    const page = await stripe.customers.list({ email, limit: 10 });
+    const page = await stripe.customers.list({ email, limit: 10 }, options);
     const [newest] = page.data;
     if (!newest) continue;
     if (page.data.length > 1) {
@@ -239,13 +246,14 @@ function emptyParts(result: SourceResult, config: EvidenceConfig, paidOn: string
  */
 export async function tryEvidence(deps: TrialDeps, lookup: TrialLookup, reasons: string[]): Promise<EvidenceTrial> {
   const now = deps.now ?? new Date();
-  const { charge, customer, notes } = await findCharge(deps.stripe, lookup);
+  const { charge, customer, notes } = await findCharge(deps.stripe, lookup, deps.account);
   const [firstReason = DEFAULT_TRIAL_REASONS[0]] = reasons;
   const sources = configuredSources(deps.config);
   const gathered = await gatherEvidence(
     {
       dispute: whatIf(charge, firstReason, now),
       stripe: deps.stripe,
+      stripeAccount: deps.account,
       config: deps.config,
       appDatabaseUrl: deps.appDatabaseUrl,
       env: deps.env,

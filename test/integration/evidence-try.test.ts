@@ -95,6 +95,76 @@ describe('rebut evidence try', () => {
     expect(trial.images.every((image) => image.status === 'read')).toBe(true);
   }, 60_000);
 
+  it("--account: a connected account's customer, every Stripe call on that account; without it, not found", async () => {
+    const connected = stripe.createDispute({
+      reason: 'general',
+      account: 'acct_1TryConnected0001',
+      customer: { email: 'oskar.berg@example.com', name: 'Oskar Berg' },
+      silent: true,
+    });
+    const before = stripe.requests.length;
+    const result = await rebut(
+      ['evidence', 'try', '--customer', connected.customer.id, '--account', 'acct_1TryConnected0001', '--json'],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const trial = JSON.parse(result.stdout) as EvidenceTrial;
+    expect(trial.charge.id).toBe(connected.charge.id);
+    const made = stripe.requests.slice(before);
+    expect(made.length).toBeGreaterThan(2);
+    expect(made.every((request) => request.account === 'acct_1TryConnected0001')).toBe(true);
+
+    const platform = await rebut(['evidence', 'try', '--customer', connected.customer.id], env);
+    expect(platform.code).toBe(1);
+    expect(platform.stderr).toContain(`Stripe has no customer ${connected.customer.id}`);
+    const wrong = await rebut(['evidence', 'try', '--customer', 'cus_x', '--account', 'cus_notAnAccount'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--account expects a connected account's acct_… id");
+  }, 60_000);
+
+  it('with a products file: --product picks its key and evidence file; none named among several is a usage error', async () => {
+    const file = join(work, 'rebut.products.yml');
+    await writeFile(
+      file,
+      `products:
+  - id: interior
+    name: Roomcraft
+    stripe: { secret_key_env: INTERIOR_KEY, webhook_secret_envs: [INTERIOR_WEBHOOK] }
+    evidence: ${env.EVIDENCE_CONFIG}
+    app_database_url_env: INTERIOR_DB
+    slack: { channel: C0INTERIOR }
+  - id: photos
+    name: Snapwise
+    stripe: { secret_key_env: PHOTOS_KEY, webhook_secret_envs: [PHOTOS_WEBHOOK] }
+    slack: { channel: C0PHOTOS }
+`,
+    );
+    const products = {
+      STRIPE_API_URL: stripe.url,
+      PRODUCTS_CONFIG: file,
+      INTERIOR_KEY: 'sk_test_tryInterior',
+      INTERIOR_WEBHOOK: 'whsec_try_interior',
+      INTERIOR_DB: business.url,
+      PHOTOS_KEY: 'sk_test_tryPhotos',
+      PHOTOS_WEBHOOK: 'whsec_try_photos',
+    };
+    const unnamed = await rebut(['evidence', 'try', '--charge', known.charge.id], products);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain('--product interior, photos');
+    const before = stripe.requests.length;
+    const result = await rebut(
+      ['evidence', 'try', '--charge', known.charge.id, '--product', 'interior', '--json'],
+      products,
+    );
+    expect(result.code).toBe(0);
+    const trial = JSON.parse(result.stdout) as EvidenceTrial;
+    expect(trial.sources.map((source) => source.source)).toEqual(['stripe', 'config', 'sql']);
+    expect(stripe.requests.slice(before).every((request) => request.key === 'sk_test_tryInterior')).toBe(true);
+    const unknown = await rebut(['evidence', 'try', '--charge', known.charge.id, '--product', 'shoes'], products);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('there is no product "shoes"');
+  }, 60_000);
+
   it('an unknown customer is said plainly, exit code 1', async () => {
     const result = await rebut(['evidence', 'try', '--customer', 'cus_nobodyHere'], env);
     expect(result.code).toBe(1);
