@@ -37,6 +37,8 @@ async function serveInItsOwnProcess(env: Record<string, string>) {
       HOME: process.env.HOME ?? '/tmp',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // BENCH_FLOW_NODE_OPTIONS: V8 flags for the app only (e.g. --max-old-space-size=256), to see memory against speed.
+      ...(process.env.BENCH_FLOW_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_FLOW_NODE_OPTIONS } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
