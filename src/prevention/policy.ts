@@ -18,7 +18,9 @@
  * loses nothing by it). A larger charge is a person's call (`ask`), shown with both figures; nobody deciding leaves it.
  * Nothing is refunded where a refund cannot help: a charge already refunded or disputed (Stripe refuses a refund on
  * a charged-back charge), or one whose 3-D Secure authentication shifted the fraud liability to the issuer (a fraud
- * dispute on it is lost by the issuer, so leaving costs nothing).
+ * dispute on it is lost by the issuer, so leaving costs nothing). Nor without a person where the customer's record
+ * says it is likely the cardholder (earlier good payments and use after this one, Radar not at its highest risk): the
+ * dispute would be winnable, so a person weighs it.
  */
 
 import { formatMoneyCode } from '../money.js';
@@ -156,6 +158,20 @@ export function decideWarning(
   const cheaper = refundable < leaveCost;
   const money = (minor: number) => formatMoneyCode(minor, facts.currency);
   const arithmetic = `Leaving it is expected to cost ${percent(rate)} × (${money(refundable)} + the ${money(fee)} fee) = ${money(leaveCost)}; refunding costs ${money(refundable)}.`;
+  // The customer's own record decides too: a customer who paid before without trouble and used the product after this
+  // payment looks like the cardholder (a "friendly fraud" report), and the dispute it may become is one the business
+  // can win with exactly that evidence. Refunding would give it up, so a person decides, unless Radar rated the
+  // payment highest risk.
+  const looksLikeCardholder =
+    facts.priorGoodPayments >= GOOD_HISTORY_PAYMENTS &&
+    facts.usedAfterPayment === true &&
+    facts.riskLevel !== 'highest';
+  if (refundable <= settings.refundUpToFees * fee && cheaper && looksLikeCardholder) {
+    return decision('ask', [
+      `The customer paid ${facts.priorGoodPayments} times before without a dispute or refund and used the product after this payment: this looks like the cardholder, and the dispute it may become could be won with that record, so rebut does not refund it on its own.`,
+      arithmetic,
+    ]);
+  }
   if (refundable <= settings.refundUpToFees * fee && cheaper) {
     return decision('refund', [
       `The charge is at most ${settings.refundUpToFees === 1 ? 'the dispute fee' : `${settings.refundUpToFees} dispute fees`}: refunding it costs less than the dispute it would likely become.`,

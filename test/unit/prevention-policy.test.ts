@@ -29,6 +29,18 @@ const NO_HISTORY: WarningHistory = { settled: 0, disputed: 0 };
 const USD: WarningPolicySettings = { fee: 1500, refundUpToFees: 1, disputeRate: 0.8 };
 
 describe('the early fraud warning policy', () => {
+  it("asks a person instead of refunding where the customer's record says it is the cardholder (unless Radar says highest risk)", () => {
+    const known = { amount: 1500, priorGoodPayments: 3, usedAfterPayment: true } as const;
+    const decision = decideWarning(facts(known), NO_HISTORY, USD);
+    expect(decision.action).toBe('ask');
+    expect(decision.unattended).toBe('leave');
+    expect(decision.reasons[0]).toContain('paid 3 times before without a dispute or refund and used the product');
+    // Either half alone does not stop the refund; Radar's highest risk overrides the record.
+    expect(decideWarning(facts({ ...known, usedAfterPayment: false }), NO_HISTORY, USD).action).toBe('refund');
+    expect(decideWarning(facts({ ...known, priorGoodPayments: 1 }), NO_HISTORY, USD).action).toBe('refund');
+    expect(decideWarning(facts({ ...known, riskLevel: 'highest' }), NO_HISTORY, USD).action).toBe('refund');
+  });
+
   it('refunds a charge of at most the dispute fee that is not shifted, refunded or disputed', () => {
     const decision = decideWarning(facts({ amount: 1500 }), NO_HISTORY, USD);
     expect(decision.action).toBe('refund');
