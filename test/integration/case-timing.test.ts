@@ -2,30 +2,23 @@
 // rebut_case_stage_seconds histogram, the waits between jobs from the database clock, and `/disputes show` saying it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import { caseTimeline } from '../../src/cases/timing.js';
-import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { command, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import { waitFor } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { command, type SlackWorld, startSlackWorld, type TestApp } from '../support/slack.js';
 
 let db: TestDatabase;
 let stripe: StripeSandbox;
 let slack: SlackSandbox;
 let app: TestApp;
 
+let world: SlackWorld;
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  app = await startSlackApp(db, stripe, slack);
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  world = await startSlackWorld({}, { webhook: true });
+  ({ db, stripe, slack, app } = world);
 });
-afterAll(async () => {
-  await app.stop();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 
 describe("a case's time from webhook to Slack", () => {
   it('is on its audit trail step by step, adds up to the whole, is shown on request and measured', async () => {

@@ -1,32 +1,22 @@
 // Page 1 of the service documentation and the rebuttal's opening, through the whole pipeline: a signed webhook in, the
 // evidence staged on Stripe; the rebuttal names the same points, in the same order, at the same pages as the cover.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import { OPENING_WORDS } from '../../src/drafting/template.js';
-import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import { waitFor } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { type SlackWorld, startSlackWorld } from '../support/slack.js';
 import { parsePdf } from '../unit/evidence-packet-support.js';
 
 let db: TestDatabase;
 let stripe: StripeSandbox;
-let slack: SlackSandbox;
-let app: TestApp;
 
+let world: SlackWorld;
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  app = await startSlackApp(db, stripe, slack);
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  world = await startSlackWorld({}, { webhook: true });
+  ({ db, stripe } = world);
 });
-afterAll(async () => {
-  await app.stop();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 
 describe('the cover and the rebuttal, as staged on Stripe', () => {
   it('open with the same points, in the same order, each at the page or file the cover gives', async () => {

@@ -2,10 +2,10 @@
 // and closes the inquiry, whoever clicks and however Stripe fails, so it never becomes a chargeback.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import { waitFor } from '../support/app.js';
 import { queuePost, readyCase } from '../support/cases.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
+import type { TestDatabase } from '../support/db.js';
 import {
   ALICE,
   BOB,
@@ -14,8 +14,8 @@ import {
   click,
   ephemeralsFor,
   postedMessage,
-  startSlackApp,
-  startSlackSandboxForTests,
+  type SlackWorld,
+  startSlackWorld,
   type TestApp,
 } from '../support/slack.js';
 
@@ -24,18 +24,12 @@ let stripe: StripeSandbox;
 let slack: SlackSandbox;
 let app: TestApp;
 
+let world: SlackWorld;
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  app = await startSlackApp(db, stripe, slack);
+  world = await startSlackWorld();
+  ({ db, stripe, slack, app } = world);
 });
-afterAll(async () => {
-  await app.stop();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 beforeEach(() => stripe.clearFaults());
 
 async function postedCase(options: Parameters<typeof readyCase>[2] = {}) {

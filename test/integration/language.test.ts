@@ -2,30 +2,22 @@
 // in the US in English; the Slack case stays in English and says which language the bank will read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
-import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
+import { waitFor } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
 import { pdfText } from '../support/pdf-text.js';
-import { caseMessagesIn, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import { caseMessagesIn, type SlackWorld, startSlackWorld } from '../support/slack.js';
 
 let db: TestDatabase;
 let stripe: StripeSandbox;
 let slack: SlackSandbox;
-let app: TestApp;
 
+let world: SlackWorld;
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  app = await startSlackApp(db, stripe, slack, { REBUT_LANGUAGE: 'auto' });
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  world = await startSlackWorld({ REBUT_LANGUAGE: 'auto' }, { webhook: true });
+  ({ db, stripe, slack } = world);
 });
-afterAll(async () => {
-  await app.stop();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 
 /** A dispute on a card issued in `country`, through the webhook to a posted case. */
 async function disputeOnCardFrom(country: string) {

@@ -1,30 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
-import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { caseMessagesIn, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
+import { waitFor } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { caseMessagesIn, type SlackWorld, startSlackWorld } from '../support/slack.js';
 
 // SMART_DISPUTES=when_cheaper: a chargeback whose expected loss is lower with Stripe's Smart Disputes is left to it,
 // through the webhook, the queue and Stripe's API as in production; the channel is told, with the figures.
 let db: TestDatabase;
 let stripe: StripeSandbox;
 let slack: SlackSandbox;
-let app: TestApp;
 
+let world: SlackWorld;
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  app = await startSlackApp(db, stripe, slack, { SMART_DISPUTES: 'when_cheaper' });
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  world = await startSlackWorld({ SMART_DISPUTES: 'when_cheaper' }, { webhook: true });
+  ({ db, stripe, slack } = world);
 });
-afterAll(async () => {
-  await app.stop();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 
 async function caseOf(disputeId: string) {
   const { rows } = await db.pool.query<{ id: number; state: string; handled_by: string | null; triage: unknown }>(

@@ -9,9 +9,10 @@ import {
   startSlackSandbox,
   viewSubmissionBody,
 } from '../../sandbox/slack/index.js';
-import type { StripeSandbox } from '../../sandbox/stripe/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import type { Pool } from '../../src/db/pool.js';
-import { startTestApp } from './app.js';
+import { startTestApp, TEST_WEBHOOK_SECRET } from './app.js';
+import { freshDatabase, type TestDatabase } from './db.js';
 
 export const SIGNING_SECRET = 'rebut-test-signing-secret';
 export const CHANNEL = 'C0DISPUTES';
@@ -53,6 +54,43 @@ export async function startSlackApp(
   overrides: Record<string, string> = {},
 ): Promise<TestApp> {
   return startTestApp({ DATABASE_URL: db.url, STRIPE_API_URL: stripe.url, ...slackSettings(slack, overrides) });
+}
+
+/** A test file's whole set-up: a fresh database, the Stripe and Slack stand-ins, and the app wired to them. */
+export interface SlackWorld {
+  db: TestDatabase;
+  stripe: StripeSandbox;
+  slack: SlackSandbox;
+  app: TestApp;
+  /** Stops all of it, the app first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a `SlackWorld`; `webhook`: the Stripe stand-in delivers its events to the app's `/stripe/webhook`, signed
+ * with the test secret, as Stripe would once the endpoint is set up.
+ */
+export async function startSlackWorld(
+  overrides: Record<string, string> = {},
+  options: { webhook?: boolean } = {},
+): Promise<SlackWorld> {
+  const db = await freshDatabase();
+  const stripe = await startStripeSandbox();
+  const slack = await startSlackSandboxForTests();
+  const app = await startSlackApp(db, stripe, slack, overrides);
+  if (options.webhook) stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  return {
+    db,
+    stripe,
+    slack,
+    app,
+    async stop() {
+      await app.stop();
+      await slack.close();
+      await stripe.close();
+      await db.drop();
+    },
+  };
 }
 
 export function postSigned(app: { url: string }, body: string, timestamp?: number): Promise<Response> {
