@@ -18,7 +18,8 @@ type Db = Pool | PoolClient;
 export interface EnqueueOptions {
   /** A job with the same key replaces a waiting one instead of adding a second. */
   jobKey?: string;
-  runAt?: Date;
+  /** Runs this long after now, on the database's clock (an instance's own clock may be off). */
+  delayMs?: number;
   maxAttempts?: number;
 }
 
@@ -30,12 +31,13 @@ export async function enqueue<N extends JobName>(
 ): Promise<void> {
   const key = `$2::json->>'${'caseId' in payload ? 'caseId' : 'warningId' in payload ? 'warningId' : 'disputeId'}'`;
   await db.query(
-    `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5,
-                                    queue_name => ${queueNameSql(name, key)}, priority => $6)`,
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => now() + make_interval(secs => $3::float8 / 1000),
+                                    max_attempts => $4, job_key => $5, queue_name => ${queueNameSql(name, key)},
+                                    priority => $6)`,
     [
       name,
       JSON.stringify(payload),
-      options.runAt ?? null,
+      options.delayMs ?? 0,
       options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       options.jobKey ?? null,
       JOBS[name].priority,
@@ -61,8 +63,8 @@ export const queueMessageUpdate = (db: Db, caseId: number) => enqueueForCase(db,
 export const queueReminder = (db: Db, caseId: number) => enqueueForCase(db, 'remind-case', caseId);
 export const queueOutcome = (db: Db, caseId: number) => enqueueForCase(db, 'post-outcome', caseId);
 
-function enqueueForWarning(db: Db, name: WarningJobName, warningId: string, runAt?: Date): Promise<void> {
-  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}`, ...(runAt ? { runAt } : {}) });
+function enqueueForWarning(db: Db, name: WarningJobName, warningId: string, delayMs?: number): Promise<void> {
+  return enqueue(db, name, { warningId }, { jobKey: `${name}:${warningId}`, ...(delayMs ? { delayMs } : {}) });
 }
 
 /**
@@ -72,7 +74,7 @@ function enqueueForWarning(db: Db, name: WarningJobName, warningId: string, runA
 export const WARNING_POST_DELAY_MS = 2_000;
 
 export const queueWarningPost = (db: Db, warningId: string) =>
-  enqueueForWarning(db, 'post-warning', warningId, new Date(Date.now() + WARNING_POST_DELAY_MS));
+  enqueueForWarning(db, 'post-warning', warningId, WARNING_POST_DELAY_MS);
 export const queueWarningUpdate = (db: Db, warningId: string) =>
   enqueueForWarning(db, 'update-warning-message', warningId);
 export const queueWarningRefund = (db: Db, warningId: string) => enqueueForWarning(db, 'refund-warning', warningId);

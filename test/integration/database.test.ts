@@ -6,7 +6,7 @@ import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
 import type { JobName } from '../../src/jobs/definitions.js';
-import { enqueue } from '../../src/jobs/enqueue.js';
+import { enqueue, queueWarningPost, WARNING_POST_DELAY_MS } from '../../src/jobs/enqueue.js';
 import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -561,6 +561,22 @@ describe('database', () => {
       release();
       await queue.stop();
       await sandbox.close();
+    }
+  });
+
+  it("a delayed job's time is the database's clock plus the delay, never an instance's own clock", async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await queueWarningPost(client, 'issfr_1DelayedPost');
+      const { rows } = await client.query<{ delay: number }>(
+        `SELECT extract(epoch FROM run_at - now()) * 1000 AS delay FROM graphile_worker.jobs WHERE key = $1`,
+        ['post-warning:issfr_1DelayedPost'],
+      );
+      expect(Number(rows[0]?.delay)).toBe(WARNING_POST_DELAY_MS);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
     }
   });
 
