@@ -75,9 +75,14 @@ export async function acceptCase(
   const account = onAccount(dispute.account);
   const stripe = stripeFor(deps, dispute.product);
   let refunded: { amount: number; currency: string } | undefined;
-  if (options.refund || (await refundAsked(pool, caseId))) {
+  const asked = await refundAsked(pool, caseId);
+  if (options.refund || asked) {
+    if (!asked) {
+      const detail = { idempotencyKey: inquiryRefundKey(dispute.id) };
+      await audit(pool, { actor, action: 'inquiry.refund', caseId, disputeId: dispute.id, detail });
+    }
     try {
-      refunded = await refundInquiry(pool, stripe, caseId, dispute, actor);
+      refunded = await refundInquiry(stripe, dispute);
     } catch (error) {
       return failed(`Stripe could not refund the payment: ${messageOf(error)}`);
     }
@@ -133,21 +138,16 @@ async function refundAsked(pool: Pool, caseId: number): Promise<boolean> {
 
 /**
  * The inquiry's payment refunded, once: what is left of the charge (no amount, so every attempt is the same request
- * and Stripe replays it under the key), marked with the dispute. A charge found refunded already, by this refund or
- * by anyone, needs no second one.
+ * and Stripe replays it under the key), marked with the dispute. A charge found refunded already needs no second
+ * refund: rebut's own (found by its mark) is what it made; one made by anyone else is not rebut's to claim, and
+ * undefined is returned, so the case says it was accepted, not that its decider refunded it.
  */
 async function refundInquiry(
-  pool: Pool,
   stripe: Stripe,
-  caseId: number,
   dispute: DisputeRow,
-  actor: string,
-): Promise<{ amount: number; currency: string }> {
+): Promise<{ amount: number; currency: string } | undefined> {
   const account = onAccount(dispute.account);
   const idempotencyKey = inquiryRefundKey(dispute.id);
-  if (!(await refundAsked(pool, caseId))) {
-    await audit(pool, { actor, action: 'inquiry.refund', caseId, disputeId: dispute.id, detail: { idempotencyKey } });
-  }
   try {
     const refund = await stripe.refunds.create(
       { charge: dispute.charge_id, reason: 'requested_by_customer', metadata: { rebut_inquiry: dispute.id } },
@@ -159,10 +159,8 @@ async function refundInquiry(
       throw error;
     }
     const refunds = await stripe.refunds.list({ charge: dispute.charge_id, limit: 100 }, account);
-    const amount = refunds.data
-      .filter((refund) => refund.status !== 'failed' && refund.status !== 'canceled')
-      .reduce((sum, refund) => sum + refund.amount, 0);
-    return { amount, currency: dispute.currency };
+    const own = refunds.data.find((refund) => refund.metadata?.rebut_inquiry === dispute.id);
+    return own ? { amount: own.amount, currency: own.currency } : undefined;
   }
 }
 

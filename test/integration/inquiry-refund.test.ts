@@ -102,6 +102,22 @@ describe('Refund on an inquiry', () => {
     expect(stripe.dispute(disputeId).status).toBe('warning_closed');
   });
 
+  it('a payment refunded outside rebut meanwhile: no second refund, and the case does not say its decider refunded it', async () => {
+    const { caseId, disputeId, ts } = await postedCase({ inquiry: true, reason: 'general', amount: 1_900 });
+    const chargeId = stripe.dispute(disputeId).charge as string;
+    await stripe.stripe().refunds.create({ charge: chargeId });
+    await click(app, slack, { actionId: 'refund_inquiry', caseId, userId: ALICE, messageTs: ts });
+    await waitFor(async () => ((await caseRow(caseId))?.state === 'accepted' ? true : undefined), {
+      what: 'the case accepted',
+    });
+    expect(stripe.charge(chargeId)).toMatchObject({ refunded: true, amount_refunded: 1_900 });
+    expect(stripe.dispute(disputeId).status).toBe('warning_closed');
+    await waitFor(async () => (messageText(caseId).includes('Accepted by') ? true : undefined), {
+      what: 'the message to say it was accepted',
+    });
+    expect(messageText(caseId)).not.toContain('Refunded');
+  });
+
   it('a chargeback has no Refund, and a forged Refund click on one changes nothing', async () => {
     const { caseId, disputeId, ts } = await postedCase({ reason: 'fraudulent' });
     expect(buttonOn(slack, caseId, ts, 'refund_inquiry')).toBeUndefined();
