@@ -7,6 +7,7 @@ import { base62, decodeIndex, encodeIndex, newId } from './ids.js';
 import {
   type Address,
   type CardBrand,
+  type ChargeInput,
   chargeBalanceTransaction,
   chargeObject,
   customerObject,
@@ -161,48 +162,27 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
     : undefined;
 
   const pay = (at: number, payAmount: number, disputed: boolean, refunded = 0): Payment => {
-    const chargeId = newId('ch');
-    const balance = chargeBalanceTransaction({ charge: chargeId, amount: payAmount, currency, created: at });
-    partition.balanceTransactions.insert(balance);
-    const paymentIntent = paymentIntentObject({
-      amount: payAmount,
-      currency,
-      created: at,
-      livemode,
-      customer: customer.id,
-      latestCharge: chargeId,
-      paymentMethod,
-      description: productName,
-    });
-    const charge = chargeObject({
-      id: chargeId,
-      balanceTransaction: balance.id,
-      amount: payAmount,
-      currency,
-      created: at,
-      livemode,
-      customer: customer.id,
-      paymentIntent: paymentIntent.id,
-      paymentMethod,
-      brand,
-      fingerprint,
-      ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
-      billingName: person.name,
-      billingEmail: person.email,
-      billingAddress: address,
-      cvcCheck: input.checks?.cvc,
-      addressLine1Check: input.checks?.addressLine1,
-      postalCodeCheck: input.checks?.postalCode,
-      threeDSecure: input.threeDSecure ?? false,
-      ...(input.riskLevel ? { riskLevel: input.riskLevel } : {}),
-      ...(input.riskScore !== undefined ? { riskScore: input.riskScore } : {}),
-      disputed,
-      amountRefunded: refunded,
-      description: productName,
-      metadata: { ...(input.ip ? { ip: input.ip } : {}), ...(disputed ? (input.chargeMetadata ?? {}) : {}) },
-    });
-    partition.paymentIntents.insert(paymentIntent);
-    partition.charges.insert(charge);
+    const { charge, paymentIntent } = insertCardPayment(
+      partition,
+      { at, amount: payAmount, currency, livemode, customer: customer.id, paymentMethod, description: productName },
+      {
+        brand,
+        fingerprint,
+        ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
+        billingName: person.name,
+        billingEmail: person.email,
+        billingAddress: address,
+        cvcCheck: input.checks?.cvc,
+        addressLine1Check: input.checks?.addressLine1,
+        postalCodeCheck: input.checks?.postalCode,
+        threeDSecure: input.threeDSecure ?? false,
+        ...(input.riskLevel ? { riskLevel: input.riskLevel } : {}),
+        ...(input.riskScore !== undefined ? { riskScore: input.riskScore } : {}),
+        disputed,
+        amountRefunded: refunded,
+        metadata: { ...(input.ip ? { ip: input.ip } : {}), ...(disputed ? (input.chargeMetadata ?? {}) : {}) },
+      },
+    );
     const payment: Payment = { charge, paymentIntent };
     if (subscription) {
       const invoice = invoiceObject({
@@ -624,4 +604,65 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
     })(),
   );
   // Seeded disputes are addressed by id through the partition scan in `home`, not one map entry each.
+}
+
+/** The charge's own fields, beside the payment's (`insertCardPayment`). */
+export type CardPaymentCharge = Omit<
+  ChargeInput,
+  | 'id'
+  | 'balanceTransaction'
+  | 'amount'
+  | 'currency'
+  | 'created'
+  | 'livemode'
+  | 'customer'
+  | 'paymentIntent'
+  | 'paymentMethod'
+  | 'description'
+>;
+
+/** A card payment as Stripe stores one: its balance transaction, payment intent and charge, in the partition. */
+export function insertCardPayment(
+  partition: Partition,
+  payment: {
+    at: number;
+    amount: number;
+    currency: string;
+    livemode: boolean;
+    customer: string;
+    paymentMethod: string;
+    description: string;
+  },
+  chargeFields: CardPaymentCharge,
+): { charge: Stripe.Charge; paymentIntent: Stripe.PaymentIntent } {
+  const { at, amount, currency, livemode, customer, paymentMethod, description } = payment;
+  const chargeId = newId('ch');
+  const balance = chargeBalanceTransaction({ charge: chargeId, amount, currency, created: at });
+  partition.balanceTransactions.insert(balance);
+  const paymentIntent = paymentIntentObject({
+    amount,
+    currency,
+    created: at,
+    livemode,
+    customer,
+    latestCharge: chargeId,
+    paymentMethod,
+    description,
+  });
+  const charge = chargeObject({
+    ...chargeFields,
+    id: chargeId,
+    balanceTransaction: balance.id,
+    amount,
+    currency,
+    created: at,
+    livemode,
+    customer,
+    paymentIntent: paymentIntent.id,
+    paymentMethod,
+    description,
+  });
+  partition.paymentIntents.insert(paymentIntent);
+  partition.charges.insert(charge);
+  return { charge, paymentIntent };
 }

@@ -7,17 +7,15 @@ import { base62, newId } from './ids.js';
 import {
   type Address,
   type CardBrand,
-  chargeBalanceTransaction,
-  chargeObject,
   customerObject,
   disputeObject,
   earlyFraudWarningObject,
   type FraudType,
-  paymentIntentObject,
   paymentMethodObject,
   refundObject,
   subscriptionObject,
 } from './objects.js';
+import { insertCardPayment } from './scenarios.js';
 import type { Partition } from './store.js';
 
 const DAY = 86_400;
@@ -102,45 +100,22 @@ export function createEarlyFraudWarning(core: SandboxCore, input: CreateWarningI
     }),
   );
 
-  const pay = (at: number, payAmount: number, refunded: number) => {
-    const chargeId = newId('ch');
-    const balance = chargeBalanceTransaction({ charge: chargeId, amount: payAmount, currency, created: at });
-    partition.balanceTransactions.insert(balance);
-    const paymentIntent = paymentIntentObject({
-      amount: payAmount,
-      currency,
-      created: at,
-      livemode,
-      customer: customer.id,
-      latestCharge: chargeId,
-      paymentMethod,
-      description: 'Pro plan',
-    });
-    const charge = chargeObject({
-      id: chargeId,
-      balanceTransaction: balance.id,
-      amount: payAmount,
-      currency,
-      created: at,
-      livemode,
-      customer: customer.id,
-      paymentIntent: paymentIntent.id,
-      paymentMethod,
-      brand,
-      fingerprint,
-      billingName: person.name,
-      billingEmail: person.email,
-      billingAddress: ADDRESS,
-      threeDSecure: input.threeDSecure ?? false,
-      ...(input.riskLevel ? { riskLevel: input.riskLevel } : {}),
-      ...(input.riskScore !== undefined ? { riskScore: input.riskScore } : {}),
-      amountRefunded: refunded,
-      description: 'Pro plan',
-    });
-    partition.paymentIntents.insert(paymentIntent);
-    partition.charges.insert(charge);
-    return { charge, paymentIntent };
-  };
+  const pay = (at: number, payAmount: number, refunded: number) =>
+    insertCardPayment(
+      partition,
+      { at, amount: payAmount, currency, livemode, customer: customer.id, paymentMethod, description: 'Pro plan' },
+      {
+        brand,
+        fingerprint,
+        billingName: person.name,
+        billingEmail: person.email,
+        billingAddress: ADDRESS,
+        threeDSecure: input.threeDSecure ?? false,
+        ...(input.riskLevel ? { riskLevel: input.riskLevel } : {}),
+        ...(input.riskScore !== undefined ? { riskScore: input.riskScore } : {}),
+        amountRefunded: refunded,
+      },
+    );
 
   const priorCharges = (input.priorCharges ?? []).map(
     (prior) => pay(chargeCreated - prior.daysAgo * DAY, prior.amount ?? amount, 0).charge,
