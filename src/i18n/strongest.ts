@@ -94,11 +94,15 @@ const en: StrongestMessages = {
   money: (amount, currency) => formatMoney(amount, currency),
   listed: enList,
   answers: {
+    // The card tied to the person (3-D Secure, Visa CE 3.0, earlier undisputed payments) says "cardholder"; use after
+    // the payment alone says only that the account that paid kept using it.
     authorised_by_cardholder: (has) =>
-      has('post_payment_activity')
-        ? 'The cardholder made this purchase and kept using what they paid for.'
-        : has('three_d_secure') || has('visa_ce3') || has('prior_payments')
-          ? 'The cardholder made this purchase.'
+      has('three_d_secure') || has('visa_ce3') || has('prior_payments')
+        ? has('post_payment_activity')
+          ? 'The cardholder made this purchase and kept using what they paid for.'
+          : 'The cardholder made this purchase.'
+        : has('post_payment_activity')
+          ? 'The account that made this purchase kept using what it paid for.'
           : null,
     delivered_and_used: (has) =>
       has('deliverables') && has('post_payment_activity')
@@ -206,11 +210,15 @@ const fr: StrongestMessages = {
   money: (amount, currency) => formatMoneyWithCode(amount, currency, LOCALES.fr),
   listed: frList,
   answers: {
+    // The card tied to the person (3-D Secure, Visa CE 3.0, earlier undisputed payments) says "cardholder"; use after
+    // the payment alone says only that the account that paid kept using it.
     authorised_by_cardholder: (has) =>
-      has('post_payment_activity')
-        ? 'Le titulaire de la carte a effectué cet achat et a continué à utiliser ce qu’il a payé.'
-        : has('three_d_secure') || has('visa_ce3') || has('prior_payments')
-          ? 'Le titulaire de la carte a effectué cet achat.'
+      has('three_d_secure') || has('visa_ce3') || has('prior_payments')
+        ? has('post_payment_activity')
+          ? 'Le titulaire de la carte a effectué cet achat et a continué à utiliser ce qu’il a payé.'
+          : 'Le titulaire de la carte a effectué cet achat.'
+        : has('post_payment_activity')
+          ? 'Le compte qui a effectué cet achat a continué à utiliser ce qu’il a payé.'
           : null,
     delivered_and_used: (has) =>
       has('deliverables') && has('post_payment_activity')
@@ -329,11 +337,15 @@ const de: StrongestMessages = {
   money: (amount, currency) => formatMoneyWithCode(amount, currency, LOCALES.de),
   listed: deList,
   answers: {
+    // The card tied to the person (3-D Secure, Visa CE 3.0, earlier undisputed payments) says "cardholder"; use after
+    // the payment alone says only that the account that paid kept using it.
     authorised_by_cardholder: (has) =>
-      has('post_payment_activity')
-        ? 'Der Karteninhaber hat diesen Kauf getätigt und das Bezahlte weiter genutzt.'
-        : has('three_d_secure') || has('visa_ce3') || has('prior_payments')
-          ? 'Der Karteninhaber hat diesen Kauf getätigt.'
+      has('three_d_secure') || has('visa_ce3') || has('prior_payments')
+        ? has('post_payment_activity')
+          ? 'Der Karteninhaber hat diesen Kauf getätigt und das Bezahlte weiter genutzt.'
+          : 'Der Karteninhaber hat diesen Kauf getätigt.'
+        : has('post_payment_activity')
+          ? 'Das Konto, mit dem dieser Kauf getätigt wurde, hat das Bezahlte weiter genutzt.'
           : null,
     delivered_and_used: (has) =>
       has('deliverables') && has('post_payment_activity')
@@ -452,11 +464,15 @@ const es: StrongestMessages = {
   money: (amount, currency) => formatMoneyWithCode(amount, currency, LOCALES.es),
   listed: esList,
   answers: {
+    // The card tied to the person (3-D Secure, Visa CE 3.0, earlier undisputed payments) says "cardholder"; use after
+    // the payment alone says only that the account that paid kept using it.
     authorised_by_cardholder: (has) =>
-      has('post_payment_activity')
-        ? 'El titular de la tarjeta hizo esta compra y siguió usando lo que pagó.'
-        : has('three_d_secure') || has('visa_ce3') || has('prior_payments')
-          ? 'El titular de la tarjeta hizo esta compra.'
+      has('three_d_secure') || has('visa_ce3') || has('prior_payments')
+        ? has('post_payment_activity')
+          ? 'El titular de la tarjeta hizo esta compra y siguió usando lo que pagó.'
+          : 'El titular de la tarjeta hizo esta compra.'
+        : has('post_payment_activity')
+          ? 'La cuenta que hizo esta compra siguió usando lo que pagó.'
           : null,
     delivered_and_used: (has) =>
       has('deliverables') && has('post_payment_activity')

@@ -109,6 +109,21 @@ describe('the cover page', () => {
     }
   });
 
+  it('says "cardholder" only where a fact ties the card to the person; use after paying alone is the account', () => {
+    const ties = new Set(['three_d_secure', 'visa_ce3', 'prior_payments']);
+    const facts = caseFacts();
+    const linked = strongestPoints('fraudulent', facts);
+    expect(linked.points.some((point) => ties.has(point.item))).toBe(true);
+    expect(linked.answer).toBe('The cardholder made this purchase and kept using what they paid for.');
+    // The same facts without what ties the card to the person: 3-D Secure, CE 3.0 and earlier payments.
+    const untied = facts.filter(
+      (fact) => fact.kind !== 'prior_payment' && !/3-D Secure|three_d_secure/i.test(`${fact.text} ${fact.id}`),
+    );
+    const unlinked = strongestPoints('fraudulent', untied);
+    expect(unlinked.points.some((point) => ties.has(point.item))).toBe(false);
+    expect(unlinked.answer).toBe('The account that made this purchase kept using what it paid for.');
+  });
+
   it('a fraud dispute leads with what ties the cardholder to the payment', () => {
     const { cover, packet } = coverOf('fraudulent');
     expect(flat(cover)).toContain('Fraudulent');
