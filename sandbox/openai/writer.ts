@@ -24,7 +24,11 @@ export interface ReadFact {
   kind: string;
 }
 
+/** The language the prompt asks the rebuttal in (its rule "write every statement in French"); English without one. */
+export type WrittenLanguage = 'en' | 'fr' | 'de' | 'es';
+
 export interface ReadSheet {
+  language: WrittenLanguage;
   business: string;
   disputeId: string;
   reason: string;
@@ -79,7 +83,9 @@ export function readFactSheet(prompt: string): ReadSheet | null {
     const untrusted = text.startsWith('customer-supplied, quoted:');
     facts.push({ ref, when: when === 'undated' ? null : when, source, text, untrusted, kind });
   }
+  const asked = /write every statement in (French|German|Spanish)\b/.exec(prompt)?.[1];
   return {
+    language: asked === 'French' ? 'fr' : asked === 'German' ? 'de' : asked === 'Spanish' ? 'es' : 'en',
     business: field('Business'),
     disputeId: field('Dispute'),
     reason: field('Reason'),
@@ -108,8 +114,9 @@ export interface WrittenAnswer {
  */
 export function writeAnswer(sheet: ReadSheet, style: AnswerStyle = 'grounded'): WrittenAnswer {
   const payment = sheet.facts.find((fact) => fact.kind === 'Payment')?.ref;
+  const say = WORDS[sheet.language];
   const opening: WrittenStatement = {
-    text: `${sheet.business || 'We'} contest${sheet.business ? 's' : ''} dispute ${sheet.disputeId} on charge ${sheet.chargeId} for ${sheet.amount}.`,
+    text: say.opening(sheet.business, sheet.disputeId, sheet.chargeId, sheet.amount),
     facts: payment ? [payment] : [],
     new_paragraph: false,
   };
@@ -117,7 +124,7 @@ export function writeAnswer(sheet: ReadSheet, style: AnswerStyle = 'grounded'): 
   let length = opening.text.length;
   const dated = [...sheet.facts].sort((a, b) => (a.when ?? '9999').localeCompare(b.when ?? '9999'));
   for (const fact of dated) {
-    const sentence = factSentence(fact);
+    const sentence = factSentence(fact, say);
     if (sentence === null || length + sentence.length > 1_900) continue;
     body.push({ text: sentence, facts: [fact.ref], new_paragraph: body.length === 0 });
     length += sentence.length + 1;
@@ -134,7 +141,7 @@ export function writeAnswer(sheet: ReadSheet, style: AnswerStyle = 'grounded'): 
   if (style === 'invent_contact') body.unshift(invented(INVENTED.contact));
   if (style === 'unknown_fact') opening.facts = [...opening.facts, INVENTED.fact];
   const closing: WrittenStatement = {
-    text: 'Based on these records, we ask that the dispute be decided in our favour.',
+    text: say.closing,
     facts: [],
     new_paragraph: true,
   };
@@ -148,16 +155,69 @@ export function writeAnswer(sheet: ReadSheet, style: AnswerStyle = 'grounded'): 
   };
 }
 
-function factSentence(fact: ReadFact): string | null {
-  const when = fact.when ? readableWhen(fact.when) : null;
+/** How the "model" words what it writes in each language: only the facts' words and connecting ones. */
+interface Words {
+  opening: (business: string, disputeId: string, chargeId: string, amount: string) => string;
+  closing: string;
+  /** `2026-03-04 14:03 UTC` as the language writes a date and time. */
+  when: (when: string) => string;
+  dated: (when: string, text: string) => string;
+  customerWrote: (when: string) => string;
+  /** A policy quoted whole: its words are conditions, not events. */
+  policy: (text: string) => string;
+}
+
+const WORDS: Record<WrittenLanguage, Words> = {
+  en: {
+    opening: (business, disputeId, chargeId, amount) =>
+      `${business || 'We'} contest${business ? 's' : ''} dispute ${disputeId} on charge ${chargeId} for ${amount}.`,
+    closing: 'Based on these records, we ask that the dispute be decided in our favour.',
+    when: readableWhen,
+    dated: (when, text) => `${when}: ${text}`,
+    customerWrote: (when) => `On ${when}, the customer wrote to us.`,
+    policy: (text) => {
+      const policy = /^([^:]{1,40}): (.+)$/.exec(/[.!?]$/.test(text) ? text : `${text}.`);
+      return policy ? `Our ${policy[1]?.toLowerCase()} states: "${policy[2]}"` : `Our policy states: "${text}"`;
+    },
+  },
+  fr: {
+    opening: (business, disputeId, chargeId, amount) =>
+      `${business ? `${business} conteste` : 'Nous contestons'} le litige ${disputeId} sur le paiement ${chargeId} de ${amount}.`,
+    closing: 'Sur la base de ces éléments, nous demandons une décision en notre faveur.',
+    when: (when) => localWhen(when, 'fr-FR', 'à'),
+    dated: (when, text) => `${when} : ${text}`,
+    customerWrote: (when) => `Le ${when}, le client nous a écrit.`,
+    policy: (text) => `Notre politique dit : "${text}"`,
+  },
+  de: {
+    opening: (business, disputeId, chargeId, amount) =>
+      `${business ? `${business} widerspricht` : 'Wir widersprechen'} der Rückbuchung ${disputeId} zur Zahlung ${chargeId} über ${amount}.`,
+    closing: 'Auf Grundlage dieser Unterlagen bitten wir um eine Entscheidung zu unseren Gunsten.',
+    when: (when) => localWhen(when, 'de-DE', 'um'),
+    dated: (when, text) => `${when}: ${text}`,
+    customerWrote: (when) => `Am ${when} hat der Kunde uns geschrieben.`,
+    policy: (text) => `Unsere Richtlinie besagt: "${text}"`,
+  },
+  es: {
+    opening: (business, disputeId, chargeId, amount) =>
+      `${business ? `${business} impugna` : 'Impugnamos'} la disputa ${disputeId} sobre el cargo ${chargeId} por ${amount}.`,
+    closing: 'Con base en estos registros, solicitamos una decisión a nuestro favor.',
+    when: (when) => localWhen(when, 'es-ES', 'a las'),
+    dated: (when, text) => `${when}: ${text}`,
+    customerWrote: (when) => `El ${when}, el cliente nos escribió.`,
+    policy: (text) => `Nuestra política dice: "${text}"`,
+  },
+};
+
+function factSentence(fact: ReadFact, say: Words): string | null {
+  const when = fact.when ? say.when(fact.when) : null;
   if (fact.untrusted) {
-    return fact.kind === 'Communication' && when ? `On ${when}, the customer wrote to us.` : null;
+    return fact.kind === 'Communication' && when ? say.customerWrote(when) : null;
   }
   const text = /[.!?]$/.test(fact.text) ? fact.text : `${fact.text}.`;
   // A policy is quoted, word for word, as the prompt asks: its words are conditions, not events.
-  const policy = fact.kind === 'Policies' ? /^([^:]{1,40}): (.+)$/.exec(text) : null;
-  if (policy) return `Our ${policy[1]?.toLowerCase()} states: "${policy[2]}"`;
-  return when ? `${when}: ${text}` : text;
+  if (fact.kind === 'Policies') return say.policy(fact.text);
+  return when ? say.dated(when, text) : text;
 }
 
 /** `2026-03-04 14:03 UTC` → `March 4, 2026 at 14:03 UTC`. */
@@ -166,6 +226,16 @@ function readableWhen(when: string): string {
   if (!match) return when;
   const [, year, month, day, time] = match;
   return `${MONTHS[Number(month) - 1] ?? month} ${Number(day)}, ${year} at ${time} UTC`;
+}
+
+/** `2026-03-04 14:03 UTC` → `4 mars 2026 à 14:03 UTC`, `4. März 2026 um 14:03 UTC`, `4 de marzo de 2026 a las …`. */
+function localWhen(when: string, locale: string, at: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC$/.exec(when);
+  if (!match) return when;
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${match[1]}T00:00:00Z`),
+  );
+  return `${date} ${at} ${match[2]} UTC`;
 }
 
 /** A value of the shape a JSON schema asks for: the stand-in's answer when the prompt is not a fact sheet. */

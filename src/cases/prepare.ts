@@ -12,6 +12,7 @@ import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } fr
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbook/index.js';
 import { customerKeys } from '../evidence/sources/context.js';
 import type { Artefact, Fact } from '../evidence/types.js';
+import { localizeFacts } from '../i18n/facts.js';
 import { queueDraft } from '../jobs/enqueue.js';
 import type { Logger } from '../log.js';
 import { type ProductClients, stripeFor } from '../products/clients.js';
@@ -104,7 +105,9 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   }
   // Once enough decided disputes of the product exist, optional evidence is ordered by how much it has won there.
   const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
-  const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
+  // What goes to the bank reads the facts in its language (i18n/facts.ts); triage and storage keep them in English.
+  const localized = localizeFacts(gathered.facts, language);
+  const playbook = applyPlaybook(dispute.reason, localized, evidence, effectiveness ? { effectiveness } : {});
   const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({
     dispute: dispute.stripe_object,
@@ -148,7 +151,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   const images = await fetchDeliverables(gathered.artefacts.filter((artefact) => artefact.kind === 'image'));
   watch.lap('evidence');
   const packet = await (deps.buildPacket ?? buildPacket)({
-    ...packetInputFor(dispute, evidence, gathered.facts, playbook, images),
+    ...packetInputFor(dispute, evidence, localized, playbook, images),
     language,
   });
   watch.lap('packet');

@@ -79,9 +79,14 @@ const FACT_ID_PATTERNS = (Object.entries(FACT_IDS) as [FactIdPattern, FactKind][
 
 /** The kind a fact with this id has, or null when no source emits such an id. A fixed id wins over a family. */
 export function kindOfFactId(id: string): FactKind | null {
-  const fixed = FACT_IDS[id as FactIdPattern];
-  if (fixed) return fixed;
-  return FACT_ID_PATTERNS.find((entry) => entry.regex.test(id))?.kind ?? null;
+  const pattern = patternOfFactId(id);
+  return pattern ? FACT_IDS[pattern] : null;
+}
+
+/** The vocabulary's entry for this id (`stripe.refund.re_1` → `stripe.refund.{id}`), or null. A fixed id wins. */
+export function patternOfFactId(id: string): FactIdPattern | null {
+  if (id in FACT_IDS) return id as FactIdPattern;
+  return FACT_ID_PATTERNS.find((entry) => entry.regex.test(id))?.pattern ?? null;
 }
 
 export interface Fact {

@@ -2,15 +2,11 @@ import type { FactKind } from '../dispute/facts.js';
 import type { Language } from '../dispute/language.js';
 
 /**
- * What the claim-level check knows of French, German and Spanish (docs/architecture.md → "The reader's language").
- * The facts are in the evidence's words (English for Stripe's records), so a French statement cannot be held to the
- * facts' own words as an English one is. Instead:
- * - a statement citing nothing may use only the connecting words below (as in English: it may only connect);
- * - a statement citing facts may not state an event (a refund, a contact, a delivery, a verification, a cancellation,
- *   use of the product) that none of its facts is of a kind to record, nor a denial ("jamais", "nicht", "no");
- * - its values (amounts, dates, counts, IPs, ids) are checked against its facts exactly as in English.
- * This is a closed list of events, not the English check's closed list of allowed words: a new kind of event in a
- * new word passes it. README → "Grounding" says so.
+ * What the claim-level check knows of French, German and Spanish (docs/architecture.md → "The reader's language"). A
+ * statement in them is held to the words of the facts it cites, as an English one is: the facts are in its language
+ * (i18n/facts.ts), so every word it says must be theirs, a connecting word below, or a word a cited fact's kind
+ * shows. Words are compared by a stem that ignores accents and common endings (`foreignStem`). The events below only
+ * name what a refused word stated, for the reviewer.
  */
 export type ForeignLanguage = Exclude<Language, 'en'>;
 
@@ -25,7 +21,7 @@ export const FOREIGN_CONNECTIVES: Record<ForeignLanguage, ReadonlySet<string>> =
       'services entreprise société commerçant litige litiges contestation paiement paiements achat débit ' +
       'conteste contestons contester demande demandons demander décision faveur sa base éléments élément ' +
       'pièces pièce document documents documentation dossier preuve preuves informations relevé relevés ' +
-      'respectueusement présent présente présentes figurent figure trouverez ces voici',
+      'respectueusement présent présente présentes figurent figure trouverez ces voici puis',
   ),
   de: words(
     'der die das den dem des ein eine einen einem einer eines und oder aber denn also dieser diese dieses ' +
@@ -37,7 +33,7 @@ export const FOREIGN_CONNECTIVES: Record<ForeignLanguage, ReadonlySet<string>> =
       'produkt produkte dienst dienstleistung unternehmen händler rückbuchung rückbuchungen zahlung zahlungen ' +
       'kauf belastung widersprechen widerspricht bitten bitte bittet entscheidung entscheiden gunsten ' +
       'grundlage unterlagen unterlage dokument dokumente dokumentation nachweis nachweise informationen ' +
-      'aufgeführt beigefügt anbei fall',
+      'aufgeführt beigefügt anbei fall um uns danach dann',
   ),
   es: words(
     'el la los las lo un una unos unas y o pero pues porque este esta estos estas ese esa él ella ellos ellas ' +
@@ -47,7 +43,7 @@ export const FOREIGN_CONNECTIVES: Record<ForeignLanguage, ReadonlySet<string>> =
       'cliente clientes titular tarjeta tarjetas banco emisor cuenta cuentas producto productos servicio ' +
       'servicios empresa comercio comerciante disputa disputas pago pagos compra cargo cargos impugna ' +
       'impugnamos impugnar solicita solicitamos solicitar decisión resuelva resolver favor base registros ' +
-      'registro documento documentos documentación prueba pruebas información figuran figura adjunto adjuntos',
+      'registro documento documentos documentación prueba pruebas información figuran figura adjunto adjuntos nos luego',
   ),
 };
 
@@ -123,14 +119,6 @@ export const FOREIGN_EVENTS: readonly {
   },
 ];
 
-/** Words that deny or hedge: a denial is an event of its own ("never used"), which no fact of ours words this way. */
-export const FOREIGN_DENIALS: Record<Language, ReadonlySet<string>> = {
-  en: words('not never no none nothing nobody neither nor without'),
-  fr: words('ne n pas jamais aucun aucune rien personne ni non sans'),
-  de: words('nicht nie niemals kein keine keinen keinem keiner nichts weder noch ohne'),
-  es: words('no nunca jamás ningún ninguno ninguna nada nadie ni sin'),
-};
-
 /** "after the payment", in each language: said only when a cited fact is dated after it. */
 export const AFTER_PAYMENT: Record<Language, RegExp> = {
   en: /\bafter\s+(?:the|this|that|their|his|her)\s+(?:payment|purchase|charge)\b/i,
@@ -138,6 +126,131 @@ export const AFTER_PAYMENT: Record<Language, RegExp> = {
   de: /\bnach\s+(?:der|dieser|seiner|ihrer)\s+(?:Zahlung|Belastung)\b|\bnach\s+(?:dem|diesem|seinem|ihrem)\s+Kauf\b/i,
   es: /\bdespués\s+(?:del|de\s+este|de\s+su)\s+(?:pago|cargo|compra)\b|\bdespués\s+de\s+(?:la|esta|su)\s+compra\b/i,
 };
+
+/** What a fact of a kind shows by being on record, beyond its own words (claims.ts `KIND_WORDS` in English). */
+export const FOREIGN_KIND_WORDS: Record<ForeignLanguage, Partial<Record<FactKind, readonly string[]>>> = {
+  fr: {
+    communication: ['écrit', 'écrire', 'message', 'contact', 'contacté', 'correspondance', 'e-mail', 'courriel'],
+    activity: ['utilise', 'utilisé', 'utilisation', 'usage', 'activité', 'actif'],
+    deliverable: ['livré', 'livraison', 'livrer', 'créé', 'création', 'généré'],
+    policy_acceptance: ['accepté', 'accepter', 'acceptation', 'politique', 'conditions'],
+    prior_payment: ['antérieur', 'précédent', 'paiement', 'payé'],
+    subscription: ['abonnement', 'abonné'],
+    invoice: ['facture', 'facturé'],
+    refund: ['remboursement', 'remboursé'],
+    policy: ['politique', 'conditions', 'dit', 'indique', 'prévoit'],
+  },
+  de: {
+    communication: ['schrieb', 'geschrieben', 'nachricht', 'kontakt', 'kontaktiert', 'korrespondenz', 'e-mail'],
+    activity: ['nutzte', 'genutzt', 'nutzung', 'benutzt', 'aktivität', 'aktiv'],
+    deliverable: ['geliefert', 'lieferung', 'erstellt', 'erzeugt', 'generiert'],
+    policy_acceptance: ['akzeptierte', 'akzeptiert', 'zugestimmt', 'richtlinie', 'bedingungen'],
+    prior_payment: ['frühere', 'vorherige', 'zahlung', 'bezahlt', 'zahlte'],
+    subscription: ['abonnement', 'abonniert'],
+    invoice: ['rechnung', 'berechnet'],
+    refund: ['erstattung', 'erstattet'],
+    policy: ['richtlinie', 'bedingungen', 'besagt', 'lautet'],
+  },
+  es: {
+    communication: ['escribió', 'escrito', 'mensaje', 'contacto', 'contactó', 'correspondencia', 'correo'],
+    activity: ['usó', 'utilizó', 'utilizado', 'uso', 'actividad', 'activo'],
+    deliverable: ['entregado', 'entrega', 'entregó', 'creado', 'creó', 'generado', 'generó'],
+    policy_acceptance: ['aceptó', 'aceptado', 'aceptación', 'política', 'términos'],
+    prior_payment: ['anterior', 'previo', 'pago', 'pagado', 'pagó'],
+    subscription: ['suscripción', 'suscrito'],
+    invoice: ['factura', 'facturado'],
+    refund: ['reembolso', 'reembolsado'],
+    policy: ['política', 'términos', 'dice', 'indica', 'establece'],
+  },
+};
+
+/** Endings a stem drops, longest first: enough that "payé", "payés" and "payer" meet; meaning is not guessed. */
+const ENDINGS: Record<ForeignLanguage, readonly string[]> = {
+  fr: [
+    'issements',
+    'issement',
+    'ations',
+    'ation',
+    'ements',
+    'ement',
+    'aient',
+    'ait',
+    'ees',
+    'ee',
+    'es',
+    'er',
+    'ez',
+    'e',
+    's',
+    'x',
+  ],
+  de: ['ungen', 'ung', 'ten', 'tet', 'te', 'ern', 'en', 'er', 'es', 'em', 'e', 'n', 's'],
+  es: [
+    'aciones',
+    'acion',
+    'amente',
+    'mente',
+    'ados',
+    'adas',
+    'ado',
+    'ada',
+    'idos',
+    'idas',
+    'ido',
+    'ida',
+    'ar',
+    'er',
+    'ir',
+    'as',
+    'os',
+    'es',
+    'a',
+    'o',
+    's',
+  ],
+};
+
+/** A word's stem in the language: lower case, without accents, without one common ending (at least 3 letters left). */
+export function foreignStem(word: string, language: ForeignLanguage): string {
+  const bare = word.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+  const ending = ENDINGS[language].find((end) => bare.endsWith(end) && bare.length - end.length >= 3);
+  return ending ? bare.slice(0, -ending.length) : bare;
+}
+
+/** Words that say the same thing as a word of the facts, as stems: one event, worded differently (claims.ts). */
+export const FOREIGN_SAME_MEANING: Record<ForeignLanguage, readonly (readonly string[])[]> = Object.fromEntries(
+  (
+    [
+      [
+        'fr',
+        [
+          ['payé', 'paiement', 'payer', 'paie'],
+          ['acheté', 'achat', 'acheter'],
+          ['téléchargé', 'téléchargement'],
+          ['généré', 'création', 'créé'],
+        ],
+      ],
+      [
+        'de',
+        [
+          ['zahlte', 'zahlung', 'bezahlt', 'gezahlt'],
+          ['kaufte', 'kauf', 'gekauft'],
+          ['heruntergeladen', 'download'],
+          ['erstellt', 'generiert', 'erzeugt'],
+        ],
+      ],
+      [
+        'es',
+        [
+          ['pagó', 'pago', 'pagado', 'pagar', 'cargo'],
+          ['compró', 'compra', 'comprado'],
+          ['descargó', 'descarga', 'descargado'],
+          ['generó', 'generado', 'creó', 'creado'],
+        ],
+      ],
+    ] as const
+  ).map(([language, groups]) => [language, groups.map((group) => group.map((word) => foreignStem(word, language)))]),
+) as unknown as Record<ForeignLanguage, readonly (readonly string[])[]>;
 
 function words(list: string): ReadonlySet<string> {
   return new Set(list.split(/\s+/).filter(Boolean));

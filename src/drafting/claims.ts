@@ -3,9 +3,11 @@ import type { Language } from '../dispute/language.js';
 import {
   AFTER_PAYMENT,
   FOREIGN_CONNECTIVES,
-  FOREIGN_DENIALS,
   FOREIGN_EVENTS,
+  FOREIGN_KIND_WORDS,
+  FOREIGN_SAME_MEANING,
   type ForeignLanguage,
+  foreignStem,
 } from './claims-languages.js';
 import type { FactSheet, SheetFact } from './fact-sheet.js';
 import { checkStatements, type GroundingFinding, normaliseFactRef } from './grounding.js';
@@ -19,7 +21,8 @@ import { extractMentions, normaliseText } from './values.js';
  *   that assert nothing on their own. So a refund, a contact, a delivery, a verification or a denial ("never",
  *   "not") that no cited fact records is refused whatever words carry it: a new phrasing of an old lie, a hedge, a
  *   passive, another language, is still words the facts do not have. The check allows what the facts say; it does
- *   not look for what lies say.
+ *   not look for what lies say. In French, German and Spanish the same holds against the facts as the bank reads
+ *   them, in its language (i18n/facts.ts), with that language's connecting words (claims-languages.ts).
  * - a statement that cites nothing may only connect: no values, no words beyond the connecting ones.
  * Customer-written text is never support (a customer's "you refunded me" backs nothing), but quoting it verbatim
  * inside quotation marks is allowed. What the check cannot see is written in README → "Grounding".
@@ -103,7 +106,8 @@ const EVENT_WORDS: readonly [event: string, stems: readonly string[]][] = [
 export function checkClaims(statements: readonly Statement[], sheet: FactSheet): GroundingFinding[] {
   const findings: GroundingFinding[] = [];
   const byRef = new Map(sheet.facts.map((fact) => [fact.ref, fact]));
-  const context = contextWords(sheet);
+  const rules = wordRules(sheet.context.language ?? 'en');
+  const context = contextWords(sheet, rules);
   const paidAt = paymentTime(sheet);
   statements.forEach((statement, index) => {
     const label = `statement ${index + 1}`;
@@ -130,11 +134,12 @@ export function checkClaims(statements: readonly Statement[], sheet: FactSheet):
       });
     }
     const language = sheet.context.language ?? 'en';
+    const unsupported = unsupportedWords(statement.text, cited, context, [sheet.context.currency.toLowerCase()], rules);
     if (language !== 'en') {
-      findings.push(...foreignFindings(label, statement.text, cited, context, language, paidAt));
+      findings.push(...foreignFindings(label, unsupported, cited.length, language));
+      findings.push(...afterPaymentFindings(label, statement.text, cited, language, paidAt));
       return;
     }
-    const unsupported = unsupportedWords(statement.text, cited, context, [sheet.context.currency.toLowerCase()]);
     if (unsupported.length > 0) {
       const event = EVENT_WORDS.find(([, stems]) =>
         unsupported.some((word) => stems.some((stem) => stem === stemOf(word) || stemOf(word).startsWith(stem))),
@@ -171,73 +176,43 @@ function afterPaymentFindings(
 }
 
 /**
- * A statement in French, German or Spanish (src/drafting/claims-languages.ts): citing nothing, only connecting words;
- * citing facts, no event none of them is of a kind to record, and no denial. Its values were checked above.
+ * What a French, German or Spanish statement said that its facts do not: one finding per kind of event its refused
+ * words state (a refund, a contact, …), or one for the words themselves (a denial, a new claim).
  */
 function foreignFindings(
   label: string,
-  text: string,
-  cited: readonly SheetFact[],
-  context: ReadonlySet<string>,
+  unsupported: readonly string[],
+  citedCount: number,
   language: ForeignLanguage,
-  paidAt: number | undefined,
 ): GroundingFinding[] {
-  let scan = normaliseText(text);
-  const quotable = cited.filter(quotedOnly).map((fact) => flatten(fact.text));
-  scan = scan.replace(/"([^"]{3,})"|“([^”]{3,})”|«\s?([^»]{3,}?)\s?»|„([^“]{3,})“/g, (whole, a, b, c, d) =>
-    quotable.some((source) => source.includes(flatten(a ?? b ?? c ?? d ?? ''))) ? ' ' : whole,
-  );
-  for (const mention of extractMentions(scan, { currencies: [] })) scan = scan.replace(mention.raw, ' ');
-  const connectives = FOREIGN_CONNECTIVES[language];
-  // French elides: "n'a", "l'utilisation" are two words each.
-  const said = words(scan)
-    .flatMap((word) => {
-      const elided = language === 'fr' ? /^(qu|[cdjlmnst])['’](.+)$/.exec(word) : null;
-      return elided ? [elided[1] ?? '', elided[2] ?? ''] : [word];
-    })
-    .filter((word) => word !== '' && !/^\d/.test(word));
-  // The facts' own words (an English word copied from a fact, a name, an event's label) are theirs to use.
-  const own = new Set(cited.filter((fact) => !quotedOnly(fact)).flatMap((fact) => words(fact.text).map(stemOf)));
-  if (cited.length === 0) {
-    const loose = said.filter((word) => !connectives.has(word) && !context.has(stemOf(word)) && !CONNECTIVES.has(word));
-    if (loose.length === 0) return [];
+  if (unsupported.length === 0) return [];
+  const quoted = `"${unsupported.slice(0, 6).join('", "')}"`;
+  if (citedCount === 0) {
     return [
       {
         kind: 'uncited',
-        value: loose.join(' '),
-        message: `${label} says "${loose.slice(0, 6).join('", "')}", which a statement citing no facts may not`,
+        value: unsupported.join(' '),
+        message: `${label} says ${quoted}, which a statement citing no facts may not`,
       },
     ];
   }
-  const findings: GroundingFinding[] = [];
-  const kinds = new Set(cited.map((fact) => fact.kind));
-  const recorded = (word: string) => own.has(stemOf(word)) || context.has(stemOf(word));
-  for (const { event, kinds: recordedBy, stems } of FOREIGN_EVENTS) {
-    const stated = said.filter(
-      (word) =>
-        !connectives.has(word) &&
-        !recorded(word) &&
-        [...stems[language], ...stems.en].some((stem) => word.startsWith(stem)),
-    );
-    if (stated.length === 0 || recordedBy.some((kind) => kinds.has(kind))) continue;
-    findings.push({
-      kind: 'event_claim',
-      value: event,
-      message: `${label} says "${stated.slice(0, 3).join('", "')}": ${event} that the facts it cites do not record`,
-    });
-  }
-  const denials = said.filter(
-    (word) => FOREIGN_DENIALS[language].has(word) || FOREIGN_DENIALS.en.has(word) || word.endsWith("n't"),
+  const events = FOREIGN_EVENTS.filter(({ stems }) =>
+    unsupported.some((word) => [...stems[language], ...stems.en].some((stem) => word.startsWith(stem))),
   );
-  if (denials.length > 0) {
-    findings.push({
-      kind: 'unsupported',
-      value: denials.join(' '),
-      message: `${label} says "${denials.slice(0, 3).join('", "')}", a denial the facts it cites do not state`,
-    });
+  if (events.length === 0) {
+    return [
+      {
+        kind: 'unsupported',
+        value: unsupported.join(' '),
+        message: `${label} says ${quoted}, which the facts it cites do not say`,
+      },
+    ];
   }
-  findings.push(...afterPaymentFindings(label, text, cited, language, paidAt));
-  return findings;
+  return events.map(({ event }) => ({
+    kind: 'event_claim' as const,
+    value: event,
+    message: `${label} says ${quoted}: ${event} that the facts it cites do not record`,
+  }));
 }
 
 /** The rebuttal as the bank reads it: statements in order, a blank line where the model starts a paragraph. */
@@ -251,44 +226,91 @@ export function joinStatements(statements: readonly (Statement & { new_paragraph
   return text;
 }
 
+/** How a language's words are matched against its facts' words: the same rule, each language's words. */
+interface WordRules {
+  connectives: ReadonlySet<string>;
+  kindWords: Partial<Record<FactKind, readonly string[]>>;
+  sameMeaning: readonly (readonly string[])[];
+  stem: (word: string) => string;
+  words: (text: string) => string[];
+}
+
+const ENGLISH_RULES: WordRules = {
+  connectives: CONNECTIVES,
+  kindWords: KIND_WORDS,
+  sameMeaning: SAME_MEANING,
+  stem: stemOf,
+  words,
+};
+
+/**
+ * French, German, Spanish: their connecting words and what a fact's kind shows, beside English's (a model may copy an
+ * English word from a fact the business wrote in English); a stem that ignores accents; French elision read as two
+ * words ("n'a", "l'utilisation").
+ */
+function wordRules(language: Language): WordRules {
+  if (language === 'en') return ENGLISH_RULES;
+  const kinds = new Set([...Object.keys(KIND_WORDS), ...Object.keys(FOREIGN_KIND_WORDS[language])]) as Set<FactKind>;
+  return {
+    connectives: new Set([...FOREIGN_CONNECTIVES[language], ...CONNECTIVES]),
+    kindWords: Object.fromEntries(
+      [...kinds].map((kind) => [kind, [...(KIND_WORDS[kind] ?? []), ...(FOREIGN_KIND_WORDS[language][kind] ?? [])]]),
+    ),
+    sameMeaning: [...FOREIGN_SAME_MEANING[language], ...SAME_MEANING],
+    stem: (word) => foreignStem(word, language),
+    words:
+      language === 'fr'
+        ? (text) =>
+            words(text).flatMap((word) => {
+              const elided = /^(qu|[cdjlmnst])['’](.+)$/.exec(word);
+              return elided ? [elided[1] ?? '', elided[2] ?? ''] : [word];
+            })
+        : words,
+  };
+}
+
 /** The words of `text` that carry meaning and that neither its cited facts nor the connecting words back. */
 function unsupportedWords(
   text: string,
   cited: readonly SheetFact[],
   context: ReadonlySet<string>,
   currencies: string[],
+  rules: WordRules = ENGLISH_RULES,
 ): string[] {
+  const { stem, words } = rules;
   let scan = normaliseText(text);
   // Customer words quoted verbatim from a cited fact are quotation, not a claim: left out.
   const quotable = cited.filter(quotedOnly).map((fact) => flatten(fact.text));
-  scan = scan.replace(/"([^"]{3,})"|“([^”]{3,})”|«([^»]{3,})»/g, (whole, a, b, c) =>
-    quotable.some((source) => source.includes(flatten(a ?? b ?? c ?? ''))) ? ' ' : whole,
+  scan = scan.replace(/"([^"]{3,})"|“([^”]{3,})”|«\s?([^»]{3,}?)\s?»|„([^“]{3,})“/g, (whole, a, b, c, d) =>
+    quotable.some((source) => source.includes(flatten(a ?? b ?? c ?? d ?? ''))) ? ' ' : whole,
   );
   // Values are checked on their own (above); their characters are not words.
   for (const mention of extractMentions(scan, { currencies })) scan = scan.replace(mention.raw, ' ');
   const support = new Set<string>(context);
   const exact = new Set<string>();
   for (const fact of cited) {
-    for (const word of KIND_WORDS[fact.kind] ?? []) support.add(stemOf(word));
+    for (const word of rules.kindWords[fact.kind] ?? []) support.add(stem(word));
     // A policy is named by its title ("Refund policy: …"): the name as written, not its other forms ("refunded").
     if (fact.kind === 'policy') {
       const title = [
         typeof fact.data.policy === 'string' ? fact.data.policy : '',
         /^([^:]{1,40}):/.exec(fact.text)?.[1] ?? '',
+        // In another language the title ends at the first comma or bracket: "Politique de remboursement, présentée…".
+        /^([^:,(]{1,40})[,(]/.exec(fact.text)?.[1] ?? '',
       ];
       for (const word of title.flatMap(words)) exact.add(word);
     }
     if (quotedOnly(fact)) continue;
-    for (const word of words(fact.text)) support.add(stemOf(word));
+    for (const word of words(fact.text)) support.add(stem(word));
     for (const value of Object.values(fact.data))
-      if (typeof value === 'string') for (const word of words(value)) support.add(stemOf(word));
+      if (typeof value === 'string') for (const word of words(value)) support.add(stem(word));
   }
-  for (const group of SAME_MEANING)
-    if (group.some((stem) => support.has(stem))) for (const stem of group) support.add(stem);
+  for (const group of rules.sameMeaning)
+    if (group.some((same) => support.has(same))) for (const same of group) support.add(same);
   const refused: string[] = [];
   for (const word of words(scan)) {
-    if (/^\d/.test(word) || CONNECTIVES.has(word)) continue;
-    if (!support.has(stemOf(word)) && !exact.has(word) && !refused.includes(word)) refused.push(word);
+    if (word === '' || /^\d/.test(word) || rules.connectives.has(word)) continue;
+    if (!support.has(stem(word)) && !exact.has(word) && !refused.includes(word)) refused.push(word);
   }
   return refused;
 }
@@ -318,10 +340,10 @@ export function stemOf(word: string): string {
 }
 
 /** Words every statement may use: the business, the product and the customer as the dispute names them. */
-function contextWords(sheet: FactSheet): Set<string> {
+function contextWords(sheet: FactSheet, rules: WordRules): Set<string> {
   const { context } = sheet;
   const names = [context.businessName, context.productDescription ?? '', context.customerName ?? ''];
-  return new Set(names.flatMap((name) => words(name)).map(stemOf));
+  return new Set(names.flatMap((name) => rules.words(name)).map(rules.stem));
 }
 
 /** When the disputed payment was made: the earliest time on a charge fact. */

@@ -10,7 +10,12 @@ import { draftFromTemplate } from './template.js';
  * knowingly.
  */
 export function checkEditedText(text: string, sheet: FactSheet): GroundingFinding[] {
-  const own = new Set(sentences(draftFromTemplate(sheet, Number.POSITIVE_INFINITY).text));
+  // The template at its usual length and unbounded: a shorter draft groups its facts under other headings.
+  const own = new Set(
+    [draftFromTemplate(sheet), draftFromTemplate(sheet, Number.POSITIVE_INFINITY)].flatMap((draft) =>
+      sentences(draft.text),
+    ),
+  );
   const everyFact = sheet.facts.map((fact) => fact.ref);
   const findings = checkStatements(text, sheet);
   const written = sentences(text).filter((sentence) => !own.has(sentence));

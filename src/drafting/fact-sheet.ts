@@ -1,6 +1,7 @@
 import type { Language } from '../dispute/language.js';
 import { activitySummaryFacts, checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import type { Fact, FactKind } from '../evidence/types.js';
+import { localizeFacts } from '../i18n/facts.js';
 import { formatAmount, formatTimestamp, plainText, quoteUntrusted } from './format.js';
 
 /** The dispute basics every draft starts from. Amounts are minor units. */
@@ -123,7 +124,9 @@ const SUMMARY_TITLE = 'Account activity in summary (counted from the activity fa
  * activity's summary (evidence/activity-summary.ts) follows them, so a rebuttal that states counts of sessions,
  * IPs and devices rests on facts the grounding check can verify.
  */
-export function buildFactSheet(facts: Fact[], context: DraftContext): FactSheet {
+export function buildFactSheet(stored: Fact[], context: DraftContext): FactSheet {
+  // The facts as the bank reads them: their sentences in the rebuttal's language, from the same values (i18n/facts.ts).
+  const facts = localizeFacts(stored, context.language ?? 'en');
   const ordered = facts
     .map((fact, index) => ({ fact, index, time: timeOf(fact.at) }))
     .sort(

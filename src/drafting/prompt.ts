@@ -124,8 +124,10 @@ function languageRule(language: Language): string[] {
   if (language === 'en') return [];
   return [
     `7. Language: write every statement in ${LANGUAGE_NAMES[language]}, the language of the issuer's analyst, in ` +
-      'plain professional words. The facts are in English: say what they say in ' +
-      `${LANGUAGE_NAMES[language]}, adding nothing. Write amounts, dates and counts as ${LANGUAGE_NAMES[language]} ` +
+      `plain professional words. The facts are written in ${LANGUAGE_NAMES[language]}: state what they say in their ` +
+      'own words, adding nothing; a word no cited fact has is refused, as in English. Where a fact is in the ' +
+      "business's own words (an event's name, a title), copy them. " +
+      `Write amounts, dates and counts as ${LANGUAGE_NAMES[language]} ` +
       `writes them (for example ${WRITTEN_AS[language]}); copy names, ids, IP addresses, email addresses, card ` +
       'details and quotations exactly as the facts have them. Write weaknesses in English: they are for the business.',
   ];

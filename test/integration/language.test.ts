@@ -66,6 +66,22 @@ describe('REBUT_LANGUAGE=auto', () => {
     expect(staged).toContain('\n\nLes éléments les plus probants :\n- ');
     expect(staged).toMatch(/\(documentation du service, pages? \d+(?:–\d+)?\)\./);
     expect(staged).not.toContain('The strongest evidence');
+    // Stripe's records are stated in French too, from the same values: the bank reads no English sentence.
+    expect(staged).toMatch(/Paiement ch_\w+ de 49,00 USD réussi le \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(staged).toContain('Vérification du CVC : résultat concordant (la personne qui a payé a saisi le bon code');
+    expect(serviceDocumentation).toMatch(/Litige du_\w+ : une\s+rétrofacturation portant sur 49,00 USD/);
+    expect(serviceDocumentation).toMatch(/Le client Stripe cus_\w+\s+\(jenny\.rosen@example\.com\) est client depuis/);
+    for (const english of [
+      /Charge ch_/,
+      /CVC check/,
+      /Stripe Radar rated/,
+      /Payment intent/,
+      /a customer since/,
+      /Dispute du_/,
+    ]) {
+      expect(staged).not.toMatch(english);
+      expect(serviceDocumentation).not.toMatch(english);
+    }
   });
 
   it('a card issued in the US: English, as without the setting', async () => {
@@ -74,5 +90,7 @@ describe('REBUT_LANGUAGE=auto', () => {
     expect(staged).toMatch(/contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
     expect(message).toContain('*Rebuttal* (version 1');
     expect(serviceDocumentation).toContain('Evidence for dispute');
+    expect(staged).toContain('CVC check: pass (the person paying entered the correct security code).');
+    expect(serviceDocumentation).toMatch(/Charge ch_\w+\s+of\s+49\.00\s+USD\s+succeeded/);
   });
 });

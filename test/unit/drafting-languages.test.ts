@@ -11,6 +11,7 @@ import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src
 import { coverOpening, draftFromTemplate } from '../../src/drafting/template.js';
 import type { Fact } from '../../src/evidence/types.js';
 import { ACTIVITY_WORDS } from '../../src/i18n/activity.js';
+import { factSentence } from '../../src/i18n/facts.js';
 import { PACKET_MESSAGES } from '../../src/i18n/packet.js';
 import { REBUTTAL_MESSAGES } from '../../src/i18n/rebuttal.js';
 import { STRONGEST_MESSAGES } from '../../src/i18n/strongest.js';
@@ -149,16 +150,28 @@ describe('the template in each language', () => {
   );
 });
 
+const CHARGE = {
+  charge_id: 'ch_3QsampleCharge00001',
+  amount: 4900,
+  amount_refunded: 0,
+  currency: 'usd',
+  status: 'succeeded',
+  created: '2026-11-16T14:03:00.000Z',
+  description: null,
+  statement_descriptor: null,
+};
+
 // A sheet whose values a rebuttal may state: $49.00 on November 16, 2026, 12 events, IP 203.0.113.7.
 const context = (language: Language): DraftContext =>
   sampleContext({ reason: 'fraudulent', language, created: '2026-11-20T09:00:00Z', dueBy: '2026-11-30T23:59:59Z' });
 const facts: Fact[] = [
+  // Written as the Stripe source writes it, so the sheet states it in the rebuttal's language (i18n/facts.ts).
   sampleFact({
     id: 'stripe.charge',
     kind: 'charge',
-    text: 'Payment of $49.00 succeeded on charge ch_3QsampleCharge00001.',
+    text: factSentence('stripe.charge', CHARGE, '2026-11-16T14:03:00Z'),
     at: '2026-11-16T14:03:00Z',
-    data: { amount: 4900, currency: 'usd' },
+    data: CHARGE,
   }),
   sampleFact({
     id: 'sql.activity.summary',
@@ -285,7 +298,16 @@ describe('a refund no fact records is refused in every language', () => {
 describe("a model's statements in French, German and Spanish", () => {
   const STATEMENTS: Record<
     Exclude<Language, 'en'>,
-    { honest: string; intro: string; uncited: string; contact: string; denial: string; after: string }
+    {
+      honest: string;
+      intro: string;
+      uncited: string;
+      contact: string;
+      denial: string;
+      after: string;
+      /** A claim in words no fact has and no event list names: refused because the facts do not say it. */
+      praise: string;
+    }
   > = {
     fr: {
       honest: 'Le client a payé 49,00 $US le 16 novembre 2026, puis a utilisé le produit depuis l’IP 203.0.113.7.',
@@ -294,6 +316,7 @@ describe("a model's statements in French, German and Spanish", () => {
       contact: 'Le client nous a contactés par téléphone et a confirmé l’achat.',
       denial: "Le client n'a jamais demandé d'aide.",
       after: 'Après le paiement, le client a payé 49,00 $US.',
+      praise: "Le client a adoré le produit et l'a recommandé à ses amis.",
     },
     de: {
       honest: 'Der Kunde zahlte am 16. November 2026 49,00 $ und nutzte das Produkt danach von der IP 203.0.113.7.',
@@ -302,6 +325,7 @@ describe("a model's statements in French, German and Spanish", () => {
       contact: 'Der Kunde hat uns angerufen und den Kauf bestätigt.',
       denial: 'Der Kunde hat nie um Hilfe gebeten.',
       after: 'Nach der Zahlung zahlte der Kunde 49,00 $.',
+      praise: 'Der Kunde war mit dem Produkt sehr zufrieden und empfahl es weiter.',
     },
     es: {
       honest:
@@ -311,6 +335,7 @@ describe("a model's statements in French, German and Spanish", () => {
       contact: 'El cliente nos llamó por teléfono y confirmó la compra.',
       denial: 'El cliente nunca pidió ayuda.',
       after: 'Después del pago, el cliente pagó 49,00 US$.',
+      praise: 'El cliente quedó muy satisfecho con el producto y lo recomendó.',
     },
   };
   for (const [language, said] of Object.entries(STATEMENTS) as [Exclude<Language, 'en'>, (typeof STATEMENTS)['fr']][]) {
@@ -321,7 +346,7 @@ describe("a model's statements in French, German and Spanish", () => {
       checkClaims([{ text, facts: cited.filter((ref): ref is string => ref !== undefined) }], sheet);
 
     it(`${language}: an honest statement citing its facts passes, and so does an introduction citing none`, () => {
-      expect(check(said.honest, [charge, activity])).toEqual([]);
+      expect(check(said.honest, [charge, activity]).map((f) => f.message)).toEqual([]);
       expect(check(said.intro, [])).toEqual([]);
     });
     it(`${language}: a claim citing no facts is refused`, () => {
@@ -335,9 +360,18 @@ describe("a model's statements in French, German and Spanish", () => {
     it(`${language}: a denial no fact states is refused`, () => {
       expect(check(said.denial, [charge, activity]).map((finding) => finding.kind)).toContain('unsupported');
     });
+    it(`${language}: a claim in words its facts do not have is refused, whatever the words`, () => {
+      const findings = check(said.praise, [charge, activity]);
+      expect(findings.map((finding) => finding.kind)).toEqual(['unsupported']);
+    });
+    it(`${language}: a fact's own sentence, as the sheet states it in ${language}, passes as it is`, () => {
+      const stated = sheet.facts.find((fact) => fact.id === 'stripe.charge')?.text ?? '';
+      expect(stated).not.toContain('Charge ch_');
+      expect(check(stated, [charge])).toEqual([]);
+    });
     it(`${language}: "after the payment" needs a cited fact dated after it`, () => {
       expect(check(said.after, [account]).map((finding) => finding.value)).toContain('something after the payment');
-      expect(check(said.after, [charge, activity])).toEqual([]);
+      expect(check(said.after, [charge, activity]).map((f) => f.message)).toEqual([]);
     });
   }
 });
@@ -357,7 +391,7 @@ describe("a person's edit of a French rebuttal", () => {
   const { text } = draftFromTemplate(sheet);
 
   it('the template’s own French sentences stand as they are', () => {
-    expect(checkEditedText(text, sheet)).toEqual([]);
+    expect(checkEditedText(text, sheet).map((f) => f.message)).toEqual([]);
   });
 
   it('a refund, a false amount or a denial added in French is listed', () => {

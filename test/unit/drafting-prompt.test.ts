@@ -7,6 +7,8 @@ import { addUsage, estimateCostUsd } from '../../src/drafting/llm.js';
 import { buildPrompt, buildRetryMessages, EXAMPLE_MAX_CHARS } from '../../src/drafting/prompt.js';
 import { injectionFact, sampleContext, sampleFacts } from '../../src/drafting/sample-case.js';
 import { REASON_STRATEGIES, STRIPE_ADVICE, strategyFor } from '../../src/drafting/strategies.js';
+import type { Fact } from '../../src/evidence/types.js';
+import { factSentence } from '../../src/i18n/facts.js';
 
 const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext({ reason: 'product_not_received' }));
 const strategy = strategyFor('product_not_received');
@@ -139,9 +141,89 @@ describe('the stand-in model', () => {
     expect(read?.facts).toHaveLength(sheet.facts.length);
     expect(read?.amount).toBe('$49.00');
     const answer = writeAnswer(
-      read ?? { business: '', disputeId: '', reason: '', amount: '', chargeId: '', facts: [] },
+      read ?? { language: 'en', business: '', disputeId: '', reason: '', amount: '', chargeId: '', facts: [] },
     );
     expect(checkAnswer(answer, sheet)).toEqual({ ok: true, findings: [] });
     expect(rebuttalOf(answer).text).not.toMatch(/ignore previous|refunded/i);
   });
+
+  // As the sources write them (i18n/facts.ts), so the sheet states them in the rebuttal's language.
+  const localizable = (): Fact[] =>
+    (
+      [
+        [
+          'stripe.charge',
+          'charge',
+          {
+            charge_id: 'ch_3Qsample',
+            amount: 4900,
+            amount_refunded: 0,
+            currency: 'usd',
+            status: 'succeeded',
+            created: '2026-11-16T14:03:00.000Z',
+            description: 'Pro plan',
+            statement_descriptor: null,
+          },
+        ],
+        ['stripe.charge.cvc', 'payment_check', { cvc_check: 'pass' }],
+        [
+          'stripe.customer',
+          'customer',
+          { customer_id: 'cus_Qsample', email: 'jane.doe@example.com', created: '2025-11-02T08:00:00.000Z' },
+        ],
+        [
+          'sql.activity.1',
+          'activity',
+          {
+            event: 'generated a design',
+            ip: '203.0.113.7',
+            device_id: null,
+            device_fingerprint: null,
+            detail_shown: null,
+          },
+        ],
+        [
+          'config.policy.refund',
+          'policy',
+          {
+            policy: 'refund',
+            shown_at: 'checkout_page',
+            url: null,
+            effective: null,
+            versioned: false,
+            paid_on: '2026-11-16',
+          },
+        ],
+      ] as const
+    ).map(([id, kind, data]) => ({
+      id,
+      kind,
+      text: factSentence(id, data, '2026-11-17T09:00:00.000Z') + (kind === 'policy' ? 'Refunds within 14 days.' : ''),
+      at: '2026-11-17T09:00:00.000Z',
+      source: id.split('.')[0] ?? 'stripe',
+      data,
+    }));
+
+  for (const [language, opening, english] of [
+    ['fr', 'conteste le litige', 'Payment of'],
+    ['de', 'widerspricht der Rückbuchung', 'Payment of'],
+    ['es', 'impugna la disputa', 'Payment of'],
+  ] as const) {
+    it(`answers in ${language} when the prompt asks for it, and its answer passes the check against the ${language} facts`, () => {
+      const inLanguage = buildFactSheet(localizable(), sampleContext({ reason: 'fraudulent', language }));
+      const prompt = buildPrompt(inLanguage, strategyFor('fraudulent'), [])
+        .map((message) => message.content)
+        .join('\n');
+      const read = readFactSheet(prompt);
+      expect(read?.language).toBe(language);
+      const answer = writeAnswer(
+        read ?? { language, business: '', disputeId: '', reason: '', amount: '', chargeId: '', facts: [] },
+      );
+      const text = rebuttalOf(answer).text;
+      expect(text).toContain(opening);
+      expect(text).not.toContain(english);
+      expect(text).not.toContain('Based on these records');
+      expect(checkAnswer(answer, inLanguage)).toEqual({ ok: true, findings: [] });
+    });
+  }
 });

@@ -476,7 +476,7 @@ export function composeCommunications(
 
 /** Sources start sentences with "2025-03-01 14:02 UTC: "; under a heading that already says when, it is noise. */
 function stripTimePrefix(text: string): string {
-  return text.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC: /, '');
+  return text.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC ?: /, '');
 }
 
 export function deliverableCaption(

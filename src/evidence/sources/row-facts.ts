@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
+import { factSentence } from '../../i18n/facts.js';
 import type { BusinessEvidenceKind } from '../config.js';
 import type { Artefact, Fact } from '../types.js';
 import {
   cleanText,
   DEFAULT_UNTRUSTED_COLUMNS,
-  formatWhen,
   MAX_UNTRUSTED_CHARS,
   MAX_VALUE_CHARS,
   ROW_SCHEMAS,
@@ -71,38 +71,34 @@ function accountEvidence(rows: Rows['account'][], context: RowContext): RowEvide
   const accountId = value(row.account_id) ?? '';
   const email = value(row.email);
   const created = row.created_at ?? null;
-  const parts = [`Account ${accountId}${email ? ` (${email})` : ''}`];
-  parts.push(created ? `was opened on ${created.slice(0, 10)}` : 'exists');
-  const details = [
-    row.plan ? `plan ${value(row.plan)}` : null,
-    row.status ? `status ${value(row.status)}` : null,
-  ].filter(Boolean);
-  facts.push({
-    id: `${source}.account`,
-    kind: 'account',
-    text: `${parts.join(' ')}${details.length ? `, ${details.join(', ')}` : ''}.`,
-    at: created,
-    source,
-    data: {
-      account_id: accountId,
-      email,
-      created_at: created,
-      plan: value(row.plan),
-      status: value(row.status),
-      ...extraData('account', row, untrusted),
-    },
-  });
-  const name = shown('name', row.name, untrusted);
-  if (name) {
-    facts.push({
-      id: `${source}.account.name`,
+  facts.push(
+    written({
+      id: `${source}.account`,
       kind: 'account',
-      text: `The account holder's name on account ${accountId} is ${name.text}.`,
       at: created,
       source,
-      untrusted: name.untrusted || undefined,
-      data: { name: cleanText(row.name ?? '', MAX_VALUE_CHARS) },
-    });
+      data: {
+        account_id: accountId,
+        email,
+        created_at: created,
+        plan: value(row.plan),
+        status: value(row.status),
+        ...extraData('account', row, untrusted),
+      },
+    }),
+  );
+  const name = shown('name', row.name, untrusted);
+  if (name) {
+    facts.push(
+      written({
+        id: `${source}.account.name`,
+        kind: 'account',
+        at: created,
+        source,
+        untrusted: name.untrusted || undefined,
+        data: { account_id: accountId, name: cleanText(row.name ?? '', MAX_VALUE_CHARS), name_shown: name.text },
+      }),
+    );
   }
   return { facts, artefacts: [] };
 }
@@ -111,13 +107,11 @@ function accountEvidence(rows: Rows['account'][], context: RowContext): RowEvide
 function activityFact(row: Rows['activity'], n: number, context: RowContext): Fact {
   const { source, untrusted } = context;
   const ip = validIp(row.ip);
-  const device = value(row.device_id) ?? value(row.device_fingerprint);
   const detail = shown('detail', row.detail, untrusted);
   const event = value(row.event) ?? 'activity';
-  return {
+  return written({
     id: `${source}.activity.${n}`,
     kind: 'activity',
-    text: `${formatWhen(row.at)}: ${event}${ip ? ` from IP ${ip}` : ''}${device ? ` on device ${device}` : ''}${detail ? ` (${detail.text})` : ''}.`,
     at: row.at,
     source,
     untrusted: detail?.untrusted || undefined,
@@ -128,9 +122,10 @@ function activityFact(row: Rows['activity'], n: number, context: RowContext): Fa
       device_fingerprint: value(row.device_fingerprint),
       user_agent: row.user_agent === null ? null : cleanText(row.user_agent, MAX_VALUE_CHARS),
       charge_id: value(row.charge_id),
+      detail_shown: detail?.text ?? null,
       ...extraData('activity', row, untrusted),
     },
-  };
+  });
 }
 
 /** What was delivered, in time order; a deliverable with an image also becomes an image artefact. */
@@ -168,14 +163,9 @@ function deliverableEvidence(
           ...(/^https?:\/\//i.test(image) ? { url: image } : { path: image }),
         }
       : null;
-  const what = title ? title.text : 'a deliverable';
-  const fact: Fact = {
+  const fact = written({
     id: `${source}.deliverable.${key}`,
     kind: 'deliverable',
-    text:
-      `${formatWhen(row.at)}: delivered ${what}` +
-      `${prompt ? `, made from the customer's request ${prompt.text}` : ''}` +
-      `${description ? ` — ${description.text}` : ''}${image ? ' (image attached)' : ''}.`,
     at: row.at,
     source,
     untrusted: title?.untrusted || prompt?.untrusted || description?.untrusted || undefined,
@@ -184,30 +174,35 @@ function deliverableEvidence(
       title: row.title === null ? null : cleanText(row.title, MAX_VALUE_CHARS),
       artefact_id: artefactId,
       image: image ? cleanText(image, 2_000) : null,
+      title_shown: title?.text ?? null,
+      prompt_shown: prompt?.text ?? null,
+      description_shown: description?.text ?? null,
       ...extraData('deliverables', row, untrusted),
     },
-  };
+  });
   return { fact, artefact };
 }
 
 /** One message between the customer and the business, quoted whichever way it went. */
 function communicationFact(row: Rows['communications'], n: number, context: RowContext): Fact {
   const { source, untrusted } = context;
-  const who =
-    row.direction === 'inbound'
-      ? 'the customer wrote'
-      : `${context.businessName ?? 'the business'} wrote to the customer`;
   const subject = shown('subject', row.subject, untrusted);
   const body = shown('body', row.body, untrusted);
-  return {
+  return written({
     id: `${source}.communication.${n}`,
     kind: 'communication',
-    text: `${formatWhen(row.at)}: ${who}${row.channel ? ` by ${value(row.channel)}` : ''}${subject ? `, subject ${subject.text}` : ''}: ${body?.text ?? ''}`,
     at: row.at,
     source,
     untrusted: subject?.untrusted || body?.untrusted || undefined,
-    data: { direction: row.direction, channel: value(row.channel), ...extraData('communications', row, untrusted) },
-  };
+    data: {
+      direction: row.direction,
+      channel: value(row.channel),
+      business_name: context.businessName ?? null,
+      subject_shown: subject?.text ?? null,
+      body_shown: body?.text ?? null,
+      ...extraData('communications', row, untrusted),
+    },
+  });
 }
 
 /** The customer accepting a policy: which one, which version, where it was shown, from which IP. */
@@ -216,13 +211,9 @@ function policyAcceptanceFact(row: Rows['policy_acceptance'], n: number, context
   const ip = validIp(row.ip);
   const shownAt = value(row.shown_at);
   const policy = value(row.policy) ?? 'a';
-  return {
+  return written({
     id: `${source}.policy_acceptance.${n}`,
     kind: 'policy_acceptance',
-    text:
-      `${formatWhen(row.at)}: the customer accepted the ${policy} policy` +
-      `${row.version ? ` (version ${value(row.version)})` : ''}` +
-      `${shownAt ? ` shown on the ${shownAt.replaceAll('_', ' ')}` : ''}${ip ? ` from IP ${ip}` : ''}.`,
     at: row.at,
     source,
     data: {
@@ -232,7 +223,16 @@ function policyAcceptanceFact(row: Rows['policy_acceptance'], n: number, context
       ip,
       ...extraData('policy_acceptance', row, untrusted),
     },
-  };
+  });
+}
+
+/**
+ * A fact with its sentence written from its data (i18n/facts.ts), so a case's files in the reader's language say the
+ * same values. The sentence's customer-typed parts are in `data` as shown (`*_shown`: quoted when the customer typed
+ * them).
+ */
+function written(fact: Omit<Fact, 'text' | 'data'> & { data: NonNullable<Fact['data']> }): Fact {
+  return { ...fact, text: factSentence(fact.id, fact.data, fact.at) };
 }
 
 /** For kinds whose rows each make one fact, numbered from 1 in time order. */

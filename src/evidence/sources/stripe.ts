@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import type Stripe from 'stripe';
-import { formatIsoDate, isoFromUnix } from '../../dates.js';
+import { isoFromUnix } from '../../dates.js';
+import { factSentence } from '../../i18n/facts.js';
 import type { Fact, SourceResult } from '../types.js';
 import { type EvidenceContext, errorMessage } from './context.js';
-import { formatAmount } from './format.js';
 import { cleanText, MAX_VALUE_CHARS } from './rows.js';
 
 /**
@@ -28,6 +28,14 @@ export const METADATA_IDENTIFIER_KEYS = {
 } as const;
 
 type Data = Record<string, string | number | boolean | null>;
+
+/**
+ * A fact with its sentence written from its data (i18n/facts.ts): the English stored here and the reader's language in
+ * a case's files say the same values. Every value a sentence reads is in `data`.
+ */
+function written(fact: Omit<Fact, 'text' | 'data'> & { data: Data }): Fact {
+  return { ...fact, text: factSentence(fact.id, fact.data, fact.at) };
+}
 
 function identifiersFromMetadata(...sources: (Stripe.Metadata | null | undefined)[]): Data {
   const lookup = new Map<string, string>();
@@ -69,84 +77,74 @@ export function formatAddress(address: Stripe.Address | null | undefined): strin
   return parts.length > 0 ? cleanText(parts.join(', '), MAX_VALUE_CHARS) : null;
 }
 
-const CVC_MEANING: Record<string, string> = {
-  pass: 'the person paying entered the correct security code',
-  fail: 'the security code entered was wrong, yet the issuer authorised the payment',
-  unavailable: 'the issuer did not check the security code',
-  unchecked: 'the security code was given but the issuer did not check it',
-};
-
 function cardFacts(charge: Stripe.Charge): Fact[] {
   const card = charge.payment_method_details?.card;
   if (!card) return [];
   const at = isoFromUnix(charge.created);
   const facts: Fact[] = [];
-  const wallet = card.wallet?.type ? ` via ${card.wallet.type.replaceAll('_', ' ')}` : '';
-  facts.push({
-    id: 'stripe.charge.card',
-    kind: 'charge',
-    text:
-      `Paid with a ${card.brand ?? 'card'}${card.funding ? ` ${card.funding}` : ''} card ending ${card.last4 ?? '????'}` +
-      `${card.country ? ` issued in ${card.country}` : ''}${wallet}` +
-      `${card.fingerprint ? `, card fingerprint ${card.fingerprint}` : ''}${card.network ? `, processed on the ${card.network} network` : ''}.`,
-    at,
-    source: 'stripe',
-    data: {
-      brand: card.brand,
-      last4: card.last4 ?? null,
-      funding: card.funding,
-      country: card.country,
-      fingerprint: card.fingerprint ?? null,
-      network: card.network,
-      network_transaction_id: card.network_transaction_id,
-      exp: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year}`,
-      wallet: card.wallet?.type ?? null,
-    },
-  });
-  const checks = card.checks;
-  if (checks && (checks.address_line1_check || checks.address_postal_code_check)) {
-    facts.push({
-      id: 'stripe.charge.avs',
-      kind: 'payment_check',
-      text: `Address verification (AVS): street address ${checks.address_line1_check ?? 'not checked'}, postal code ${checks.address_postal_code_check ?? 'not checked'}.`,
+  facts.push(
+    written({
+      id: 'stripe.charge.card',
+      kind: 'charge',
       at,
       source: 'stripe',
       data: {
-        address_line1_check: checks.address_line1_check,
-        address_postal_code_check: checks.address_postal_code_check,
+        brand: card.brand,
+        last4: card.last4 ?? null,
+        funding: card.funding,
+        country: card.country,
+        fingerprint: card.fingerprint ?? null,
+        network: card.network,
+        network_transaction_id: card.network_transaction_id,
+        exp: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year}`,
+        wallet: card.wallet?.type ?? null,
       },
-    });
+    }),
+  );
+  const checks = card.checks;
+  if (checks && (checks.address_line1_check || checks.address_postal_code_check)) {
+    facts.push(
+      written({
+        id: 'stripe.charge.avs',
+        kind: 'payment_check',
+        at,
+        source: 'stripe',
+        data: {
+          address_line1_check: checks.address_line1_check,
+          address_postal_code_check: checks.address_postal_code_check,
+        },
+      }),
+    );
   }
   if (checks?.cvc_check) {
-    facts.push({
-      id: 'stripe.charge.cvc',
-      kind: 'payment_check',
-      text: `CVC check: ${checks.cvc_check}${CVC_MEANING[checks.cvc_check] ? ` (${CVC_MEANING[checks.cvc_check]})` : ''}.`,
-      at,
-      source: 'stripe',
-      data: { cvc_check: checks.cvc_check },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.cvc',
+        kind: 'payment_check',
+        at,
+        source: 'stripe',
+        data: { cvc_check: checks.cvc_check },
+      }),
+    );
   }
   const secure = card.three_d_secure;
   if (secure) {
     const authenticated = secure.result === 'authenticated' || secure.result === 'attempt_acknowledged';
-    facts.push({
-      id: 'stripe.charge.3ds',
-      kind: 'payment_check',
-      text:
-        `3-D Secure${secure.version ? ` ${secure.version}` : ''}: ${secure.result ?? 'no result'}` +
-        `${secure.authentication_flow ? ` (${secure.authentication_flow} flow)` : ''}` +
-        `${authenticated ? '; the cardholder was authenticated by the issuer, which shifts fraud liability to the issuer' : ''}.`,
-      at,
-      source: 'stripe',
-      data: {
-        result: secure.result,
-        version: secure.version,
-        authentication_flow: secure.authentication_flow,
-        result_reason: secure.result_reason,
-        liability_shift: authenticated,
-      },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.3ds',
+        kind: 'payment_check',
+        at,
+        source: 'stripe',
+        data: {
+          result: secure.result,
+          version: secure.version,
+          authentication_flow: secure.authentication_flow,
+          result_reason: secure.result_reason,
+          liability_shift: authenticated,
+        },
+      }),
+    );
   }
   return facts;
 }
@@ -158,14 +156,9 @@ function chargeFacts(charge: Stripe.Charge, paymentIntent: Stripe.PaymentIntent 
   const identifiers = identifiersFromMetadata(charge.metadata, paymentIntent?.metadata);
   const description = charge.description ?? paymentIntent?.description ?? null;
   const facts: Fact[] = [
-    {
+    written({
       id: 'stripe.charge',
       kind: 'charge',
-      text:
-        `Charge ${charge.id} of ${formatAmount(charge.amount, charge.currency)} ${charge.status} on ${formatWhenUnix(charge.created)}` +
-        `${description ? ` for "${cleanText(description, MAX_VALUE_CHARS)}"` : ''}` +
-        `${charge.calculated_statement_descriptor ? `; it appeared on the statement as "${charge.calculated_statement_descriptor}"` : ''}` +
-        `${charge.amount_refunded > 0 ? `; ${formatAmount(charge.amount_refunded, charge.currency)} of it has been refunded` : ''}.`,
       at,
       source: 'stripe',
       data: {
@@ -189,146 +182,120 @@ function chargeFacts(charge: Stripe.Charge, paymentIntent: Stripe.PaymentIntent 
         ...addressData('shipping', charge.shipping?.address),
         shipping_name: charge.shipping?.name ?? null,
       },
-    },
+    }),
   ];
   if (identifiers.ip) {
-    facts.push({
-      id: 'stripe.charge.purchase_ip',
-      kind: 'charge',
-      text: `The purchase was made from IP address ${identifiers.ip} (recorded with the payment).`,
-      at,
-      source: 'stripe',
-      data: { ip: identifiers.ip },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.purchase_ip',
+        kind: 'charge',
+        at,
+        source: 'stripe',
+        data: { ip: identifiers.ip },
+      }),
+    );
   }
   if (charge.receipt_url || charge.receipt_number || charge.receipt_email) {
-    facts.push({
-      id: 'stripe.charge.receipt',
-      kind: 'charge',
-      text:
-        // No link in the sentence: an issuer's analyst cannot open it (Stripe's advice); `data` keeps the URL.
-        `A receipt${charge.receipt_number ? ` (number ${charge.receipt_number})` : ''} was issued` +
-        `${charge.receipt_email ? ` and emailed to ${charge.receipt_email}` : ''}.`,
-      at,
-      source: 'stripe',
-      data: {
-        receipt_number: charge.receipt_number,
-        receipt_url: charge.receipt_url,
-        receipt_email: charge.receipt_email,
-      },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.receipt',
+        kind: 'charge',
+        at,
+        source: 'stripe',
+        data: {
+          receipt_number: charge.receipt_number,
+          receipt_url: charge.receipt_url,
+          receipt_email: charge.receipt_email,
+        },
+      }),
+    );
   }
   const billing = charge.billing_details;
   const billingAddress = formatAddress(billing?.address);
   if (billing && (billing.name || billing.email || billingAddress)) {
     // The cardholder typed these at checkout: quoted, and flagged as customer text.
-    const parts = [
-      billing.name ? `name "${cleanText(billing.name, MAX_VALUE_CHARS)}"` : null,
-      billing.email ? `email ${cleanText(billing.email, MAX_VALUE_CHARS)}` : null,
-      billingAddress ? `address "${billingAddress}"` : null,
-    ].filter(Boolean);
-    facts.push({
-      id: 'stripe.charge.billing',
-      kind: 'charge',
-      text: `Billing details entered with the payment: ${parts.join(', ')}.`,
-      at,
-      source: 'stripe',
-      untrusted: Boolean(billing.name || billingAddress) || undefined,
-      data: {
-        name: billing.name ? cleanText(billing.name, MAX_VALUE_CHARS) : null,
-        email: billing.email,
-        address: billingAddress,
-        ...addressData('address', billing.address),
-      },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.billing',
+        kind: 'charge',
+        at,
+        source: 'stripe',
+        untrusted: Boolean(billing.name || billingAddress) || undefined,
+        data: {
+          name: billing.name ? cleanText(billing.name, MAX_VALUE_CHARS) : null,
+          email: billing.email ? cleanText(billing.email, MAX_VALUE_CHARS) : null,
+          address: billingAddress,
+          ...addressData('address', billing.address),
+        },
+      }),
+    );
   }
   const shipping = formatAddress(charge.shipping?.address);
   if (shipping) {
-    facts.push({
-      id: 'stripe.charge.shipping',
-      kind: 'charge',
-      text: `Shipping address given with the payment: "${shipping}".`,
-      at,
-      source: 'stripe',
-      untrusted: true,
-      data: { address: shipping, ...addressData('shipping', charge.shipping?.address) },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.shipping',
+        kind: 'charge',
+        at,
+        source: 'stripe',
+        untrusted: true,
+        data: { address: shipping, ...addressData('shipping', charge.shipping?.address) },
+      }),
+    );
   }
   facts.push(...cardFacts(charge));
   const outcome = charge.outcome;
   if (outcome && (outcome.risk_level || outcome.network_status)) {
-    const approved = outcome.network_status === 'approved_by_network';
-    facts.push({
-      id: 'stripe.charge.risk',
-      kind: 'payment_check',
-      text:
-        `${outcome.risk_level ? `Stripe Radar rated the payment ${outcome.risk_level} risk${outcome.risk_score !== undefined ? ` (score ${outcome.risk_score} of 100)` : ''}` : 'Stripe Radar gave no risk rating'}` +
-        `${outcome.network_status ? `; ${approved ? 'the card issuer approved it' : `network status ${outcome.network_status}`}` : ''}.`,
-      at,
-      source: 'stripe',
-      data: {
-        risk_level: outcome.risk_level ?? null,
-        risk_score: outcome.risk_score ?? null,
-        network_status: outcome.network_status,
-        outcome_type: outcome.type,
-        seller_message: outcome.seller_message,
-      },
-    });
+    facts.push(
+      written({
+        id: 'stripe.charge.risk',
+        kind: 'payment_check',
+        at,
+        source: 'stripe',
+        data: {
+          risk_level: outcome.risk_level ?? null,
+          risk_score: outcome.risk_score ?? null,
+          network_status: outcome.network_status,
+          outcome_type: outcome.type,
+          seller_message: outcome.seller_message,
+        },
+      }),
+    );
   }
   if (paymentIntent) {
-    facts.push({
-      id: 'stripe.payment_intent',
-      kind: 'charge',
-      text:
-        `Payment intent ${paymentIntent.id} was created on ${formatWhenUnix(paymentIntent.created)} and is ${paymentIntent.status}` +
-        `${paymentIntent.amount_received ? `, ${formatAmount(paymentIntent.amount_received, paymentIntent.currency)} received` : ''}.`,
-      at: isoFromUnix(paymentIntent.created),
-      source: 'stripe',
-      data: {
-        payment_intent_id: paymentIntent.id,
-        status: paymentIntent.status,
-        amount_received: paymentIntent.amount_received,
-        created: isoFromUnix(paymentIntent.created),
-        ...identifiersFromMetadata(paymentIntent.metadata),
-      },
-    });
+    facts.push(
+      written({
+        id: 'stripe.payment_intent',
+        kind: 'charge',
+        at: isoFromUnix(paymentIntent.created),
+        source: 'stripe',
+        data: {
+          payment_intent_id: paymentIntent.id,
+          status: paymentIntent.status,
+          amount_received: paymentIntent.amount_received,
+          currency: paymentIntent.currency,
+          created: isoFromUnix(paymentIntent.created),
+          ...identifiersFromMetadata(paymentIntent.metadata),
+        },
+      }),
+    );
   }
   return facts;
 }
-
-function formatWhenUnix(seconds: number): string {
-  const iso = isoFromUnix(seconds);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-const BRAND_NAMES: Record<string, string> = {
-  visa: 'Visa',
-  mastercard: 'Mastercard',
-  amex: 'American Express',
-  discover: 'Discover',
-  jcb: 'JCB',
-  diners: 'Diners Club',
-  unionpay: 'UnionPay',
-  cartes_bancaires: 'Cartes Bancaires',
-  eftpos_au: 'eftpos',
-};
 
 export function disputeFact(dispute: Stripe.Dispute): Fact {
   const card = dispute.payment_method_details?.card;
   const code = dispute.network_reason_code ?? card?.network_reason_code ?? null;
   const due = dispute.evidence_details?.due_by ? isoFromUnix(dispute.evidence_details.due_by) : null;
-  return {
+  return written({
     id: 'stripe.dispute',
     kind: 'dispute',
-    text:
-      `Dispute ${dispute.id}: ${dispute.status.startsWith('warning_') ? 'an inquiry' : 'a chargeback'} over ${formatAmount(dispute.amount, dispute.currency)}` +
-      ` with reason "${dispute.reason}"${code ? ` (${(card?.brand && BRAND_NAMES[card.brand]) ?? card?.brand ?? 'network'} reason code ${code})` : ''}, opened on ${formatWhenUnix(dispute.created)}` +
-      `${due ? `; evidence is due by ${formatWhenUnix(dispute.evidence_details.due_by ?? 0)}` : ''}.`,
     at: isoFromUnix(dispute.created),
     source: 'stripe',
     data: {
       dispute_id: dispute.id,
       amount: dispute.amount,
+      created: isoFromUnix(dispute.created),
       currency: dispute.currency,
       reason: dispute.reason,
       status: dispute.status,
@@ -339,16 +306,15 @@ export function disputeFact(dispute: Stripe.Dispute): Fact {
       is_charge_refundable: dispute.is_charge_refundable,
       ce3_eligible: dispute.enhanced_eligibility_types?.includes('visa_compelling_evidence_3') ?? false,
     },
-  };
+  });
 }
 
 function customerFacts(customer: Stripe.Customer): Fact[] {
   const since = isoFromUnix(customer.created);
   const facts: Fact[] = [
-    {
+    written({
       id: 'stripe.customer',
       kind: 'customer',
-      text: `Stripe customer ${customer.id}${customer.email ? ` (${customer.email})` : ''} has been a customer since ${formatIsoDate(since)}.`,
       at: since,
       source: 'stripe',
       data: {
@@ -357,28 +323,28 @@ function customerFacts(customer: Stripe.Customer): Fact[] {
         created: since,
         ...identifiersFromMetadata(customer.metadata),
       },
-    },
+    }),
   ];
   if (customer.name) {
-    facts.push({
-      id: 'stripe.customer.name',
-      kind: 'customer',
-      text: `The name on Stripe customer ${customer.id} is "${cleanText(customer.name, MAX_VALUE_CHARS)}".`,
-      at: since,
-      source: 'stripe',
-      untrusted: true,
-      data: { name: cleanText(customer.name, MAX_VALUE_CHARS) },
-    });
+    facts.push(
+      written({
+        id: 'stripe.customer.name',
+        kind: 'customer',
+        at: since,
+        source: 'stripe',
+        untrusted: true,
+        data: { customer_id: customer.id, name: cleanText(customer.name, MAX_VALUE_CHARS) },
+      }),
+    );
   }
   return facts;
 }
 
 function refundFact(refund: Stripe.Refund): Fact {
   const at = isoFromUnix(refund.created);
-  return {
+  return written({
     id: `stripe.refund.${refund.id}`,
     kind: 'refund',
-    text: `Refund ${refund.id} of ${formatAmount(refund.amount, refund.currency)} (${refund.status ?? 'unknown status'}) on ${formatWhenUnix(refund.created)}${refund.reason ? `, reason ${refund.reason}` : ''}.`,
     at,
     source: 'stripe',
     data: {
@@ -395,7 +361,7 @@ function refundFact(refund: Stripe.Refund): Fact {
       reference_type: refund.destination_details?.card?.reference_type ?? null,
       receipt_number: refund.receipt_number ?? null,
     },
-  };
+  });
 }
 
 function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fact {
@@ -403,20 +369,16 @@ function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fa
   const line = invoice.lines?.data?.[0];
   const periodStart = line?.period?.start ?? invoice.period_start;
   const periodEnd = line?.period?.end ?? invoice.period_end;
-  return {
+  return written({
     id: `stripe.invoice.${invoice.id}`,
     kind: 'invoice',
-    text:
-      `Invoice ${invoice.number ?? invoice.id} for ${formatAmount(invoice.amount_paid, invoice.currency)}` +
-      `${paidAt ? ` paid on ${formatIsoDate(paidAt)}` : ` (${invoice.status})`}` +
-      `${invoice.billing_reason ? `, billing reason ${invoice.billing_reason}` : ''}` +
-      `, covering ${formatIsoDate(isoFromUnix(periodStart))} to ${formatIsoDate(isoFromUnix(periodEnd))}` +
-      `${subscriptionId ? ` of subscription ${subscriptionId}` : ''}.`,
     at: paidAt ?? isoFromUnix(invoice.created),
     source: 'stripe',
     data: {
       invoice_id: invoice.id ?? null,
       number: invoice.number,
+      status: invoice.status,
+      paid_at: paidAt,
       amount_paid: invoice.amount_paid,
       currency: invoice.currency,
       billing_reason: invoice.billing_reason,
@@ -427,7 +389,7 @@ function invoiceFact(invoice: Stripe.Invoice, subscriptionId: string | null): Fa
       ...invoiceTax(invoice),
       ...invoiceLines(invoice),
     },
-  };
+  });
 }
 
 /** Invoice lines kept for the receipt; a longer invoice says how many lines it has (`line_count`). */
@@ -465,18 +427,10 @@ function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
   const periodEnd = item?.current_period_end ? isoFromUnix(item.current_period_end) : null;
   const interval = item?.price?.recurring?.interval ?? null;
   const details = subscription.cancellation_details;
-  const state = canceledAt
-    ? `cancellation was requested on ${formatWhenUnix(subscription.canceled_at ?? 0)}${endedAt ? ` and it ended on ${formatIsoDate(endedAt)}` : cancelAt ? `, effective ${formatIsoDate(cancelAt)}` : ''}`
-    : subscription.cancel_at_period_end
-      ? `it is set to end at the close of the current period${periodEnd ? ` (${formatIsoDate(periodEnd)})` : ''}`
-      : 'no cancellation has been requested';
   const facts: Fact[] = [
-    {
+    written({
       id: 'stripe.subscription',
       kind: 'subscription',
-      text:
-        `Subscription ${subscription.id}${interval ? ` (billed every ${interval})` : ''} started on ${formatIsoDate(started)} and is ${subscription.status}; ${state}` +
-        `${details?.reason ? ` (cancellation reason: ${details.reason.replaceAll('_', ' ')})` : ''}.`,
       at: started,
       source: 'stripe',
       data: {
@@ -493,17 +447,19 @@ function subscriptionFacts(subscription: Stripe.Subscription): Fact[] {
         cancellation_reason: details?.reason ?? null,
         cancellation_feedback: details?.feedback ?? null,
       },
-    },
+    }),
   ];
   if (details?.comment) {
-    facts.push({
-      id: 'stripe.subscription.cancellation_comment',
-      kind: 'subscription',
-      text: `When cancelling, the customer wrote: "${cleanText(details.comment, 2_000)}".`,
-      at: canceledAt,
-      source: 'stripe',
-      untrusted: true,
-    });
+    facts.push(
+      written({
+        id: 'stripe.subscription.cancellation_comment',
+        kind: 'subscription',
+        at: canceledAt,
+        source: 'stripe',
+        untrusted: true,
+        data: { comment: cleanText(details.comment, 2_000) },
+      }),
+    );
   }
   return facts;
 }
@@ -512,13 +468,9 @@ function priorChargeFact(prior: Stripe.Charge, disputedFingerprint: string | nul
   const at = isoFromUnix(prior.created);
   const card = prior.payment_method_details?.card;
   const sameCard = Boolean(disputedFingerprint && card?.fingerprint === disputedFingerprint);
-  return {
+  return written({
     id: `stripe.prior.${prior.id}`,
     kind: 'prior_payment',
-    text:
-      `Earlier payment ${prior.id} of ${formatAmount(prior.amount, prior.currency)} on ${formatWhenUnix(prior.created)}` +
-      `${sameCard ? ` with the same card (${card?.brand ?? 'card'} ending ${card?.last4 ?? '????'})` : card?.last4 ? ` with a ${card.brand ?? ''} card ending ${card.last4}` : ''}` +
-      `: paid, never disputed or refunded.`,
     at,
     source: 'stripe',
     data: {
@@ -528,13 +480,15 @@ function priorChargeFact(prior: Stripe.Charge, disputedFingerprint: string | nul
       created: at,
       card_fingerprint: card?.fingerprint ?? null,
       same_card: sameCard,
+      card_brand: card?.brand ?? null,
+      card_last4: card?.last4 ?? null,
       description: prior.description ? cleanText(prior.description, MAX_VALUE_CHARS) : null,
       email: prior.billing_details?.email ?? prior.receipt_email ?? null,
       ...identifiersFromMetadata(prior.metadata),
       ...addressData('shipping', prior.shipping?.address),
       shipping_name: prior.shipping?.name ?? null,
     },
-  };
+  });
 }
 
 /** A payment that counts as "good history": paid, kept, and never disputed. */
@@ -645,16 +599,15 @@ export async function gatherStripeEvidence(ctx: EvidenceContext): Promise<Source
         .map((prior) => priorChargeFact(prior, fingerprint));
       const sameCard = priorFacts.filter((fact) => fact.data?.same_card === true).length;
       const first = priorFacts[0]?.at ?? null;
-      facts.push({
-        id: 'stripe.prior.summary',
-        kind: 'prior_payment',
-        text:
-          `The customer made ${priorFacts.length} earlier payment${priorFacts.length === 1 ? '' : 's'} since ${first ? formatIsoDate(first) : 'signing up'}` +
-          `${sameCard > 0 ? ` (${sameCard} with the same card)` : ''}, none of them disputed or refunded.`,
-        at: first,
-        source: 'stripe',
-        data: { count: priorFacts.length, same_card_count: sameCard, first_at: first },
-      });
+      facts.push(
+        written({
+          id: 'stripe.prior.summary',
+          kind: 'prior_payment',
+          at: first,
+          source: 'stripe',
+          data: { count: priorFacts.length, same_card_count: sameCard, first_at: first },
+        }),
+      );
       facts.push(...priorFacts);
     }
   }

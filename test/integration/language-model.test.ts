@@ -1,0 +1,84 @@
+// The reader's language with a model drafting (the OpenAI stand-in through the official SDK): a card issued in France
+// gets the model's rebuttal in French, held word by word to the facts as the bank reads them, in French; a model that
+// slips an English claim no fact makes into it is refused, and the template's French draft goes instead.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
+import { INVENTED } from '../../sandbox/openai/writer.js';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
+import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+
+let db: TestDatabase;
+let stripe: StripeSandbox;
+let slack: SlackSandbox;
+let openai: OpenAiSandbox;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  stripe = await startStripeSandbox();
+  slack = await startSlackSandboxForTests();
+  openai = await startOpenAiSandbox();
+  app = await startSlackApp(db, stripe, slack, {
+    OPENAI_API_KEY: openai.apiKey,
+    OPENAI_BASE_URL: openai.url,
+    REBUT_LANGUAGE: 'auto',
+  });
+  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+});
+afterAll(async () => {
+  await app.stop();
+  await openai.close();
+  await slack.close();
+  await stripe.close();
+  await db.drop();
+});
+
+async function frenchCase() {
+  const scenario = stripe.createDispute({ reason: 'fraudulent', cardCountry: 'FR', silent: true });
+  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
+  const row = await waitFor(
+    async () => {
+      const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
+        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
+        [scenario.dispute.id],
+      );
+      return rows[0]?.slack_ts ? rows[0] : undefined;
+    },
+    { what: 'the case posted', timeoutMs: 30_000 },
+  );
+  const { rows } = await db.pool.query<{
+    author: string;
+    text: string;
+    grounding: { ok: boolean; language?: string; fallbackReason: string | null };
+  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [row.id]);
+  return { draft: rows[0], staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '' };
+}
+
+describe('a model drafting in French', () => {
+  it('writes from the French facts, passes the word-by-word check, and that is what Stripe holds', async () => {
+    openai.behave('normal');
+    const { draft, staged } = await frenchCase();
+    expect(draft?.author).toMatch(/^llm:/);
+    expect(draft?.grounding).toMatchObject({ ok: true, language: 'fr', fallbackReason: null });
+    expect(staged).toBe(draft?.text);
+    expect(staged).toMatch(/conteste le litige du_\w+ sur le paiement ch_\w+/);
+    expect(staged).toContain('Vérification du CVC : résultat concordant');
+    expect(staged).toContain('nous demandons une décision en notre faveur');
+    for (const english of [/Charge ch_/, /CVC check/, /Based on these records/, / contests dispute /]) {
+      expect(staged).not.toMatch(english);
+    }
+  });
+
+  it('an English claim no fact makes, slipped into the French rebuttal, is refused: the French template goes', async () => {
+    openai.behave('invent_contact');
+    const { draft, staged } = await frenchCase();
+    expect(draft?.author).toBe('template');
+    // "confirmed … by email": a confirmation (and a contact) that no cited fact records.
+    expect(draft?.grounding.fallbackReason).toMatch(/stated a (verification|contact)/);
+    expect(staged).not.toContain(INVENTED.contact);
+    expect(staged).toContain('conteste le litige');
+  });
+});
