@@ -104,7 +104,10 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   }
   // Once enough decided disputes of the product exist, optional evidence is ordered by how much it has won there.
   const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
-  const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, effectiveness ? { effectiveness } : {});
+  const playbook = applyPlaybook(dispute.reason, gathered.facts, evidence, {
+    language,
+    ...(effectiveness ? { effectiveness } : {}),
+  });
   const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({
     dispute: dispute.stripe_object,
