@@ -315,6 +315,22 @@ describe('Stripe text evidence fields in the reader’s language', () => {
     expect(all, language).not.toMatch(ENGLISH_FRAME);
   });
 
+  it.each(LANGUAGES)('%s: a place rebut has no words for is named by the business’s own word', (language) => {
+    const facts = yearlyPlanCase().map((fact) =>
+      fact.id === 'config.policy.cancellation'
+        ? { ...fact, data: { ...fact.data, shown_at: 'in_app,kiosk_screen' } }
+        : fact,
+    );
+    const disclosure = textFields(facts, language).cancellation_policy_disclosure;
+    const expected = {
+      en: 'in the app, on the kiosk screen.',
+      fr: 'dans l’application, via kiosk screen.',
+      de: 'in der App, über kiosk screen angezeigt.',
+      es: 'en la aplicación, a través de kiosk screen.',
+    };
+    expect(disclosure).toContain(expected[language]);
+  });
+
   it.each(FOREIGN)('%s: a log of what was delivered, when there is no activity after the payment', (language) => {
     const facts = yearlyPlanCase().filter((fact) => fact.kind !== 'activity');
     const english = textFields(facts).access_activity_log ?? '';
