@@ -105,9 +105,13 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
   }
   // Once enough decided disputes of the product exist, optional evidence is ordered by how much it has won there.
   const effectiveness = await deps.effectiveness?.(dispute.product, dispute.reason);
-  // What goes to the bank reads the facts in its language (i18n/facts.ts); triage and storage keep them in English.
+  // What goes to the bank reads the facts in its language (i18n/facts.ts), and so do the text fields the playbook
+  // writes (i18n/text-fields.ts); triage and storage keep the facts in English.
   const localized = localizeFacts(gathered.facts, language);
-  const playbook = applyPlaybook(dispute.reason, localized, evidence, effectiveness ? { effectiveness } : {});
+  const playbook = applyPlaybook(dispute.reason, localized, evidence, {
+    language,
+    ...(effectiveness ? { effectiveness } : {}),
+  });
   const history = await reasonHistory(pool, dispute.product, dispute.reason);
   const verdict = triage({
     dispute: dispute.stripe_object,

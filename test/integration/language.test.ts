@@ -42,6 +42,7 @@ async function disputeOnCardFrom(country: string) {
   return {
     draft: rows[0],
     staged: evidence.uncategorized_text ?? '',
+    fields: evidence,
     serviceDocumentation: pdfText(stripe.fileContents(documentation ?? '') ?? Buffer.alloc(0)).join('\n'),
     message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
   };
@@ -49,7 +50,7 @@ async function disputeOnCardFrom(country: string) {
 
 describe('REBUT_LANGUAGE=auto', () => {
   it('a card issued in France: the rebuttal staged on Stripe is in French, grounded; Slack says so in English', async () => {
-    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('FR');
+    const { draft, staged, message, serviceDocumentation, fields } = await disputeOnCardFrom('FR');
     expect(draft?.grounding).toMatchObject({ ok: true, language: 'fr' });
     expect(staged).toBe(draft?.text);
     expect(staged).toMatch(/conteste le litige du_\w+ portant sur le paiement ch_\w+ de 49,00 \$US\./);
@@ -82,15 +83,19 @@ describe('REBUT_LANGUAGE=auto', () => {
       expect(staged).not.toMatch(english);
       expect(serviceDocumentation).not.toMatch(english);
     }
+    // Stripe's text evidence fields staged with it are rebut's sentences in French, the business's words as they are.
+    expect(fields.product_description).toContain('Le paiement portait sur : Pro plan.');
+    expect(fields.product_description).not.toContain('The payment was for');
   });
 
   it('a card issued in the US: English, as without the setting', async () => {
-    const { draft, staged, message, serviceDocumentation } = await disputeOnCardFrom('US');
+    const { draft, staged, message, serviceDocumentation, fields } = await disputeOnCardFrom('US');
     expect(draft?.grounding).toMatchObject({ ok: true, language: 'en' });
     expect(staged).toMatch(/contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
     expect(message).toContain('*Rebuttal* (version 1');
     expect(serviceDocumentation).toContain('Evidence for dispute');
     expect(staged).toContain('CVC check: pass (the person paying entered the correct security code).');
     expect(serviceDocumentation).toMatch(/Charge ch_\w+\s+of\s+49\.00\s+USD\s+succeeded/);
+    expect(fields.product_description).toContain('The payment was for: Pro plan.');
   });
 });

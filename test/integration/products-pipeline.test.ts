@@ -243,6 +243,11 @@ describe('two products on one rebut', () => {
     const staged = (disputeId: string) => stripe.dispute(disputeId).evidence.uncategorized_text ?? '';
     expect(staged(jobs)).toMatch(/^Hirewell impugna la disputa du_\w+ sobre el cargo ch_\w+ por 49,00 US\$\./);
     expect(staged(photos)).toMatch(/^Snapwise contests dispute du_\w+ on charge ch_\w+ for \$49\.00\./);
+    // Stripe's text evidence fields too: rebut's sentences in the product's language.
+    const described = (disputeId: string) => stripe.dispute(disputeId).evidence.product_description ?? '';
+    expect(described(jobs)).toContain('El pago correspondía a: ');
+    expect(described(jobs)).not.toContain('The payment was for');
+    expect(described(photos)).toContain('The payment was for: ');
     const row = (await caseOf(jobs)).rows[0];
     expect(JSON.stringify(caseMessagesIn(slack, row?.id ?? 0, JOBS_CHANNEL).at(-1)?.blocks)).toContain(
       '*Rebuttal* (in Spanish, version 1',

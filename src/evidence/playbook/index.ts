@@ -1,3 +1,4 @@
+import type { Language } from '../../dispute/language.js';
 import { type PlaybookReason, playbookReason } from '../../dispute/reasons.js';
 import type { EvidenceConfig } from '../config.js';
 import type { Fact } from '../types.js';
@@ -61,6 +62,8 @@ export interface PlaybookOptions {
    * `stats`); when given, the checklist is ordered by it instead of the playbook's weights.
    */
   effectiveness?: Partial<Record<EvidenceItem, number>>;
+  /** The language the bank reads the text fields in (docs/architecture.md → "The reader's language"); English by default. */
+  language?: Language;
 }
 
 /**
@@ -80,7 +83,7 @@ export function applyPlaybook(
   const textFields: TextFields = {};
   const fieldFacts: PlaybookResult['fieldFacts'] = {};
   for (const field of plan.text) {
-    const built = buildTextField(field, c, config);
+    const built = buildTextField(field, c, config, options.language);
     if (!built?.text.trim()) continue;
     textFields[field] = capText(field, built.text);
     fieldFacts[field] = [...new Set(built.factIds)];
