@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,9 +17,17 @@ const PRODUCTS = Number(process.env.BENCH_FLOW_PRODUCTS ?? 1);
 const CONCURRENCY = 10;
 const SECRET = 'whsec_bench_flow';
 const productIds = Array.from({ length: PRODUCTS }, (_, index) => `p${index + 1}`);
+/** Where the bench compiles the app (in the repository, beside node_modules; ignored by git). */
+const BUILD_DIR = join(process.cwd(), '.rebut', 'bench-dist');
 
-/** `rebut serve` in a child process on a free port, ready once /readyz says so; its peak RSS read from Linux. */
+/**
+ * `rebut serve` in a child process on a free port, ready once /readyz says so; its peak RSS read from Linux. It runs
+ * compiled (`npm run build`), as the Docker image runs it: through tsx the process also holds the TypeScript loader's
+ * own thread and caches. BENCH_FLOW_TSX=1 runs the sources through tsx instead.
+ */
 async function serveInItsOwnProcess(env: Record<string, string>) {
+  const compiled = !process.env.BENCH_FLOW_TSX;
+  if (compiled) execFileSync(process.execPath, ['scripts/build.mjs', BUILD_DIR], { stdio: 'ignore' });
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = probe.address() as AddressInfo;
@@ -31,7 +39,8 @@ async function serveInItsOwnProcess(env: Record<string, string>) {
   const profile = process.env.BENCH_FLOW_CPU_PROF
     ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_FLOW_CPU_PROF]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const entry = compiled ? [join(BUILD_DIR, 'cli.js')] : ['--import', 'tsx', 'src/cli.ts'];
+  const child = spawn(process.execPath, [...profile, ...entry, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -71,6 +80,22 @@ async function serveInItsOwnProcess(env: Record<string, string>) {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
       const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
       return kb / 1024;
+    },
+    /** Where its memory is now: the main thread's V8 heap and external memory (its /metrics), anonymous and file RSS. */
+    async memoryNowMb(): Promise<Record<string, number>> {
+      const metrics = await fetch(`${url}/metrics`).then(
+        (response) => response.text(),
+        () => '',
+      );
+      const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]) / 2 ** 20;
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024;
+      return {
+        main_heap: metric('nodejs_heap_size_total_bytes'),
+        main_external: metric('nodejs_external_memory_bytes'),
+        rss_anonymous: kb('RssAnon'),
+        rss_file: kb('RssFile'),
+      };
     },
     async stop(): Promise<void> {
       child.kill('SIGTERM');
@@ -236,9 +261,13 @@ export async function benchFlow(): Promise<void> {
       p99: percentile(values, 99),
     });
   }
+  // What the rest is: the packet thread's heap, native memory (images, PDFs, libvips) and allocator arenas.
+  for (const [figure, mb] of Object.entries(await app.memoryNowMb())) {
+    report('webhook_to_slack_memory_at_end', figure, Math.round(mb), 'MB', context);
+  }
   report('webhook_to_slack', 'peak_rss', await app.peakRssMb(), 'MB', {
     ...context,
-    note: "the app's own process (rebut serve through tsx); the stand-ins and the driver run in the bench's",
+    note: `the app's own process (rebut serve, ${process.env.BENCH_FLOW_TSX ? 'through tsx' : 'compiled, as in the Docker image'}); the stand-ins and the driver run in the bench's`,
   });
   await pool.end();
   await app.stop();

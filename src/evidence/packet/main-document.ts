@@ -30,6 +30,12 @@ import type { CoverEntry, PacketCover, PacketInput, PlannedDocument } from './ty
 const IMAGE_OVERHEAD_BYTES = 400;
 /** Kept free under the byte budget: the summary's wording changes a little between passes. */
 const SAFETY_BYTES = 16_000;
+/**
+ * Far more than the pages of a main file weigh without their images (20,000 activity rows with long user agents, cut
+ * to the page limit, made a 100 KB file): with this much left after every image at its largest, the pages are not
+ * weighed first.
+ */
+const HEAVY_PAGES_BYTES = 1_000_000;
 
 export interface MainDocumentContext {
   input: PacketInput;
@@ -176,20 +182,30 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     };
   };
 
+  let weigh = false;
   for (let pass = 0; ; pass++) {
     const shown = selected.filter((i) => !unreadable.has(i));
     const unique = [...new Map(shown.map((i) => [keyOf(i), i]))];
-    // What the file weighs without image data; the images share the rest equally.
-    const base = await ctx.render(compose(shown, null));
-    const budget = ctx.bytesAvailable - base.bytes.byteLength - unique.length * IMAGE_OVERHEAD_BYTES - SAFETY_BYTES;
-    if (unique.length > 0 && budget < unique.length * MIN_IMAGE_BYTES) {
-      // Shrinking alone cannot fit them: show fewer, still spread from the first to the last.
-      const affordable = Math.floor(Math.max(0, budget) / MIN_IMAGE_BYTES);
-      imagesForBytes = Math.min(affordable, shown.length - 1);
-      selected = spreadSelection(withImages.length, imagesForBytes);
-      continue;
+    // Where every image has room at its largest even beside the heaviest pages a packet has, the images get that
+    // without weighing the pages first (a render saved); the render below is held to the limits all the same, and a
+    // file that does not fit is weighed and planned as usual.
+    const roomy =
+      !weigh &&
+      ctx.bytesAvailable - unique.length * (MAX_IMAGE_BYTES + IMAGE_OVERHEAD_BYTES) - SAFETY_BYTES >= HEAVY_PAGES_BYTES;
+    let share = Math.floor(MAX_IMAGE_BYTES * shrink);
+    if (!roomy) {
+      // What the file weighs without image data; the images share the rest equally.
+      const base = await ctx.render(compose(shown, null));
+      const budget = ctx.bytesAvailable - base.bytes.byteLength - unique.length * IMAGE_OVERHEAD_BYTES - SAFETY_BYTES;
+      if (unique.length > 0 && budget < unique.length * MIN_IMAGE_BYTES) {
+        // Shrinking alone cannot fit them: show fewer, still spread from the first to the last.
+        const affordable = Math.floor(Math.max(0, budget) / MIN_IMAGE_BYTES);
+        imagesForBytes = Math.min(affordable, shown.length - 1);
+        selected = spreadSelection(withImages.length, imagesForBytes);
+        continue;
+      }
+      share = Math.floor(Math.min(MAX_IMAGE_BYTES, budget / Math.max(unique.length, 1)) * shrink);
     }
-    const share = Math.floor(Math.min(MAX_IMAGE_BYTES, budget / Math.max(unique.length, 1)) * shrink);
     const results = await mapLimit(unique, ENCODE_CONCURRENCY, ([key, i]) =>
       encoder.fit(key, withImages[i]?.image.bytes ?? new Uint8Array(), share),
     );
@@ -230,6 +246,11 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
     }
     if (pass >= MAX_PASSES)
       throw new Error(`evidence file does not fit: ${rendered.bytes.byteLength} bytes, ${rendered.pages} pages`);
+    if (roomy) {
+      // The guess was wrong: weigh the pages and plan from what they weigh.
+      weigh = true;
+      continue;
+    }
     // Only reached if the estimate was wrong: smaller images next, then fewer, then fewer rows.
     if (rendered.bytes.byteLength > ctx.bytesAvailable && finalShown.length > 0) {
       shrink *= 0.75;

@@ -9,6 +9,9 @@ import sharp from 'sharp';
 import { messageOf } from '../../errors.js';
 import { sniffImage } from '../images.js';
 
+// Each image is read once and encoded once: libvips's cache of operations (50 MB by default) would only hold memory.
+sharp.cache(false);
+
 /** The largest an image is drawn (the content width × half a page) at about 150 dpi; more pixels are wasted bytes. */
 export const IMAGE_MAX_WIDTH = 1_050;
 export const IMAGE_MAX_HEIGHT = 620;
