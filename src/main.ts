@@ -13,6 +13,7 @@ import { createLlmDrafter, DEFAULT_LLM_MAX_RETRIES, type LlmDrafter } from './dr
 import type { ImageFetchPolicy } from './evidence/images.js';
 import { defaultPacketThreads, startPacketThreads } from './evidence/packet/threads.js';
 import { evidenceConfigFor, unworkableSources } from './evidence/settings.js';
+import { businessDatabases } from './evidence/sources/business-databases.js';
 import { healthz, metricsRoute, readyz } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -141,6 +142,9 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
     ? startPacketThreads({ threads: settings.REBUT_PACKET_THREADS ?? defaultPacketThreads(), log })
     : undefined;
 
+  // The business's own databases: a few connections each, kept while the app runs (evidence/sources/business-databases.ts).
+  const appDatabases = businessDatabases();
+
   // The early fraud warning policy's settings (README → Early fraud warnings).
   const warnings = {
     refundUpToFees: settings.EFW_REFUND_UP_TO_FEES,
@@ -151,7 +155,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
   // The business's own records, asked about a warned charge as about a disputed one.
   const usageSources = (product: string) => {
     const own = evidenceOf(product);
-    return { config: own.evidence, appDatabaseUrl: own.appDatabaseUrl, env };
+    return { config: own.evidence, appDatabaseUrl: own.appDatabaseUrl, appDatabases, env };
   };
   const handlers = jobHandlers({
     events: { pool, stripe, products: clients, log, warnings, usageSources },
@@ -165,6 +169,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       // What evidenceOf gives the first product: every dispute's own product is looked up there.
       evidence: first.evidence,
       appDatabaseUrl: first.appDatabaseUrl,
+      appDatabases,
       env,
       fetchDeliverables: first.fetchDeliverables,
       effectiveness: cachedEffectiveness(pool),
@@ -236,6 +241,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
       { what: 'Slack', stop: () => slack?.stop(), ms: 5_000 },
       { what: 'the queue workers', stop: () => queue?.stop(5_000), ms: 6_000 },
       { what: 'the packet threads', stop: () => packets?.close(), ms: 5_000 },
+      { what: 'the business databases', stop: () => appDatabases.close(), ms: 5_000 },
       { what: 'the database pool', stop: () => pool.end(), ms: 5_000 },
       { what: 'the embedded PostgreSQL', stop: () => database.stop(), ms: 10_000 },
     ]);
@@ -289,6 +295,7 @@ export async function startApp(settings: Settings, options: AppOptions = {}): Pr
           { what: 'Slack', stop: () => slack?.stop(), ms: 5_000 },
           { what: 'the queue workers', stop: () => queue?.stop(), ms: 20_000 },
           { what: 'the packet threads', stop: () => packets?.close(), ms: 5_000 },
+          { what: 'the business databases', stop: () => appDatabases.close(), ms: 5_000 },
           // A client still held by an abandoned job must not keep the process from exiting.
           { what: 'the database pool', stop: () => pool.end(), ms: 5_000 },
           { what: 'the embedded PostgreSQL', stop: () => database.stop(), ms: 10_000 },

@@ -10,6 +10,7 @@ import { type EvidenceConfig, policyInForceAt } from '../evidence/config.js';
 import { configuredSources, gatherEvidence } from '../evidence/gather.js';
 import { buildPacket, type Packet, type PacketDeliverable, type PacketInput } from '../evidence/packet/index.js';
 import { applyPlaybook, type PlaybookOptions, type PlaybookResult } from '../evidence/playbook/index.js';
+import type { BusinessDatabases } from '../evidence/sources/business-databases.js';
 import { customerKeys } from '../evidence/sources/context.js';
 import type { Artefact, Fact } from '../evidence/types.js';
 import { localizeFacts } from '../i18n/facts.js';
@@ -55,6 +56,8 @@ export interface PrepareDeps {
   smartDisputes?: (product: string) => 'off' | 'when_cheaper';
   /** Each step's duration, for the `rebut_case_stage_seconds` histogram (cases/timing.ts). */
   observeStage?: StageObserver;
+  /** The app's connections to business databases (main.ts); without them the SQL source connects per case. */
+  appDatabases?: BusinessDatabases;
   /** The language setting when no product's own is given (`evidenceOf`); default English. */
   language?: LanguageSetting;
 }
@@ -87,6 +90,7 @@ export async function prepareCase(deps: PrepareDeps, caseId: number, job: { atte
       stripeAccount: dispute.account ?? undefined,
       config: evidence,
       appDatabaseUrl,
+      appDatabases: deps.appDatabases,
       env: deps.env,
     },
     configuredSources(evidence),

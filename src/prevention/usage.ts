@@ -4,12 +4,14 @@
 import type Stripe from 'stripe';
 import type { EvidenceConfig } from '../evidence/config.js';
 import { type EvidenceSource, gatherEvidence, httpSource, sqlSource } from '../evidence/gather.js';
+import type { BusinessDatabases } from '../evidence/sources/business-databases.js';
 import { whatIf } from '../evidence/try.js';
 
 /** A product's evidence sources: its evidence file, its business database and where the HTTP source's secret is. */
 export interface UsageSources {
   config: EvidenceConfig;
   appDatabaseUrl?: string | undefined;
+  appDatabases?: BusinessDatabases | undefined;
   env?: NodeJS.ProcessEnv | undefined;
 }
 
@@ -32,6 +34,7 @@ export async function usedAfterPayment(
       ...(account ? { stripeAccount: account } : {}),
       config: sources.config,
       ...(sources.appDatabaseUrl ? { appDatabaseUrl: sources.appDatabaseUrl } : {}),
+      appDatabases: sources.appDatabases,
       ...(sources.env ? { env: sources.env } : {}),
     },
     own,

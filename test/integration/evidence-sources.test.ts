@@ -15,11 +15,13 @@ import {
   stripeSource,
 } from '../../src/evidence/gather.js';
 import { applyPlaybook } from '../../src/evidence/playbook/index.js';
+import { businessDatabases } from '../../src/evidence/sources/business-databases.js';
 import { gatherConfigEvidence } from '../../src/evidence/sources/config.js';
 import { gatherHttpEvidence, SIGNATURE_HEADER, verifyEvidenceSignature } from '../../src/evidence/sources/http.js';
 import { MAX_UNTRUSTED_CHARS } from '../../src/evidence/sources/rows.js';
 import { gatherSqlEvidence } from '../../src/evidence/sources/sql.js';
 import { gatherStripeEvidence } from '../../src/evidence/sources/stripe.js';
+import { waitFor } from '../support/app.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
@@ -275,6 +277,70 @@ describe('sql source', () => {
     expect(result.problem).toMatch(/read-only transaction|syntax error at or near "INTO"/);
     const after = await db.pool.query('SELECT count(*)::int AS n FROM roomcraft.users');
     expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  describe("with the app's connections (one pool per business database)", () => {
+    /** The evidence connections to the test database now: their backends' pids. */
+    const evidenceBackends = async () =>
+      (
+        await db.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'rebut-evidence'`,
+        )
+      ).rows.map((row) => row.pid);
+
+    it('two cases in turn use one connection, each in its own read-only transaction; close() ends it', async () => {
+      const { dispute, stripe } = await seeded();
+      const databases = businessDatabases();
+      try {
+        const first = await gatherSqlEvidence(context(dispute, stripe, { appDatabases: databases }));
+        expect(first.problem).toBeUndefined();
+        const after = await evidenceBackends();
+        expect(after).toHaveLength(1);
+        const second = await gatherSqlEvidence(context(dispute, stripe, { appDatabases: databases }));
+        expect(second.facts.map((fact) => fact.id)).toEqual(first.facts.map((fact) => fact.id));
+        expect(await evidenceBackends()).toEqual(after);
+        // Handed back out of its transaction: the next use is not inside the last case's read-only one.
+        const connection = await databases.connect(db.url);
+        const { rows } = await connection.query<{ state: string }>(
+          "SELECT current_setting('transaction_read_only') AS state",
+        );
+        connection.release();
+        expect(rows[0]?.state).toBe('off');
+      } finally {
+        await databases.close();
+      }
+      expect(await evidenceBackends()).toEqual([]);
+    });
+
+    it('a connection whose case ran out of time is closed, not handed to the next case', async () => {
+      const { dispute, stripe } = await seeded();
+      const databases = businessDatabases();
+      try {
+        const slow = withQueries(
+          `    activity: SELECT now() AS at, 'sleep' AS event FROM pg_sleep(2) WHERE $email::text IS NOT NULL\n`,
+        );
+        const timeUp = new AbortController();
+        const running = gatherSqlEvidence(
+          context(dispute, stripe, { appDatabases: databases, config: slow, signal: timeUp.signal }),
+        );
+        await waitFor(async () => ((await evidenceBackends()).length === 1 ? true : undefined), {
+          what: 'the slow query to start',
+        });
+        const [stopped] = await evidenceBackends();
+        timeUp.abort();
+        expect((await running).problem).toContain('stopped: out of time');
+        // Handed on, the closed connection would fail the next case's queries.
+        const next = await gatherSqlEvidence(context(dispute, stripe, { appDatabases: databases }));
+        expect(next.problem).toBeUndefined();
+        // Its backend ends once its query does (PostgreSQL sees the closed socket then); kept, it would stay idle.
+        await waitFor(async () => ((await evidenceBackends()).includes(stopped ?? -1) ? undefined : true), {
+          what: 'the stopped connection gone',
+          timeoutMs: 5_000,
+        });
+      } finally {
+        await databases.close();
+      }
+    });
   });
 
   it('says so when queries are configured but APP_DATABASE_URL is not set', async () => {

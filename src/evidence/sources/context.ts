@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { EvidenceConfig } from '../config.js';
 import type { SourceResult } from '../types.js';
+import type { BusinessDatabases } from './business-databases.js';
 
 /** Everything a source may read to find evidence for one dispute. */
 export interface EvidenceContext {
@@ -12,6 +13,8 @@ export interface EvidenceContext {
   config: EvidenceConfig;
   /** The business's own PostgreSQL (`APP_DATABASE_URL`); the SQL source is skipped without it. */
   appDatabaseUrl?: string;
+  /** The app's pools of connections to business databases; without it the SQL source connects for each case. */
+  appDatabases?: BusinessDatabases | undefined;
   /** Where the HTTP source reads its HMAC secret (`http.secret_env`). */
   env?: NodeJS.ProcessEnv;
   /** Aborted when the source's time is up; a source stops its I/O on it. */

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { BUSINESS_EVIDENCE_KINDS, compileNamedQuery, type QueryParameter } from '../config.js';
 import type { Artefact, Fact, SourceResult } from '../types.js';
+import { SQL_CONNECT_TIMEOUT_MS } from './business-databases.js';
 import { type CustomerKeys, customerKeys, type EvidenceContext, errorMessage } from './context.js';
 import { rowsToEvidence } from './row-facts.js';
 import { parseRow } from './rows.js';
 
-/** Connecting should be quick; a business database that takes longer is down for our purposes. */
-export const SQL_CONNECT_TIMEOUT_MS = 5_000;
+export { SQL_CONNECT_TIMEOUT_MS } from './business-databases.js';
 
 function parameterValue(parameter: QueryParameter, keys: CustomerKeys): string | null {
   if (parameter === 'email') return keys.email;
@@ -31,19 +31,43 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
   const facts: Fact[] = [];
   const artefacts: Artefact[] = [];
 
-  const client = new pg.Client({
-    connectionString: ctx.appDatabaseUrl,
-    connectionTimeoutMillis: SQL_CONNECT_TIMEOUT_MS,
-    application_name: 'rebut-evidence',
-  });
-  client.on('error', () => {});
+  // The app's pool of connections to the database when it has one (main.ts); else one connection for this case.
+  const url = ctx.appDatabaseUrl;
+  let own: pg.Client | undefined;
+  let pooled: pg.PoolClient | undefined;
+  let closed = false;
+  /** Done with the connection; `spent`: closed rather than handed to the next case. */
+  const close = async (spent: boolean) => {
+    if (closed) return;
+    closed = true;
+    if (pooled) pooled.release(spent);
+    else await own?.end().catch(() => {});
+  };
+  // Out of time: the connection is closed under a running query (that stops it), and never used again.
   const stop = () => {
-    client.end().catch(() => {});
+    void close(true);
   };
   ctx.signal?.addEventListener('abort', stop, { once: true });
   try {
     if (ctx.signal?.aborted) throw new Error('aborted before it started');
-    await client.connect();
+    let client: pg.ClientBase;
+    if (ctx.appDatabases) {
+      const connection = await ctx.appDatabases.connect(url);
+      // Out of time while waiting for it: it goes back closed, unused.
+      if (closed) connection.release(true);
+      pooled = connection;
+      client = connection;
+    } else {
+      own = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: SQL_CONNECT_TIMEOUT_MS,
+        application_name: 'rebut-evidence',
+      });
+      own.on('error', () => {});
+      client = own;
+      await own.connect();
+    }
+    if (ctx.signal?.aborted) throw new Error('aborted before it started');
     // Read-only whatever the configured SQL says: rebut must never change the business's data.
     await client.query('BEGIN TRANSACTION READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(sql.statement_timeout))}`);
@@ -97,11 +121,13 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
       artefacts.push(...evidence.artefacts);
     }
     await client.query('ROLLBACK');
+    await close(false);
   } catch (error) {
     problems.push(ctx.signal?.aborted ? 'stopped: out of time' : errorMessage(error));
+    // A connection that failed mid-transaction is not handed to the next case.
+    await close(true);
   } finally {
     ctx.signal?.removeEventListener('abort', stop);
-    await client.end().catch(() => {});
   }
   return { ...result, facts, artefacts, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
 }
