@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeSandbox } from '../../sandbox/stripe/index.js';
-import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
+import { evidenceFields, getDispute, upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
 import type { JobName } from '../../src/jobs/definitions.js';
@@ -546,6 +546,37 @@ describe('database', () => {
     } finally {
       await sandbox.close();
       await migrated.drop();
+    }
+  });
+
+  it('a page of disputes is stored each with its own object, whole: line breaks, a line separator, a NUL dropped', async () => {
+    const sandbox = await startStripeSandbox();
+    try {
+      const made = ['fraudulent', 'duplicate', 'general'].map(
+        (reason) => sandbox.createDispute({ reason, silent: true }).dispute.id,
+      );
+      const read = await Promise.all(
+        made.map((id) => sandbox.stripe().disputes.retrieve(id, { expand: ['charge', 'payment_intent'] })),
+      );
+      const [first, second, third] = read;
+      if (!first || !second || !third) throw new Error('the stand-in made no disputes');
+      // Text a customer typed, as Stripe keeps it: the stored object must be this, byte for byte once parsed.
+      const typed = {
+        ...second,
+        metadata: { note: 'line one\nline two\r\n\u2028after a separator', name: 'Jenny\u0000 Rosen' },
+      };
+      expect(await upsertDisputes(db.pool, [third, typed, first], null, new Date())).toEqual({
+        stored: 3,
+        inserted: 3,
+      });
+      for (const dispute of [first, third])
+        expect((await getDispute(db.pool, dispute.id))?.stripe_object).toEqual(dispute);
+      expect((await getDispute(db.pool, typed.id))?.stripe_object).toEqual({
+        ...typed,
+        metadata: { ...typed.metadata, name: 'Jenny Rosen' },
+      });
+    } finally {
+      await sandbox.close();
     }
   });
 
