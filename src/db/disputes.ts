@@ -41,7 +41,7 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
   return typeof value === 'string' ? value : value.id;
 }
 
-/** The columns of one dispute as read from Stripe (charge expanded or not). */
+/** The columns of one dispute as read from Stripe (charge expanded or not), but the stored object itself. */
 function disputeRecord(dispute: Stripe.Dispute) {
   const charge = typeof dispute.charge === 'string' ? null : dispute.charge;
   const details = dispute.evidence_details;
@@ -66,7 +66,6 @@ function disputeRecord(dispute: Stripe.Dispute) {
     submission_count: details?.submission_count ?? 0,
     is_charge_refundable: dispute.is_charge_refundable,
     evidence_fields: evidenceFields(dispute.evidence),
-    stripe_object: dispute,
     closed: isClosedStatus(dispute.status),
   };
 }
@@ -104,7 +103,11 @@ export async function upsertDisputes(
   if (disputes.length === 0) return { stored: 0, inserted: 0 };
   // One row per id: ON CONFLICT cannot touch the same row twice in one statement.
   const unique = [...new Map(disputes.map((dispute) => [dispute.id, dispute])).values()];
-  const json = JSON.stringify(unique.map(disputeRecord));
+  // The columns as one small JSON array, each row numbered; the Stripe objects beside it as their JSON texts, one a
+  // line (JSON.stringify writes no raw line break), so PostgreSQL reads each object once, as it stores it, instead of
+  // three times (the array's text, the record set, the column): about 2 ms of its 16 on a sync page of 100.
+  const records = JSON.stringify(unique.map((dispute, index) => ({ ...disputeRecord(dispute), n: index + 1 })));
+  const objects = unique.map((dispute) => JSON.stringify(dispute)).join('\n');
   const { rows } = await db.query<{ inserted: boolean }>(
     `INSERT INTO disputes (id, product, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
@@ -114,14 +117,15 @@ export async function upsertDisputes(
             r.currency, r.reason, r.status, r.card_brand, r.network_reason_code,
             ARRAY(SELECT json_array_elements_text(r.enhanced_eligibility_types)),
             to_timestamp(r.created), to_timestamp(r.due_by), r.has_evidence, r.past_due, r.submission_count,
-            r.is_charge_refundable, r.evidence_fields, r.stripe_object, $3::timestamptz,
+            r.is_charge_refundable, r.evidence_fields, o.object::json, $3::timestamptz,
             CASE WHEN r.closed THEN $3::timestamptz END
        FROM json_to_recordset($1::json) AS r(
               id text, livemode boolean, charge_id text, payment_intent_id text, customer_id text, customer_email text,
               amount bigint, currency text, reason text, status text, card_brand text, network_reason_code text,
               enhanced_eligibility_types json, created double precision, due_by double precision, has_evidence boolean,
               past_due boolean, submission_count integer, is_charge_refundable boolean, evidence_fields text[],
-              stripe_object json, closed boolean)
+              closed boolean, n bigint)
+       JOIN unnest(string_to_array($5::text, E'\\n')) WITH ORDINALITY AS o(object, n) ON o.n = r.n
       ORDER BY r.id
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, amount = excluded.amount, reason = excluded.reason, due_by = excluded.due_by,
@@ -139,9 +143,13 @@ export async function upsertDisputes(
      WHERE disputes.read_at <= excluded.read_at
      RETURNING (xmax = 0) AS inserted`,
     // PostgreSQL's jsonb refuses NUL, which customers can type into text Stripe keeps (see withoutNul).
-    [json.includes('\\u0000') ? withoutNulEscapes(json) : json, account, readAt, product],
+    [withoutNulIn(records), account, readAt, product, withoutNulIn(objects)],
   );
   return { stored: rows.length, inserted: rows.filter((row) => row.inserted).length };
+}
+
+function withoutNulIn(json: string): string {
+  return json.includes('\\u0000') ? withoutNulEscapes(json) : json;
 }
 
 export async function getDispute(db: Db, id: string): Promise<DisputeRow | undefined> {

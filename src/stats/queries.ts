@@ -5,9 +5,10 @@ import type { CaseEvidenceCell, EvidenceCell, HandlingCell, MonthCell, OpenCase,
 
 /**
  * The aggregates stats are made of, each row with its product. For all time they come from the running totals the
- * triggers of 0002_stats keep (per product since 0012); for a window, from an index-only scan of the disputes opened
- * in it. Both return the same rows, so `summarise` cannot tell them apart (a test holds them equal). `product`
- * narrows them to one product; null: every product's rows.
+ * triggers of 0002_stats keep (per product since 0012), and for rebut's own cases from the per-case rows the triggers
+ * of 0014_stats_cases keep; for a window, from the disputes opened in it (an index-only scan) and their cases. Both
+ * return the same rows, so `summarise` cannot tell them apart (a test holds them equal). `product` narrows them to
+ * one product; null: every product's rows.
  */
 
 /** A row of one product's figures. */
@@ -118,20 +119,24 @@ export async function handlingCells(
   since: Date | null,
   product: string | null = null,
 ): Promise<OfProduct<HandlingCell>[]> {
-  const { rows } = await pool.query<OfProduct<HandlingCell>>(
-    `SELECT d.product,
-            CASE WHEN c.handled_by IS NOT NULL THEN c.handled_by
-                 WHEN s.trigger = 'approve' THEN 'approved'
-                 WHEN s.trigger IS NOT NULL THEN s.trigger
-                 ELSE 'unanswered' END AS handling,
-            d.status, count(*)::float8 AS disputes
-       FROM cases c
-       JOIN disputes d ON d.id = c.dispute_id
-       LEFT JOIN submissions s ON s.dispute_id = c.dispute_id
-      WHERE ($1::timestamptz IS NULL OR d.created >= $1) AND ($2::text IS NULL OR d.product = $2)
-      GROUP BY 1, 2, 3`,
-    [since, product],
-  );
+  const { rows } =
+    since === null
+      ? await pool.query<OfProduct<HandlingCell>>(
+          `SELECT product, handling, status, count(*)::float8 AS disputes
+             FROM dispute_stats_cases WHERE $1::text IS NULL OR product = $1
+            GROUP BY 1, 2, 3`,
+          [product],
+        )
+      : await pool.query<OfProduct<HandlingCell>>(
+          `SELECT d.product, rebut_case_handling(c.handled_by, s.trigger) AS handling, d.status,
+                  count(*)::float8 AS disputes
+             FROM cases c
+             JOIN disputes d ON d.id = c.dispute_id
+             LEFT JOIN submissions s ON s.dispute_id = c.dispute_id
+            WHERE d.created >= $1 AND ($2::text IS NULL OR d.product = $2)
+            GROUP BY 1, 2, 3`,
+          [since, product],
+        );
   return rows;
 }
 
@@ -142,23 +147,33 @@ export async function caseEvidenceCells(
   product: string | null = null,
   reason: string | null = null,
 ): Promise<OfProduct<CaseEvidenceCell>[]> {
-  const { rows } = await pool.query<OfProduct<CaseEvidenceCell>>(
-    `SELECT d.product, d.reason, d.status = 'won' AS won, d.evidence_fields AS fields,
-            coalesce(e.kinds, '{}') AS "factKinds", coalesce(e.fields, '{}') AS "itemFields",
-            count(*)::float8 AS disputes
-       FROM cases c
-       JOIN disputes d ON d.id = c.dispute_id
-       LEFT JOIN LATERAL (
-         SELECT array_agg(DISTINCT i.kind ORDER BY i.kind) AS kinds,
-                array_agg(DISTINCT i.field ORDER BY i.field) FILTER (WHERE i.field IS NOT NULL) AS fields
-           FROM evidence_items i WHERE i.case_id = c.id AND i.included
-       ) e ON true
-      WHERE d.status IN ('won', 'lost') AND d.submission_count > 0
-        AND ($1::timestamptz IS NULL OR d.created >= $1) AND ($2::text IS NULL OR d.product = $2)
-        AND ($3::text IS NULL OR d.reason = $3)
-      GROUP BY 1, 2, 3, 4, 5, 6`,
-    [since, product, reason],
-  );
+  const { rows } =
+    since === null
+      ? await pool.query<OfProduct<CaseEvidenceCell>>(
+          `SELECT product, reason, status = 'won' AS won, evidence_fields AS fields, fact_kinds AS "factKinds",
+                  item_fields AS "itemFields", count(*)::float8 AS disputes
+             FROM dispute_stats_cases
+            WHERE status IN ('won', 'lost') AND submitted
+              AND ($1::text IS NULL OR product = $1) AND ($2::text IS NULL OR reason = $2)
+            GROUP BY 1, 2, 3, 4, 5, 6`,
+          [product, reason],
+        )
+      : await pool.query<OfProduct<CaseEvidenceCell>>(
+          `SELECT d.product, d.reason, d.status = 'won' AS won, d.evidence_fields AS fields,
+                  coalesce(e.kinds, '{}') AS "factKinds", coalesce(e.fields, '{}') AS "itemFields",
+                  count(*)::float8 AS disputes
+             FROM cases c
+             JOIN disputes d ON d.id = c.dispute_id
+             LEFT JOIN LATERAL (
+               SELECT array_agg(DISTINCT i.kind ORDER BY i.kind) AS kinds,
+                      array_agg(DISTINCT i.field ORDER BY i.field) FILTER (WHERE i.field IS NOT NULL) AS fields
+                 FROM evidence_items i WHERE i.case_id = c.id AND i.included
+             ) e ON true
+            WHERE d.status IN ('won', 'lost') AND d.submission_count > 0 AND d.created >= $1
+              AND ($2::text IS NULL OR d.product = $2) AND ($3::text IS NULL OR d.reason = $3)
+            GROUP BY 1, 2, 3, 4, 5, 6`,
+          [since, product, reason],
+        );
   return rows;
 }
 

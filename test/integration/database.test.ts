@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeSandbox } from '../../sandbox/stripe/index.js';
-import { evidenceFields, getDispute, upsertDispute } from '../../src/db/disputes.js';
+import { evidenceFields, getDispute, upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
 import type { JobName } from '../../src/jobs/definitions.js';
@@ -10,7 +10,7 @@ import { enqueue, queueWarningPost, WARNING_POST_DELAY_MS } from '../../src/jobs
 import { startQueue } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
+import { caseEvidenceCells, evidenceCells, handlingCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync } from '../../src/sync/index.js';
 import { readyCase } from '../support/cases.js';
@@ -225,6 +225,7 @@ describe('database', () => {
         '0011_sync_products',
         '0012_stats_products',
         '0013_early_fraud_warnings',
+        '0014_stats_cases',
       ]);
       const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
       expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
@@ -276,6 +277,7 @@ describe('database', () => {
         '0011_sync_products',
         '0012_stats_products',
         '0013_early_fraud_warnings',
+        '0014_stats_cases',
       ]);
       const products = await migrated.pool.query('SELECT id, product FROM sync_runs ORDER BY id');
       expect(products.rows).toEqual(runs.map((run) => ({ id: run.id, product: 'default' })));
@@ -444,13 +446,137 @@ describe('database', () => {
       ).rejects.toThrow(/check constraint/);
       await migrateDownThrough(migrated, '0013_early_fraud_warnings');
       expect(await exists()).toBe(false);
-      expect(await pendingMigrations(migrated.pool)).toEqual(['0013_early_fraud_warnings']);
-      expect(await migrate(migrated.pool)).toEqual(['0013_early_fraud_warnings']);
+      expect(await pendingMigrations(migrated.pool)).toEqual(['0013_early_fraud_warnings', '0014_stats_cases']);
+      expect(await migrate(migrated.pool)).toEqual(['0013_early_fraud_warnings', '0014_stats_cases']);
       expect((await migrated.pool.query('SELECT count(*)::int AS n FROM early_fraud_warnings')).rows[0]).toEqual({
         n: 0,
       });
     } finally {
       await migrated.drop();
+    }
+  });
+
+  it('0014 counts the cases of a database with history into per-case rows, which the triggers keep from then on; down drops them', async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const epoch = new Date(0);
+    /** rebut's cases as the per-case rows give them and as a fresh count of cases, disputes and facts gives them. */
+    const cells = async () => ({
+      kept: sorted([...(await handlingCells(migrated.pool, null)), ...(await caseEvidenceCells(migrated.pool, null))]),
+      counted: sorted([
+        ...(await handlingCells(migrated.pool, epoch)),
+        ...(await caseEvidenceCells(migrated.pool, epoch)),
+      ]),
+    });
+    const present = async () =>
+      (
+        await migrated.pool.query<{ present: boolean }>(
+          `SELECT to_regclass('dispute_stats_cases') IS NOT NULL AS present`,
+        )
+      ).rows[0]?.present;
+    try {
+      // As 0013 left a database: cases of two products, answered and not, with their facts and submissions.
+      await migrateDownThrough(migrated, '0014_stats_cases');
+      expect(await present()).toBe(false);
+      const history: [string, 'fraudulent' | 'general', 'won' | 'lost' | null, string | null, string | null][] = [
+        ['default', 'fraudulent', 'won', 'approved', 'approve'],
+        ['default', 'fraudulent', 'lost', null, 'timer'],
+        ['default', 'general', 'won', 'autopilot', 'autopilot'],
+        ['photos', 'fraudulent', 'lost', 'edited', 'approve'],
+        ['photos', 'general', null, null, null],
+      ];
+      for (const [index, [product, reason, status, handledBy, trigger]] of history.entries()) {
+        const { dispute } = sandbox.createDispute({ reason, silent: true });
+        if (status) {
+          await sandbox.stripe().disputes.update(dispute.id, { evidence: { uncategorized_text: 'Used the product' } });
+          sandbox.setDisputeStatus(dispute.id, status);
+        }
+        const read = await sandbox.stripe().disputes.retrieve(dispute.id, { expand: ['charge'] });
+        await upsertDispute(migrated.pool, read, null, new Date(), product);
+        const { rows } = await migrated.pool.query<{ id: number }>(
+          'INSERT INTO cases (dispute_id, state, handled_by) VALUES ($1, $2, $3) RETURNING id',
+          [read.id, status ?? 'awaiting_review', handledBy],
+        );
+        const caseId = rows[0]?.id;
+        if (trigger) {
+          await migrated.pool.query(
+            `INSERT INTO submissions (case_id, dispute_id, trigger, actor, idempotency_key) VALUES ($1, $2, $3, 'test', $4)`,
+            [caseId, read.id, trigger, `k${index}`],
+          );
+        }
+        await migrated.pool.query(
+          `INSERT INTO evidence_items (case_id, fact_id, kind, source, text, field, included) VALUES
+             ($1, 'sql.activity.1', 'activity', 'sql', 'Logged in', 'access_activity_log', true),
+             ($1, 'sql.deliverable.1', 'deliverable', 'sql', 'Logo delivered', 'service_documentation', $2)`,
+          [caseId, index % 2 === 0],
+        );
+      }
+
+      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases']);
+      const { kept, counted } = await cells();
+      expect(kept).toEqual(counted);
+      const handled = (await handlingCells(migrated.pool, null)).reduce((sum, cell) => sum + cell.disputes, 0);
+      expect(handled).toBe(history.length);
+      expect(await caseEvidenceCells(migrated.pool, null, 'photos')).toEqual([
+        {
+          product: 'photos',
+          reason: 'fraudulent',
+          won: false,
+          fields: ['uncategorized_text'],
+          factKinds: ['activity'],
+          itemFields: ['access_activity_log'],
+          disputes: 1,
+        },
+      ]);
+      // The triggers keep them from now on.
+      await migrated.pool.query(`UPDATE cases SET handled_by = 'timer' WHERE handled_by IS NULL`);
+      const after = await cells();
+      expect(after.kept).toEqual(after.counted);
+      expect(after.kept).not.toEqual(kept);
+
+      // Down drops the rows and their triggers (writes go on without them); up again counts them afresh.
+      await migrateDownThrough(migrated, '0014_stats_cases');
+      expect(await present()).toBe(false);
+      await migrated.pool.query(`UPDATE cases SET handled_by = NULL WHERE handled_by = 'timer'`);
+      await migrated.pool.query('DELETE FROM evidence_items WHERE kind = $1', ['deliverable']);
+      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases']);
+      const again = await cells();
+      expect(again.kept).toEqual(again.counted);
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
+    }
+  });
+
+  it('a page of disputes is stored each with its own object, whole: line breaks, a line separator, a NUL dropped', async () => {
+    const sandbox = await startStripeSandbox();
+    try {
+      const made = ['fraudulent', 'duplicate', 'general'].map(
+        (reason) => sandbox.createDispute({ reason, silent: true }).dispute.id,
+      );
+      const read = await Promise.all(
+        made.map((id) => sandbox.stripe().disputes.retrieve(id, { expand: ['charge', 'payment_intent'] })),
+      );
+      const [first, second, third] = read;
+      if (!first || !second || !third) throw new Error('the stand-in made no disputes');
+      // Text a customer typed, as Stripe keeps it: the stored object must be this, byte for byte once parsed.
+      const typed = {
+        ...second,
+        metadata: { note: 'line one\nline two\r\n\u2028after a separator', name: 'Jenny\u0000 Rosen' },
+      };
+      expect(await upsertDisputes(db.pool, [third, typed, first], null, new Date())).toEqual({
+        stored: 3,
+        inserted: 3,
+      });
+      for (const dispute of [first, third])
+        expect((await getDispute(db.pool, dispute.id))?.stripe_object).toEqual(dispute);
+      expect((await getDispute(db.pool, typed.id))?.stripe_object).toEqual({
+        ...typed,
+        metadata: { ...typed.metadata, name: 'Jenny Rosen' },
+      });
+    } finally {
+      await sandbox.close();
     }
   });
 

@@ -3,10 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { transitionCase } from '../../src/db/cases.js';
 import { upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
+import { saveFacts } from '../../src/db/evidence.js';
+import type { Fact, FactKind } from '../../src/dispute/facts.js';
 import { createLogger } from '../../src/log.js';
 import { cachedEffectiveness, computeStats, effectivenessOrder } from '../../src/stats/index.js';
-import { evidenceCells, monthCells, statsCells } from '../../src/stats/queries.js';
+import { caseEvidenceCells, evidenceCells, handlingCells, monthCells, statsCells } from '../../src/stats/queries.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { runSync, type SyncDeps } from '../../src/sync/index.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
@@ -137,6 +140,209 @@ describe('stats', () => {
     expect(sorted(await evidenceCells(db.pool, null))).toEqual(sorted(await evidenceCells(db.pool, new Date(0))));
     const all = await computeStats(db.pool, { window: 'all' });
     expect(all.disputes).toBe(393);
+  });
+
+  it("rebut's cases counted by the triggers (handling, the packet's facts) equal a fresh count after every kind of write", async () => {
+    const epoch = new Date(0);
+    /** The per-case rows against a fresh count from cases, disputes, submissions and facts: all, per product, per reason. */
+    async function expectCountedAfresh(step: string): Promise<void> {
+      for (const product of [null, 'default', 'photos']) {
+        expect(sorted(await handlingCells(db.pool, null, product)), `${step}: handling of ${product}`).toEqual(
+          sorted(await handlingCells(db.pool, epoch, product)),
+        );
+        expect(sorted(await caseEvidenceCells(db.pool, null, product)), `${step}: facts of ${product}`).toEqual(
+          sorted(await caseEvidenceCells(db.pool, epoch, product)),
+        );
+      }
+      expect(sorted(await caseEvidenceCells(db.pool, null, null, 'fraudulent')), `${step}: facts of a reason`).toEqual(
+        sorted(await caseEvidenceCells(db.pool, epoch, null, 'fraudulent')),
+      );
+      // Every case is counted once, so the comparison is never between two empty answers.
+      const { rows } = await db.pool.query<{ cases: number }>('SELECT count(*)::int AS cases FROM cases');
+      const counted = (await handlingCells(db.pool, null)).reduce((sum, cell) => sum + cell.disputes, 0);
+      expect(counted, `${step}: cases counted`).toBe(rows[0]?.cases);
+    }
+    const fact = (id: string, kind: FactKind): Fact => ({
+      id,
+      kind,
+      text: `A fact of kind ${kind}`,
+      at: null,
+      source: 'sql',
+    });
+    const caseOf = async (disputeId: string): Promise<number> => {
+      const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM cases WHERE dispute_id = $1', [disputeId]);
+      const id = rows[0]?.id;
+      if (id === undefined) throw new Error(`no case for ${disputeId}`);
+      return id;
+    };
+
+    // Disputes needing a response, and history around them, stored by a sync (a batch upsert) that opens their cases.
+    sandbox.seedDisputes(150, { seed: 11 });
+    const reasons = ['fraudulent', 'fraudulent', 'product_not_received', 'general', 'fraudulent', 'duplicate'];
+    const disputes = reasons.map((reason) => sandbox.createDispute({ reason, silent: true }).dispute.id);
+    await sync();
+    const cases = await Promise.all(disputes.map(caseOf));
+    await expectCountedAfresh('cases opened by a sync');
+
+    // Evidence submitted (fields, submission_count, under review), then Stripe decides (status alone); each read by
+    // the webhook job for two disputes and by the next sync for the rest (which settles the cases answered outside).
+    const readBack = async (step: string) => {
+      for (const id of disputes.slice(0, 2)) {
+        await upsertDispute(db.pool, await sandbox.stripe().disputes.retrieve(id), null, new Date());
+      }
+      await expectCountedAfresh(`${step} read by the webhook job`);
+      await sync();
+      await expectCountedAfresh(`${step} read by a sync`);
+    };
+    for (const [index, id] of disputes.slice(0, 5).entries()) {
+      await sandbox.stripe().disputes.update(id, {
+        evidence: {
+          access_activity_log: 'Signed in after the purchase',
+          ...(index % 2 ? { product_description: 'The Pro plan' } : {}),
+        },
+        submit: true,
+      });
+    }
+    await readBack('evidence submitted');
+    for (const [index, id] of disputes.slice(0, 5).entries()) sandbox.setDisputeStatus(id, index % 3 ? 'won' : 'lost');
+    await readBack('decisions');
+
+    // Each packet's facts (with the Stripe field each went into), stored as prepare-case stores them and replaced.
+    const activity = fact('sql.activity.1', 'activity');
+    const deliverable = fact('sql.deliverable.1', 'deliverable');
+    const communication = fact('sql.communication.1', 'communication');
+    const fields = new Map([
+      [activity.id, 'access_activity_log'],
+      [deliverable.id, 'service_documentation'],
+    ]);
+    for (const [index, caseId] of cases.entries()) {
+      const facts = [fact('stripe.charge', 'charge'), activity, ...(index % 2 ? [deliverable] : []), communication];
+      await saveFacts(db.pool, caseId, facts, fields);
+    }
+    await expectCountedAfresh('facts stored');
+    await saveFacts(db.pool, cases[0] ?? 0, [fact('stripe.charge', 'charge'), deliverable], fields);
+    await expectCountedAfresh('facts replaced');
+    await saveFacts(db.pool, cases[1] ?? 0, [], fields);
+    await expectCountedAfresh('facts removed');
+    await db.pool.query("UPDATE evidence_items SET included = false WHERE kind = 'communication' AND case_id = $1", [
+      cases[2],
+    ]);
+    await expectCountedAfresh('a fact left out of the packet');
+    await db.pool.query("UPDATE evidence_items SET field = 'customer_communication' WHERE kind = 'communication'");
+    await expectCountedAfresh('facts moved to another field');
+
+    // Who decided: a move that records it, several cases cleared in one statement, a move that does not touch it.
+    expect(await transitionCase(db.pool, cases[5] ?? 0, 'prepared', { handledBy: 'edited' })).toBeDefined();
+    await db.pool.query('UPDATE cases SET handled_by = NULL WHERE id = ANY($1::bigint[])', [cases.slice(2, 5)]);
+    await db.pool.query("UPDATE cases SET state = 'submitted', updated_at = now() WHERE id = $1", [cases[0]]);
+    await expectCountedAfresh('handled_by set and cleared');
+
+    // A submission decides the handling of a case nobody marked; it changes and goes.
+    const submit = (index: number, trigger: string) =>
+      db.pool.query(
+        `INSERT INTO submissions (case_id, dispute_id, trigger, actor, idempotency_key)
+         VALUES ($1, $2, $3, 'test', $4)`,
+        [cases[index], disputes[index], trigger, `k${index}`],
+      );
+    await submit(2, 'timer');
+    await submit(3, 'approve');
+    await submit(4, 'approve');
+    await expectCountedAfresh('submissions inserted');
+    await db.pool.query("UPDATE submissions SET trigger = 'autopilot' WHERE dispute_id = $1", [disputes[3]]);
+    await expectCountedAfresh('a submission changed');
+    await db.pool.query('DELETE FROM submissions WHERE dispute_id = $1', [disputes[4]]);
+    await expectCountedAfresh('a submission deleted');
+
+    // Columns written by hand: another product, another reason, another opening date, the fields and the count.
+    await db.pool.query("UPDATE disputes SET product = 'photos' WHERE id = ANY($1::text[])", [disputes.slice(0, 2)]);
+    await db.pool.query(
+      "UPDATE disputes SET reason = 'unrecognized', created = created - interval '1 year' WHERE id = $1",
+      [disputes[2]],
+    );
+    await db.pool.query("UPDATE disputes SET evidence_fields = '{receipt}', submission_count = 2 WHERE id = $1", [
+      disputes[3],
+    ]);
+    await db.pool.query('UPDATE disputes SET submission_count = 0 WHERE id = $1', [disputes[4]]);
+    await expectCountedAfresh('disputes changed by hand');
+    expect((await caseEvidenceCells(db.pool, null)).length).toBeGreaterThan(1);
+
+    // A case removed with its facts (and what refers to it), then every fact and every submission at once.
+    await db.pool.query('DELETE FROM submissions WHERE case_id = $1', [cases[3]]);
+    await db.pool.query('DELETE FROM audit_log WHERE case_id = $1', [cases[3]]);
+    await db.pool.query('DELETE FROM cases WHERE id = $1', [cases[3]]);
+    await expectCountedAfresh('a case deleted');
+    await db.pool.query('TRUNCATE evidence_items');
+    await expectCountedAfresh('facts truncated');
+    await db.pool.query('TRUNCATE submissions');
+    await expectCountedAfresh('submissions truncated');
+  });
+
+  it("two transactions writing one case's inputs at once: the one that waited counts what the other committed", async () => {
+    const epoch = new Date(0);
+    const countedAfresh = async () => {
+      expect(sorted(await handlingCells(db.pool, null))).toEqual(sorted(await handlingCells(db.pool, epoch)));
+      expect(sorted(await caseEvidenceCells(db.pool, null))).toEqual(sorted(await caseEvidenceCells(db.pool, epoch)));
+    };
+    /**
+     * Runs `first` in an open transaction, then `second` in another, and commits the first once the second waits for
+     * it (or has finished, when nothing made it wait); then the second.
+     */
+    async function interleaved(first: string, firstParams: unknown[], second: string, secondParams: unknown[]) {
+      const [a, b] = [await db.pool.connect(), await db.pool.connect()];
+      try {
+        await a.query('BEGIN');
+        await a.query(first, firstParams);
+        await b.query('BEGIN');
+        const pid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+        let done = false;
+        const waiting = b.query(second, secondParams).finally(() => {
+          done = true;
+        });
+        for (let waits = false; !done && !waits; ) {
+          const { rows } = await db.pool.query<{ waits: boolean }>(
+            "SELECT wait_event_type = 'Lock' AS waits FROM pg_stat_activity WHERE pid = $1",
+            [pid],
+          );
+          waits = rows[0]?.waits ?? false;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await a.query('COMMIT');
+        await waiting;
+        await b.query('COMMIT');
+      } finally {
+        a.release();
+        b.release();
+      }
+    }
+
+    // An answered case's facts are stored while Stripe's decision is read: the decision's count waits for the facts.
+    const answered = await stored({ reason: 'fraudulent' });
+    await db.pool.query('UPDATE disputes SET submission_count = 1 WHERE id = $1', [answered.id]);
+    const caseId = await caseFor(answered.id, 'approved');
+    await interleaved(
+      `INSERT INTO evidence_items (case_id, fact_id, kind, source, text, field)
+       VALUES ($1, 'sql.activity.1', 'activity', 'sql', 'Logged in', 'access_activity_log')`,
+      [caseId],
+      "UPDATE disputes SET status = 'won' WHERE id = $1",
+      [answered.id],
+    );
+    expect(await caseEvidenceCells(db.pool, null)).toEqual([
+      expect.objectContaining({ won: true, factKinds: ['activity'], itemFields: ['access_activity_log'] }),
+    ]);
+    await countedAfresh();
+
+    // A case opened while another transaction's read of its dispute is not yet committed: counted with that read.
+    const opened = await stored({ reason: 'general' });
+    await interleaved(
+      "UPDATE disputes SET status = 'lost', submission_count = 1 WHERE id = $1",
+      [opened.id],
+      `INSERT INTO cases (dispute_id, state, handled_by) VALUES ($1, 'submitted', 'timer')`,
+      [opened.id],
+    );
+    expect(await handlingCells(db.pool, null)).toEqual(
+      expect.arrayContaining([{ product: 'default', handling: 'timer', status: 'lost', disputes: 1 }]),
+    );
+    await countedAfresh();
   });
 
   it("the countered fee starts on 2025-06-17 in the totals exactly as in Stripe's pricing (COUNTERED_FEE_SINCE)", async () => {
