@@ -2,6 +2,7 @@ import type { Fact, FactIdPattern } from '../dispute/facts.js';
 import { patternOfFactId } from '../dispute/facts.js';
 import { type Language, LOCALES } from '../dispute/language.js';
 import { formatMoneyCode, formatMoneyWithCode } from '../money.js';
+import { TEXT_FIELD_WORDS } from './text-fields.js';
 
 /**
  * The facts' own sentences in each language the bank may read (docs/architecture.md → "The reader's language"). A
@@ -85,6 +86,14 @@ export function factDate(iso: string): string {
   return iso.slice(0, 10);
 }
 
+/**
+ * Where a policy was shown, as a phrase that follows "shown" (the text fields' words, i18n/text-fields.ts); a place the
+ * business names that rebut has no words for is said as it is.
+ */
+const placeIn = (language: Language, place: string): string =>
+  (TEXT_FIELD_WORDS[language].policy.places as Readonly<Record<string, string>>)[place] ??
+  TEXT_FIELD_WORDS[language].policy.otherPlace(spaced(place));
+
 /** A code as words where a language has none of its own: `requested_by_customer` → `requested by customer`. */
 const spaced = (code: string): string => code.replaceAll('_', ' ');
 /** A code in the language's words, or spaced when it has none. */
@@ -139,8 +148,6 @@ interface Terms {
   subscriptionStatus: Record<string, string>;
   interval: Record<string, string>;
   cancellationReason: Record<string, string>;
-  /** Where a policy was shown, as a phrase after "shown". */
-  places: Record<string, string>;
   policyTitles: Record<string, string>;
 }
 
@@ -166,7 +173,6 @@ const EN_TERMS: Terms = {
   subscriptionStatus: {},
   interval: {},
   cancellationReason: {},
-  places: {},
   policyTitles: { refund: 'Refund policy', cancellation: 'Cancellation policy', terms: 'Terms of service' },
 };
 
@@ -415,7 +421,7 @@ function policySentence(v: FactValues, language: Language, reads?: string): stri
     .text('shown_at')
     .split(',')
     .filter(Boolean)
-    .map((place) => (language === 'en' ? spaced(place) : term(terms.places, place)))
+    .map((place) => (language === 'en' ? spaced(place) : placeIn(language, place)))
     .join(', ');
   const url = v.maybe('url');
   return (
@@ -503,15 +509,6 @@ const FR_TERMS: Terms = {
     payment_disputed: 'paiement contesté',
     payment_failed: 'paiement échoué',
   },
-  places: {
-    checkout_page: 'sur la page de paiement',
-    signup_page: "sur la page d'inscription",
-    in_app: "dans l'application",
-    email: 'par e-mail',
-    receipt: 'sur le reçu',
-    terms_link: 'par le lien vers les conditions',
-    website: 'sur le site web',
-  },
   policyTitles: {
     refund: 'Politique de remboursement',
     cancellation: "Politique d'annulation",
@@ -598,15 +595,6 @@ const DE_TERMS: Terms = {
     payment_disputed: 'Zahlung beanstandet',
     payment_failed: 'Zahlung fehlgeschlagen',
   },
-  places: {
-    checkout_page: 'auf der Bezahlseite',
-    signup_page: 'auf der Registrierungsseite',
-    in_app: 'in der App',
-    email: 'per E-Mail',
-    receipt: 'auf dem Beleg',
-    terms_link: 'über den Link zu den Bedingungen',
-    website: 'auf der Website',
-  },
   policyTitles: {
     refund: 'Erstattungsrichtlinie',
     cancellation: 'Kündigungsrichtlinie',
@@ -686,15 +674,6 @@ const ES_TERMS: Terms = {
     cancellation_requested: 'cancelación solicitada',
     payment_disputed: 'pago disputado',
     payment_failed: 'pago fallido',
-  },
-  places: {
-    checkout_page: 'en la página de pago',
-    signup_page: 'en la página de registro',
-    in_app: 'en la aplicación',
-    email: 'por correo electrónico',
-    receipt: 'en el recibo',
-    terms_link: 'mediante el enlace a los términos',
-    website: 'en el sitio web',
   },
   policyTitles: {
     refund: 'Política de reembolso',
@@ -893,7 +872,7 @@ function frenchSentences(): FactSentences {
       return (
         `${factTime(v.when())} : le client a accepté la politique ${v.text('policy')}` +
         `${version ? ` (version ${version})` : ''}` +
-        `${shownAt ? `, présentée ${term(t.places, shownAt)}` : ''}${ip ? ` depuis l'IP ${ip}` : ''}.`
+        `${shownAt ? `, présentée ${placeIn('fr', shownAt)}` : ''}${ip ? ` depuis l'IP ${ip}` : ''}.`
       );
     },
   };
@@ -1085,7 +1064,7 @@ function germanSentences(): FactSentences {
       return (
         `${factTime(v.when())}: der Kunde akzeptierte die Richtlinie ${v.text('policy')}` +
         `${version ? ` (Version ${version})` : ''}` +
-        `${shownAt ? `, angezeigt ${term(t.places, shownAt)}` : ''}${ip ? ` von IP ${ip}` : ''}.`
+        `${shownAt ? `, angezeigt ${placeIn('de', shownAt)}` : ''}${ip ? ` von IP ${ip}` : ''}.`
       );
     },
   };
@@ -1278,7 +1257,7 @@ function spanishSentences(): FactSentences {
       return (
         `${factTime(v.when())}: el cliente aceptó la política ${v.text('policy')}` +
         `${version ? ` (versión ${version})` : ''}` +
-        `${shownAt ? `, mostrada ${term(t.places, shownAt)}` : ''}${ip ? ` desde la IP ${ip}` : ''}.`
+        `${shownAt ? `, mostrada ${placeIn('es', shownAt)}` : ''}${ip ? ` desde la IP ${ip}` : ''}.`
       );
     },
   };

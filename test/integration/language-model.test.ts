@@ -2,39 +2,25 @@
 // gets the model's rebuttal in French, held word by word to the facts as the bank reads them, in French; a model that
 // slips an English claim no fact makes into it is refused, and the template's French draft goes instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
+import type { OpenAiSandbox } from '../../sandbox/openai/index.js';
 import { INVENTED } from '../../sandbox/openai/writer.js';
-import type { SlackSandbox } from '../../sandbox/slack/index.js';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
-import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
+import type { StripeSandbox } from '../../sandbox/stripe/index.js';
+import { waitFor } from '../support/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { type SlackWorld, startSlackWorld } from '../support/slack.js';
 
+let world: SlackWorld;
 let db: TestDatabase;
 let stripe: StripeSandbox;
-let slack: SlackSandbox;
 let openai: OpenAiSandbox;
-let app: TestApp;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-  slack = await startSlackSandboxForTests();
-  openai = await startOpenAiSandbox();
-  app = await startSlackApp(db, stripe, slack, {
-    OPENAI_API_KEY: openai.apiKey,
-    OPENAI_BASE_URL: openai.url,
-    REBUT_LANGUAGE: 'auto',
-  });
-  stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
+  world = await startSlackWorld({ REBUT_LANGUAGE: 'auto' }, { webhook: true, openai: true });
+  ({ db, stripe } = world);
+  if (!world.openai) throw new Error('the OpenAI stand-in did not start');
+  openai = world.openai;
 });
-afterAll(async () => {
-  await app.stop();
-  await openai.close();
-  await slack.close();
-  await stripe.close();
-  await db.drop();
-});
+afterAll(() => world?.stop());
 
 async function frenchCase() {
   const scenario = stripe.createDispute({ reason: 'fraudulent', cardCountry: 'FR', silent: true });

@@ -1,6 +1,7 @@
 // The real app wired to the Slack and Stripe stand-ins, and Slack's signed requests to it: clicks, commands and
 // modal submissions, built with the stand-in's own payload builders.
 import type { ViewStateValue } from '@slack/bolt';
+import { type OpenAiSandbox, startOpenAiSandbox } from '../../sandbox/openai/index.js';
 import {
   blockActionBody,
   type SlackSandbox,
@@ -62,30 +63,39 @@ export interface SlackWorld {
   stripe: StripeSandbox;
   slack: SlackSandbox;
   app: TestApp;
+  /** The OpenAI stand-in the app drafts with, when started with `openai`. */
+  openai?: OpenAiSandbox;
   /** Stops all of it, the app first. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts a `SlackWorld`; `webhook`: the Stripe stand-in delivers its events to the app's `/stripe/webhook`, signed
- * with the test secret, as Stripe would once the endpoint is set up.
+ * with the test secret, as Stripe would once the endpoint is set up; `openai`: the app drafts with the OpenAI
+ * stand-in (through the official SDK) instead of the template.
  */
 export async function startSlackWorld(
   overrides: Record<string, string> = {},
-  options: { webhook?: boolean } = {},
+  options: { webhook?: boolean; openai?: boolean } = {},
 ): Promise<SlackWorld> {
   const db = await freshDatabase();
   const stripe = await startStripeSandbox();
   const slack = await startSlackSandboxForTests();
-  const app = await startSlackApp(db, stripe, slack, overrides);
+  const openai = options.openai ? await startOpenAiSandbox() : undefined;
+  const app = await startSlackApp(db, stripe, slack, {
+    ...(openai ? { OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.url } : {}),
+    ...overrides,
+  });
   if (options.webhook) stripe.setWebhook({ url: `${app.url}/stripe/webhook`, secret: TEST_WEBHOOK_SECRET });
   return {
     db,
     stripe,
     slack,
     app,
+    ...(openai ? { openai } : {}),
     async stop() {
       await app.stop();
+      await openai?.close();
       await slack.close();
       await stripe.close();
       await db.drop();
