@@ -1287,6 +1287,14 @@ export function factSentence(id: string, data: Data, at: string | null): string 
   return FACT_SENTENCES.en[pattern](new FactValues(data, at));
 }
 
+/**
+ * A fact with its stored sentence written from its data: what a source gives each fact, so the English it stores and
+ * the reader's language in a case's files say the same values. Every value the sentence reads must be in `data`.
+ */
+export function writtenFact(fact: Omit<Fact, 'text' | 'data'> & { data: Data }): Fact {
+  return { ...fact, text: factSentence(fact.id, fact.data, fact.at) };
+}
+
 /** The fact in the reader's language: its sentence written from its data; the English one where that cannot be. */
 export function localizeFact(fact: Fact, language: Language): Fact {
   if (language === 'en') return fact;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { factSentence } from '../../i18n/facts.js';
+import { writtenFact as written } from '../../i18n/facts.js';
 import type { BusinessEvidenceKind } from '../config.js';
 import type { Artefact, Fact } from '../types.js';
 import {
@@ -224,15 +224,6 @@ function policyAcceptanceFact(row: Rows['policy_acceptance'], n: number, context
       ...extraData('policy_acceptance', row, untrusted),
     },
   });
-}
-
-/**
- * A fact with its sentence written from its data (i18n/facts.ts), so a case's files in the reader's language say the
- * same values. The sentence's customer-typed parts are in `data` as shown (`*_shown`: quoted when the customer typed
- * them).
- */
-function written(fact: Omit<Fact, 'text' | 'data'> & { data: NonNullable<Fact['data']> }): Fact {
-  return { ...fact, text: factSentence(fact.id, fact.data, fact.at) };
 }
 
 /** For kinds whose rows each make one fact, numbered from 1 in time order. */

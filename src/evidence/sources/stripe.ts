@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type Stripe from 'stripe';
 import { isoFromUnix } from '../../dates.js';
-import { factSentence } from '../../i18n/facts.js';
+import { writtenFact as written } from '../../i18n/facts.js';
 import type { Fact, SourceResult } from '../types.js';
 import { type EvidenceContext, errorMessage } from './context.js';
 import { cleanText, MAX_VALUE_CHARS } from './rows.js';
@@ -28,14 +28,6 @@ export const METADATA_IDENTIFIER_KEYS = {
 } as const;
 
 type Data = Record<string, string | number | boolean | null>;
-
-/**
- * A fact with its sentence written from its data (i18n/facts.ts): the English stored here and the reader's language in
- * a case's files say the same values. Every value a sentence reads is in `data`.
- */
-function written(fact: Omit<Fact, 'text' | 'data'> & { data: Data }): Fact {
-  return { ...fact, text: factSentence(fact.id, fact.data, fact.at) };
-}
 
 function identifiersFromMetadata(...sources: (Stripe.Metadata | null | undefined)[]): Data {
   const lookup = new Map<string, string>();
