@@ -309,7 +309,11 @@ describe('sql source', () => {
       } finally {
         await databases.close();
       }
-      expect(await evidenceBackends()).toEqual([]);
+      // Its backend exits once it reads the goodbye, a moment after the pool has closed.
+      await waitFor(async () => ((await evidenceBackends()).length === 0 ? true : undefined), {
+        what: 'the evidence connection closed',
+        timeoutMs: 5_000,
+      });
     });
 
     it('a connection whose case ran out of time is closed, not handed to the next case', async () => {
