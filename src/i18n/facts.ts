@@ -68,21 +68,18 @@ export class FactValues {
 }
 
 /** One fact's sentence, written from its values. */
-export type FactSentence = (v: FactValues) => string;
-
-/** The fact ids whose sentences rebut writes (the rest are its sources' ids for which no sentence is kept here). */
-export type WrittenFact = FactIdPattern;
+type FactSentence = (v: FactValues) => string;
 
 /** Every sentence a fact's source writes, by the fact vocabulary's pattern (src/dispute/facts.ts). */
-export type FactSentences = Record<WrittenFact, FactSentence>;
+type FactSentences = Record<FactIdPattern, FactSentence>;
 
 /** `2026-03-04T14:05:09.000Z` → `2026-03-04 14:05 UTC`: as every language writes a time in the evidence. */
-export function factTime(iso: string): string {
+function factTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /** `2026-03-04T14:05:09.000Z` → `2026-03-04`. */
-export function factDate(iso: string): string {
+function factDate(iso: string): string {
   return iso.slice(0, 10);
 }
 
