@@ -28,10 +28,46 @@ export function fontSource(name: FontName): PDFKit.Mixins.PDFFontSource {
   if (!font) {
     const created = fontkit.create(readFileSync(FONT_FILES[name]));
     claimCodePoints(created);
+    decodeGlyphsOnce(created);
     font = created as unknown as PDFKit.Mixins.PDFFontSource;
     parsed.set(name, font);
   }
   return font;
+}
+
+/** A glyph of fontkit's, as far as the subsetter reads it. */
+interface DecodedGlyph {
+  _decode(): unknown;
+}
+
+/**
+ * fontkit's subsetter decodes every glyph it embeds (contours, points, instructions) for every document, though it only
+ * reads whether the glyph is composite and its components: most of a packet's font subsetting. The shared font keeps
+ * one glyph object per id, so each glyph's decoding is kept with it and read again.
+ */
+function decodeGlyphsOnce(font: fontkit.Font): void {
+  // fontkit has getGlyph; its type definitions do not say so.
+  const glyphs = font as unknown as { getGlyph(id: number, codePoints?: number[]): object };
+  const getGlyph = glyphs.getGlyph.bind(font);
+  const patched = new WeakSet<object>();
+  glyphs.getGlyph = (id: number, codePoints?: number[]) => {
+    const glyph = getGlyph(id, codePoints);
+    const raw = glyph as DecodedGlyph;
+    if (!patched.has(glyph) && typeof raw._decode === 'function') {
+      const decode = raw._decode.bind(glyph);
+      let decoded: unknown;
+      let done = false;
+      raw._decode = () => {
+        if (!done) {
+          decoded = decode();
+          done = true;
+        }
+        return decoded;
+      };
+      patched.add(glyph);
+    }
+    return glyph;
+  };
 }
 
 /** Latin (with every French, German and Spanish letter), general punctuation, currency signs. */
