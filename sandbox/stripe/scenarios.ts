@@ -119,31 +119,15 @@ export function createDispute(core: SandboxCore, input: CreateDisputeInput): Dis
   const productName = input.productName ?? 'Pro plan';
   const person = input.customer ?? { email: 'jenny.rosen@example.com', name: 'Jenny Rosen' };
   const address = input.customer?.address ?? DEFAULT_ADDRESS;
-  const fingerprint = base62(16);
-  const paymentMethod = newId('pm');
-
-  const customer = customerObject({
-    email: person.email,
-    name: person.name,
-    created: chargeCreated - Math.max(0, ...(input.priorCharges ?? []).map((prior) => prior.daysAgo)) * DAY - DAY,
-    livemode,
+  const oldest = Math.max(0, ...(input.priorCharges ?? []).map((prior) => prior.daysAgo));
+  const { customer, paymentMethod, fingerprint } = insertCardholder(partition, {
+    person,
     address,
+    brand,
+    livemode,
+    created: chargeCreated - oldest * DAY - DAY,
+    ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
   });
-  partition.customers.insert(customer);
-  partition.paymentMethods.insert(
-    paymentMethodObject({
-      id: paymentMethod,
-      created: customer.created,
-      livemode,
-      customer: customer.id,
-      brand,
-      fingerprint,
-      ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
-      billingName: person.name,
-      billingEmail: person.email,
-      billingAddress: address,
-    }),
-  );
 
   const subscription = input.subscription
     ? subscriptionObject({
@@ -622,6 +606,46 @@ export type CardPaymentCharge = Omit<
 >;
 
 /** A card payment as Stripe stores one: its balance transaction, payment intent and charge, in the partition. */
+/** A customer with a saved card (its payment method and the card's fingerprint), as a payment starts from. */
+export function insertCardholder(
+  partition: Partition,
+  input: {
+    person: { email: string; name: string };
+    address: Stripe.Address;
+    brand: CardBrand;
+    livemode: boolean;
+    created: number;
+    cardCountry?: string;
+  },
+): { customer: Stripe.Customer; paymentMethod: string; fingerprint: string } {
+  const { person, address, brand, livemode } = input;
+  const fingerprint = base62(16);
+  const paymentMethod = newId('pm');
+  const customer = customerObject({
+    email: person.email,
+    name: person.name,
+    created: input.created,
+    livemode,
+    address,
+  });
+  partition.customers.insert(customer);
+  partition.paymentMethods.insert(
+    paymentMethodObject({
+      id: paymentMethod,
+      created: customer.created,
+      livemode,
+      customer: customer.id,
+      brand,
+      fingerprint,
+      ...(input.cardCountry ? { cardCountry: input.cardCountry } : {}),
+      billingName: person.name,
+      billingEmail: person.email,
+      billingAddress: address,
+    }),
+  );
+  return { customer, paymentMethod, fingerprint };
+}
+
 export function insertCardPayment(
   partition: Partition,
   payment: {

@@ -3,19 +3,16 @@
 import type Stripe from 'stripe';
 import { previousAttributes } from './changes.js';
 import type { SandboxCore } from './core.js';
-import { base62, newId } from './ids.js';
 import {
   type Address,
   type CardBrand,
-  customerObject,
   disputeObject,
   earlyFraudWarningObject,
   type FraudType,
-  paymentMethodObject,
   refundObject,
   subscriptionObject,
 } from './objects.js';
-import { insertCardPayment } from './scenarios.js';
+import { insertCardholder, insertCardPayment } from './scenarios.js';
 import type { Partition } from './store.js';
 
 const DAY = 86_400;
@@ -75,30 +72,14 @@ export function createEarlyFraudWarning(core: SandboxCore, input: CreateWarningI
   const currency = input.currency ?? 'usd';
   const brand = input.brand ?? 'visa';
   const person = input.customer ?? { email: 'sam.taylor@example.com', name: 'Sam Taylor' };
-  const fingerprint = base62(16);
-  const paymentMethod = newId('pm');
   const oldest = Math.max(0, ...(input.priorCharges ?? []).map((prior) => prior.daysAgo));
-  const customer = customerObject({
-    email: person.email,
-    name: person.name,
-    created: chargeCreated - oldest * DAY - DAY,
-    livemode,
+  const { customer, paymentMethod, fingerprint } = insertCardholder(partition, {
+    person,
     address: ADDRESS,
+    brand,
+    livemode,
+    created: chargeCreated - oldest * DAY - DAY,
   });
-  partition.customers.insert(customer);
-  partition.paymentMethods.insert(
-    paymentMethodObject({
-      id: paymentMethod,
-      created: customer.created,
-      livemode,
-      customer: customer.id,
-      brand,
-      fingerprint,
-      billingName: person.name,
-      billingEmail: person.email,
-      billingAddress: ADDRESS,
-    }),
-  );
 
   const pay = (at: number, payAmount: number, refunded: number) =>
     insertCardPayment(
