@@ -6,7 +6,7 @@ import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createStripeClient } from '../src/stripe/client.js';
 import { PAGE_SIZE } from '../src/sync/pages.js';
-import { benchDatabase, report } from './support.js';
+import { benchDatabase, processCpuSeconds, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_SYNC_DISPUTES ?? 100_000);
 const COMMAND = 'npm run bench -- sync';
@@ -97,13 +97,6 @@ async function firstLine(stream: NodeJS.ReadableStream, what: string): Promise<s
   throw new Error(`${what} exited without answering`);
 }
 
-/** CPU seconds a process has used (Linux: utime + stime of /proc/<pid>/stat, 100 ticks a second); 0 elsewhere. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
-}
-
 /** Peak resident memory of a process (Linux: VmHWM), in MB; undefined elsewhere. */
 async function peakRssMb(pid: number): Promise<number | undefined> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
@@ -148,13 +141,17 @@ export async function benchSync(): Promise<void> {
     const pool = createPool(database.url, { max: 2 });
     await migrate(pool);
 
-    const standInCpuBefore = await cpuSeconds(standIn.pid ?? 0);
+    const standInCpuBefore = await processCpuSeconds(standIn.pid ?? 0);
+    const postgresCpuBefore = await database.cpuSeconds();
     const sync = tsxProcess(SYNC, { DATABASE_URL: database.url, STRIPE_API_URL: url });
     sync.stdin.end();
     const figures = JSON.parse(await firstLine(sync.stdout, 'the sync')) as SyncFigures;
-    const standInCpu = (await cpuSeconds(standIn.pid ?? 0)) - standInCpuBefore;
+    const standInCpu = (await processCpuSeconds(standIn.pid ?? 0)) - standInCpuBefore;
+    const postgresCpuAfter = await database.cpuSeconds();
     if (figures.result.status !== 'done') throw new Error(`sync ended ${figures.result.status}`);
-    const stored = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM disputes');
+    const stored = await pool.query<{ n: number; bytes: string }>(
+      "SELECT count(*)::int AS n, pg_total_relation_size('disputes')::text AS bytes FROM disputes",
+    );
     await pool.end();
     if (stored.rows[0]?.n !== DISPUTES) throw new Error(`stored ${stored.rows[0]?.n} disputes, expected ${DISPUTES}`);
 
@@ -191,11 +188,15 @@ export async function benchSync(): Promise<void> {
       ...context,
       note: 'the same 100,000 again, all stored and unchanged (what the nightly re-read meets)',
     });
+    report('sync', 'disputes_table', Number(stored.rows[0]?.bytes) / 1048576, 'MB', {
+      ...context,
+      note: 'the disputes table on disk after the sync, with its indexes and TOAST',
+    });
     report('sync', 'peak_rss', figures.peakRss, 'MB', {
       ...context,
       rss_before_sync_mb: Math.round(figures.rssBefore),
     });
-    report('sync', 'cpu_per_1000', (figures.cpuSeconds / figures.result.seen) * 1000, 's', {
+    report('sync', 'cpu_per_1000', (figures.cpuSeconds / figures.result.seen) * 1_000_000, 'ms', {
       ...context,
       note: "the sync's process only; PostgreSQL and the stand-in run in their own",
     });
@@ -205,8 +206,20 @@ export async function benchSync(): Promise<void> {
       note: `${REPLAY_PAGES} pages sampled across the listing beforehand, replayed with fresh ids: parsing and storing, no stand-in running`,
       share_of_stand_in_ceiling: Math.round((replay.result.seen / replay.seconds / ceiling) * 100) / 100,
     });
+    if (postgresCpuBefore !== undefined && postgresCpuAfter !== undefined) {
+      report(
+        'sync_postgres',
+        'cpu_per_1000',
+        ((postgresCpuAfter - postgresCpuBefore) / figures.result.seen) * 1_000_000,
+        'ms',
+        {
+          ...context,
+          note: "the embedded PostgreSQL's processes during the sync",
+        },
+      );
+    }
     if (standInCpu > 0) {
-      report('sync_stand_in', 'cpu_per_1000', (standInCpu / figures.result.seen) * 1000, 's', {
+      report('sync_stand_in', 'cpu_per_1000', (standInCpu / figures.result.seen) * 1_000_000, 'ms', {
         ...context,
         note: 'serving the sync',
       });
