@@ -242,6 +242,31 @@ describe('sql source', () => {
     expect(result.facts.map((fact) => fact.id)).toContain('sql.account');
   });
 
+  it('after a failing query the next ones still run, read-only and within the statement timeout', async () => {
+    const { dispute, stripe } = await seeded();
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM roomcraft.users');
+    const mixed = withQueries(
+      `    account: SELECT * FROM roomcraft.no_such_table WHERE $email::text IS NOT NULL
+    activity: SELECT now() AS at, 'sleep' AS event FROM pg_sleep(3) WHERE $email::text IS NOT NULL
+    deliverables: SELECT 'del_1' AS deliverable_id, now() AS created_at FROM (SELECT set_config('transaction_read_only', 'off', true)) AS t WHERE $email::text IS NOT NULL
+    communications: WITH evil AS (INSERT INTO roomcraft.users (public_id, email, name, created_at) VALUES ('usr_evil', $email::text, 'x', now()) RETURNING 1) SELECT now() AS at, 'out' AS direction FROM evil
+    policy_acceptance: SELECT a.accepted_at AS at, a.policy, a.version FROM roomcraft.policy_acceptances a JOIN roomcraft.users u ON u.id = a.user_id WHERE lower(u.email) = lower($email::text)
+`,
+    );
+    const started = Date.now();
+    const result = await gatherSqlEvidence(context(dispute, stripe, { config: mixed }));
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(result.problem).toContain('account: relation "roomcraft.no_such_table" does not exist');
+    expect(result.problem).toContain('activity: canceling statement due to statement timeout');
+    // A query cannot turn the transaction it is given read-write, nor write from inside the row source.
+    expect(result.problem).toContain('deliverables: transaction read-write mode must be set before any query');
+    expect(result.problem).toContain('communications: WITH clause containing a data-modifying statement');
+    // The last query, after three failures, still counts.
+    expect(result.facts.some((fact) => fact.kind === 'policy_acceptance')).toBe(true);
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM roomcraft.users');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
   it('a query matching a million rows brings in max_rows + 1 and says there were more', async () => {
     const { dispute, stripe } = await seeded();
     const many = parseEvidenceConfig(

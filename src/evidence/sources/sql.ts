@@ -68,9 +68,11 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
       await own.connect();
     }
     if (ctx.signal?.aborted) throw new Error('aborted before it started');
-    // Read-only whatever the configured SQL says: rebut must never change the business's data.
-    await client.query('BEGIN TRANSACTION READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(sql.statement_timeout))}`);
+    // Read-only whatever the configured SQL says: rebut must never change the business's data. Opened with its
+    // timeout in one round trip; a query that fails ends it, and the next query opens another, so one failing query
+    // does not abort the others (without a savepoint's two round trips around every query).
+    const begin = `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(sql.statement_timeout))}`;
+    let open = false;
     for (const kind of BUSINESS_EVIDENCE_KINDS) {
       const configured = sql.queries[kind];
       if (!configured) continue;
@@ -79,8 +81,8 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
         problems.push(`${kind}: unknown parameter ${compiled.unknown.join(', ')}`);
         continue;
       }
-      // A savepoint per query: one failing query must not abort the transaction for the others.
-      await client.query('SAVEPOINT evidence_query');
+      if (!open) await client.query(begin);
+      open = true;
       let rows: Record<string, unknown>[];
       try {
         // At most one row more than is kept: a query that matches a million rows must not bring them all into
@@ -90,11 +92,11 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
           compiled.params.map((parameter) => parameterValue(parameter, keys)),
         );
         rows = answer.rows;
-        await client.query('RELEASE SAVEPOINT evidence_query');
       } catch (error) {
         if (ctx.signal?.aborted) throw error;
         problems.push(`${kind}: ${errorMessage(error)}`);
-        await client.query('ROLLBACK TO SAVEPOINT evidence_query');
+        await client.query('ROLLBACK');
+        open = false;
         continue;
       }
       if (rows.length > sql.max_rows) {
@@ -120,7 +122,7 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
       facts.push(...evidence.facts);
       artefacts.push(...evidence.artefacts);
     }
-    await client.query('ROLLBACK');
+    if (open) await client.query('ROLLBACK');
     await close(false);
   } catch (error) {
     problems.push(ctx.signal?.aborted ? 'stopped: out of time' : errorMessage(error));
