@@ -9,7 +9,7 @@ import { startSlackSandbox } from '../sandbox/slack/index.js';
 import { startStripeSandbox } from '../sandbox/stripe/index.js';
 import { caseTimeline } from '../src/cases/timing.js';
 import { createPool } from '../src/db/pool.js';
-import { benchDatabase, percentile, report } from './support.js';
+import { benchDatabase, percentile, processCpuSeconds, report } from './support.js';
 
 const DISPUTES = Number(process.env.BENCH_FLOW_DISPUTES ?? 200);
 /** BENCH_FLOW_PRODUCTS=10: the same disputes spread over that many products (own key, secret, channel, route). */
@@ -75,6 +75,8 @@ async function serveInItsOwnProcess(env: Record<string, string>) {
   }
   return {
     url,
+    /** CPU seconds the app has used so far, all its threads (Linux); 0 elsewhere. */
+    cpuSeconds: () => processCpuSeconds(child.pid ?? 0),
     /** VmHWM: the most resident memory the process ever had (Linux); NaN elsewhere. */
     async peakRssMb(): Promise<number> {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
@@ -206,6 +208,8 @@ export async function benchFlow(): Promise<void> {
 
   const sentAt = new Map<string, number>();
   let next = 0;
+  const memoryBefore = await app.memoryNowMb();
+  const cpuBefore = { app: await app.cpuSeconds(), postgres: await database.cpuSeconds(), here: process.cpuUsage() };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -230,6 +234,8 @@ export async function benchFlow(): Promise<void> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const here = process.cpuUsage(cpuBefore.here);
+  const cpuAfter = { app: await app.cpuSeconds(), postgres: await database.cpuSeconds() };
   // In the order the disputes were sent: the first ones meet a cold process.
   const latencies = scenarios.map(
     ({ dispute }) => (postedAt.get(dispute.id) ?? Number.NaN) - (sentAt.get(dispute.id) ?? 0),
@@ -246,6 +252,14 @@ export async function benchFlow(): Promise<void> {
   report('webhook_to_slack', 'p50', percentile(latencies, 50), 'ms', context);
   report('webhook_to_slack', 'p99', percentile(latencies, 99), 'ms', context);
   report('webhook_to_slack', 'throughput', DISPUTES / seconds, 'cases/s', context);
+  // Where the 2 cores went during the run, per case: the app (every thread), PostgreSQL, and this process (the Stripe
+  // and Slack stand-ins and the senders).
+  const perCase = (cpuSeconds: number) => (cpuSeconds / DISPUTES) * 1000;
+  report('webhook_to_slack_cpu', 'app', perCase(cpuAfter.app - cpuBefore.app), 'ms per case', context);
+  if (cpuBefore.postgres !== undefined && cpuAfter.postgres !== undefined) {
+    report('webhook_to_slack_cpu', 'postgres', perCase(cpuAfter.postgres - cpuBefore.postgres), 'ms per case', context);
+  }
+  report('webhook_to_slack_cpu', 'stand_ins', perCase((here.user + here.system) / 1e6), 'ms per case', context);
   // Where the time went, step by step, from every case's audit trail (cases/timing.ts).
   const { rows: cases } = await pool.query<{ id: number }>('SELECT id FROM cases ORDER BY id');
   const bySegment = new Map<string, number[]>();
@@ -261,9 +275,13 @@ export async function benchFlow(): Promise<void> {
       p99: percentile(values, 99),
     });
   }
-  // What the rest is: the packet thread's heap, native memory (images, PDFs, libvips) and allocator arenas.
+  // What the rest is: the packet thread's heap, native memory (images, PDFs, libvips) and allocator arenas; and what
+  // the app held, ready and idle, before the first webhook.
   for (const [figure, mb] of Object.entries(await app.memoryNowMb())) {
-    report('webhook_to_slack_memory_at_end', figure, Math.round(mb), 'MB', context);
+    report('webhook_to_slack_memory_at_end', figure, Math.round(mb), 'MB', {
+      ...context,
+      before_the_run: Math.round(memoryBefore[figure] ?? Number.NaN),
+    });
   }
   report('webhook_to_slack', 'peak_rss', await app.peakRssMb(), 'MB', {
     ...context,
