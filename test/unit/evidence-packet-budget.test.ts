@@ -12,7 +12,13 @@ import { composeImages, imagesPageCount } from '../../src/evidence/packet/docume
 import { commonCap, fitTextFields } from '../../src/evidence/packet/fields.js';
 import { allocatePages } from '../../src/evidence/packet/main-document.js';
 import { Measurer } from '../../src/evidence/packet/pdf.js';
-import { ImageEncoder, imageKey } from '../../src/evidence/packet/pictures.js';
+import {
+  IMAGE_MAX_HEIGHT,
+  IMAGE_MAX_WIDTH,
+  ImageEncoder,
+  imageKey,
+  MAX_IMAGE_BYTES,
+} from '../../src/evidence/packet/pictures.js';
 import { planFiles } from '../../src/evidence/packet/plan-files.js';
 import { neutraliseUrls, sanitizeText, truncateText } from '../../src/evidence/packet/sanitize.js';
 import { noisyPng } from './evidence-packet-support.js';
@@ -231,6 +237,36 @@ describe('image encoding', () => {
     if ('error' in result) throw new Error(result.error);
     expect(result.bytes).toBe(jpeg);
     expect([result.width, result.height]).toEqual([200, 100]);
+  });
+
+  it('keeps a design near its drawn size at its own size when it fits, and resizes it when it must shrink', async () => {
+    // 1,024×768 is drawn at most 827×620 (IMAGE_MAX_HEIGHT): within NEAR_SIZE, so not resized on the first step.
+    const design = await noisyPng(1_024, 768, 13);
+    const encoder = new ImageEncoder();
+    const key = imageKey(design);
+    const roomy = await encoder.fit(key, design, MAX_IMAGE_BYTES * 10);
+    if ('error' in roomy) throw new Error(roomy.error);
+    expect([roomy.width, roomy.height]).toEqual([1_024, 768]);
+    expect(await sharp(roomy.bytes).metadata()).toMatchObject({ format: 'jpeg', width: 1_024, height: 768 });
+    const tight = await encoder.fit(key, design, Math.floor(roomy.bytes.byteLength / 2));
+    if ('error' in tight) throw new Error(tight.error);
+    expect(tight.height).toBeLessThanOrEqual(IMAGE_MAX_HEIGHT);
+    expect(tight.bytes.byteLength).toBeLessThanOrEqual(Math.floor(roomy.bytes.byteLength / 2));
+    // Twice the drawn size is not near: it is resized to the box even when the bytes would fit.
+    const large = await noisyPng(2_100, 1_240, 14);
+    const fitted = await new ImageEncoder().fit(imageKey(large), large, MAX_IMAGE_BYTES * 10);
+    if ('error' in fitted) throw new Error(fitted.error);
+    expect([fitted.width, fitted.height]).toEqual([IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT]);
+    // A JPEG near its drawn size, upright and in sRGB, goes in as it came.
+    const photo = new Uint8Array(
+      await sharp({ create: { width: 1_200, height: 700, channels: 3, background: '#3366aa' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const kept = await new ImageEncoder().fit(imageKey(photo), photo, 100_000);
+    if ('error' in kept) throw new Error(kept.error);
+    expect(kept.bytes).toBe(photo);
+    expect([kept.width, kept.height]).toEqual([1_200, 700]);
   });
 
   it('says why when an image cannot fit or cannot be read', async () => {
