@@ -430,6 +430,8 @@ export function renderPdf(
     doc.on('error', reject);
   });
   const opened = new Map<string, PDFKit.Mixins.OpenedImage>();
+  const pageOf = options.pageOf ?? ((page: number, count: number) => `page ${page} of ${count}`);
+  const footer = footerFront(doc, options.footer, pageOf, pages.length);
 
   pages.forEach((items, index) => {
     doc.addPage({ size: 'LETTER', layout: 'portrait', margin: 0 });
@@ -463,23 +465,38 @@ export function renderPdf(
       }
     }
     doc.font(PDF_FONT.regular).fontSize(MIN_FONT_SIZE).fillColor(MUTED_COLOR);
-    const pageOf = options.pageOf ?? ((page: number, count: number) => `page ${page} of ${count}`);
-    doc.text(footerLine(doc, options.footer, pageOf(index + 1, pages.length)), FRAME.left, FRAME.footerY, {
-      lineBreak: false,
-    });
+    doc.text(`${footer} · ${pageOf(index + 1, pages.length)}`, FRAME.left, FRAME.footerY, { lineBreak: false });
   });
   doc.end();
   return done;
 }
 
-/** "… · page 3 of 12", the front shortened until the line fits the content width. */
-function footerLine(doc: PDFKit.PDFDocument, text: string, pageOf: string): string {
-  const tail = ` · ${pageOf}`;
+/**
+ * The front of every page's footer ("… · page 3 of 12"): `text`, shortened with "…" until it fits the content width
+ * beside the document's widest page label, so every page cuts it alike. The longest that fits is found by bisection.
+ */
+function footerFront(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  pageOf: (page: number, pages: number) => string,
+  pages: number,
+): string {
+  doc.font(PDF_FONT.regular).fontSize(MIN_FONT_SIZE);
+  const widest = Math.max(
+    ...Array.from({ length: Math.max(1, pages) }, (_, index) => doc.widthOfString(` · ${pageOf(index + 1, pages)}`)),
+  );
   const chars = Array.from(text);
-  let keep = chars.length;
-  const line = () => `${keep < chars.length ? `${chars.slice(0, keep).join('').trimEnd()}…` : text}${tail}`;
-  while (keep > 0 && doc.widthOfString(line()) > CONTENT_WIDTH) keep -= 1;
-  return line();
+  const front = (keep: number) => (keep < chars.length ? `${chars.slice(0, keep).join('').trimEnd()}…` : text);
+  const fits = (keep: number) => doc.widthOfString(front(keep)) + widest <= CONTENT_WIDTH;
+  if (fits(chars.length)) return text;
+  let low = 0;
+  let high = chars.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return front(low);
 }
 
 /**
