@@ -11,7 +11,8 @@ import { jobSpecsSql } from '../jobs/enqueue.js';
 
 /**
  * Opening and closing cases: the one rule for a webhook's event and a sync's page alike, each checked on the stored
- * dispute rows (the newest read, which may be newer than the caller's).
+ * dispute rows (the newest read, which may be newer than the caller's). Each statement is named, so a connection
+ * parses it once rather than on every page of a sync (see `upsertDisputes`).
  */
 
 /** Who opens or closes cases, for the audit log: `stripe` with its event, `sync` with its run. */
@@ -33,8 +34,9 @@ async function openCases(
 ): Promise<{ id: number; dispute_id: string }[]> {
   if (disputeIds.length === 0) return [];
   const jobs = jobSpecsSql('prepare-case', { from: 'opened', payload: 'caseId', column: 'id' }, 5);
-  const { rows } = await tx.query<{ id: number; dispute_id: string }>(
-    `WITH opened AS (
+  const { rows } = await tx.query<{ id: number; dispute_id: string }>({
+    name: 'rebut-open-cases',
+    text: `WITH opened AS (
        INSERT INTO cases (dispute_id, state)
        SELECT d.id, 'new' FROM disputes d
         WHERE d.id = ANY($1::text[]) AND d.status = ANY($2::text[]) AND d.submission_count = 0 AND (d.due_by IS NULL OR d.due_by > now())
@@ -49,8 +51,8 @@ async function openCases(
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      )
      SELECT id, dispute_id FROM opened, queued`,
-    [disputeIds, NEEDS_RESPONSE_STATUSES, by.actor, JSON.stringify(by.detail), ...jobs.params],
-  );
+    values: [disputeIds, NEEDS_RESPONSE_STATUSES, by.actor, JSON.stringify(by.detail), ...jobs.params],
+  });
   return rows;
 }
 
@@ -70,8 +72,9 @@ async function closeCases(
   const jobs = jobSpecsSql('update-case-message', { from: 'moved', payload: 'caseId', column: 'id' }, 7);
   const outcomes = jobSpecsSql('post-outcome', { from: 'told', payload: 'caseId', column: 'id' }, 9);
   const decided = Object.entries(DECIDED_STATE_OF);
-  const { rows } = await tx.query<{ id: number; dispute_id: string }>(
-    `WITH moved AS (
+  const { rows } = await tx.query<{ id: number; dispute_id: string }>({
+    name: 'rebut-close-cases',
+    text: `WITH moved AS (
        UPDATE cases c SET state = m.state, updated_at = now()
          FROM disputes d JOIN unnest($2::text[], $3::text[]) AS m(status, state) ON m.status = d.status
         WHERE d.id = c.dispute_id AND d.id = ANY($1::text[]) AND c.state = ANY($4::text[])
@@ -87,7 +90,7 @@ async function closeCases(
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${outcomes.sql})
      )
      SELECT id, dispute_id FROM moved, queued, outcome_queued`,
-    [
+    values: [
       disputeIds,
       decided.map(([status]) => status),
       decided.map(([, state]) => state),
@@ -98,7 +101,7 @@ async function closeCases(
       ...outcomes.params,
       OUTCOME_STATES,
     ],
-  );
+  });
   return rows;
 }
 
@@ -138,8 +141,9 @@ async function settleSubmitted(
 ): Promise<{ id: number; ours: boolean }[]> {
   if (disputeIds.length === 0) return [];
   const jobs = jobSpecsSql('update-case-message', { from: 'settled', payload: 'caseId', column: 'id' }, 6);
-  const { rows } = await tx.query<{ id: number; ours: boolean }>(
-    `WITH attempts AS (
+  const { rows } = await tx.query<{ id: number; ours: boolean }>({
+    name: 'rebut-settle-submitted',
+    text: `WITH attempts AS (
        SELECT DISTINCT ON (a.case_id) a.case_id, a.actor, a.detail
          FROM audit_log a JOIN cases c ON c.id = a.case_id
         WHERE c.dispute_id = ANY($1::text[]) AND a.action = 'submission.attempt'
@@ -166,7 +170,7 @@ async function settleSubmitted(
        SELECT count(*) AS jobs FROM graphile_worker.add_jobs(${jobs.sql})
      )
      SELECT id, ours FROM settled, queued`,
-    [
+    values: [
       disputeIds,
       TRANSITIONS.settled.from,
       TRANSITIONS.settled.to[0],
@@ -174,7 +178,7 @@ async function settleSubmitted(
       JSON.stringify(by.detail),
       ...jobs.params,
     ],
-  );
+  });
   return rows;
 }
 

@@ -108,8 +108,11 @@ export async function upsertDisputes(
   // three times (the array's text, the record set, the column): about 2 ms of its 16 on a sync page of 100.
   const records = JSON.stringify(unique.map((dispute, index) => ({ ...disputeRecord(dispute), n: index + 1 })));
   const objects = unique.map((dispute) => JSON.stringify(dispute)).join('\n');
-  const { rows } = await db.query<{ inserted: boolean }>(
-    `INSERT INTO disputes (id, product, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
+  // A named statement: each connection parses it once, not once per page (with the case statements of
+  // cases/open-close.ts, PostgreSQL's CPU in a sync went from about 185 to 160 ms per 1,000 disputes).
+  const { rows } = await db.query<{ inserted: boolean }>({
+    name: 'rebut-upsert-disputes',
+    text: `INSERT INTO disputes (id, product, account, livemode, charge_id, payment_intent_id, customer_id, customer_email, amount,
                            currency, reason, status, card_brand, network_reason_code, enhanced_eligibility_types,
                            created, due_by, has_evidence, past_due, submission_count, is_charge_refundable,
                            evidence_fields, stripe_object, read_at, closed_at)
@@ -143,8 +146,8 @@ export async function upsertDisputes(
      WHERE disputes.read_at <= excluded.read_at
      RETURNING (xmax = 0) AS inserted`,
     // PostgreSQL's jsonb refuses NUL, which customers can type into text Stripe keeps (see withoutNul).
-    [withoutNulIn(records), account, readAt, product, withoutNulIn(objects)],
-  );
+    values: [withoutNulIn(records), account, readAt, product, withoutNulIn(objects)],
+  });
   return { stored: rows.length, inserted: rows.filter((row) => row.inserted).length };
 }
 
