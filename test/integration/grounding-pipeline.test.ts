@@ -6,6 +6,7 @@ import { INVENTED } from '../../sandbox/openai/writer.js';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { TEST_WEBHOOK_SECRET, waitFor } from '../support/app.js';
+import { disputePostedInSlack } from '../support/cases.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { caseMessagesIn, command, startSlackApp, startSlackSandboxForTests, type TestApp } from '../support/slack.js';
 
@@ -33,18 +34,7 @@ afterAll(async () => {
 
 /** A dispute through the webhook to a posted case; its draft, staged text and Slack message. */
 async function throughThePipeline() {
-  const scenario = stripe.createDispute({ reason: 'fraudulent', silent: true });
-  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
-  const row = await waitFor(
-    async () => {
-      const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
-        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
-        [scenario.dispute.id],
-      );
-      return rows[0]?.slack_ts ? rows[0] : undefined;
-    },
-    { what: 'the case posted', timeoutMs: 30_000 },
-  );
+  const { disputeId, caseId } = await disputePostedInSlack(stripe, db.pool, { reason: 'fraudulent' });
   const { rows } = await db.pool.query<{
     author: string;
     text: string;
@@ -52,12 +42,12 @@ async function throughThePipeline() {
       fallbackReason: string | null;
       attempts: { author: string; outcome: string; usage: { totalTokens: number } | null }[];
     };
-  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [row.id]);
+  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [caseId]);
   return {
-    disputeId: scenario.dispute.id,
+    disputeId,
     drafts: rows,
-    staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '',
-    message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
+    staged: stripe.dispute(disputeId).evidence.uncategorized_text ?? '',
+    message: JSON.stringify(caseMessagesIn(slack, caseId)[0]?.blocks ?? []),
   };
 }
 

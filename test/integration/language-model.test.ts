@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAiSandbox } from '../../sandbox/openai/index.js';
 import { INVENTED } from '../../sandbox/openai/writer.js';
 import type { StripeSandbox } from '../../sandbox/stripe/index.js';
-import { waitFor } from '../support/app.js';
+import { disputePostedInSlack } from '../support/cases.js';
 import type { TestDatabase } from '../support/db.js';
 import { type SlackWorld, startSlackWorld } from '../support/slack.js';
 
@@ -23,24 +23,16 @@ beforeAll(async () => {
 afterAll(() => world?.stop());
 
 async function frenchCase() {
-  const scenario = stripe.createDispute({ reason: 'fraudulent', cardCountry: 'FR', silent: true });
-  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
-  const row = await waitFor(
-    async () => {
-      const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
-        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
-        [scenario.dispute.id],
-      );
-      return rows[0]?.slack_ts ? rows[0] : undefined;
-    },
-    { what: 'the case posted', timeoutMs: 30_000 },
-  );
+  const { disputeId, caseId } = await disputePostedInSlack(stripe, db.pool, {
+    reason: 'fraudulent',
+    cardCountry: 'FR',
+  });
   const { rows } = await db.pool.query<{
     author: string;
     text: string;
     grounding: { ok: boolean; language?: string; fallbackReason: string | null };
-  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [row.id]);
-  return { draft: rows[0], staged: stripe.dispute(scenario.dispute.id).evidence.uncategorized_text ?? '' };
+  }>('SELECT author, text, grounding FROM drafts WHERE case_id = $1 ORDER BY version', [caseId]);
+  return { draft: rows[0], staged: stripe.dispute(disputeId).evidence.uncategorized_text ?? '' };
 }
 
 describe('a model drafting in French', () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import type { StripeSandbox } from '../../sandbox/stripe/index.js';
-import { waitFor } from '../support/app.js';
+import { disputePostedInSlack } from '../support/cases.js';
 import type { TestDatabase } from '../support/db.js';
 import { pdfText } from '../support/pdf-text.js';
 import { caseMessagesIn, type SlackWorld, startSlackWorld } from '../support/slack.js';
@@ -21,30 +21,22 @@ afterAll(() => world?.stop());
 
 /** A dispute on a card issued in `country`, through the webhook to a posted case. */
 async function disputeOnCardFrom(country: string) {
-  const scenario = stripe.createDispute({ reason: 'fraudulent', cardCountry: country, silent: true });
-  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
-  const row = await waitFor(
-    async () => {
-      const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
-        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
-        [scenario.dispute.id],
-      );
-      return rows[0]?.slack_ts ? rows[0] : undefined;
-    },
-    { what: 'the case posted', timeoutMs: 30_000 },
-  );
+  const { disputeId, caseId } = await disputePostedInSlack(stripe, db.pool, {
+    reason: 'fraudulent',
+    cardCountry: country,
+  });
   const { rows } = await db.pool.query<{ text: string; grounding: { ok: boolean; language?: string } }>(
     'SELECT text, grounding FROM drafts WHERE case_id = $1 ORDER BY version',
-    [row.id],
+    [caseId],
   );
-  const evidence = stripe.dispute(scenario.dispute.id).evidence;
+  const evidence = stripe.dispute(disputeId).evidence;
   const documentation = typeof evidence.service_documentation === 'string' ? evidence.service_documentation : null;
   return {
     draft: rows[0],
     staged: evidence.uncategorized_text ?? '',
     fields: evidence,
     serviceDocumentation: pdfText(stripe.fileContents(documentation ?? '') ?? Buffer.alloc(0)).join('\n'),
-    message: JSON.stringify(caseMessagesIn(slack, row.id)[0]?.blocks ?? []),
+    message: JSON.stringify(caseMessagesIn(slack, caseId)[0]?.blocks ?? []),
   };
 }
 

@@ -11,6 +11,7 @@ import { upsertDispute } from '../../src/db/disputes.js';
 import { addDraft } from '../../src/db/drafts.js';
 import type { Pool } from '../../src/db/pool.js';
 import type { CaseState } from '../../src/dispute/states.js';
+import { waitFor } from './app.js';
 
 export const SAMPLE_REBUTTAL =
   'Jenny Rosen bought the Pro plan on the disputed charge and used it afterwards.\n\n' +
@@ -158,4 +159,28 @@ export function caseViewFixture(
             ...draft,
           },
   };
+}
+
+/**
+ * A dispute made in the Stripe stand-in and its `charge.dispute.created` delivered to the app's webhook; resolves once
+ * the whole pipeline has posted its case in Slack, with the dispute's id and the case's.
+ */
+export async function disputePostedInSlack(
+  stripe: StripeSandbox,
+  pool: Pool,
+  input: CreateDisputeInput,
+): Promise<{ disputeId: string; caseId: number }> {
+  const scenario = stripe.createDispute({ silent: true, ...input });
+  await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
+  const posted = await waitFor(
+    async () => {
+      const { rows } = await pool.query<{ id: number; slack_ts: string | null }>(
+        'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
+        [scenario.dispute.id],
+      );
+      return rows[0]?.slack_ts ? rows[0] : undefined;
+    },
+    { what: 'the case posted', timeoutMs: 30_000 },
+  );
+  return { disputeId: scenario.dispute.id, caseId: posted.id };
 }

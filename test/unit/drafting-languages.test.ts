@@ -15,6 +15,7 @@ import { factSentence } from '../../src/i18n/facts.js';
 import { PACKET_MESSAGES } from '../../src/i18n/packet.js';
 import { REBUTTAL_MESSAGES } from '../../src/i18n/rebuttal.js';
 import { STRONGEST_MESSAGES } from '../../src/i18n/strongest.js';
+import { catalogueShape, catalogueStrings } from '../support/catalogue.js';
 
 const FOREIGN = LANGUAGES.filter((language) => language !== 'en');
 
@@ -37,36 +38,20 @@ const REASONS = [
   'a_reason_stripe_adds_later',
 ];
 
-/** Every key path of a catalogue, with `()` for a function. */
-function shape(value: unknown, path = ''): string[] {
-  if (typeof value === 'function') return [`${path}()`];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => shape(inner, `${path}.${key}`));
-  }
-  return [path];
-}
-function strings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => strings(inner, `${path}.${key}`));
-  }
-  return [];
-}
-
 describe('the rebuttal catalogue', () => {
   it.each(LANGUAGES)('%s has every key English has, sentences where English has sentences', (language) => {
-    expect(shape(REBUTTAL_MESSAGES[language]).sort()).toEqual(shape(REBUTTAL_MESSAGES.en).sort());
+    expect(catalogueShape(REBUTTAL_MESSAGES[language]).sort()).toEqual(catalogueShape(REBUTTAL_MESSAGES.en).sort());
   });
 
   it.each(LANGUAGES)('%s has every word of the activity summary English has', (language) => {
-    expect(shape(ACTIVITY_WORDS[language]).sort()).toEqual(shape(ACTIVITY_WORDS.en).sort());
+    expect(catalogueShape(ACTIVITY_WORDS[language]).sort()).toEqual(catalogueShape(ACTIVITY_WORDS.en).sort());
   });
 
   it.each(LANGUAGES.filter((language) => language !== 'en'))('%s translates every sentence', (language) => {
-    const english = new Map(strings(REBUTTAL_MESSAGES.en));
+    const english = new Map(catalogueStrings(REBUTTAL_MESSAGES.en));
     // Names that stay as they are in every language.
     const same = new Set(['CVC', '3-D Secure']);
-    for (const [path, text] of strings(REBUTTAL_MESSAGES[language])) {
+    for (const [path, text] of catalogueStrings(REBUTTAL_MESSAGES[language])) {
       expect(text.trim(), path).not.toBe('');
       if (!same.has(text)) expect(text, path).not.toBe(english.get(path));
     }
@@ -132,7 +117,7 @@ describe('the template in each language', () => {
   it.each(LANGUAGES.filter((language) => language !== 'en'))(
     '%s: none of the template’s English sentences is left in its own lines',
     (language) => {
-      const english = strings(REBUTTAL_MESSAGES.en)
+      const english = catalogueStrings(REBUTTAL_MESSAGES.en)
         .map(([, text]) => text)
         .filter((text) => text.length > 20);
       for (const facts of factSets()) {
@@ -448,12 +433,12 @@ describe('the activity summary in the rebuttal’s language', () => {
 
 describe('the cover’s points and the rebuttal’s opening in each language', () => {
   it.each(LANGUAGES)('%s has every point sentence English has', (language) => {
-    expect(shape(STRONGEST_MESSAGES[language]).sort()).toEqual(shape(STRONGEST_MESSAGES.en).sort());
+    expect(catalogueShape(STRONGEST_MESSAGES[language]).sort()).toEqual(catalogueShape(STRONGEST_MESSAGES.en).sort());
   });
 
   it.each(FOREIGN)('%s translates every point sentence and answer', (language) => {
-    const english = new Map(strings(STRONGEST_MESSAGES.en));
-    for (const [path, text] of strings(STRONGEST_MESSAGES[language])) {
+    const english = new Map(catalogueStrings(STRONGEST_MESSAGES.en));
+    for (const [path, text] of catalogueStrings(STRONGEST_MESSAGES[language])) {
       if (text !== 'CVC') expect(text, path).not.toBe(english.get(path));
     }
     for (const [strategy, answer] of Object.entries(STRONGEST_MESSAGES[language].answers)) {

@@ -8,6 +8,7 @@ import type { PacketInput } from '../../src/evidence/packet/index.js';
 import { buildPacket, type Packet } from '../../src/evidence/packet/index.js';
 import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
 import { PACKET_MESSAGES } from '../../src/i18n/packet.js';
+import { catalogueShape } from '../support/catalogue.js';
 import { noisyPng, packetInput, parsePdf } from './evidence-packet-support.js';
 
 const textOf = (packet: Packet, field: string) => {
@@ -16,18 +17,9 @@ const textOf = (packet: Packet, field: string) => {
   return pages.join('\n').replace(/\s+/g, ' ');
 };
 
-/** Every key path of a catalogue, with `()` for a function. */
-function shape(value: unknown, path = ''): string[] {
-  if (typeof value === 'function') return [`${path}()`];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => shape(inner, `${path}.${key}`));
-  }
-  return [path];
-}
-
 describe('the evidence files catalogue', () => {
   it.each(LANGUAGES)('%s has every key English has', (language) => {
-    expect(shape(PACKET_MESSAGES[language]).sort()).toEqual(shape(PACKET_MESSAGES.en).sort());
+    expect(catalogueShape(PACKET_MESSAGES[language]).sort()).toEqual(catalogueShape(PACKET_MESSAGES.en).sort());
   });
 });
 

@@ -7,6 +7,7 @@ import { parseEvidenceConfig } from '../../src/evidence/config.js';
 import { applyPlaybook } from '../../src/evidence/playbook/index.js';
 import type { PlaybookFileField, PlaybookTextField } from '../../src/evidence/playbook/plans.js';
 import type { Fact } from '../../src/evidence/types.js';
+import { testFact as fact } from '../support/facts.js';
 
 const config = parseEvidenceConfig(`business:
   name: Roomcraft
@@ -24,15 +25,6 @@ policies:
 
 const CHARGE_AT = '2026-03-01T12:00:00.000Z';
 const daysAfter = (days: number) => new Date(Date.parse(CHARGE_AT) + days * 86_400_000).toISOString();
-
-const fact = (id: string, kind: Fact['kind'], at: string | null, data: Fact['data'] = {}): Fact => ({
-  id,
-  kind,
-  text: id,
-  at,
-  source: id.split('.')[0] ?? 'test',
-  data,
-});
 
 const NETWORKS = ['visa', 'mastercard', 'amex'] as const;
 type Network = (typeof NETWORKS)[number];

@@ -11,33 +11,19 @@ import { MAX_ACTIVITY_LOG_LINES } from '../../src/evidence/playbook/text-fields.
 import type { Fact } from '../../src/evidence/types.js';
 import { TEXT_FIELD_WORDS } from '../../src/i18n/text-fields.js';
 import { formatMoneyWithCode } from '../../src/money.js';
-
-/** Every key path of a catalogue, with `()` for a function. */
-function shape(value: unknown, path = ''): string[] {
-  if (typeof value === 'function') return [`${path}()`];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => shape(inner, `${path}.${key}`));
-  }
-  return [path];
-}
-function strings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => strings(inner, `${path}.${key}`));
-  }
-  return [];
-}
+import { catalogueShape, catalogueStrings } from '../support/catalogue.js';
+import { testFact as fact } from '../support/facts.js';
 
 const FOREIGN = LANGUAGES.filter((language) => language !== 'en');
 
 describe('the text fields catalogue', () => {
   it.each(LANGUAGES)('%s has every key English has', (language) => {
-    expect(shape(TEXT_FIELD_WORDS[language]).sort()).toEqual(shape(TEXT_FIELD_WORDS.en).sort());
+    expect(catalogueShape(TEXT_FIELD_WORDS[language]).sort()).toEqual(catalogueShape(TEXT_FIELD_WORDS.en).sort());
   });
 
   it.each(FOREIGN)('%s translates every word English has', (language) => {
-    const english = new Map(strings(TEXT_FIELD_WORDS.en));
-    for (const [path, text] of strings(TEXT_FIELD_WORDS[language])) {
+    const english = new Map(catalogueStrings(TEXT_FIELD_WORDS.en));
+    for (const [path, text] of catalogueStrings(TEXT_FIELD_WORDS[language])) {
       expect(text.trim(), path).not.toBe('');
       expect(text, path).not.toBe(english.get(path));
     }
@@ -57,15 +43,6 @@ policies:
     text: Cancel any time before the renewal in Settings.
     shown_at: [signup_page, in_app, terms_link]
 `);
-
-const fact = (id: string, kind: Fact['kind'], at: string | null, data: Fact['data'] = {}): Fact => ({
-  id,
-  kind,
-  text: id,
-  at,
-  source: id.split('.')[0] ?? 'test',
-  data,
-});
 
 /**
  * A yearly plan of 1,499.00 USD disputed after a month of use: the facts the sources emit for it, enough to fill

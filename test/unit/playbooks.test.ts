@@ -7,6 +7,7 @@ import { applyPlaybook } from '../../src/evidence/playbook/index.js';
 import { PLAYBOOKS } from '../../src/evidence/playbook/plans.js';
 import { MAX_ACTIVITY_LOG_LINES } from '../../src/evidence/playbook/text-fields.js';
 import type { Fact } from '../../src/evidence/types.js';
+import { testFact as fact } from '../support/facts.js';
 
 const config = parseEvidenceConfig(`business:
   name: Roomcraft
@@ -26,14 +27,6 @@ const CHARGE_AT = '2026-03-01T12:00:00.000Z';
 const hoursAfter = (hours: number) => new Date(Date.parse(CHARGE_AT) + hours * 3_600_000).toISOString();
 
 /** Small factories for the facts sources produce. */
-const fact = (id: string, kind: Fact['kind'], at: string | null, data: Fact['data'] = {}): Fact => ({
-  id,
-  kind,
-  text: id,
-  at,
-  source: id.split('.')[0] ?? 'test',
-  data,
-});
 const charge = (data: Fact['data'] = {}) =>
   fact('stripe.charge', 'charge', CHARGE_AT, {
     charge_id: 'ch_now',
