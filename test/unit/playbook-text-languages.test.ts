@@ -16,6 +16,17 @@ import { testFact as fact } from '../support/facts.js';
 
 const FOREIGN = LANGUAGES.filter((language) => language !== 'en');
 
+/** `count` activity rows a minute apart from 2026-03-04 15:00 UTC, the i-th with `data(i)`. */
+const activityRows = (count: number, data: (i: number) => Fact['data']): Fact[] =>
+  Array.from({ length: count }, (_, i) =>
+    fact(
+      `sql.activity.${i + 10}`,
+      'activity',
+      new Date(Date.parse('2026-03-04T15:00:00Z') + i * 60_000).toISOString(),
+      data(i),
+    ),
+  );
+
 describe('the text fields catalogue', () => {
   it.each(LANGUAGES)('%s has every key English has', (language) => {
     expect(catalogueShape(TEXT_FIELD_WORDS[language]).sort()).toEqual(catalogueShape(TEXT_FIELD_WORDS.en).sort());
@@ -324,18 +335,11 @@ describe('Stripe text evidence fields in the reader’s language', () => {
   it.each(LANGUAGES)(
     '%s: 5,000 activity rows fit in Stripe’s 20,000 characters, the rows left out counted and the summary whole',
     (language) => {
-      const rows = Array.from({ length: 5_000 }, (_, i) =>
-        fact(
-          `sql.activity.${i + 10}`,
-          'activity',
-          new Date(Date.parse('2026-03-04T15:00:00Z') + i * 60_000).toISOString(),
-          {
-            event: 'signed in',
-            ip: i % 2 ? '203.0.113.7' : '198.51.100.23',
-            device_id: 'pf-web-7f3a',
-          },
-        ),
-      );
+      const rows = activityRows(5_000, (i) => ({
+        event: 'signed in',
+        ip: i % 2 ? '203.0.113.7' : '198.51.100.23',
+        device_id: 'pf-web-7f3a',
+      }));
       const facts = [...yearlyPlanCase().filter((fact) => fact.kind !== 'activity'), ...rows];
       const log = applyPlaybook('fraudulent', facts, config, { language }).textFields.access_activity_log ?? '';
       expect(log.length).toBeLessThanOrEqual(MAX_LONG_TEXT_CHARS);
@@ -358,19 +362,12 @@ describe('Stripe text evidence fields in the reader’s language', () => {
   it.each(LANGUAGES)('%s: rows too long for the field are cut within Stripe’s 20,000 characters', (language) => {
     const agent =
       'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
-    const rows = Array.from({ length: 5_000 }, (_, i) =>
-      fact(
-        `sql.activity.${i + 10}`,
-        'activity',
-        new Date(Date.parse('2026-03-04T15:00:00Z') + i * 60_000).toISOString(),
-        {
-          event: 'generated a design in the project named Spring launch',
-          ip: '203.0.113.7',
-          device_id: `pf-web-${i}`,
-          user_agent: agent,
-        },
-      ),
-    );
+    const rows = activityRows(5_000, (i) => ({
+      event: 'generated a design in the project named Spring launch',
+      ip: '203.0.113.7',
+      device_id: `pf-web-${i}`,
+      user_agent: agent,
+    }));
     const log =
       applyPlaybook('fraudulent', [...yearlyPlanCase(), ...rows], config, { language }).textFields
         .access_activity_log ?? '';
