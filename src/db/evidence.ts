@@ -77,7 +77,16 @@ export async function saveFiles(
     await db.query(
       `INSERT INTO evidence_files (case_id, field, filename, content_type, pages, bytes, stripe_file_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [caseId, file.field, file.filename, file.contentType, file.pages, Buffer.from(file.bytes), file.stripeFileId],
+      [
+        caseId,
+        file.field,
+        file.filename,
+        file.contentType,
+        file.pages,
+        // A view of the file's bytes, not a copy (pg sends a Buffer as it is).
+        Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
+        file.stripeFileId,
+      ],
     );
   }
 }

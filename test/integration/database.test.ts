@@ -3,6 +3,7 @@ import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { evidenceFields, getDispute, upsertDispute, upsertDisputes } from '../../src/db/disputes.js';
+import { loadFiles, saveFiles } from '../../src/db/evidence.js';
 import { MIGRATIONS_TABLE, migrate, pendingMigrations } from '../../src/db/migrate.js';
 import { withTransaction } from '../../src/db/pool.js';
 import type { JobName } from '../../src/jobs/definitions.js';
@@ -226,6 +227,7 @@ describe('database', () => {
         '0012_stats_products',
         '0013_early_fraud_warnings',
         '0014_stats_cases',
+        '0015_evidence_files_external',
       ]);
       const places = await migrated.pool.query('SELECT run_id, account, status, cursor FROM sync_run_accounts');
       expect(places.rows).toEqual([{ run_id: rows[0]?.id, account: null, status: 'listing', cursor: cursor.id }]);
@@ -278,6 +280,7 @@ describe('database', () => {
         '0012_stats_products',
         '0013_early_fraud_warnings',
         '0014_stats_cases',
+        '0015_evidence_files_external',
       ]);
       const products = await migrated.pool.query('SELECT id, product FROM sync_runs ORDER BY id');
       expect(products.rows).toEqual(runs.map((run) => ({ id: run.id, product: 'default' })));
@@ -446,8 +449,16 @@ describe('database', () => {
       ).rejects.toThrow(/check constraint/);
       await migrateDownThrough(migrated, '0013_early_fraud_warnings');
       expect(await exists()).toBe(false);
-      expect(await pendingMigrations(migrated.pool)).toEqual(['0013_early_fraud_warnings', '0014_stats_cases']);
-      expect(await migrate(migrated.pool)).toEqual(['0013_early_fraud_warnings', '0014_stats_cases']);
+      expect(await pendingMigrations(migrated.pool)).toEqual([
+        '0013_early_fraud_warnings',
+        '0014_stats_cases',
+        '0015_evidence_files_external',
+      ]);
+      expect(await migrate(migrated.pool)).toEqual([
+        '0013_early_fraud_warnings',
+        '0014_stats_cases',
+        '0015_evidence_files_external',
+      ]);
       expect((await migrated.pool.query('SELECT count(*)::int AS n FROM early_fraud_warnings')).rows[0]).toEqual({
         n: 0,
       });
@@ -513,7 +524,7 @@ describe('database', () => {
         );
       }
 
-      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases']);
+      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases', '0015_evidence_files_external']);
       const { kept, counted } = await cells();
       expect(kept).toEqual(counted);
       const handled = (await handlingCells(migrated.pool, null)).reduce((sum, cell) => sum + cell.disputes, 0);
@@ -540,7 +551,7 @@ describe('database', () => {
       expect(await present()).toBe(false);
       await migrated.pool.query(`UPDATE cases SET handled_by = NULL WHERE handled_by = 'timer'`);
       await migrated.pool.query('DELETE FROM evidence_items WHERE kind = $1', ['deliverable']);
-      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases']);
+      expect(await migrate(migrated.pool)).toEqual(['0014_stats_cases', '0015_evidence_files_external']);
       const again = await cells();
       expect(again.kept).toEqual(again.counted);
     } finally {
@@ -687,6 +698,46 @@ describe('database', () => {
       release();
       await queue.stop();
       await sandbox.close();
+    }
+  });
+
+  it("0015 stores a packet's files as they are (no compression tried), and reads them back whole; down compresses again", async () => {
+    const migrated = await freshDatabase();
+    const sandbox = await startStripeSandbox();
+    // Compressible on purpose: only a column PostgreSQL never compresses keeps all 200,000 bytes on disk.
+    const bytes = new Uint8Array(Buffer.from('%PDF-1.7 BT /F1 9 Tf (Service documentation) Tj ET\n'.repeat(4_000)));
+    const stored = async () => {
+      const { caseId } = await readyCase(migrated.pool, sandbox);
+      const file = {
+        filename: 'service_documentation.pdf',
+        contentType: 'application/pdf',
+        pages: 3,
+        stripeFileId: 'file_1',
+      };
+      await saveFiles(migrated.pool, caseId, [{ field: 'service_documentation', bytes, ...file }]);
+      const [read] = await loadFiles(migrated.pool, caseId);
+      const { rows } = await migrated.pool.query<{ size: number; storage: string }>(
+        `SELECT pg_column_size(bytes) AS size,
+                (SELECT attstorage FROM pg_attribute WHERE attrelid = 'evidence_files'::regclass AND attname = 'bytes') AS storage
+           FROM evidence_files WHERE case_id = $1`,
+        [caseId],
+      );
+      return { read: read?.bytes, ...rows[0] };
+    };
+    try {
+      const external = await stored();
+      expect(external.storage).toBe('e');
+      expect(external.size).toBe(bytes.length);
+      expect(Buffer.compare(external.read ?? Buffer.alloc(0), Buffer.from(bytes))).toBe(0);
+
+      await migrateDownThrough(migrated, '0015_evidence_files_external');
+      const extended = await stored();
+      expect(extended.storage).toBe('x');
+      expect(extended.size).toBeLessThan(bytes.length / 10);
+      expect(Buffer.compare(extended.read ?? Buffer.alloc(0), Buffer.from(bytes))).toBe(0);
+    } finally {
+      await sandbox.close();
+      await migrated.drop();
     }
   });
 
