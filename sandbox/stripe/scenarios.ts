@@ -448,6 +448,14 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
     const submitted = status === 'won' || status === 'under_review' || (status === 'lost' && roll() < 0.7);
     return { status, reason, brand, created, amount, chargeCreated, inquiry, submitted, n: index };
   };
+  /** The seeded customer's card as both its payment method and its charge show it. */
+  const cardOf = (index: number) => ({
+    brand: facts(index).brand,
+    fingerprint: `${batch.slice(0, 8)}${encodeIndex(index, 8)}`,
+    billingName: `Customer ${index}`,
+    billingEmail: `customer${index}@example.com`,
+    billingAddress: DEFAULT_ADDRESS,
+  });
 
   const customerFor = (index: number): Stripe.Customer => {
     const f = facts(index);
@@ -471,11 +479,7 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
       paymentIntent: idFor('pi', index),
       paymentMethod: idFor('pm', index),
       balanceTransaction: idFor('txn', index * 3),
-      brand: f.brand,
-      fingerprint: `${batch.slice(0, 8)}${encodeIndex(index, 8)}`,
-      billingName: `Customer ${index}`,
-      billingEmail: `customer${index}@example.com`,
-      billingAddress: DEFAULT_ADDRESS,
+      ...cardOf(index),
       disputed: true,
       description: 'Pro plan',
     });
@@ -556,11 +560,7 @@ export function seedDisputes(core: SandboxCore, count: number, options: SeedOpti
       created: f.chargeCreated - 30 * DAY,
       livemode,
       customer: idFor('cus', index),
-      brand: f.brand,
-      fingerprint: `${batch.slice(0, 8)}${encodeIndex(index, 8)}`,
-      billingName: `Customer ${index}`,
-      billingEmail: `customer${index}@example.com`,
-      billingAddress: DEFAULT_ADDRESS,
+      ...cardOf(index),
     });
   });
   // Three balance transactions per seeded index: the payment, the withdrawal, the reinstatement.
