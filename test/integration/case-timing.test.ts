@@ -5,6 +5,7 @@ import type { SlackSandbox } from '../../sandbox/slack/index.js';
 import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import { caseTimeline } from '../../src/cases/timing.js';
 import { waitFor } from '../support/app.js';
+import { disputePostedInSlack } from '../support/cases.js';
 import type { TestDatabase } from '../support/db.js';
 import { command, type SlackWorld, startSlackWorld, type TestApp } from '../support/slack.js';
 
@@ -22,17 +23,10 @@ afterAll(() => world?.stop());
 
 describe("a case's time from webhook to Slack", () => {
   it('is on its audit trail step by step, adds up to the whole, is shown on request and measured', async () => {
-    const { dispute } = stripe.createDispute({ reason: 'fraudulent', ip: '203.0.113.7' });
-    const caseId = await waitFor(
-      async () => {
-        const { rows } = await db.pool.query<{ id: number; slack_ts: string | null }>(
-          'SELECT id, slack_ts FROM cases WHERE dispute_id = $1',
-          [dispute.id],
-        );
-        return rows[0]?.slack_ts ? rows[0].id : undefined;
-      },
-      { what: 'the case posted' },
-    );
+    const { caseId, disputeId } = await disputePostedInSlack(stripe, db.pool, {
+      reason: 'fraudulent',
+      ip: '203.0.113.7',
+    });
     const timeline = await waitFor(async () => {
       const read = await caseTimeline(db.pool, caseId);
       return read?.totalMs !== null ? read : undefined;
@@ -56,7 +50,7 @@ describe("a case's time from webhook to Slack", () => {
     const packet = timeline.segments.find((segment) => segment.what === 'packet');
     expect(packet?.ms).toBeGreaterThan(0);
 
-    await command(app, slack, `show ${dispute.id}`);
+    await command(app, slack, `show ${disputeId}`);
     const said = await waitFor(async () => slack.responses.find((answer) => answer.text?.startsWith(':stopwatch:')), {
       what: 'the timeline, on request',
     });

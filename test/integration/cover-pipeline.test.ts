@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeSandbox } from '../../sandbox/stripe/index.js';
 import { OPENING_WORDS } from '../../src/drafting/template.js';
-import { waitFor } from '../support/app.js';
+import { disputePostedInSlack } from '../support/cases.js';
 import type { TestDatabase } from '../support/db.js';
 import { type SlackWorld, startSlackWorld } from '../support/slack.js';
 import { parsePdf } from '../unit/evidence-packet-support.js';
@@ -20,19 +20,8 @@ afterAll(() => world?.stop());
 
 describe('the cover and the rebuttal, as staged on Stripe', () => {
   it('open with the same points, in the same order, each at the page or file the cover gives', async () => {
-    const scenario = stripe.createDispute({ reason: 'fraudulent', silent: true });
-    await stripe.deliver(stripe.emit('charge.dispute.created', scenario.dispute));
-    await waitFor(
-      async () => {
-        const { rows } = await db.pool.query<{ slack_ts: string | null }>(
-          'SELECT slack_ts FROM cases WHERE dispute_id = $1',
-          [scenario.dispute.id],
-        );
-        return rows[0]?.slack_ts ?? undefined;
-      },
-      { what: 'the case posted', timeoutMs: 30_000 },
-    );
-    const evidence = stripe.dispute(scenario.dispute.id).evidence;
+    const { disputeId } = await disputePostedInSlack(stripe, db.pool, { reason: 'fraudulent' });
+    const evidence = stripe.dispute(disputeId).evidence;
     const file = typeof evidence.service_documentation === 'string' ? evidence.service_documentation : '';
     const cover = parsePdf(new Uint8Array(stripe.fileContents(file) ?? Buffer.alloc(0))).pages[0]?.text ?? '';
     const staged = evidence.uncategorized_text ?? '';
@@ -69,7 +58,7 @@ describe('the cover and the rebuttal, as staged on Stripe', () => {
     // What the draft step read: the cover's order and places, stored with the case.
     const { rows } = await db.pool.query<{ triage: { cover: { item: string; file: string | null }[] } }>(
       'SELECT triage FROM cases WHERE dispute_id = $1',
-      [scenario.dispute.id],
+      [disputeId],
     );
     expect(rows[0]?.triage.cover.map((entry) => entry.item)).toEqual(['card_checks', 'customer_identity', 'receipt']);
   });
