@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_WIDTH, Measurer, renderPdf, STYLES } from '../../src/evidence/packet/pdf.js';
+import { CONTENT_WIDTH, Measurer, MIN_FONT_SIZE, renderPdf } from '../../src/evidence/packet/pdf.js';
 import { parsePdf } from './evidence-packet-support.js';
 
 /** The last line of each page: its footer. */
@@ -26,13 +26,15 @@ describe('the footer of every page', () => {
     const fronts = lines.map((line) => line.replace(/ · page \d+ of 12$/, ''));
     expect(new Set(fronts).size).toBe(1);
     expect(fronts[0]).toMatch(/^Roomcraft · Service documentation · dispute du_X+…$/);
+    // Measured as the footer is drawn: the regular font at the smallest size.
     const measure = new Measurer();
-    for (const line of lines) expect(measure.width(line, STYLES.body)).toBeLessThanOrEqual(CONTENT_WIDTH);
+    const footerStyle = { font: 'regular', size: MIN_FONT_SIZE } as const;
+    for (const line of lines) expect(measure.width(line, footerStyle)).toBeLessThanOrEqual(CONTENT_WIDTH);
     // The longest that fits: one more character would not beside "page 12 of 12".
     const kept = Array.from(fronts[0] ?? '').length - 1;
     const longer = `${Array.from(front)
       .slice(0, kept + 1)
       .join('')}… · page 12 of 12`;
-    expect(measure.width(longer, STYLES.body)).toBeGreaterThan(CONTENT_WIDTH);
+    expect(measure.width(longer, footerStyle)).toBeGreaterThan(CONTENT_WIDTH);
   });
 });
