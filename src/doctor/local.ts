@@ -6,6 +6,7 @@ import { whyUnreachable } from '../db/unreachable.js';
 import { messageOf } from '../errors.js';
 import { BUSINESS_EVIDENCE_KINDS, compileNamedQuery, type EvidenceConfig } from '../evidence/config.js';
 import { evidenceConfigFor, unworkableSources } from '../evidence/settings.js';
+import { oneStatement } from '../evidence/sources/sql.js';
 import { type Check, fail, ok, skip, warn } from './checks.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -152,8 +153,10 @@ export async function checkAppDatabase(url: string | undefined, config: Evidence
       await client.query('SAVEPOINT probe');
       try {
         await client.query(
-          `EXPLAIN ${compiled.text}`,
-          compiled.params.map(() => null),
+          oneStatement(
+            `EXPLAIN ${compiled.text}`,
+            compiled.params.map(() => null),
+          ),
         );
         checks.push(ok('evidence', `query ${kind}`, 'valid against the business database'));
       } catch (error) {

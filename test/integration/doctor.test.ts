@@ -282,6 +282,19 @@ describe('rebut doctor', () => {
     expect(named(result.checks, 'query account')?.detail).toContain('nickname');
   });
 
+  it('checks a query as one statement: one that ends its transaction and writes fails, and writes nothing', async () => {
+    const escaping = join(dir, 'escaping.yml');
+    await writeFile(
+      escaping,
+      evidenceFile('SELECT 1 AS account_id; COMMIT; CREATE TABLE roomcraft.doctor_escaped (x int); SELECT 1'),
+    );
+    const result = await checks({ ...goodEnv(), APP_DATABASE_URL: business.url, EVIDENCE_CONFIG: escaping });
+    expect(named(result.checks, 'query account')).toMatchObject({ status: 'fail' });
+    expect(named(result.checks, 'query account')?.detail).toContain('cannot insert multiple commands');
+    const made = await business.pool.query(`SELECT to_regclass('roomcraft.doctor_escaped') IS NOT NULL AS made`);
+    expect(made.rows[0]).toEqual({ made: false });
+  });
+
   it('an evidence file with SQL queries and no APP_DATABASE_URL fails; a malformed setting does not stop the other checks', async () => {
     const env = goodEnv();
     delete (env as Partial<typeof env>).APP_DATABASE_URL;

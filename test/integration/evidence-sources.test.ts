@@ -302,6 +302,19 @@ describe('sql source', () => {
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
+  it('cannot end its read-only transaction with statements of its own, even a query without parameters', async () => {
+    const { dispute, stripe } = await seeded();
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM roomcraft.users');
+    // Wrapped as a row source, this closes the wrapper early: COMMIT, then an insert outside any transaction.
+    const escaping = withQueries(
+      `    account: SELECT 1 AS account_id) AS t; COMMIT; INSERT INTO roomcraft.users (public_id, email, name, created_at) VALUES ('usr_escaped', 'x@example.com', 'x', now()); SELECT * FROM (SELECT 1 AS account_id\n`,
+    );
+    const result = await gatherSqlEvidence(context(dispute, stripe, { config: escaping }));
+    expect(result.problem).toContain('account: cannot insert multiple commands into a prepared statement');
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM roomcraft.users');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
   describe("with the app's connections (one pool per business database)", () => {
     /** The evidence connections to the test database now: their backends' pids. */
     const evidenceBackends = async () =>

@@ -88,8 +88,10 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
         // At most one row more than is kept: a query that matches a million rows must not bring them all into
         // memory (or run into the statement timeout) only to be cut to max_rows.
         const answer = await client.query<Record<string, unknown>>(
-          withRowLimit(compiled.text, sql.max_rows + 1),
-          compiled.params.map((parameter) => parameterValue(parameter, keys)),
+          oneStatement(
+            withRowLimit(compiled.text, sql.max_rows + 1),
+            compiled.params.map((parameter) => parameterValue(parameter, keys)),
+          ),
         );
         rows = answer.rows;
       } catch (error) {
@@ -132,6 +134,17 @@ export async function gatherSqlEvidence(ctx: EvidenceContext): Promise<SourceRes
     ctx.signal?.removeEventListener('abort', stop);
   }
   return { ...result, facts, artefacts, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+}
+
+/**
+ * The business's SQL as one statement whatever it holds: always the extended protocol, which runs exactly one. A
+ * query without parameters would otherwise go as a simple query, where `…) AS t; COMMIT; INSERT …` closes the
+ * wrapper and ends the read-only transaction, and the insert runs outside it. (pg has `queryMode` since 8.12; the
+ * installed type definitions do not list it yet.)
+ */
+export function oneStatement(text: string, values: unknown[]): pg.QueryConfig {
+  const query: pg.QueryConfig & { queryMode: 'extended' } = { text, values, queryMode: 'extended' };
+  return query;
 }
 
 /** The business's query with a row limit around it (a trailing semicolon dropped; a trailing comment kept harmless). */
