@@ -263,6 +263,19 @@ describe('image encoding', () => {
     expect([fitted.width, fitted.height]).toEqual([IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT]);
   });
 
+  it('spends bytes, not pixels, on a file with room for every image at its largest', async () => {
+    const design = await noisyPng(1_024, 768, 15);
+    const key = imageKey(design);
+    const compact = await new ImageEncoder().fit(key, design, MAX_IMAGE_BYTES);
+    const quick = await new ImageEncoder().fit(key, design, MAX_IMAGE_BYTES, { roomy: true });
+    if ('error' in compact || 'error' in quick) throw new Error('encoding failed');
+    // Standard Huffman tables: more bytes, the same decoded pixels.
+    expect(quick.bytes.byteLength).toBeGreaterThan(compact.bytes.byteLength * 1.05);
+    const pixels = (bytes: Uint8Array) => sharp(bytes).raw().toBuffer();
+    expect((await pixels(quick.bytes)).equals(await pixels(compact.bytes))).toBe(true);
+    expect([quick.width, quick.height]).toEqual([compact.width, compact.height]);
+  });
+
   it('says why when an image cannot fit or cannot be read', async () => {
     const source = await noisyPng(1_000, 700, 12);
     expect(await new ImageEncoder().fit('k', source, 100)).toEqual({

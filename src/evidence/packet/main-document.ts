@@ -207,7 +207,7 @@ export async function buildMainDocument(ctx: MainDocumentContext): Promise<{
       share = Math.floor(Math.min(MAX_IMAGE_BYTES, budget / Math.max(unique.length, 1)) * shrink);
     }
     const results = await mapLimit(unique, ENCODE_CONCURRENCY, ([key, i]) =>
-      encoder.fit(key, withImages[i]?.image.bytes ?? new Uint8Array(), share),
+      encoder.fit(key, withImages[i]?.image.bytes ?? new Uint8Array(), share, { roomy }),
     );
     const encoded = new Map<string, EncodedImage>();
     results.forEach((result, n) => {

@@ -86,20 +86,30 @@ export class ImageEncoder {
   /** Steps that fitted so far: images in one packet tend to be alike, so the next starts where they ended. */
   private readonly fitted: number[] = [];
 
-  /** The best-looking encoding of `source` within `target` bytes, or why there is none. */
-  async fit(key: string, source: Uint8Array, target: number): Promise<EncodedImage | { error: string }> {
+  /**
+   * The best-looking encoding of `source` within `target` bytes, or why there is none. `roomy`: the file has room for
+   * every image at its largest, so bytes are spent to save CPU (see `JpegTables`).
+   */
+  async fit(
+    key: string,
+    source: Uint8Array,
+    target: number,
+    { roomy = false }: { roomy?: boolean } = {},
+  ): Promise<EncodedImage | { error: string }> {
     try {
       const info = await this.inspect(key, source);
       if (info.asIs && source.byteLength <= target) {
         const { width, height } = info.own ?? info;
         return { bytes: source, width, height };
       }
-      const tried = this.steps.get(key) ?? new Map<number, EncodedImage>();
-      this.steps.set(key, tried);
+      const tables: JpegTables = roomy ? 'standard' : 'optimised';
+      const triedKey = `${tables}:${key}`;
+      const tried = this.steps.get(triedKey) ?? new Map<number, EncodedImage>();
+      this.steps.set(triedKey, tried);
       const at = async (step: number): Promise<EncodedImage> => {
         let encoded = tried.get(step);
         if (!encoded) {
-          encoded = await encode(source, info, step);
+          encoded = await encode(source, info, step, tables);
           tried.set(step, encoded);
         }
         return encoded;
@@ -176,12 +186,19 @@ export function stepsToFit(bytes: number, target: number): number {
   return Math.max(1, Math.ceil(Math.log((target * 0.9) / bytes) / Math.log(STEP_RATIO)));
 }
 
-async function encode(source: Uint8Array, info: Inspected, step: number): Promise<EncodedImage> {
+/**
+ * A JPEG's Huffman tables: the standard ones, or ones optimised for the image (a second pass over it). The pixels are
+ * the same; optimised tables take about a fifth fewer bytes for a quarter more CPU (a 1,024×768 design: 8.6 against
+ * 11.5 ms, 39 against 32 kB). Only a file with room for every image at its largest takes the standard ones.
+ */
+export type JpegTables = 'standard' | 'optimised';
+
+async function encode(source: Uint8Array, info: Inspected, step: number, tables: JpegTables): Promise<EncodedImage> {
   const { scale, quality } = LADDER[step] ?? { scale: 0.2, quality: 30 };
-  if (step === 0 && info.own) return encodeAt(source, info.own, quality, false);
+  if (step === 0 && info.own) return encodeAt(source, info.own, { quality, tables, resize: false });
   const width = Math.max(1, Math.round(info.width * scale));
   const height = Math.max(1, Math.round(info.height * scale));
-  return encodeAt(source, { width, height }, quality, true);
+  return encodeAt(source, { width, height }, { quality, tables, resize: true });
 }
 
 /**
@@ -191,14 +208,13 @@ async function encode(source: Uint8Array, info: Inspected, step: number): Promis
 async function encodeAt(
   source: Uint8Array,
   { width, height }: { width: number; height: number },
-  quality: number,
-  resize: boolean,
+  { quality, tables, resize }: { quality: number; tables: JpegTables; resize: boolean },
 ): Promise<EncodedImage> {
   const upright = sharp(source, { limitInputPixels: MAX_INPUT_PIXELS }).rotate();
   const bytes = await (resize ? upright.resize(width, height, { fit: 'fill', kernel: 'mitchell' }) : upright)
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
-    .jpeg({ quality, mozjpeg: false })
+    .jpeg({ quality, mozjpeg: false, optimiseCoding: tables === 'optimised' })
     .toBuffer();
   return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), width, height };
 }
