@@ -54,6 +54,7 @@ const CELL_PAD = 3;
 const COLUMN_GAP = 8;
 const TEXT_COLOR = '#111111';
 const MUTED_COLOR = '#555555';
+const RULE_COLOR = '#bbbbbb';
 
 export function lineHeight(style: TextStyle): number {
   return style.size * LEADING;
@@ -435,19 +436,24 @@ export function renderPdf(
 
   pages.forEach((items, index) => {
     doc.addPage({ size: 'LETTER', layout: 'portrait', margin: 0 });
+    // pdfkit writes a colour into the page at every call: each page sets its colours once, and again on a change.
+    let fill: string | null = null;
+    let ruled = false;
     for (const item of items) {
       if (item.kind === 'text') {
+        const colour = item.muted ? MUTED_COLOR : TEXT_COLOR;
+        if (colour !== fill) doc.fillColor(colour);
+        fill = colour;
         doc
           .font(PDF_FONT[item.style.font])
           .fontSize(item.style.size)
-          .fillColor(item.muted ? MUTED_COLOR : TEXT_COLOR)
           .text(item.text, item.x, item.y, { lineBreak: false });
       } else if (item.kind === 'rule') {
+        if (!ruled) doc.lineWidth(0.5).strokeColor(RULE_COLOR);
+        ruled = true;
         doc
           .moveTo(item.x, item.y)
           .lineTo(item.x + item.width, item.y)
-          .lineWidth(0.5)
-          .strokeColor('#bbbbbb')
           .stroke();
       } else {
         const bytes = options.images?.get(item.key);
