@@ -1,6 +1,14 @@
 import { type FactSheet, factLineHead, renderFactLine } from './fact-sheet.js';
 import { MAX_REBUTTAL_CHARS } from './limits.js';
-import { brandsIn, extractMentions, type Mention, normaliseBrand, normaliseText, type ValueKind } from './values.js';
+import {
+  allMatches,
+  brandsIn,
+  extractMentions,
+  type Mention,
+  normaliseBrand,
+  normaliseText,
+  type ValueKind,
+} from './values.js';
 
 /**
  * The grounding check (docs/architecture.md → "Decisions"): a draft may cite only facts that exist and may state only
@@ -287,7 +295,7 @@ const NOT_A_CLAIM = new Set([
  */
 export function findRefundClaims(text: string, quotable: readonly string[]): string[] {
   let scan = normaliseText(text);
-  for (const match of scan.matchAll(/"([^"]{8,})"|“([^”]{8,})”|«([^»]{8,})»/g)) {
+  for (const match of allMatches(/"([^"]{8,})"|“([^”]{8,})”|«([^»]{8,})»/g, scan)) {
     const inner = flatten(match[1] ?? match[2] ?? match[3] ?? '');
     if (quotable.some((source) => flatten(source).includes(inner))) {
       scan = `${scan.slice(0, match.index)}${' '.repeat(match[0].length)}${scan.slice(match.index + match[0].length)}`;
@@ -295,7 +303,7 @@ export function findRefundClaims(text: string, quotable: readonly string[]): str
   }
   const claims: string[] = [];
   for (const pattern of REFUND_PATTERNS) {
-    for (const match of scan.matchAll(pattern)) {
+    for (const match of allMatches(pattern, scan)) {
       const before = scan
         .slice(Math.max(0, match.index - 60), match.index)
         .split(/[.;:!?\n]/)

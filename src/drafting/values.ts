@@ -584,7 +584,7 @@ export function normaliseBrand(brand: string): string {
 
 /** Brand names anywhere in a text (the sheet's `Card brand: visa`, a fact's "Visa card"). */
 export function brandsIn(text: string): string[] {
-  return [...normaliseText(text).matchAll(BRAND_NAME)].map((match) => normaliseBrand(match[1] ?? ''));
+  return allMatches(BRAND_NAME, normaliseText(text)).map((match) => normaliseBrand(match[1] ?? ''));
 }
 
 function dateMention(raw: string, keys: string[]): Mention {
@@ -724,8 +724,8 @@ class Scanner {
   /** `visit` may return how many characters of the match to mask (0: leave it for later patterns). */
   each(pattern: RegExp, visit: (match: RegExpExecArray) => unknown): void {
     const masks: [number, number][] = [];
-    for (const match of this.text.matchAll(pattern)) {
-      const result = visit(match as RegExpExecArray);
+    for (const match of allMatches(pattern, this.text)) {
+      const result = visit(match);
       const length = typeof result === 'number' ? result : match[0].length;
       if (length > 0) masks.push([match.index, match.index + length]);
     }
@@ -740,4 +740,22 @@ class Scanner {
     }
     this.text = masked + this.text.slice(from);
   }
+}
+
+/**
+ * What `text.matchAll(pattern)` gives, from the pattern itself: matchAll makes a copy of the pattern for every text,
+ * and on short texts the copy costs more than the matching (a fact sheet's many short texts took three times the CPU:
+ * 19 against 6 µs a text). All matches are taken before any is read, so a caller may use the pattern again meanwhile.
+ */
+export function allMatches(pattern: RegExp, text: string): RegExpExecArray[] {
+  if (!pattern.global) throw new TypeError(`allMatches needs a global pattern: ${pattern}`);
+  const matches: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    // An empty match moves on by one character (a whole surrogate pair in a Unicode pattern), as matchAll does.
+    if (match[0] === '')
+      pattern.lastIndex = match.index + (pattern.unicode && (text.codePointAt(match.index) ?? 0) > 0xffff ? 2 : 1);
+    matches.push(match);
+  }
+  return matches;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFactSheet, type FactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding, describeFindings, normaliseFactRef } from '../../src/drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
+import { allMatches } from '../../src/drafting/values.js';
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
 
 const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext());
@@ -332,5 +333,26 @@ describe('grounding: an adversarial draft', () => {
       ok: true,
       findings: [],
     });
+  });
+});
+
+describe('grounding: reading values', () => {
+  it('finds every match matchAll finds, leaves the pattern ready for another text, and refuses a non-global one', () => {
+    const cases: [RegExp, string][] = [
+      [/\d+/g, 'paid 49 on 16 and 17'],
+      [/\b/g, 'two words'],
+      [/(?:x*)/gu, 'a😀b'],
+      [/\p{L}+/gu, 'Dépôt — ödeme 😀 ok'],
+    ];
+    for (const [pattern, text] of cases) {
+      const expected = [...text.matchAll(pattern)].map((m) => [m.index, m[0]]);
+      expect(allMatches(pattern, text).map((m) => [m.index, m[0]])).toEqual(expected);
+      expect(pattern.lastIndex).toBe(0);
+    }
+    // A pattern left part-way through by another caller still reads a text from its start.
+    const digits = /\d+/g;
+    digits.exec('1 2 3');
+    expect(allMatches(digits, '7 8').map((m) => m[0])).toEqual(['7', '8']);
+    expect(() => allMatches(/\d+/, '1')).toThrow(/global/);
   });
 });
