@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildFactSheet, type FactSheet } from '../../src/drafting/fact-sheet.js';
 import { checkGrounding, describeFindings, normaliseFactRef } from '../../src/drafting/grounding.js';
 import { MAX_REBUTTAL_CHARS } from '../../src/drafting/limits.js';
-import { allMatches } from '../../src/drafting/values.js';
 import { injectionFact, sampleContext, sampleFact, sampleFacts } from '../../src/drafting/sample-case.js';
+import { allMatches } from '../../src/drafting/values.js';
 
 const sheet = buildFactSheet([...sampleFacts(), injectionFact()], sampleContext());
 
