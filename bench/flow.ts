@@ -40,7 +40,9 @@ async function serveInItsOwnProcess(env: Record<string, string>) {
     ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_FLOW_CPU_PROF]
     : [];
   const entry = compiled ? [join(BUILD_DIR, 'cli.js')] : ['--import', 'tsx', 'src/cli.ts'];
-  const child = spawn(process.execPath, [...profile, ...entry, 'serve'], {
+  // BENCH_FLOW_NODE_ARGS: flags on the app's command line, for V8 flags NODE_OPTIONS refuses (--heap-growing-percent=50).
+  const flags = process.env.BENCH_FLOW_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, ...profile, ...entry, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
