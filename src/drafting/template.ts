@@ -1,5 +1,6 @@
 import { checkoutOf, isActivitySummary, paymentTime } from '../evidence/activity-summary.js';
 import { strongestPoints } from '../evidence/playbook/strongest.js';
+import { factTime } from '../i18n/facts.js';
 import { REBUTTAL_MESSAGES, type RebuttalMessages } from '../i18n/rebuttal.js';
 import { chronological, type DraftContext, type FactSheet, type SheetFact } from './fact-sheet.js';
 import { formatAmountIn, formatDateTime, plainText, truncate } from './format.js';
@@ -147,14 +148,22 @@ function timelineHeading(facts: readonly SheetFact[], say: RebuttalMessages): st
 function factSentence(fact: SheetFact, say: RebuttalMessages): string | null {
   if (fact.untrusted) return fact.kind === 'communication' ? say.customerWrote : null;
   // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
-  // A sentence that opens with its own timestamp loses it: the timeline line already starts with the time.
+  // A sentence that opens with its own timestamp loses it, and one that says it later ("succeeded on 2026-11-16 18:34
+  // UTC") loses it with the words before it: the timeline line already starts with the time.
   const text = fact.text
     .replace(/\b(?:https?:\/\/|www\.)[^\s<>"']+/gi, '(link on file)')
     .replace(fact.at ? /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?: ?UTC|Z)?:\s*/ : /^$/, '')
+    .replace(fact.at && !isActivitySummary(fact) ? ownTimePattern(fact.at, say) : /^$/, '')
     .trim()
     .replace(/^[a-z]/, (first) => first.toUpperCase());
   if (text === '') return null;
   return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+/** ` on 2026-11-16 18:34 UTC`: the fact's own time as its sentence writes it (`factTime`), after one of its words. */
+function ownTimePattern(at: string, say: RebuttalMessages): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\s+(?:${say.ownTimeWords.map(literal).join('|')})\\s+${literal(factTime(at))}(?![\\d:])`, 'g');
 }
 
 function customerLine(sheet: FactSheet, say: RebuttalMessages): string {

@@ -74,7 +74,7 @@ type FactSentence = (v: FactValues) => string;
 type FactSentences = Record<FactIdPattern, FactSentence>;
 
 /** `2026-03-04T14:05:09.000Z` → `2026-03-04 14:05 UTC`: as every language writes a time in the evidence. */
-function factTime(iso: string): string {
+export function factTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 

@@ -31,6 +31,11 @@ export interface RebuttalMessages {
   dateAt: (date: string, time: string) => string;
   /** A timeline line's date before its fact: `March 4, 2026: …`; French puts a space before the colon. */
   dated: (date: string, text: string) => string;
+  /**
+   * The words a fact's sentence (i18n/facts.ts) puts before its own time (`succeeded on 2026-11-16 18:34 UTC`): on a
+   * timeline line, which opens with that time, the sentence goes without them.
+   */
+  ownTimeWords: readonly string[];
   /** `a, b and c`. */
   and: string;
   /** The policy's name as the sentence uses it: `refund` → "refund policy", `terms` → "terms". */
@@ -123,6 +128,7 @@ const en: RebuttalMessages = {
   otherRecords: 'Other records:',
   dateAt: (date, time) => `${date} at ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
+  ownTimeWords: ['on', 'at'],
   and: 'and',
   policyName: (policy) => (policy === 'terms' ? 'terms' : `${policy} policy`),
   opening: {
@@ -219,6 +225,7 @@ const fr: RebuttalMessages = {
   otherRecords: 'Autres éléments :',
   dateAt: (date, time) => `${date} à ${time} UTC`,
   dated: (date, text) => `${date} : ${text}`,
+  ownTimeWords: ['le', 'à'],
   and: 'et',
   policyName: (policy) =>
     ({
@@ -325,6 +332,7 @@ const de: RebuttalMessages = {
   otherRecords: 'Weitere Unterlagen:',
   dateAt: (date, time) => `${date} um ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
+  ownTimeWords: ['am', 'vom'],
   and: 'und',
   policyName: (policy) =>
     ({
@@ -430,6 +438,7 @@ const es: RebuttalMessages = {
   otherRecords: 'Otros registros:',
   dateAt: (date, time) => `${date} a las ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
+  ownTimeWords: ['el', 'del'],
   and: 'y',
   policyName: (policy) =>
     ({

@@ -60,7 +60,8 @@ describe('REBUT_LANGUAGE=auto', () => {
     expect(staged).toMatch(/\(documentation du service, pages? \d+(?:–\d+)?\)\./);
     expect(staged).not.toContain('The strongest evidence');
     // Stripe's records are stated in French too, from the same values: the bank reads no English sentence.
-    expect(staged).toMatch(/Paiement ch_\w+ de 49,00 USD réussi le \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    // On its timeline line, which opens with the time: the sentence does not say it again.
+    expect(staged).toMatch(/ à \d{2}:\d{2} UTC : Paiement ch_\w+ de 49,00 USD réussi(?! le \d)/);
     expect(staged).toContain('Vérification du CVC : résultat concordant (la personne qui a payé a saisi le bon code');
     expect(serviceDocumentation).toMatch(/Litige du_\w+ : une\s+rétrofacturation portant sur 49,00 USD/);
     expect(serviceDocumentation).toMatch(/Le client Stripe cus_\w+\s+\(jenny\.rosen@example\.com\) est client depuis/);

@@ -175,6 +175,24 @@ const facts: Fact[] = [
   }),
 ];
 
+/** The charge's timeline line in each language: its time once, in the line's own long form. */
+const CHARGE_LINE: Record<Language, string> = {
+  en: '- November 16, 2026 at 14:03 UTC: Charge ch_3QsampleCharge00001 of 49.00 USD succeeded.',
+  fr: '- 16 novembre 2026 à 14:03 UTC : Paiement ch_3QsampleCharge00001 de 49,00 USD réussi.',
+  de: '- 16. November 2026 um 14:03 UTC: Zahlung ch_3QsampleCharge00001 über 49,00 USD, Status: erfolgreich.',
+  es: '- 16 de noviembre de 2026 a las 14:03 UTC: Cargo ch_3QsampleCharge00001 de 49,00 USD, estado: completado.',
+};
+
+describe('the timeline states each time once', () => {
+  it.each(LANGUAGES)('%s: the charge’s line does not repeat the time it opens with', (language) => {
+    const sheet = buildFactSheet(facts, { ...context(language), reason: 'product_not_received' });
+    const { text } = draftFromTemplate(sheet);
+    expect(text.split('\n')).toContain(CHARGE_LINE[language]);
+    expect(text).not.toContain('2026-11-16 14:03 UTC');
+    expect(checkGrounding(text, draftFromTemplate(sheet).citedFacts, sheet).ok).toBe(true);
+  });
+});
+
 /** Each language's true statement of the sheet's values, and the same statement with one value false. */
 const VALUES: Record<Language, { honest: string; lies: Record<'amount' | 'date' | 'count', string> }> = {
   en: {
