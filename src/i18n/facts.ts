@@ -253,7 +253,7 @@ function englishSentences(): FactSentences {
     'stripe.payment_intent': (v) => {
       const received = v.maybeNumber('amount_received');
       return (
-        `Payment intent ${v.text('payment_intent_id')} was created on ${factTime(v.text('created'))} and is ${v.text('status')}` +
+        `Payment intent ${v.text('payment_intent_id')} was created on ${factTime(v.text('created'))} and its status is ${v.text('status')}` +
         `${received ? `, ${amount(v, 'amount_received')} received` : ''}.`
       );
     },

@@ -296,6 +296,19 @@ describe("the facts' sentences", () => {
     );
   });
 
+  it("reads as English where it names Stripe's status code", () => {
+    const data = {
+      payment_intent_id: 'pi_9Lm',
+      status: 'succeeded',
+      amount_received: 4900,
+      currency: 'usd',
+      created: AT,
+    };
+    expect(factSentence('stripe.payment_intent', data, AT)).toBe(
+      `Payment intent pi_9Lm was created on 2026-03-04 14:05 UTC and its status is succeeded, 49.00 USD received.`,
+    );
+  });
+
   it('English is the stored sentence itself: localizing to English changes nothing', () => {
     const facts = PATTERNS.map(richFact);
     expect(localizeFacts(facts, 'en')).toEqual(facts);
