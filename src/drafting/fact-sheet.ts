@@ -238,14 +238,9 @@ function unlistedNote(count: number): string {
 
 /** `F3 · 2026-03-04 14:03 UTC · stripe · text`; customer text is marked and quoted. */
 export function renderFactLine(fact: SheetFact): string {
-  const text = fact.untrusted ? `customer-supplied, quoted: ${quoteUntrusted(fact.text)}` : fact.text;
-  return `${factLineHead(fact)}${text}`;
-}
-
-/** What a fact's line says before the fact's own words: `F3 · 2026-11-16 18:34 UTC · stripe · `. */
-export function factLineHead(fact: SheetFact): string {
   const when = fact.at ? formatTimestamp(fact.at) : 'undated';
-  return `${fact.ref} · ${when} · ${fact.source} · `;
+  const text = fact.untrusted ? `customer-supplied, quoted: ${quoteUntrusted(fact.text)}` : fact.text;
+  return `${fact.ref} · ${when} · ${fact.source} · ${text}`;
 }
 
 function timeOf(at: string | null): number | null {

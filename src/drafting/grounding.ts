@@ -1,4 +1,4 @@
-import { type FactSheet, factLineHead, renderFactLine } from './fact-sheet.js';
+import type { FactSheet } from './fact-sheet.js';
 import { MAX_REBUTTAL_CHARS } from './limits.js';
 import {
   allMatches,
@@ -390,7 +390,7 @@ function indexOf(sheet: FactSheet): SheetIndex {
     quotable: sheet.facts.filter((fact) => fact.untrusted).map((fact) => fact.text),
   };
 
-  const texts = [textBesideFacts(sheet), context.created, context.dueBy ?? ''];
+  const texts = [sheet.text, context.created, context.dueBy ?? ''];
   for (const fact of sheet.facts) {
     texts.push(fact.text, fact.at ?? '');
     for (const [key, value] of Object.entries(fact.data)) {
@@ -438,25 +438,6 @@ function indexOf(sheet: FactSheet): SheetIndex {
   index.urlText = urlTexts.join('\n');
   indexes.set(sheet, index);
   return index;
-}
-
-/**
- * The sheet's text without the trusted facts' own words, which the index reads from each fact: reading them twice was
- * about half of the index's work. A fact's line keeps its number, time and source; a line that is a fact's text alone
- * (a statement's own sheet, claims.ts) is left out; a customer's words stay as the sheet quotes them. What it reads
- * is the same values: the suite's sheets gave the same index both ways.
- */
-function textBesideFacts(sheet: FactSheet): string {
-  const heads = new Map<string, string>();
-  for (const fact of sheet.facts) {
-    if (fact.untrusted) continue;
-    heads.set(renderFactLine(fact), factLineHead(fact));
-    heads.set(fact.text, '');
-  }
-  return sheet.text
-    .split('\n')
-    .map((line) => heads.get(line) ?? line)
-    .join('\n');
 }
 
 function isGrounded(mention: Mention, index: SheetIndex): boolean {
