@@ -128,7 +128,7 @@ const en: RebuttalMessages = {
   otherRecords: 'Other records:',
   dateAt: (date, time) => `${date} at ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
-  ownTimeWords: ['on', 'at'],
+  ownTimeWords: ['on'],
   and: 'and',
   policyName: (policy) => (policy === 'terms' ? 'terms' : `${policy} policy`),
   opening: {
@@ -225,7 +225,7 @@ const fr: RebuttalMessages = {
   otherRecords: 'Autres éléments :',
   dateAt: (date, time) => `${date} à ${time} UTC`,
   dated: (date, text) => `${date} : ${text}`,
-  ownTimeWords: ['le', 'à'],
+  ownTimeWords: ['le'],
   and: 'et',
   policyName: (policy) =>
     ({
