@@ -310,16 +310,20 @@ async function weeklyDigest(deps: TimerDeps, result: TickResult): Promise<void> 
 
 /** Ticks every minute (or on `schedule`, e.g. every 2 s in the demo). */
 export function startTimer(deps: TimerDeps, schedule = '* * * * *'): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
   const task = cron.schedule(
     schedule,
     async () => {
-      await timerTick(deps);
+      running = timerTick(deps);
+      await running;
     },
     { name: 'rebut-auto-submit', noOverlap: true, timezone: 'UTC' },
   );
   return {
+    /** No new tick starts; a tick in flight finishes first (it uses the pool, which is closed after this). */
     async stop() {
       await task.destroy();
+      await running;
     },
   };
 }

@@ -416,26 +416,36 @@ export function startNightlySync(
   deps: { pool: Pool; log: Logger; products: readonly SyncProduct[] },
   schedule = '0 3 * * *',
 ): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  const syncAll = async () => {
+    for (const product of deps.products) {
+      if (stopping.signal.aborted) return;
+      const log = deps.log.child({ product: product.id });
+      const result = await runSync(
+        { pool: deps.pool, product, log: deps.log },
+        { since: new Date(Date.now() - NIGHTLY_LOOKBACK_MS), startedBy: 'nightly', signal: stopping.signal },
+      ).catch((error: unknown) => {
+        log.error({ err: error }, 'the nightly dispute sync could not start');
+        return undefined;
+      });
+      if (result?.status === 'busy') log.debug('nightly sync skipped: another sync of this product is running');
+    }
+  };
+  let running: Promise<void> | undefined;
   const task = cron.schedule(
     schedule,
     async () => {
-      for (const product of deps.products) {
-        const log = deps.log.child({ product: product.id });
-        const result = await runSync(
-          { pool: deps.pool, product, log: deps.log },
-          { since: new Date(Date.now() - NIGHTLY_LOOKBACK_MS), startedBy: 'nightly' },
-        ).catch((error: unknown) => {
-          log.error({ err: error }, 'the nightly dispute sync could not start');
-          return undefined;
-        });
-        if (result?.status === 'busy') log.debug('nightly sync skipped: another sync of this product is running');
-      }
+      running = syncAll();
+      await running;
     },
     { name: 'rebut-nightly-sync', noOverlap: true, timezone: 'UTC' },
   );
   return {
+    /** No new run starts; a run in flight stops after the page it is storing (resumable) before the pool closes. */
     async stop() {
       await task.destroy();
+      stopping.abort();
+      await running;
     },
   };
 }

@@ -404,6 +404,24 @@ describe('dispute sync', () => {
     expect(recent.rows[0]?.n).toBeLessThan(listed);
   });
 
+  it('stopping the nightly sync (shutdown) ends its run after the page being stored, before the pool closes', async () => {
+    sandbox.seedDisputes(600, { seed: 82 });
+    sandbox.delay({ method: 'GET', path: '/v1/disputes', ms: 250 });
+    const nightly = startNightlySync({ pool: deps.pool, log: deps.log, products: [deps.product] }, '* * * * * *');
+    await waitFor(async () => (await db.pool.query('SELECT 1 FROM disputes LIMIT 1')).rowCount === 1, {
+      what: 'the first page stored',
+      timeoutMs: 10_000,
+    });
+    await nightly.stop();
+    // Nothing of the run goes on after stop(): it is recorded as stopped, resumable, and no more pages are stored.
+    const { rows } = await db.pool.query<{ status: string; error: string }>('SELECT status, error FROM sync_runs');
+    expect(rows).toEqual([{ status: 'failed', error: 'stopped before the end; the next sync resumes here' }]);
+    const stored = (await storedIds()).length;
+    expect(stored).toBeLessThan(600);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await storedIds()).length).toBe(stored);
+  });
+
   it('a bad key fails the run at once, recorded and resumable, without retrying', async () => {
     sandbox.seedDisputes(10, { seed: 71 });
     sandbox.failNext({ method: 'GET', path: '/v1/disputes', status: 401 });
