@@ -149,21 +149,28 @@ function factSentence(fact: SheetFact, say: RebuttalMessages): string | null {
   if (fact.untrusted) return fact.kind === 'communication' ? say.customerWrote : null;
   // Stripe's advice: no links in the rebuttal (the analyst cannot open them); the files carry them.
   // A sentence that opens with its own timestamp loses it, and one that says it later ("succeeded on 2026-11-16 18:34
-  // UTC") loses it with the words before it: the timeline line already starts with the time.
-  const text = fact.text
+  // UTC", "started on 2026-09-14") loses it with the words before it: the timeline line already starts with the time.
+  const linked = fact.text
     .replace(/\b(?:https?:\/\/|www\.)[^\s<>"']+/gi, '(link on file)')
-    .replace(fact.at ? /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?: ?UTC|Z)?:\s*/ : /^$/, '')
-    .replace(fact.at && !isActivitySummary(fact) ? ownTimePattern(fact.at, say) : /^$/, '')
+    .replace(fact.at ? /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?: ?UTC|Z)?:\s*/ : /^$/, '');
+  const text = (fact.at && !isActivitySummary(fact) ? withoutOwnTime(linked, fact.at, say) : linked)
     .trim()
     .replace(/^[a-z]/, (first) => first.toUpperCase());
   if (text === '') return null;
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
-/** ` on 2026-11-16 18:34 UTC`: the fact's own time as its sentence writes it (`factTime`), after one of its words. */
-function ownTimePattern(at: string, say: RebuttalMessages): RegExp {
-  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\s+(?:${say.ownTimeWords.map(literal).join('|')})\\s+${literal(factTime(at))}(?![\\d:])`, 'g');
+/**
+ * The sentence without ` on 2026-11-16 18:34 UTC`, the fact's own time as its sentence writes it (`factTime`) after one
+ * of its words; or, where it names no such time, without the first ` on 2026-09-14` of the fact's own day and no time
+ * after it (a subscription "started on", an invoice "paid on"): a later date of that day is another event's.
+ */
+function withoutOwnTime(text: string, at: string, say: RebuttalMessages): string {
+  const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const words = `\\s+(?:${say.ownTimeWords.map(literal).join('|')})\\s+`;
+  const timed = text.replace(new RegExp(`${words}${literal(factTime(at))}(?![\\d:])`, 'g'), '');
+  if (timed !== text) return timed;
+  return text.replace(new RegExp(`${words}${literal(at.slice(0, 10))}(?![\\d:-]|\\s+\\d)`), '');
 }
 
 function customerLine(sheet: FactSheet, say: RebuttalMessages): string {

@@ -166,14 +166,23 @@ const EN_TERMS: Terms = {
   refundStatus: {},
   refundReason: {},
   invoiceStatus: {},
-  billingReason: {},
-  subscriptionStatus: {},
+  billingReason: {
+    subscription_create: 'the first invoice of the subscription',
+    subscription_cycle: 'a renewal of the subscription',
+    subscription_update: 'a change to the subscription',
+    subscription_threshold: 'a usage threshold of the subscription',
+    manual: 'a manual invoice',
+  },
+  subscriptionStatus: {
+    trialing: 'in its trial period',
+    incomplete_expired: 'expired before its first payment',
+  },
   interval: {},
   cancellationReason: {},
   policyTitles: { refund: 'Refund policy', cancellation: 'Cancellation policy', terms: 'Terms of service' },
 };
 
-/** English: exactly the sentences the sources have always stored, now written from their data. */
+/** English: the sentences the sources store, written from their data (Stripe's codes as English words). */
 function englishSentences(): FactSentences {
   const amount = amountIn('en');
   const t = EN_TERMS;
@@ -236,8 +245,8 @@ function englishSentences(): FactSentences {
       const version = v.maybe('version');
       const flow = v.maybe('authentication_flow');
       return (
-        `3-D Secure${version ? ` ${version}` : ''}: ${v.maybe('result') ?? 'no result'}` +
-        `${flow ? ` (${flow} flow)` : ''}` +
+        `3-D Secure${version ? ` ${version}` : ''}: ${term(t.secureResult, v.maybe('result') ?? 'no result')}` +
+        `${flow ? ` (${term(t.secureFlow, flow)} flow)` : ''}` +
         `${v.flag('liability_shift') ? '; the cardholder was authenticated by the issuer, which shifts fraud liability to the issuer' : ''}.`
       );
     },
@@ -247,7 +256,7 @@ function englishSentences(): FactSentences {
       const status = v.maybe('network_status');
       return (
         `${level ? `Stripe Radar rated the payment ${level} risk${score !== null ? ` (score ${score} of 100)` : ''}` : 'Stripe Radar gave no risk rating'}` +
-        `${status ? `; ${status === 'approved_by_network' ? 'the card issuer approved it' : `network status ${status}`}` : ''}.`
+        `${status ? `; ${status === 'approved_by_network' ? 'the card issuer approved it' : `network status ${spaced(status)}`}` : ''}.`
       );
     },
     'stripe.payment_intent': (v) => {
@@ -264,7 +273,8 @@ function englishSentences(): FactSentences {
     'stripe.customer.name': (v) => `The name on Stripe customer ${v.text('customer_id')} is "${v.text('name')}".`,
     'stripe.refund.{id}': (v) => {
       const reason = v.maybe('reason');
-      return `Refund ${v.text('refund_id')} of ${amount(v, 'amount')} (${v.maybe('status') ?? 'unknown status'}) on ${factTime(v.text('created'))}${reason ? `, reason ${reason}` : ''}.`;
+      const status = v.maybe('status');
+      return `Refund ${v.text('refund_id')} of ${amount(v, 'amount')} (${status ? term(t.refundStatus, status) : 'unknown status'}) on ${factTime(v.text('created'))}${reason ? `, reason: ${term(t.refundReason, reason)}` : ''}.`;
     },
     'stripe.invoice.{id}': (v) => {
       const paidAt = v.maybe('paid_at');
@@ -272,8 +282,8 @@ function englishSentences(): FactSentences {
       const subscription = v.maybe('subscription_id');
       return (
         `Invoice ${v.maybe('number') ?? v.text('invoice_id')} for ${amount(v, 'amount_paid')}` +
-        `${paidAt ? ` paid on ${factDate(paidAt)}` : ` (${v.maybe('status')})`}` +
-        `${reason ? `, billing reason ${reason}` : ''}` +
+        `${paidAt ? ` paid on ${factDate(paidAt)}` : ` (${term(t.invoiceStatus, v.maybe('status') ?? '')})`}` +
+        `${reason ? `, ${term(t.billingReason, reason)}` : ''}` +
         `, covering ${factDate(v.text('period_start'))} to ${factDate(v.text('period_end'))}` +
         `${subscription ? ` of subscription ${subscription}` : ''}.`
       );
@@ -291,7 +301,7 @@ function englishSentences(): FactSentences {
           ? `it is set to end at the close of the current period${periodEnd ? ` (${factDate(periodEnd)})` : ''}`
           : 'no cancellation has been requested';
       return (
-        `Subscription ${v.text('subscription_id')}${interval ? ` (billed every ${interval})` : ''} started on ${factDate(v.text('start_date'))} and is ${v.text('status')}; ${state}` +
+        `Subscription ${v.text('subscription_id')}${interval ? ` (billed every ${interval})` : ''} started on ${factDate(v.text('start_date'))} and is ${term(t.subscriptionStatus, v.text('status'))}; ${state}` +
         `${reason ? ` (cancellation reason: ${spaced(reason)})` : ''}.`
       );
     },

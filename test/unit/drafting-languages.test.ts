@@ -193,6 +193,49 @@ describe('the timeline states each time once', () => {
   });
 });
 
+describe('the timeline states each date once', () => {
+  const started = '2026-09-14T10:00:00Z';
+  const data = {
+    subscription_id: 'sub_1',
+    status: 'canceled',
+    start_date: started,
+    canceled_at: '2026-09-14T12:30:00Z',
+    cancel_at: null,
+    cancel_at_period_end: false,
+    ended_at: '2026-09-14T12:30:00Z',
+    current_period_end: null,
+    interval: 'month',
+    cancellation_reason: null,
+  };
+  const subscription = sampleFact({
+    id: 'stripe.subscription',
+    kind: 'subscription',
+    text: factSentence('stripe.subscription', data, started),
+    at: started,
+    data,
+  });
+  it.each(LANGUAGES)(
+    '%s: a subscription’s line says its start once, and a later time of that day stays',
+    (language) => {
+      const sheet = buildFactSheet([...facts, subscription], {
+        ...context(language),
+        reason: 'subscription_canceled',
+      });
+      const { text, citedFacts } = draftFromTemplate(sheet);
+      const line = text.split('\n').find((each) => each.includes('sub_1')) ?? '';
+      const stated = sheet.facts.find((fact) => fact.kind === 'subscription')?.text ?? '';
+      const days = (said: string) => said.split('2026-09-14').length - 1;
+      // Opens with the start in the line's long form, so the sentence's own start date goes …
+      expect(days(stated)).toBe(3);
+      expect(days(line)).toBe(2);
+      // … and the cancellation's time and the end, later that day, are other events' and stay.
+      expect(line).toContain('2026-09-14 12:30 UTC');
+      expect(line).toMatch(/2026-09-14\.$/);
+      expect(checkGrounding(text, citedFacts, sheet).ok).toBe(true);
+    },
+  );
+});
+
 /** Each language's true statement of the sheet's values, and the same statement with one value false. */
 const VALUES: Record<Language, { honest: string; lies: Record<'amount' | 'date' | 'count', string> }> = {
   en: {

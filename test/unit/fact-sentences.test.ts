@@ -7,6 +7,19 @@ import { FACT_SENTENCES, FactValues, factSentence, localizeFact, localizeFacts }
 import { formatMoneyWithCode } from '../../src/money.js';
 
 const AT = '2026-03-04T14:05:09.000Z';
+/** A subscription as the Stripe source stores it, nobody having cancelled it. */
+const SUBSCRIPTION = {
+  subscription_id: 'sub_1',
+  status: 'active',
+  start_date: AT,
+  canceled_at: null,
+  cancel_at: null,
+  cancel_at_period_end: false,
+  ended_at: null,
+  current_period_end: null,
+  interval: 'month',
+  cancellation_reason: null,
+};
 
 /** One fact of each pattern, with every value its sentence can say set (the longest form of each sentence). */
 const RICH: Record<FactIdPattern, { id: string; data: Record<string, string | number | boolean | null> }> = {
@@ -307,6 +320,52 @@ describe("the facts' sentences", () => {
     expect(factSentence('stripe.payment_intent', data, AT)).toBe(
       `Payment intent pi_9Lm was created on 2026-03-04 14:05 UTC and its status is succeeded, 49.00 USD received.`,
     );
+  });
+
+  it("says Stripe's other codes in English words, not as codes (billing reason, subscription status, 3-D Secure, refund)", () => {
+    const invoice = factSentence(
+      'stripe.invoice.{id}',
+      {
+        invoice_id: 'in_1',
+        number: 'PKDX-0001',
+        amount_paid: 2900,
+        currency: 'usd',
+        paid_at: AT,
+        billing_reason: 'subscription_cycle',
+        period_start: AT,
+        period_end: '2026-04-04T14:05:09.000Z',
+        subscription_id: 'sub_1',
+      },
+      AT,
+    );
+    expect(invoice).toBe(
+      'Invoice PKDX-0001 for 29.00 USD paid on 2026-03-04, a renewal of the subscription, covering 2026-03-04 to 2026-04-04 of subscription sub_1.',
+    );
+    const subscription = (status: string) => factSentence('stripe.subscription', { ...SUBSCRIPTION, status }, AT);
+    expect(subscription('past_due')).toContain('started on 2026-03-04 and is past due;');
+    expect(subscription('trialing')).toContain('and is in its trial period;');
+    expect(subscription('active')).toContain('and is active;');
+    expect(
+      factSentence(
+        'stripe.charge.3ds',
+        { result: 'attempt_acknowledged', version: null, authentication_flow: 'frictionless', liability_shift: false },
+        AT,
+      ),
+    ).toBe('3-D Secure: attempt acknowledged (frictionless flow).');
+    expect(
+      factSentence(
+        'stripe.refund.{id}',
+        {
+          refund_id: 're_1',
+          amount: 500,
+          currency: 'usd',
+          status: 'requires_action',
+          reason: 'requested_by_customer',
+          created: AT,
+        },
+        AT,
+      ),
+    ).toBe('Refund re_1 of 5.00 USD (requires action) on 2026-03-04 14:05 UTC, reason: requested by customer.');
   });
 
   it('English is the stored sentence itself: localizing to English changes nothing', () => {
