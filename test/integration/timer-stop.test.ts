@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe/index.js';
+import { expect, it } from 'vitest';
+import { startStripeSandbox } from '../../sandbox/stripe/index.js';
 import { startTimer } from '../../src/cases/timer.js';
 import { createPool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { TEST_STRIPE_KEY, waitFor } from '../support/app.js';
-import { freshDatabase, type TestDatabase } from '../support/db.js';
-
-let db: TestDatabase;
-let stripe: StripeSandbox;
-
-beforeAll(async () => {
-  db = await freshDatabase();
-  stripe = await startStripeSandbox();
-});
-afterAll(async () => {
-  await stripe.close();
-  await db.drop();
-});
+import { freshDatabase } from '../support/db.js';
 
 it('stopping the timer waits for its tick in flight, so no tick uses the pool after shutdown closes it', async () => {
+  const db = await freshDatabase();
+  const stripe = await startStripeSandbox();
   const pool = createPool(db.url, { max: 3 });
   const lines: string[] = [];
   const log = createLogger('info', { write: (line: string) => lines.push(line) });
@@ -60,4 +50,6 @@ it('stopping the timer waits for its tick in flight, so no tick uses the pool af
   // A tick still running would meet the closed pool now, and say so at error level.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(lines.filter((line) => /"level":50/.test(line))).toEqual([]);
+  await stripe.close();
+  await db.drop();
 });
