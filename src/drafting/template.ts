@@ -162,15 +162,18 @@ function factSentence(fact: SheetFact, say: RebuttalMessages): string | null {
 
 /**
  * The sentence without ` on 2026-11-16 18:34 UTC`, the fact's own time as its sentence writes it (`factTime`) after one
- * of its words; or, where it names no such time, without the first ` on 2026-09-14` of the fact's own day and no time
- * after it (a subscription "started on", an invoice "paid on"): a later date of that day is another event's.
+ * of its words; or, where it names no such time, without ` on 2026-09-14`, the fact's own day alone, where it follows
+ * one of the words that say the fact happened (`ownDayAfter`: a subscription "started on", an invoice "paid on"). A
+ * date after other words (`depuis le`, `que cubre del`), or with a time, is kept: the sentence needs it, or it is
+ * another event's.
  */
 function withoutOwnTime(text: string, at: string, say: RebuttalMessages): string {
   const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const words = `\\s+(?:${say.ownTimeWords.map(literal).join('|')})\\s+`;
   const timed = text.replace(new RegExp(`${words}${literal(factTime(at))}(?![\\d:])`, 'g'), '');
   if (timed !== text) return timed;
-  return text.replace(new RegExp(`${words}${literal(at.slice(0, 10))}(?![\\d:-]|\\s+\\d)`), '');
+  const after = `(?<=(?:^|\\s)(?:${say.ownDayAfter.map(literal).join('|')}))`;
+  return text.replace(new RegExp(`${after}${words}${literal(at.slice(0, 10))}(?![\\d:-]|\\s+\\d)`, 'u'), '');
 }
 
 function customerLine(sheet: FactSheet, say: RebuttalMessages): string {

@@ -36,6 +36,12 @@ export interface RebuttalMessages {
    * timeline line, which opens with that time, the sentence goes without them.
    */
   ownTimeWords: readonly string[];
+  /**
+   * The words after which a sentence names its fact's own day alone (`started on 2026-09-14`, `paid on …`, `opened on
+   * …`): on a timeline line that day goes too. Only these: after others (`est client depuis le …`, `que cubre del …`)
+   * the date is part of what the sentence says, and without it the sentence would break.
+   */
+  ownDayAfter: readonly string[];
   /** `a, b and c`. */
   and: string;
   /** The policy's name as the sentence uses it: `refund` → "refund policy", `terms` → "terms". */
@@ -129,6 +135,7 @@ const en: RebuttalMessages = {
   dateAt: (date, time) => `${date} at ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
   ownTimeWords: ['on'],
+  ownDayAfter: ['started', 'paid', 'opened'],
   and: 'and',
   policyName: (policy) => (policy === 'terms' ? 'terms' : `${policy} policy`),
   opening: {
@@ -226,6 +233,7 @@ const fr: RebuttalMessages = {
   dateAt: (date, time) => `${date} à ${time} UTC`,
   dated: (date, text) => `${date} : ${text}`,
   ownTimeWords: ['le'],
+  ownDayAfter: ['commencé', 'payée', 'ouvert'],
   and: 'et',
   policyName: (policy) =>
     ({
@@ -333,6 +341,7 @@ const de: RebuttalMessages = {
   dateAt: (date, time) => `${date} um ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
   ownTimeWords: ['am', 'vom'],
+  ownDayAfter: ['begonnen', 'bezahlt'],
   and: 'und',
   policyName: (policy) =>
     ({
@@ -439,6 +448,7 @@ const es: RebuttalMessages = {
   dateAt: (date, time) => `${date} a las ${time} UTC`,
   dated: (date, text) => `${date}: ${text}`,
   ownTimeWords: ['el', 'del'],
+  ownDayAfter: ['iniciada', 'pagada', 'abierta'],
   and: 'y',
   policyName: (policy) =>
     ({

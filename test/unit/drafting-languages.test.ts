@@ -234,6 +234,25 @@ describe('the timeline states each date once', () => {
       expect(checkGrounding(text, citedFacts, sheet).ok).toBe(true);
     },
   );
+  it.each(LANGUAGES)(
+    '%s: a date the sentence needs stays, though it is the fact’s own day (“customer since”)',
+    (language) => {
+      const since = '2025-02-03T08:00:00Z';
+      const data = { customer_id: 'cus_1', email: 'jane.doe@example.com', created: since };
+      const customer = sampleFact({
+        id: 'stripe.customer',
+        kind: 'customer',
+        text: factSentence('stripe.customer', data, since),
+        at: since,
+        data,
+      });
+      const sheet = buildFactSheet([...facts, customer], context(language));
+      const { text } = draftFromTemplate(sheet);
+      const line = text.split('\n').find((each) => each.includes('cus_1'));
+      // "est client depuis le 2025-02-03", "es cliente desde el 2025-02-03": without the date the sentence breaks.
+      expect(line).toContain('2025-02-03');
+    },
+  );
 });
 
 /** Each language's true statement of the sheet's values, and the same statement with one value false. */
