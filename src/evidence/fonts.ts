@@ -135,7 +135,7 @@ function writeSubsetsDirectly(font: fontkit.Font): void {
  * glyf, hmtx, fpgm (those the font has), after a directory with zero checksums as fontkit writes it. A composite
  * glyph's components join the subset as they are met, so the glyph list may grow while it is read.
  */
-export function encodeTrueTypeSubset(font: TrueTypeFont, subset: GlyphSubset): Uint8Array {
+function encodeTrueTypeSubset(font: TrueTypeFont, subset: GlyphSubset): Uint8Array {
   const source = font.stream.buffer;
   const table = (tag: string): Uint8Array | undefined => {
     const entry = font.directory.tables[tag];
