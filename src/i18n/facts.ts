@@ -262,7 +262,7 @@ function englishSentences(): FactSentences {
     'stripe.payment_intent': (v) => {
       const received = v.maybeNumber('amount_received');
       return (
-        `Payment intent ${v.text('payment_intent_id')} was created on ${factTime(v.text('created'))} and its status is ${v.text('status')}` +
+        `Payment intent ${v.text('payment_intent_id')} was created on ${factTime(v.text('created'))} and its status is ${term(t.intentStatus, v.text('status'))}` +
         `${received ? `, ${amount(v, 'amount_received')} received` : ''}.`
       );
     },
@@ -283,7 +283,8 @@ function englishSentences(): FactSentences {
       return (
         `Invoice ${v.maybe('number') ?? v.text('invoice_id')} for ${amount(v, 'amount_paid')}` +
         `${paidAt ? ` paid on ${factDate(paidAt)}` : ` (${term(t.invoiceStatus, v.maybe('status') ?? '')})`}` +
-        `${reason ? `, ${term(t.billingReason, reason)}` : ''}` +
+        // A reason without English words of its own is named as Stripe's: ", billing reason: quote accept".
+        `${reason ? `, ${t.billingReason[reason] ?? `billing reason: ${spaced(reason)}`}` : ''}` +
         `, covering ${factDate(v.text('period_start'))} to ${factDate(v.text('period_end'))}` +
         `${subscription ? ` of subscription ${subscription}` : ''}.`
       );

@@ -320,27 +320,34 @@ describe("the facts' sentences", () => {
     expect(factSentence('stripe.payment_intent', data, AT)).toBe(
       `Payment intent pi_9Lm was created on 2026-03-04 14:05 UTC and its status is succeeded, 49.00 USD received.`,
     );
+    expect(
+      factSentence('stripe.payment_intent', { ...data, status: 'requires_payment_method', amount_received: 0 }, AT),
+    ).toBe('Payment intent pi_9Lm was created on 2026-03-04 14:05 UTC and its status is requires payment method.');
   });
 
   it("says Stripe's other codes in English words, not as codes (billing reason, subscription status, 3-D Secure, refund)", () => {
-    const invoice = factSentence(
-      'stripe.invoice.{id}',
-      {
-        invoice_id: 'in_1',
-        number: 'PKDX-0001',
-        amount_paid: 2900,
-        currency: 'usd',
-        paid_at: AT,
-        billing_reason: 'subscription_cycle',
-        period_start: AT,
-        period_end: '2026-04-04T14:05:09.000Z',
-        subscription_id: 'sub_1',
-      },
-      AT,
-    );
-    expect(invoice).toBe(
+    const invoice = (reason: string) =>
+      factSentence(
+        'stripe.invoice.{id}',
+        {
+          invoice_id: 'in_1',
+          number: 'PKDX-0001',
+          amount_paid: 2900,
+          currency: 'usd',
+          paid_at: AT,
+          billing_reason: reason,
+          period_start: AT,
+          period_end: '2026-04-04T14:05:09.000Z',
+          subscription_id: 'sub_1',
+        },
+        AT,
+      );
+    expect(invoice('subscription_cycle')).toBe(
       'Invoice PKDX-0001 for 29.00 USD paid on 2026-03-04, a renewal of the subscription, covering 2026-03-04 to 2026-04-04 of subscription sub_1.',
     );
+    // A reason with no English words of its own is named as Stripe's, spaced: never a bare code after a comma.
+    expect(invoice('quote_accept')).toContain('paid on 2026-03-04, billing reason: quote accept, covering');
+
     const subscription = (status: string) => factSentence('stripe.subscription', { ...SUBSCRIPTION, status }, AT);
     expect(subscription('past_due')).toContain('started on 2026-03-04 and is past due;');
     expect(subscription('trialing')).toContain('and is in its trial period;');
